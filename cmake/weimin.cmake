@@ -1,0 +1,25 @@
+# Shared build rules for Weimin's parts.
+
+# weimin_warnings(target): our own code builds warning-free.
+function(weimin_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+endfunction()
+
+# weimin_part(name SOURCES...): the static library weimin_<name> with public headers in
+# <name>/include.
+function(weimin_part name)
+  add_library(weimin_${name} STATIC ${ARGN})
+  target_include_directories(weimin_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                            PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  weimin_warnings(weimin_${name})
+endfunction()
+
+# weimin_test(name SOURCES... LIBS ...): a doctest executable registered with CTest.
+function(weimin_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES} ${CMAKE_SOURCE_DIR}/tests/support/doctest_main.cpp)
+  target_link_libraries(${name} PRIVATE ${T_LIBS} doctest::doctest)
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/support)
+  weimin_warnings(${name})
+  doctest_discover_tests(${name} TEST_PREFIX "${name}: ")
+endfunction()
