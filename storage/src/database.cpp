@@ -183,7 +183,7 @@ Status Database::configure(const SecretKey* key) {
   }
   return exec(
       "PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON; "
-      "PRAGMA foreign_keys = ON;");
+      "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;");
 }
 
 Status Database::error(std::string_view doing) const {

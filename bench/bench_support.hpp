@@ -1,0 +1,59 @@
+// Small helpers for the benchmarks: timing, medians and percentiles, flat JSON output.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace weimin::bench {
+
+inline double now_ms() {
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+// The p-th percentile (0..100) by nearest rank.
+inline double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(rank, v.size() - 1)];
+}
+inline double median(std::vector<double> v) { return percentile(std::move(v), 50); }
+
+// Collects figures, prints them as "key value" lines and writes them as one flat JSON object.
+class Report {
+ public:
+  void add(const std::string& key, double value) { figures_[key] = value; }
+  void add_text(const std::string& key, const std::string& value) { texts_[key] = value; }
+  int finish(const std::string& json_path) const {
+    for (const auto& [k, v] : texts_) std::printf("%s %s\n", k.c_str(), v.c_str());
+    for (const auto& [k, v] : figures_) std::printf("%s %.3f\n", k.c_str(), v);
+    if (json_path.empty()) return 0;
+    std::ofstream out(json_path);
+    out << "{";
+    bool first = true;
+    for (const auto& [k, v] : texts_) {
+      out << (first ? "" : ",") << "\n  \"" << k << "\": \"" << v << "\"";
+      first = false;
+    }
+    for (const auto& [k, v] : figures_) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.3f", v);
+      out << (first ? "" : ",") << "\n  \"" << k << "\": " << buf;
+      first = false;
+    }
+    out << "\n}\n";
+    return out ? 0 : 1;
+  }
+
+ private:
+  std::map<std::string, double> figures_;
+  std::map<std::string, std::string> texts_;
+};
+
+}  // namespace weimin::bench
