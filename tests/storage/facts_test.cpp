@@ -1,0 +1,49 @@
+#include <doctest/doctest.h>
+
+#include "storage_support.hpp"
+#include "temp_dir.hpp"
+#include "weimin/storage/facts.hpp"
+
+using namespace weimin;
+using namespace weimin::storage;
+using weimin::test::TempDir;
+
+namespace {
+FactRow fact(std::string id, std::string kind, std::int64_t hlc, std::string origin,
+             std::string day = "2026-11-22") {
+  return FactRow{id, kind, "subject-1", origin, hlc, 0, day, "{}", std::nullopt};
+}
+}  // namespace
+
+TEST_CASE("inserting a fact twice keeps one copy; reads follow (HLC, origin, id)") {
+  TempDir dir;
+  auto db = test::open_test_db(dir / "station.db");
+  REQUIRE(migrate(*db, station_migrations(), 0).is_ok());
+  CHECK(Facts::insert(*db, fact("c", "case.note", 5, "b")).value());
+  CHECK(Facts::insert(*db, fact("a", "case.note", 5, "a")).value());
+  CHECK(Facts::insert(*db, fact("b", "case.collected", 1, "z")).value());
+  CHECK(Facts::insert(*db, fact("d", "casex.other", 2, "a")).value());
+  CHECK_FALSE(Facts::insert(*db, fact("a", "case.note", 5, "a")).value());
+  CHECK(Facts::count(*db).value() == 4);
+  auto all = Facts::by_subject(*db, "subject-1").value();
+  REQUIRE(all.size() == 4);
+  CHECK(all[0].id == "b");
+  CHECK(all[1].id == "d");
+  CHECK(all[2].id == "a");
+  CHECK(all[3].id == "c");
+  auto cases = Facts::by_kind(*db, "case.").value();
+  CHECK(cases.size() == 3);  // "casex.other" is not a case fact
+  CHECK(Facts::by_kind_on_day(*db, "case.", "2026-11-21").value().empty());
+  CHECK(Facts::find(*db, "c").value()->origin == "b");
+  CHECK_FALSE(Facts::find(*db, "zz").value().has_value());
+}
+
+TEST_CASE("meta values are set, replaced and read") {
+  TempDir dir;
+  auto db = test::open_test_db(dir / "station.db");
+  REQUIRE(migrate(*db, station_migrations(), 0).is_ok());
+  CHECK_FALSE(Meta::get(*db, "community").value().has_value());
+  REQUIRE(Meta::set(*db, "community", "530102001001").is_ok());
+  REQUIRE(Meta::set(*db, "community", "530102001002").is_ok());
+  CHECK(Meta::get(*db, "community").value().value() == "530102001002");
+}
