@@ -24,6 +24,19 @@ constexpr std::string_view kV1 =
     "CREATE INDEX facts_subject ON facts (subject, hlc);"
     "CREATE INDEX facts_kind_day ON facts (kind, day);";
 
+// Version 2: the staff roster (reference data from the district; the first director is made
+// at init) and the residents' tracking codes of cases.
+constexpr std::string_view kV2 =
+    "CREATE TABLE staff ("
+    "  staff_no TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  pin_hash TEXT NOT NULL,"      // Argon2id, libsodium's crypto_pwhash_str format
+    "  active INTEGER NOT NULL DEFAULT 1,"
+    "  updated_ms INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE tracking (code TEXT PRIMARY KEY, case_id TEXT NOT NULL UNIQUE);";
+
 // Both statements of version 1 must be one string; build it once.
 const std::string& v1_sql() {
   static const std::string sql = std::string(kV1) + std::string(Outbox::kSchema);
@@ -33,8 +46,9 @@ const std::string& v1_sql() {
 }  // namespace
 
 std::span<const Migration> station_migrations() {
-  static const std::array<Migration, 1> migrations = {
+  static const std::array<Migration, 2> migrations = {
       Migration{1, "facts and outbox", v1_sql()},
+      Migration{2, "staff roster and tracking codes", kV2},
   };
   return migrations;
 }

@@ -1,5 +1,6 @@
 // The station's database schema as a list of migrations. Version 1: meta settings, the
-// append-only facts every use case writes, and the outbox. Later versions append; a shipped
+// append-only facts every use case writes, and the outbox. Version 2: staff roster and case
+// tracking codes. Later versions append; a shipped
 // migration never changes (tests/storage/fixtures holds a database of every older version).
 // Thread-safety: constant data.
 #pragma once
