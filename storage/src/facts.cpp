@@ -30,10 +30,11 @@ Result<std::vector<FactRow>> collect(Statement& s) {
   return out;
 }
 
-// The upper bound of a prefix range: "ticket." -> "ticket/".
+// The upper bound of a prefix range: "ticket." -> "ticket/"; "" -> past every kind.
 std::string prefix_end(std::string_view prefix) {
+  if (prefix.empty()) return "\x7f\x7f\x7f\x7f";
   std::string end(prefix);
-  if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);
+  end.back() = static_cast<char>(end.back() + 1);
   return end;
 }
 

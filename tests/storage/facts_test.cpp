@@ -33,6 +33,7 @@ TEST_CASE("inserting a fact twice keeps one copy; reads follow (HLC, origin, id)
   CHECK(all[3].id == "c");
   auto cases = Facts::by_kind(*db, "case.").value();
   CHECK(cases.size() == 3);  // "casex.other" is not a case fact
+  CHECK(Facts::by_kind(*db, "").value().size() == 4);  // every fact
   CHECK(Facts::by_kind_on_day(*db, "case.", "2026-11-21").value().empty());
   CHECK(Facts::find(*db, "c").value()->origin == "b");
   CHECK_FALSE(Facts::find(*db, "zz").value().has_value());
