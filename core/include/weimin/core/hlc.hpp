@@ -12,10 +12,15 @@
 namespace weimin::core {
 
 struct HlcTimestamp {
-  std::int64_t wall_ms = 0;    // the largest physical time seen, Unix milliseconds (< 2^47)
-  std::uint32_t logical = 0;   // counter for events within the same wall_ms (< 2^16)
+  std::int64_t wall_ms = 0;   // the largest physical time seen, Unix milliseconds (< 2^47)
+  std::uint32_t logical = 0;  // counter for events within the same wall_ms (< 2^16)
 
-  // One sortable 64-bit integer: wall_ms << 16 | logical. pack/unpack round-trip.
+  static constexpr std::int64_t kMaxWallMs = (std::int64_t{1} << 47) - 1;
+  static constexpr std::uint32_t kMaxLogical = 0xFFFF;
+
+  // One sortable 64-bit integer: wall_ms << 16 | logical. pack/unpack round-trip, and packed
+  // values order exactly as the timestamps do. The packed value stays below 2^63, so it fits a
+  // signed 64-bit database column. Precondition of pack: both fields within their bounds.
   std::uint64_t pack() const;
   static HlcTimestamp unpack(std::uint64_t packed);
   // "2026-11-22T08:30:00.123Z+4" style, for people.
@@ -30,16 +35,20 @@ class HlcClock {
   // refused (DESIGN.md flags clocks off by more than 5 minutes).
   explicit HlcClock(std::int64_t max_skew_ms = 5 * 60 * 1000);
 
-  // Resumes after a restart from the largest timestamp this node ever issued or saw.
+  // Resumes after a restart from the largest timestamp this node ever issued or saw. Never moves
+  // the clock backwards: a smaller `last` than the current one is ignored.
   void restore(HlcTimestamp last);
 
   // A timestamp for a local event at physical time physical_ms: strictly greater than every
-  // timestamp issued or observed before, and never behind physical_ms.
+  // timestamp issued or observed before, and never behind physical_ms. When the logical counter
+  // would pass 2^16-1 the timestamp moves one millisecond ahead instead of wrapping. Never fails.
   HlcTimestamp now(std::int64_t physical_ms);
 
   // Merges a timestamp received from another node. Returns the new local timestamp, or
   // Invalid (and leaves the clock unchanged) when remote is more than max_skew_ms ahead of
-  // physical_ms, so one bad clock cannot drag every node into the future.
+  // physical_ms, so one bad clock cannot drag every node into the future. The message names
+  // both times. A remote with fields out of their bounds is refused the same way. On success the
+  // result is strictly greater than both remote and every timestamp issued before.
   Result<HlcTimestamp> observe(HlcTimestamp remote, std::int64_t physical_ms);
 
   HlcTimestamp last() const { return last_; }

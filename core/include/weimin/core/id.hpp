@@ -35,6 +35,10 @@ class UuidV7Generator {
   using RandomFn = std::function<void(std::span<std::uint8_t>)>;
   explicit UuidV7Generator(RandomFn random);
 
+  // The next id at Unix time unix_ms (clamped to 0 … 2^48-1). Always greater than every id this
+  // generator made before: within one millisecond, or when unix_ms is behind the last id's time,
+  // it keeps the last time and counts on; when the counter runs out (after at least 2048 ids in
+  // one millisecond) the id's time moves one millisecond ahead. Never fails.
   Uuid next(std::int64_t unix_ms);
 
  private:
