@@ -6,13 +6,17 @@ build=$1
 found=0
 checked=0
 while IFS= read -r -d '' exe; do
-  if file "$exe" 2>/dev/null | grep -q ELF || head -c4 "$exe" | grep -q ELF; then
+  magic=$(head -c4 "$exe" | od -An -c | tr -d ' ')
+  if [ "$magic" = '177ELF' ]; then
     checked=$((checked + 1))
-    if ldd "$exe" 2>/dev/null | grep -E 'libsqlite3\.so' >/dev/null; then
-      echo "$exe links plain libsqlite3:"; ldd "$exe" | grep sqlite
+    # Captured first: `ldd | grep -q` under pipefail fails at random when grep stops reading.
+    libs=$(ldd "$exe" 2>/dev/null || true)
+    if grep -E 'libsqlite3\.so' <<<"$libs" >/dev/null; then
+      echo "$exe links plain libsqlite3:"; grep sqlite <<<"$libs"
       found=1
     fi
-    if ! ldd "$exe" 2>/dev/null | grep -q 'libsqlcipher\.so' && nm -D "$exe" 2>/dev/null | grep -q ' sqlite3_open'; then
+    symbols=$(nm -D "$exe" 2>/dev/null || true)
+    if ! grep -q 'libsqlcipher\.so' <<<"$libs" && grep -q ' sqlite3_open' <<<"$symbols"; then
       echo "$exe uses sqlite3_open but does not link libsqlcipher"; found=1
     fi
   fi

@@ -1,0 +1,94 @@
+// Cases: the station's half of the closed loop (DOMAIN.md) — a resident's request recorded at
+// the kiosk, at a window or on a grid round; resolved locally or whistled; a department's
+// report-in and feedback taken by phone; verified, closed, rated, reopened; notes; conflicts
+// settled. Each step is one transaction: the case's events are folded, the step is checked
+// against the state (a refusal writes nothing), then the event, its outbox entry and, for
+// staff, an audit fact are written. Phone and identity numbers are kept in a separate contact
+// fact and only ever shown masked.
+// Thread-safety: as Station.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weimin/core/case.hpp"
+#include "weimin/station/staff_desk.hpp"
+#include "weimin/station/station.hpp"
+
+namespace weimin::station {
+
+struct NewCase {
+  std::string source;  // whistle source id from the catalog
+  core::CaseChannel channel = core::CaseChannel::Kiosk;
+  std::string description;
+  std::optional<std::string> phone;      // as typed; validated
+  std::optional<std::string> id_number;  // as typed; validated
+  bool consent = false;  // the resident agreed to the privacy notice (needed for a phone or id)
+};
+
+struct CaseReceipt {
+  core::Uuid case_id;
+  std::string tracking_code;  // what the resident keeps to follow the case
+};
+
+// A case as staff see it: its state, its code, overdue steps and masked contact.
+struct CaseView {
+  core::CaseState state;
+  std::string tracking_code;
+  std::vector<core::Overdue> overdue;
+  std::string phone_masked;      // empty when none was given
+  std::string id_number_masked;  // empty when none was given
+};
+
+class Cases {
+ public:
+  explicit Cases(Station& station) : station_(station) {}
+
+  // A resident's request. by == nullopt: the resident at the kiosk; otherwise staff at a
+  // window or on a grid round. Invalid for an unknown source, an empty description, a bad
+  // phone or identity number, or personal numbers without consent.
+  Result<CaseReceipt> record(const std::optional<Session>& by, const NewCase& request);
+
+  Result<core::CaseState> resolve(const Session& by, const core::Uuid& id, std::string summary);
+  Result<core::CaseState> whistle(const Session& by, const core::Uuid& id, core::WhistleLevel level,
+                                  core::WhistleKind kind, std::vector<std::string> departments,
+                                  std::string note);
+  // A department's report-in or feedback that came by phone, recorded by staff.
+  Result<core::CaseState> record_report(const Session& by, const core::Uuid& id,
+                                        const std::string& department, std::string note);
+  Result<core::CaseState> record_feedback(const Session& by, const core::Uuid& id,
+                                          const std::string& department, std::string action);
+  Result<core::CaseState> verify(const Session& by, const core::Uuid& id, std::string outcome);
+  Result<core::CaseState> close(const Session& by, const core::Uuid& id, std::string summary);
+  Result<core::CaseState> reopen(const Session& by, const core::Uuid& id, std::string reason);
+  Result<core::CaseState> note(const Session& by, const core::Uuid& id, std::string text);
+  Result<core::CaseState> settle(const Session& by, const core::Uuid& id,
+                                 const core::Uuid& conflict_event, core::SettleDecision decision,
+                                 std::string reason);
+  // The resident's rating; by == nullopt at the kiosk, else staff record it for the resident.
+  Result<core::CaseState> evaluate(const std::optional<Session>& by, const core::Uuid& id,
+                                   core::Rating rating, std::string comment);
+
+  // A case by id or tracking code. NotFound when there is none.
+  Result<core::Uuid> resolve_reference(std::string_view id_or_code);
+  Result<CaseView> view(const core::Uuid& id);
+  // For a resident at the kiosk: the tracking code and the last four digits of the phone given
+  // with the case. Refuses with NotFound for a wrong pair without telling which half was wrong.
+  Result<CaseView> progress_for_resident(std::string_view code, std::string_view phone_last4);
+  // Every case, newest first, optionally only one stage or only the overdue.
+  Result<std::vector<CaseView>> list(std::optional<core::CaseStage> stage, bool only_overdue);
+
+  core::CaseDeadlines deadlines() const;
+
+ private:
+  Result<core::CaseState> load(const core::Uuid& id);
+  // Checks and writes one event in its own transaction; audited as `action` when staff act.
+  Result<core::CaseState> step(const std::optional<Session>& by, const core::Uuid& id,
+                               core::Permission permission, std::string on_behalf_of,
+                               core::CasePayload payload, std::string_view action);
+
+  Station& station_;
+};
+
+}  // namespace weimin::station

@@ -1,0 +1,324 @@
+#include "weimin/station/cases.hpp"
+
+#include <algorithm>
+
+#include "weimin/core/civil_time.hpp"
+#include "weimin/core/mask.hpp"
+#include "weimin/core/validation.hpp"
+#include "weimin/storage/facts.hpp"
+
+namespace weimin::station {
+namespace {
+
+constexpr std::string_view kContactKind = "resident.contact";
+
+struct Contact {
+  std::string phone;
+  std::string id_number;
+};
+
+Result<core::CaseEvent> event_of(const storage::FactRow& row) {
+  auto id = core::Uuid::parse(row.id);
+  auto case_id = core::Uuid::parse(row.subject);
+  if (!id || !case_id) {
+    return Status(ErrorCode::Corrupt, "fact " + row.id + " has a malformed id or case id");
+  }
+  nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
+  if (body.is_discarded()) return Status(ErrorCode::Corrupt, "fact " + row.id + " is not JSON");
+  const core::CaseEventEnvelope envelope{*id, *case_id,
+                                         core::HlcTimestamp::unpack(static_cast<std::uint64_t>(row.hlc)),
+                                         row.origin, row.wall_ms};
+  return core::case_event_from_body(envelope, row.kind, body);
+}
+
+std::optional<Contact> contact_of(const std::vector<storage::FactRow>& rows) {
+  // A last-writer-wins register: the latest contact fact (rows come in HLC order).
+  std::optional<Contact> out;
+  for (const auto& row : rows) {
+    if (row.kind != kContactKind) continue;
+    const auto body = nlohmann::json::parse(row.body, nullptr, false);
+    if (body.is_discarded()) continue;
+    out = Contact{body.value("phone", ""), body.value("id_number", "")};
+  }
+  return out;
+}
+
+Result<std::string> code_of(storage::Database& db, const core::Uuid& id) {
+  WEIMIN_ASSIGN_OR_RETURN(storage::Statement s,
+                          db.prepare("SELECT code FROM tracking WHERE case_id = ?"));
+  s.bind(1, id.to_string());
+  WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+  return row ? s.column_text(0) : core::tracking_code(id);
+}
+
+}  // namespace
+
+core::CaseDeadlines Cases::deadlines() const {
+  core::CaseDeadlines d;
+  for (auto kind : {core::WhistleKind::Emergency, core::WhistleKind::Key, core::WhistleKind::Routine}) {
+    const core::Deadline& src = station_.catalog().deadline_for(kind);
+    core::CaseDeadlines::Hours h{src.report_in_hours, src.feedback_hours, src.verify_hours};
+    (kind == core::WhistleKind::Emergency ? d.emergency
+     : kind == core::WhistleKind::Key     ? d.key
+                                          : d.routine) = h;
+  }
+  return d;
+}
+
+Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCase& request) {
+  if (by) WEIMIN_TRY(StaffDesk::require(*by, core::Permission::RecordCase));
+  if (!station_.catalog().source_by_id(request.source)) {
+    std::string known;
+    for (const auto& s : station_.catalog().whistle_sources) known += (known.empty() ? "" : ", ") + s.id;
+    return Status(ErrorCode::Invalid,
+                  "there is no problem category '" + request.source + "'; choose one of: " + known);
+  }
+  Contact contact;
+  if (request.phone && !request.phone->empty()) {
+    WEIMIN_ASSIGN_OR_RETURN(contact.phone, core::parse_mobile_number(*request.phone));
+  }
+  if (request.id_number && !request.id_number->empty()) {
+    WEIMIN_ASSIGN_OR_RETURN(core::IdentityNumber parsed,
+                            core::parse_identity_number(*request.id_number,
+                                                        core::local_date(station_.now_ms())));
+    contact.id_number = parsed.number;
+  }
+  const bool has_contact = !contact.phone.empty() || !contact.id_number.empty();
+  if (has_contact && !request.consent) {
+    return Status(ErrorCode::Invalid,
+                  "a phone or identity number is kept only after the resident agrees to the "
+                  "privacy notice; ask them, then record the consent (--consent)");
+  }
+  CaseReceipt receipt;
+  Status st = station_.transact([&]() -> Status {
+    // A fresh case id whose tracking code no other case of this station has.
+    for (int attempt = 0;; ++attempt) {
+      receipt.case_id = station_.stamp().id;
+      receipt.tracking_code = core::tracking_code(receipt.case_id);
+      WEIMIN_ASSIGN_OR_RETURN(storage::Statement taken,
+                              station_.db().prepare("SELECT 1 FROM tracking WHERE code = ?"));
+      taken.bind(1, receipt.tracking_code);
+      WEIMIN_ASSIGN_OR_RETURN(bool clash, taken.step());
+      if (!clash) break;
+      if (attempt > 16) return Status(ErrorCode::Internal, "cannot find a free tracking code");
+    }
+    std::vector<NewFact> facts;
+    std::string resident_ref;
+    if (has_contact) {
+      Stamp s = station_.stamp();
+      resident_ref = "contact:" + s.id.to_string();
+      nlohmann::json body = nlohmann::json::object();
+      if (!contact.phone.empty()) body["phone"] = contact.phone;
+      if (!contact.id_number.empty()) body["id_number"] = contact.id_number;
+      body["consent"] = true;
+      facts.push_back({std::string(kContactKind), receipt.case_id.to_string(), body, s});
+    }
+    Stamp s = station_.stamp();
+    core::CaseEvent ev;
+    ev.id = s.id;
+    ev.case_id = receipt.case_id;
+    ev.hlc = s.hlc;
+    ev.origin = station_.origin();
+    ev.wall_ms = s.wall_ms;
+    ev.actor = by ? by->staff_no : "resident";
+    ev.actor_role = by ? by->role : core::Role::Resident;
+    ev.payload = core::CaseCollected{request.source, request.channel, request.description, resident_ref};
+    WEIMIN_TRY(core::check_transition(core::fold_case(receipt.case_id, {}), ev));
+    facts.push_back({std::string(core::to_string(ev.kind())), receipt.case_id.to_string(),
+                     core::case_event_body(ev), s});
+    WEIMIN_TRY(station_.append(facts).status());
+    WEIMIN_ASSIGN_OR_RETURN(
+        storage::Statement track,
+        station_.db().prepare("INSERT INTO tracking (code, case_id) VALUES (?, ?)"));
+    track.bind(1, receipt.tracking_code).bind(2, receipt.case_id.to_string());
+    WEIMIN_TRY(track.run());
+    if (by) {
+      StaffDesk desk(station_);
+      WEIMIN_TRY(desk.audit(*by, "case_collected", receipt.case_id.to_string()));
+    }
+    return Status::ok();
+  });
+  WEIMIN_TRY(st);
+  return receipt;
+}
+
+Result<core::CaseState> Cases::load(const core::Uuid& id) {
+  WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
+  std::vector<core::CaseEvent> events;
+  for (const auto& row : rows) {
+    if (row.kind.rfind("case.", 0) != 0) continue;
+    WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, event_of(row));
+    events.push_back(std::move(ev));
+  }
+  if (events.empty()) {
+    return Status(ErrorCode::NotFound, "there is no case " + id.to_string() + " at this station");
+  }
+  return core::fold_case(id, events);
+}
+
+Result<core::CaseState> Cases::step(const std::optional<Session>& by, const core::Uuid& id,
+                                    core::Permission permission, std::string on_behalf_of,
+                                    core::CasePayload payload, std::string_view action) {
+  if (by) WEIMIN_TRY(StaffDesk::require(*by, permission));
+  core::CaseState after;
+  Status st = station_.transact([&]() -> Status {
+    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, load(id));
+    const Stamp s = station_.stamp();
+    core::CaseEvent ev;
+    ev.id = s.id;
+    ev.case_id = id;
+    ev.hlc = s.hlc;
+    ev.origin = station_.origin();
+    ev.wall_ms = s.wall_ms;
+    ev.actor = by ? by->staff_no : "resident";
+    ev.actor_role = by ? by->role : core::Role::Resident;
+    ev.on_behalf_of = std::move(on_behalf_of);
+    ev.payload = std::move(payload);
+    WEIMIN_TRY(core::check_transition(state, ev));
+    const NewFact fact{std::string(core::to_string(ev.kind())), id.to_string(),
+                       core::case_event_body(ev), s};
+    WEIMIN_TRY(station_.append({&fact, 1}).status());
+    if (by) {
+      StaffDesk desk(station_);
+      WEIMIN_TRY(desk.audit(*by, action, id.to_string()));
+    }
+    WEIMIN_ASSIGN_OR_RETURN(after, load(id));
+    return Status::ok();
+  });
+  WEIMIN_TRY(st);
+  return after;
+}
+
+Result<core::CaseState> Cases::resolve(const Session& by, const core::Uuid& id, std::string summary) {
+  return step(by, id, core::Permission::ResolveCase, "", core::CaseResolved{std::move(summary)},
+              "case_resolved");
+}
+
+Result<core::CaseState> Cases::whistle(const Session& by, const core::Uuid& id,
+                                       core::WhistleLevel level, core::WhistleKind kind,
+                                       std::vector<std::string> departments, std::string note) {
+  for (const auto& d : departments) {
+    if (!station_.catalog().department_by_id(d)) {
+      std::string known;
+      for (const auto& dep : station_.catalog().departments) known += (known.empty() ? "" : ", ") + dep.id;
+      return Status(ErrorCode::Invalid, "there is no department '" + d + "'; known: " + known);
+    }
+  }
+  const auto permission = level == core::WhistleLevel::District
+                              ? core::Permission::WhistleDistrict
+                              : core::Permission::WhistleCommunity;
+  return step(by, id, permission, "",
+              core::CaseWhistled{level, kind, std::move(departments), std::move(note)},
+              "case_whistled");
+}
+
+Result<core::CaseState> Cases::record_report(const Session& by, const core::Uuid& id,
+                                             const std::string& department, std::string note) {
+  return step(by, id, core::Permission::RecordDepartmentResponseByPhone, department,
+              core::CaseReported{std::move(note)}, "case_reported_by_phone");
+}
+
+Result<core::CaseState> Cases::record_feedback(const Session& by, const core::Uuid& id,
+                                               const std::string& department, std::string action) {
+  return step(by, id, core::Permission::RecordDepartmentResponseByPhone, department,
+              core::CaseFeedback{std::move(action)}, "case_feedback_by_phone");
+}
+
+Result<core::CaseState> Cases::verify(const Session& by, const core::Uuid& id, std::string outcome) {
+  return step(by, id, core::Permission::VerifyCase, "", core::CaseVerified{std::move(outcome)},
+              "case_verified");
+}
+
+Result<core::CaseState> Cases::close(const Session& by, const core::Uuid& id, std::string summary) {
+  return step(by, id, core::Permission::CloseCase, "", core::CaseClosed{std::move(summary)},
+              "case_closed");
+}
+
+Result<core::CaseState> Cases::reopen(const Session& by, const core::Uuid& id, std::string reason) {
+  return step(by, id, core::Permission::ReopenCase, "", core::CaseReopened{std::move(reason)},
+              "case_reopened");
+}
+
+Result<core::CaseState> Cases::note(const Session& by, const core::Uuid& id, std::string text) {
+  return step(by, id, core::Permission::AddNote, "", core::CaseNote{std::move(text)}, "case_note");
+}
+
+Result<core::CaseState> Cases::settle(const Session& by, const core::Uuid& id,
+                                      const core::Uuid& conflict_event,
+                                      core::SettleDecision decision, std::string reason) {
+  return step(by, id, core::Permission::SettleConflict, "",
+              core::ConflictSettled{conflict_event, decision, std::move(reason)},
+              "case_conflict_settled");
+}
+
+Result<core::CaseState> Cases::evaluate(const std::optional<Session>& by, const core::Uuid& id,
+                                        core::Rating rating, std::string comment) {
+  return step(by, id,
+              by ? core::Permission::RecordEvaluation : core::Permission::EvaluateCase,
+              by ? "resident" : "", core::CaseEvaluated{rating, std::move(comment)},
+              "case_evaluation_recorded");
+}
+
+Result<core::Uuid> Cases::resolve_reference(std::string_view id_or_code) {
+  if (auto id = core::Uuid::parse(id_or_code)) return *id;
+  auto code = core::parse_tracking_code(id_or_code);
+  if (!code.is_ok()) {
+    return Status(ErrorCode::Invalid, "'" + std::string(id_or_code) +
+                                          "' is neither a case id nor a tracking code: " +
+                                          code.status().message());
+  }
+  WEIMIN_ASSIGN_OR_RETURN(storage::Statement s,
+                          station_.db().prepare("SELECT case_id FROM tracking WHERE code = ?"));
+  s.bind(1, *code);
+  WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+  if (!row) return Status(ErrorCode::NotFound, "no case has the tracking code " + *code);
+  auto id = core::Uuid::parse(s.column_text(0));
+  if (!id) return Status(ErrorCode::Corrupt, "a tracking code points at a malformed case id");
+  return *id;
+}
+
+Result<CaseView> Cases::view(const core::Uuid& id) {
+  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, load(id));
+  WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
+  CaseView v;
+  v.overdue = core::overdue(state, deadlines(), station_.now_ms());
+  v.state = std::move(state);
+  WEIMIN_ASSIGN_OR_RETURN(v.tracking_code, code_of(station_.db(), id));
+  if (auto contact = contact_of(rows)) {
+    if (!contact->phone.empty()) v.phone_masked = core::mask_phone(contact->phone);
+    if (!contact->id_number.empty()) v.id_number_masked = core::mask_identity_number(contact->id_number);
+  }
+  return v;
+}
+
+Result<CaseView> Cases::progress_for_resident(std::string_view code, std::string_view phone_last4) {
+  const Status no_match(ErrorCode::NotFound,
+                        "no case matches this tracking code and phone number; check both and "
+                        "try again, or ask at the window");
+  auto id = resolve_reference(code);
+  if (!id.is_ok()) return id.status().code() == ErrorCode::Invalid ? id.status() : no_match;
+  if (phone_last4.size() != 4) return no_match;
+  WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id->to_string()));
+  auto contact = contact_of(rows);
+  if (!contact || contact->phone.size() < 4 ||
+      contact->phone.compare(contact->phone.size() - 4, 4, phone_last4) != 0) {
+    return no_match;
+  }
+  return view(*id);
+}
+
+Result<std::vector<CaseView>> Cases::list(std::optional<core::CaseStage> stage, bool only_overdue) {
+  WEIMIN_ASSIGN_OR_RETURN(auto collected, storage::Facts::by_kind(station_.db(), "case.collected"));
+  std::vector<CaseView> out;
+  for (auto it = collected.rbegin(); it != collected.rend(); ++it) {
+    auto id = core::Uuid::parse(it->subject);
+    if (!id) continue;
+    WEIMIN_ASSIGN_OR_RETURN(CaseView v, view(*id));
+    if (stage && v.state.stage != *stage) continue;
+    if (only_overdue && v.overdue.empty()) continue;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace weimin::station

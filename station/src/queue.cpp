@@ -1,0 +1,218 @@
+#include "weimin/station/queue.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "weimin/storage/facts.hpp"
+
+namespace weimin::station {
+
+const core::Window* Queue::window_of(int number) const {
+  return station_.catalog().window_by_number(number, station_.community());
+}
+
+int Queue::windows_serving(int line) const {
+  return static_cast<int>(station_.catalog().windows_serving(line, station_.community()).size());
+}
+
+Result<core::QueueState> Queue::on_day(std::string_view day) {
+  WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_kind_on_day(station_.db(), "ticket.", day));
+  std::vector<core::TicketEvent> events;
+  events.reserve(rows.size());
+  for (const auto& row : rows) {
+    WEIMIN_ASSIGN_OR_RETURN(core::TicketEvent ev,
+                            core::parse_ticket_event(row.body, "ticket fact " + row.id));
+    events.push_back(std::move(ev));
+  }
+  return core::fold_queue(std::move(events));
+}
+
+Result<core::QueueState> Queue::today() { return load(); }
+
+Status Queue::write(const core::TicketEvent& ev, const Stamp& stamp) {
+  const NewFact fact{std::string(core::to_string(ev.kind())), ev.ticket.to_string(),
+                     core::to_json(ev), stamp};
+  return station_.append({&fact, 1}).status();
+}
+
+Result<TicketReceipt> Queue::take(const TicketRequest& request) {
+  const core::Catalog& catalog = station_.catalog();
+  int line = request.line;
+  if (!request.service_item.empty()) {
+    const auto* item = catalog.item_by_id(request.service_item);
+    if (!item) {
+      return Status(ErrorCode::Invalid, "there is no service item '" + request.service_item + "'");
+    }
+    if (line == 0) line = item->line;
+    if (item->line != line) {
+      return Status(ErrorCode::Invalid, "service item '" + request.service_item + "' belongs to line " +
+                                            std::to_string(item->line) + ", not line " +
+                                            std::to_string(line));
+    }
+  }
+  const auto* service_line = catalog.line_by_number(line);
+  if (!service_line) {
+    return Status(ErrorCode::Invalid, "there is no line " + std::to_string(line) +
+                                          "; the service lines are numbered 1 to 10");
+  }
+  if (windows_serving(line) == 0) {
+    return Status(ErrorCode::Invalid, "no window of this station serves line " +
+                                          std::to_string(line) + " (" + service_line->name.zh +
+                                          "); ask at the front desk");
+  }
+  if (core::is_priority(request.priority) && request.reason.empty() &&
+      request.priority != core::Priority::AppointmentCheckIn) {
+    return Status(ErrorCode::Invalid, "a priority ticket needs its reason (e.g. age or the card shown)");
+  }
+  TicketReceipt receipt;
+  WEIMIN_TRY(station_.transact([&]() -> Status {
+    WEIMIN_ASSIGN_OR_RETURN(core::QueueState state, load());
+    WEIMIN_ASSIGN_OR_RETURN(int number, core::next_ticket_number(state, line));
+    const Stamp s = station_.stamp();
+    core::TicketEvent ev;
+    ev.id = s.id;
+    ev.ticket = s.id;
+    ev.hlc = s.hlc;
+    ev.wall_ms = s.wall_ms;
+    ev.origin = station_.origin();
+    ev.body = core::TicketTaken{line,           service_line->prefix, number, request.service_item,
+                                request.priority, request.reason,     request.booking};
+    WEIMIN_TRY(core::check(state, ev));
+    WEIMIN_TRY(write(ev, s));
+    WEIMIN_TRY(core::apply(state, ev));
+    receipt.ticket = *state.find(ev.ticket);
+    auto wait = core::estimate_wait(state, ev.ticket, windows_serving(line));
+    if (!wait.is_ok()) return wait.status();
+    receipt.wait = *wait;
+    return Status::ok();
+  }));
+  return receipt;
+}
+
+Result<std::optional<core::Ticket>> Queue::at_window(int window) {
+  WEIMIN_ASSIGN_OR_RETURN(core::QueueState state, load());
+  std::optional<core::Ticket> current;
+  for (const auto& [id, t] : state.tickets) {
+    if (t.window == window &&
+        (t.state == core::TicketState::Called || t.state == core::TicketState::Serving)) {
+      if (!current || current->last_called_ms < t.last_called_ms) current = t;
+    }
+  }
+  return current;
+}
+
+Result<core::Ticket> Queue::call_next(const Session& by, int window) {
+  WEIMIN_TRY(StaffDesk::require(by, core::Permission::CallQueue));
+  const core::Window* w = window_of(window);
+  if (!w) return Status(ErrorCode::Invalid, "this station has no window " + std::to_string(window));
+  core::Ticket called;
+  WEIMIN_TRY(station_.transact([&]() -> Status {
+    WEIMIN_ASSIGN_OR_RETURN(auto current, at_window(window));
+    if (current) {
+      return Status(ErrorCode::Conflict, "window " + std::to_string(window) + " is still serving " +
+                                             current->label + "; finish it, mark a no-show or "
+                                             "transfer it before calling the next number");
+    }
+    WEIMIN_ASSIGN_OR_RETURN(core::QueueState state, load());
+    auto next = core::next_for_window(state, window, w->lines, fairness_);
+    if (!next) {
+      return Status(ErrorCode::NotFound,
+                    "nobody is waiting for window " + std::to_string(window) + "'s lines");
+    }
+    const Stamp s = station_.stamp();
+    core::TicketEvent ev;
+    ev.id = s.id;
+    ev.ticket = *next;
+    ev.hlc = s.hlc;
+    ev.wall_ms = s.wall_ms;
+    ev.origin = station_.origin();
+    ev.window = window;
+    ev.staff = by.staff_no;
+    ev.body = core::TicketCalled{w->lines};
+    WEIMIN_TRY(core::check(state, ev));
+    WEIMIN_TRY(write(ev, s));
+    WEIMIN_TRY(core::apply(state, ev));
+    called = *state.find(*next);
+    StaffDesk desk(station_);
+    return desk.audit(by, "ticket_called", called.label, {{"window", window}});
+  }));
+  return called;
+}
+
+Result<core::Ticket> Queue::act(
+    const Session& by, int window,
+    const std::function<Result<core::TicketEvent>(const core::Ticket&)>& make,
+    std::string_view action) {
+  WEIMIN_TRY(StaffDesk::require(by, core::Permission::CallQueue));
+  if (!window_of(window)) {
+    return Status(ErrorCode::Invalid, "this station has no window " + std::to_string(window));
+  }
+  core::Ticket after;
+  WEIMIN_TRY(station_.transact([&]() -> Status {
+    WEIMIN_ASSIGN_OR_RETURN(auto current, at_window(window));
+    if (!current) {
+      return Status(ErrorCode::NotFound, "window " + std::to_string(window) +
+                                             " has no ticket called; call the next number first");
+    }
+    WEIMIN_ASSIGN_OR_RETURN(core::TicketEvent ev, make(*current));
+    const Stamp s = station_.stamp();
+    ev.id = s.id;
+    ev.ticket = current->id;
+    ev.hlc = s.hlc;
+    ev.wall_ms = s.wall_ms;
+    ev.origin = station_.origin();
+    ev.window = window;
+    ev.staff = by.staff_no;
+    WEIMIN_ASSIGN_OR_RETURN(core::QueueState state, load());
+    WEIMIN_TRY(core::check(state, ev));
+    WEIMIN_TRY(write(ev, s));
+    WEIMIN_TRY(core::apply(state, ev));
+    after = *state.find(current->id);
+    StaffDesk desk(station_);
+    return desk.audit(by, action, current->label, {{"window", window}});
+  }));
+  return after;
+}
+
+Result<core::Ticket> Queue::recall(const Session& by, int window) {
+  return act(by, window, [](const core::Ticket&) -> Result<core::TicketEvent> {
+    core::TicketEvent ev;
+    ev.body = core::TicketRecalled{};
+    return ev;
+  }, "ticket_recalled");
+}
+
+Result<core::Ticket> Queue::no_show(const Session& by, int window) {
+  return act(by, window, [](const core::Ticket&) -> Result<core::TicketEvent> {
+    core::TicketEvent ev;
+    ev.body = core::TicketNoShow{};
+    return ev;
+  }, "ticket_no_show");
+}
+
+Result<core::Ticket> Queue::finish(const Session& by, int window) {
+  return act(by, window, [](const core::Ticket&) -> Result<core::TicketEvent> {
+    core::TicketEvent ev;
+    ev.body = core::TicketFinished{};
+    return ev;
+  }, "ticket_finished");
+}
+
+Result<core::Ticket> Queue::transfer(const Session& by, int window, std::optional<int> to_line,
+                                     std::optional<int> to_window) {
+  if (!to_line && !to_window) {
+    return Status(ErrorCode::Invalid, "say where to transfer to: another line, another window, or both");
+  }
+  if (to_line && !station_.catalog().line_by_number(*to_line)) {
+    return Status(ErrorCode::Invalid, "there is no line " + std::to_string(*to_line));
+  }
+  if (to_window && !window_of(*to_window)) {
+    return Status(ErrorCode::Invalid, "this station has no window " + std::to_string(*to_window));
+  }
+  return act(by, window, [&](const core::Ticket&) -> Result<core::TicketEvent> {
+    core::TicketEvent ev;
+    ev.body = core::TicketTransferred{to_line, to_window};
+    return ev;
+  }, "ticket_transferred");
+}
+
+}  // namespace weimin::station

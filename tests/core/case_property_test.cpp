@@ -1,0 +1,277 @@
+// Property: a case's state is a function of the set of its events. Random cases are made by a
+// random walk through valid transitions with notes, refused events and settlements mixed in;
+// a model of the walk predicts the state, and every shuffle of the events, with repeats,
+// must fold to that same state.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "case_test_support.hpp"
+#include "seed.hpp"
+#include "weimin/core/case.hpp"
+
+using namespace weimin::core;
+using namespace weimin::core::case_test;
+
+namespace {
+
+const std::vector<std::string> kDepartments = {kUrban, kWater, "dept.housing"};
+const std::vector<Actor> kStationStaff = {kDirector, kDeputy, kStaff, kGrid, kSocial};
+
+// What the walk expects the fold to give.
+struct Model {
+  CaseStage stage = CaseStage::Collected;
+  std::vector<std::string> whistled;
+  std::set<std::string> reported;
+  std::optional<Rating> rating;
+  int reopens = 0;
+  int notes = 0;
+  int settled = 0;
+  int accepted = 0;
+  std::vector<Uuid> open_conflicts;
+  std::optional<CaseEvent> late_whistle;  // kept as a conflict; accepted after a reopen
+};
+
+class Walk {
+ public:
+  explicit Walk(std::mt19937_64& rng) : rng_(rng) {
+    m_.case_id = make_uuid(kT, rng_());
+    push(m_.collected(pick(kStationStaff)));
+  }
+
+  void run() {
+    const int steps = 5 + static_cast<int>(rng_() % 40);
+    for (int i = 0; i < steps; ++i) step();
+  }
+
+  const std::vector<CaseEvent>& events() const { return events_; }
+  const Model& model() const { return model_; }
+
+ private:
+  template <class T>
+  const T& pick(const std::vector<T>& v) {
+    return v[rng_() % v.size()];
+  }
+  bool chance(int percent) { return static_cast<int>(rng_() % 100) < percent; }
+
+  // Appends an event; sometimes at the previous event's wall time with the next counter.
+  void push(CaseEvent e) {
+    if (!events_.empty() && chance(20)) {
+      const HlcTimestamp last = events_.back().hlc;
+      e.hlc = {last.wall_ms, last.logical + 1};
+    }
+    events_.push_back(std::move(e));
+  }
+  void push_conflict(CaseEvent e) {
+    model_.open_conflicts.push_back(e.id);
+    push(std::move(e));
+  }
+
+  void step() {
+    const int r = static_cast<int>(rng_() % 100);
+    if (r < 15) {
+      push(m_.note(pick(kEveryone)));
+      ++model_.notes;
+    } else if (r < 25) {
+      refused();
+    } else if (r < 30 && !model_.open_conflicts.empty()) {
+      const std::size_t i = rng_() % model_.open_conflicts.size();
+      const Uuid id = model_.open_conflicts[i];
+      model_.open_conflicts.erase(model_.open_conflicts.begin() + static_cast<long>(i));
+      if (model_.late_whistle && model_.late_whistle->id == id) model_.late_whistle.reset();
+      push(m_.settle(id, SettleDecision::Dismiss, chance(50) ? kDirector : kDeputy));
+      ++model_.settled;
+    } else {
+      advance();
+    }
+  }
+
+  // An event that cannot be applied where it falls.
+  void refused() {
+    switch (rng_() % 4) {
+      case 0:
+        push_conflict(m_.whistled(kStaff));  // staff may not whistle
+        break;
+      case 1:
+        if (model_.stage == CaseStage::Verified) return refused();
+        push_conflict(m_.closed());  // only a verified case closes
+        break;
+      case 2:
+        push_conflict(m_.reported("dept.police"));  // never whistled
+        break;
+      default: {
+        Maker other;
+        other.case_id = make_uuid(kT, 1);
+        other.next = m_.next + 100000;
+        other.t = m_.t;
+        push_conflict(other.note());  // belongs to another case
+        m_.t = other.t;
+        break;
+      }
+    }
+  }
+
+  std::string unreported() {
+    std::vector<std::string> left;
+    for (const auto& d : model_.whistled) {
+      if (!model_.reported.count(d)) left.push_back(d);
+    }
+    return left.empty() ? std::string() : pick(left);
+  }
+
+  // A department's response, itself or by phone through station staff.
+  CaseEvent respond(const std::string& d, CasePayload p) {
+    if (chance(30)) return m_.make(chance(50) ? kStaff : kDeputy, std::move(p), d);
+    return m_.make(dept(d), std::move(p));
+  }
+
+  void set(CaseStage s) { model_.stage = s; }
+
+  void advance() {
+    switch (model_.stage) {
+      case CaseStage::Collected:
+      case CaseStage::Reopened:
+        if (model_.late_whistle && model_.stage == CaseStage::Reopened) {
+          const CaseEvent& w = *model_.late_whistle;
+          std::erase(model_.open_conflicts, w.id);
+          model_.whistled = std::get<CaseWhistled>(w.payload).departments;
+          model_.reported.clear();
+          push(m_.settle(w.id, SettleDecision::Accept));
+          model_.late_whistle.reset();
+          ++model_.settled;
+          ++model_.accepted;
+          return set(CaseStage::Whistled);
+        }
+        if (chance(30)) return push(m_.resolved(pick(kStationStaff))), set(CaseStage::Resolved);
+        {
+          std::vector<std::string> d = kDepartments;
+          std::shuffle(d.begin(), d.end(), rng_);
+          d.resize(1 + rng_() % d.size());
+          const Actor& by = chance(30) ? kStreet : (chance(50) ? kDirector : kDeputy);
+          push(m_.whistled(by, d, static_cast<WhistleKind>(rng_() % 3)));
+          model_.whistled = d;
+          model_.reported.clear();
+        }
+        return set(CaseStage::Whistled);
+      case CaseStage::Resolved:
+        return push(m_.verified(pick(kStationStaff))), set(CaseStage::Verified);
+      case CaseStage::Whistled:
+      case CaseStage::Reported:
+      case CaseStage::Feedback: {
+        const std::string d = unreported();
+        const int r = static_cast<int>(rng_() % 3);
+        if (!d.empty() && (r == 0 || model_.stage == CaseStage::Whistled)) {
+          push(respond(d, CaseReported{}));
+          model_.reported.insert(d);
+          if (model_.stage == CaseStage::Whistled) set(CaseStage::Reported);
+        } else if (r == 1 || model_.stage == CaseStage::Reported) {
+          const std::vector<std::string> done(model_.reported.begin(), model_.reported.end());
+          push(respond(pick(done), CaseFeedback{"处理完毕"}));
+          set(CaseStage::Feedback);
+        } else {
+          push(m_.verified());
+          set(CaseStage::Verified);
+        }
+        return;
+      }
+      case CaseStage::Verified:
+        return push(m_.closed(chance(50) ? kDirector : kStaff)), set(CaseStage::Closed);
+      case CaseStage::Closed:
+        if (!model_.late_whistle && chance(30)) {
+          // A street office whistles offline while the station closes: kept as a conflict.
+          CaseEvent w = m_.whistled(kStreet, {kWater}, WhistleKind::Key);
+          model_.late_whistle = w;
+          return push_conflict(std::move(w));
+        }
+        if (chance(60)) {
+          const auto rating = static_cast<Rating>(rng_() % 3);
+          push(m_.evaluated(rating, chance(50) ? kResident : kGrid));
+          model_.rating = rating;
+          return set(CaseStage::Evaluated);
+        }
+        [[fallthrough]];
+      case CaseStage::Evaluated:
+        if (model_.stage == CaseStage::Evaluated && model_.rating != Rating::Dissatisfied) {
+          push(m_.note());
+          ++model_.notes;
+          return;
+        }
+        push(m_.reopened(chance(50) ? kDirector : kDeputy));
+        ++model_.reopens;
+        model_.whistled.clear();
+        model_.rating.reset();
+        return set(CaseStage::Reopened);
+      case CaseStage::None:
+        return;
+    }
+  }
+
+  std::mt19937_64& rng_;
+  Maker m_;
+  Model model_;
+  std::vector<CaseEvent> events_;
+};
+
+}  // namespace
+
+TEST_CASE("any order of a case's events, with repeats, folds to the state the walk predicts") {
+  const std::uint64_t seed = weimin::test::seed_from_env();
+  MESSAGE("WEIMIN_SEED=" << seed);
+  std::mt19937_64 rng(seed);
+  const long walks = weimin::test::env_int("WEIMIN_CASE_WALKS", 300);
+  int conflicts = 0, accepted = 0, dismissed = 0, reopens = 0;
+  for (long w = 0; w < walks; ++w) {
+    Walk walk(rng);
+    walk.run();
+    const Model& model = walk.model();
+    const std::vector<CaseEvent>& events = walk.events();
+    const CaseState state = fold_case(events.front().case_id, events);
+    INFO("walk " << w << " of " << events.size() << " events");
+
+    CHECK(state.stage == model.stage);
+    CHECK(state.reopen_count == model.reopens);
+    CHECK(state.notes.size() == static_cast<std::size_t>(model.notes));
+    CHECK(state.settled.size() == static_cast<std::size_t>(model.settled));
+    std::set<Uuid> open;
+    for (const CaseConflict& c : state.conflicts) open.insert(c.event.id);
+    CHECK(open == std::set<Uuid>(model.open_conflicts.begin(), model.open_conflicts.end()));
+    std::vector<std::string> departments;
+    for (const DepartmentProgress& d : state.departments) departments.push_back(d.department);
+    CHECK(departments == model.whistled);
+    // Nothing is dropped: every event is a step, an open conflict or a settled one.
+    std::size_t own_steps = 0;
+    for (const CaseStep& s : state.timeline) own_steps += s.accepted_by ? 0 : 1;
+    CHECK(own_steps + state.conflicts.size() + state.settled.size() == events.size());
+
+    for (int round = 0; round < 4; ++round) {
+      std::vector<CaseEvent> shuffled = events;
+      const std::size_t repeats = rng() % 6;
+      for (std::size_t i = 0; i < repeats; ++i) shuffled.push_back(events[rng() % events.size()]);
+      std::shuffle(shuffled.begin(), shuffled.end(), rng);
+      CHECK(fold_case(state.case_id, shuffled) == state);
+    }
+    for (const CaseEvent& e : events) {
+      const auto back = parse_case_event(to_json(e).dump());
+      REQUIRE_MESSAGE(back.is_ok(), back.status().to_string());
+      CHECK(*back == e);
+    }
+    conflicts += static_cast<int>(model.open_conflicts.size()) + model.settled;
+    accepted += model.accepted;
+    dismissed += model.settled - model.accepted;
+    reopens += model.reopens;
+  }
+  MESSAGE("conflicts " << conflicts << ", accepted " << accepted << ", dismissed " << dismissed
+                       << ", reopens " << reopens);
+  if (walks >= 100) {
+    CHECK(conflicts > 0);
+    CHECK(accepted > 0);
+    CHECK(dismissed > 0);
+    CHECK(reopens > 0);
+  }
+}

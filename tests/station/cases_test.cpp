@@ -1,0 +1,106 @@
+#include <doctest/doctest.h>
+
+#include "station_fixture.hpp"
+#include "weimin/station/cases.hpp"
+
+using namespace weimin;
+using namespace weimin::station;
+
+namespace {
+NewCase rubbish() {
+  return NewCase{"env_sanitation", core::CaseChannel::Window, "小区门口垃圾桶满溢三天无人清运",
+                 "139 1234 5678", std::nullopt, true};
+}
+}  // namespace
+
+TEST_CASE("a case runs the whole closed loop and keeps every step in order") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  auto receipt = cases.record(f.staff, rubbish());
+  REQUIRE_MESSAGE(receipt.is_ok(), receipt.status().to_string());
+  CHECK(core::is_valid_tracking_code(receipt->tracking_code));
+  const auto id = receipt->case_id;
+  REQUIRE(cases.whistle(f.director, id, core::WhistleLevel::Community, core::WhistleKind::Routine,
+                        {"urban_management"}, "请尽快处理")
+              .is_ok());
+  REQUIRE(cases.record_report(f.staff, id, "urban_management", "已派环卫班组").is_ok());
+  REQUIRE(cases.record_feedback(f.staff, id, "urban_management", "已清运").is_ok());
+  REQUIRE(cases.verify(f.staff, id, "居民确认已解决").is_ok());
+  REQUIRE(cases.close(f.staff, id, "").is_ok());
+  auto state = cases.evaluate(std::nullopt, id, core::Rating::Satisfied, "");
+  REQUIRE_MESSAGE(state.is_ok(), state.status().to_string());
+  CHECK(state->stage == core::CaseStage::Evaluated);
+  REQUIRE(state->timeline.size() == 7);
+  CHECK(state->timeline[1].kind == core::CaseEventKind::Whistled);
+  CHECK(state->timeline[2].on_behalf_of == "urban_management");
+  auto view = cases.view(id);
+  REQUIRE(view.is_ok());
+  CHECK(view->phone_masked == "139****5678");
+  CHECK(cases.resolve_reference(receipt->tracking_code).value() == id);
+}
+
+TEST_CASE("refused steps write nothing: a closed case whistled, a staff whistle, bad input") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const auto id = cases.record(f.staff, rubbish()).value().case_id;
+  REQUIRE(cases.resolve(f.staff, id, "物业已清理").is_ok());
+  REQUIRE(cases.verify(f.staff, id, "居民确认").is_ok());
+  REQUIRE(cases.close(f.director, id, "").is_ok());
+  const auto before = f.fact_count();
+
+  auto again = cases.whistle(f.director, id, core::WhistleLevel::Community,
+                             core::WhistleKind::Key, {"urban_management"}, "");
+  REQUIRE_FALSE(again.is_ok());
+  CHECK(again.status().code() == ErrorCode::Conflict);
+  CHECK(again.status().message().find("reopen") != std::string::npos);
+
+  auto by_staff = cases.reopen(f.staff, id, "居民不满意");
+  REQUIRE_FALSE(by_staff.is_ok());
+  CHECK(by_staff.status().code() == ErrorCode::PermissionDenied);
+
+  NewCase bad_id = rubbish();
+  bad_id.id_number = "530102199001011235";  // wrong check digit
+  auto invalid = cases.record(f.staff, bad_id);
+  REQUIRE_FALSE(invalid.is_ok());
+  CHECK(invalid.status().code() == ErrorCode::Invalid);
+
+  NewCase no_consent = rubbish();
+  no_consent.consent = false;
+  CHECK(cases.record(f.staff, no_consent).status().code() == ErrorCode::Invalid);
+
+  NewCase unknown = rubbish();
+  unknown.source = "space_aliens";
+  auto unknown_source = cases.record(f.staff, unknown);
+  CHECK(unknown_source.status().code() == ErrorCode::Invalid);
+  CHECK(unknown_source.status().message().find("env_sanitation") != std::string::npos);
+
+  CHECK(f.fact_count() == before);
+}
+
+TEST_CASE("a resident checks progress with the code and the phone's last four digits") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  auto receipt = cases.record(f.staff, rubbish()).value();
+  auto ok = cases.progress_for_resident(receipt.tracking_code, "5678");
+  REQUIRE(ok.is_ok());
+  CHECK(ok->state.stage == core::CaseStage::Collected);
+  auto wrong = cases.progress_for_resident(receipt.tracking_code, "5679");
+  CHECK(wrong.status().code() == ErrorCode::NotFound);
+  CHECK(wrong.status().message().find("5678") == std::string::npos);
+}
+
+TEST_CASE("an overdue department report-in is detected from the catalog's deadlines") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const auto id = cases.record(f.staff, rubbish()).value().case_id;
+  REQUIRE(cases.whistle(f.director, id, core::WhistleLevel::Community,
+                        core::WhistleKind::Emergency, {"urban_management"}, "")
+              .is_ok());
+  CHECK(cases.view(id)->overdue.empty());
+  const int hours = f.station->catalog().deadline_for(core::WhistleKind::Emergency).report_in_hours;
+  f.clock.advance((hours + 1) * 3600000LL);
+  auto view = cases.view(id).value();
+  REQUIRE(view.overdue.size() == 1);
+  CHECK(view.overdue[0].step == core::OverdueStep::ReportIn);
+  CHECK(cases.list(std::nullopt, true)->size() == 1);
+}
