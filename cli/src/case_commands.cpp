@@ -323,9 +323,9 @@ void add_case_commands(CLI::App& app, Context& ctx) {
           station::Cases cases(station);
           auto id = cases.resolve_reference(e->ref);
           if (!id.is_ok()) return ctx.refuse(id.status());
-          std::string comment = e->comment;
-          if (e->score > 0) comment = "[" + std::to_string(e->score) + "/5] " + comment;
-          auto state = cases.evaluate(by, *id, *rating, comment);
+          std::optional<int> score;
+          if (e->score > 0) score = e->score;
+          auto state = cases.evaluate(by, *id, *rating, score, e->comment);
           if (!state.is_ok()) return ctx.refuse(state.status());
           return ctx.print({{"case_id", id->to_string()}, {"evaluation", e->rating}},
                            "thank you: " + e->rating);

@@ -256,9 +256,23 @@ void add_figures(CLI::App& app, Context& ctx) {
                             {"cases_by_stage", f->cases_by_stage},
                             {"cases_collected", f->cases_collected_today},
                             {"cases_overdue", f->cases_overdue},
-                            {"evaluations", f->evaluations},
-                            {"satisfaction_rate", f->satisfaction_rate ? nlohmann::json(*f->satisfaction_rate) : nlohmann::json(nullptr)},
-                            {"served_by_staff", f->served_by_staff}};
+                            {"evaluations", f->satisfaction.total},
+                            {"satisfaction_rate", f->satisfaction.satisfaction_rate()
+                                                      ? nlohmann::json(*f->satisfaction.satisfaction_rate())
+                                                      : nlohmann::json(nullptr)},
+                            {"average_score", f->satisfaction.average_score
+                                                  ? nlohmann::json(*f->satisfaction.average_score)
+                                                  : nlohmann::json(nullptr)}};
+        nlohmann::json staff = nlohmann::json::array();
+        for (const auto& sf : f->staff) {
+          staff.push_back({{"staff_no", sf.staff},
+                           {"served", sf.served},
+                           {"ratings", sf.satisfaction.total},
+                           {"satisfaction_rate", sf.satisfaction.satisfaction_rate()
+                                                     ? nlohmann::json(*sf.satisfaction.satisfaction_rate())
+                                                     : nlohmann::json(nullptr)}});
+        }
+        j["staff"] = staff;
         auto fmt = [](double v) {
           char buf[32];
           std::snprintf(buf, sizeof buf, "%.1f", v);
@@ -277,12 +291,14 @@ void add_figures(CLI::App& app, Context& ctx) {
         for (const auto& [stage, n] : f->cases_by_stage) text += " " + stage + " " + std::to_string(n);
         text += "; " + std::to_string(f->cases_overdue) + " overdue; " +
                 std::to_string(f->cases_collected_today) + " new today\n";
+        const auto rate = f->satisfaction.satisfaction_rate();
         text += "satisfaction: " +
-                (f->satisfaction_rate ? fmt(*f->satisfaction_rate * 100) + "% of " +
-                                            std::to_string(f->evaluations) + " ratings"
-                                      : std::string("no ratings yet")) + "\n";
-        for (const auto& [staff, n] : f->served_by_staff) {
-          text += "served by " + staff + ": " + std::to_string(n) + "\n";
+                (rate ? fmt(*rate * 100) + "% of " + std::to_string(f->satisfaction.total) + " ratings"
+                      : std::string("no ratings yet")) + "\n";
+        for (const auto& sf : f->staff) {
+          const auto r = sf.satisfaction.satisfaction_rate();
+          text += "staff " + sf.staff + ": served " + std::to_string(sf.served) +
+                  (r ? ", " + fmt(*r * 100) + "% satisfied" : std::string()) + "\n";
         }
         return ctx.print(j, text);
       });

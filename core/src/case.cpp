@@ -416,7 +416,16 @@ Status check_transition(const CaseState& state, const CaseEvent& e) {
   const CaseStage s = state.stage;
   switch (e.kind()) {
     case CaseEventKind::Collected:
-      WEIMIN_TRY(require(state, e, Permission::RecordCase));
+      if (e.actor_role == Role::Resident) {
+        WEIMIN_TRY(require(state, e, Permission::SubmitCase));
+        if (std::get<CaseCollected>(e.payload).channel != CaseChannel::Kiosk) {
+          return {ErrorCode::PermissionDenied,
+                  "a resident records a case only at the kiosk; at a window or on a grid round "
+                  "staff record it"};
+        }
+      } else {
+        WEIMIN_TRY(require(state, e, Permission::RecordCase));
+      }
       if (s != CaseStage::None) return wrong_state(state, e.kind());
       return Status::ok();
     case CaseEventKind::ResolvedLocally:

@@ -12,7 +12,9 @@ namespace {
 
 using Key = std::tuple<HlcTimestamp, std::string, Uuid>;
 
-Key key_of(const TicketEvent& e) { return {e.hlc, e.origin, e.id}; }
+Key key_of(const TicketEvent& e) {
+  return {e.hlc, e.origin, e.id};
+}
 
 std::string_view verb(TicketEventKind kind) {
   switch (kind) {
@@ -89,18 +91,18 @@ Status check_event(const QueueState& s, const TicketEvent& e, bool allow_duplica
     return Status::ok();
   }
   if (!t) {
-    return Status(ErrorCode::NotFound, "no ticket " + e.ticket.to_string() +
-                                           " was taken today; its " +
-                                           std::string(to_string(e.kind())) +
-                                           " event cannot be applied");
+    return Status(ErrorCode::NotFound,
+                  "no ticket " + e.ticket.to_string() + " was taken today; its " +
+                      std::string(to_string(e.kind())) + " event cannot be applied");
   }
   const bool ended = t->state == TicketState::Done || t->state == TicketState::NoShow;
   if (ended) return refuse(*t, e, "take a new ticket if the resident still needs service");
   if (e.kind() == TicketEventKind::Called) {
     if (t->state != TicketState::Waiting) return refuse(*t, e, "recall it instead");
     if (t->window != 0 && t->window != e.window) {
-      return refuse(*t, e, "it was transferred to window " + std::to_string(t->window) +
-                               "; only that window may call it");
+      return refuse(*t, e,
+                    "it was transferred to window " + std::to_string(t->window) +
+                        "; only that window may call it");
     }
     return Status::ok();
   }
@@ -239,10 +241,10 @@ Status check(const QueueState& state, const TicketEvent& event) {
 
 Status apply(QueueState& state, const TicketEvent& event) {
   if (state.last_applied && !(*state.last_applied < key_of(event))) {
-    return Status(ErrorCode::Invalid,
-                  std::string(to_string(event.kind())) + " " + event.id.to_string() +
-                      " is ordered before events already applied (HLC " +
-                      event.hlc.to_string() + "); fold the day's events again");
+    return Status(ErrorCode::Invalid, std::string(to_string(event.kind())) + " " +
+                                          event.id.to_string() +
+                                          " is ordered before events already applied (HLC " +
+                                          event.hlc.to_string() + "); fold the day's events again");
   }
   WEIMIN_TRY(check(state, event));
   apply_checked(state, event);
@@ -320,7 +322,7 @@ std::optional<TicketId> next_for_window(const QueueState& state, int window,
       if (t.priority_calls_while_waiting >= policy.max_priority_streak) ordinary_due = true;
     }
   }
-  if (first_priority && (ordinary_due || !ordinary_due)) return first_priority->id;
+  if (first_priority && !ordinary_due) return first_priority->id;
   if (oldest_ordinary) return oldest_ordinary->id;
   return std::nullopt;
 }

@@ -24,10 +24,11 @@ struct PermissionInfo {
 constexpr bool Y = true;
 constexpr bool n = false;
 
-constexpr std::array<PermissionInfo, 22> kPermissions = {{
+constexpr std::array<PermissionInfo, 23> kPermissions = {{
     {"take_ticket", "take a queue ticket", {Y, Y, Y, Y, Y, Y, Y, Y, Y}},
     {"call_queue", "call tickets to a window", {Y, Y, Y, n, Y, n, n, n, n}},
     {"record_case", "record a case", {Y, Y, Y, Y, Y, n, n, n, n}},
+    {"submit_case", "submit a request at the kiosk", {n, n, n, n, n, n, n, Y, n}},
     {"resolve_case", "resolve a case in the community", {Y, Y, Y, Y, Y, n, n, n, n}},
     {"whistle_community", "blow a community-level whistle", {Y, Y, n, n, n, n, n, n, n}},
     {"whistle_district", "blow a district-level whistle", {n, n, n, n, n, Y, n, n, n}},

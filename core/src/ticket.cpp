@@ -39,8 +39,8 @@ std::string list_names(const std::array<std::string_view, N>& names) {
 bool is_id_text(std::string_view s, std::size_t max_chars) {
   if (s.empty() || s.size() > max_chars) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.' || c == ':';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == ':';
   });
 }
 
@@ -54,8 +54,11 @@ std::optional<std::size_t> text_chars(std::string_view s) {
   std::size_t chars = 0;
   for (std::size_t i = 0; i < s.size(); ++chars) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4
-                                                                                                : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
     if (len == 0 || i + len > s.size() || (len == 2 && c < 0xC2)) return std::nullopt;
     std::uint32_t cp = len == 1 ? c : (c & (0x7F >> len));
     for (std::size_t k = 1; k < len; ++k) {
@@ -73,8 +76,8 @@ std::optional<std::size_t> text_chars(std::string_view s) {
 }
 
 Status invalid(const TicketEvent& e, std::string what) {
-  return Status(ErrorCode::Invalid, std::string(to_string(e.kind())) + " " + e.id.to_string() +
-                                        ": " + std::move(what));
+  return Status(ErrorCode::Invalid,
+                std::string(to_string(e.kind())) + " " + e.id.to_string() + ": " + std::move(what));
 }
 
 Uuid read_uuid(const json& j, const std::string& path) {
@@ -100,12 +103,12 @@ std::string read_opt_string(const cj::Obj& o, std::string_view key) {
 }
 
 std::vector<std::string_view> fields_for(TicketEventKind kind) {
-  std::vector<std::string_view> f = {"kind",   "id",     "ticket", "hlc",
+  std::vector<std::string_view> f = {"kind",    "id",     "ticket", "hlc",
                                      "wall_ms", "origin", "window", "staff"};
   switch (kind) {
     case TicketEventKind::Taken:
-      f.insert(f.end(), {"line", "prefix", "number", "service_item", "priority", "reason",
-                         "booking"});
+      f.insert(f.end(),
+               {"line", "prefix", "number", "service_item", "priority", "reason", "booking"});
       break;
     case TicketEventKind::Called:
       f.push_back("lines");
@@ -139,9 +142,10 @@ TicketEvent read_event(const json& j) {
   if (!kind) cj::fail("/kind", kind.status().message());
   refuse_unknown_fields(j, *kind);
 
-  cj::Obj o(j, "", {"kind", "id", "ticket", "hlc", "wall_ms", "origin", "window", "staff", "line",
-                    "prefix", "number", "service_item", "priority", "reason", "booking", "lines",
-                    "to_line", "to_window"});
+  cj::Obj o(
+      j, "",
+      {"kind", "id", "ticket", "hlc", "wall_ms", "origin", "window", "staff", "line", "prefix",
+       "number", "service_item", "priority", "reason", "booking", "lines", "to_line", "to_window"});
   TicketEvent e;
   e.id = read_uuid(o.req("id"), o.at("id"));
   e.ticket = read_uuid(o.req("ticket"), o.at("ticket"));
@@ -178,9 +182,9 @@ TicketEvent read_event(const json& j) {
     }
     case TicketEventKind::Called: {
       TicketCalled c;
-      c.lines = cj::read_array(o.req("lines"), o.at("lines"), [](const json& l, const std::string& p) {
-        return cj::read_int(l, p, 1, 10);
-      });
+      c.lines = cj::read_array(
+          o.req("lines"), o.at("lines"),
+          [](const json& l, const std::string& p) { return cj::read_int(l, p, 1, 10); });
       e.body = std::move(c);
       break;
     }
@@ -256,8 +260,8 @@ Result<TicketEventKind> parse_ticket_event_kind(std::string_view text) {
     if (kKindNames[i] == text) return static_cast<TicketEventKind>(i);
   }
   return Status(ErrorCode::Invalid, "unknown kind " + cj::in_quotes(text) +
-                                        " (the ticket event kinds are: " +
-                                        list_names(kKindNames) + ")");
+                                        " (the ticket event kinds are: " + list_names(kKindNames) +
+                                        ")");
 }
 
 // [SECTION] Checks
@@ -283,8 +287,8 @@ Status validate(const TicketEvent& e) {
                           " must be 1-32 ASCII letters, digits, '-' or '_'");
   }
   if (e.window < 0 || (e.kind() != TicketEventKind::Taken && e.window < 1)) {
-    return invalid(e, "window must be 1 or more (the window acting), found " +
-                          std::to_string(e.window));
+    return invalid(
+        e, "window must be 1 or more (the window acting), found " + std::to_string(e.window));
   }
   if (const auto* t = std::get_if<TicketTaken>(&e.body)) {
     if (e.ticket != e.id) return invalid(e, "a ticket's id must be the id of its taken event");
@@ -333,12 +337,9 @@ Status validate(const TicketEvent& e) {
 // [SECTION] JSON
 
 json to_json(const TicketEvent& e) {
-  json j = {{"kind", to_string(e.kind())},
-            {"id", e.id.to_string()},
-            {"ticket", e.ticket.to_string()},
-            {"hlc", static_cast<std::int64_t>(e.hlc.pack())},
-            {"wall_ms", e.wall_ms},
-            {"origin", e.origin}};
+  json j = {{"kind", to_string(e.kind())},    {"id", e.id.to_string()},
+            {"ticket", e.ticket.to_string()}, {"hlc", static_cast<std::int64_t>(e.hlc.pack())},
+            {"wall_ms", e.wall_ms},           {"origin", e.origin}};
   if (e.window != 0) j["window"] = e.window;
   if (!e.staff.empty()) j["staff"] = e.staff;
   if (const auto* t = std::get_if<TicketTaken>(&e.body)) {

@@ -5,6 +5,7 @@
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/mask.hpp"
 #include "weimin/core/validation.hpp"
+#include "weimin/station/evaluations.hpp"
 #include "weimin/storage/facts.hpp"
 
 namespace weimin::station {
@@ -121,7 +122,7 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
     ev.origin = station_.origin();
     ev.wall_ms = s.wall_ms;
     ev.actor = by ? by->staff_no : "resident";
-    ev.actor_role = by ? by->role : core::Role::Resident;
+    ev.actor_role = by ? by->role : core::Role::Resident;  // a resident only at the kiosk
     ev.payload = core::CaseCollected{request.source, request.channel, request.description, resident_ref};
     WEIMIN_TRY(core::check_transition(core::fold_case(receipt.case_id, {}), ev));
     facts.push_back({std::string(core::to_string(ev.kind())), receipt.case_id.to_string(),
@@ -158,7 +159,8 @@ Result<core::CaseState> Cases::load(const core::Uuid& id) {
 
 Result<core::CaseState> Cases::step(const std::optional<Session>& by, const core::Uuid& id,
                                     core::Permission permission, std::string on_behalf_of,
-                                    core::CasePayload payload, std::string_view action) {
+                                    core::CasePayload payload, std::string_view action,
+                                    const std::function<Status()>& also) {
   if (by) WEIMIN_TRY(StaffDesk::require(*by, permission));
   core::CaseState after;
   Status st = station_.transact([&]() -> Status {
@@ -178,6 +180,7 @@ Result<core::CaseState> Cases::step(const std::optional<Session>& by, const core
     const NewFact fact{std::string(core::to_string(ev.kind())), id.to_string(),
                        core::case_event_body(ev), s};
     WEIMIN_TRY(station_.append({&fact, 1}).status());
+    if (also) WEIMIN_TRY(also());
     if (by) {
       StaffDesk desk(station_);
       WEIMIN_TRY(desk.audit(*by, action, id.to_string()));
@@ -252,11 +255,16 @@ Result<core::CaseState> Cases::settle(const Session& by, const core::Uuid& id,
 }
 
 Result<core::CaseState> Cases::evaluate(const std::optional<Session>& by, const core::Uuid& id,
-                                        core::Rating rating, std::string comment) {
+                                        core::Rating rating, std::optional<int> score,
+                                        std::string comment) {
+  const Rated rated{rating, score, comment};
   return step(by, id,
               by ? core::Permission::RecordEvaluation : core::Permission::EvaluateCase,
               by ? "resident" : "", core::CaseEvaluated{rating, std::move(comment)},
-              "case_evaluation_recorded");
+              "case_evaluation_recorded", [&] {
+                Evaluations evaluations(station_);
+                return evaluations.record_case_rating_in_transaction(id, rated, station_.stamp());
+              });
 }
 
 Result<core::Uuid> Cases::resolve_reference(std::string_view id_or_code) {

@@ -2,6 +2,7 @@
 
 #include "weimin/core/civil_time.hpp"
 #include "weimin/station/cases.hpp"
+#include "weimin/station/evaluations.hpp"
 #include "weimin/station/queue.hpp"
 #include "weimin/storage/facts.hpp"
 
@@ -14,7 +15,6 @@ Result<DayFigures> day_figures(Station& station, std::optional<std::string> day)
   Queue queue(station);
   WEIMIN_ASSIGN_OR_RETURN(core::QueueState state, queue.on_day(f.day));
   f.queue = core::queue_figures(state);
-  f.served_by_staff = core::served_by_staff(state);
   if (f.queue.called > 0) f.no_show_rate = static_cast<double>(f.queue.no_shows) / f.queue.called;
 
   Cases cases(station);
@@ -27,22 +27,10 @@ Result<DayFigures> day_figures(Station& station, std::optional<std::string> day)
                           storage::Facts::by_kind_on_day(station.db(), "case.collected", f.day));
   f.cases_collected_today = static_cast<int>(collected.size());
 
-  auto count_rating = [&](std::string_view rating) {
-    ++f.evaluations;
-    if (rating == "satisfied") ++f.satisfied;
-    else if (rating == "basically_satisfied") ++f.basically_satisfied;
-    else ++f.dissatisfied;
-  };
-  WEIMIN_ASSIGN_OR_RETURN(auto rated, storage::Facts::by_kind_on_day(station.db(), "case.evaluated", f.day));
-  for (const auto& row : rated) {
-    const auto body = nlohmann::json::parse(row.body, nullptr, false);
-    if (body.is_object() && body.contains("rating") && body["rating"].is_string()) {
-      count_rating(body["rating"].get<std::string>());
-    }
-  }
-  if (f.evaluations > 0) {
-    f.satisfaction_rate = static_cast<double>(f.satisfied + f.basically_satisfied) / f.evaluations;
-  }
+  Evaluations evaluations(station);
+  WEIMIN_ASSIGN_OR_RETURN(auto rated, evaluations.on_day(f.day));
+  f.satisfaction = core::satisfaction_figures(rated);
+  f.staff = core::staff_figures(core::served_by_staff(state), rated);
   return f;
 }
 

@@ -35,6 +35,15 @@ Status Queue::write(const core::TicketEvent& ev, const Stamp& stamp) {
 }
 
 Result<TicketReceipt> Queue::take(const TicketRequest& request) {
+  Result<TicketReceipt> receipt = Status(ErrorCode::Internal, "not taken");
+  WEIMIN_TRY(station_.transact([&]() -> Status {
+    receipt = take_in_transaction(request);
+    return receipt.status();
+  }));
+  return receipt;
+}
+
+Result<TicketReceipt> Queue::take_in_transaction(const TicketRequest& request) {
   const core::Catalog& catalog = station_.catalog();
   int line = request.line;
   if (!request.service_item.empty()) {
@@ -64,7 +73,7 @@ Result<TicketReceipt> Queue::take(const TicketRequest& request) {
     return Status(ErrorCode::Invalid, "a priority ticket needs its reason (e.g. age or the card shown)");
   }
   TicketReceipt receipt;
-  WEIMIN_TRY(station_.transact([&]() -> Status {
+  {
     WEIMIN_ASSIGN_OR_RETURN(core::QueueState state, load());
     WEIMIN_ASSIGN_OR_RETURN(int number, core::next_ticket_number(state, line));
     const Stamp s = station_.stamp();
@@ -80,11 +89,9 @@ Result<TicketReceipt> Queue::take(const TicketRequest& request) {
     WEIMIN_TRY(write(ev, s));
     WEIMIN_TRY(core::apply(state, ev));
     receipt.ticket = *state.find(ev.ticket);
-    auto wait = core::estimate_wait(state, ev.ticket, windows_serving(line));
-    if (!wait.is_ok()) return wait.status();
-    receipt.wait = *wait;
-    return Status::ok();
-  }));
+    WEIMIN_ASSIGN_OR_RETURN(receipt.wait,
+                            core::estimate_wait(state, ev.ticket, windows_serving(line)));
+  }
   return receipt;
 }
 

@@ -130,6 +130,18 @@ TEST_CASE("every step has its owners: other roles are refused with PermissionDen
                             "…; only director or deputy_head may");
 }
 
+TEST_CASE("a resident records a case only at the kiosk") {
+  Maker m;
+  CaseEvent at_kiosk = m.collected(kResident);
+  std::get<CaseCollected>(at_kiosk.payload).channel = CaseChannel::Kiosk;
+  const CaseState none = fold(m, {});
+  CHECK(check_transition(none, at_kiosk).is_ok());
+  const Status at_window = check_transition(none, m.collected(kResident));
+  CHECK(at_window.code() == ErrorCode::PermissionDenied);
+  CHECK(contains(at_window.message(), "only at the kiosk"));
+  CHECK(fold(m, {at_kiosk}).stage == CaseStage::Collected);
+}
+
 TEST_CASE("every step expects its states: elsewhere it is a Conflict") {
   using K = CaseEventKind;
   // For each kind: the stages that allow it. Report-in comes from kWater (whistled, not yet

@@ -63,6 +63,7 @@ TEST_CASE("permission table: who may do what") {
   CHECK(roles_that_can(Permission::ReportIn) == std::vector<Role>{Role::Department});
   CHECK(roles_that_can(Permission::GiveFeedback) == std::vector<Role>{Role::Department});
   CHECK(roles_that_can(Permission::EvaluateCase) == std::vector<Role>{Role::Resident});
+  CHECK(roles_that_can(Permission::SubmitCase) == std::vector<Role>{Role::Resident});
   CHECK(roles_that_can(Permission::ManageStaff) == std::vector<Role>{Role::Director});
   CHECK(roles_that_can(Permission::ReopenCase) ==
         std::vector<Role>{Role::Director, Role::DeputyHead});

@@ -27,7 +27,7 @@ TEST_CASE("a case runs the whole closed loop and keeps every step in order") {
   REQUIRE(cases.record_feedback(f.staff, id, "urban_management", "已清运").is_ok());
   REQUIRE(cases.verify(f.staff, id, "居民确认已解决").is_ok());
   REQUIRE(cases.close(f.staff, id, "").is_ok());
-  auto state = cases.evaluate(std::nullopt, id, core::Rating::Satisfied, "");
+  auto state = cases.evaluate(std::nullopt, id, core::Rating::Satisfied, 5, "");
   REQUIRE_MESSAGE(state.is_ok(), state.status().to_string());
   CHECK(state->stage == core::CaseStage::Evaluated);
   REQUIRE(state->timeline.size() == 7);
@@ -103,4 +103,19 @@ TEST_CASE("an overdue department report-in is detected from the catalog's deadli
   REQUIRE(view.overdue.size() == 1);
   CHECK(view.overdue[0].step == core::OverdueStep::ReportIn);
   CHECK(cases.list(std::nullopt, true)->size() == 1);
+}
+
+TEST_CASE("a resident reports at the kiosk; a kiosk report cannot claim another channel") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  NewCase at_kiosk = rubbish();
+  at_kiosk.channel = core::CaseChannel::Kiosk;
+  auto receipt = cases.record(std::nullopt, at_kiosk);
+  REQUIRE_MESSAGE(receipt.is_ok(), receipt.status().to_string());
+  auto view = cases.view(receipt->case_id).value();
+  CHECK(view.state.timeline.front().actor == "resident");
+  const auto before = f.fact_count();
+  NewCase pretending = rubbish();  // channel window, but nobody signed in
+  CHECK_FALSE(cases.record(std::nullopt, pretending).is_ok());
+  CHECK(f.fact_count() == before);
 }

@@ -52,7 +52,7 @@ Result<SettleDecision> parse_settle_decision(std::string_view text);
 
 // The kinds of case event, in the order of the CasePayload alternatives.
 enum class CaseEventKind {
-  Collected,        // 问题收集: (none) → collected
+  Collected,  // 问题收集: (none) → collected; by station staff, or the resident at the kiosk
   ResolvedLocally,  // settled by the community without a whistle: collected/reopened → resolved
   Whistled,         // 吹哨: collected/reopened → whistled
   Reported,         // 报到: a whistled department reports in: whistled → reported
@@ -259,10 +259,11 @@ struct CaseState {
 // Ok, or:
 //   Invalid — validate_case_event fails, or the event belongs to another case;
 //   PermissionDenied — the actor's role may not take this step (e.g. a staff member blowing a
-//     whistle, a street office blowing a community-level one), or a department that was not
-//     whistled (or has not reported in, for feedback) responds;
+//     whistle, a street office blowing a community-level one, a resident recording a case
+//     anywhere but at the kiosk), or a department that was not whistled responds;
 //   Conflict — the case is not in a state that allows the step, e.g.
-//     "case 0193a1b2… is closed; a closed case cannot be whistled — reopen it first".
+//     "case 0193a1b2… is closed; a closed case cannot be whistled — reopen it first",
+//     or a department reports in twice or gives feedback before reporting in.
 // Rules beyond the event kinds' comments: a whistled case takes report-ins from each whistled
 // department once, also after another department's feedback (until verified); feedback comes
 // from a department that reported in, more than once if it likes; a whistle is blown only on a

@@ -31,9 +31,9 @@ std::string_view to_string(TicketState state);
 // One ticket (号) as its events so far make it.
 struct Ticket {
   TicketId id;
-  std::string label;         // "A012": the number printed on the paper ticket
-  int taken_line = 0;        // the line whose number it carries
-  int line = 0;              // the line it is on now (changes with a transfer)
+  std::string label;   // "A012": the number printed on the paper ticket
+  int taken_line = 0;  // the line whose number it carries
+  int line = 0;        // the line it is on now (changes with a transfer)
   char prefix = 'A';
   int number = 0;
   std::string service_item;  // may be empty
@@ -50,8 +50,8 @@ struct Ticket {
   // Called or serving: the window it is at. Waiting: the window it is reserved for after a
   // transfer to a window (only that window calls it), else 0.
   int window = 0;
-  std::string staff;                           // the last staff number to act on it
-  int calls = 0;                               // called and recalled events
+  std::string staff;  // the last staff number to act on it
+  int calls = 0;      // called and recalled events
   int recalls = 0;
   int transfers = 0;
   std::optional<std::int64_t> first_called_ms;  // wall clock of the first call
@@ -151,8 +151,8 @@ struct WaitEstimate {
   int people_ahead = 0;
   std::int64_t service_ms = 0;  // the median service time used
   bool default_service_time = false;
-  std::int64_t wait_ms = 0;     // people_ahead × service_ms ÷ max(1, open windows)
-  int minutes = 0;              // wait_ms rounded up to whole minutes
+  std::int64_t wait_ms = 0;  // people_ahead × service_ms ÷ max(1, open windows)
+  int minutes = 0;           // wait_ms rounded up to whole minutes
 };
 
 // The median service time (last call → finished) of the last `sample_size` finished tickets
@@ -176,9 +176,9 @@ WaitEstimate estimate_wait(const QueueState& state, int line, int open_windows,
 struct QueueFigures {
   int taken = 0;
   int waiting = 0;
-  int served = 0;    // finished
+  int served = 0;  // finished
   int no_shows = 0;
-  int called = 0;    // called at least once
+  int called = 0;  // called at least once
   // Over the tickets called at least once: take → first call, wall clock.
   std::optional<std::int64_t> average_wait_ms;
   std::optional<std::int64_t> longest_wait_ms;
@@ -192,7 +192,8 @@ struct QueueFigures {
 QueueFigures queue_figures(const QueueState& state, std::optional<int> line = std::nullopt);
 
 // Finished tickets per staff number: the last staff number to act on the ticket (the one who
-// finished it, or else the one who called it); tickets with none are not counted. Sum the days for a month (evaluation.hpp's staff_figures).
+// finished it, or else the one who called it); tickets with none are not counted. Sum the days for
+// a month (evaluation.hpp's staff_figures).
 std::map<std::string, int> served_by_staff(const QueueState& state);
 
 }  // namespace weimin::core

@@ -45,6 +45,7 @@ enum class Permission {
   TakeTicket,                       // take a queue ticket (public: every role)
   CallQueue,                        // call the next ticket to a window
   RecordCase,                       // record a resident's request as a case (case.collected)
+  SubmitCase,                       // a resident's own request typed in at the kiosk
   ResolveCase,                      // resolve a case in the community, without a whistle
   WhistleCommunity,                 // blow a community-level whistle (社区级): director, deputy
   WhistleDistrict,                  // blow a district-level whistle (区级): street office only
@@ -79,6 +80,7 @@ std::string_view describe(Permission permission);
 //   take_ticket                  ✓   ✓   ✓   ✓   ✓   ✓   ✓   ✓   ✓
 //   call_queue                   ✓   ✓   ✓       ✓
 //   record_case                  ✓   ✓   ✓   ✓   ✓
+//   submit_case (at the kiosk)                               ✓
 //   resolve_case                 ✓   ✓   ✓   ✓   ✓
 //   whistle_community            ✓   ✓
 //   whistle_district                                 ✓

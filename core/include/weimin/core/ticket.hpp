@@ -39,7 +39,9 @@ Result<Priority> parse_priority(std::string_view text);
 // The calling class of a priority: 0 appointment check-in, 1 other priority, 2 ordinary.
 // A smaller class is called first (within the fairness bound of queue.hpp).
 int priority_class(Priority priority);
-inline bool is_priority(Priority priority) { return priority != Priority::None; }
+inline bool is_priority(Priority priority) {
+  return priority != Priority::None;
+}
 
 // [SECTION] Ticket numbers
 
@@ -52,7 +54,15 @@ std::string ticket_label(char prefix, int number);
 
 // [SECTION] Events
 
-enum class TicketEventKind { Taken, Called, Recalled, ServingStarted, NoShow, Transferred, Finished };
+enum class TicketEventKind {
+  Taken,
+  Called,
+  Recalled,
+  ServingStarted,
+  NoShow,
+  Transferred,
+  Finished
+};
 
 // The stable kind names stored with each fact: "ticket.taken", "ticket.called",
 // "ticket.recalled", "ticket.serving_started", "ticket.no_show", "ticket.transferred",
@@ -64,12 +74,12 @@ Result<TicketEventKind> parse_ticket_event_kind(std::string_view text);
 // A resident took a number for a line. The number is counted per line prefix per day
 // (next_ticket_number in queue.hpp) and is what the paper ticket shows.
 struct TicketTaken {
-  int line = 0;               // the service line, 1-10
-  char prefix = 'A';          // the line's prefix letter, 'A'-'Z'
-  int number = 0;             // 1-9999
-  std::string service_item;   // catalog id of the item asked for; empty when not chosen
+  int line = 0;              // the service line, 1-10
+  char prefix = 'A';         // the line's prefix letter, 'A'-'Z'
+  int number = 0;            // 1-9999
+  std::string service_item;  // catalog id of the item asked for; empty when not chosen
   Priority priority = Priority::None;
-  std::string reason;         // why the priority was given (e.g. "老年证"); ≤ 200 characters
+  std::string reason;           // why the priority was given (e.g. "老年证"); ≤ 200 characters
   std::optional<Uuid> booking;  // the appointment booking checked in; only with
                                 // Priority::AppointmentCheckIn, which requires it
   bool operator==(const TicketTaken&) const = default;
@@ -108,13 +118,13 @@ struct TicketFinished {
 
 // One ticket fact. The alternatives of `body` are in TicketEventKind order.
 struct TicketEvent {
-  Uuid id;             // this fact; for Taken it is also the ticket's id
-  TicketId ticket;     // the ticket it is about
-  HlcTimestamp hlc;    // origin's hybrid logical clock
+  Uuid id;                   // this fact; for Taken it is also the ticket's id
+  TicketId ticket;           // the ticket it is about
+  HlcTimestamp hlc;          // origin's hybrid logical clock
   std::int64_t wall_ms = 0;  // origin's wall clock, Unix ms (used for durations)
-  std::string origin;  // the node that wrote it
-  int window = 0;      // the window acting; 0 only for Taken (a kiosk), else ≥ 1
-  std::string staff;   // staff number acting; empty when none (a kiosk)
+  std::string origin;        // the node that wrote it
+  int window = 0;            // the window acting; 0 only for Taken (a kiosk), else ≥ 1
+  std::string staff;         // staff number acting; empty when none (a kiosk)
   std::variant<TicketTaken, TicketCalled, TicketRecalled, TicketServingStarted, TicketNoShow,
                TicketTransferred, TicketFinished>
       body;

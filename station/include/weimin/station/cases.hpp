@@ -66,9 +66,11 @@ class Cases {
   Result<core::CaseState> settle(const Session& by, const core::Uuid& id,
                                  const core::Uuid& conflict_event, core::SettleDecision decision,
                                  std::string reason);
-  // The resident's rating; by == nullopt at the kiosk, else staff record it for the resident.
+  // The resident's rating (with an optional 1-5 score); by == nullopt at the kiosk, else staff
+  // record it for the resident. Writes the case.evaluated step and the evaluation.given fact.
   Result<core::CaseState> evaluate(const std::optional<Session>& by, const core::Uuid& id,
-                                   core::Rating rating, std::string comment);
+                                   core::Rating rating, std::optional<int> score,
+                                   std::string comment);
 
   // A case by id or tracking code. NotFound when there is none.
   Result<core::Uuid> resolve_reference(std::string_view id_or_code);
@@ -84,9 +86,11 @@ class Cases {
  private:
   Result<core::CaseState> load(const core::Uuid& id);
   // Checks and writes one event in its own transaction; audited as `action` when staff act.
+  // `also` runs in the same transaction after the event is written.
   Result<core::CaseState> step(const std::optional<Session>& by, const core::Uuid& id,
                                core::Permission permission, std::string on_behalf_of,
-                               core::CasePayload payload, std::string_view action);
+                               core::CasePayload payload, std::string_view action,
+                               const std::function<Status()>& also = {});
 
   Station& station_;
 };

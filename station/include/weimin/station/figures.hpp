@@ -8,6 +8,7 @@
 #include <string>
 
 #include "weimin/core/case.hpp"
+#include "weimin/core/evaluation.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/station/station.hpp"
 
@@ -20,13 +21,11 @@ struct DayFigures {
   std::map<std::string, int> cases_by_stage;  // every case of the station, by current stage
   int cases_collected_today = 0;
   int cases_overdue = 0;
-  int evaluations = 0;        // case and service ratings given that day
-  int satisfied = 0;          // 满意
-  int basically_satisfied = 0;  // 基本满意
-  int dissatisfied = 0;       // 不满意
-  // (满意 + 基本满意) ÷ all ratings; empty when nobody rated.
-  std::optional<double> satisfaction_rate;
-  std::map<std::string, int> served_by_staff;
+  // Ratings of services and cases given that day (the first per ticket or case counts);
+  // satisfaction_rate() is (满意 + 基本满意) ÷ all, empty when nobody rated.
+  core::SatisfactionFigures satisfaction;
+  // Per staff member: tickets finished and the ratings naming them.
+  std::vector<core::StaffFigures> staff;
 };
 
 // Figures of `day` (YYYY-MM-DD, default today). Invalid for a malformed day.

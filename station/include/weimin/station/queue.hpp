@@ -36,6 +36,9 @@ class Queue {
   // Issues the next number of the line. Invalid for an unknown line or item, a priority
   // without its reason, or a line no window of this station serves.
   Result<TicketReceipt> take(const TicketRequest& request);
+  // The same inside the caller's open transaction (an appointment check-in issues its ticket
+  // in the check-in's transaction).
+  Result<TicketReceipt> take_in_transaction(const TicketRequest& request);
 
   // Calls the next ticket for the window's lines. NotFound when nobody waits for them;
   // Conflict when the window still has a ticket called or being served (finish it first).
