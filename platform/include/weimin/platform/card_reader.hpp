@@ -43,7 +43,9 @@ class CardReader {
 // No reader: poll() always gives nullopt.
 class NullCardReader final : public CardReader {
  public:
-  Result<std::optional<CardRead>> poll(core::CivilDate) override { return std::nullopt; }
+  Result<std::optional<CardRead>> poll(core::CivilDate) override {
+    return std::optional<CardRead>();
+  }
   std::string describe() const override { return "no card reader"; }
 };
 
