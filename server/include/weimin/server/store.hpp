@@ -1,0 +1,151 @@
+// DistrictStore: everything the district server keeps — enrolled stations and their keys,
+// enrol tokens, seen nonces, push streams and their positions, the facts of every station,
+// rejected entries, the one change log with its global sequence, reference data, the epoch,
+// department tokens — behind one interface, so the embedded SQLCipher store
+// (EmbeddedStore, embedded_store.hpp) and a PostgreSQL store can both serve DistrictService.
+//
+// Rule for implementations: every method is ONE transaction, so several server processes on
+// one database stay correct (apply_push checks the stream position and writes the facts, the
+// change log and the new position atomically; a concurrent push of the same stream either
+// waits or fails with Unavailable and is retried by the station). Tokens are stored as their
+// sha-256 hex, never in clear.
+// Thread-safety: an instance serves one thread at a time; DistrictService serialises its calls.
+// Processes: the PostgreSQL store may be shared by many; the embedded store by one server process
+// (plus short CLI commands).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weimin/core/result.hpp"
+#include "weimin/sync/protocol.hpp"
+
+namespace weimin::server {
+
+struct StationRecord {
+  std::string station_id;  // "station:<community>"
+  std::string community;
+  std::string public_key;  // 32 raw bytes
+  std::int64_t enrolled_ms = 0;
+};
+
+// A fact as the district keeps it: the wire payload, the community it belongs to (see
+// docs/PROTOCOL.md, "Who holds which facts") and when the district received it.
+struct FactRecord {
+  sync::FactPayload fact;
+  std::string community;
+  std::int64_t received_ms = 0;
+};
+
+// One entry of a push batch after DistrictService checked it: either a fact to apply or the
+// reason it can never be applied.
+struct PreparedEntry {
+  std::int64_t seq = 0;
+  std::optional<FactRecord> fact;  // set when applicable
+  std::string reject_reason;       // set when not
+};
+
+struct PushBatch {
+  std::string station_id;
+  std::string stream;
+  std::int64_t base_seq = 0;
+  std::vector<PreparedEntry> entries;  // consecutive seqs
+  std::int64_t now_ms = 0;
+};
+
+struct PushOutcome {
+  std::int64_t applied_through = 0;
+  std::int64_t applied = 0;     // new facts
+  std::int64_t duplicates = 0;  // facts the district held already (same id)
+  std::vector<sync::RejectedEntry> rejected;
+  std::optional<std::int64_t> gap_expected;  // set (and nothing written) when the batch has a gap
+};
+
+struct ChangePage {
+  std::vector<sync::Change> changes;
+  std::int64_t next_after = 0;
+  bool more = false;
+};
+
+// Reference data kinds a district publishes: "catalog", "roster".
+struct ReferenceRecord {
+  std::string type;
+  std::string json;  // the document as published (canonical dump)
+  std::int64_t gseq = 0;
+  std::int64_t published_ms = 0;
+};
+
+class DistrictStore {
+ public:
+  virtual ~DistrictStore() = default;
+
+  // The current epoch id (made when the store was created or restored).
+  virtual Result<std::string> epoch() = 0;
+  // The district code this store serves, e.g. "530102".
+  virtual Result<std::string> district() = 0;
+
+  // [SECTION] Enrolment and keys
+  virtual Status add_enroll_token(const std::string& token_hash, const std::string& community,
+                                  std::int64_t expires_ms, std::int64_t now_ms) = 0;
+  // In one transaction: the token exists, is unused, unexpired and for `community`; it is
+  // marked used and the station (re-)registered with `public_key`. Unauthenticated ("bad
+  // token: …") otherwise, changing nothing.
+  virtual Result<StationRecord> enroll(const std::string& token_hash, const std::string& community,
+                                       const std::string& public_key, std::int64_t now_ms) = 0;
+  virtual Result<std::optional<StationRecord>> find_station(const std::string& station_id) = 0;
+  virtual Result<std::vector<StationRecord>> stations() = 0;
+  // Records a nonce of a station; false when it was seen already. Nonces older than
+  // forget_before_ms may be forgotten.
+  virtual Result<bool> remember_nonce(const std::string& station_id, const std::string& nonce,
+                                      std::int64_t now_ms, std::int64_t forget_before_ms) = 0;
+
+  // [SECTION] Push
+  // Applies a batch atomically with the stream's position (see PushOutcome). A stream not
+  // seen before starts at batch.base_seq. Entries ≤ the position are skipped; a first new
+  // entry past position + 1 sets gap_expected and writes nothing.
+  virtual Result<PushOutcome> apply_push(const PushBatch& batch) = 0;
+  virtual Result<std::vector<sync::StreamPosition>> streams(const std::string& station_id) = 0;
+  // Rejected entries of one station, or of all (empty station_id), oldest first.
+  virtual Result<std::vector<sync::RejectRecord>> rejects(const std::string& station_id) = 0;
+
+  // [SECTION] Facts made at the district
+  // Inserts facts (INSERT OR IGNORE) and logs the new ones as changes, in one transaction.
+  // Returns how many were new.
+  virtual Result<std::int64_t> append_facts(const std::vector<FactRecord>& facts) = 0;
+  // Every fact whose subject is `subject`, in (hlc, origin, id) order.
+  virtual Result<std::vector<FactRecord>> facts_by_subject(const std::string& subject) = 0;
+  // Every fact of `kind` (e.g. "case.whistled"), in (hlc, origin, id) order.
+  virtual Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) = 0;
+  virtual Result<std::int64_t> fact_count() = 0;
+
+  // [SECTION] Pull and anti-entropy
+  // Changes with gseq > after visible to `community` (its facts and all reference data), in
+  // gseq order, at most max_count, and past the first at most max_bytes of records.
+  virtual Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
+                                          std::int64_t max_count, std::size_t max_bytes) = 0;
+  // Per-day digests (table "fact") of `community`'s facts with from ≤ day ≤ to.
+  virtual Result<std::vector<sync::DayDigest>> digests(const std::string& community,
+                                                       const std::string& from,
+                                                       const std::string& to) = 0;
+
+  // [SECTION] Reference data
+  // Logs a new version of "catalog" or "roster"; returns its gseq.
+  virtual Result<std::int64_t> publish_reference(const std::string& type, const std::string& json,
+                                                 std::int64_t now_ms) = 0;
+  virtual Result<std::optional<ReferenceRecord>> latest_reference(const std::string& type) = 0;
+
+  // [SECTION] Departments and the street office
+  // Registers a bearer token for an actor: a department id (role "department") or the street
+  // office's code (role "street_office").
+  virtual Status add_actor_token(const std::string& token_hash, const std::string& actor,
+                                 const std::string& role, std::int64_t now_ms) = 0;
+  struct Actor {
+    std::string actor;
+    std::string role;
+  };
+  virtual Result<std::optional<Actor>> actor_for_token(const std::string& token_hash) = 0;
+};
+
+}  // namespace weimin::server

@@ -1,0 +1,629 @@
+// Strict JSON reading and writing of the wire messages (protocol.hpp).
+#include "weimin/sync/protocol.hpp"
+
+#include <charconv>
+#include <set>
+
+#include "weimin/sync/protocol_digest.hpp"
+
+namespace weimin::sync {
+
+using nlohmann::json;
+
+namespace {
+
+std::string type_name(const json& j) {
+  if (j.is_number_integer()) return "an integer";
+  if (j.is_number_float()) return "a fractional number";
+  if (j.is_string()) return "a string";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_null()) return "null";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
+
+Status invalid_at(std::string_view path, std::string_view what) {
+  return Status(ErrorCode::Invalid, std::string(path) + ": " + std::string(what));
+}
+
+// Reads the fields of one JSON object, remembering which were read so finish() can refuse the
+// rest. Each accessor records the first error; later reads return defaults.
+class ObjectReader {
+ public:
+  ObjectReader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+    if (!j_.is_object()) {
+      status_ = invalid_at(path_, "expected a JSON object, got " + type_name(j_));
+    }
+  }
+
+  std::string field_path(std::string_view key) const { return path_ + "." + std::string(key); }
+
+  const json* get(std::string_view key, bool required = true) {
+    if (!status_.is_ok()) return nullptr;
+    seen_.insert(std::string(key));
+    auto it = j_.find(key);
+    if (it == j_.end()) {
+      if (required) {
+        status_ = invalid_at(field_path(key), "is missing; every message needs it (docs/PROTOCOL.md)");
+      }
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  std::string string(std::string_view key, bool non_empty = false) {
+    const json* v = get(key);
+    if (!v) return {};
+    if (!v->is_string()) {
+      fail(key, "expected a string, got " + type_name(*v));
+      return {};
+    }
+    std::string s = v->get<std::string>();
+    if (non_empty && s.empty()) fail(key, "must not be empty");
+    return s;
+  }
+
+  std::int64_t int64(std::string_view key, std::int64_t min = INT64_MIN) {
+    const json* v = get(key);
+    if (!v) return 0;
+    if (!v->is_number_integer()) {
+      fail(key, "expected an integer, got " + type_name(*v));
+      return 0;
+    }
+    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+      fail(key, "is too large for a 64-bit signed integer");
+      return 0;
+    }
+    std::int64_t n = v->get<std::int64_t>();
+    if (n < min) fail(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(n));
+    return n;
+  }
+
+  bool boolean(std::string_view key) {
+    const json* v = get(key);
+    if (!v) return false;
+    if (!v->is_boolean()) {
+      fail(key, "expected true or false, got " + type_name(*v));
+      return false;
+    }
+    return v->get<bool>();
+  }
+
+  const json* array(std::string_view key) {
+    const json* v = get(key);
+    if (!v) return nullptr;
+    if (!v->is_array()) {
+      fail(key, "expected an array, got " + type_name(*v));
+      return nullptr;
+    }
+    return v;
+  }
+
+  const json* any(std::string_view key) { return get(key); }
+
+  // Reads "schema" and checks it is one the district accepts.
+  int schema() {
+    std::int64_t s = int64("schema");
+    if (status_.is_ok() && (s < kOldestSchema || s > kSchema)) {
+      fail("schema", "schema " + std::to_string(s) + " is not spoken here; this side accepts " +
+                         std::to_string(kOldestSchema) + ".." + std::to_string(kSchema) +
+                         ". Update the older side");
+    }
+    return static_cast<int>(s);
+  }
+
+  void fail(std::string_view key, std::string_view what) {
+    if (status_.is_ok()) status_ = invalid_at(field_path(key), what);
+  }
+  void fail_status(Status s) {
+    if (status_.is_ok()) status_ = std::move(s);
+  }
+  bool ok() const { return status_.is_ok(); }
+
+  // Refuses fields that were never read.
+  Status finish() {
+    if (!status_.is_ok()) return status_;
+    for (auto it = j_.begin(); it != j_.end(); ++it) {
+      if (!seen_.count(it.key())) {
+        return invalid_at(field_path(it.key()),
+                          "is not a field of this message; remove it (unknown fields are refused)");
+      }
+    }
+    return Status::ok();
+  }
+
+ private:
+  const json& j_;
+  std::string path_;
+  std::set<std::string, std::less<>> seen_;
+  Status status_;
+};
+
+template <class T, class F>
+Result<T> parse_with(std::string_view text, std::string_view what, F&& read) {
+  WEIMIN_ASSIGN_OR_RETURN(json j, parse_json(text, what));
+  T out{};
+  ObjectReader r(j, "$");
+  read(r, out);
+  WEIMIN_TRY(r.finish());
+  return out;
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Splits "a=1&b=2" into pairs; Invalid on a repeated key, an empty key or a key without '='.
+Result<std::vector<std::pair<std::string, std::string>>> split_query(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::set<std::string, std::less<>> keys;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    std::size_t eq = part.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      return Status(ErrorCode::Invalid, "query part '" + std::string(part.substr(0, 64)) +
+                                            "' is not key=value; write e.g. after=0&limit=100");
+    }
+    std::string key(part.substr(0, eq));
+    if (!keys.insert(key).second) {
+      return Status(ErrorCode::Invalid, "query key '" + key + "' appears twice; give it once");
+    }
+    out.emplace_back(std::move(key), std::string(part.substr(eq + 1)));
+  }
+  return out;
+}
+
+Result<std::int64_t> query_int(std::string_view key, std::string_view value, std::int64_t min,
+                               std::int64_t max) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc() || p != value.data() + value.size() || n < min ||
+      n > max) {
+    return Status(ErrorCode::Invalid, "query " + std::string(key) + "=" +
+                                          std::string(value.substr(0, 32)) +
+                                          " is not a whole number from " + std::to_string(min) +
+                                          " to " + std::to_string(max));
+  }
+  return n;
+}
+
+bool is_safe_token(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == ':' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<json> parse_json(std::string_view text, std::string_view what) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    // Parse again with exceptions only to get the parser's own words on where it failed.
+    try {
+      json unused = json::parse(text);
+      (void)unused;
+    } catch (const json::exception& e) {
+      return Status(ErrorCode::Invalid, std::string(what) + " is not valid JSON (or not UTF-8): " +
+                                            e.what() + ". Send a JSON document in UTF-8");
+    }
+    return Status(ErrorCode::Invalid, std::string(what) + " is not valid JSON");
+  }
+  return j;
+}
+
+// [SECTION] Error bodies
+
+std::string to_json(const ErrorBody& e) {
+  return json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump();
+}
+
+Result<ErrorBody> parse_error_body(std::string_view text) {
+  WEIMIN_ASSIGN_OR_RETURN(json j, parse_json(text, "the error body"));
+  ObjectReader r(j, "$");
+  ErrorBody e;
+  if (const json* inner = r.any("error")) {
+    ObjectReader ir(*inner, "$.error");
+    e.code = ir.string("code", true);
+    e.message = ir.string("message");
+    WEIMIN_TRY(ir.finish());
+  }
+  WEIMIN_TRY(r.finish());
+  return e;
+}
+
+// [SECTION] Health and enrolment
+
+std::string to_json(const HealthResponse& m) {
+  return json{{"status", m.status}, {"epoch", m.epoch}, {"server_ms", m.server_ms}}.dump();
+}
+Result<HealthResponse> parse_health_response(std::string_view text) {
+  return parse_with<HealthResponse>(text, "the health response", [](ObjectReader& r, auto& m) {
+    m.status = r.string("status", true);
+    m.epoch = r.string("epoch", true);
+    m.server_ms = r.int64("server_ms");
+  });
+}
+
+std::string to_json(const EnrollRequest& m) {
+  return json{{"schema", m.schema},
+              {"token", m.token},
+              {"community", m.community},
+              {"public_key", m.public_key}}
+      .dump();
+}
+Result<EnrollRequest> parse_enroll_request(std::string_view text) {
+  return parse_with<EnrollRequest>(text, "the enrol request", [](ObjectReader& r, auto& m) {
+    m.schema = r.schema();
+    m.token = r.string("token", true);
+    m.community = r.string("community");
+    if (r.ok() && !is_community_code(m.community)) {
+      r.fail("community", "'" + m.community.substr(0, 32) +
+                              "' is not a 12-digit community code such as 530102001001");
+    }
+    m.public_key = r.string("public_key", true);
+  });
+}
+
+std::string to_json(const EnrollResponse& m) {
+  return json{{"station_id", m.station_id}, {"community", m.community}, {"district", m.district},
+              {"epoch", m.epoch},           {"server_ms", m.server_ms}}
+      .dump();
+}
+Result<EnrollResponse> parse_enroll_response(std::string_view text) {
+  return parse_with<EnrollResponse>(text, "the enrol response", [](ObjectReader& r, auto& m) {
+    m.station_id = r.string("station_id", true);
+    m.community = r.string("community", true);
+    m.district = r.string("district", true);
+    m.epoch = r.string("epoch", true);
+    m.server_ms = r.int64("server_ms");
+  });
+}
+
+// [SECTION] Facts
+
+json to_json_value(const FactPayload& f) {
+  return json{{"id", f.id},         {"kind", f.kind},       {"subject", f.subject},
+              {"origin", f.origin}, {"hlc", f.hlc},         {"wall_ms", f.wall_ms},
+              {"day", f.day},       {"body", f.body}};
+}
+
+Result<FactPayload> parse_fact_payload(const json& j, std::string_view path) {
+  ObjectReader r(j, std::string(path));
+  FactPayload f;
+  f.id = r.string("id");
+  if (r.ok() && !is_uuid_text(f.id)) r.fail("id", "is not a lower-case UUID text");
+  f.kind = r.string("kind", true);
+  if (r.ok() && !is_safe_token(f.kind)) {
+    r.fail("kind", "may hold only letters, digits and . _ - : (at most 128)");
+  }
+  f.subject = r.string("subject");
+  if (r.ok() && f.subject.size() > 128) r.fail("subject", "is longer than 128 bytes");
+  f.origin = r.string("origin", true);
+  if (r.ok() && !is_safe_token(f.origin)) r.fail("origin", "is not a node id such as station:530102001001");
+  f.hlc = r.int64("hlc", 0);
+  f.wall_ms = r.int64("wall_ms", 0);
+  f.day = r.string("day");
+  if (r.ok() && !is_day(f.day)) r.fail("day", "'" + f.day.substr(0, 16) + "' is not a date YYYY-MM-DD");
+  if (const json* body = r.any("body")) {
+    if (!body->is_object()) {
+      r.fail("body", "expected a JSON object, got " + type_name(*body));
+    } else {
+      f.body = *body;
+    }
+  }
+  WEIMIN_TRY(r.finish());
+  return f;
+}
+
+// [SECTION] Push
+
+std::string to_json(const PushRequest& m) {
+  json entries = json::array();
+  for (const PushEntry& e : m.entries) {
+    entries.push_back({{"seq", e.seq}, {"topic", e.topic}, {"payload", e.payload}});
+  }
+  return json{{"schema", m.schema},     {"station_id", m.station_id}, {"stream", m.stream},
+              {"base_seq", m.base_seq}, {"entries", std::move(entries)}}
+      .dump();
+}
+
+Result<PushRequest> parse_push_request(std::string_view text) {
+  return parse_with<PushRequest>(text, "the push request", [](ObjectReader& r, PushRequest& m) {
+    m.schema = r.schema();
+    m.station_id = r.string("station_id", true);
+    m.stream = r.string("stream");
+    if (r.ok() && !is_uuid_text(m.stream)) {
+      r.fail("stream", "is not a lower-case UUID text; a stream id is a UUID the station makes");
+    }
+    m.base_seq = r.int64("base_seq", 0);
+    const json* entries = r.array("entries");
+    if (!entries) return;
+    m.entries.reserve(entries->size());
+    for (std::size_t i = 0; i < entries->size(); ++i) {
+      std::string path = "$.entries[" + std::to_string(i) + "]";
+      ObjectReader er((*entries)[i], path);
+      PushEntry e;
+      e.seq = er.int64("seq", 1);
+      e.topic = er.string("topic", true);
+      if (const json* p = er.any("payload")) e.payload = *p;
+      Status s = er.finish();
+      if (!s.is_ok()) return r.fail_status(std::move(s));
+      std::int64_t expected = i == 0 ? e.seq : m.entries.back().seq + 1;
+      if (i == 0 && e.seq <= m.base_seq) {
+        return r.fail_status(invalid_at(path + ".seq", "seq " + std::to_string(e.seq) +
+                                                           " is not after base_seq " +
+                                                           std::to_string(m.base_seq)));
+      }
+      if (e.seq != expected) {
+        return r.fail_status(invalid_at(
+            path + ".seq", "seq " + std::to_string(e.seq) + " should be " +
+                               std::to_string(expected) + ": entries of a batch are consecutive"));
+      }
+      m.entries.push_back(std::move(e));
+    }
+  });
+}
+
+std::string to_json(const PushResponse& m) {
+  json rejected = json::array();
+  for (const RejectedEntry& e : m.rejected) rejected.push_back({{"seq", e.seq}, {"reason", e.reason}});
+  return json{{"applied_through", m.applied_through}, {"applied", m.applied},
+              {"duplicates", m.duplicates},           {"rejected", std::move(rejected)},
+              {"server_ms", m.server_ms}}
+      .dump();
+}
+
+Result<PushResponse> parse_push_response(std::string_view text) {
+  return parse_with<PushResponse>(text, "the push response", [](ObjectReader& r, PushResponse& m) {
+    m.applied_through = r.int64("applied_through", 0);
+    m.applied = r.int64("applied", 0);
+    m.duplicates = r.int64("duplicates", 0);
+    m.server_ms = r.int64("server_ms");
+    const json* rejected = r.array("rejected");
+    if (!rejected) return;
+    for (std::size_t i = 0; i < rejected->size(); ++i) {
+      ObjectReader er((*rejected)[i], "$.rejected[" + std::to_string(i) + "]");
+      RejectedEntry e;
+      e.seq = er.int64("seq", 1);
+      e.reason = er.string("reason", true);
+      Status s = er.finish();
+      if (!s.is_ok()) return r.fail_status(std::move(s));
+      m.rejected.push_back(std::move(e));
+    }
+  });
+}
+
+// [SECTION] Pull
+
+json to_json_value(const Change& c) {
+  return json{{"gseq", c.gseq}, {"type", c.type}, {"record", c.record}};
+}
+
+std::string to_query(const PullRequest& r) {
+  std::string q = "after=" + std::to_string(r.after);
+  if (!r.epoch.empty()) q += "&epoch=" + r.epoch;
+  q += "&limit=" + std::to_string(r.limit);
+  return q;
+}
+
+Result<PullRequest> parse_pull_query(std::string_view query) {
+  WEIMIN_ASSIGN_OR_RETURN(auto parts, split_query(query));
+  PullRequest r;
+  bool have_after = false;
+  for (auto& [key, value] : parts) {
+    if (key == "after") {
+      WEIMIN_ASSIGN_OR_RETURN(r.after, query_int(key, value, 0, INT64_MAX));
+      have_after = true;
+    } else if (key == "epoch") {
+      if (!is_safe_token(value)) {
+        return Status(ErrorCode::Invalid, "query epoch is not an epoch id the district gave");
+      }
+      r.epoch = value;
+    } else if (key == "limit") {
+      WEIMIN_ASSIGN_OR_RETURN(r.limit, query_int(key, value, 1, INT64_MAX));
+      if (r.limit > kMaxPageCount) r.limit = kMaxPageCount;
+    } else {
+      return Status(ErrorCode::Invalid, "query key '" + key.substr(0, 32) +
+                                            "' is not known to /v1/pull; use after, epoch, limit");
+    }
+  }
+  if (!have_after) {
+    return Status(ErrorCode::Invalid, "query after= is missing; give the last gseq applied (0 at first)");
+  }
+  return r;
+}
+
+std::string to_json(const PullResponse& m) {
+  json changes = json::array();
+  for (const Change& c : m.changes) changes.push_back(to_json_value(c));
+  return json{{"epoch", m.epoch},         {"changes", std::move(changes)}, {"count", m.count},
+              {"checksum", m.checksum},   {"next_after", m.next_after},    {"more", m.more},
+              {"server_ms", m.server_ms}}
+      .dump();
+}
+
+Result<PullResponse> parse_pull_response(std::string_view text) {
+  WEIMIN_ASSIGN_OR_RETURN(PullResponse m,
+                          parse_with<PullResponse>(text, "the pull response", [](ObjectReader& r,
+                                                                                 PullResponse& m) {
+                            m.epoch = r.string("epoch", true);
+                            m.count = r.int64("count", 0);
+                            m.checksum = r.string("checksum", true);
+                            m.next_after = r.int64("next_after", 0);
+                            m.more = r.boolean("more");
+                            m.server_ms = r.int64("server_ms");
+                            const json* changes = r.array("changes");
+                            if (!changes) return;
+                            for (std::size_t i = 0; i < changes->size(); ++i) {
+                              ObjectReader cr((*changes)[i], "$.changes[" + std::to_string(i) + "]");
+                              Change c;
+                              c.gseq = cr.int64("gseq", 1);
+                              c.type = cr.string("type", true);
+                              if (const json* rec = cr.any("record")) c.record = *rec;
+                              if (cr.ok() && c.type != "fact" && c.type != "catalog" &&
+                                  c.type != "roster") {
+                                cr.fail("type", "'" + c.type.substr(0, 32) +
+                                                    "' is not fact, catalog or roster");
+                              }
+                              Status s = cr.finish();
+                              if (!s.is_ok()) return r.fail_status(std::move(s));
+                              m.changes.push_back(std::move(c));
+                            }
+                          }));
+  if (m.count != static_cast<std::int64_t>(m.changes.size())) {
+    return Status(ErrorCode::Corrupt, "the pull page says count " + std::to_string(m.count) +
+                                          " but holds " + std::to_string(m.changes.size()) +
+                                          " changes; pull the page again");
+  }
+  if (page_checksum(m.changes) != m.checksum) {
+    return Status(ErrorCode::Corrupt,
+                  "the pull page's checksum does not match its changes; pull the page again");
+  }
+  return m;
+}
+
+// [SECTION] Status and digests
+
+std::string to_json(const StatusResponse& m) {
+  json streams = json::array();
+  for (const auto& s : m.streams) {
+    streams.push_back({{"stream", s.stream}, {"applied_through", s.applied_through}});
+  }
+  json rejected = json::array();
+  for (const auto& r : m.rejected) {
+    rejected.push_back({{"stream", r.stream}, {"seq", r.seq}, {"reason", r.reason}, {"at_ms", r.at_ms}});
+  }
+  return json{{"station_id", m.station_id}, {"streams", std::move(streams)},
+              {"rejected", std::move(rejected)}, {"epoch", m.epoch},
+              {"clock_skew_ms", m.clock_skew_ms}}
+      .dump();
+}
+
+Result<StatusResponse> parse_status_response(std::string_view text) {
+  return parse_with<StatusResponse>(text, "the status response", [](ObjectReader& r,
+                                                                   StatusResponse& m) {
+    m.station_id = r.string("station_id", true);
+    m.epoch = r.string("epoch", true);
+    m.clock_skew_ms = r.int64("clock_skew_ms");
+    if (const json* streams = r.array("streams")) {
+      for (std::size_t i = 0; i < streams->size(); ++i) {
+        ObjectReader sr((*streams)[i], "$.streams[" + std::to_string(i) + "]");
+        StreamPosition p;
+        p.stream = sr.string("stream", true);
+        p.applied_through = sr.int64("applied_through", 0);
+        Status s = sr.finish();
+        if (!s.is_ok()) return r.fail_status(std::move(s));
+        m.streams.push_back(std::move(p));
+      }
+    }
+    if (const json* rejected = r.array("rejected")) {
+      for (std::size_t i = 0; i < rejected->size(); ++i) {
+        ObjectReader rr((*rejected)[i], "$.rejected[" + std::to_string(i) + "]");
+        RejectRecord x;
+        x.stream = rr.string("stream", true);
+        x.seq = rr.int64("seq", 1);
+        x.reason = rr.string("reason", true);
+        x.at_ms = rr.int64("at_ms");
+        Status s = rr.finish();
+        if (!s.is_ok()) return r.fail_status(std::move(s));
+        m.rejected.push_back(std::move(x));
+      }
+    }
+  });
+}
+
+std::string to_query(const DigestRequest& r) { return "from=" + r.from + "&to=" + r.to; }
+
+Result<DigestRequest> parse_digest_query(std::string_view query) {
+  WEIMIN_ASSIGN_OR_RETURN(auto parts, split_query(query));
+  DigestRequest r;
+  for (auto& [key, value] : parts) {
+    if (key != "from" && key != "to") {
+      return Status(ErrorCode::Invalid, "query key '" + key.substr(0, 32) +
+                                            "' is not known to /v1/digest; use from and to");
+    }
+    if (!is_day(value)) {
+      return Status(ErrorCode::Invalid, "query " + key + "=" + value.substr(0, 16) +
+                                            " is not a date YYYY-MM-DD");
+    }
+    (key == "from" ? r.from : r.to) = value;
+  }
+  if (r.from.empty() || r.to.empty()) {
+    return Status(ErrorCode::Invalid, "query needs both from= and to= dates YYYY-MM-DD");
+  }
+  if (r.from > r.to) {
+    return Status(ErrorCode::Invalid, "query from=" + r.from + " is after to=" + r.to);
+  }
+  return r;
+}
+
+std::string to_json(const DigestResponse& m) {
+  json digests = json::array();
+  for (const DayDigest& d : m.digests) {
+    digests.push_back({{"table", d.table}, {"day", d.day}, {"count", d.count}, {"hash", d.hash}});
+  }
+  return json{{"digests", std::move(digests)}}.dump();
+}
+
+Result<DigestResponse> parse_digest_response(std::string_view text) {
+  return parse_with<DigestResponse>(text, "the digest response", [](ObjectReader& r,
+                                                                   DigestResponse& m) {
+    const json* digests = r.array("digests");
+    if (!digests) return;
+    for (std::size_t i = 0; i < digests->size(); ++i) {
+      ObjectReader dr((*digests)[i], "$.digests[" + std::to_string(i) + "]");
+      DayDigest d;
+      d.table = dr.string("table", true);
+      d.day = dr.string("day");
+      if (dr.ok() && !is_day(d.day)) dr.fail("day", "is not a date YYYY-MM-DD");
+      d.count = dr.int64("count", 0);
+      d.hash = dr.string("hash", true);
+      Status s = dr.finish();
+      if (!s.is_ok()) return r.fail_status(std::move(s));
+      m.digests.push_back(std::move(d));
+    }
+  });
+}
+
+// [SECTION] Small checks
+
+bool is_day(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+  if (!all_digits(t.substr(0, 4)) || !all_digits(t.substr(5, 2)) || !all_digits(t.substr(8, 2))) {
+    return false;
+  }
+  int month = (t[5] - '0') * 10 + (t[6] - '0');
+  int day = (t[8] - '0') * 10 + (t[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+bool is_community_code(std::string_view t) { return t.size() == 12 && all_digits(t); }
+
+bool is_uuid_text(std::string_view t) {
+  if (t.size() != 36) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string station_id_for(std::string_view community) {
+  return "station:" + std::string(community);
+}
+
+}  // namespace weimin::sync

@@ -1,0 +1,203 @@
+// weimin_sync_protocol: strict message parsing, request signatures, checksums and digests.
+#include <doctest/doctest.h>
+
+#include "weimin/sync/protocol.hpp"
+#include "weimin/sync/protocol_auth.hpp"
+#include "weimin/sync/protocol_digest.hpp"
+
+using namespace weimin;
+using namespace weimin::sync;
+
+namespace {
+
+const char* kFact = R"({"id":"018f0000-0000-7000-8000-000000000001","kind":"case.collected",
+  "subject":"018f0000-0000-7000-8000-0000000000aa","origin":"station:530102001001","hlc":12345,
+  "wall_ms":1700000000000,"day":"2026-11-23","body":{"source":"s1"}})";
+
+std::string push_with(std::string_view entries) {
+  return R"({"schema":1,"station_id":"station:530102001001","stream":"018f0000-0000-7000-8000-00000000ffff","base_seq":0,"entries":)" +
+         std::string(entries) + "}";
+}
+
+}  // namespace
+
+TEST_CASE("a push request round-trips and its fact payload parses strictly") {
+  auto r = parse_push_request(push_with(std::string(R"([{"seq":1,"topic":"fact","payload":)") + kFact + "}]"));
+  REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
+  REQUIRE(r->entries.size() == 1);
+  auto f = parse_fact_payload(r->entries[0].payload);
+  REQUIRE_MESSAGE(f.is_ok(), f.status().to_string());
+  CHECK(f->kind == "case.collected");
+  CHECK(f->hlc == 12345);
+  auto again = parse_push_request(to_json(*r));
+  REQUIRE(again.is_ok());
+  CHECK(parse_fact_payload(again->entries[0].payload).value() == *f);
+}
+
+TEST_CASE("bad push requests are refused with the JSON path of the fault") {
+  struct Case {
+    std::string body;
+    std::string path;
+  };
+  std::vector<Case> cases = {
+      {push_with(R"([{"seq":"1","topic":"fact","payload":{}}])"), "$.entries[0].seq"},
+      {push_with(R"([{"seq":1,"topic":"fact"}])"), "$.entries[0].payload"},
+      {push_with(R"([{"seq":1,"topic":"fact","payload":{},"extra":1}])"), "$.entries[0].extra"},
+      {push_with(R"([{"seq":1,"topic":"fact","payload":{}},{"seq":3,"topic":"fact","payload":{}}])"),
+       "$.entries[1].seq"},
+      {push_with(R"({})"), "$.entries"},
+      {R"({"schema":2,"station_id":"s","stream":"x","base_seq":0,"entries":[]})", "$.schema"},
+      {R"({"schema":1,"station_id":"s","stream":"not-a-uuid","base_seq":0,"entries":[]})",
+       "$.stream"},
+      {R"([1,2])", "$"},
+  };
+  for (const Case& c : cases) {
+    auto r = parse_push_request(c.body);
+    REQUIRE_FALSE_MESSAGE(r.is_ok(), c.body);
+    CHECK(r.status().code() == ErrorCode::Invalid);
+    CHECK_MESSAGE(r.status().message().rfind(c.path + ":", 0) == 0, r.status().message());
+  }
+}
+
+TEST_CASE("malformed JSON and invalid UTF-8 are Invalid") {
+  CHECK(parse_push_request("{").status().code() == ErrorCode::Invalid);
+  std::string bad_utf8 = push_with("[]");
+  bad_utf8.replace(bad_utf8.find("station:"), 1, "\xff");
+  auto r = parse_push_request(bad_utf8);
+  REQUIRE_FALSE(r.is_ok());
+  CHECK(r.status().message().find("UTF-8") != std::string::npos);
+}
+
+TEST_CASE("fact payload checks each field") {
+  auto j = nlohmann::json::parse(kFact);
+  CHECK(parse_fact_payload(j).is_ok());
+  auto bad = j;
+  bad["day"] = "2026-13-01";
+  CHECK(parse_fact_payload(bad, "$.p").status().message().rfind("$.p.day:", 0) == 0);
+  bad = j;
+  bad["body"] = "text";
+  CHECK(parse_fact_payload(bad).status().message().rfind("$.body:", 0) == 0);
+  bad = j;
+  bad.erase("origin");
+  CHECK(parse_fact_payload(bad).status().message().rfind("$.origin:", 0) == 0);
+  bad = j;
+  bad["hlc"] = -1;
+  CHECK(parse_fact_payload(bad).status().message().rfind("$.hlc:", 0) == 0);
+  bad = j;
+  bad["id"] = "018F0000-0000-7000-8000-000000000001";
+  CHECK_FALSE(parse_fact_payload(bad).is_ok());
+}
+
+TEST_CASE("pull and digest queries are strict") {
+  auto p = parse_pull_query("after=5&epoch=e-1&limit=20");
+  REQUIRE(p.is_ok());
+  CHECK(p->after == 5);
+  CHECK(p->epoch == "e-1");
+  CHECK(p->limit == 20);
+  CHECK(parse_pull_query(to_query(*p))->limit == 20);
+  CHECK(parse_pull_query("after=0&limit=999999")->limit == kMaxPageCount);
+  CHECK_FALSE(parse_pull_query("limit=3").is_ok());
+  CHECK_FALSE(parse_pull_query("after=-1").is_ok());
+  CHECK_FALSE(parse_pull_query("after=1&after=2").is_ok());
+  CHECK_FALSE(parse_pull_query("after=1&x=2").is_ok());
+  CHECK_FALSE(parse_pull_query("after=1x").is_ok());
+  CHECK(parse_digest_query("from=2026-11-01&to=2026-11-23").is_ok());
+  CHECK_FALSE(parse_digest_query("from=2026-11-24&to=2026-11-23").is_ok());
+  CHECK_FALSE(parse_digest_query("from=2026-11-01").is_ok());
+}
+
+TEST_CASE("a pull response's count and checksum are verified") {
+  PullResponse m;
+  m.epoch = "e1";
+  m.changes = {Change{1, "fact", nlohmann::json::parse(kFact)},
+               Change{2, "catalog", nlohmann::json{{"lines", nlohmann::json::array()}}}};
+  m.count = 2;
+  m.checksum = page_checksum(m.changes);
+  m.next_after = 2;
+  auto ok = parse_pull_response(to_json(m));
+  REQUIRE_MESSAGE(ok.is_ok(), ok.status().to_string());
+  CHECK(ok->changes == m.changes);
+  auto tampered = m;
+  tampered.changes[1].record["lines"].push_back("x");
+  CHECK(parse_pull_response(to_json(tampered)).status().code() == ErrorCode::Corrupt);
+  auto miscounted = m;
+  miscounted.count = 3;
+  CHECK(parse_pull_response(to_json(miscounted)).status().code() == ErrorCode::Corrupt);
+}
+
+TEST_CASE("a signed request verifies, and any change to it does not") {
+  StationKeyPair key = generate_station_key();
+  HttpRequest req{"POST", "/v1/push", "", {}, R"({"a":1})"};
+  sign_request(req, "station:530102001001", key.secret_key, 1'700'000'000'000);
+  auto parts = read_signed_parts(req);
+  REQUIRE_MESSAGE(parts.ok, parts.error.message);
+  CHECK(parts.parts.params.keyid == "station:530102001001");
+  CHECK(parts.parts.params.created == 1'700'000'000);
+  CHECK(verify_signature(parts.parts.base, parts.parts.signature, key.public_key));
+  CHECK_FALSE(verify_signature(parts.parts.base, parts.parts.signature,
+                               generate_station_key().public_key));
+
+  HttpRequest body_changed = req;
+  body_changed.body = R"({"a":2})";
+  CHECK(read_signed_parts(body_changed).error.failure == AuthFailure::BadDigest);
+
+  HttpRequest path_changed = req;
+  path_changed.path = "/v1/pull";
+  auto p2 = read_signed_parts(path_changed);
+  REQUIRE(p2.ok);
+  CHECK_FALSE(verify_signature(p2.parts.base, p2.parts.signature, key.public_key));
+
+  HttpRequest query_changed = req;
+  query_changed.query = "after=1";
+  auto p3 = read_signed_parts(query_changed);
+  REQUIRE(p3.ok);
+  CHECK_FALSE(verify_signature(p3.parts.base, p3.parts.signature, key.public_key));
+
+  HttpRequest unsigned_req{"GET", "/v1/status", "", {}, ""};
+  CHECK(read_signed_parts(unsigned_req).error.failure == AuthFailure::Unsigned);
+
+  HttpRequest garbled = req;
+  garbled.headers["Signature"] = "sig1=:!!!:";
+  CHECK(read_signed_parts(garbled).error.failure == AuthFailure::BadSignature);
+  HttpRequest other_alg = req;
+  auto& in = other_alg.headers["Signature-Input"];
+  in.replace(in.find("ed25519"), 7, "rsa-pss");
+  CHECK(read_signed_parts(other_alg).error.failure == AuthFailure::BadSignature);
+}
+
+TEST_CASE("the signature base follows RFC 9421 section 2.5") {
+  SignatureParams p{1700000000, "bm9uY2Vub25jZQ==", "station:530102001001", "ed25519"};
+  std::string base = signature_base("GET", "/v1/pull", "after=0", "sha-256=:X:", p);
+  CHECK(base ==
+        "\"@method\": GET\n\"@path\": /v1/pull\n\"@query\": ?after=0\n\"content-digest\": "
+        "sha-256=:X:\n\"@signature-params\": (\"@method\" \"@path\" \"@query\" "
+        "\"content-digest\");created=1700000000;nonce=\"bm9uY2Vub25jZQ==\";keyid=\"station:"
+        "530102001001\";alg=\"ed25519\"");
+  // RFC 9530's example: the digest of {"hello": "world"}.
+  CHECK(content_digest("{\"hello\": \"world\"}") ==
+        "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:");
+}
+
+TEST_CASE("day digests do not depend on order and see any difference") {
+  std::vector<DigestItem> a = {{"fact", "2026-11-23", "b"}, {"fact", "2026-11-23", "a"},
+                               {"fact", "2026-11-22", "c"}};
+  std::vector<DigestItem> b = {a[2], a[0], a[1], a[1]};
+  auto da = day_digests(a);
+  REQUIRE(da.size() == 2);
+  CHECK(da[0].day == "2026-11-22");
+  CHECK(da[1].count == 2);
+  CHECK(day_digests(b) == da);
+  a[0].id = "d";
+  CHECK(day_digests(a)[1].hash != da[1].hash);
+  DayDigestBuilder builder("fact", "2026-11-23");
+  builder.add("a");
+  builder.add("b");
+  CHECK(builder.finish() == da[1]);
+  CHECK(da[0].hash == sha256_hex("c\n"));
+}
+
+TEST_CASE("base64 refuses what is not base64") {
+  CHECK(base64_decode(base64_encode("hello")).value() == "hello");
+  CHECK_FALSE(base64_decode("aGVsbG8").is_ok());
+  CHECK_FALSE(base64_decode("a b=").is_ok());
+}
