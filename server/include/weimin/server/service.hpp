@@ -1,0 +1,116 @@
+// DistrictService: all of the district server's logic behind one call, handle(HttpRequest) →
+// HttpResponse (docs/PROTOCOL.md): health, enrolment, signed push/pull/status/digest for
+// stations, and the street office's and departments' API (bearer tokens). The HTTPS server
+// (server/src/https.cpp) only adapts cpp-httplib to it; tests and the simulation call it in
+// process. Also the operations of the `weimin-district` command (tokens, publishing reference
+// data, department actions) so they share one code path with the HTTP API.
+// Every response carries X-Weimin-Server-Time. Errors are JSON bodies with a code; a request that
+// fails validation changes nothing.
+// Thread-safety: handle() and the other members may be called from any thread; calls are
+// serialised inside (the store serves one thread at a time).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weimin/core/case.hpp"
+#include "weimin/core/hlc.hpp"
+#include "weimin/core/id.hpp"
+#include "weimin/platform/clock.hpp"
+#include "weimin/server/store.hpp"
+#include "weimin/sync/http.hpp"
+#include "weimin/sync/protocol.hpp"
+
+namespace weimin::server {
+
+struct ServiceOptions {
+  std::size_t max_body_bytes = sync::kMaxRequestBytes;  // 413 above
+  std::size_t page_bytes = sync::kDefaultPageBytes;     // pull page byte bound
+  std::int64_t max_skew_ms = sync::kMaxClockSkewMs;     // 401 stale_time beyond
+  std::int64_t token_ttl_ms = 24 * 3600 * 1000;         // enrol tokens expire after
+};
+
+// One line per request: who (station id, actor, or "-"), what, the answer and how long it took.
+struct RequestLog {
+  std::string who;
+  std::string method;
+  std::string path;
+  int status = 0;
+  std::string code;  // the error code, empty on success
+  std::int64_t duration_us = 0;
+  // {"who":…,"method":…,"path":…,"status":…,"code":…,"us":…}
+  std::string to_line() const;
+};
+using RequestLogger = std::function<void(const RequestLog&)>;
+
+// A case as a department or the street office sees it.
+struct CaseView {
+  std::string case_id;
+  std::string community;
+  core::CaseState state;
+};
+// {"case", "community", "stage", "description", "source", "level", "kind", "departments":[…],
+//  "resolution", "outcome", "evaluation", "conflicts"}
+nlohmann::json to_json(const CaseView& view);
+
+class DistrictService {
+ public:
+  // `store` and `clock` must outlive the service.
+  DistrictService(DistrictStore& store, const platform::Clock& clock, ServiceOptions options = {},
+                  RequestLogger logger = {});
+
+  sync::HttpResponse handle(const sync::HttpRequest& request);
+
+  // [SECTION] Administration (the weimin-district command)
+  // A new one-time enrol token for `community` (12 digits of this district); the clear token
+  // is returned once and only its hash kept. Invalid for a community of another district.
+  Result<std::string> issue_enroll_token(const std::string& community);
+  // A bearer token for a department (role "department") or the street office
+  // ("street_office").
+  Result<std::string> issue_actor_token(const std::string& actor, core::Role role);
+  // Checks and publishes a catalog (core::parse_catalog) or a roster (JSON object with a
+  // "staff" array) for every station; returns the change's gseq.
+  Result<std::int64_t> publish_catalog(const std::string& json_text);
+  Result<std::int64_t> publish_roster(const std::string& json_text);
+
+  // [SECTION] The district's half of the loop
+  // Cases whistled to `department` (every case when empty), with their folded state.
+  Result<std::vector<CaseView>> cases_for(const std::string& department);
+  Result<CaseView> case_view(const std::string& case_id);
+  // The department reports in / gives feedback: a real core case event (actor_role
+  // Department) checked against the case's folded state (PermissionDenied / Conflict when not
+  // allowed, NotFound for an unknown case), stored as a district fact of the case's community.
+  Result<CaseView> report(const std::string& department, const std::string& case_id,
+                          const std::string& note);
+  Result<CaseView> feedback(const std::string& department, const std::string& case_id,
+                            const std::string& action);
+  // The street office blows a district-level whistle on a collected or reopened case.
+  Result<CaseView> whistle(const std::string& office, const std::string& case_id,
+                           const std::vector<std::string>& departments, core::WhistleKind kind,
+                           const std::string& note);
+
+  const ServiceOptions& options() const { return options_; }
+
+ private:
+  sync::HttpResponse handle_locked(const sync::HttpRequest& request, RequestLog& log);
+  Result<CaseView> act(const std::string& actor, core::Role role, const std::string& case_id,
+                       core::CasePayload payload);
+  Result<CaseView> view_locked(const std::string& case_id);
+
+  DistrictStore& store_;
+  const platform::Clock& clock_;
+  ServiceOptions options_;
+  RequestLogger logger_;
+  std::mutex mutex_;
+  core::HlcClock hlc_;
+  core::UuidV7Generator ids_;
+  bool clock_restored_ = false;
+
+  friend class ServiceHandlers;
+};
+
+}  // namespace weimin::server
