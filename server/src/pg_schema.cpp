@@ -1,0 +1,225 @@
+#include "pg_schema.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace weimin::server::pg {
+namespace {
+
+struct Migration {
+  int version;
+  std::string_view name;  // recorded with the version; never changes once shipped
+  std::string_view sql;
+};
+
+// Facts carry their global change sequence (gseq) themselves; reference data (catalog, roster)
+// lives in `reference_change`. Both take gseq from the one-row `change_counter` whose row lock
+// is held until commit: gseq is gapless and in commit order (docs/DEPLOY.md).
+constexpr std::string_view kV1 = R"SQL(
+CREATE TABLE meta (
+  key   text COLLATE "C" PRIMARY KEY,
+  value text NOT NULL
+);
+CREATE TABLE change_counter (
+  one boolean PRIMARY KEY DEFAULT true CHECK (one),
+  n   bigint NOT NULL
+);
+INSERT INTO change_counter (one, n) VALUES (true, 0);
+CREATE TABLE enroll_token (
+  token_hash text COLLATE "C" PRIMARY KEY,
+  community  text COLLATE "C" NOT NULL,
+  expires_ms bigint NOT NULL,
+  created_ms bigint NOT NULL,
+  used_ms    bigint
+);
+CREATE TABLE station (
+  station_id  text COLLATE "C" PRIMARY KEY,
+  community   text COLLATE "C" NOT NULL,
+  public_key  bytea NOT NULL,
+  enrolled_ms bigint NOT NULL
+);
+CREATE TABLE nonce (
+  station_id text COLLATE "C" NOT NULL,
+  nonce      text COLLATE "C" NOT NULL,
+  seen_ms    bigint NOT NULL,
+  PRIMARY KEY (station_id, nonce)
+);
+CREATE INDEX nonce_seen ON nonce (seen_ms);
+CREATE TABLE stream (
+  station_id      text COLLATE "C" NOT NULL,
+  stream          text COLLATE "C" NOT NULL,
+  base_seq        bigint NOT NULL,
+  applied_through bigint NOT NULL,
+  created_ms      bigint NOT NULL,
+  PRIMARY KEY (station_id, stream)
+);
+CREATE TABLE reject (
+  station_id text COLLATE "C" NOT NULL,
+  stream     text COLLATE "C" NOT NULL,
+  seq        bigint NOT NULL,
+  reason     text NOT NULL,
+  at_ms      bigint NOT NULL,
+  PRIMARY KEY (station_id, stream, seq)
+);
+CREATE INDEX reject_at ON reject (at_ms);
+CREATE TABLE fact (
+  id          text COLLATE "C" PRIMARY KEY,
+  gseq        bigint NOT NULL UNIQUE,
+  community   text COLLATE "C" NOT NULL,
+  day         text COLLATE "C" NOT NULL,
+  kind        text COLLATE "C" NOT NULL,
+  subject     text COLLATE "C" NOT NULL,
+  origin      text COLLATE "C" NOT NULL,
+  hlc         bigint NOT NULL,
+  received_ms bigint NOT NULL,
+  payload     text NOT NULL
+);
+CREATE INDEX fact_scope ON fact (community, gseq);
+CREATE INDEX fact_day ON fact (community, day, id);
+CREATE INDEX fact_subject ON fact (subject);
+CREATE INDEX fact_kind ON fact (kind);
+CREATE TABLE reference_change (
+  gseq     bigint PRIMARY KEY,
+  type     text COLLATE "C" NOT NULL,
+  record   text NOT NULL,
+  at_ms    bigint NOT NULL
+);
+CREATE INDEX reference_type ON reference_change (type, gseq);
+CREATE TABLE actor_token (
+  token_hash text COLLATE "C" PRIMARY KEY,
+  actor      text NOT NULL,
+  role       text NOT NULL,
+  created_ms bigint NOT NULL
+);
+)SQL";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
+}};
+
+// Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).
+constexpr int kMigrateLock = 7001;
+constexpr int kEpochLock = 7002;
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms) {
+  try {
+    pqxx::work w(c);
+    w.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrateLock) + ", hashtext(" +
+           w.quote(url.schema) + "))");
+    w.exec("CREATE SCHEMA IF NOT EXISTS " + quote_ident(url.schema));
+    w.exec("SET LOCAL search_path TO " + quote_ident(url.schema));
+    w.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migration (version integer PRIMARY KEY, name text "
+        "NOT NULL, applied_ms bigint NOT NULL)");
+    auto rows = w.exec("SELECT version, name FROM schema_migration ORDER BY version");
+    int current = 0;
+    for (const auto& row : rows) {
+      const int v = row[0].as<int>();
+      const std::string name = row[1].as<std::string>();
+      if (v > latest_schema_version()) {
+        return Status(ErrorCode::TooNew,
+                      "PostgreSQL store " + url.shown + " has schema version " +
+                          std::to_string(v) + ", newer than this weimin-district knows (" +
+                          std::to_string(latest_schema_version()) +
+                          "): run the newer weimin-district, or restore a backup");
+      }
+      if (name != kMigrations[static_cast<std::size_t>(v - 1)].name) {
+        return Status(ErrorCode::Corrupt, "PostgreSQL store " + url.shown + " records migration " +
+                                              std::to_string(v) + " as '" + name +
+                                              "', which is not Weimin's; is this the right database?");
+      }
+      current = v;
+    }
+    for (const auto& m : kMigrations) {
+      if (m.version <= current) continue;
+      w.exec(std::string(m.sql));
+      w.exec_params("INSERT INTO schema_migration (version, name, applied_ms) VALUES ($1, $2, $3)",
+                    m.version, std::string(m.name), now_ms);
+    }
+    w.commit();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return status_from(e, "migrating the schema", url);
+  }
+}
+
+namespace {
+
+// "system_identifier/timeline/database oid", or empty when the role may not read them.
+std::string cluster_identity(pqxx::work& w, std::string* warning) {
+  try {
+    pqxx::subtransaction s(w, "identity");
+    auto r = s.exec(
+        "SELECT (SELECT system_identifier FROM pg_control_system())::text || '/' || "
+        "(SELECT timeline_id FROM pg_control_checkpoint())::text || '/' || "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())::text");
+    s.commit();
+    return r[0][0].as<std::string>();
+  } catch (const pqxx::sql_error& e) {
+    *warning = std::string("cannot read the cluster's identity to detect a restore (") +
+               e.what() +
+               "); grant pg_monitor to the store's role, and run `weimin-district new-epoch` "
+               "after every restore";
+    return {};
+  }
+}
+
+}  // namespace
+
+Result<EpochCheck> check_epoch(pqxx::connection& c, const StoreUrl& url,
+                               const std::string& fresh_epoch) {
+  try {
+    pqxx::work w(c);
+    w.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kEpochLock) + ", hashtext(" +
+           w.quote(url.schema) + "))");
+    EpochCheck out;
+    const std::string identity = cluster_identity(w, &out.warning);
+    auto r = w.exec(
+        "SELECT (SELECT value FROM meta WHERE key = 'epoch'), "
+        "(SELECT value FROM meta WHERE key = 'identity')");
+    const bool has_epoch = !r[0][0].is_null();
+    const std::string recorded = r[0][1].is_null() ? "" : r[0][1].as<std::string>();
+    if (has_epoch && (identity.empty() || identity == recorded)) {
+      out.epoch = r[0][0].as<std::string>();
+    } else {
+      out.epoch = fresh_epoch;
+      out.made_new = true;
+      w.exec_params(
+          "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET "
+          "value = EXCLUDED.value",
+          fresh_epoch);
+    }
+    if (!identity.empty() && identity != recorded) {
+      w.exec_params(
+          "INSERT INTO meta (key, value) VALUES ('identity', $1) ON CONFLICT (key) DO UPDATE "
+          "SET value = EXCLUDED.value",
+          identity);
+    }
+    w.commit();
+    return out;
+  } catch (const std::exception& e) {
+    return status_from(e, "checking the epoch", url);
+  }
+}
+
+Status force_epoch(pqxx::connection& c, const StoreUrl& url, const std::string& fresh_epoch) {
+  try {
+    pqxx::work w(c);
+    w.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kEpochLock) + ", hashtext(" +
+           w.quote(url.schema) + "))");
+    w.exec_params(
+        "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO UPDATE SET "
+        "value = EXCLUDED.value",
+        fresh_epoch);
+    w.commit();
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return status_from(e, "making a new epoch", url);
+  }
+}
+
+}  // namespace weimin::server::pg

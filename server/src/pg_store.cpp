@@ -1,0 +1,564 @@
+// PgStore: DistrictStore on PostgreSQL. See pg_store.hpp for the concurrency argument and
+// pg_schema.cpp for the tables.
+#include "weimin/server/pg_store.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <atomic>
+#include <tuple>
+#include <unordered_set>
+
+#include "pg_connection.hpp"
+#include "pg_schema.hpp"
+#include "weimin/core/id.hpp"
+#include "weimin/sync/protocol_digest.hpp"
+
+namespace weimin::server {
+namespace {
+
+using pg::ConnectionPool;
+using pg::StoreUrl;
+
+std::string random_epoch(std::int64_t now_ms) {
+  if (sodium_init() < 0) std::abort();
+  core::UuidV7Generator gen([](std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); });
+  return gen.next(now_ms).to_string();
+}
+
+// A PostgreSQL array literal of plain strings: {"a","b"}.
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char ch : items[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+std::string canonical_payload(const sync::FactPayload& f) { return sync::to_json_value(f).dump(); }
+
+Result<FactRecord> fact_from_row(const pqxx::row& row) {
+  // payload, community, received_ms
+  const std::string payload = row[0].as<std::string>();
+  WEIMIN_ASSIGN_OR_RETURN(auto json, sync::parse_json(payload, "a stored fact"));
+  WEIMIN_ASSIGN_OR_RETURN(auto fact, sync::parse_fact_payload(json));
+  return FactRecord{std::move(fact), row[1].as<std::string>(), row[2].as<std::int64_t>()};
+}
+
+class PgStore final : public DistrictStore {
+ public:
+  PgStore(std::unique_ptr<ConnectionPool> pool, std::string district)
+      : pool_(std::move(pool)), district_(std::move(district)) {}
+
+  Result<std::string> epoch() override {
+    std::string out;
+    WEIMIN_TRY(pool_->transact("reading the epoch", [&](pqxx::work& w) {
+      auto r = w.exec("SELECT value FROM meta WHERE key = 'epoch'");
+      if (r.empty()) {
+        return Status(ErrorCode::Corrupt, "PostgreSQL store " + pool_->url().shown +
+                                              " has no epoch: open it with weimin-district first");
+      }
+      out = r[0][0].as<std::string>();
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::string> district() override { return district_; }
+
+  // [SECTION] Enrolment and keys
+
+  Status add_enroll_token(const std::string& token_hash, const std::string& community,
+                          std::int64_t expires_ms, std::int64_t now_ms) override {
+    return pool_->transact("adding an enrol token", [&](pqxx::work& w) {
+      w.exec_params(
+          "INSERT INTO enroll_token (token_hash, community, expires_ms, created_ms) "
+          "VALUES ($1, $2, $3, $4)",
+          token_hash, community, expires_ms, now_ms);
+      return Status::ok();
+    });
+  }
+
+  Result<StationRecord> enroll(const std::string& token_hash, const std::string& community,
+                               const std::string& public_key, std::int64_t now_ms) override {
+    StationRecord out;
+    WEIMIN_TRY(pool_->transact("enrolling a station", [&](pqxx::work& w) {
+      auto used = w.exec_params(
+          "UPDATE enroll_token SET used_ms = $2 WHERE token_hash = $1 AND used_ms IS NULL "
+          "AND expires_ms > $2 AND community = $3",
+          token_hash, now_ms, community);
+      if (used.affected_rows() != 1) {
+        auto r = w.exec_params(
+            "SELECT community, expires_ms, used_ms FROM enroll_token WHERE token_hash = $1",
+            token_hash);
+        std::string why = "the token is unknown; ask the district for a new one";
+        if (!r.empty()) {
+          if (!r[0][2].is_null()) {
+            why = "the token was used already; ask the district for a new one";
+          } else if (r[0][1].as<std::int64_t>() <= now_ms) {
+            why = "the token expired; ask the district for a new one";
+          } else {
+            why = "the token is for community " + r[0][0].as<std::string>() + ", not " + community;
+          }
+        }
+        return Status(ErrorCode::Unauthenticated, "bad token: " + why);
+      }
+      out.station_id = sync::station_id_for(community);
+      out.community = community;
+      out.public_key = public_key;
+      out.enrolled_ms = now_ms;
+      w.exec_params(
+          "INSERT INTO station (station_id, community, public_key, enrolled_ms) "
+          "VALUES ($1, $2, $3, $4) ON CONFLICT (station_id) DO UPDATE SET "
+          "community = EXCLUDED.community, public_key = EXCLUDED.public_key, "
+          "enrolled_ms = EXCLUDED.enrolled_ms",
+          out.station_id, community, pqxx::binarystring(public_key), now_ms);
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::optional<StationRecord>> find_station(const std::string& station_id) override {
+    std::optional<StationRecord> out;
+    WEIMIN_TRY(pool_->transact("finding a station", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "SELECT station_id, community, public_key, enrolled_ms FROM station "
+          "WHERE station_id = $1",
+          station_id);
+      if (!r.empty()) out = station_from_row(r[0]);
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<StationRecord>> stations() override {
+    std::vector<StationRecord> out;
+    WEIMIN_TRY(pool_->transact("listing stations", [&](pqxx::work& w) {
+      auto r = w.exec(
+          "SELECT station_id, community, public_key, enrolled_ms FROM station "
+          "ORDER BY station_id");
+      for (const auto& row : r) out.push_back(station_from_row(row));
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<bool> remember_nonce(const std::string& station_id, const std::string& nonce,
+                              std::int64_t now_ms, std::int64_t forget_before_ms) override {
+    bool fresh = false;
+    WEIMIN_TRY(pool_->transact("remembering a nonce", [&](pqxx::work& w) {
+      // Forgetting old nonces costs a scan of the index; once a minute per process is plenty.
+      if (now_ms - last_nonce_sweep_ms_ > 60'000) {
+        w.exec_params("DELETE FROM nonce WHERE seen_ms < $1", forget_before_ms);
+        last_nonce_sweep_ms_ = now_ms;
+      }
+      auto r = w.exec_params(
+          "INSERT INTO nonce (station_id, nonce, seen_ms) VALUES ($1, $2, $3) "
+          "ON CONFLICT DO NOTHING",
+          station_id, nonce, now_ms);
+      fresh = r.affected_rows() == 1;
+      return Status::ok();
+    }));
+    return fresh;
+  }
+
+  // [SECTION] Push
+
+  Result<PushOutcome> apply_push(const PushBatch& batch) override {
+    PushOutcome out;
+    bool gap = false;
+    Status applied_status = pool_->transact("applying a push", [&](pqxx::work& w) {
+      out = PushOutcome{};
+      gap = false;
+      // The stream's row, locked until commit: a racing push of the same stream (another
+      // process, a retry) waits here and then sees this one's position.
+      w.exec_params(
+          "INSERT INTO stream (station_id, stream, base_seq, applied_through, created_ms) "
+          "VALUES ($1, $2, $3, $3, $4) ON CONFLICT DO NOTHING",
+          batch.station_id, batch.stream, batch.base_seq, batch.now_ms);
+      auto pos_row = w.exec_params(
+          "SELECT applied_through FROM stream WHERE station_id = $1 AND stream = $2 FOR UPDATE",
+          batch.station_id, batch.stream);
+      const std::int64_t position = pos_row[0][0].as<std::int64_t>();
+      out.applied_through = position;
+      std::vector<const PreparedEntry*> todo;
+      for (const auto& e : batch.entries) {
+        if (e.seq > position) todo.push_back(&e);
+      }
+      if (todo.empty()) return Status::ok();
+      if (todo.front()->seq != position + 1) {
+        out.gap_expected = position + 1;
+        gap = true;
+        // Nothing written: roll back (a new stream's row too); the caller sees gap_expected.
+        return Status(ErrorCode::Conflict, "a gap in the push (rolled back)");
+      }
+      std::vector<const FactRecord*> facts;
+      std::vector<std::tuple<std::int64_t, std::string>> rejects;
+      for (const auto* e : todo) {
+        if (e->fact) {
+          facts.push_back(&*e->fact);
+        } else {
+          rejects.emplace_back(e->seq, e->reject_reason);
+        }
+      }
+      WEIMIN_ASSIGN_OR_RETURN(auto applied, insert_facts(w, facts, batch.now_ms));
+      out.applied = applied;
+      out.duplicates = static_cast<std::int64_t>(facts.size()) - applied;
+      if (!rejects.empty()) {
+        pqxx::stream_to st(w, "reject",
+                           std::vector<std::string>{"station_id", "stream", "seq", "reason", "at_ms"});
+        for (const auto& [seq, reason] : rejects) {
+          st << std::make_tuple(batch.station_id, batch.stream, seq, reason, batch.now_ms);
+          out.rejected.push_back(sync::RejectedEntry{seq, reason});
+        }
+        st.complete();
+      }
+      out.applied_through = todo.back()->seq;
+      w.exec_params(
+          "UPDATE stream SET applied_through = $3 WHERE station_id = $1 AND stream = $2",
+          batch.station_id, batch.stream, out.applied_through);
+      return Status::ok();
+    });
+    if (gap) {
+      PushOutcome refused;
+      refused.applied_through = out.applied_through;
+      refused.gap_expected = out.gap_expected;
+      return refused;
+    }
+    WEIMIN_TRY(applied_status);
+    return out;
+  }
+
+  Result<std::vector<sync::StreamPosition>> streams(const std::string& station_id) override {
+    std::vector<sync::StreamPosition> out;
+    WEIMIN_TRY(pool_->transact("listing streams", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "SELECT stream, applied_through FROM stream WHERE station_id = $1 "
+          "ORDER BY created_ms, stream",
+          station_id);
+      for (const auto& row : r) {
+        out.push_back(sync::StreamPosition{row[0].as<std::string>(), row[1].as<std::int64_t>()});
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<sync::RejectRecord>> rejects(const std::string& station_id) override {
+    std::vector<sync::RejectRecord> out;
+    WEIMIN_TRY(pool_->transact("listing rejected entries", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "SELECT stream, seq, reason, at_ms FROM reject WHERE $1 = '' OR station_id = $1 "
+          "ORDER BY at_ms, station_id, stream, seq",
+          station_id);
+      for (const auto& row : r) {
+        out.push_back(sync::RejectRecord{row[0].as<std::string>(), row[1].as<std::int64_t>(),
+                                         row[2].as<std::string>(), row[3].as<std::int64_t>()});
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  // [SECTION] Facts made at the district
+
+  Result<std::int64_t> append_facts(const std::vector<FactRecord>& facts) override {
+    std::int64_t applied = 0;
+    WEIMIN_TRY(pool_->transact("appending district facts", [&](pqxx::work& w) {
+      std::vector<const FactRecord*> list;
+      for (const auto& f : facts) list.push_back(&f);
+      WEIMIN_ASSIGN_OR_RETURN(applied, insert_facts(w, list, std::nullopt));
+      return Status::ok();
+    }));
+    return applied;
+  }
+
+  Result<std::vector<FactRecord>> facts_by_subject(const std::string& subject) override {
+    return select_facts("reading facts by subject", "subject", subject);
+  }
+
+  Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) override {
+    return select_facts("reading facts by kind", "kind", kind);
+  }
+
+  Result<std::int64_t> fact_count() override {
+    std::int64_t n = 0;
+    WEIMIN_TRY(pool_->transact("counting facts", [&](pqxx::work& w) {
+      n = w.exec("SELECT count(*) FROM fact")[0][0].as<std::int64_t>();
+      return Status::ok();
+    }));
+    return n;
+  }
+
+  // [SECTION] Pull and anti-entropy
+
+  Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
+                                  std::int64_t max_count, std::size_t max_bytes) override {
+    ChangePage page;
+    if (max_count < 1) max_count = 1;
+    WEIMIN_TRY(pool_->read("reading changes", [&](pqxx::transaction_base& w) {
+      page = ChangePage{};
+      // One snapshot: the counter and the rows agree. With the counter's lock held until
+      // commit, every change with gseq ≤ counter is committed and visible here.
+      const std::int64_t head =
+          w.exec("SELECT n FROM change_counter")[0][0].as<std::int64_t>();
+      auto r = w.exec_params(
+          "(SELECT gseq, 'fact' AS type, payload FROM fact WHERE community = $1 AND gseq > $2 "
+          " ORDER BY gseq LIMIT $3) "
+          "UNION ALL "
+          "(SELECT gseq, type, record FROM reference_change WHERE gseq > $2 "
+          " ORDER BY gseq LIMIT $3) "
+          "ORDER BY gseq LIMIT $3",
+          community, after, max_count + 1);
+      std::size_t bytes = 0;
+      std::int64_t last = after;
+      bool cut = false;
+      for (const auto& row : r) {
+        if (static_cast<std::int64_t>(page.changes.size()) == max_count) {
+          cut = true;
+          break;
+        }
+        const auto text = row[2].as<std::string>();
+        if (!page.changes.empty() && bytes + text.size() > max_bytes) {
+          cut = true;
+          break;
+        }
+        bytes += text.size();
+        WEIMIN_ASSIGN_OR_RETURN(auto record, sync::parse_json(text, "a stored change record"));
+        const auto gseq = row[0].as<std::int64_t>();
+        page.changes.push_back(sync::Change{gseq, row[1].as<std::string>(), std::move(record)});
+        last = gseq;
+      }
+      page.more = cut;
+      // Nothing left in this scope up to the head: the cursor may move past others' changes.
+      page.next_after = cut ? last : std::max(last, head);
+      return Status::ok();
+    }));
+    return page;
+  }
+
+  Result<std::vector<sync::DayDigest>> digests(const std::string& community,
+                                               const std::string& from,
+                                               const std::string& to) override {
+    std::vector<sync::DayDigest> out;
+    WEIMIN_TRY(pool_->read("computing digests", [&](pqxx::transaction_base& w) {
+      out.clear();
+      auto r = w.exec_params(
+          "SELECT day, id FROM fact WHERE community = $1 AND day >= $2 AND day <= $3 "
+          "ORDER BY day, id",
+          community, from, to);
+      std::optional<sync::DayDigestBuilder> builder;
+      std::string day;
+      for (const auto& row : r) {
+        std::string d = row[0].as<std::string>();
+        if (!builder || d != day) {
+          if (builder) out.push_back(builder->finish());
+          day = d;
+          builder.emplace("fact", day);
+        }
+        builder->add(row[1].c_str());
+      }
+      if (builder) out.push_back(builder->finish());
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  // [SECTION] Reference data
+
+  Result<std::int64_t> publish_reference(const std::string& type, const std::string& json,
+                                         std::int64_t now_ms) override {
+    std::int64_t gseq = 0;
+    WEIMIN_TRY(pool_->transact("publishing reference data", [&](pqxx::work& w) {
+      gseq = w.exec("UPDATE change_counter SET n = n + 1 RETURNING n")[0][0].as<std::int64_t>();
+      w.exec_params(
+          "INSERT INTO reference_change (gseq, type, record, at_ms) VALUES ($1, $2, $3, $4)",
+          gseq, type, json, now_ms);
+      return Status::ok();
+    }));
+    return gseq;
+  }
+
+  Result<std::optional<ReferenceRecord>> latest_reference(const std::string& type) override {
+    std::optional<ReferenceRecord> out;
+    WEIMIN_TRY(pool_->transact("reading reference data", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "SELECT record, gseq, at_ms FROM reference_change WHERE type = $1 "
+          "ORDER BY gseq DESC LIMIT 1",
+          type);
+      if (!r.empty()) {
+        out = ReferenceRecord{type, r[0][0].as<std::string>(), r[0][1].as<std::int64_t>(),
+                              r[0][2].as<std::int64_t>()};
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  // [SECTION] Departments and the street office
+
+  Status add_actor_token(const std::string& token_hash, const std::string& actor,
+                         const std::string& role, std::int64_t now_ms) override {
+    return pool_->transact("adding an actor token", [&](pqxx::work& w) {
+      w.exec_params(
+          "INSERT INTO actor_token (token_hash, actor, role, created_ms) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (token_hash) DO UPDATE SET actor = EXCLUDED.actor, role = EXCLUDED.role",
+          token_hash, actor, role, now_ms);
+      return Status::ok();
+    });
+  }
+
+  Result<std::optional<Actor>> actor_for_token(const std::string& token_hash) override {
+    std::optional<Actor> out;
+    WEIMIN_TRY(pool_->transact("checking an actor token", [&](pqxx::work& w) {
+      auto r = w.exec_params("SELECT actor, role FROM actor_token WHERE token_hash = $1",
+                             token_hash);
+      if (!r.empty()) out = Actor{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
+      return Status::ok();
+    }));
+    return out;
+  }
+
+ private:
+  static StationRecord station_from_row(const pqxx::row& row) {
+    pqxx::binarystring key(row[2]);
+    return StationRecord{row[0].as<std::string>(), row[1].as<std::string>(), key.str(),
+                         row[3].as<std::int64_t>()};
+  }
+
+  // Inserts the facts whose ids the store does not hold yet (and the first of repeats within
+  // the list), numbering them with the next gseqs under the counter's lock, which is held
+  // until the caller's transaction commits. received_ms: the push's time, or each record's own.
+  Result<std::int64_t> insert_facts(pqxx::work& w, const std::vector<const FactRecord*>& facts,
+                                    std::optional<std::int64_t> received_ms) {
+    if (facts.empty()) return std::int64_t{0};
+    // The lock first: inserters are serialised from here on, so the ids read below are exactly
+    // the ones held when the new rows are written.
+    const std::int64_t head =
+        w.exec("SELECT n FROM change_counter FOR UPDATE")[0][0].as<std::int64_t>();
+    std::vector<std::string> ids;
+    ids.reserve(facts.size());
+    for (const auto* f : facts) ids.push_back(f->fact.id);
+    std::unordered_set<std::string> held;
+    for (const auto& row : w.exec_params("SELECT id FROM fact WHERE id = ANY($1::text[])",
+                                         text_array(ids))) {
+      held.insert(row[0].as<std::string>());
+    }
+    std::int64_t gseq = head;
+    {
+      pqxx::stream_to st(w, "fact",
+                         std::vector<std::string>{"id", "gseq", "community", "day", "kind",
+                                                  "subject", "origin", "hlc", "received_ms",
+                                                  "payload"});
+      for (const auto* f : facts) {
+        if (!held.insert(f->fact.id).second) continue;
+        ++gseq;
+        st << std::make_tuple(f->fact.id, gseq, f->community, f->fact.day, f->fact.kind,
+                              f->fact.subject, f->fact.origin, f->fact.hlc,
+                              received_ms.value_or(f->received_ms), canonical_payload(f->fact));
+      }
+      st.complete();
+    }
+    if (gseq != head) {
+      w.exec_params("UPDATE change_counter SET n = $1", gseq);
+    }
+    return gseq - head;
+  }
+
+  Result<std::vector<FactRecord>> select_facts(std::string_view what, const char* column,
+                                               const std::string& value) {
+    std::vector<FactRecord> out;
+    WEIMIN_TRY(pool_->transact(what, [&](pqxx::work& w) {
+      out.clear();
+      auto r = w.exec_params(std::string("SELECT payload, community, received_ms FROM fact WHERE ") +
+                                 column + " = $1 ORDER BY hlc, origin, id",
+                             value);
+      for (const auto& row : r) {
+        WEIMIN_ASSIGN_OR_RETURN(auto f, fact_from_row(row));
+        out.push_back(std::move(f));
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  std::unique_ptr<ConnectionPool> pool_;
+  std::string district_;
+  std::int64_t last_nonce_sweep_ms_ = 0;
+};
+
+}  // namespace
+
+bool is_postgres_url(std::string_view store) {
+  return store.starts_with("postgresql://") || store.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<DistrictStore>> open_pg_store(std::string_view url,
+                                                      const PgStoreOptions& options) {
+  WEIMIN_ASSIGN_OR_RETURN(auto parsed, pg::parse_store_url(url));
+  WEIMIN_ASSIGN_OR_RETURN(auto pool, ConnectionPool::open(parsed, options.max_connections));
+  {
+    WEIMIN_ASSIGN_OR_RETURN(auto lease, pool->acquire());
+    WEIMIN_TRY(pg::migrate(*lease, parsed, options.now_ms));
+  }
+  std::string district;
+  WEIMIN_TRY(pool->transact("recording the district", [&](pqxx::work& w) {
+    w.exec("SELECT pg_advisory_xact_lock(7003, hashtext(current_schema()))");
+    auto r = w.exec("SELECT value FROM meta WHERE key = 'district'");
+    if (r.empty()) {
+      if (options.district.empty()) {
+        return Status(ErrorCode::Invalid, "PostgreSQL store " + parsed.shown +
+                                              " is new and no district was given: pass the "
+                                              "district code (e.g. --district 530102)");
+      }
+      w.exec_params("INSERT INTO meta (key, value) VALUES ('district', $1)", options.district);
+      district = options.district;
+      return Status::ok();
+    }
+    district = r[0][0].as<std::string>();
+    if (!options.district.empty() && options.district != district) {
+      return Status(ErrorCode::Invalid, "PostgreSQL store " + parsed.shown +
+                                            " serves district " + district + ", not " +
+                                            options.district + ": check --store and --district");
+    }
+    return Status::ok();
+  }));
+  {
+    WEIMIN_ASSIGN_OR_RETURN(auto lease, pool->acquire());
+    WEIMIN_ASSIGN_OR_RETURN(auto check,
+                            pg::check_epoch(*lease, parsed, random_epoch(options.now_ms)));
+    if (!check.warning.empty()) std::fprintf(stderr, "weimin-district: warning: %s\n", check.warning.c_str());
+  }
+  return std::unique_ptr<DistrictStore>(new PgStore(std::move(pool), std::move(district)));
+}
+
+Result<std::string> new_pg_epoch(std::string_view url, std::int64_t now_ms) {
+  WEIMIN_ASSIGN_OR_RETURN(auto parsed, pg::parse_store_url(url));
+  WEIMIN_ASSIGN_OR_RETURN(auto pool, ConnectionPool::open(parsed, 1));
+  WEIMIN_ASSIGN_OR_RETURN(auto lease, pool->acquire());
+  WEIMIN_TRY(pg::migrate(*lease, parsed, now_ms));
+  const std::string epoch = random_epoch(now_ms);
+  WEIMIN_TRY(pg::force_epoch(*lease, parsed, epoch));
+  return epoch;
+}
+
+std::string pg_url_with_fresh_schema(std::string_view url, std::string_view prefix) {
+  static std::atomic<unsigned> counter{0};
+  if (sodium_init() < 0) std::abort();
+  const std::string name = std::string(prefix) + "_" + std::to_string(randombytes_random()) + "_" +
+                           std::to_string(counter.fetch_add(1));
+  std::string out(url);
+  out += (out.find('?') == std::string::npos ? "?" : "&");
+  out += "schema=" + name;
+  return out;
+}
+
+}  // namespace weimin::server
