@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace weimin::platform {
@@ -59,6 +60,38 @@ Status create_key_file(const fs::path& file) {
   return Status::ok();
 }
 
+std::string mode_text(mode_t mode) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%04o", static_cast<unsigned>(mode & 07777));
+  return buffer;
+}
+
+// Whoever may write the key's folder may replace the key: the folder must be writable by its
+// owner alone (or be sticky, like /tmp, where others cannot remove or rename our file).
+Status check_folder(const fs::path& file) {
+  const fs::path folder = file.parent_path().empty() ? fs::path(".") : file.parent_path();
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) != 0) {
+    return Status(ErrorCode::Io, "cannot reach the key file's folder " + quoted(folder) + ": " +
+                                     std::strerror(errno) + ". Create it first.");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
+    return Status(ErrorCode::PermissionDenied,
+                  "the key file's folder " + quoted(folder) + " can be written by other users (mode " +
+                      mode_text(st.st_mode) +
+                      "), who could replace the key; refusing to use it. Run: chmod go-w " +
+                      folder.string());
+  }
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) {
+    return Status(ErrorCode::PermissionDenied,
+                  "the key file's folder " + quoted(folder) + " belongs to user " +
+                      std::to_string(st.st_uid) +
+                      ", neither this user nor root, who could replace the key; refusing to use "
+                      "it. Keep the key file in a folder of this user's.");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 FileKeyStore::FileKeyStore(fs::path file, fs::path forbidden_folder)
@@ -78,10 +111,27 @@ Result<SecretKey> FileKeyStore::load_or_create() {
     if (errno != ENOENT) {
       return Status(ErrorCode::Io, "cannot read " + quoted(file_) + ": " + std::strerror(errno));
     }
+    WEIMIN_TRY(check_folder(file_));
     WEIMIN_TRY(create_key_file(file_));
-    if (::lstat(file_.c_str(), &st) != 0) {
-      return Status(ErrorCode::Io, "the key file " + quoted(file_) + " vanished after creation");
+  }
+  WEIMIN_TRY(check_folder(file_));
+  // Every check is made on the open file itself, so the file cannot be swapped between the
+  // check and the read; O_NOFOLLOW refuses a symbolic link, O_NONBLOCK a FIFO that would hang.
+  const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) {
+    if (errno == ELOOP) {
+      return Status(ErrorCode::PermissionDenied,
+                    quoted(file_) + " is a symbolic link; refusing to use it as the key file. "
+                                    "Point --key-file at the file itself.");
     }
+    return Status(ErrorCode::Io, "cannot open " + quoted(file_) + ": " + std::strerror(errno));
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  if (::fstat(fd, &st) != 0) {
+    return Status(ErrorCode::Io, "cannot read " + quoted(file_) + ": " + std::strerror(errno));
   }
   if (!S_ISREG(st.st_mode)) {
     return Status(ErrorCode::PermissionDenied,
@@ -97,8 +147,8 @@ Result<SecretKey> FileKeyStore::load_or_create() {
   if ((st.st_mode & 077) != 0) {
     return Status(ErrorCode::PermissionDenied,
                   "the key file " + quoted(file_) +
-                      " can be read by other users; refusing to use it. Run: chmod 600 " +
-                      file_.string());
+                      " can be read or written by other users (mode " + mode_text(st.st_mode) +
+                      "); refusing to use it. Run: chmod 600 " + file_.string());
   }
   if (st.st_size != static_cast<off_t>(SecretKey::kSize)) {
     return Status(ErrorCode::Corrupt,
@@ -106,15 +156,13 @@ Result<SecretKey> FileKeyStore::load_or_create() {
                       " bytes, not " + std::to_string(SecretKey::kSize) +
                       ". It is damaged or not a Weimin key; restore it from the backup.");
   }
-  const int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    return Status(ErrorCode::Io, "cannot open " + quoted(file_) + ": " + std::strerror(errno));
-  }
   SecretKey key;
-  const ssize_t n = ::read(fd, key.mutable_bytes().data(), SecretKey::kSize);
-  ::close(fd);
-  if (n != static_cast<ssize_t>(SecretKey::kSize)) {
-    return Status(ErrorCode::Io, "cannot read the key file " + quoted(file_));
+  std::size_t got = 0;
+  while (got < SecretKey::kSize) {
+    const ssize_t n = ::read(fd, key.mutable_bytes().data() + got, SecretKey::kSize - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status(ErrorCode::Io, "cannot read the key file " + quoted(file_));
+    got += static_cast<std::size_t>(n);
   }
   return key;
 }
