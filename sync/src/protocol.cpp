@@ -224,7 +224,11 @@ Result<json> parse_json(std::string_view text, std::string_view what) {
 // [SECTION] Error bodies
 
 std::string to_json(const ErrorBody& e) {
-  return json{{"error", {{"code", e.code}, {"message", e.message}}}}.dump();
+  json inner = {{"code", e.code}, {"message", e.message}};
+  if (e.expected_seq) inner["expected_seq"] = *e.expected_seq;
+  if (e.epoch) inner["epoch"] = *e.epoch;
+  // A message may quote bad input: invalid UTF-8 is replaced, never thrown.
+  return json{{"error", std::move(inner)}}.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<ErrorBody> parse_error_body(std::string_view text) {
@@ -235,6 +239,8 @@ Result<ErrorBody> parse_error_body(std::string_view text) {
     ObjectReader ir(*inner, "$.error");
     e.code = ir.string("code", true);
     e.message = ir.string("message");
+    if (inner->is_object() && inner->contains("expected_seq")) e.expected_seq = ir.int64("expected_seq", 1);
+    if (inner->is_object() && inner->contains("epoch")) e.epoch = ir.string("epoch", true);
     WEIMIN_TRY(ir.finish());
   }
   WEIMIN_TRY(r.finish());

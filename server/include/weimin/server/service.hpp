@@ -100,6 +100,14 @@ class DistrictService {
   Result<CaseView> act(const std::string& actor, core::Role role, const std::string& case_id,
                        core::CasePayload payload);
   Result<CaseView> view_locked(const std::string& case_id);
+  Result<std::vector<CaseView>> cases_locked(const std::string& department);
+  Result<CaseView> report_locked(const std::string& department, const std::string& case_id,
+                                 const std::string& note);
+  Result<CaseView> feedback_locked(const std::string& department, const std::string& case_id,
+                                   const std::string& action);
+  Result<CaseView> whistle_locked(const std::string& office, const std::string& case_id,
+                                  const std::vector<std::string>& departments,
+                                  core::WhistleKind kind, const std::string& note);
 
   DistrictStore& store_;
   const platform::Clock& clock_;

@@ -41,10 +41,13 @@ Result<nlohmann::json> parse_json(std::string_view text, std::string_view what);
 
 // [SECTION] Error bodies
 
-// {"error":{"code":"snake_case","message":"…"}}
+// {"error":{"code":"snake_case","message":"…"}}; a 409 gap adds "expected_seq", a 409
+// epoch_changed adds "epoch" inside "error".
 struct ErrorBody {
   std::string code;
   std::string message;
+  std::optional<std::int64_t> expected_seq;
+  std::optional<std::string> epoch;
 };
 std::string to_json(const ErrorBody& e);
 Result<ErrorBody> parse_error_body(std::string_view text);

@@ -1,0 +1,44 @@
+// EmbeddedStore: the DistrictStore in one SQLCipher file (storage::KeyedStore, encrypted at
+// rest with a data key sealed under a KeyStore's key-encryption key), for a district that runs
+// one server process. Files in the data folder: district.db, district.db.key, and `epoch`, the
+// marker of the epoch and of the highest change sequence committed, written after each commit.
+// Epoch rule: a new store gets a new epoch; an existing store whose epoch differs from the
+// marker's, or whose highest sequence is below the marker's (an older copy was put back), gets a
+// new epoch when opened, so stations re-bootstrap.
+// Thread-safety: as DistrictStore (one thread at a time). Processes: one server plus short
+// commands; writers wait for each other up to the busy timeout.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "weimin/platform/key_store.hpp"
+#include "weimin/server/store.hpp"
+
+namespace weimin::server {
+
+struct EmbeddedStoreOptions {
+  // The district this store serves, e.g. "530102". Recorded when the store is new; an existing
+  // store of another district is refused (Invalid). Empty: take the recorded one (a new store
+  // then fails with Invalid).
+  std::string district;
+  std::int64_t now_ms = 0;
+};
+
+// Opens or creates the store in `folder`, running its migrations and the epoch rule.
+Result<std::unique_ptr<DistrictStore>> open_embedded_store(const std::filesystem::path& folder,
+                                                            platform::KeyStore& keys,
+                                                            const EmbeddedStoreOptions& options);
+
+// Puts the backup `backup_db` (a copy of district.db, with its sealed key at backup_db + ".key")
+// in place of the store in `folder` (which must not be open) and makes a new epoch. Returns it.
+Result<std::string> restore_embedded_store(const std::filesystem::path& folder,
+                                           const std::filesystem::path& backup_db,
+                                           platform::KeyStore& keys, std::int64_t now_ms);
+
+// Writes a consistent copy of the store to `target` (and its sealed key to target + ".key").
+Status backup_embedded_store(const std::filesystem::path& folder,
+                             const std::filesystem::path& target, platform::KeyStore& keys);
+
+}  // namespace weimin::server

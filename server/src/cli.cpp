@@ -1,0 +1,455 @@
+// weimin-district (cli.hpp).
+#include "weimin/server/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <signal.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "weimin/platform/key_store.hpp"
+#include "weimin/server/embedded_store.hpp"
+#include "weimin/server/pg_store.hpp"
+#include "weimin/server/https.hpp"
+#include "weimin/server/service.hpp"
+
+namespace weimin::server {
+
+namespace {
+
+class CliClock final : public platform::Clock {
+ public:
+  CliClock() {
+    if (const char* fixed = std::getenv("WEIMIN_NOW_MS")) fixed_ = std::strtoll(fixed, nullptr, 10);
+  }
+  std::int64_t now_ms() const override { return fixed_ ? fixed_ : system_.now_ms(); }
+
+ private:
+  platform::SystemClock system_;
+  std::int64_t fixed_ = 0;
+};
+
+struct Ctx {
+  explicit Ctx(DistrictIo io) : io(io) {}
+  DistrictIo io;
+  std::string data_dir;
+  std::string store;  // --store: a data folder, or postgresql://… for PostgreSQL
+  std::string key_file;
+  std::string district;
+  bool json = false;
+  CliClock clock;
+  std::function<int()> action;
+
+  std::string resolved_key_file() const {
+    if (!key_file.empty()) return key_file;
+    if (const char* env = std::getenv("WEIMIN_KEY_FILE")) return env;
+    std::string dir = data_dir;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+    return dir + ".kek";
+  }
+
+  int fail(const Status& s) {
+    io.err << "weimin-district: " << s.message() << "\n";
+    return 1;
+  }
+
+  Result<std::unique_ptr<DistrictStore>> open_store() {
+    if (is_postgres_url(store)) {  // a city: PostgreSQL (docs/DEPLOY.md)
+      return open_pg_store(store, PgStoreOptions{district, clock.now_ms()});
+    }
+    if (!store.empty()) data_dir = store;
+    platform::FileKeyStore keys(resolved_key_file(), data_dir);
+    return open_embedded_store(data_dir, keys, EmbeddedStoreOptions{district, clock.now_ms()});
+  }
+
+  // Runs `work` with a service over the opened store.
+  int with_service(const std::function<int(DistrictService&)>& work) {
+    auto store = open_store();
+    if (!store.is_ok()) return fail(store.status());
+    DistrictService service(**store, clock);
+    return work(service);
+  }
+};
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::NotFound, "cannot read " + path + "; check the path");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void print_case(Ctx& ctx, const CaseView& v) {
+  if (ctx.json) {
+    ctx.io.out << to_json(v).dump() << "\n";
+    return;
+  }
+  ctx.io.out << v.case_id << "  " << core::to_string(v.state.stage) << "  community "
+             << v.community << "  " << v.state.description << "\n";
+  for (const auto& d : v.state.departments) {
+    ctx.io.out << "    " << d.department << (d.reported ? " reported" : " not reported")
+               << (d.feedback ? ", feedback given" : "") << "\n";
+  }
+}
+
+int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert,
+          const std::string& key) {
+  auto where = parse_listen(listen);
+  if (!where.is_ok()) {
+    ctx.io.err << "weimin-district: " << where.status().message() << "\n";
+    return 2;
+  }
+  TlsFiles tls;
+  if (dev) {
+    auto made = ensure_dev_tls(ctx.data_dir);
+    if (!made.is_ok()) return ctx.fail(made.status());
+    tls = *made;
+  } else {
+    if (cert.empty() || key.empty()) {
+      ctx.io.err << "weimin-district: serve needs --cert FILE --key FILE, or --dev to make a "
+                    "local CA and certificate\n";
+      return 2;
+    }
+    tls = TlsFiles{"", cert, key};
+  }
+  auto store = ctx.open_store();
+  if (!store.is_ok()) return ctx.fail(store.status());
+  std::ostream& err = ctx.io.err;
+  std::mutex log_mutex;
+  DistrictService service(**store, ctx.clock, ServiceOptions{}, [&](const RequestLog& log) {
+    std::lock_guard lock(log_mutex);
+    err << log.to_line() << "\n" << std::flush;
+  });
+  // SIGINT/SIGTERM stop the server; a thread waits for them.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  HttpsOptions options{where->first, where->second, tls, {}};
+  options.on_listening = [&](int port) {
+    if (dev) ctx.io.out << "ca: " << tls.ca_cert.string() << "\n";
+    ctx.io.out << "listening: https://" << where->first << ":" << port << "\n" << std::flush;
+  };
+  HttpsServer server(service, options);
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    server.stop();
+  });
+  Status s = server.run();
+  if (!s.is_ok()) {
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    return ctx.fail(s);
+  }
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  return 0;
+}
+
+}  // namespace
+
+int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
+  Ctx ctx(io);
+  CLI::App app{
+      "weimin-district — the district server of Weimin: stations enrol, push and pull over "
+      "HTTPS; the street office and departments act on whistled cases.\n"
+      "Exit codes: 0 done, 1 refused (reason on standard error), 2 usage.",
+      "weimin-district"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  if (const char* env = std::getenv("WEIMIN_DISTRICT_DATA")) ctx.data_dir = env;
+  app.add_option("--data", ctx.data_dir, "the district's data folder (or WEIMIN_DISTRICT_DATA)");
+  app.add_option("--store", ctx.store,
+                 "the store: a data folder (as --data) or postgresql://USER@HOST:PORT/DB[?schema=S] "
+                 "for PostgreSQL (docs/DEPLOY.md)");
+  app.add_option("--key-file", ctx.key_file,
+                 "the key-encryption key file, outside the data folder (default: DATA.kek, or "
+                 "WEIMIN_KEY_FILE)");
+  app.add_option("--district", ctx.district,
+                 "the district code (6 digits, e.g. 530102); needed when the store is new");
+  app.add_flag("--json", ctx.json, "print results as JSON");
+
+  // serve
+  std::string listen = "127.0.0.1:8443", cert, key;
+  bool dev = false;
+  auto* serve_cmd = app.add_subcommand("serve", "serve the HTTPS API until SIGINT/SIGTERM");
+  serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
+  serve_cmd->add_flag("--dev", dev, "make a local CA and server certificate in DATA/tls on first "
+                                    "run and print the CA file for stations");
+  serve_cmd->add_option("--cert", cert, "the server certificate chain (PEM)");
+  serve_cmd->add_option("--key", key, "the server's private key (PEM)");
+  serve_cmd->callback([&] { ctx.action = [&] { return serve(ctx, listen, dev, cert, key); }; });
+
+  // init
+  auto* init_cmd = app.add_subcommand("init", "create the district store (needs --district)");
+  init_cmd->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService&) {
+        ctx.io.out << "district store ready in " << ctx.data_dir << "\n";
+        return 0;
+      });
+    };
+  });
+
+  // health / epoch
+  auto* health_cmd = app.add_subcommand("health", "print the store's district and epoch");
+  health_cmd->callback([&] {
+    ctx.action = [&] {
+      auto store = ctx.open_store();
+      if (!store.is_ok()) return ctx.fail(store.status());
+      auto e = (*store)->epoch();
+      auto d = (*store)->district();
+      auto n = (*store)->fact_count();
+      if (!e.is_ok() || !d.is_ok() || !n.is_ok()) return ctx.fail(Status(ErrorCode::Corrupt, "the store cannot be read"));
+      ctx.io.out << "district " << *d << " epoch " << *e << " facts " << *n << "\n";
+      return 0;
+    };
+  });
+
+  // enroll-token
+  std::string community;
+  auto* token_cmd = app.add_subcommand("enroll-token", "print a one-time, expiring enrol token");
+  token_cmd->add_option("--community", community, "the station's 12-digit community code")->required();
+  token_cmd->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto t = s.issue_enroll_token(community);
+        if (!t.is_ok()) return ctx.fail(t.status());
+        ctx.io.out << *t << "\n";
+        return 0;
+      });
+    };
+  });
+
+  // catalog / roster publish
+  std::string file;
+  for (const char* kind : {"catalog", "roster"}) {
+    auto* group = app.add_subcommand(kind, std::string("reference data: the ") + kind);
+    group->require_subcommand(1);
+    auto* pub = group->add_subcommand("publish", std::string("publish a ") + kind +
+                                                     " JSON file to every station");
+    pub->add_option("FILE", file, "the JSON file")->required();
+    std::string k = kind;
+    pub->callback([&ctx, &file, k] {
+      ctx.action = [&ctx, &file, k] {
+        return ctx.with_service([&](DistrictService& s) {
+          auto text = read_file(file);
+          if (!text.is_ok()) return ctx.fail(text.status());
+          auto g = k == "catalog" ? s.publish_catalog(*text) : s.publish_roster(*text);
+          if (!g.is_ok()) return ctx.fail(g.status());
+          ctx.io.out << k << " published as change " << *g << "\n";
+          return 0;
+        });
+      };
+    });
+  }
+
+  // dept
+  std::string department, case_id, text, office, kind = "routine";
+  std::vector<std::string> departments;
+  auto* dept = app.add_subcommand("dept", "the departments' side of the loop (职能部门报到)");
+  dept->require_subcommand(1);
+  auto* dtoken = dept->add_subcommand("token", "print a bearer token for a department's API use");
+  dtoken->add_option("--department", department, "the department id")->required();
+  dtoken->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto t = s.issue_actor_token(department, core::Role::Department);
+        if (!t.is_ok()) return ctx.fail(t.status());
+        ctx.io.out << *t << "\n";
+        return 0;
+      });
+    };
+  });
+  auto* dlist = dept->add_subcommand("list", "cases whistled to a department (all without --department)");
+  dlist->add_option("--department", department, "the department id");
+  dlist->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto list = s.cases_for(department);
+        if (!list.is_ok()) return ctx.fail(list.status());
+        for (const CaseView& v : *list) print_case(ctx, v);
+        if (list->empty() && !ctx.json) ctx.io.out << "no whistled cases\n";
+        return 0;
+      });
+    };
+  });
+  auto* dreport = dept->add_subcommand("report", "the department reports in on a case (报到)");
+  dreport->add_option("--department", department, "the department id")->required();
+  dreport->add_option("--case", case_id, "the case id")->required();
+  dreport->add_option("--note", text, "a note");
+  dreport->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto v = s.report(department, case_id, text);
+        if (!v.is_ok()) return ctx.fail(v.status());
+        print_case(ctx, *v);
+        return 0;
+      });
+    };
+  });
+  auto* dfeedback = dept->add_subcommand("feedback", "the department says what it did (反馈)");
+  dfeedback->add_option("--department", department, "the department id")->required();
+  dfeedback->add_option("--case", case_id, "the case id")->required();
+  dfeedback->add_option("--action", text, "what the department did")->required();
+  dfeedback->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto v = s.feedback(department, case_id, text);
+        if (!v.is_ok()) return ctx.fail(v.status());
+        print_case(ctx, *v);
+        return 0;
+      });
+    };
+  });
+
+  // office
+  auto* off = app.add_subcommand("office", "the street office's side of the loop (街道吹哨)");
+  off->require_subcommand(1);
+  auto* otoken = off->add_subcommand("token", "print a bearer token for the street office");
+  otoken->add_option("--office", office, "the street office's code")->required();
+  otoken->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto t = s.issue_actor_token(office, core::Role::StreetOffice);
+        if (!t.is_ok()) return ctx.fail(t.status());
+        ctx.io.out << *t << "\n";
+        return 0;
+      });
+    };
+  });
+  auto* owhistle = off->add_subcommand("whistle", "blow a district-level whistle on a case");
+  owhistle->add_option("--office", office, "the street office's code")->required();
+  owhistle->add_option("--case", case_id, "the case id")->required();
+  owhistle->add_option("--department", departments, "a department to whistle (repeat)")->required();
+  owhistle->add_option("--kind", kind, "emergency, key or routine");
+  owhistle->add_option("--note", text, "a note");
+  owhistle->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto k = core::parse_whistle_kind(kind);
+        if (!k.is_ok()) return ctx.fail(k.status());
+        auto v = s.whistle(office, case_id, departments, *k, text);
+        if (!v.is_ok()) return ctx.fail(v.status());
+        print_case(ctx, *v);
+        return 0;
+      });
+    };
+  });
+
+  // case show
+  auto* show = app.add_subcommand("case", "show one case as the district sees it");
+  show->add_option("CASE", case_id, "the case id")->required();
+  show->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto v = s.case_view(case_id);
+        if (!v.is_ok()) return ctx.fail(v.status());
+        print_case(ctx, *v);
+        return 0;
+      });
+    };
+  });
+
+  // stations, rejects
+  auto* stations_cmd = app.add_subcommand("stations", "list enrolled stations and their streams");
+  stations_cmd->callback([&] {
+    ctx.action = [&] {
+      auto store = ctx.open_store();
+      if (!store.is_ok()) return ctx.fail(store.status());
+      auto list = (*store)->stations();
+      if (!list.is_ok()) return ctx.fail(list.status());
+      for (const auto& st : *list) {
+        ctx.io.out << st.station_id << "  community " << st.community << "\n";
+        auto streams = (*store)->streams(st.station_id);
+        if (!streams.is_ok()) return ctx.fail(streams.status());
+        for (const auto& p : *streams) ctx.io.out << "    stream " << p.stream << " applied through " << p.applied_through << "\n";
+      }
+      return 0;
+    };
+  });
+  std::string station;
+  auto* rejects_cmd = app.add_subcommand("rejects", "entries the district rejected (they never block a stream)");
+  rejects_cmd->add_option("--station", station, "only this station, e.g. station:530102001001");
+  rejects_cmd->callback([&] {
+    ctx.action = [&] {
+      auto store = ctx.open_store();
+      if (!store.is_ok()) return ctx.fail(store.status());
+      auto list = (*store)->rejects(station);
+      if (!list.is_ok()) return ctx.fail(list.status());
+      for (const auto& r : *list) {
+        if (ctx.json) {
+          ctx.io.out << nlohmann::json{{"stream", r.stream}, {"seq", r.seq}, {"reason", r.reason}, {"at_ms", r.at_ms}}.dump() << "\n";
+        } else {
+          ctx.io.out << r.stream << " seq " << r.seq << ": " << r.reason << "\n";
+        }
+      }
+      if (list->empty() && !ctx.json) ctx.io.out << "no rejected entries\n";
+      return 0;
+    };
+  });
+
+  // backup / restore
+  auto* backup = app.add_subcommand("backup", "write a consistent copy of the store to FILE (and FILE.key)");
+  backup->add_option("FILE", file, "the backup file to write")->required();
+  backup->callback([&] {
+    ctx.action = [&] {
+      platform::FileKeyStore keys(ctx.resolved_key_file(), ctx.data_dir);
+      Status s = backup_embedded_store(ctx.data_dir, file, keys);
+      if (!s.is_ok()) return ctx.fail(s);
+      ctx.io.out << "backup written to " << file << "\n";
+      return 0;
+    };
+  });
+  auto* restore = app.add_subcommand("restore", "put a backup in place (server stopped) and start a new epoch");
+  restore->add_option("FILE", file, "the backup file")->required();
+  restore->callback([&] {
+    ctx.action = [&] {
+      platform::FileKeyStore keys(ctx.resolved_key_file(), ctx.data_dir);
+      auto e = restore_embedded_store(ctx.data_dir, file, keys, ctx.clock.now_ms());
+      if (!e.is_ok()) return ctx.fail(e.status());
+      ctx.io.out << "restored; new epoch " << *e << " (stations will re-bootstrap)\n";
+      return 0;
+    };
+  });
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    io.out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    io.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) {
+      app.exit(e, io.out, io.err);
+      return 0;
+    }
+    io.err << "weimin-district: " << e.what() << "\n";
+    io.err << "Run 'weimin-district --help' (or 'weimin-district COMMAND --help') for usage.\n";
+    return 2;
+  }
+  if (!ctx.action) {
+    io.err << "weimin-district: choose a command; run 'weimin-district --help'\n";
+    return 2;
+  }
+  if (ctx.data_dir.empty()) {
+    io.err << "weimin-district: say which data folder to use: --data DIR (or WEIMIN_DISTRICT_DATA)\n";
+    return 2;
+  }
+  try {
+    return ctx.action();
+  } catch (const std::exception& e) {
+    io.err << "weimin-district: internal error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace weimin::server

@@ -1,0 +1,625 @@
+// The district's store in one SQLCipher file (embedded_store.hpp).
+#include "weimin/server/embedded_store.hpp"
+
+#include <sodium.h>
+
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "weimin/storage/keyed_store.hpp"
+#include "weimin/storage/migrations.hpp"
+#include "weimin/sync/protocol_auth.hpp"
+#include "weimin/sync/protocol_digest.hpp"
+
+namespace weimin::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kDbName = "district.db";
+
+constexpr std::string_view kSchemaV1 = R"SQL(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE enroll_tokens (token_hash TEXT PRIMARY KEY, community TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, used_ms INTEGER, used_by TEXT);
+CREATE TABLE stations (station_id TEXT PRIMARY KEY, community TEXT NOT NULL,
+  public_key BLOB NOT NULL, enrolled_ms INTEGER NOT NULL);
+CREATE TABLE nonces (station_id TEXT NOT NULL, nonce TEXT NOT NULL, seen_ms INTEGER NOT NULL,
+  PRIMARY KEY (station_id, nonce)) WITHOUT ROWID;
+CREATE INDEX nonces_seen ON nonces (seen_ms);
+CREATE TABLE streams (station_id TEXT NOT NULL, stream TEXT NOT NULL,
+  applied_through INTEGER NOT NULL, started_ms INTEGER NOT NULL,
+  PRIMARY KEY (station_id, stream)) WITHOUT ROWID;
+CREATE TABLE rejects (id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, stream TEXT NOT NULL,
+  seq INTEGER NOT NULL, reason TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE INDEX rejects_station ON rejects (station_id, id);
+CREATE TABLE changes (gseq INTEGER PRIMARY KEY, type TEXT NOT NULL, community TEXT NOT NULL,
+  record TEXT NOT NULL);
+CREATE INDEX changes_scope ON changes (community, gseq);
+CREATE TABLE facts (id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT NOT NULL,
+  origin TEXT NOT NULL, community TEXT NOT NULL, hlc INTEGER NOT NULL, wall_ms INTEGER NOT NULL,
+  day TEXT NOT NULL, received_ms INTEGER NOT NULL, gseq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX facts_subject ON facts (subject, hlc);
+CREATE INDEX facts_kind ON facts (kind, hlc);
+CREATE INDEX facts_day ON facts (community, day, id);
+CREATE TABLE actor_tokens (token_hash TEXT PRIMARY KEY, actor TEXT NOT NULL, role TEXT NOT NULL,
+  created_ms INTEGER NOT NULL);
+)SQL";
+
+const storage::Migration kMigrations[] = {{1, "district store", kSchemaV1}};
+
+std::string new_epoch_id(std::int64_t now_ms) {
+  unsigned char r[6];
+  randombytes_buf(r, sizeof r);
+  static const char* digits = "0123456789abcdef";
+  std::string id = "e" + std::to_string(now_ms) + "-";
+  for (unsigned char c : r) {
+    id.push_back(digits[c >> 4]);
+    id.push_back(digits[c & 15]);
+  }
+  return id;
+}
+
+struct Marker {
+  std::string epoch;
+  std::int64_t gseq = 0;
+};
+
+std::optional<Marker> read_marker(const fs::path& file) {
+  std::ifstream in(file);
+  Marker m;
+  if (!(in >> m.epoch >> m.gseq)) return std::nullopt;
+  return m;
+}
+
+// Written after a commit, without fsync: after a power cut the marker can only be behind the
+// database (the safe side: no false epoch change).
+void write_marker(const fs::path& file, const Marker& m) {
+  fs::path tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << m.epoch << " " << m.gseq << "\n";
+    if (!out) return;
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+}
+
+class EmbeddedStore final : public DistrictStore {
+ public:
+  EmbeddedStore(storage::KeyedStore store, fs::path folder)
+      : store_(std::move(store)), folder_(std::move(folder)) {}
+
+  storage::Database& db() { return store_.db(); }
+  fs::path marker_file() const { return folder_ / "epoch"; }
+
+  Result<storage::Statement*> stmt(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      WEIMIN_ASSIGN_OR_RETURN(storage::Statement s, db().prepare(sql));
+      it = cache_.emplace(sql, std::move(s)).first;
+    }
+    it->second.reset();
+    return &it->second;
+  }
+
+  Result<std::optional<std::string>> meta(const std::string& key) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT value FROM meta WHERE key = ?"));
+    s->bind(1, key);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<std::string> out;
+    if (row) out = s->column_text(0);
+    s->reset();
+    return out;
+  }
+  Status set_meta(const std::string& key, const std::string& value) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    s->bind(1, key).bind(2, value);
+    return s->run();
+  }
+  Result<std::int64_t> max_gseq() {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT COALESCE(MAX(gseq), 0) FROM changes"));
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::int64_t g = row ? s->column_int64(0) : 0;
+    s->reset();
+    return g;
+  }
+
+  // After a commit that added changes.
+  void mark(std::int64_t gseq) {
+    if (epoch_cache_.empty()) return;
+    write_marker(marker_file(), Marker{epoch_cache_, gseq});
+  }
+
+  Status start(const EmbeddedStoreOptions& o) {
+    WEIMIN_TRY(storage::migrate(db(), kMigrations, o.now_ms));
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto district, meta("district"));
+    if (!district) {
+      if (o.district.size() != 6 || !sync::is_community_code(o.district + "001001")) {
+        return Status(ErrorCode::Invalid,
+                      "this district store is new: say which district it serves with "
+                      "--district CODE (6 digits, e.g. 530102)");
+      }
+      WEIMIN_TRY(set_meta("district", o.district));
+    } else if (!o.district.empty() && *district != o.district) {
+      return Status(ErrorCode::Invalid, "the store in " + folder_.string() + " serves district " +
+                                            *district + ", not " + o.district +
+                                            "; use another --data folder");
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto epoch, meta("epoch"));
+    WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
+    std::optional<Marker> marker = read_marker(marker_file());
+    bool renew = !epoch || (marker && (marker->epoch != *epoch || marker->gseq > top));
+    if (renew) {
+      epoch = new_epoch_id(o.now_ms);
+      WEIMIN_TRY(set_meta("epoch", *epoch));
+    }
+    WEIMIN_TRY(tx.commit());
+    epoch_cache_ = *epoch;
+    if (renew || !marker) mark(top);
+    return Status::ok();
+  }
+
+  Status renew_epoch(std::int64_t now_ms) {
+    std::string e = new_epoch_id(now_ms);
+    WEIMIN_TRY(set_meta("epoch", e));
+    epoch_cache_ = e;
+    WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
+    mark(top);
+    return Status::ok();
+  }
+
+  // [SECTION] DistrictStore
+
+  Result<std::string> epoch() override {
+    WEIMIN_ASSIGN_OR_RETURN(auto e, meta("epoch"));
+    if (!e) return Status(ErrorCode::Corrupt, "the district store records no epoch");
+    epoch_cache_ = *e;
+    return *e;
+  }
+  Result<std::string> district() override {
+    WEIMIN_ASSIGN_OR_RETURN(auto d, meta("district"));
+    if (!d) return Status(ErrorCode::Corrupt, "the district store records no district");
+    return *d;
+  }
+
+  Status add_enroll_token(const std::string& hash, const std::string& community,
+                          std::int64_t expires_ms, std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT INTO enroll_tokens (token_hash, community, "
+                                          "created_ms, expires_ms) VALUES (?, ?, ?, ?)"));
+    s->bind(1, hash).bind(2, community).bind(3, now_ms).bind(4, expires_ms);
+    return s->run();
+  }
+
+  Result<StationRecord> enroll(const std::string& hash, const std::string& community,
+                               const std::string& public_key, std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT community, expires_ms, used_ms FROM "
+                                          "enroll_tokens WHERE token_hash = ?"));
+    s->bind(1, hash);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) {
+      return Status(ErrorCode::Unauthenticated,
+                    "this enrol token is not known here; ask the district for a new one "
+                    "(weimin-district enroll-token --community CODE)");
+    }
+    std::string token_community = s->column_text(0);
+    std::int64_t expires = s->column_int64(1);
+    bool used = !s->is_null(2);
+    s->reset();
+    if (used) {
+      return Status(ErrorCode::Unauthenticated,
+                    "this enrol token was used already; each token enrols one station once. "
+                    "Ask the district for a new one");
+    }
+    if (expires <= now_ms) {
+      return Status(ErrorCode::Unauthenticated,
+                    "this enrol token has expired; ask the district for a new one");
+    }
+    if (token_community != community) {
+      return Status(ErrorCode::Unauthenticated, "this enrol token is for community " +
+                                                    token_community + ", not " + community);
+    }
+    StationRecord st{sync::station_id_for(community), community, public_key, now_ms};
+    WEIMIN_ASSIGN_OR_RETURN(auto* u, stmt("UPDATE enroll_tokens SET used_ms = ?, used_by = ? "
+                                          "WHERE token_hash = ?"));
+    u->bind(1, now_ms).bind(2, st.station_id).bind(3, hash);
+    WEIMIN_TRY(u->run());
+    WEIMIN_ASSIGN_OR_RETURN(auto* i, stmt("INSERT OR REPLACE INTO stations (station_id, "
+                                          "community, public_key, enrolled_ms) VALUES (?, ?, ?, ?)"));
+    i->bind(1, st.station_id).bind(2, community);
+    i->bind_blob(3, std::span<const std::uint8_t>(
+                        reinterpret_cast<const std::uint8_t*>(public_key.data()), public_key.size()));
+    i->bind(4, now_ms);
+    WEIMIN_TRY(i->run());
+    WEIMIN_TRY(tx.commit());
+    return st;
+  }
+
+  Result<std::optional<StationRecord>> find_station(const std::string& station_id) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms "
+                                          "FROM stations WHERE station_id = ?"));
+    s->bind(1, station_id);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<StationRecord> out;
+    if (row) out = StationRecord{s->column_text(0), s->column_text(1), s->column_text(2), s->column_int64(3)};
+    s->reset();
+    return out;
+  }
+
+  Result<std::vector<StationRecord>> stations() override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms "
+                                          "FROM stations ORDER BY station_id"));
+    std::vector<StationRecord> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      out.push_back({s->column_text(0), s->column_text(1), s->column_text(2), s->column_int64(3)});
+    }
+    return out;
+  }
+
+  Result<bool> remember_nonce(const std::string& station_id, const std::string& nonce,
+                              std::int64_t now_ms, std::int64_t forget_before_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt("DELETE FROM nonces WHERE seen_ms < ?"));
+    d->bind(1, forget_before_ms);
+    WEIMIN_TRY(d->run());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT OR IGNORE INTO nonces (station_id, nonce, "
+                                          "seen_ms) VALUES (?, ?, ?)"));
+    s->bind(1, station_id).bind(2, nonce).bind(3, now_ms);
+    WEIMIN_TRY(s->run());
+    bool fresh = db().changes() == 1;
+    WEIMIN_TRY(tx.commit());
+    return fresh;
+  }
+
+  // Inserts one fact and, when new, its change; `next_gseq` is the sequence to use.
+  Result<bool> insert_fact(const FactRecord& r, std::int64_t& next_gseq) {
+    const sync::FactPayload& f = r.fact;
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT OR IGNORE INTO facts (id, kind, subject, origin, "
+                                          "community, hlc, wall_ms, day, received_ms, gseq) VALUES "
+                                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->bind(1, f.id).bind(2, f.kind).bind(3, f.subject).bind(4, f.origin).bind(5, r.community);
+    s->bind(6, f.hlc).bind(7, f.wall_ms).bind(8, f.day).bind(9, r.received_ms).bind(10, next_gseq);
+    WEIMIN_TRY(s->run());
+    if (db().changes() != 1) return false;
+    WEIMIN_ASSIGN_OR_RETURN(auto* c, stmt("INSERT INTO changes (gseq, type, community, record) "
+                                          "VALUES (?, 'fact', ?, ?)"));
+    c->bind(1, next_gseq).bind(2, r.community).bind(3, sync::to_json_value(f).dump());
+    WEIMIN_TRY(c->run());
+    ++next_gseq;
+    return true;
+  }
+
+  Result<PushOutcome> apply_push(const PushBatch& b) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT applied_through FROM streams WHERE station_id = "
+                                          "? AND stream = ?"));
+    s->bind(1, b.station_id).bind(2, b.stream);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    bool known = row;
+    std::int64_t pos = row ? s->column_int64(0) : b.base_seq;
+    s->reset();
+    PushOutcome out;
+    out.applied_through = pos;
+    std::size_t first = 0;
+    while (first < b.entries.size() && b.entries[first].seq <= pos) ++first;
+    if (first < b.entries.size() && b.entries[first].seq > pos + 1) {
+      out.gap_expected = pos + 1;
+      return out;  // the transaction rolls back: nothing written
+    }
+    if (!known) {
+      WEIMIN_ASSIGN_OR_RETURN(auto* i, stmt("INSERT INTO streams (station_id, stream, "
+                                            "applied_through, started_ms) VALUES (?, ?, ?, ?)"));
+      i->bind(1, b.station_id).bind(2, b.stream).bind(3, pos).bind(4, b.now_ms);
+      WEIMIN_TRY(i->run());
+    }
+    if (first == b.entries.size()) {
+      WEIMIN_TRY(tx.commit());
+      return out;
+    }
+    WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
+    std::int64_t next = top + 1;
+    for (std::size_t k = first; k < b.entries.size(); ++k) {
+      const PreparedEntry& e = b.entries[k];
+      if (e.fact) {
+        WEIMIN_ASSIGN_OR_RETURN(bool fresh, insert_fact(*e.fact, next));
+        (fresh ? out.applied : out.duplicates)++;
+      } else {
+        WEIMIN_ASSIGN_OR_RETURN(auto* r, stmt("INSERT INTO rejects (station_id, stream, seq, "
+                                              "reason, at_ms) VALUES (?, ?, ?, ?, ?)"));
+        r->bind(1, b.station_id).bind(2, b.stream).bind(3, e.seq).bind(4, e.reject_reason);
+        r->bind(5, b.now_ms);
+        WEIMIN_TRY(r->run());
+        out.rejected.push_back({e.seq, e.reject_reason});
+      }
+      out.applied_through = e.seq;
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto* u, stmt("UPDATE streams SET applied_through = ? WHERE "
+                                          "station_id = ? AND stream = ?"));
+    u->bind(1, out.applied_through).bind(2, b.station_id).bind(3, b.stream);
+    WEIMIN_TRY(u->run());
+    WEIMIN_TRY(tx.commit());
+    if (next != top + 1) mark(next - 1);
+    return out;
+  }
+
+  Result<std::vector<sync::StreamPosition>> streams(const std::string& station_id) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT stream, applied_through FROM streams WHERE "
+                                          "station_id = ? ORDER BY started_ms, stream"));
+    s->bind(1, station_id);
+    std::vector<sync::StreamPosition> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      out.push_back({s->column_text(0), s->column_int64(1)});
+    }
+    return out;
+  }
+
+  Result<std::vector<sync::RejectRecord>> rejects(const std::string& station_id) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT stream, seq, reason, at_ms, station_id FROM "
+                                          "rejects WHERE ? = '' OR station_id = ? ORDER BY id"));
+    s->bind(1, station_id).bind(2, station_id);
+    std::vector<sync::RejectRecord> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      std::string stream = s->column_text(0);
+      if (station_id.empty()) stream = s->column_text(4) + "/" + stream;
+      out.push_back({stream, s->column_int64(1), s->column_text(2), s->column_int64(3)});
+    }
+    return out;
+  }
+
+  Result<std::int64_t> append_facts(const std::vector<FactRecord>& facts) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
+    std::int64_t next = top + 1, fresh = 0;
+    for (const FactRecord& f : facts) {
+      WEIMIN_ASSIGN_OR_RETURN(bool added, insert_fact(f, next));
+      fresh += added ? 1 : 0;
+    }
+    WEIMIN_TRY(tx.commit());
+    if (fresh) mark(next - 1);
+    return fresh;
+  }
+
+  Result<std::vector<FactRecord>> read_facts(storage::Statement* s) {
+    std::vector<FactRecord> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j, sync::parse_json(s->column_text(0), "a stored fact"));
+      WEIMIN_ASSIGN_OR_RETURN(sync::FactPayload f, sync::parse_fact_payload(j));
+      out.push_back({std::move(f), s->column_text(1), s->column_int64(2)});
+    }
+    s->reset();
+    return out;
+  }
+
+  Result<std::vector<FactRecord>> facts_by_subject(const std::string& subject) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT c.record, f.community, f.received_ms FROM facts f "
+                                          "JOIN changes c ON c.gseq = f.gseq WHERE f.subject = ? "
+                                          "ORDER BY f.hlc, f.origin, f.id"));
+    s->bind(1, subject);
+    return read_facts(s);
+  }
+
+  Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT c.record, f.community, f.received_ms FROM facts f "
+                                          "JOIN changes c ON c.gseq = f.gseq WHERE f.kind = ? "
+                                          "ORDER BY f.hlc, f.origin, f.id"));
+    s->bind(1, kind);
+    return read_facts(s);
+  }
+
+  Result<std::int64_t> fact_count() override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT COUNT(*) FROM facts"));
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::int64_t n = row ? s->column_int64(0) : 0;
+    s->reset();
+    return n;
+  }
+
+  Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
+                                  std::int64_t max_count, std::size_t max_bytes) override {
+    // Two ordered index scans (the community's facts, the reference data) merged by gseq.
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin(storage::Database::TxMode::Deferred));
+    struct Row {
+      std::int64_t gseq;
+      std::string type;
+      std::string record;
+    };
+    auto scan = [&](const std::string& scope) -> Result<std::vector<Row>> {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT gseq, type, record FROM changes WHERE "
+                                            "community = ? AND gseq > ? ORDER BY gseq LIMIT ?"));
+      s->bind(1, scope).bind(2, after).bind(3, max_count + 1);
+      std::vector<Row> rows;
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        if (!row) break;
+        rows.push_back({s->column_int64(0), s->column_text(1), s->column_text(2)});
+      }
+      s->reset();
+      return rows;
+    };
+    WEIMIN_ASSIGN_OR_RETURN(std::vector<Row> mine, scan(community));
+    WEIMIN_ASSIGN_OR_RETURN(std::vector<Row> shared, scan(""));
+    WEIMIN_TRY(tx.commit());
+    std::vector<Row> all;
+    all.reserve(mine.size() + shared.size());
+    std::merge(std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()),
+               std::make_move_iterator(shared.begin()), std::make_move_iterator(shared.end()),
+               std::back_inserter(all), [](const Row& a, const Row& b) { return a.gseq < b.gseq; });
+    ChangePage page;
+    page.next_after = after;
+    std::size_t bytes = 0, k = 0;
+    for (; k < all.size(); ++k) {
+      if (static_cast<std::int64_t>(page.changes.size()) >= max_count) break;
+      if (!page.changes.empty() && bytes + all[k].record.size() > max_bytes) break;
+      bytes += all[k].record.size();
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json rec, sync::parse_json(all[k].record, "a stored change"));
+      page.changes.push_back({all[k].gseq, all[k].type, std::move(rec)});
+      page.next_after = all[k].gseq;
+    }
+    page.more = k < all.size();
+    return page;
+  }
+
+  Result<std::vector<sync::DayDigest>> digests(const std::string& community, const std::string& from,
+                                               const std::string& to) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT day, id FROM facts WHERE community = ? AND day "
+                                          ">= ? AND day <= ? ORDER BY day, id"));
+    s->bind(1, community).bind(2, from).bind(3, to);
+    std::vector<sync::DayDigest> out;
+    std::optional<sync::DayDigestBuilder> b;
+    std::string day;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      std::string d = s->column_text(0);
+      if (!b || d != day) {
+        if (b) out.push_back(b->finish());
+        day = d;
+        b.emplace("fact", d);
+      }
+      b->add(s->column_text(1));
+    }
+    if (b) out.push_back(b->finish());
+    return out;
+  }
+
+  Result<std::int64_t> publish_reference(const std::string& type, const std::string& json,
+                                         std::int64_t) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
+    WEIMIN_ASSIGN_OR_RETURN(auto* c, stmt("INSERT INTO changes (gseq, type, community, record) "
+                                          "VALUES (?, ?, '', ?)"));
+    c->bind(1, top + 1).bind(2, type).bind(3, json);
+    WEIMIN_TRY(c->run());
+    WEIMIN_TRY(tx.commit());
+    mark(top + 1);
+    return top + 1;
+  }
+
+  Result<std::optional<ReferenceRecord>> latest_reference(const std::string& type) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT gseq, record FROM changes WHERE community = '' "
+                                          "AND type = ? ORDER BY gseq DESC LIMIT 1"));
+    s->bind(1, type);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<ReferenceRecord> out;
+    if (row) out = ReferenceRecord{type, s->column_text(1), s->column_int64(0), 0};
+    s->reset();
+    return out;
+  }
+
+  Status add_actor_token(const std::string& hash, const std::string& actor, const std::string& role,
+                         std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT INTO actor_tokens (token_hash, actor, role, "
+                                          "created_ms) VALUES (?, ?, ?, ?)"));
+    s->bind(1, hash).bind(2, actor).bind(3, role).bind(4, now_ms);
+    return s->run();
+  }
+
+  Result<std::optional<Actor>> actor_for_token(const std::string& hash) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT actor, role FROM actor_tokens WHERE token_hash = ?"));
+    s->bind(1, hash);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<Actor> out;
+    if (row) out = Actor{s->column_text(0), s->column_text(1)};
+    s->reset();
+    return out;
+  }
+
+ private:
+  storage::KeyedStore store_;
+  fs::path folder_;
+  std::unordered_map<const char*, storage::Statement> cache_;
+  std::string epoch_cache_;
+};
+
+Result<std::unique_ptr<EmbeddedStore>> open_impl(const fs::path& folder, platform::KeyStore& keys,
+                                                 const EmbeddedStoreOptions& options) {
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) {
+    return Status(ErrorCode::ReadOnly, "cannot make the data folder " + folder.string() + ": " +
+                                           ec.message());
+  }
+  WEIMIN_ASSIGN_OR_RETURN(SecretKey kek, keys.load_or_create());
+  WEIMIN_ASSIGN_OR_RETURN(storage::KeyedStore ks, storage::KeyedStore::open(folder, kDbName, kek));
+  auto store = std::make_unique<EmbeddedStore>(std::move(ks), folder);
+  WEIMIN_TRY(store->start(options));
+  return store;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DistrictStore>> open_embedded_store(const fs::path& folder,
+                                                            platform::KeyStore& keys,
+                                                            const EmbeddedStoreOptions& options) {
+  WEIMIN_ASSIGN_OR_RETURN(auto store, open_impl(folder, keys, options));
+  return std::unique_ptr<DistrictStore>(std::move(store));
+}
+
+Result<std::string> restore_embedded_store(const fs::path& folder, const fs::path& backup_db,
+                                           platform::KeyStore& keys, std::int64_t now_ms) {
+  fs::path key = backup_db;
+  key += ".key";
+  if (!fs::exists(backup_db) || !fs::exists(key)) {
+    return Status(ErrorCode::NotFound, "the backup " + backup_db.string() + " (and its sealed key " +
+                                           key.string() + ") is not there; give the file that "
+                                           "weimin-district backup wrote");
+  }
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  fs::path db = folder / kDbName;
+  for (const char* extra : {"-wal", "-shm"}) {
+    fs::path p = db;
+    p += extra;
+    fs::remove(p, ec);
+  }
+  fs::path db_key = db;
+  db_key += ".key";
+  fs::copy_file(backup_db, db, fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::copy_file(key, db_key, fs::copy_options::overwrite_existing, ec);
+  if (ec) return Status(ErrorCode::Io, "cannot copy the backup into " + folder.string() + ": " + ec.message());
+  WEIMIN_ASSIGN_OR_RETURN(auto store, open_impl(folder, keys, EmbeddedStoreOptions{{}, now_ms}));
+  WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, store->db().begin());
+  WEIMIN_TRY(store->renew_epoch(now_ms));
+  WEIMIN_TRY(tx.commit());
+  return store->epoch();
+}
+
+Status backup_embedded_store(const fs::path& folder, const fs::path& target,
+                             platform::KeyStore& keys) {
+  if (fs::exists(target)) {
+    return Status(ErrorCode::AlreadyExists, "the backup target " + target.string() +
+                                                " exists already; choose a new file name");
+  }
+  WEIMIN_ASSIGN_OR_RETURN(auto store, open_impl(folder, keys, EmbeddedStoreOptions{}));
+  WEIMIN_TRY(store->db().checkpoint());
+  // A read transaction begun after the checkpoint keeps later checkpoints from writing into the
+  // main file while it is copied.
+  WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
+                          store->db().begin(storage::Database::TxMode::Deferred));
+  WEIMIN_ASSIGN_OR_RETURN(std::int64_t n, store->fact_count());
+  (void)n;
+  std::error_code ec;
+  fs::path key = target;
+  key += ".key";
+  fs::path db_key = folder / kDbName;
+  db_key += ".key";
+  fs::copy_file(folder / kDbName, target, ec);
+  if (!ec) fs::copy_file(db_key, key, ec);
+  if (ec) return Status(ErrorCode::Io, "cannot write the backup " + target.string() + ": " + ec.message());
+  return Status::ok();
+}
+
+}  // namespace weimin::server

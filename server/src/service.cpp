@@ -1,0 +1,712 @@
+// DistrictService: routing, authentication and the handlers of the district's HTTP API.
+#include "weimin/server/service.hpp"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <set>
+
+#include "weimin/core/catalog.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/sync/protocol_auth.hpp"
+#include "weimin/sync/protocol_digest.hpp"
+
+namespace weimin::server {
+
+using nlohmann::json;
+using sync::HttpRequest;
+using sync::HttpResponse;
+
+namespace {
+
+HttpResponse json_response(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+HttpResponse error_response(int status, std::string code, std::string message) {
+  sync::ErrorBody e{std::move(code), std::move(message)};
+  return json_response(status, sync::to_json(e));
+}
+
+// A failure of an operation as an HTTP answer, by its category.
+HttpResponse status_response(const Status& s) {
+  switch (s.code()) {
+    case ErrorCode::Invalid: return error_response(400, "bad_request", s.message());
+    case ErrorCode::NotFound: return error_response(404, "not_found", s.message());
+    case ErrorCode::PermissionDenied: return error_response(403, "forbidden", s.message());
+    case ErrorCode::Conflict: return error_response(409, "conflict", s.message());
+    case ErrorCode::AlreadyExists: return error_response(409, "already_exists", s.message());
+    case ErrorCode::Unauthenticated: return error_response(401, "unauthenticated", s.message());
+    case ErrorCode::Unavailable:
+    case ErrorCode::Locked: return error_response(503, "unavailable", s.message() + "; retry later");
+    default: return error_response(500, "internal", s.to_string());
+  }
+}
+
+std::string random_token() {
+  unsigned char r[24];
+  randombytes_buf(r, sizeof r);
+  std::string t = sync::base64_encode(std::string_view(reinterpret_cast<char*>(r), sizeof r));
+  for (char& c : t) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return t;
+}
+
+std::string district_of(const std::string& community) { return community.substr(0, 6); }
+
+// Events of a case from the district's facts; facts that are not case events are skipped.
+std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts) {
+  std::vector<core::CaseEvent> out;
+  for (const FactRecord& r : facts) {
+    const sync::FactPayload& f = r.fact;
+    if (f.kind.rfind("case.", 0) != 0) continue;
+    auto id = core::Uuid::parse(f.id);
+    auto case_id = core::Uuid::parse(f.subject);
+    if (!id || !case_id) continue;
+    core::CaseEventEnvelope env{*id, *case_id,
+                                core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f.hlc)),
+                                f.origin, f.wall_ms};
+    auto e = core::case_event_from_body(env, f.kind, f.body);
+    if (e.is_ok()) out.push_back(std::move(*e));
+  }
+  return out;
+}
+
+// Why a pushed entry can never be applied, or nothing when it can.
+std::optional<std::string> check_entry(const sync::PushEntry& e, std::size_t index,
+                                       const StationRecord& station, sync::FactPayload& out) {
+  std::string path = "$.entries[" + std::to_string(index) + "].payload";
+  if (e.topic != "fact") {
+    return "topic '" + e.topic.substr(0, 32) + "' is not known to this district (only \"fact\")";
+  }
+  auto f = sync::parse_fact_payload(e.payload, path);
+  if (!f.is_ok()) return f.status().message();
+  if (f->origin != station.station_id) {
+    return path + ".origin: '" + f->origin + "' is not the pushing station " + station.station_id +
+           "; a station pushes only the facts it made";
+  }
+  if (f->kind.rfind("case.", 0) == 0) {
+    auto id = core::Uuid::parse(f->id);
+    auto case_id = core::Uuid::parse(f->subject);
+    if (!id || !case_id) return path + ".subject: a case event's subject must be the case's UUID";
+    core::CaseEventEnvelope env{*id, *case_id,
+                                core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f->hlc)),
+                                f->origin, f->wall_ms};
+    auto ev = core::case_event_from_body(env, f->kind, f->body);
+    if (!ev.is_ok()) return path + ".body: " + ev.status().message();
+  }
+  out = std::move(*f);
+  return std::nullopt;
+}
+
+// Splits "/v1/cases/<id>/<action>" into its parts after "/v1/cases".
+std::vector<std::string> path_parts(std::string_view path) {
+  std::vector<std::string> parts;
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    std::size_t next = path.find('/', pos + 1);
+    std::string_view part = path.substr(pos + 1, next == std::string_view::npos ? next : next - pos - 1);
+    parts.emplace_back(part);
+    if (next == std::string_view::npos) break;
+    pos = next;
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::string RequestLog::to_line() const {
+  return json{{"who", who},       {"method", method}, {"path", path},
+              {"status", status}, {"code", code},     {"us", duration_us}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+json to_json(const CaseView& v) {
+  const core::CaseState& s = v.state;
+  json deps = json::array();
+  for (const auto& d : s.departments) {
+    deps.push_back({{"department", d.department},
+                    {"reported", d.reported.has_value()},
+                    {"feedback", d.feedback.has_value()}});
+  }
+  json j = {{"case", v.case_id},
+            {"community", v.community},
+            {"stage", core::to_string(s.stage)},
+            {"description", s.description},
+            {"source", s.source},
+            {"departments", std::move(deps)},
+            {"resolution", s.resolution},
+            {"outcome", s.outcome},
+            {"conflicts", s.conflicts.size()},
+            {"steps", s.timeline.size()}};
+  j["level"] = s.level ? json(core::to_string(*s.level)) : json(nullptr);
+  j["kind"] = s.kind ? json(core::to_string(*s.kind)) : json(nullptr);
+  j["evaluation"] = s.evaluation ? json(core::to_string(*s.evaluation)) : json(nullptr);
+  return j;
+}
+
+// The handlers, with access to the service's state; every call holds the service's mutex.
+class ServiceHandlers {
+ public:
+  ServiceHandlers(DistrictService& s, RequestLog& log) : s_(s), log_(log) {}
+
+  struct Signed {
+    StationRecord station;
+    std::int64_t skew_ms = 0;
+  };
+
+  std::int64_t now() const { return s_.clock_.now_ms(); }
+
+  // Checks a station's signature; on failure `fail` holds the 401 answer.
+  std::optional<Signed> authenticate(const HttpRequest& req, HttpResponse& fail) {
+    auto parts = sync::read_signed_parts(req);
+    if (!parts.ok) {
+      fail = error_response(401, std::string(sync::to_code(parts.error.failure)), parts.error.message);
+      return std::nullopt;
+    }
+    const auto& p = parts.parts;
+    auto station = s_.store_.find_station(p.params.keyid);
+    if (!station.is_ok()) {
+      fail = status_response(station.status());
+      return std::nullopt;
+    }
+    if (!*station) {
+      fail = error_response(401, "unknown_key",
+                            "no station '" + p.params.keyid.substr(0, 64) +
+                                "' is enrolled here; enrol it with a token (weimin enroll)");
+      return std::nullopt;
+    }
+    if (!sync::verify_signature(p.base, p.signature, (*station)->public_key)) {
+      fail = error_response(401, "bad_signature",
+                            "the signature does not verify with the key enrolled for " +
+                                p.params.keyid + "; sign with the station's key or enrol again");
+      return std::nullopt;
+    }
+    log_.who = p.params.keyid;
+    const std::int64_t t = now();
+    const std::int64_t skew = p.params.created * 1000 - t;
+    if (skew > s_.options_.max_skew_ms || -skew > s_.options_.max_skew_ms) {
+      fail = error_response(401, "stale_time",
+                            "the request was signed at " + std::to_string(p.params.created) +
+                                " (unix s), " + std::to_string(skew / 1000) +
+                                " s from the district's clock; correct the station's offset from "
+                                "the X-Weimin-Server-Time header and sign again");
+      return std::nullopt;
+    }
+    auto fresh = s_.store_.remember_nonce(p.params.keyid, p.params.nonce, t,
+                                          t - 2 * s_.options_.max_skew_ms);
+    if (!fresh.is_ok()) {
+      fail = status_response(fresh.status());
+      return std::nullopt;
+    }
+    if (!*fresh) {
+      fail = error_response(401, "replayed_nonce",
+                            "this nonce was used already; every request needs a fresh nonce");
+      return std::nullopt;
+    }
+    return Signed{std::move(**station), skew};
+  }
+
+  std::optional<DistrictStore::Actor> bearer(const HttpRequest& req, HttpResponse& fail) {
+    auto h = sync::header_value(req.headers, "Authorization");
+    if (!h || h->rfind("Bearer ", 0) != 0 || h->size() <= 7) {
+      fail = error_response(401, "unsigned",
+                            "this API needs 'Authorization: Bearer <token>' with a department or "
+                            "street office token (weimin-district dept token)");
+      return std::nullopt;
+    }
+    auto actor = s_.store_.actor_for_token(sync::sha256_hex(h->substr(7)));
+    if (!actor.is_ok()) {
+      fail = status_response(actor.status());
+      return std::nullopt;
+    }
+    if (!*actor) {
+      fail = error_response(401, "bad_token", "this bearer token is not known here; ask the district "
+                                              "for a department token");
+      return std::nullopt;
+    }
+    log_.who = (*actor)->role + ":" + (*actor)->actor;
+    return **actor;
+  }
+
+  HttpResponse health() {
+    auto e = s_.store_.epoch();
+    if (!e.is_ok()) return status_response(e.status());
+    return json_response(200, sync::to_json(sync::HealthResponse{"ok", *e, now()}));
+  }
+
+  HttpResponse enroll(const HttpRequest& req) {
+    auto m = sync::parse_enroll_request(req.body);
+    if (!m.is_ok()) return error_response(400, "bad_request", m.status().message());
+    auto district = s_.store_.district();
+    if (!district.is_ok()) return status_response(district.status());
+    if (district_of(m->community) != *district) {
+      return error_response(403, "out_of_scope", "community " + m->community +
+                                                     " is not in district " + *district +
+                                                     "; enrol with the district that serves it");
+    }
+    auto key = sync::base64_decode(m->public_key);
+    if (!key.is_ok() || key->size() != crypto_sign_PUBLICKEYBYTES) {
+      return error_response(400, "bad_request",
+                            "$.public_key: expected base64 of a 32-byte Ed25519 public key");
+    }
+    auto st = s_.store_.enroll(sync::sha256_hex(m->token), m->community, *key, now());
+    if (!st.is_ok()) {
+      if (st.status().code() == ErrorCode::Unauthenticated) {
+        return error_response(401, "bad_token", st.status().message());
+      }
+      return status_response(st.status());
+    }
+    log_.who = st->station_id;
+    auto e = s_.store_.epoch();
+    if (!e.is_ok()) return status_response(e.status());
+    return json_response(200, sync::to_json(sync::EnrollResponse{st->station_id, st->community,
+                                                                 *district, *e, now()}));
+  }
+
+  HttpResponse push(const HttpRequest& req, const Signed& who) {
+    auto m = sync::parse_push_request(req.body);
+    if (!m.is_ok()) return error_response(400, "bad_request", m.status().message());
+    if (m->station_id != who.station.station_id) {
+      return error_response(403, "out_of_scope",
+                            "$.station_id: " + m->station_id.substr(0, 64) +
+                                " is not the signing station " + who.station.station_id);
+    }
+    PushBatch batch;
+    batch.station_id = who.station.station_id;
+    batch.stream = m->stream;
+    batch.base_seq = m->base_seq;
+    batch.now_ms = now();
+    batch.entries.reserve(m->entries.size());
+    for (std::size_t i = 0; i < m->entries.size(); ++i) {
+      PreparedEntry pe;
+      pe.seq = m->entries[i].seq;
+      sync::FactPayload f;
+      if (auto why = check_entry(m->entries[i], i, who.station, f)) {
+        pe.reject_reason = std::move(*why);
+      } else {
+        pe.fact = FactRecord{std::move(f), who.station.community, batch.now_ms};
+      }
+      batch.entries.push_back(std::move(pe));
+    }
+    auto out = s_.store_.apply_push(batch);
+    if (!out.is_ok()) return status_response(out.status());
+    if (out->gap_expected) {
+      sync::ErrorBody e{"gap",
+                        "the batch starts at seq " + std::to_string(m->entries.front().seq) +
+                            " but the district expects " + std::to_string(*out->gap_expected) +
+                            " on stream " + m->stream + "; push from there"};
+      e.expected_seq = *out->gap_expected;
+      return json_response(409, sync::to_json(e));
+    }
+    return json_response(200, sync::to_json(sync::PushResponse{out->applied_through, out->applied,
+                                                               out->duplicates, out->rejected,
+                                                               now()}));
+  }
+
+  HttpResponse pull(const HttpRequest& req, const Signed& who) {
+    auto q = sync::parse_pull_query(req.query);
+    if (!q.is_ok()) return error_response(400, "bad_request", q.status().message());
+    auto e = s_.store_.epoch();
+    if (!e.is_ok()) return status_response(e.status());
+    if (!q->epoch.empty() && q->epoch != *e) {
+      sync::ErrorBody body{"epoch_changed",
+                           "the district was restored and is now in epoch " + *e + " (you asked in " +
+                               q->epoch + "); pull again from 0 and push your own facts again"};
+      body.epoch = *e;
+      return json_response(409, sync::to_json(body));
+    }
+    auto page = s_.store_.read_changes(who.station.community, q->after, q->limit,
+                                       s_.options_.page_bytes);
+    if (!page.is_ok()) return status_response(page.status());
+    sync::PullResponse r;
+    r.epoch = *e;
+    r.changes = std::move(page->changes);
+    r.count = static_cast<std::int64_t>(r.changes.size());
+    r.checksum = sync::page_checksum(r.changes);
+    r.next_after = page->next_after;
+    r.more = page->more;
+    r.server_ms = now();
+    return json_response(200, sync::to_json(r));
+  }
+
+  HttpResponse status(const HttpRequest& req, const Signed& who) {
+    if (!req.query.empty()) return error_response(400, "bad_request", "/v1/status takes no query");
+    auto streams = s_.store_.streams(who.station.station_id);
+    if (!streams.is_ok()) return status_response(streams.status());
+    auto rejects = s_.store_.rejects(who.station.station_id);
+    if (!rejects.is_ok()) return status_response(rejects.status());
+    auto e = s_.store_.epoch();
+    if (!e.is_ok()) return status_response(e.status());
+    return json_response(200, sync::to_json(sync::StatusResponse{who.station.station_id, *streams,
+                                                                 *rejects, *e, who.skew_ms}));
+  }
+
+  HttpResponse digest(const HttpRequest& req, const Signed& who) {
+    auto q = sync::parse_digest_query(req.query);
+    if (!q.is_ok()) return error_response(400, "bad_request", q.status().message());
+    auto from = core::CivilDate::parse(q->from);
+    auto to = core::CivilDate::parse(q->to);
+    if (!from.is_ok() || !to.is_ok()) {
+      return error_response(400, "bad_request", "query from/to must be real dates YYYY-MM-DD");
+    }
+    if (to->days_since_epoch() - from->days_since_epoch() > 366) {
+      return error_response(400, "bad_request", "ask for at most 366 days of digests at once");
+    }
+    auto d = s_.store_.digests(who.station.community, q->from, q->to);
+    if (!d.is_ok()) return status_response(d.status());
+    return json_response(200, sync::to_json(sync::DigestResponse{std::move(*d)}));
+  }
+
+  // [SECTION] Street office and departments
+
+  HttpResponse cases(const DistrictStore::Actor& a) {
+    auto views = s_.cases_locked(a.role == "department" ? a.actor : "");
+    if (!views.is_ok()) return status_response(views.status());
+    json arr = json::array();
+    for (const CaseView& v : *views) arr.push_back(to_json(v));
+    return json_response(200, json{{"cases", std::move(arr)}, {"server_ms", now()}}.dump());
+  }
+
+  HttpResponse case_action(const HttpRequest& req, const DistrictStore::Actor& a,
+                           const std::string& case_id, const std::string& action) {
+    auto body = sync::parse_json(req.body, "the request body");
+    if (!body.is_ok()) return error_response(400, "bad_request", body.status().message());
+    if (!body->is_object()) return error_response(400, "bad_request", "$: expected a JSON object");
+    auto schema = body->find("schema");
+    if (schema == body->end() || !schema->is_number_integer() ||
+        schema->get<std::int64_t>() < sync::kOldestSchema || schema->get<std::int64_t>() > sync::kSchema) {
+      return error_response(400, "bad_request", "$.schema: expected 1");
+    }
+    auto text_field = [&](const char* name, bool required, std::string& out) -> std::optional<HttpResponse> {
+      auto it = body->find(name);
+      if (it == body->end()) {
+        if (required) return error_response(400, "bad_request", std::string("$.") + name + ": is missing");
+        return std::nullopt;
+      }
+      if (!it->is_string()) {
+        return error_response(400, "bad_request", std::string("$.") + name + ": expected a string");
+      }
+      out = it->get<std::string>();
+      return std::nullopt;
+    };
+    std::set<std::string> allowed = {"schema"};
+    Result<CaseView> done = Status(ErrorCode::Internal, "no action");
+    if (action == "report" || action == "feedback") {
+      if (a.role != "department") {
+        return error_response(403, "forbidden", "only a department reports in or gives feedback");
+      }
+      std::string text;
+      const char* field = action == "report" ? "note" : "action";
+      allowed.insert(field);
+      for (auto it = body->begin(); it != body->end(); ++it) {
+        if (!allowed.count(it.key())) {
+          return error_response(400, "bad_request", "$." + it.key() + ": is not a field of this message");
+        }
+      }
+      if (auto bad = text_field(field, action == "feedback", text)) return *bad;
+      done = action == "report" ? s_.report_locked(a.actor, case_id, text)
+                                : s_.feedback_locked(a.actor, case_id, text);
+    } else if (action == "whistle") {
+      if (a.role != "street_office") {
+        return error_response(403, "forbidden", "only the street office blows a district whistle");
+      }
+      allowed.insert({"departments", "kind", "note"});
+      for (auto it = body->begin(); it != body->end(); ++it) {
+        if (!allowed.count(it.key())) {
+          return error_response(400, "bad_request", "$." + it.key() + ": is not a field of this message");
+        }
+      }
+      std::string note, kind_text = "routine";
+      if (auto bad = text_field("note", false, note)) return *bad;
+      if (auto bad = text_field("kind", false, kind_text)) return *bad;
+      auto kind = core::parse_whistle_kind(kind_text);
+      if (!kind.is_ok()) return error_response(400, "bad_request", "$.kind: " + kind.status().message());
+      auto deps = body->find("departments");
+      if (deps == body->end() || !deps->is_array()) {
+        return error_response(400, "bad_request", "$.departments: expected an array of department ids");
+      }
+      std::vector<std::string> departments;
+      for (const json& d : *deps) {
+        if (!d.is_string()) return error_response(400, "bad_request", "$.departments: expected strings");
+        departments.push_back(d.get<std::string>());
+      }
+      done = s_.whistle_locked(a.actor, case_id, departments, *kind, note);
+    } else {
+      return error_response(404, "not_found", "no case action '" + action.substr(0, 32) +
+                                                  "'; use report, feedback or whistle");
+    }
+    if (!done.is_ok()) return status_response(done.status());
+    return json_response(200, to_json(*done).dump());
+  }
+
+ private:
+  DistrictService& s_;
+  RequestLog& log_;
+};
+
+DistrictService::DistrictService(DistrictStore& store, const platform::Clock& clock,
+                                 ServiceOptions options, RequestLogger logger)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      logger_(std::move(logger)),
+      ids_([](std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }) {
+  if (sodium_init() < 0) std::abort();
+}
+
+HttpResponse DistrictService::handle(const HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  RequestLog log;
+  log.who = "-";
+  log.method = request.method;
+  log.path = request.path;
+  HttpResponse r;
+  {
+    std::lock_guard lock(mutex_);
+    try {
+      r = handle_locked(request, log);
+    } catch (const std::exception& e) {
+      r = error_response(500, "internal", std::string("internal error: ") + e.what());
+    }
+  }
+  r.headers["X-Weimin-Server-Time"] = std::to_string(clock_.now_ms());
+  r.headers["Content-Type"] = "application/json";
+  log.status = r.status;
+  if (r.status >= 400) {
+    auto e = sync::parse_error_body(r.body);
+    log.code = e.is_ok() ? e->code : "";
+  }
+  log.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  if (logger_) logger_(log);
+  return r;
+}
+
+HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& log) {
+  ServiceHandlers h(*this, log);
+  if (req.body.size() > options_.max_body_bytes) {
+    return error_response(413, "too_large", "the body has " + std::to_string(req.body.size()) +
+                                                " bytes; the district reads at most " +
+                                                std::to_string(options_.max_body_bytes) +
+                                                ". Send smaller batches");
+  }
+  auto only = [&](const char* method) -> std::optional<HttpResponse> {
+    if (req.method == method) return std::nullopt;
+    return error_response(405, "method_not_allowed",
+                          req.path + " takes " + method + ", not " + req.method.substr(0, 16));
+  };
+  if (req.path == "/v1/health") {
+    if (auto bad = only("GET")) return *bad;
+    return h.health();
+  }
+  if (req.path == "/v1/enroll") {
+    if (auto bad = only("POST")) return *bad;
+    return h.enroll(req);
+  }
+  if (req.path == "/v1/push" || req.path == "/v1/pull" || req.path == "/v1/status" ||
+      req.path == "/v1/digest") {
+    if (auto bad = only(req.path == "/v1/push" ? "POST" : "GET")) return *bad;
+    HttpResponse fail;
+    auto who = h.authenticate(req, fail);
+    if (!who) return fail;
+    if (req.path == "/v1/push") return h.push(req, *who);
+    if (req.path == "/v1/pull") return h.pull(req, *who);
+    if (req.path == "/v1/status") return h.status(req, *who);
+    return h.digest(req, *who);
+  }
+  if (req.path == "/v1/cases" || req.path.rfind("/v1/cases/", 0) == 0) {
+    HttpResponse fail;
+    auto actor = h.bearer(req, fail);
+    if (!actor) return fail;
+    auto parts = path_parts(req.path);  // v1, cases, [id, [action]]
+    if (parts.size() == 2) {
+      if (auto bad = only("GET")) return *bad;
+      return h.cases(*actor);
+    }
+    if (parts.size() == 3) {
+      if (auto bad = only("GET")) return *bad;
+      auto v = view_locked(parts[2]);
+      if (!v.is_ok()) return status_response(v.status());
+      if (actor->role == "department") {
+        bool mine = false;
+        for (const auto& d : v->state.departments) mine = mine || d.department == actor->actor;
+        if (!mine) {
+          return error_response(403, "out_of_scope", "case " + parts[2] +
+                                                         " was not whistled to " + actor->actor);
+        }
+      }
+      return json_response(200, to_json(*v).dump());
+    }
+    if (parts.size() == 4) {
+      if (auto bad = only("POST")) return *bad;
+      return h.case_action(req, *actor, parts[2], parts[3]);
+    }
+  }
+  return error_response(404, "not_found", "no endpoint " + req.path.substr(0, 64) +
+                                              "; see docs/PROTOCOL.md");
+}
+
+// [SECTION] Administration
+
+Result<std::string> DistrictService::issue_enroll_token(const std::string& community) {
+  std::lock_guard lock(mutex_);
+  if (!sync::is_community_code(community)) {
+    return Status(ErrorCode::Invalid, "'" + community + "' is not a 12-digit community code");
+  }
+  WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
+  if (district_of(community) != district) {
+    return Status(ErrorCode::Invalid, "community " + community + " is not in district " + district);
+  }
+  std::string token = random_token();
+  const std::int64_t now = clock_.now_ms();
+  WEIMIN_TRY(store_.add_enroll_token(sync::sha256_hex(token), community, now + options_.token_ttl_ms, now));
+  return token;
+}
+
+Result<std::string> DistrictService::issue_actor_token(const std::string& actor, core::Role role) {
+  std::lock_guard lock(mutex_);
+  if (role != core::Role::Department && role != core::Role::StreetOffice) {
+    return Status(ErrorCode::Invalid, "tokens are for departments and the street office only");
+  }
+  if (actor.empty() || actor.size() > 128) {
+    return Status(ErrorCode::Invalid, "say which department (its id, at most 128 bytes)");
+  }
+  std::string token = random_token();
+  WEIMIN_TRY(store_.add_actor_token(sync::sha256_hex(token), actor, std::string(core::to_string(role)),
+                                    clock_.now_ms()));
+  return token;
+}
+
+Result<std::int64_t> DistrictService::publish_catalog(const std::string& json_text) {
+  std::lock_guard lock(mutex_);
+  WEIMIN_ASSIGN_OR_RETURN(core::Catalog c, core::parse_catalog(json_text, "the catalog to publish"));
+  (void)c;
+  WEIMIN_ASSIGN_OR_RETURN(json j, sync::parse_json(json_text, "the catalog to publish"));
+  return store_.publish_reference("catalog", j.dump(), clock_.now_ms());
+}
+
+Result<std::int64_t> DistrictService::publish_roster(const std::string& json_text) {
+  std::lock_guard lock(mutex_);
+  WEIMIN_ASSIGN_OR_RETURN(json j, sync::parse_json(json_text, "the roster to publish"));
+  if (!j.is_object() || !j.contains("staff") || !j["staff"].is_array()) {
+    return Status(ErrorCode::Invalid,
+                  "the roster must be a JSON object with a \"staff\" array; see docs/SERVER.md");
+  }
+  return store_.publish_reference("roster", j.dump(), clock_.now_ms());
+}
+
+// [SECTION] The district's half of the loop
+
+Result<std::vector<CaseView>> DistrictService::cases_for(const std::string& department) {
+  std::lock_guard lock(mutex_);
+  return cases_locked(department);
+}
+
+Result<std::vector<CaseView>> DistrictService::cases_locked(const std::string& department) {
+  WEIMIN_ASSIGN_OR_RETURN(auto whistles, store_.facts_by_kind("case.whistled"));
+  std::set<std::string> seen;
+  std::vector<CaseView> out;
+  for (const FactRecord& w : whistles) {
+    if (!seen.insert(w.fact.subject).second) continue;
+    WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(w.fact.subject));
+    bool include = department.empty();
+    for (const auto& d : v.state.departments) include = include || d.department == department;
+    if (include) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+Result<CaseView> DistrictService::case_view(const std::string& case_id) {
+  std::lock_guard lock(mutex_);
+  return view_locked(case_id);
+}
+
+Result<CaseView> DistrictService::view_locked(const std::string& case_id) {
+  auto id = core::Uuid::parse(case_id);
+  if (!id) return Status(ErrorCode::Invalid, "'" + case_id.substr(0, 64) + "' is not a case id (UUID)");
+  WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.facts_by_subject(case_id));
+  std::string community;
+  for (const FactRecord& f : facts) {
+    if (f.fact.kind == "case.collected") community = f.community;
+  }
+  if (community.empty()) {
+    return Status(ErrorCode::NotFound, "no case " + case_id + " has reached the district");
+  }
+  std::vector<core::CaseEvent> events = case_events(facts);
+  return CaseView{case_id, community, core::fold_case(*id, events)};
+}
+
+Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
+                                      const std::string& case_id, core::CasePayload payload) {
+  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.facts_by_subject(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
+  const std::int64_t now = clock_.now_ms();
+  for (const FactRecord& f : facts) {
+    // Order after every event of the case; a remote clock far ahead is not followed.
+    (void)hlc_.observe(core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f.fact.hlc)), now);
+  }
+  core::CaseEvent e;
+  e.id = ids_.next(now);
+  e.case_id = *core::Uuid::parse(case_id);
+  e.hlc = hlc_.now(now);
+  e.origin = "district:" + district;
+  e.wall_ms = now;
+  e.actor = actor;
+  e.actor_role = role;
+  e.payload = std::move(payload);
+  WEIMIN_TRY(core::check_transition(v.state, e));
+  sync::FactPayload f{e.id.to_string(),
+                      std::string(core::to_string(e.kind())),
+                      case_id,
+                      e.origin,
+                      static_cast<std::int64_t>(e.hlc.pack()),
+                      now,
+                      core::local_date(now).to_string(),
+                      core::case_event_body(e)};
+  WEIMIN_TRY(store_.append_facts({FactRecord{std::move(f), v.community, now}}));
+  return view_locked(case_id);
+}
+
+Result<CaseView> DistrictService::report(const std::string& department, const std::string& case_id,
+                                         const std::string& note) {
+  std::lock_guard lock(mutex_);
+  return report_locked(department, case_id, note);
+}
+Result<CaseView> DistrictService::report_locked(const std::string& department,
+                                                const std::string& case_id, const std::string& note) {
+  return act(department, core::Role::Department, case_id, core::CaseReported{note});
+}
+
+Result<CaseView> DistrictService::feedback(const std::string& department, const std::string& case_id,
+                                           const std::string& action) {
+  std::lock_guard lock(mutex_);
+  return feedback_locked(department, case_id, action);
+}
+Result<CaseView> DistrictService::feedback_locked(const std::string& department,
+                                                  const std::string& case_id,
+                                                  const std::string& action) {
+  return act(department, core::Role::Department, case_id, core::CaseFeedback{action});
+}
+
+Result<CaseView> DistrictService::whistle(const std::string& office, const std::string& case_id,
+                                          const std::vector<std::string>& departments,
+                                          core::WhistleKind kind, const std::string& note) {
+  std::lock_guard lock(mutex_);
+  return whistle_locked(office, case_id, departments, kind, note);
+}
+Result<CaseView> DistrictService::whistle_locked(const std::string& office, const std::string& case_id,
+                                                 const std::vector<std::string>& departments,
+                                                 core::WhistleKind kind, const std::string& note) {
+  return act(office, core::Role::StreetOffice, case_id,
+             core::CaseWhistled{core::WhistleLevel::District, kind, departments, note});
+}
+
+}  // namespace weimin::server

@@ -1,0 +1,515 @@
+// DistrictService through handle(): enrolment, signatures, push/pull/status/digest, bad input,
+// epochs, and the district's half of the case loop.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "server_fixture.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/sync/protocol_digest.hpp"
+
+using namespace weimin;
+using namespace weimin::test;
+using nlohmann::json;
+
+namespace {
+
+std::string uuid_n(std::uint64_t n, std::uint64_t space = 1) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "018f%04llx-0000-7000-8000-%012llx",
+                static_cast<unsigned long long>(space & 0xffff), static_cast<unsigned long long>(n));
+  return buf;
+}
+
+sync::FactPayload ticket_fact(const TestStation& st, std::uint64_t n, std::string day = "2026-11-22") {
+  return sync::FactPayload{uuid_n(n, std::stoull(st.community.substr(9))), "ticket.taken",
+                           uuid_n(n, 0xffff), st.station_id, static_cast<std::int64_t>(n) << 16,
+                           kStart + static_cast<std::int64_t>(n), std::move(day),
+                           json{{"line", "A"}, {"n", n}}};
+}
+
+sync::PushRequest batch(TestStation& st, const std::vector<sync::FactPayload>& facts) {
+  sync::PushRequest p;
+  p.station_id = st.station_id;
+  p.stream = st.stream;
+  p.base_seq = 0;
+  for (const auto& f : facts) p.entries.push_back({++st.seq, "fact", sync::to_json_value(f)});
+  return p;
+}
+
+std::string code_of(const sync::HttpResponse& r) {
+  auto e = sync::parse_error_body(r.body);
+  return e.is_ok() ? e->code : "(no error body: " + r.body + ")";
+}
+
+std::int64_t facts_held(District& d) { return d.store().fact_count().value(); }
+
+}  // namespace
+
+TEST_CASE("health answers with the epoch and the server time") {
+  District d;
+  auto r = d.call({"GET", "/v1/health", "", {}, ""});
+  CHECK(r.status == 200);
+  auto h = sync::parse_health_response(r.body);
+  REQUIRE(h.is_ok());
+  CHECK(h->status == "ok");
+  CHECK(h->epoch == d.store().epoch().value());
+  CHECK(sync::header_value(r.headers, "x-weimin-server-time") == std::to_string(kStart));
+  CHECK(d.call({"POST", "/v1/health", "", {}, ""}).status == 405);
+  CHECK(d.call({"GET", "/v1/nothing", "", {}, ""}).status == 404);
+}
+
+TEST_CASE("enrolment takes a one-time, unexpired token of the right community") {
+  District d;
+  auto key = sync::generate_station_key();
+  auto token = d.service().issue_enroll_token("530102001001").value();
+  auto body = [&](std::string t, std::string community) {
+    return sync::to_json(sync::EnrollRequest{1, std::move(t), std::move(community),
+                                             sync::base64_encode(key.public_key)});
+  };
+  auto wrong_community = d.call({"POST", "/v1/enroll", "", {}, body(token, "530102001002")});
+  CHECK(wrong_community.status == 401);
+  CHECK(code_of(wrong_community) == "bad_token");
+  auto ok = d.call({"POST", "/v1/enroll", "", {}, body(token, "530102001001")});
+  REQUIRE(ok.status == 200);
+  auto e = sync::parse_enroll_response(ok.body);
+  REQUIRE(e.is_ok());
+  CHECK(e->station_id == "station:530102001001");
+  CHECK(e->district == "530102");
+  auto again = d.call({"POST", "/v1/enroll", "", {}, body(token, "530102001001")});
+  CHECK(again.status == 401);
+  CHECK(code_of(again) == "bad_token");
+  CHECK(code_of(d.call({"POST", "/v1/enroll", "", {}, body("made-up", "530102001001")})) == "bad_token");
+
+  auto late = d.service().issue_enroll_token("530102001003").value();
+  d.clock().advance(25 * 3600 * 1000LL);
+  auto expired = d.call({"POST", "/v1/enroll", "", {}, body(late, "530102001003")});
+  CHECK(expired.status == 401);
+  CHECK(sync::parse_error_body(expired.body)->message.find("expired") != std::string::npos);
+
+  auto other = d.call({"POST", "/v1/enroll", "", {}, body(token, "110101001001")});
+  CHECK(other.status == 403);
+  CHECK(code_of(other) == "out_of_scope");
+  CHECK_FALSE(d.service().issue_enroll_token("110101001001").is_ok());
+  auto bad_key = d.call({"POST", "/v1/enroll", "", {},
+                         sync::to_json(sync::EnrollRequest{1, late, "530102001003", "AAAA"})});
+  CHECK(bad_key.status == 400);
+}
+
+TEST_CASE("every signature fault has its own 401 code, and a good request passes") {
+  District d;
+  TestStation st = d.enroll("530102001001");
+  auto ok = d.signed_call(st, "GET", "/v1/status");
+  CHECK(ok.status == 200);
+
+  CHECK(code_of(d.call({"GET", "/v1/status", "", {}, ""})) == "unsigned");
+
+  auto tampered = d.signed_request(st, "POST", "/v1/push", "", "{}");
+  tampered.body = "{ }";
+  CHECK(code_of(d.call(tampered)) == "bad_digest");
+
+  TestStation stranger = st;
+  stranger.station_id = "station:530102009999";
+  CHECK(code_of(d.signed_call(stranger, "GET", "/v1/status")) == "unknown_key");
+
+  TestStation forger = st;
+  forger.key = sync::generate_station_key();
+  CHECK(code_of(d.signed_call(forger, "GET", "/v1/status")) == "bad_signature");
+
+  auto moved = d.signed_request(st, "GET", "/v1/status", "", "");
+  moved.path = "/v1/digest";
+  moved.query = "from=2026-11-01&to=2026-11-02";
+  CHECK(code_of(d.call(moved)) == "bad_signature");
+
+  auto stale = d.call(d.signed_request(st, "GET", "/v1/status", "", "", -6 * 60 * 1000));
+  CHECK(stale.status == 401);
+  CHECK(code_of(stale) == "stale_time");
+  CHECK(sync::header_value(stale.headers, "X-Weimin-Server-Time") == std::to_string(kStart));
+  CHECK(d.call(d.signed_request(st, "GET", "/v1/status", "", "", 4 * 60 * 1000)).status == 200);
+
+  auto once = d.signed_request(st, "GET", "/v1/status", "", "");
+  CHECK(d.call(once).status == 200);
+  auto replay = d.call(once);
+  CHECK(replay.status == 401);
+  CHECK(code_of(replay) == "replayed_nonce");
+}
+
+TEST_CASE("push applies each entry exactly once, refuses gaps and records rejects") {
+  District d;
+  TestStation st = d.enroll("530102001001");
+  std::vector<sync::FactPayload> facts;
+  for (int i = 1; i <= 5; ++i) facts.push_back(ticket_fact(st, i));
+
+  auto first = batch(st, {facts[0], facts[1], facts[2]});
+  auto r1 = d.signed_call(st, "POST", "/v1/push", "", sync::to_json(first));
+  REQUIRE_MESSAGE(r1.status == 200, r1.body);
+  auto p1 = sync::parse_push_response(r1.body).value();
+  CHECK(p1.applied == 3);
+  CHECK(p1.applied_through == 3);
+
+  // The same batch again: skipped, nothing doubled.
+  auto p2 = sync::parse_push_response(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(first)).body).value();
+  CHECK(p2.applied == 0);
+  CHECK(p2.duplicates == 0);
+  CHECK(p2.applied_through == 3);
+  CHECK(facts_held(d) == 3);
+
+  // A gap: seq 5 when 4 is expected.
+  st.seq = 4;
+  auto gap = d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {facts[4]})));
+  CHECK(gap.status == 409);
+  auto ge = sync::parse_error_body(gap.body).value();
+  CHECK(ge.code == "gap");
+  CHECK(ge.expected_seq == 4);
+  CHECK(facts_held(d) == 3);
+
+  // Overlapping batch 3..5 plus rejects: a bad body, an unknown topic, another origin.
+  st.seq = 2;
+  auto mixed = batch(st, {facts[2], facts[3], facts[4]});
+  sync::FactPayload alien = ticket_fact(st, 9);
+  alien.origin = "station:530102001002";
+  sync::FactPayload bad_case = ticket_fact(st, 10);
+  bad_case.kind = "case.collected";
+  bad_case.body = json{{"nonsense", true}};
+  mixed.entries.push_back({++st.seq, "fact", sync::to_json_value(alien)});
+  mixed.entries.push_back({++st.seq, "picture", json::object()});
+  mixed.entries.push_back({++st.seq, "fact", sync::to_json_value(bad_case)});
+  mixed.entries.push_back({++st.seq, "fact", json{{"id", 1}}});
+  auto r3 = d.signed_call(st, "POST", "/v1/push", "", sync::to_json(mixed));
+  REQUIRE_MESSAGE(r3.status == 200, r3.body);
+  auto p3 = sync::parse_push_response(r3.body).value();
+  CHECK(p3.applied == 2);
+  CHECK(p3.applied_through == 9);
+  REQUIRE(p3.rejected.size() == 4);
+  CHECK(p3.rejected[0].seq == 6);
+  CHECK(p3.rejected[0].reason.find("origin") != std::string::npos);
+  CHECK(p3.rejected[1].reason.find("topic") != std::string::npos);
+  CHECK(p3.rejected[2].reason.find("body") != std::string::npos);
+  CHECK(p3.rejected[3].reason.find("$.entries[6].payload.id") != std::string::npos);
+  CHECK(facts_held(d) == 5);
+
+  // The rejects are visible in /v1/status with the stream's position.
+  auto status = sync::parse_status_response(d.signed_call(st, "GET", "/v1/status").body).value();
+  CHECK(status.station_id == st.station_id);
+  REQUIRE(status.streams.size() == 1);
+  CHECK(status.streams[0].applied_through == 9);
+  CHECK(status.rejected.size() == 4);
+
+  // A new stream (after an epoch change) repeating old facts: duplicates, counted as such.
+  TestStation again = st;
+  again.stream = "018f0000-0000-7000-8000-00000000bbbb";
+  again.seq = 9;
+  auto replay = batch(again, {facts[0], facts[1]});
+  replay.base_seq = 9;
+  auto p4 = sync::parse_push_response(d.signed_call(again, "POST", "/v1/push", "", sync::to_json(replay)).body).value();
+  CHECK(p4.duplicates == 2);
+  CHECK(p4.applied == 0);
+  CHECK(p4.applied_through == 11);
+  CHECK(facts_held(d) == 5);
+}
+
+TEST_CASE("a station may push only as itself") {
+  District d;
+  TestStation a = d.enroll("530102001001");
+  TestStation b = d.enroll("530102001002");
+  auto p = batch(b, {ticket_fact(b, 1)});
+  auto r = d.signed_call(a, "POST", "/v1/push", "", sync::to_json(p));
+  CHECK(r.status == 403);
+  CHECK(code_of(r) == "out_of_scope");
+  CHECK(facts_held(d) == 0);
+}
+
+TEST_CASE("malformed, mistyped, unknown-field, non-UTF-8 and oversized bodies change nothing") {
+  server::ServiceOptions o;
+  o.max_body_bytes = 4096;
+  District d(o);
+  TestStation st = d.enroll("530102001001");
+  std::string good = sync::to_json(batch(st, {ticket_fact(st, 1)}));
+  std::vector<std::string> bad = {
+      "{",
+      "[]",
+      R"({"schema":1})",
+  };
+  json mistyped = json::parse(good);
+  mistyped["base_seq"] = "0";
+  bad.push_back(mistyped.dump());
+  json unknown = json::parse(good);
+  unknown["extra"] = 1;
+  bad.push_back(unknown.dump());
+  std::string not_utf8 = good;
+  not_utf8.replace(not_utf8.find("\"A\""), 3, "\"\xc3\x28\"");
+  bad.push_back(not_utf8);
+  for (const std::string& body : bad) {
+    auto r = d.signed_call(st, "POST", "/v1/push", "", body);
+    CHECK_MESSAGE(r.status == 400, body);
+    CHECK(code_of(r) == "bad_request");
+    CHECK_FALSE(sync::parse_error_body(r.body)->message.empty());
+  }
+  auto big = d.signed_call(st, "POST", "/v1/push", "", std::string(5000, ' ') + good);
+  CHECK(big.status == 413);
+  CHECK(code_of(big) == "too_large");
+  CHECK(facts_held(d) == 0);
+  CHECK(d.store().streams(st.station_id).value().empty());
+  CHECK(d.signed_call(st, "POST", "/v1/push", "", good).status == 200);
+  CHECK(facts_held(d) == 1);
+  CHECK(d.signed_call(st, "GET", "/v1/pull", "after=x").status == 400);
+  CHECK(d.signed_call(st, "GET", "/v1/digest", "from=2026-11-22").status == 400);
+  CHECK(d.call({"POST", "/v1/enroll", "", {}, R"({"schema":1,"token":5})"}).status == 400);
+}
+
+TEST_CASE("pull pages are bounded in count and bytes, checksummed, and filtered to the scope") {
+  server::ServiceOptions o;
+  o.page_bytes = 2000;
+  District d(o);
+  TestStation a = d.enroll("530102001001");
+  TestStation b = d.enroll("530102001002");
+  std::vector<sync::FactPayload> fa, fb;
+  for (int i = 1; i <= 25; ++i) fa.push_back(ticket_fact(a, i));
+  for (int i = 1; i <= 7; ++i) fb.push_back(ticket_fact(b, i));
+  REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, fa))).status == 200);
+  REQUIRE(d.signed_call(b, "POST", "/v1/push", "", sync::to_json(batch(b, fb))).status == 200);
+  std::string catalog_text = R"({"version":1})";
+  REQUIRE(d.store().publish_reference("catalog", catalog_text, kStart).is_ok());
+
+  auto pull_all = [&](TestStation& st, int limit, std::vector<int>* sizes) {
+    std::vector<sync::Change> all;
+    std::int64_t after = 0;
+    std::string epoch;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto r = d.signed_call(st, "GET", "/v1/pull",
+                             sync::to_query(sync::PullRequest{after, epoch, limit}));
+      REQUIRE_MESSAGE(r.status == 200, r.body);
+      auto page = sync::parse_pull_response(r.body);  // verifies count and checksum
+      REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
+      epoch = page->epoch;
+      if (sizes) sizes->push_back(static_cast<int>(page->changes.size()));
+      for (auto& c : page->changes) all.push_back(c);
+      after = page->next_after;
+      if (!page->more) break;
+    }
+    return all;
+  };
+  std::vector<int> sizes;
+  auto seen_a = pull_all(a, 10, &sizes);
+  CHECK(seen_a.size() == 26);  // 25 own facts + the catalog
+  for (int s : sizes) CHECK(s <= 10);
+  std::set<std::int64_t> gseqs;
+  for (const auto& c : seen_a) {
+    CHECK(gseqs.insert(c.gseq).second);
+    if (c.type == "fact") CHECK(c.record["origin"] == a.station_id);
+  }
+  CHECK(seen_a.back().type == "catalog");
+  CHECK(seen_a.back().record == json::parse(catalog_text));
+  // Byte bound: each fact record is ~300 bytes, so 2000 bytes hold fewer than 10.
+  CHECK(sizes.front() < 10);
+  CHECK(sizes.front() >= 1);
+
+  auto seen_b = pull_all(b, 1000, nullptr);
+  CHECK(seen_b.size() == 8);
+  for (const auto& c : seen_b) {
+    if (c.type == "fact") CHECK(c.record["origin"] == b.station_id);
+  }
+  // The records are exactly what was pushed.
+  CHECK(sync::parse_fact_payload(seen_b.front().record).value() == fb.front());
+}
+
+TEST_CASE("a district restored from a backup has a new epoch and says so to pulls") {
+  if (using_pg_store()) return;  // the embedded store's backup and restore only
+  District d;
+  TestStation st = d.enroll("530102001001");
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)}))).status == 200);
+  std::string old_epoch = d.store().epoch().value();
+  auto backup = d.dir() / "backup.db";
+  REQUIRE(server::backup_embedded_store(d.dir() / "data", backup, d.keys()).is_ok());
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 2)}))).status == 200);
+  CHECK(facts_held(d) == 2);
+
+  // An older copy put back by hand is noticed by the marker when the store opens.
+  d.reopen();
+  CHECK(d.store().epoch().value() == old_epoch);
+  auto restored = server::restore_embedded_store(d.dir() / "data", backup, d.keys(), kStart + 1);
+  REQUIRE_MESSAGE(restored.is_ok(), restored.status().to_string());
+  d.reopen();
+  std::string new_epoch = d.store().epoch().value();
+  CHECK(new_epoch != old_epoch);
+  CHECK(new_epoch == *restored);
+  CHECK(facts_held(d) == 1);
+  auto r = d.signed_call(st, "GET", "/v1/pull", sync::to_query(sync::PullRequest{1, old_epoch, 100}));
+  CHECK(r.status == 409);
+  auto e = sync::parse_error_body(r.body).value();
+  CHECK(e.code == "epoch_changed");
+  CHECK(e.epoch == new_epoch);
+  CHECK(d.signed_call(st, "GET", "/v1/pull", sync::to_query(sync::PullRequest{0, new_epoch, 100})).status == 200);
+}
+
+TEST_CASE("the epoch marker notices a store file put back by hand") {
+  if (using_pg_store()) return;
+  District d;
+  std::string first = d.store().epoch().value();
+  auto backup = d.dir() / "copy.db";
+  REQUIRE(server::backup_embedded_store(d.dir() / "data", backup, d.keys()).is_ok());
+  TestStation st = d.enroll("530102001001");
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)}))).status == 200);
+  d.close();
+  std::filesystem::copy_file(backup, d.dir() / "data" / "district.db",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::remove(d.dir() / "data" / "district.db-wal");
+  std::filesystem::remove(d.dir() / "data" / "district.db-shm");
+  d.reopen();
+  CHECK(d.store().epoch().value() != first);
+}
+
+TEST_CASE("day digests of the station's scope match the facts it pushed") {
+  District d;
+  TestStation a = d.enroll("530102001001");
+  TestStation b = d.enroll("530102001002");
+  std::vector<sync::FactPayload> fa = {ticket_fact(a, 1, "2026-11-20"), ticket_fact(a, 2, "2026-11-22"),
+                                       ticket_fact(a, 3, "2026-11-22")};
+  REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, fa))).status == 200);
+  REQUIRE(d.signed_call(b, "POST", "/v1/push", "", sync::to_json(batch(b, {ticket_fact(b, 1, "2026-11-22")}))).status == 200);
+  auto r = d.signed_call(a, "GET", "/v1/digest", "from=2026-11-01&to=2026-11-30");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto got = sync::parse_digest_response(r.body).value().digests;
+  std::vector<sync::DigestItem> items;
+  for (const auto& f : fa) items.push_back({"fact", f.day, f.id});
+  CHECK(got == sync::day_digests(items));
+  auto narrow = sync::parse_digest_response(
+      d.signed_call(a, "GET", "/v1/digest", "from=2026-11-21&to=2026-11-22").body).value().digests;
+  REQUIRE(narrow.size() == 1);
+  CHECK(narrow[0].count == 2);
+  CHECK(d.signed_call(a, "GET", "/v1/digest", "from=2025-01-01&to=2026-11-30").status == 400);
+}
+
+namespace {
+
+// The station side of a case, enough to drive the loop: events made as the station would.
+struct StationCase {
+  TestStation& st;
+  core::Uuid case_id;
+  std::uint64_t n = 100;
+  std::int64_t t = kStart;
+
+  sync::FactPayload fact(core::Role role, std::string actor, core::CasePayload p) {
+    t += 60'000;
+    core::CaseEvent e;
+    e.id = *core::Uuid::parse(uuid_n(++n, 7));
+    e.case_id = case_id;
+    e.hlc = {t, 0};
+    e.origin = st.station_id;
+    e.wall_ms = t;
+    e.actor = std::move(actor);
+    e.actor_role = role;
+    e.payload = std::move(p);
+    return sync::FactPayload{e.id.to_string(), std::string(core::to_string(e.kind())),
+                             case_id.to_string(), e.origin, static_cast<std::int64_t>(e.hlc.pack()),
+                             t, core::local_date(t).to_string(), core::case_event_body(e)};
+  }
+};
+
+sync::HttpRequest bearer(std::string method, std::string path, std::string token, std::string body = "") {
+  sync::HttpRequest r{std::move(method), std::move(path), "", {}, std::move(body)};
+  r.headers["Authorization"] = "Bearer " + token;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the district's half of the loop: whistle, report, feedback reach the station") {
+  District d;
+  TestStation st = d.enroll("530102001001");
+  TestStation other = d.enroll("530102001002");
+  StationCase c{st, *core::Uuid::parse(uuid_n(1, 9))};
+  const std::string urban = "dept.urban_management";
+  auto collected = c.fact(core::Role::Staff, "S01",
+                          core::CaseCollected{"env.garbage", core::CaseChannel::Window, "楼道堆放垃圾", ""});
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {collected}))).status == 200);
+
+  std::string office = d.service().issue_actor_token("530102001", core::Role::StreetOffice).value();
+  std::string dept = d.service().issue_actor_token(urban, core::Role::Department).value();
+  std::string water = d.service().issue_actor_token("dept.water", core::Role::Department).value();
+  const std::string path = "/v1/cases/" + c.case_id.to_string();
+
+  // Not yet whistled: a department may not report in.
+  auto early = d.call(bearer("POST", path + "/report", dept, R"({"schema":1,"note":"x"})"));
+  CHECK(early.status == 409);
+  CHECK(d.call(bearer("GET", "/v1/cases", "nope")).status == 401);
+  CHECK(d.call({"GET", "/v1/cases", "", {}, ""}).status == 401);
+  CHECK(d.call(bearer("POST", path + "/whistle", dept, R"({"schema":1,"departments":["x"]})")).status == 403);
+
+  auto w = d.call(bearer("POST", path + "/whistle", office,
+                         R"({"schema":1,"departments":["dept.urban_management"],"kind":"key","note":"尽快"})"));
+  REQUIRE_MESSAGE(w.status == 200, w.body);
+  CHECK(json::parse(w.body)["stage"] == "whistled");
+  CHECK(json::parse(w.body)["level"] == "district");
+
+  auto mine = json::parse(d.call(bearer("GET", "/v1/cases", dept)).body);
+  REQUIRE(mine["cases"].size() == 1);
+  CHECK(mine["cases"][0]["case"] == c.case_id.to_string());
+  CHECK(json::parse(d.call(bearer("GET", "/v1/cases", water)).body)["cases"].empty());
+  CHECK(d.call(bearer("GET", path, water)).status == 403);
+  CHECK(d.call(bearer("POST", path + "/report", water, R"({"schema":1})")).status == 403);
+  CHECK(d.call(bearer("POST", path + "/report", dept, R"({"schema":1,"bogus":1})")).status == 400);
+
+  auto rep = d.call(bearer("POST", path + "/report", dept, R"({"schema":1,"note":"已受理"})"));
+  REQUIRE_MESSAGE(rep.status == 200, rep.body);
+  CHECK(d.call(bearer("POST", path + "/report", dept, R"({"schema":1})")).status == 409);
+  auto fb = d.service().feedback(urban, c.case_id.to_string(), "已清理楼道");
+  REQUIRE_MESSAGE(fb.is_ok(), fb.status().to_string());
+  CHECK(fb->state.stage == core::CaseStage::Feedback);
+
+  // The station pulls the district's events, folds them with its own, and goes on.
+  auto page = sync::parse_pull_response(d.signed_call(st, "GET", "/v1/pull", "after=0").body).value();
+  std::vector<core::CaseEvent> events;
+  for (const auto& ch : page.changes) {
+    auto f = sync::parse_fact_payload(ch.record).value();
+    core::CaseEventEnvelope env{*core::Uuid::parse(f.id), *core::Uuid::parse(f.subject),
+                                core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f.hlc)),
+                                f.origin, f.wall_ms};
+    auto e = core::case_event_from_body(env, f.kind, f.body);
+    REQUIRE_MESSAGE(e.is_ok(), e.status().to_string());
+    events.push_back(*e);
+  }
+  CHECK(events.size() == 4);
+  auto state = core::fold_case(c.case_id, events);
+  CHECK(state.stage == core::CaseStage::Feedback);
+  CHECK(state.conflicts.empty());
+  // Another community's station sees none of it.
+  auto other_page = sync::parse_pull_response(d.signed_call(other, "GET", "/v1/pull", "after=0").body).value();
+  CHECK(other_page.changes.empty());
+
+  c.t = std::max(c.t, d.clock().now_ms()) + 1000;
+  auto verified = c.fact(core::Role::Staff, "S01", core::CaseVerified{"居民确认已清理"});
+  auto closed = c.fact(core::Role::Staff, "S01", core::CaseClosed{""});
+  auto evaluated = c.fact(core::Role::Resident, "resident", core::CaseEvaluated{core::Rating::Satisfied, ""});
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {verified, closed, evaluated}))).status == 200);
+  auto view = d.service().case_view(c.case_id.to_string()).value();
+  CHECK(view.state.stage == core::CaseStage::Evaluated);
+  CHECK(view.community == "530102001001");
+  CHECK(view.state.conflicts.empty());
+  CHECK(view.state.evaluation == core::Rating::Satisfied);
+}
+
+TEST_CASE("reference data is checked before it is published") {
+  District d;
+  CHECK(d.service().publish_roster(R"({"staff":[]})").is_ok());
+  CHECK_FALSE(d.service().publish_roster(R"({"people":[]})").is_ok());
+  CHECK_FALSE(d.service().publish_catalog(R"({"lines":5})").is_ok());
+  auto latest = d.store().latest_reference("roster").value();
+  REQUIRE(latest.has_value());
+  CHECK(json::parse(latest->json) == json::parse(R"({"staff":[]})"));
+}
+
+TEST_CASE("every request is logged once with who, path, status and code") {
+  District d;
+  std::vector<server::RequestLog> lines;
+  server::DistrictService logged(d.store(), d.clock(), {}, [&](const server::RequestLog& l) { lines.push_back(l); });
+  logged.handle({"GET", "/v1/health", "", {}, ""});
+  logged.handle({"GET", "/v1/status", "", {}, ""});
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].status == 200);
+  CHECK(lines[1].status == 401);
+  CHECK(lines[1].code == "unsigned");
+  auto j = json::parse(lines[1].to_line());
+  CHECK(j["path"] == "/v1/status");
+  CHECK(j["who"] == "-");
+}
