@@ -6,13 +6,14 @@
 #   cluster.sh url              prints the URL (postgresql://postgres@127.0.0.1:PORT/weimin_test)
 #   cluster.sh run VAR CMD...   runs CMD with the environment variable VAR set to the URL
 # The port is 55432 unless WEIMIN_PG_PORT says otherwise; the cluster lives in
-# ${TMPDIR:-/tmp}/weimin-pg-PORT (data/ and server.log), owned by the postgres user. Must run as
+# ${WEIMIN_PG_TMP:-/tmp}/weimin-pg-PORT (data/ and server.log), owned by the postgres user, so
+# WEIMIN_PG_TMP must be reachable by it. Must run as
 # root: the server runs as the postgres user through runuser. Trust authentication, 127.0.0.1
 # only; never use this cluster for anything but tests.
 set -euo pipefail
 
 port=${WEIMIN_PG_PORT:-55432}
-base=${TMPDIR:-/tmp}/weimin-pg-$port
+base=${WEIMIN_PG_TMP:-/tmp}/weimin-pg-$port
 data=$base/data
 log=$base/server.log
 db=weimin_test
@@ -69,6 +70,8 @@ start_cluster() {
   mkdir -p "$base"
   chown postgres: "$base"
   chmod 700 "$base"
+  runuser -u postgres -- test -w "$base" ||
+    die "the postgres user cannot write $base (a parent folder is closed to it): set WEIMIN_PG_TMP to a folder it can reach"
   if ! as_pg "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$base/initdb.log" 2>&1; then
     cat "$base/initdb.log" >&2
     die "initdb into $data failed (output above)"
