@@ -78,13 +78,13 @@ std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts) {
 }
 
 // Why a pushed entry can never be applied, or nothing when it can.
-std::optional<std::string> check_entry(const sync::PushEntry& e, std::size_t index,
+std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
                                        const StationRecord& station, sync::FactPayload& out) {
   std::string path = "$.entries[" + std::to_string(index) + "].payload";
   if (e.topic != "fact") {
     return "topic '" + e.topic.substr(0, 32) + "' is not known to this district (only \"fact\")";
   }
-  auto f = sync::parse_fact_payload(e.payload, path);
+  auto f = sync::parse_fact_payload(std::move(e.payload), path);
   if (!f.is_ok()) return f.status().message();
   if (f->origin != station.station_id) {
     return path + ".origin: '" + f->origin + "' is not the pushing station " + station.station_id +

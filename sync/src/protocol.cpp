@@ -1,6 +1,7 @@
 // Strict JSON reading and writing of the wire messages (protocol.hpp).
 #include "weimin/sync/protocol.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <set>
 
@@ -31,6 +32,7 @@ Status invalid_at(std::string_view path, std::string_view what) {
 class ObjectReader {
  public:
   ObjectReader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
+    seen_.reserve(8);
     if (!j_.is_object()) {
       status_ = invalid_at(path_, "expected a JSON object, got " + type_name(j_));
     }
@@ -40,7 +42,7 @@ class ObjectReader {
 
   const json* get(std::string_view key, bool required = true) {
     if (!status_.is_ok()) return nullptr;
-    seen_.insert(std::string(key));
+    seen_.push_back(key);
     auto it = j_.find(key);
     if (it == j_.end()) {
       if (required) {
@@ -124,7 +126,7 @@ class ObjectReader {
   Status finish() {
     if (!status_.is_ok()) return status_;
     for (auto it = j_.begin(); it != j_.end(); ++it) {
-      if (!seen_.count(it.key())) {
+      if (std::find(seen_.begin(), seen_.end(), it.key()) == seen_.end()) {
         return invalid_at(field_path(it.key()),
                           "is not a field of this message; remove it (unknown fields are refused)");
       }
@@ -135,7 +137,7 @@ class ObjectReader {
  private:
   const json& j_;
   std::string path_;
-  std::set<std::string, std::less<>> seen_;
+  std::vector<std::string_view> seen_;  // keys are the caller's literals
   Status status_;
 };
 
@@ -304,6 +306,11 @@ json to_json_value(const FactPayload& f) {
 }
 
 Result<FactPayload> parse_fact_payload(const json& j, std::string_view path) {
+  json copy = j;
+  return parse_fact_payload(std::move(copy), path);
+}
+
+Result<FactPayload> parse_fact_payload(json&& j, std::string_view path) {
   ObjectReader r(j, std::string(path));
   FactPayload f;
   f.id = r.string("id");
@@ -324,7 +331,7 @@ Result<FactPayload> parse_fact_payload(const json& j, std::string_view path) {
     if (!body->is_object()) {
       r.fail("body", "expected a JSON object, got " + type_name(*body));
     } else {
-      f.body = *body;
+      f.body = std::move(const_cast<json&>(*body));  // j is ours (an rvalue)
     }
   }
   WEIMIN_TRY(r.finish());
@@ -361,7 +368,8 @@ Result<PushRequest> parse_push_request(std::string_view text) {
       PushEntry e;
       e.seq = er.int64("seq", 1);
       e.topic = er.string("topic", true);
-      if (const json* p = er.any("payload")) e.payload = *p;
+      // The document is ours (parse_with parsed it): move the payload out, do not copy it.
+      if (const json* p = er.any("payload")) e.payload = std::move(const_cast<json&>(*p));
       Status s = er.finish();
       if (!s.is_ok()) return r.fail_status(std::move(s));
       std::int64_t expected = i == 0 ? e.seq : m.entries.back().seq + 1;

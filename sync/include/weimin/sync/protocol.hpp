@@ -100,6 +100,8 @@ nlohmann::json to_json_value(const FactPayload& f);
 // Strict: every field present with its type, no others; day is YYYY-MM-DD; id is 36 chars of
 // UUID text; body is an object. `path` prefixes error messages.
 Result<FactPayload> parse_fact_payload(const nlohmann::json& j, std::string_view path = "$");
+// The same, moving the body out of `j` instead of copying it.
+Result<FactPayload> parse_fact_payload(nlohmann::json&& j, std::string_view path = "$");
 
 // [SECTION] Push
 
