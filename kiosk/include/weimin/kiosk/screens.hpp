@@ -1,0 +1,171 @@
+// Screens: the state of every kiosk screen as plain structs, and the functions that decide what
+// a tap does (testable without drawing). What a resident types lives in ResidentState, which
+// the idle reset replaces wholesale, so nothing of one resident is left for the next. Staff
+// state lives apart in StaffState and is cleared by sign-out.
+// Thread-safety: plain values; the decide functions use the Station and run on its thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weimin/core/result.hpp"
+#include "weimin/core/work_access.hpp"
+#include "weimin/kiosk/strings.hpp"
+#include "weimin/station/appointments.hpp"
+#include "weimin/station/cases.hpp"
+#include "weimin/station/queue.hpp"
+#include "weimin/station/staff_desk.hpp"
+#include "weimin/station/station.hpp"
+
+namespace weimin::kiosk {
+
+enum class Screen {
+  Home,
+  TakeNumber,   // choose a line (or a service) and priority
+  TicketShown,  // the number, people ahead, wait
+  Guide,        // lines → items → an item
+  Report,       // source → phrases → phone and consent
+  ReportDone,   // the tracking number, large
+  Progress,
+  Rate,
+  Book,
+  StaffSignIn,
+  StaffConsole,
+  CaseDesk,
+  Figures,
+  SyncPanel,
+  WorkAccess,
+};
+
+// How the kiosk looks: one tap from home switches each.
+struct Prefs {
+  Lang lang = Lang::Zh;
+  bool elder = false;          // 长者模式
+  bool high_contrast = false;  // 高对比度
+  bool operator==(const Prefs&) const = default;
+};
+
+struct TakeNumberState {
+  bool by_service = false;
+  int line = 0;              // chosen line; 0 = none yet
+  std::string service_item;  // chosen item (by service)
+  core::Priority priority = core::Priority::None;
+  std::optional<station::TicketReceipt> receipt;
+  bool printer_failed = false;
+  std::string error;
+};
+
+struct GuideState {
+  int line = 0;       // 0: the list of lines
+  std::string item;   // empty: the line's items
+};
+
+struct ReportState {
+  int step = 0;            // 0 source, 1 phrases and detail, 2 phone and consent
+  std::string source;      // whistle source id
+  std::vector<int> phrases;  // indexes of the chosen common phrases, in the order chosen
+  std::string detail;      // optional free text
+  std::string phone;       // digits as typed on our keypad
+  bool consent = false;
+  std::optional<station::CaseReceipt> receipt;
+  std::string error;
+};
+
+struct ProgressState {
+  std::string code;   // tracking number as typed
+  std::string last4;  // last four digits of the phone
+  int field = 0;      // 0 code, 1 last4
+  std::optional<station::CaseView> view;
+  std::string error;
+};
+
+struct RateState {
+  std::string reference;  // ticket label or tracking code
+  bool done = false;
+  std::string error;
+};
+
+struct BookState {
+  std::string slot;  // chosen slot id
+  std::string phone;
+  bool checking_in = false;
+  std::optional<core::Booking> booked;
+  std::optional<station::CheckInReceipt> checked_in;
+  std::string error;
+};
+
+// Everything a resident has chosen or typed. Reset = assign ResidentState{}.
+struct ResidentState {
+  Screen screen = Screen::Home;
+  Prefs prefs;
+  TakeNumberState take;
+  GuideState guide;
+  ReportState report;
+  ProgressState progress;
+  RateState rate;
+  BookState book;
+};
+
+enum class ConsoleAction { CallNext, Recall, NoShow, Finish, Transfer };
+
+struct CaseDeskState {
+  bool only_overdue = false;
+  std::optional<core::Uuid> selected;
+  // Whistle choices.
+  core::WhistleLevel level = core::WhistleLevel::Community;
+  core::WhistleKind kind = core::WhistleKind::Routine;
+  std::string department;
+  // A walk-in request.
+  bool recording = false;
+  std::string source;
+  std::string description;
+  std::string message;
+  std::string error;
+};
+
+struct StaffState {
+  std::string staff_no;  // sign-in fields
+  std::string pin;
+  int field = 0;  // 0 staff number, 1 PIN
+  std::optional<station::Session> session;
+  int window = 1;
+  std::string message;  // the last action's result
+  std::string error;
+  CaseDeskState cases;
+  std::string access_task;
+  std::optional<core::WorkAccessDecision> access;
+  bool sync_requested = false;
+};
+
+// [SECTION] Decisions. Each one changes only the state it is given and the station.
+
+// A keypad key on a field: a digit or letter appends (up to max_len), '<' deletes one, 'C'
+// clears. Keys outside `allowed` are ignored.
+void keypad_press(std::string& field, char key, std::string_view allowed, std::size_t max_len);
+
+// The reason recorded with a priority ticket, in Chinese (as the staff read it).
+std::string priority_reason(core::Priority priority);
+
+// Takes the number for the chosen line or item; on success fills receipt, on failure error.
+Status take_number(station::Station& station, TakeNumberState& take);
+
+// The description put together from the chosen phrases and the detail (Chinese phrases, as
+// staff read them).
+std::string report_description(const ReportState& report);
+// Records the case; on success fills receipt and clears the phone; on failure error.
+Status submit_report(station::Station& station, ReportState& report, Lang lang);
+
+Status check_progress(station::Station& station, ProgressState& progress, Lang lang);
+Status rate_service(station::Station& station, RateState& rate, core::Rating rating);
+Status book_slot(station::Station& station, BookState& book);
+// Checks in today's seated booking made with book.phone; fills checked_in.
+Status check_in_by_phone(station::Station& station, BookState& book);
+
+Status staff_sign_in(station::Station& station, StaffState& staff);
+void staff_sign_out(station::Station& station, StaffState& staff);
+// Acts at staff.window; fills message or error.
+Status console_act(station::Station& station, StaffState& staff, ConsoleAction action);
+
+}  // namespace weimin::kiosk

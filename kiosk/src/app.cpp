@@ -1,0 +1,847 @@
+// The App: window, event loop, fonts, themes, the status bar and the idle countdown.
+#include <imgui.h>
+#include <imgui_impl_sdlrenderer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+
+#include "impl.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/kiosk/png.hpp"
+#include "weimin/station/queue.hpp"
+
+namespace weimin::kiosk {
+namespace {
+
+// Where Debian's fonts-wqy-microhei puts its face, and where other systems may.
+constexpr const char* kFontCandidates[] = {
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+};
+
+constexpr float kStandardLineSpacing = 1.2f;
+constexpr float kElderLineSpacing = 1.35f;  // DESIGN.md: elder mode ≥ 1.3
+
+void add_text(ImFontGlyphRangesBuilder& b, const core::Text& t) {
+  b.AddText(t.zh.c_str());
+  b.AddText(t.en.c_str());
+}
+
+ImVec4 rgb(int r, int g, int b, float a = 1.f) { return ImVec4(r / 255.f, g / 255.f, b / 255.f, a); }
+
+// SDL's software renderer draws triangles pixel by pixel, which at 1920×1080 costs hundreds of
+// milliseconds for a screen of large buttons, while its rectangle fill and its unscaled copy
+// are fast span loops. So the axis-aligned rectangles ImGui emits — solid ones (frames,
+// backgrounds: the atlas's white pixel in one colour) and textured ones (glyphs) — are drawn
+// here with SDL_RenderFillRect / SDL_RenderCopy, in their order, and taken out of the
+// command's indices; what is left of the draw list (borders, rounded shapes) then goes to the
+// unmodified backend. One draw list (one window) at a time, so windows still stack in order.
+void draw_rects_first(SDL_Renderer* renderer, ImDrawList* list, ImVec2 off) {
+  const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+  for (auto& cmd : list->CmdBuffer) {
+    if (cmd.UserCallback || cmd.ElemCount < 6) continue;
+    ImDrawIdx* idx = list->IdxBuffer.Data + cmd.IdxOffset;
+    const ImDrawVert* vtx = list->VtxBuffer.Data + cmd.VtxOffset;
+    SDL_Texture* texture = static_cast<SDL_Texture*>(cmd.GetTexID());
+    int tw = 1, th = 1;
+    if (texture) SDL_QueryTexture(texture, nullptr, nullptr, &tw, &th);
+    const float cx0 = cmd.ClipRect.x - off.x, cy0 = cmd.ClipRect.y - off.y;
+    const float cx1 = cmd.ClipRect.z - off.x, cy1 = cmd.ClipRect.w - off.y;
+    unsigned out = 0;
+    unsigned i = 0;
+    while (i < cmd.ElemCount) {
+      if (i + 6 <= cmd.ElemCount && idx[i + 3] == idx[i] && idx[i + 4] == idx[i + 2] &&
+          idx[i + 1] == idx[i] + 1 && idx[i + 2] == idx[i] + 2 && idx[i + 5] == idx[i] + 3) {
+        const ImDrawVert& a = vtx[idx[i]];
+        const ImDrawVert& b = vtx[idx[i] + 1];
+        const ImDrawVert& c = vtx[idx[i] + 2];
+        const ImDrawVert& d = vtx[idx[i] + 3];
+        const bool one_colour = a.col == b.col && a.col == c.col && a.col == d.col;
+        const bool axis = a.pos.y == b.pos.y && b.pos.x == c.pos.x && c.pos.y == d.pos.y &&
+                          d.pos.x == a.pos.x && a.pos.x < b.pos.x && a.pos.y < d.pos.y;
+        const bool solid = a.uv.x == white.x && a.uv.y == white.y && c.uv.x == white.x &&
+                           c.uv.y == white.y && b.uv.x == white.x && d.uv.y == white.y;
+        const bool uv_rect = b.uv.x == c.uv.x && b.uv.y == a.uv.y && d.uv.x == a.uv.x &&
+                             d.uv.y == c.uv.y && a.uv.x < c.uv.x && a.uv.y < c.uv.y;
+        if (one_colour && axis && (solid || (uv_rect && texture))) {
+          const float ax = a.pos.x - off.x, ay = a.pos.y - off.y;
+          const float w = c.pos.x - a.pos.x, h = c.pos.y - a.pos.y;
+          const float x0 = std::max(ax, cx0), y0 = std::max(ay, cy0);
+          const float x1 = std::min(ax + w, cx1), y1 = std::min(ay + h, cy1);
+          const ImU32 col = a.col;
+          const Uint8 r = static_cast<Uint8>(col >> IM_COL32_R_SHIFT);
+          const Uint8 g = static_cast<Uint8>(col >> IM_COL32_G_SHIFT);
+          const Uint8 bl = static_cast<Uint8>(col >> IM_COL32_B_SHIFT);
+          const Uint8 alpha = static_cast<Uint8>(col >> IM_COL32_A_SHIFT);
+          if (x1 > x0 && y1 > y0 && alpha > 0) {
+            const SDL_FRect dst{x0, y0, x1 - x0, y1 - y0};
+            if (solid) {
+              SDL_SetRenderDrawBlendMode(renderer, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+              SDL_SetRenderDrawColor(renderer, r, g, bl, alpha);
+              SDL_RenderFillRectF(renderer, &dst);
+            } else {
+              // The part of the texture rectangle that survives the clip.
+              const float du = (c.uv.x - a.uv.x) / w, dv = (c.uv.y - a.uv.y) / h;
+              const float u0 = a.uv.x + (x0 - ax) * du, v0 = a.uv.y + (y0 - ay) * dv;
+              const float u1 = a.uv.x + (x1 - ax) * du, v1 = a.uv.y + (y1 - ay) * dv;
+              const SDL_Rect src{static_cast<int>(std::lround(u0 * tw)), static_cast<int>(std::lround(v0 * th)),
+                                 std::max(1, static_cast<int>(std::lround((u1 - u0) * tw))),
+                                 std::max(1, static_cast<int>(std::lround((v1 - v0) * th)))};
+              SDL_SetTextureColorMod(texture, r, g, bl);
+              SDL_SetTextureAlphaMod(texture, alpha);
+              SDL_RenderCopyF(renderer, texture, &src, &dst);
+            }
+          }
+          i += 6;
+          continue;
+        }
+      }
+      const unsigned n = std::min(3u, cmd.ElemCount - i);
+      for (unsigned k = 0; k < n; ++k) idx[out++] = idx[i + k];
+      i += n;
+    }
+    cmd.ElemCount = out;
+    if (texture) {
+      SDL_SetTextureColorMod(texture, 255, 255, 255);
+      SDL_SetTextureAlphaMod(texture, 255);
+    }
+  }
+  SDL_SetRenderDrawBlendMode(renderer, SDL_BLENDMODE_NONE);
+}
+
+// Draws the frame window by window: rectangles first (above), the rest through the backend.
+void render(SDL_Renderer* renderer, ImDrawData* data) {
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    draw_rects_first(renderer, data->CmdLists[l], data->DisplayPos);
+    ImDrawData one = *data;
+    one.CmdLists = &data->CmdLists[l];
+    one.CmdListsCount = 1;
+    one.TotalIdxCount = data->CmdLists[l]->IdxBuffer.Size;
+    one.TotalVtxCount = data->CmdLists[l]->VtxBuffer.Size;
+    ImGui_ImplSDLRenderer_RenderDrawData(&one);
+  }
+}
+
+}  // namespace
+
+App::Impl::~Impl() {
+  if (backend_started) ImGui_ImplSDLRenderer_Shutdown();
+  if (imgui) ImGui::DestroyContext(imgui);
+  if (renderer) SDL_DestroyRenderer(renderer);
+  if (window) SDL_DestroyWindow(window);
+  if (sdl_started) SDL_QuitSubSystem(SDL_INIT_VIDEO);
+}
+
+Status App::Impl::start() {
+  // The window's framebuffer in plain memory: otherwise SDL may present the software
+  // renderer's pixels through an OpenGL texture (Mesa's llvmpipe with no GPU), which costs more
+  // than drawing them.
+  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+  if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+    return Status(ErrorCode::Unavailable,
+                  std::string("cannot start SDL video: ") + SDL_GetError() +
+                      "; without a display set SDL_VIDEODRIVER=offscreen (or dummy)");
+  }
+  sdl_started = true;
+  const char* driver = SDL_GetCurrentVideoDriver();
+  headless = driver && (std::string_view(driver) == "offscreen" || std::string_view(driver) == "dummy");
+  Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
+  if (options.hidden) flags |= SDL_WINDOW_HIDDEN;
+  if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  const char* title = options.mode == Mode::Board ? "为民 · 叫号屏" : "为民 · 社区为民服务站";
+  window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
+                            options.height, flags);
+  if (!window) {
+    return Status(ErrorCode::Unavailable, std::string("cannot open the kiosk window: ") +
+                                              SDL_GetError());
+  }
+  // The software renderer: the same pixels everywhere (tests, tour, benchmark, the kiosk PC).
+  renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
+  if (!renderer) {
+    return Status(ErrorCode::Unavailable,
+                  std::string("cannot make the software renderer: ") + SDL_GetError());
+  }
+  IMGUI_CHECKVERSION();
+  imgui = ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing of a session is written to disk
+  io.LogFilename = nullptr;
+  io.MouseDragThreshold = 12.f;  // a finger wobbles
+  io.KeyMap[ImGuiKey_Backspace] = SDL_SCANCODE_BACKSPACE;
+  io.KeyMap[ImGuiKey_Delete] = SDL_SCANCODE_DELETE;
+  io.KeyMap[ImGuiKey_Enter] = SDL_SCANCODE_RETURN;
+  io.KeyMap[ImGuiKey_LeftArrow] = SDL_SCANCODE_LEFT;
+  io.KeyMap[ImGuiKey_RightArrow] = SDL_SCANCODE_RIGHT;
+  io.KeyMap[ImGuiKey_Home] = SDL_SCANCODE_HOME;
+  io.KeyMap[ImGuiKey_End] = SDL_SCANCODE_END;
+  io.KeyMap[ImGuiKey_Escape] = SDL_SCANCODE_ESCAPE;
+  io.KeyMap[ImGuiKey_Tab] = SDL_SCANCODE_TAB;
+  WEIMIN_TRY(load_fonts());
+  if (!ImGui_ImplSDLRenderer_Init(renderer)) {
+    return Status(ErrorCode::Unavailable, "cannot start ImGui's SDL_Renderer backend");
+  }
+  backend_started = true;
+  staff.window = options.staff_window;
+  last_input_ms = clock.now_ms();
+  return Status::ok();
+}
+
+Status App::Impl::load_fonts() {
+  std::vector<std::string> candidates;
+  if (!options.font_path.empty()) candidates.push_back(options.font_path);
+  if (const char* env = std::getenv("WEIMIN_CJK_FONT")) candidates.emplace_back(env);
+  if (candidates.empty()) {
+    for (const char* c : kFontCandidates) candidates.emplace_back(c);
+  }
+  std::string found;
+  for (const auto& c : candidates) {
+    std::ifstream in(c, std::ios::binary);
+    if (!in) continue;
+    font_data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!font_data.empty()) {
+      found = c;
+      break;
+    }
+  }
+  if (found.empty()) {
+    std::string tried;
+    for (const auto& c : candidates) tried += (tried.empty() ? "" : ", ") + c;
+    return Status(ErrorCode::Unavailable,
+                  "no Chinese font found (looked for " + tried +
+                      "); install the Debian package fonts-wqy-microhei (sudo apt-get install "
+                      "fonts-wqy-microhei) or pass --font FILE");
+  }
+  // Glyphs: every UI string, the catalog's text, and the common simplified set.
+  ImFontGlyphRangesBuilder builder;
+  ImGuiIO& io = ImGui::GetIO();
+  builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+  builder.AddText("0123456789 ——…·•“”‘’，。、；：？！（）《》【】℃→←✓×");
+  for (const auto& e : string_table()) {
+    builder.AddText(e.zh);
+    builder.AddText(e.en);
+  }
+  const core::Catalog& cat = station.catalog();
+  add_text(builder, cat.district.name);
+  for (const auto& x : cat.street_offices) add_text(builder, x.name);
+  for (const auto& x : cat.communities) add_text(builder, x.name);
+  for (const auto& x : cat.lines) add_text(builder, x.name);
+  for (const auto& x : cat.windows_for(station.community())) add_text(builder, x.name);
+  for (const auto& x : cat.service_items) {
+    add_text(builder, x.name);
+    add_text(builder, x.who_may_apply);
+    add_text(builder, x.description);
+    for (const auto& b : x.what_to_bring) add_text(builder, b);
+  }
+  for (const auto& x : cat.certificates) {
+    add_text(builder, x.name);
+    add_text(builder, x.note);
+  }
+  for (const auto& x : cat.work_list) add_text(builder, x.name);
+  for (const auto& x : cat.excluded_work) add_text(builder, x.name);
+  for (const auto& x : cat.whistle_sources) add_text(builder, x.name);
+  for (const auto& x : cat.departments) add_text(builder, x.name);
+  for (const auto& x : cat.slot_templates) add_text(builder, x.name);
+  builder.BuildRanges(&ranges);
+  return bake(false);
+}
+
+Status App::Impl::bake(bool with_elder) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig cfg;
+  cfg.FontDataOwnedByAtlas = false;  // font_data outlives the atlas
+  cfg.OversampleH = 1;
+  cfg.OversampleV = 1;
+  cfg.PixelSnapH = true;
+  const int size = static_cast<int>(font_data.size());
+  auto add = [&](float px, const ImWchar* glyphs, float spacing) {
+    ImFontConfig c = cfg;
+    c.GlyphOffset.y = std::floor(px * (spacing - 1.f) / 2.f);
+    return io.Fonts->AddFontFromMemoryTTF(font_data.data(), size, px, &c, glyphs);
+  };
+  static const ImWchar kLatin[] = {0x0020, 0x007E, 0};
+  body_standard = add(26.f, ranges.Data, kStandardLineSpacing);
+  big = add(120.f, kLatin, 1.f);
+  body_elder = with_elder ? add(36.f, ranges.Data, kElderLineSpacing) : nullptr;
+  if (!body_standard || !big || !io.Fonts->Build()) {
+    return Status(ErrorCode::Unavailable, "cannot bake the kiosk's font atlas");
+  }
+  // Line spacing: the line advances by FontSize while glyphs keep their baked size.
+  body_standard->FontSize = std::round(26.f * kStandardLineSpacing);
+  if (body_elder) body_elder->FontSize = std::round(36.f * kElderLineSpacing);
+  if (backend_started) ImGui_ImplSDLRenderer_DestroyFontsTexture();  // remade at NewFrame
+  styled.reset();
+  return Status::ok();
+}
+
+void App::Impl::apply_style() {
+  if (styled && *styled == resident.prefs) return;
+  if (elder() && !body_elder) (void)bake(true);
+  ImGuiStyle st;
+  if (contrast()) {
+    ImGui::StyleColorsDark(&st);
+  } else {
+    ImGui::StyleColorsLight(&st);
+  }
+  const float px = font_px();
+  st.WindowPadding = ImVec2(24, 16);
+  st.FramePadding = ImVec2(16, elder() ? 14 : 10);
+  st.ItemSpacing = ImVec2(16, elder() ? 18 : 12);
+  st.ItemInnerSpacing = ImVec2(12, 8);
+  st.ScrollbarSize = elder() ? 36 : 26;
+  st.GrabMinSize = 40;
+  // Square corners: rectangles are what the software renderer fills fast.
+  st.FrameRounding = 0;
+  st.ChildRounding = 0;
+  st.ScrollbarRounding = 0;
+  st.GrabRounding = 0;
+  st.WindowRounding = 0;
+  st.WindowBorderSize = 0;
+  st.ChildBorderSize = contrast() ? 2 : 1;
+  st.FrameBorderSize = contrast() ? 2 : 0;
+  st.TouchExtraPadding = ImVec2(4, 4);
+  (void)px;
+  auto& c = st.Colors;
+  if (contrast()) {
+    // White and yellow on black: ≥ 15:1 for text, ≥ 10:1 for the yellow controls.
+    c[ImGuiCol_WindowBg] = rgb(0, 0, 0);
+    c[ImGuiCol_ChildBg] = rgb(0, 0, 0);
+    c[ImGuiCol_PopupBg] = rgb(0, 0, 0);
+    c[ImGuiCol_Text] = rgb(255, 255, 255);
+    c[ImGuiCol_TextDisabled] = rgb(230, 230, 230);
+    c[ImGuiCol_Border] = rgb(255, 255, 255);
+    c[ImGuiCol_FrameBg] = rgb(0, 0, 0);
+    c[ImGuiCol_Button] = rgb(255, 214, 0);
+    c[ImGuiCol_ButtonHovered] = rgb(255, 235, 110);
+    c[ImGuiCol_ButtonActive] = rgb(255, 255, 255);
+    c[ImGuiCol_ScrollbarBg] = rgb(0, 0, 0);
+    c[ImGuiCol_ScrollbarGrab] = rgb(255, 214, 0);
+    c[ImGuiCol_CheckMark] = rgb(255, 214, 0);
+  } else {
+    c[ImGuiCol_WindowBg] = rgb(246, 244, 240);
+    c[ImGuiCol_ChildBg] = rgb(255, 255, 255);
+    c[ImGuiCol_Text] = rgb(26, 26, 26);
+    c[ImGuiCol_TextDisabled] = rgb(90, 90, 90);
+    c[ImGuiCol_Border] = rgb(210, 205, 198);
+    c[ImGuiCol_FrameBg] = rgb(255, 255, 255);
+    c[ImGuiCol_Button] = rgb(232, 236, 242);
+    c[ImGuiCol_ButtonHovered] = rgb(214, 224, 238);
+    c[ImGuiCol_ButtonActive] = rgb(190, 206, 230);
+    c[ImGuiCol_ScrollbarBg] = rgb(240, 238, 234);
+    c[ImGuiCol_ScrollbarGrab] = rgb(170, 170, 170);
+  }
+  ImGui::GetStyle() = st;
+  ImGui::GetIO().FontDefault = elder() && body_elder ? body_elder : body_standard;
+  styled = resident.prefs;
+}
+
+ImU32 App::Impl::colour_text() const {
+  return ImGui::GetColorU32(ImGuiCol_Text);
+}
+ImU32 App::Impl::colour_muted() const {
+  return contrast() ? IM_COL32(255, 255, 255, 255) : IM_COL32(85, 85, 85, 255);
+}
+ImU32 App::Impl::colour_error() const {
+  return contrast() ? IM_COL32(255, 214, 0, 255) : IM_COL32(176, 20, 20, 255);
+}
+
+void App::Impl::error_line(const std::string& message) {
+  if (message.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, colour_error());
+  ImGui::TextWrapped("%s", message.c_str());
+  ImGui::PopStyleColor();
+}
+
+bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 size,
+                       ButtonKind kind) {
+  ImVec4 bg, fg;
+  bool custom = true;
+  if (contrast()) {
+    switch (kind) {
+      case ButtonKind::Selected: bg = rgb(255, 255, 255); fg = rgb(0, 0, 0); break;
+      case ButtonKind::Danger: bg = rgb(255, 140, 140); fg = rgb(0, 0, 0); break;
+      default: bg = rgb(255, 214, 0); fg = rgb(0, 0, 0); break;
+    }
+  } else {
+    switch (kind) {
+      case ButtonKind::Primary: bg = rgb(22, 93, 175); fg = rgb(255, 255, 255); break;
+      case ButtonKind::Tile: bg = rgb(180, 32, 32); fg = rgb(255, 255, 255); break;
+      case ButtonKind::Selected: bg = rgb(22, 93, 175); fg = rgb(255, 255, 255); break;
+      case ButtonKind::Danger: bg = rgb(176, 20, 20); fg = rgb(255, 255, 255); break;
+      case ButtonKind::Key: bg = rgb(232, 236, 242); fg = rgb(20, 20, 20); break;
+      default: custom = false; break;
+    }
+  }
+  // Touch targets: at least 60 px in elder mode, 44 px otherwise (we use more).
+  const float min_h = elder() ? 60.f : 44.f;
+  if (size.y > 0 && size.y < min_h) size.y = min_h;
+  if (size.x > 0 && size.x < min_h) size.x = min_h;
+  if (custom) {
+    ImGui::PushStyleColor(ImGuiCol_Button, bg);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, bg);
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(bg.x * 0.85f, bg.y * 0.85f, bg.z * 0.85f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, fg);
+  }
+  ImGui::PushID(id.c_str());
+  const bool pressed = ImGui::Button(label.c_str(), size);
+  ImGui::PopID();
+  if (custom) ImGui::PopStyleColor(4);
+  const ImVec2 a = ImGui::GetItemRectMin();
+  const ImVec2 b = ImGui::GetItemRectMax();
+  hits[id] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+  const ImGuiIO& io = ImGui::GetIO();
+  const float drag = io.MouseDragThreshold;
+  if (pressed && io.MouseDragMaxDistanceSqr[0] > drag * drag) return false;  // a scroll, not a tap
+  if (pressed) dirty(3);
+  return pressed;
+}
+
+void App::Impl::big_text(const std::string& text, ImU32 colour) {
+  ImGui::PushFont(big);
+  const float w = ImGui::CalcTextSize(text.c_str()).x;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.f, (avail - w) / 2));
+  if (colour) ImGui::PushStyleColor(ImGuiCol_Text, colour);
+  ImGui::TextUnformatted(text.c_str());
+  if (colour) ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void App::Impl::keypad(const std::string& id, std::string& field, std::string_view keys,
+                       std::size_t max_len, int columns, float key_width) {
+  const float h = elder() ? 84.f : 64.f;
+  int col = 0;
+  for (char k : keys) {
+    if (col > 0) ImGui::SameLine();
+    std::string label = k == '<' ? t("common.delete") : k == 'C' ? t("common.clear") : std::string(1, k);
+    std::string key_id = id + "." + (k == '<' ? std::string("del") : k == 'C' ? std::string("clr") : std::string(1, k));
+    if (button(key_id, label, ImVec2(key_width, h), ButtonKind::Key)) {
+      keypad_press(field, k, keys, max_len);
+    }
+    if (++col == columns) col = 0;
+  }
+}
+
+void App::Impl::begin_scroll(const char* id, ImVec2 size) {
+  ImGui::BeginChild(id, size, true);
+}
+
+void App::Impl::end_scroll() {
+  // Drag to scroll: a finger moving on the list moves the list.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByActiveItem |
+                             ImGuiHoveredFlags_ChildWindows) &&
+      ImGui::IsMouseDragging(ImGuiMouseButton_Left) && io.MouseDelta.y != 0) {
+    ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
+    dirty(2);
+  }
+  ImGui::EndChild();
+}
+
+void App::Impl::footer(const std::function<void()>& back) {
+  const float h = target_height();
+  if (back) {
+    if (button("nav.back", t("common.back"), ImVec2(elder() ? 200 : 160, h))) back();
+    ImGui::SameLine();
+    if (button("nav.home", t("common.home"), ImVec2(elder() ? 220 : 180, h))) {
+      resident.screen = Screen::Home;
+    }
+  } else {
+    if (button("home.staff", t("home.staff"), ImVec2(0, h))) resident.screen = Screen::StaffSignIn;
+  }
+  // The three switches, one tap from every resident screen.
+  const float w_lang = elder() ? 200 : 150, w_elder = elder() ? 220 : 170, w_c = elder() ? 220 : 170;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  ImGui::SameLine(right - (w_lang + w_elder + w_c + 2 * ImGui::GetStyle().ItemSpacing.x));
+  if (button("toggle.lang", t("toggle.lang"), ImVec2(w_lang, h))) {
+    resident.prefs.lang = lang() == Lang::Zh ? Lang::En : Lang::Zh;
+  }
+  ImGui::SameLine();
+  if (button("toggle.elder", t("toggle.elder"), ImVec2(w_elder, h),
+             elder() ? ButtonKind::Selected : ButtonKind::Normal)) {
+    resident.prefs.elder = !resident.prefs.elder;
+  }
+  ImGui::SameLine();
+  if (button("toggle.contrast", t("toggle.contrast"), ImVec2(w_c, h),
+             contrast() ? ButtonKind::Selected : ButtonKind::Normal)) {
+    resident.prefs.high_contrast = !resident.prefs.high_contrast;
+  }
+}
+
+bool App::Impl::refresh_status(bool force) {
+  const std::int64_t now = clock.now_ms();
+  if (!force && status_read_ms >= 0 && now - status_read_ms < 10'000) return false;
+  status_read_ms = now;
+  station::SyncStatus next;
+  if (sync) {
+    next = sync->status();
+  } else {
+    auto read = station::read_sync_status(station);
+    if (!read.is_ok()) return false;
+    next = std::move(read).value();
+  }
+  const bool changed = next.link != status.link || next.pending != status.pending ||
+                       next.last_ok_ms != status.last_ok_ms || next.syncing != status.syncing ||
+                       next.last_error != status.last_error || next.server != status.server;
+  status = std::move(next);
+  return changed;
+}
+
+void App::Impl::draw_status_bar() {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetWindowPos();
+  const float w = ImGui::GetWindowWidth();
+  const float h = ImGui::GetFontSize() + 24;
+  const ImU32 bar = contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(168, 24, 24, 255);
+  const ImU32 ink = contrast() ? IM_COL32(255, 255, 255, 255) : IM_COL32(255, 255, 255, 255);
+  // Full width: the window's own draw list is clipped inside its padding.
+  dl->PushClipRect(origin, ImVec2(origin.x + w, origin.y + h), false);
+  dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + h), bar);
+  dl->PopClipRect();
+  if (contrast()) dl->AddLine(ImVec2(origin.x, origin.y + h - 1), ImVec2(origin.x + w, origin.y + h - 1), ink, 2);
+  const float y = origin.y + 12;
+  const core::Community* community = station.catalog().community_by_code(station.community());
+  std::string title = t("app.title");
+  if (community) title += "  " + (lang() == Lang::Zh || community->name.en.empty() ? community->name.zh : community->name.en);
+  dl->AddText(ImVec2(origin.x + 24, y), ink, title.c_str());
+  // Network, facts waiting, last good sync, and the time, from the right.
+  const char* link = "status.unknown";
+  switch (status.link) {
+    case station::LinkState::Up: link = "status.up"; break;
+    case station::LinkState::Down: link = "status.down"; break;
+    case station::LinkState::NotEnrolled: link = "status.not_enrolled"; break;
+    case station::LinkState::Unknown: break;
+  }
+  std::string last = status.last_ok_ms
+                         ? tf("status.last_sync", {core::local_date_time(*status.last_ok_ms).substr(5, 11)})
+                         : std::string(t("status.never"));
+  std::string right = std::string(status.syncing ? t("status.syncing") : t(link)) + "   " +
+                      tf("status.pending", {std::to_string(status.pending)}) + "   " + last +
+                      "   " + shown_minute;
+  const float rw = ImGui::CalcTextSize(right.c_str()).x;
+  const ImU32 dot = status.link == station::LinkState::Up     ? IM_COL32(60, 200, 90, 255)
+                    : status.link == station::LinkState::Down ? IM_COL32(255, 200, 0, 255)
+                                                              : IM_COL32(200, 200, 200, 255);
+  const float fs = ImGui::GetFontSize();
+  dl->AddCircleFilled(ImVec2(origin.x + w - 24 - rw - fs * 0.6f, y + fs * 0.5f), fs * 0.3f, dot);
+  dl->AddText(ImVec2(origin.x + w - 24 - rw, y), ink, right.c_str());
+  ImGui::SetCursorPosY(h + 12);
+}
+
+void App::Impl::draw_idle_overlay(int seconds_left, bool staff_mode) {
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(size);
+  ImGui::SetNextWindowFocus();
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, contrast() ? ImVec4(0, 0, 0, 0.92f) : ImVec4(0.1f, 0.1f, 0.1f, 0.6f));
+  ImGui::Begin("##idle", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PopStyleColor();
+  const float pw = std::min(size.x - 80, 900.f), ph = std::min(size.y - 80, elder() ? 560.f : 460.f);
+  ImGui::SetCursorPos(ImVec2((size.x - pw) / 2, (size.y - ph) / 2));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, contrast() ? ImVec4(0, 0, 0, 1) : ImVec4(1, 1, 1, 1));
+  ImGui::BeginChild("##idle_panel", ImVec2(pw, ph), true);
+  ImGui::Spacing();
+  ImGui::TextUnformatted(t("idle.title"));
+  ImGui::Spacing();
+  big_text(std::to_string(seconds_left), colour_error());
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(
+      tf(staff_mode ? "idle.staff_text" : "idle.text", {std::to_string(seconds_left)}).c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::Spacing();
+  if (button("idle.continue", t("idle.continue"), ImVec2(-1, elder() ? 110 : 96), ButtonKind::Primary)) {
+    last_input_ms = clock.now_ms();
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  ImGui::End();
+}
+
+bool App::Impl::busy() const {
+  const ResidentState fresh;
+  const auto& r = resident;
+  // Every field a resident types is on a screen other than home.
+  return r.screen != Screen::Home || !(r.prefs == fresh.prefs);
+}
+
+void App::Impl::draw() {
+  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(size);
+  ImGui::Begin("##main", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  hits.clear();
+  if (options.mode == Mode::Board) {
+    draw_board();
+  } else {
+    draw_status_bar();
+    if (staff.session) {
+      draw_staff();
+    } else if (resident.screen == Screen::StaffSignIn) {
+      draw_staff_sign_in();
+    } else {
+      draw_resident();
+    }
+  }
+  ImGui::End();
+
+  // The idle countdown: a resident part-way through something, or staff signed in.
+  countdown_showing = false;
+  if (options.mode == Mode::Kiosk) {
+    const bool staff_mode = staff.session.has_value();
+    const bool active = staff_mode || busy();
+    std::int64_t timeout = static_cast<std::int64_t>(
+        staff_mode ? options.staff_idle_timeout_s : options.idle_timeout_s * (elder() ? 2 : 1)) * 1000;
+    const std::int64_t countdown = std::max(20, options.idle_countdown_s) * 1000LL;
+    const std::int64_t idle = clock.now_ms() - last_input_ms;
+    if (active && idle >= timeout) {
+      const std::int64_t left = timeout + countdown - idle;
+      if (left <= 0) {
+        if (staff_mode) staff_sign_out(station, staff);
+        resident = ResidentState{};  // every field of the resident, wholesale
+        last_input_ms = clock.now_ms();
+        dirty(2);
+      } else {
+        countdown_showing = true;
+        draw_idle_overlay(static_cast<int>((left + 999) / 1000), staff_mode);
+      }
+    }
+  }
+}
+
+
+}  // namespace weimin::kiosk
+
+namespace weimin::kiosk {
+
+// [SECTION] The App's public face.
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+App::~App() = default;
+
+Result<std::unique_ptr<App>> App::create(station::Station& station, const platform::Clock& clock,
+                                         Devices devices, station::SyncControl* sync,
+                                         AppOptions options) {
+  auto impl = std::make_unique<Impl>(station, clock, devices, sync, std::move(options));
+  WEIMIN_TRY(impl->start());
+  return std::unique_ptr<App>(new App(std::move(impl)));
+}
+
+ResidentState& App::resident() { return impl_->resident; }
+StaffState& App::staff() { return impl_->staff; }
+bool App::countdown_showing() const { return impl_->countdown_showing; }
+std::int64_t App::frames_drawn() const { return impl_->frames_drawn; }
+
+void App::handle(const SDL_Event& event) {
+  Impl& m = *impl_;
+  ImGuiIO& io = ImGui::GetIO();
+  bool input = true;
+  switch (event.type) {
+    case SDL_QUIT: m.quit = true; break;
+    case SDL_MOUSEMOTION:
+      m.mouse = ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y));
+      break;
+    case SDL_MOUSEBUTTONDOWN:
+      if (event.button.button == SDL_BUTTON_LEFT) {
+        m.mouse = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
+        m.held = true;
+        m.pressed_latch = true;
+      }
+      break;
+    case SDL_MOUSEBUTTONUP:
+      if (event.button.button == SDL_BUTTON_LEFT) {
+        m.mouse = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
+        m.held = false;
+      }
+      break;
+    case SDL_MOUSEWHEEL: m.wheel += static_cast<float>(event.wheel.y); break;
+    case SDL_TEXTINPUT: io.AddInputCharactersUTF8(event.text.text); break;
+    case SDL_KEYDOWN:
+    case SDL_KEYUP: {
+      const int sc = event.key.keysym.scancode;
+      if (sc >= 0 && sc < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[sc] = event.type == SDL_KEYDOWN;
+      break;
+    }
+    case SDL_WINDOWEVENT: input = false; m.dirty(2); break;
+    // Touch comes as SDL's synthesized mouse events; fingers themselves are not read twice.
+    default: input = false; break;
+  }
+  if (input) {
+    m.last_input_ms = m.clock.now_ms();
+    m.dirty(3);
+  }
+}
+
+bool App::frame(bool force, const std::filesystem::path* png) {
+  Impl& m = *impl_;
+  const std::int64_t now = m.clock.now_ms();
+  // Ticks: the status bar's data, the minute shown, the board, the countdown.
+  bool due = force || m.frames_pending > 0;
+  if (m.options.mode == Mode::Board) {
+    if (m.refresh_board(false)) due = true;
+  } else if (m.refresh_status(false)) {
+    due = true;
+  }
+  if (now >= m.redraw_at_ms) due = true;
+  if (!due) return false;
+  m.shown_minute = core::local_date_time(now).substr(11, 5);
+  if (m.frames_pending > 0) --m.frames_pending;
+
+  m.apply_style();  // may re-bake the atlas: before NewFrame
+  ImGuiIO& io = ImGui::GetIO();
+  int w = 0, h = 0;
+  SDL_GetRendererOutputSize(m.renderer, &w, &h);
+  io.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
+  io.DeltaTime = m.last_frame_ms > 0 && now > m.last_frame_ms
+                     ? static_cast<float>(now - m.last_frame_ms) / 1000.f
+                     : 1.f / 60.f;
+  m.last_frame_ms = now;
+  io.MousePos = m.mouse;
+  io.MouseDown[0] = m.held || m.pressed_latch;
+  m.pressed_latch = false;
+  io.MouseWheel = m.wheel;
+  m.wheel = 0;
+
+  ImGui_ImplSDLRenderer_NewFrame();
+  ImGui::NewFrame();
+  m.draw();
+  ImGui::Render();
+  const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+  SDL_SetRenderDrawColor(m.renderer, static_cast<Uint8>(bg.x * 255), static_cast<Uint8>(bg.y * 255),
+                         static_cast<Uint8>(bg.z * 255), 255);
+  SDL_RenderClear(m.renderer);
+  render(m.renderer, ImGui::GetDrawData());
+  if (png) {
+    Image image;
+    image.width = w;
+    image.height = h;
+    image.rgba.resize(static_cast<std::size_t>(w) * h * 4);
+    // Read before presenting: after SDL_RenderPresent the back buffer is undefined.
+    if (SDL_RenderReadPixels(m.renderer, nullptr, SDL_PIXELFORMAT_ABGR8888, image.rgba.data(),
+                             w * 4) == 0) {
+      (void)write_png(*png, image);
+    }
+  }
+  SDL_RenderPresent(m.renderer);
+  ++m.frames_drawn;
+  m.redraw_at_ms = m.next_redraw_at(m.clock.now_ms());
+  return true;
+}
+
+int App::pump(int max) {
+  SDL_Event e;
+  while (SDL_PollEvent(&e)) handle(e);
+  int drawn = 0;
+  while (drawn < max && impl_->frames_pending > 0) {
+    if (frame()) ++drawn;
+  }
+  return drawn;
+}
+
+int App::next_tick_ms() const {
+  const Impl& m = *impl_;
+  if (m.frames_pending > 0) return 0;
+  const std::int64_t now = m.clock.now_ms();
+  const std::int64_t poll = m.options.mode == Mode::Board ? 2'000 : 10'000;
+  const std::int64_t data_at = (m.options.mode == Mode::Board ? m.board_read_ms : m.status_read_ms) + poll;
+  const std::int64_t at = std::min(m.redraw_at_ms, data_at);
+  return static_cast<int>(std::clamp<std::int64_t>(at - now, 0, 60'000));
+}
+
+std::int64_t App::Impl::next_redraw_at(std::int64_t now) const {
+  std::int64_t at = now + (60'000 - now % 60'000);  // the minute shown
+  if (options.mode != Mode::Kiosk) return at;
+  const bool staff_mode = staff.session.has_value();
+  if (!staff_mode && !busy()) return at;
+  const std::int64_t timeout = static_cast<std::int64_t>(
+      staff_mode ? options.staff_idle_timeout_s : options.idle_timeout_s * (elder() ? 2 : 1)) * 1000;
+  const std::int64_t idle = now - last_input_ms;
+  if (idle < timeout) return std::min(at, last_input_ms + timeout);
+  // Counting down: once a second, on the second.
+  return std::min(at, now + 1000 - (idle - timeout) % 1000);
+}
+
+void App::run(int for_ms) {
+  Impl& m = *impl_;
+  const Uint64 end = SDL_GetTicks64() + static_cast<Uint64>(std::max(0, for_ms));
+  while (!m.quit) {
+    int wait = next_tick_ms();
+    if (for_ms >= 0) {
+      const Uint64 now = SDL_GetTicks64();
+      if (now >= end) break;
+      wait = std::min<int>(wait, static_cast<int>(end - now));
+    }
+    SDL_Event e;
+    if (wait > 0 && m.headless) {
+      // The offscreen and dummy drivers cannot sleep in SDL_WaitEventTimeout (SDL polls every
+      // millisecond there); their only events are pushed ones, so a plain sleep does.
+      SDL_Delay(static_cast<Uint32>(std::min(wait, 50)));
+      wait = 0;
+    }
+    if (wait > 0 ? SDL_WaitEventTimeout(&e, wait) : SDL_PollEvent(&e)) {
+      handle(e);
+      while (SDL_PollEvent(&e)) handle(e);
+    }
+    frame();
+  }
+}
+
+std::optional<Rect> App::target(std::string_view id) const {
+  auto it = impl_->hits.find(id);
+  if (it == impl_->hits.end()) return std::nullopt;
+  return it->second;
+}
+
+bool App::tap(std::string_view id) {
+  pump();
+  auto where = target(id);
+  if (!where) return false;
+  const Sint32 x = static_cast<Sint32>(where->cx()), y = static_cast<Sint32>(where->cy());
+  SDL_Event e{};
+  e.type = SDL_MOUSEMOTION;
+  e.motion.x = x;
+  e.motion.y = y;
+  SDL_PushEvent(&e);
+  pump();
+  e = SDL_Event{};
+  e.type = SDL_MOUSEBUTTONDOWN;
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.state = SDL_PRESSED;
+  e.button.x = x;
+  e.button.y = y;
+  SDL_PushEvent(&e);
+  pump(1);
+  e.type = SDL_MOUSEBUTTONUP;
+  e.button.state = SDL_RELEASED;
+  SDL_PushEvent(&e);
+  pump();
+  return true;
+}
+
+bool App::type_on_keypad(std::string_view pad, std::string_view keys) {
+  for (char k : keys) {
+    std::string id = std::string(pad) + "." + (k == '<' ? std::string("del") : std::string(1, k));
+    if (!tap(id)) return false;
+  }
+  return true;
+}
+
+void App::reset_resident() {
+  impl_->resident = ResidentState{};
+  impl_->dirty(2);
+}
+
+void App::show(Screen screen) {
+  impl_->resident.screen = screen;
+  impl_->dirty(2);
+}
+
+void App::touch() { impl_->last_input_ms = impl_->clock.now_ms(); }
+
+}  // namespace weimin::kiosk

@@ -1,0 +1,244 @@
+// The decisions behind the screens: what a tap does to the screen's state and the station.
+#include <algorithm>
+
+#include "weimin/core/civil_time.hpp"
+#include "weimin/core/mask.hpp"
+#include "weimin/core/validation.hpp"
+#include "weimin/kiosk/screens.hpp"
+#include "weimin/station/evaluations.hpp"
+
+namespace weimin::kiosk {
+
+void keypad_press(std::string& field, char key, std::string_view allowed, std::size_t max_len) {
+  if (key == '<') {
+    if (!field.empty()) field.pop_back();
+  } else if (key == 'C') {
+    field.clear();
+  } else if (allowed.find(key) != std::string_view::npos && field.size() < max_len) {
+    field.push_back(key);
+  }
+}
+
+std::string priority_reason(core::Priority priority) {
+  switch (priority) {
+    case core::Priority::Elderly: return "70岁以上老人";
+    case core::Priority::Disability: return "残疾人";
+    case core::Priority::Pregnancy: return "孕妇";
+    case core::Priority::AppointmentCheckIn: return "预约签到";
+    case core::Priority::None: break;
+  }
+  return {};
+}
+
+Status take_number(station::Station& station, TakeNumberState& take) {
+  take.error.clear();
+  station::TicketRequest request;
+  request.line = take.by_service ? 0 : take.line;
+  request.service_item = take.by_service ? take.service_item : std::string();
+  request.priority = take.priority;
+  request.reason = priority_reason(take.priority);
+  station::Queue queue(station);
+  auto made = queue.take(request);
+  if (!made.is_ok()) {
+    take.error = made.status().message();
+    return made.status();
+  }
+  take.receipt = std::move(made).value();
+  return Status::ok();
+}
+
+std::string report_description(const ReportState& report) {
+  std::string text;
+  for (int p : report.phrases) {
+    if (p < 0 || p >= kPhraseCount) continue;
+    if (!text.empty()) text += "；";
+    text += tr(Lang::Zh, "phrase." + std::to_string(p));
+  }
+  if (!report.detail.empty()) {
+    if (!text.empty()) text += "。";
+    text += report.detail;
+  }
+  return text;
+}
+
+Status submit_report(station::Station& station, ReportState& report, Lang lang) {
+  report.error.clear();
+  const std::string description = report_description(report);
+  if (description.empty()) {
+    report.error = tr(lang, "report.need_phrase");
+    return Status(ErrorCode::Invalid, report.error);
+  }
+  station::NewCase request;
+  request.source = report.source;
+  request.channel = core::CaseChannel::Kiosk;
+  request.description = description;
+  if (!report.phone.empty()) {
+    if (!core::parse_mobile_number(report.phone).is_ok()) {
+      report.error = tr(lang, "report.bad_phone");
+      return Status(ErrorCode::Invalid, report.error);
+    }
+    if (!report.consent) {
+      report.error = tr(lang, "report.need_consent");
+      return Status(ErrorCode::Invalid, report.error);
+    }
+    request.phone = report.phone;
+  }
+  request.consent = report.consent;
+  station::Cases cases(station);
+  auto made = cases.record(std::nullopt, request);
+  if (!made.is_ok()) {
+    report.error = made.status().message();
+    return made.status();
+  }
+  report.receipt = std::move(made).value();
+  report.phone.clear();  // not kept on screen once the case holds it
+  return Status::ok();
+}
+
+Status check_progress(station::Station& station, ProgressState& progress, Lang lang) {
+  progress.error.clear();
+  progress.view.reset();
+  station::Cases cases(station);
+  auto found = cases.progress_for_resident(progress.code, progress.last4);
+  if (!found.is_ok()) {
+    progress.error = found.status().code() == ErrorCode::NotFound
+                         ? std::string(tr(lang, "progress.not_found"))
+                         : found.status().message();
+    return found.status();
+  }
+  progress.view = std::move(found).value();
+  return Status::ok();
+}
+
+Status rate_service(station::Station& station, RateState& rate, core::Rating rating) {
+  rate.error.clear();
+  if (rate.reference.empty()) {
+    rate.error = "empty";
+    return Status(ErrorCode::Invalid, "no ticket or tracking number was entered");
+  }
+  // A tracking code rates its case; anything else is taken as today's ticket label.
+  if (core::is_valid_tracking_code(rate.reference)) {
+    station::Cases cases(station);
+    auto id = cases.resolve_reference(rate.reference);
+    if (id.is_ok()) {
+      auto rated = cases.evaluate(std::nullopt, id.value(), rating, std::nullopt, "");
+      if (!rated.is_ok()) {
+        rate.error = rated.status().message();
+        return rated.status();
+      }
+      rate.done = true;
+      return Status::ok();
+    }
+  }
+  station::Evaluations evaluations(station);
+  auto rated = evaluations.rate_ticket(rate.reference, {rating, std::nullopt, ""});
+  if (!rated.is_ok()) {
+    rate.error = rated.status().message();
+    return rated.status();
+  }
+  rate.done = true;
+  return Status::ok();
+}
+
+Status book_slot(station::Station& station, BookState& book) {
+  book.error.clear();
+  station::Appointments appointments(station);
+  station::BookingRequest request;
+  request.slot = book.slot;
+  request.phone = book.phone;
+  request.waitlist_ok = true;
+  auto made = appointments.book(std::nullopt, request);
+  if (!made.is_ok()) {
+    book.error = made.status().message();
+    return made.status();
+  }
+  book.booked = std::move(made).value();
+  book.phone.clear();
+  return Status::ok();
+}
+
+Status check_in_by_phone(station::Station& station, BookState& book) {
+  book.error.clear();
+  station::Appointments appointments(station);
+  auto state = appointments.state();
+  if (!state.is_ok()) {
+    book.error = state.status().message();
+    return state.status();
+  }
+  const std::string masked = core::mask_phone(book.phone);
+  const std::string today = station.today();
+  for (const auto& [id, booking] : state->bookings) {
+    const auto* slot = state->slot(booking.slot);
+    if (!slot || slot->slot.date.to_string() != today) continue;
+    if (booking.phone_masked != masked || booking.status != core::BookingStatus::Seated) continue;
+    auto checked = appointments.check_in(std::nullopt, id);
+    if (!checked.is_ok()) {
+      book.error = checked.status().message();
+      return checked.status();
+    }
+    book.checked_in = std::move(checked).value();
+    book.phone.clear();
+    return Status::ok();
+  }
+  book.error = "none";
+  return Status(ErrorCode::NotFound, "no seated booking today for " + masked);
+}
+
+Status staff_sign_in(station::Station& station, StaffState& staff) {
+  staff.error.clear();
+  station::StaffDesk desk(station);
+  auto session = desk.sign_in(staff.staff_no, staff.pin);
+  staff.pin.clear();  // never kept, right or wrong
+  if (!session.is_ok()) {
+    staff.error = session.status().message();
+    return session.status();
+  }
+  staff.session = std::move(session).value();
+  staff.field = 0;
+  return Status::ok();
+}
+
+void staff_sign_out(station::Station& station, StaffState& staff) {
+  if (staff.session) {
+    station::StaffDesk desk(station);
+    (void)desk.sign_out(*staff.session);  // the audit fact is best effort; the session ends
+  }
+  const int window = staff.window;
+  staff = StaffState{};
+  staff.window = window;
+}
+
+Status console_act(station::Station& station, StaffState& staff, ConsoleAction action) {
+  staff.error.clear();
+  staff.message.clear();
+  if (!staff.session) return Status(ErrorCode::PermissionDenied, "sign in first");
+  station::Queue queue(station);
+  const auto& by = *staff.session;
+  Result<core::Ticket> done = Status(ErrorCode::Invalid, "unknown action");
+  switch (action) {
+    case ConsoleAction::CallNext: done = queue.call_next(by, staff.window); break;
+    case ConsoleAction::Recall: done = queue.recall(by, staff.window); break;
+    case ConsoleAction::NoShow: done = queue.no_show(by, staff.window); break;
+    case ConsoleAction::Finish: done = queue.finish(by, staff.window); break;
+    case ConsoleAction::Transfer: {
+      // To the next window of the station.
+      const auto& windows = station.catalog().windows_for(station.community());
+      int to = staff.window;
+      for (std::size_t i = 0; i < windows.size(); ++i) {
+        if (windows[i].number == staff.window) {
+          to = windows[(i + 1) % windows.size()].number;
+        }
+      }
+      done = queue.transfer(by, staff.window, std::nullopt, to);
+      break;
+    }
+  }
+  if (!done.is_ok()) {
+    staff.error = done.status().message();
+    return done.status();
+  }
+  staff.message = done->label;
+  return Status::ok();
+}
+
+}  // namespace weimin::kiosk

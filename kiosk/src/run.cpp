@@ -1,0 +1,96 @@
+#include "weimin/kiosk/run.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "weimin/kiosk/app.hpp"
+#include "weimin/platform/clock.hpp"
+#include "weimin/platform/key_store.hpp"
+
+namespace weimin::kiosk {
+namespace {
+
+int fail(const std::string& message) {
+  std::cerr << "weimin-kiosk: " << message << "\n";
+  return 1;
+}
+
+bool parse_size(const std::string& text, AppOptions& options) {
+  int w = 0, h = 0;
+  if (std::sscanf(text.c_str(), "%dx%d", &w, &h) != 2 || w < 640 || h < 480) return false;
+  options.width = w;
+  options.height = h;
+  return true;
+}
+
+// Without a display, SDL draws off screen (the software renderer's pixels are the same).
+void choose_headless_driver() {
+  if (std::getenv("SDL_VIDEODRIVER")) return;
+  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) setenv("SDL_VIDEODRIVER", "offscreen", 1);
+}
+
+}  // namespace
+
+int kiosk_main(int argc, char** argv) {
+  CLI::App cli{"weimin-kiosk: the community service station's touchscreen kiosk (为民)"};
+  std::string data_dir, key_file, tour_dir, size = "1280x800", font, catalog = WEIMIN_DEFAULT_CATALOG;
+  bool board = false, fullscreen = false;
+  int window = 1;
+  cli.add_option("--data", data_dir, "the station's data folder (made by `weimin init`)");
+  cli.add_option("--key-file", key_file, "the key-encryption key file (default: DATA.kek)");
+  cli.add_flag("--board", board, "show the calling board instead of the kiosk");
+  cli.add_option("--window", window, "the service window this console serves");
+  cli.add_option("--size", size, "window size in pixels, WxH");
+  cli.add_flag("--fullscreen", fullscreen, "fill the screen");
+  cli.add_option("--font", font, "a CJK font file (default: fonts-wqy-microhei's)");
+  cli.add_option("--tour", tour_dir, "render every screen in every theme and language to PNG files here");
+  cli.add_option("--catalog", catalog, "catalog for the tour's demo station");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  AppOptions options;
+  if (!parse_size(size, options)) return fail("--size must be WxH, at least 640x480, e.g. 1920x1080; got " + size);
+  options.font_path = font;
+  options.fullscreen = fullscreen;
+  options.staff_window = window;
+  options.mode = board ? Mode::Board : Mode::Kiosk;
+
+  if (!tour_dir.empty()) {
+    choose_headless_driver();
+    std::ifstream in(catalog);
+    if (!in) return fail("cannot read the catalog " + catalog + "; pass --catalog FILE");
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto start = std::chrono::steady_clock::now();
+    auto written = run_tour(tour_dir, text.str(), options);
+    if (!written.is_ok()) return fail(written.status().to_string());
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "wrote " << written->size() << " screens to " << tour_dir << " in " << ms << " ms\n";
+    return 0;
+  }
+  if (data_dir.empty()) return fail("--data DIR is required (the folder `weimin init` made), or --tour OUT_DIR");
+  if (key_file.empty()) {
+    std::string d = data_dir;
+    while (d.size() > 1 && d.back() == '/') d.pop_back();
+    key_file = d + ".kek";
+    if (const char* env = std::getenv("WEIMIN_KEY_FILE")) key_file = env;
+  }
+  platform::SystemClock clock;
+  platform::FileKeyStore keys(key_file, data_dir);
+  auto station = station::Station::open(data_dir, keys, clock);
+  if (!station.is_ok()) return fail(station.status().to_string());
+  auto app = App::create(*station.value(), clock, {}, nullptr, options);
+  if (!app.is_ok()) return fail(app.status().to_string());
+  app.value()->run();
+  return 0;
+}
+
+}  // namespace weimin::kiosk

@@ -1,0 +1,564 @@
+// Staff screens (sign-in, queue console, case desk, figures, sync, work access) and the
+// calling board.
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "impl.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/core/work_access.hpp"
+#include "weimin/station/figures.hpp"
+#include "weimin/station/queue.hpp"
+
+namespace weimin::kiosk {
+namespace {
+
+constexpr std::string_view kDigitKeys = "123456789<0C";
+constexpr std::string_view kStaffNoKeys = "123456789<0CDS";
+
+const std::string& pick(const core::Text& text, Lang lang) {
+  return lang == Lang::En && !text.en.empty() ? text.en : text.zh;
+}
+
+std::string minutes_since(std::int64_t from_ms, std::int64_t now_ms) {
+  return std::to_string(std::max<std::int64_t>(0, (now_ms - from_ms) / 60'000));
+}
+
+}  // namespace
+
+// [SECTION] Sign-in
+
+void App::Impl::draw_staff_sign_in() {
+  const float footer_h = target_height() + ImGui::GetStyle().ItemSpacing.y + 4;
+  ImGui::BeginChild("##content", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
+  const float h = target_height();
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  ImGui::TextUnformatted(t("staff.title"));
+  const float w = std::min(ImGui::GetContentRegionAvail().x, 720.f);
+  if (button("staff.field.no", std::string(t("staff.no")) + ":  " + staff.staff_no, ImVec2(w, h),
+             staff.field == 0 ? ButtonKind::Selected : ButtonKind::Normal)) {
+    staff.field = 0;
+  }
+  if (button("staff.field.pin", std::string(t("staff.pin")) + ":  " + std::string(staff.pin.size(), '*'),
+             ImVec2(w, h), staff.field == 1 ? ButtonKind::Selected : ButtonKind::Normal)) {
+    staff.field = 1;
+  }
+  // Staff numbers are a letter and digits (D001, S002): D and S are on the keypad.
+  if (staff.field == 0) {
+    keypad("pad", staff.staff_no, kStaffNoKeys, 12, 3, (w - 2 * gap) / 3);
+  } else {
+    keypad("pad", staff.pin, kDigitKeys, 12, 3, (w - 2 * gap) / 3);
+  }
+  error_line(staff.error);
+  const bool ready = !staff.staff_no.empty() && staff.pin.size() >= 6;
+  ImGui::BeginDisabled(!ready);
+  if (button("staff.sign_in", t("staff.sign_in"), ImVec2(w, h), ButtonKind::Primary) && ready) {
+    if (staff_sign_in(station, staff).is_ok()) resident.screen = Screen::StaffConsole;
+  }
+  ImGui::EndDisabled();
+  ImGui::EndChild();
+  footer([this] {
+    staff.staff_no.clear();
+    staff.pin.clear();
+    staff.error.clear();
+    resident.screen = Screen::Home;
+  });
+  if (resident.screen == Screen::Home) {
+    staff.staff_no.clear();
+    staff.pin.clear();
+  }
+}
+
+// [SECTION] The staff frame
+
+void App::Impl::draw_staff() {
+  const float h = target_height();
+  struct Tab {
+    const char* id;
+    Screen screen;
+  };
+  const Tab tabs[] = {{"nav.console", Screen::StaffConsole}, {"nav.cases", Screen::CaseDesk},
+                      {"nav.figures", Screen::Figures},      {"nav.sync", Screen::SyncPanel},
+                      {"nav.access", Screen::WorkAccess}};
+  if (resident.screen < Screen::StaffConsole) resident.screen = Screen::StaffConsole;
+  for (int i = 0; i < 5; ++i) {
+    if (i) ImGui::SameLine();
+    if (button(tabs[i].id, t(tabs[i].id), ImVec2(170, h),
+               resident.screen == tabs[i].screen ? ButtonKind::Selected : ButtonKind::Normal)) {
+      resident.screen = tabs[i].screen;
+      staff.error.clear();
+      staff.message.clear();
+    }
+  }
+  const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const float ww = ImGui::CalcTextSize(who.c_str()).x;
+  ImGui::SameLine(right - 200 - ww - 16);
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (h - ImGui::GetFontSize()) / 2);
+  ImGui::TextUnformatted(who.c_str());
+  ImGui::SameLine(right - 200);
+  ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (h - ImGui::GetFontSize()) / 2);
+  if (button("staff.sign_out", t("staff.sign_out"), ImVec2(200, h), ButtonKind::Danger)) {
+    staff_sign_out(station, staff);
+    const Prefs prefs = resident.prefs;
+    resident = ResidentState{};
+    resident.prefs = prefs;
+    return;
+  }
+  ImGui::Separator();
+  ImGui::BeginChild("##staff_content", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  switch (resident.screen) {
+    case Screen::CaseDesk: draw_case_desk(); break;
+    case Screen::Figures: draw_figures(); break;
+    case Screen::SyncPanel: draw_sync_panel(); break;
+    case Screen::WorkAccess: draw_work_access(); break;
+    default: draw_console(); break;
+  }
+  ImGui::EndChild();
+}
+
+// [SECTION] Queue console
+
+void App::Impl::draw_console() {
+  const float h = target_height();
+  const core::Catalog& cat = station.catalog();
+  const auto& windows = cat.windows_for(station.community());
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    if (i) ImGui::SameLine();
+    const int n = windows[i].number;
+    if (button("console.window." + std::to_string(n), tf("console.window", {std::to_string(n)}),
+               ImVec2(190, h), staff.window == n ? ButtonKind::Selected : ButtonKind::Normal)) {
+      staff.window = n;
+    }
+  }
+  station::Queue queue(station);
+  auto today = queue.today();
+  if (!today.is_ok()) {
+    error_line(today.status().message());
+    return;
+  }
+  const core::Window* window = cat.window_by_number(staff.window, station.community());
+  const std::int64_t now = clock.now_ms();
+  std::optional<core::Ticket> current;
+  std::vector<const core::Ticket*> waiting;
+  for (const auto& [id, ticket] : today->tickets) {
+    if ((ticket.state == core::TicketState::Called || ticket.state == core::TicketState::Serving) &&
+        ticket.window == staff.window) {
+      current = ticket;
+    }
+    if (ticket.state == core::TicketState::Waiting && window && window->serves(ticket.line) &&
+        (ticket.window == 0 || ticket.window == staff.window)) {
+      waiting.push_back(&ticket);
+    }
+  }
+  std::sort(waiting.begin(), waiting.end(),
+            [](const core::Ticket* a, const core::Ticket* b) { return core::queue_precedes(*a, *b); });
+  const float left_w = ImGui::GetContentRegionAvail().x * 0.55f;
+  ImGui::BeginGroup();
+  ImGui::BeginChild("##current", ImVec2(left_w, 0), true);
+  if (current) {
+    ImGui::TextUnformatted(tf("console.current", {""}).c_str());
+    big_text(current->label);
+    if (core::is_priority(current->priority)) {
+      ImGui::TextUnformatted(tf("take.priority_shown", {current->reason}).c_str());
+    }
+    ImGui::TextUnformatted(tf("console.waited", {minutes_since(current->taken_ms, now)}).c_str());
+  } else {
+    ImGui::TextUnformatted(t("console.nobody"));
+  }
+  ImGui::TextUnformatted(tf("console.waiting", {std::to_string(waiting.size())}).c_str());
+  const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  if (button("console.call_next", t("console.call_next"), ImVec2(-1, h * 1.2f), ButtonKind::Primary)) {
+    if (console_act(station, staff, ConsoleAction::CallNext).is_ok()) on_called(staff.message);
+  }
+  if (button("console.recall", t("console.recall"), ImVec2(bw, h))) {
+    if (console_act(station, staff, ConsoleAction::Recall).is_ok()) on_called(staff.message);
+  }
+  ImGui::SameLine();
+  if (button("console.finish", t("console.finish"), ImVec2(bw, h))) {
+    (void)console_act(station, staff, ConsoleAction::Finish);
+  }
+  if (button("console.no_show", t("console.no_show"), ImVec2(bw, h))) {
+    (void)console_act(station, staff, ConsoleAction::NoShow);
+  }
+  ImGui::SameLine();
+  int next_window = staff.window;
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    if (windows[i].number == staff.window) next_window = windows[(i + 1) % windows.size()].number;
+  }
+  if (button("console.transfer", tf("console.transfer", {std::to_string(next_window)}), ImVec2(bw, h))) {
+    (void)console_act(station, staff, ConsoleAction::Transfer);
+  }
+  if (!staff.message.empty()) ImGui::TextUnformatted(tf("console.called", {staff.message}).c_str());
+  error_line(staff.error);
+  ImGui::EndChild();
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted(t("console.queue"));
+  begin_scroll("##waiting", ImVec2(0, 0));
+  for (const auto* ticket : waiting) {
+    std::string row = ticket->label + "   " + tf("console.waited", {minutes_since(ticket->taken_ms, now)});
+    if (core::is_priority(ticket->priority)) row += "   ★ " + ticket->reason;
+    ImGui::TextUnformatted(row.c_str());
+  }
+  end_scroll();
+  ImGui::EndGroup();
+}
+
+// [SECTION] Case desk
+
+void App::Impl::draw_case_desk() {
+  auto& desk = staff.cases;
+  const float h = target_height();
+  const core::Catalog& cat = station.catalog();
+  station::Cases cases(station);
+  if (button("cases.all", t("cases.all"), ImVec2(140, h), desk.only_overdue ? ButtonKind::Normal : ButtonKind::Selected)) {
+    desk.only_overdue = false;
+  }
+  ImGui::SameLine();
+  if (button("cases.overdue", t("cases.overdue"), ImVec2(140, h), desk.only_overdue ? ButtonKind::Selected : ButtonKind::Normal)) {
+    desk.only_overdue = true;
+  }
+  ImGui::SameLine();
+  if (button("cases.new", t("cases.new"), ImVec2(0, h))) {
+    desk.recording = !desk.recording;
+    desk.selected.reset();
+  }
+  if (!desk.message.empty()) {
+    ImGui::SameLine();
+    ImGui::TextUnformatted(desk.message.c_str());
+  }
+  error_line(desk.error);
+  auto listed = cases.list(std::nullopt, desk.only_overdue);
+  const float left_w = ImGui::GetContentRegionAvail().x * 0.42f;
+  begin_scroll("##case_list", ImVec2(left_w, 0));
+  if (listed.is_ok()) {
+    if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
+    for (const auto& v : listed.value()) {
+      const auto* src = cat.source_by_id(v.state.source);
+      std::string label = v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage))) +
+                          "  " + (src ? pick(src->name, lang()) : v.state.source);
+      if (!v.overdue.empty()) label += "  !";
+      if (!v.state.conflicts.empty()) label += "  ⚠";
+      const bool on = desk.selected && *desk.selected == v.state.case_id;
+      if (button("cases.item." + v.tracking_code, label, ImVec2(-1, h), on ? ButtonKind::Selected : ButtonKind::Normal)) {
+        desk.selected = v.state.case_id;
+        desk.recording = false;
+        desk.message.clear();
+        desk.error.clear();
+      }
+    }
+  } else {
+    error_line(listed.status().message());
+  }
+  end_scroll();
+  ImGui::SameLine();
+  ImGui::BeginChild("##case_detail", ImVec2(0, 0), true);
+  const auto& by = *staff.session;
+  auto report = [&](const Result<core::CaseState>& r, const char* done_key) {
+    if (r.is_ok()) {
+      desk.message = t(done_key);
+      desk.error.clear();
+    } else {
+      desk.error = r.status().message();
+    }
+  };
+  if (desk.recording) {
+    ImGui::TextUnformatted(t("cases.new"));
+    const float col_w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+    int i = 0;
+    for (const auto& src : cat.whistle_sources) {
+      if (i++ % 2) ImGui::SameLine();
+      if (button("cases.source." + src.id, pick(src.name, lang()), ImVec2(col_w, h * 0.8f),
+                 desk.source == src.id ? ButtonKind::Selected : ButtonKind::Normal)) {
+        desk.source = src.id;
+      }
+    }
+    ImGui::TextUnformatted(t("cases.note_text"));
+    char buf[1024];
+    std::snprintf(buf, sizeof buf, "%s", desk.description.c_str());
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::InputText("##walkin", buf, sizeof buf)) desk.description = buf;
+    if (button("cases.record", t("common.submit"), ImVec2(-1, h), ButtonKind::Primary)) {
+      station::NewCase request;
+      request.source = desk.source;
+      request.channel = core::CaseChannel::Window;
+      request.description = desk.description;
+      auto made = cases.record(by, request);
+      if (made.is_ok()) {
+        desk.message = made->tracking_code;
+        desk.error.clear();
+        desk.recording = false;
+        desk.description.clear();
+        desk.selected = made->case_id;
+      } else {
+        desk.error = made.status().message();
+      }
+    }
+    ImGui::EndChild();
+    return;
+  }
+  if (!desk.selected) {
+    ImGui::EndChild();
+    return;
+  }
+  auto view = cases.view(*desk.selected);
+  if (!view.is_ok()) {
+    error_line(view.status().message());
+    ImGui::EndChild();
+    return;
+  }
+  const auto& v = view.value();
+  const auto& s = v.state;
+  ImGui::TextUnformatted((v.tracking_code + "  " + t("stage." + std::string(core::to_string(s.stage)))).c_str());
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(s.description.c_str());
+  if (!v.phone_masked.empty()) ImGui::TextUnformatted(v.phone_masked.c_str());
+  ImGui::PopTextWrapPos();
+  for (const auto& o : v.overdue) {
+    error_line(std::string(t("cases.overdue")) + ": " + std::string(core::to_string(o.step)));
+  }
+  const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+  using Stage = core::CaseStage;
+  if (s.stage == Stage::Collected || s.stage == Stage::Reopened) {
+    if (button("cases.resolve", t("cases.resolve"), ImVec2(-1, h))) {
+      report(cases.resolve(by, s.case_id, t("cases.resolved_text")), "stage.resolved");
+    }
+    // Whistle: level, kind, department.
+    if (button("cases.level.community", t("cases.level_community"), ImVec2(bw, h * 0.8f),
+               desk.level == core::WhistleLevel::Community ? ButtonKind::Selected : ButtonKind::Normal)) {
+      desk.level = core::WhistleLevel::Community;
+    }
+    ImGui::SameLine();
+    if (button("cases.level.district", t("cases.level_district"), ImVec2(bw, h * 0.8f),
+               desk.level == core::WhistleLevel::District ? ButtonKind::Selected : ButtonKind::Normal)) {
+      desk.level = core::WhistleLevel::District;
+    }
+    const std::pair<const char*, core::WhistleKind> kinds[] = {
+        {"cases.kind_routine", core::WhistleKind::Routine},
+        {"cases.kind_key", core::WhistleKind::Key},
+        {"cases.kind_emergency", core::WhistleKind::Emergency}};
+    const float kw = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
+    for (int i = 0; i < 3; ++i) {
+      if (i) ImGui::SameLine();
+      if (button(kinds[i].first, t(kinds[i].first), ImVec2(kw, h * 0.8f),
+                 desk.kind == kinds[i].second ? ButtonKind::Selected : ButtonKind::Normal)) {
+        desk.kind = kinds[i].second;
+      }
+    }
+    auto departments = cat.departments_for_source(s.source);
+    if (departments.empty()) {
+      for (const auto& d : cat.departments) departments.push_back(&d);
+    }
+    int i = 0;
+    for (const auto* d : departments) {
+      if (i++ % 2) ImGui::SameLine();
+      if (button("cases.dept." + d->id, pick(d->name, lang()), ImVec2(bw, h * 0.8f),
+                 desk.department == d->id ? ButtonKind::Selected : ButtonKind::Normal)) {
+        desk.department = d->id;
+      }
+    }
+    if (button("cases.whistle", t("cases.whistle"), ImVec2(-1, h), ButtonKind::Primary)) {
+      std::vector<std::string> to;
+      if (!desk.department.empty()) to.push_back(desk.department);
+      report(cases.whistle(by, s.case_id, desk.level, desk.kind, to, ""), "stage.whistled");
+    }
+  }
+  if (s.stage == Stage::Whistled || s.stage == Stage::Reported || s.stage == Stage::Feedback) {
+    for (const auto& d : s.departments) {
+      const auto* dept = cat.department_by_id(d.department);
+      const std::string name = dept ? pick(dept->name, lang()) : d.department;
+      ImGui::TextUnformatted(name.c_str());
+      if (!d.reported) {
+        if (button("cases.report." + d.department, t("cases.report"), ImVec2(-1, h))) {
+          report(cases.record_report(by, s.case_id, d.department, ""), "stage.reported");
+        }
+      } else if (button("cases.feedback." + d.department, t("cases.feedback"), ImVec2(-1, h))) {
+        report(cases.record_feedback(by, s.case_id, d.department, t("cases.done_by_phone")), "stage.feedback");
+      }
+    }
+  }
+  if (s.stage == Stage::Feedback || s.stage == Stage::Resolved) {
+    if (button("cases.verify", t("cases.verify"), ImVec2(-1, h), ButtonKind::Primary)) {
+      report(cases.verify(by, s.case_id, t("cases.verified_text")), "stage.verified");
+    }
+  }
+  if (s.stage == Stage::Verified) {
+    if (button("cases.close", t("cases.close"), ImVec2(-1, h), ButtonKind::Primary)) {
+      report(cases.close(by, s.case_id, t("cases.closed_text")), "stage.closed");
+    }
+  }
+  if (!s.conflicts.empty()) {
+    ImGui::TextUnformatted(tf("cases.conflicts", {std::to_string(s.conflicts.size())}).c_str());
+    const auto& c = s.conflicts.front();
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(c.why.c_str());
+    ImGui::PopTextWrapPos();
+    if (button("cases.accept", t("cases.accept"), ImVec2(bw, h))) {
+      report(cases.settle(by, s.case_id, c.event.id, core::SettleDecision::Accept, "staff"), "cases.settle");
+    }
+    ImGui::SameLine();
+    if (button("cases.dismiss", t("cases.dismiss"), ImVec2(bw, h))) {
+      report(cases.settle(by, s.case_id, c.event.id, core::SettleDecision::Dismiss, "staff"), "cases.settle");
+    }
+  }
+  ImGui::EndChild();
+}
+
+// [SECTION] Figures, sync, work access
+
+void App::Impl::draw_figures() {
+  auto figures = station::day_figures(station);
+  if (!figures.is_ok()) {
+    error_line(figures.status().message());
+    return;
+  }
+  const auto& f = figures.value();
+  ImGui::TextUnformatted(tf("figures.title", {f.day}).c_str());
+  ImGui::Spacing();
+  ImGui::TextUnformatted(tf("figures.taken", {std::to_string(f.queue.taken)}).c_str());
+  ImGui::TextUnformatted(tf("figures.served", {std::to_string(f.queue.served)}).c_str());
+  ImGui::TextUnformatted(tf("figures.no_show", {std::to_string(f.queue.no_shows)}).c_str());
+  ImGui::TextUnformatted(tf("figures.cases_today", {std::to_string(f.cases_collected_today)}).c_str());
+  ImGui::TextUnformatted(tf("figures.overdue", {std::to_string(f.cases_overdue)}).c_str());
+  const auto rate = f.satisfaction.satisfaction_rate();
+  ImGui::TextUnformatted(
+      tf("figures.satisfaction", {rate ? std::to_string(static_cast<int>(*rate * 100 + 0.5)) + "%" : t("figures.none")}).c_str());
+  ImGui::Spacing();
+  for (const auto& [stage, n] : f.cases_by_stage) {
+    ImGui::TextUnformatted((std::string(t("stage." + stage)) + "  " + std::to_string(n)).c_str());
+  }
+}
+
+void App::Impl::draw_sync_panel() {
+  (void)refresh_status(false);
+  const float h = target_height();
+  ImGui::TextUnformatted(t("sync.title"));
+  ImGui::Spacing();
+  ImGui::TextUnformatted(tf("sync.server", {status.server.empty() ? "—" : status.server}).c_str());
+  ImGui::TextUnformatted(tf("sync.pending", {std::to_string(status.pending)}).c_str());
+  ImGui::TextUnformatted(
+      tf("sync.last", {status.last_ok_ms ? core::local_date_time(*status.last_ok_ms) : t("status.never")}).c_str());
+  if (!status.last_error.empty()) error_line(tf("sync.error", {status.last_error}));
+  ImGui::Spacing();
+  if (!sync) {
+    ImGui::TextUnformatted(t("sync.no_service"));
+  }
+  ImGui::BeginDisabled(sync == nullptr);
+  if (button("sync.now", t("sync.now"), ImVec2(360, h), ButtonKind::Primary) && sync) {
+    sync->sync_now();
+    staff.sync_requested = true;
+    status_read_ms = -1;
+  }
+  ImGui::EndDisabled();
+  if (staff.sync_requested) ImGui::TextUnformatted(t("sync.requested"));
+}
+
+void App::Impl::draw_work_access() {
+  const float h = target_height();
+  ImGui::TextUnformatted(t("access.title"));
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s", t("access.hint"));
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%s", staff.access_task.c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::InputText("##task", buf, sizeof buf)) staff.access_task = buf;
+  ImGui::TextUnformatted(t("access.samples"));
+  for (int i = 0; i < 2; ++i) {
+    if (i) ImGui::SameLine();
+    const std::string key = "access.sample" + std::to_string(i);
+    if (button(key, t(key), ImVec2(0, h))) staff.access_task = tr(Lang::Zh, key);
+  }
+  if (button("access.check", t("access.check"), ImVec2(300, h), ButtonKind::Primary)) {
+    auto decided = core::check_work_access(station.catalog(), staff.access_task);
+    if (decided.is_ok()) {
+      staff.access = decided.value();
+      staff.error.clear();
+    } else {
+      staff.access.reset();
+      staff.error = decided.status().message();
+    }
+  }
+  error_line(staff.error);
+  if (staff.access) {
+    const auto& d = *staff.access;
+    ImGui::Spacing();
+    if (d.verdict == core::WorkAccessVerdict::OnList) {
+      ImGui::TextUnformatted(t("access.allowed"));
+    } else {
+      error_line(t("access.needs_approval"));
+    }
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(pick(d.explanation, lang()).c_str());
+    for (const auto& m : d.matches) {
+      ImGui::BulletText("%s", pick(m.name, lang()).c_str());
+    }
+    ImGui::PopTextWrapPos();
+  }
+}
+
+// [SECTION] The calling board
+
+bool App::Impl::refresh_board(bool force) {
+  const std::int64_t now = clock.now_ms();
+  if (!force && board_read_ms >= 0 && now - board_read_ms < 2'000) return false;
+  board_read_ms = now;
+  station::Queue queue(station);
+  auto today = queue.today();
+  if (!today.is_ok()) return false;
+  std::vector<core::Ticket> calls;
+  int waiting = 0;
+  for (const auto& [id, ticket] : today->tickets) {
+    if (ticket.state == core::TicketState::Waiting) ++waiting;
+    if ((ticket.state == core::TicketState::Called || ticket.state == core::TicketState::Serving) &&
+        ticket.last_called_ms) {
+      calls.push_back(ticket);
+    }
+  }
+  std::sort(calls.begin(), calls.end(), [](const core::Ticket& a, const core::Ticket& b) {
+    return a.last_called_ms.value_or(0) > b.last_called_ms.value_or(0);
+  });
+  if (calls.size() > 6) calls.resize(6);
+  const bool changed = calls != board_calls || waiting != board_waiting;
+  board_calls = std::move(calls);
+  board_waiting = waiting;
+  return changed;
+}
+
+void App::Impl::draw_board() {
+  (void)refresh_board(board_read_ms < 0);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 size = ImGui::GetWindowSize();
+  const ImU32 bar = contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(168, 24, 24, 255);
+  const float bar_h = ImGui::GetFontSize() + 24;
+  dl->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, bar_h), bar);
+  dl->AddText(ImVec2(24, 12), IM_COL32_WHITE, (std::string(t("board.title")) + "   " + t("app.title")).c_str());
+  const std::string right = tf("board.waiting", {std::to_string(board_waiting)}) + "   " + shown_minute;
+  dl->AddText(ImVec2(size.x - 24 - ImGui::CalcTextSize(right.c_str()).x, 12), IM_COL32_WHITE, right.c_str());
+  ImGui::SetCursorPosY(bar_h + 24);
+  if (board_calls.empty()) {
+    ImGui::TextUnformatted(t("board.empty"));
+    return;
+  }
+  for (std::size_t i = 0; i < board_calls.size(); ++i) {
+    const auto& c = board_calls[i];
+    const ImU32 ink = i == 0 ? colour_error() : colour_text();
+    ImGui::PushFont(big);
+    ImGui::SetWindowFontScale(i == 0 ? 1.f : 0.55f);
+    ImGui::PushStyleColor(ImGuiCol_Text, ink);
+    ImGui::Text("%s  →  %d", c.label.c_str(), c.window);
+    ImGui::PopStyleColor();
+    ImGui::SetWindowFontScale(1.f);
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::TextUnformatted(tf("board.to_window", {c.label, std::to_string(c.window)}).c_str());
+  }
+}
+
+// [SECTION] Devices
+
+void App::Impl::on_ticket_taken() { resident.take.printer_failed = false; }
+
+void App::Impl::on_called(const std::string& label) { (void)label; }
+
+}  // namespace weimin::kiosk

@@ -1,0 +1,249 @@
+// The tour: every screen, in every theme and both languages, to PNG, over a demo station.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <functional>
+
+#include "impl.hpp"
+#include "weimin/platform/clock.hpp"
+#include "weimin/platform/key_store.hpp"
+#include "weimin/station/cases.hpp"
+#include "weimin/station/staff_desk.hpp"
+
+namespace weimin::kiosk {
+namespace {
+
+// 2026-11-25 (a Wednesday) 09:30 in China: the legal clinic is on.
+constexpr std::int64_t kTourMs = 1795570200000;
+
+// A temporary folder removed with its contents.
+struct ScratchDir {
+  std::filesystem::path path;
+  ScratchDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "weimin-tour-XXXXXX").string();
+    if (::mkdtemp(tmpl.data())) path = tmpl;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+};
+
+// A morning's work so the screens have something to show.
+Status seed(station::Station& st, platform::ManualClock& clock) {
+  station::StaffDesk desk(st);
+  WEIMIN_ASSIGN_OR_RETURN(auto director, desk.sign_in("D001", "583920"));
+  WEIMIN_TRY(desk.put_staff(director, {"S002", "王芳", core::Role::Staff, true}, "649271"));
+  station::Queue queue(st);
+  const auto& windows = st.catalog().windows_for(st.community());
+  for (int i = 0; i < 7; ++i) {
+    station::TicketRequest r;
+    r.line = windows.front().lines[static_cast<std::size_t>(i) % windows.front().lines.size()];
+    if (i == 3) {
+      r.priority = core::Priority::Elderly;
+      r.reason = "70岁以上老人";
+    }
+    WEIMIN_TRY(queue.take(r).status());
+    clock.advance(60'000);
+  }
+  WEIMIN_TRY(queue.call_next(director, windows.front().number).status());
+  station::Cases cases(st);
+  station::NewCase c;
+  c.source = st.catalog().whistle_sources.front().id;
+  c.description = "路灯不亮；存在安全隐患";
+  c.phone = "13912345678";
+  c.consent = true;
+  WEIMIN_ASSIGN_OR_RETURN(auto made, cases.record(std::nullopt, c));
+  WEIMIN_TRY(cases.whistle(director, made.case_id, core::WhistleLevel::Community,
+                           core::WhistleKind::Routine, {st.catalog().departments.front().id}, "")
+                 .status());
+  c.description = "楼道堆放杂物";
+  c.phone.reset();
+  c.consent = false;
+  WEIMIN_TRY(cases.record(std::nullopt, c).status());
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path& out_dir,
+                                                    const std::string& catalog_json,
+                                                    AppOptions options) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Status(ErrorCode::Unavailable, "cannot make " + out_dir.string() + ": " + ec.message());
+  ScratchDir scratch;
+  if (scratch.path.empty()) return Status(ErrorCode::Unavailable, "cannot make a temporary folder for the tour's station");
+  platform::ManualClock clock(kTourMs);
+  platform::FileKeyStore keys(scratch.path / "station.kek", scratch.path / "data");
+  std::filesystem::create_directories(scratch.path / "data");
+  WEIMIN_ASSIGN_OR_RETURN(auto st, station::Station::init(scratch.path / "data", keys, clock,
+                                                          {"530102001001", catalog_json, "catalog",
+                                                           "D001", "李主任", "583920"}));
+  WEIMIN_TRY(seed(*st, clock));
+  std::vector<std::filesystem::path> written;
+  options.hidden = true;
+
+  struct Theme {
+    const char* name;
+    bool elder;
+    bool contrast;
+  };
+  const Theme themes[] = {{"standard", false, false}, {"elder", true, false}, {"contrast", false, true}};
+  const std::pair<const char*, Lang> langs[] = {{"zh", Lang::Zh}, {"en", Lang::En}};
+
+  {
+    options.mode = Mode::Kiosk;
+    WEIMIN_ASSIGN_OR_RETURN(auto app, App::create(*st, clock, {}, nullptr, options));
+    const core::Catalog& cat = st->catalog();
+    using Setup = std::function<void(App&)>;
+    const std::vector<std::pair<std::string, Setup>> screens = {
+        {"home", [](App& a) { a.show(Screen::Home); }},
+        {"take_line", [](App& a) { a.show(Screen::TakeNumber); a.resident().take.line = 1; }},
+        {"take_service", [](App& a) {
+           a.show(Screen::TakeNumber);
+           a.resident().take.by_service = true;
+           a.resident().take.priority = core::Priority::Elderly;
+         }},
+        {"ticket", [&](App& a) {
+           a.resident().take.line = 1;
+           a.resident().take.priority = core::Priority::Elderly;
+           (void)take_number(*st, a.resident().take);
+           a.show(Screen::TicketShown);
+         }},
+        {"ticket_printer_failed", [&](App& a) {
+           a.resident().take.line = 1;
+           (void)take_number(*st, a.resident().take);
+           a.resident().take.printer_failed = true;
+           a.show(Screen::TicketShown);
+         }},
+        {"guide_lines", [](App& a) { a.show(Screen::Guide); }},
+        {"guide_items", [](App& a) { a.show(Screen::Guide); a.resident().guide.line = 4; }},
+        {"guide_item", [&](App& a) {
+           a.show(Screen::Guide);
+           const auto& item = cat.service_items.front();
+           a.resident().guide.line = item.line;
+           a.resident().guide.item = item.id;
+         }},
+        {"report_source", [](App& a) { a.show(Screen::Report); }},
+        {"report_describe", [&](App& a) {
+           a.show(Screen::Report);
+           auto& r = a.resident().report;
+           r.step = 1;
+           r.source = cat.whistle_sources.front().id;
+           r.phrases = {0, 7};
+         }},
+        {"report_phone", [&](App& a) {
+           a.show(Screen::Report);
+           auto& r = a.resident().report;
+           r.step = 2;
+           r.source = cat.whistle_sources.front().id;
+           r.phrases = {0};
+           r.phone = "13912345678";
+           r.consent = true;
+         }},
+        {"report_done", [&](App& a) {
+           auto& r = a.resident().report;
+           r.source = cat.whistle_sources.front().id;
+           r.phrases = {1};
+           (void)submit_report(*st, r, a.resident().prefs.lang);
+           a.show(Screen::ReportDone);
+         }},
+        {"progress_form", [](App& a) {
+           a.show(Screen::Progress);
+           a.resident().progress.code = "7K3";
+         }},
+        {"progress_result", [&](App& a) {
+           a.show(Screen::Progress);
+           station::Cases cases(*st);
+           auto listed = cases.list(std::nullopt, false);
+           if (listed.is_ok()) {
+             for (const auto& v : listed.value()) {
+               if (v.phone_masked.empty()) continue;
+               a.resident().progress.code = v.tracking_code;
+               a.resident().progress.last4 = "5678";
+               (void)check_progress(*st, a.resident().progress, a.resident().prefs.lang);
+             }
+           }
+         }},
+        {"rate", [](App& a) { a.show(Screen::Rate); a.resident().rate.reference = "A001"; }},
+        {"book_slots", [](App& a) { a.show(Screen::Book); }},
+        {"book_phone", [&](App& a) {
+           a.show(Screen::Book);
+           station::Appointments ap(*st);
+           auto slots = ap.slots();
+           if (slots.is_ok() && !slots->empty()) a.resident().book.slot = slots->front().slot.id;
+           a.resident().book.phone = "1391234";
+         }},
+        {"idle_countdown", [&](App& a) {
+           a.show(Screen::Report);
+           a.resident().report.step = 2;
+           a.resident().report.phone = "13912";
+           a.touch();
+           clock.advance(static_cast<std::int64_t>(options.idle_timeout_s) * 1000 *
+                             (a.resident().prefs.elder ? 2 : 1) + 7'000);
+         }},
+        {"staff_sign_in", [](App& a) {
+           a.show(Screen::StaffSignIn);
+           a.staff().staff_no = "S002";
+           a.staff().pin = "6492";
+           a.staff().field = 1;
+         }},
+        {"staff_console", [&](App& a) {
+           a.staff().staff_no = "D001";
+           a.staff().pin = "583920";
+           (void)staff_sign_in(*st, a.staff());
+           a.show(Screen::StaffConsole);
+         }},
+        {"staff_cases", [&](App& a) {
+           a.show(Screen::CaseDesk);
+           station::Cases cases(*st);
+           auto listed = cases.list(std::nullopt, false);
+           if (listed.is_ok() && !listed->empty()) a.staff().cases.selected = listed->back().state.case_id;
+         }},
+        {"staff_figures", [](App& a) { a.show(Screen::Figures); }},
+        {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},
+        {"staff_access", [&](App& a) {
+           a.show(Screen::WorkAccess);
+           a.staff().access_task = tr(Lang::Zh, "access.sample1");
+           auto d = core::check_work_access(cat, a.staff().access_task);
+           if (d.is_ok()) a.staff().access = d.value();
+         }},
+    };
+    for (const auto& theme : themes) {
+      for (const auto& [lang_name, lang] : langs) {
+        for (const auto& [name, setup] : screens) {
+          const std::int64_t start = clock.now_ms();
+          const bool staff_screen = name.rfind("staff_", 0) == 0 && name != "staff_sign_in";
+          if (!staff_screen && app->staff().session) staff_sign_out(*st, app->staff());
+          if (!staff_screen) app->reset_resident();
+          app->resident().prefs = Prefs{lang, theme.elder, theme.contrast};
+          app->touch();
+          setup(*app);
+          app->frame(true);  // lays the screen out; the next frame is the picture
+          const auto file = out_dir / (std::string(theme.name) + "-" + lang_name + "-" + name + ".png");
+          app->frame(true, &file);
+          written.push_back(file);
+          clock.set(start);
+          app->touch();
+        }
+        if (app->staff().session) staff_sign_out(*st, app->staff());
+      }
+    }
+  }
+  // The calling board in each theme.
+  for (const auto& theme : themes) {
+    for (const auto& [lang_name, lang] : langs) {
+      options.mode = Mode::Board;
+      WEIMIN_ASSIGN_OR_RETURN(auto board, App::create(*st, clock, {}, nullptr, options));
+      board->resident().prefs = Prefs{lang, theme.elder, theme.contrast};
+      board->frame(true);
+      const auto file = out_dir / (std::string(theme.name) + "-" + lang_name + "-board.png");
+      board->frame(true, &file);
+      written.push_back(file);
+    }
+  }
+  return written;
+}
+
+}  // namespace weimin::kiosk

@@ -1,0 +1,227 @@
+// Whole kiosk flows driven through the real screens by synthetic SDL events (dummy video
+// driver, software renderer), asserting on the station's state afterwards.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+
+#include "station_fixture.hpp"
+#include "weimin/kiosk/app.hpp"
+#include "weimin/kiosk/png.hpp"
+#include "weimin/station/cases.hpp"
+#include "weimin/station/queue.hpp"
+
+using namespace weimin;
+
+namespace {
+
+struct KioskFixture : test::StationFixture {
+  std::unique_ptr<kiosk::App> app;
+  KioskFixture() {
+    setenv("SDL_VIDEODRIVER", "dummy", 0);
+    kiosk::AppOptions options;
+    options.hidden = true;
+    auto made = kiosk::App::create(*station, clock, {}, nullptr, options);
+    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
+    app = std::move(made).value();
+    app->pump();
+  }
+  void tap(std::string_view id) { REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen"); }
+  // Lets the clock run without touching the screen, drawing what comes due.
+  void wait_ms(std::int64_t ms) {
+    const std::int64_t end = clock.now_ms() + ms;
+    while (clock.now_ms() < end) {
+      clock.advance(std::min<std::int64_t>(1000, end - clock.now_ms()));
+      app->frame();
+      app->pump();
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a resident takes a number by line and sees it with the people ahead") {
+  KioskFixture f;
+  station::Queue queue(*f.station);
+  REQUIRE(queue.take({1, "", core::Priority::None, "", std::nullopt}).is_ok());  // one ahead
+  f.tap("home.take");
+  CHECK(f.app->resident().screen == kiosk::Screen::TakeNumber);
+  f.tap("take.line.1");
+  f.tap("take.prio_elderly");
+  f.tap("take.confirm");
+  REQUIRE(f.app->resident().screen == kiosk::Screen::TicketShown);
+  const auto& receipt = f.app->resident().take.receipt;
+  REQUIRE(receipt.has_value());
+  auto today = queue.today();
+  REQUIRE(today.is_ok());
+  CHECK(today->tickets.size() == 2);
+  const core::Ticket* mine = today->find(receipt->ticket.id);
+  REQUIRE(mine != nullptr);
+  CHECK(mine->label == receipt->ticket.label);
+  CHECK(mine->priority == core::Priority::Elderly);
+  CHECK(mine->reason == "70岁以上老人");
+  CHECK(mine->line == 1);
+  // Done forgets the number shown.
+  f.tap("ticket.done");
+  CHECK(f.app->resident().screen == kiosk::Screen::Home);
+  CHECK_FALSE(f.app->resident().take.receipt.has_value());
+}
+
+TEST_CASE("a resident reports a problem with a phone number and gets a tracking number") {
+  KioskFixture f;
+  const std::string source = f.station->catalog().whistle_sources.front().id;
+  f.tap("home.report");
+  f.tap("report.source." + source);
+  f.tap("report.phrase.0");
+  f.tap("report.phrase.7");
+  f.tap("report.next");
+  REQUIRE(f.app->resident().report.step == 2);
+  REQUIRE(f.app->type_on_keypad("pad", "13912345678"));
+  CHECK(f.app->resident().report.phone == "13912345678");
+  // Without the consent the phone is refused and nothing is written.
+  const auto facts_before = f.fact_count();
+  f.tap("report.submit");
+  CHECK(f.app->resident().screen == kiosk::Screen::Report);
+  CHECK_FALSE(f.app->resident().report.error.empty());
+  CHECK(f.fact_count() == facts_before);
+  f.tap("report.consent");
+  f.tap("report.submit");
+  REQUIRE(f.app->resident().screen == kiosk::Screen::ReportDone);
+  const auto receipt = f.app->resident().report.receipt;
+  REQUIRE(receipt.has_value());
+  CHECK(f.app->resident().report.phone.empty());
+  CHECK(f.app->target("report.done").has_value());
+
+  station::Cases cases(*f.station);
+  auto view = cases.progress_for_resident(receipt->tracking_code, "5678");
+  REQUIRE_MESSAGE(view.is_ok(), view.status().to_string());
+  CHECK(view->state.stage == core::CaseStage::Collected);
+  CHECK(view->state.source == source);
+  CHECK(view->state.channel == core::CaseChannel::Kiosk);
+  CHECK(view->state.description == "路灯不亮；存在安全隐患");
+  CHECK(view->phone_masked == "139****5678");
+
+  // And the resident can follow it on the progress screen.
+  f.tap("report.done");
+  f.tap("home.progress");
+  REQUIRE(f.app->type_on_keypad("pad", receipt->tracking_code));
+  f.tap("progress.field.last4");
+  REQUIRE(f.app->type_on_keypad("pad", "5678"));
+  f.tap("progress.check");
+  REQUIRE(f.app->resident().progress.view.has_value());
+  CHECK(f.app->resident().progress.view->tracking_code == receipt->tracking_code);
+}
+
+TEST_CASE("staff sign in on the keypad and call the next ticket to their window") {
+  KioskFixture f;
+  station::Queue queue(*f.station);
+  const core::Window& window = f.station->catalog().windows_for(f.station->community()).front();
+  auto taken = queue.take({window.lines.front(), "", core::Priority::None, "", std::nullopt});
+  REQUIRE(taken.is_ok());
+  f.tap("home.staff");
+  REQUIRE(f.app->resident().screen == kiosk::Screen::StaffSignIn);
+  REQUIRE(f.app->type_on_keypad("pad", "S002"));
+  f.tap("staff.field.pin");
+  REQUIRE(f.app->type_on_keypad("pad", "649271"));
+  f.tap("staff.sign_in");
+  REQUIRE_MESSAGE(f.app->staff().session.has_value(), f.app->staff().error);
+  CHECK(f.app->staff().session->staff_no == "S002");
+  CHECK(f.app->staff().pin.empty());
+  f.tap("console.window." + std::to_string(window.number));
+  f.tap("console.call_next");
+  auto at = queue.at_window(window.number);
+  REQUIRE(at.is_ok());
+  REQUIRE(at->has_value());
+  CHECK((*at)->label == taken->ticket.label);
+  CHECK((*at)->state == core::TicketState::Called);
+  CHECK((*at)->staff == "S002");
+  // Nobody else waits: calling again says so and changes nothing.
+  f.tap("console.finish");
+  f.tap("console.call_next");
+  CHECK_FALSE(f.app->staff().error.empty());
+  f.tap("staff.sign_out");
+  CHECK_FALSE(f.app->staff().session.has_value());
+  CHECK(f.app->resident().screen == kiosk::Screen::Home);
+}
+
+TEST_CASE("a wrong PIN is refused on screen and signs nobody in") {
+  KioskFixture f;
+  f.tap("home.staff");
+  REQUIRE(f.app->type_on_keypad("pad", "S002"));
+  f.tap("staff.field.pin");
+  REQUIRE(f.app->type_on_keypad("pad", "111111"));
+  f.tap("staff.sign_in");
+  CHECK_FALSE(f.app->staff().session.has_value());
+  CHECK_FALSE(f.app->staff().error.empty());
+  CHECK(f.app->staff().pin.empty());
+}
+
+TEST_CASE("the idle countdown wipes a half-typed phone number and shows home") {
+  KioskFixture f;
+  const std::string source = f.station->catalog().whistle_sources.front().id;
+  f.tap("home.report");
+  f.tap("report.source." + source);
+  f.tap("report.phrase.2");
+  f.tap("report.next");
+  REQUIRE(f.app->type_on_keypad("pad", "13912"));
+  REQUIRE(f.app->resident().report.phone == "13912");
+
+  // Before the timeout nothing happens.
+  f.wait_ms(59'000);
+  CHECK_FALSE(f.app->countdown_showing());
+  // Then the countdown, with its continue button; continuing keeps what was typed.
+  f.wait_ms(2'000);
+  REQUIRE(f.app->countdown_showing());
+  REQUIRE(f.app->target("idle.continue").has_value());
+  f.tap("idle.continue");
+  CHECK_FALSE(f.app->countdown_showing());
+  CHECK(f.app->resident().report.phone == "13912");
+
+  // Left alone: at least 20 s of countdown, then every field is cleared and home is shown.
+  f.wait_ms(61'000);
+  REQUIRE(f.app->countdown_showing());
+  f.wait_ms(19'000);
+  CHECK(f.app->countdown_showing());
+  CHECK(f.app->resident().report.phone == "13912");
+  f.wait_ms(12'000);
+  CHECK_FALSE(f.app->countdown_showing());
+  CHECK(f.app->resident().screen == kiosk::Screen::Home);
+  CHECK(f.app->resident().report.phone.empty());
+  CHECK(f.app->resident().report.source.empty());
+  CHECK(f.app->resident().report.phrases.empty());
+  CHECK(f.fact_count() > 0);  // the fixture's staff, but no case:
+  station::Cases cases(*f.station);
+  CHECK(cases.list(std::nullopt, false)->empty());
+}
+
+TEST_CASE("the kiosk sleeps: no frame is drawn while nothing changes") {
+  KioskFixture f;
+  f.app->pump();
+  const auto drawn = f.app->frames_drawn();
+  for (int i = 0; i < 50; ++i) f.app->frame();
+  CHECK(f.app->frames_drawn() == drawn);
+  CHECK(f.app->next_tick_ms() > 0);
+  f.tap("home.guide");
+  CHECK(f.app->frames_drawn() > drawn);
+}
+
+TEST_CASE("every button is a touch target of at least 44 px, 60 px in elder mode") {
+  KioskFixture f;
+  for (bool elder : {false, true}) {
+    f.app->resident().prefs.elder = elder;
+    for (auto screen : {kiosk::Screen::Home, kiosk::Screen::TakeNumber, kiosk::Screen::Report}) {
+      f.app->show(screen);
+      f.app->pump();
+      for (const char* id : {"toggle.lang", "toggle.elder", "toggle.contrast"}) {
+        auto r = f.app->target(id);
+        REQUIRE(r.has_value());
+        CHECK(r->h >= (elder ? 60 : 44));
+        CHECK(r->w >= (elder ? 60 : 44));
+      }
+    }
+  }
+  f.app->show(kiosk::Screen::TakeNumber);
+  f.app->pump();
+  auto line = f.app->target("take.line.1");
+  REQUIRE(line.has_value());
+  CHECK(line->h >= 60);
+}
