@@ -1,0 +1,99 @@
+// The station's side of sync with its district (DESIGN.md, "Sync protocol"; docs/SYNC.md):
+// enrolment, and one sync run — push the outbox in pages and acknowledge what the district
+// applied, pull the district's changes in pages and apply each page with the cursor in one
+// transaction, re-bootstrap after the district's epoch changes (replaying this station's own
+// facts under a new stream, so nothing the district lost is lost), and at night compare
+// per-day digests and repair a mismatch. A run interrupted anywhere (a cut link, a crash)
+// resumes from what the database recorded: at most one page is sent or fetched again.
+// Thread-safety: a SyncEngine uses its Station and Transport from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "weimin/station/station.hpp"
+#include "weimin/station/sync_state.hpp"
+#include "weimin/sync/client.hpp"
+#include "weimin/sync/transport.hpp"
+
+namespace weimin::station {
+
+struct EnrollOptions {
+  std::string server;  // the district's base URL
+  std::string token;   // the one-time token from `weimin-district enroll-token`
+  std::string ca_pem;  // the district CA to pin (PEM); may be empty for an in-process district
+};
+
+// Makes the station's Ed25519 key, enrols it with the district and records the server, the
+// pinned CA, the key (sealed in the encrypted database), the station id, the epoch and a new
+// push stream in one transaction. Rejected when the district refuses the token; the station
+// is unchanged then.
+Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& transport,
+                                            const EnrollOptions& options);
+
+// The HTTPS transport to the district the station is enrolled with (URL and pinned CA from the
+// database). NotFound before enrolment.
+Result<std::unique_ptr<sync::Transport>> district_transport(Station& station);
+
+struct SyncOptions {
+  std::size_t push_page_count = 1000;       // entries per push request
+  std::size_t push_page_bytes = 1 << 20;    // and payload bytes per push request
+  std::int64_t pull_limit = 1000;           // changes per pull page
+  bool anti_entropy = false;                // compare per-day digests (the nightly sync)
+  int digest_days = 30;                     // how many days back the digests cover
+};
+
+struct SyncReport {
+  std::int64_t pushed = 0;           // facts the district applied as new
+  std::int64_t push_duplicates = 0;  // facts it already held
+  std::int64_t push_rejected = 0;    // facts it refused for good (see weimin sync status)
+  std::int64_t push_pages = 0;
+  std::int64_t resent_pages = 0;     // push pages the district had applied already (after a cut)
+  std::int64_t pulled = 0;           // changes received
+  std::int64_t pulled_new = 0;       // facts new to this station
+  std::int64_t pull_pages = 0;
+  std::int64_t catalog_updates = 0;
+  std::int64_t roster_updates = 0;
+  bool epoch_changed = false;
+  std::int64_t replayed = 0;         // own facts queued again after an epoch change or a gap
+  std::vector<std::string> digest_mismatches;  // days that differed (then repaired)
+  std::int64_t digest_mismatches_after_repair = 0;
+  std::int64_t clock_offset_ms = 0;  // the district's clock minus ours
+
+  nlohmann::json to_json() const;
+  // "pushed 12 facts, pulled 3 changes (2 new facts)" — what moved, for people.
+  std::string summary() const;
+};
+
+class SyncEngine {
+ public:
+  SyncEngine(Station& station, sync::Transport& transport);
+
+  // One sync: push, pull, and with anti_entropy the digest check. Records sync.last_ok_ms or
+  // sync.last_error in Meta. NotFound before enrolment; Unavailable when the district cannot be
+  // reached (worth a retry); Unauthenticated / PermissionDenied / Rejected when it refuses.
+  Result<SyncReport> run(const SyncOptions& options = {});
+
+  sync::SyncClient& client() { return client_; }
+
+ private:
+  Status run_inner(const SyncOptions& options, SyncReport& report);
+  Status load_identity();
+  Status push_all(const SyncOptions& options, SyncReport& report);
+  Status pull_all(const SyncOptions& options, SyncReport& report);
+  Status apply_page(const sync::PullResponse& page, SyncReport& report);
+  Status rebootstrap(const std::string& new_epoch, SyncReport& report);
+  Status replay_own_facts(const std::string& epoch, SyncReport& report);
+  Status anti_entropy(const SyncOptions& options, SyncReport& report);
+  Status record_outcome(const Status& outcome);
+
+  Station& station_;
+  sync::SyncClient client_;
+  std::string station_id_;
+};
+
+}  // namespace weimin::station

@@ -1,0 +1,51 @@
+// SyncState: what the station keeps about its sync with the district (schema version 3): the
+// station id the district gave it, the district's epoch, the pull cursor, and the push streams.
+// Also the station's Ed25519 signing key, kept in the station database's Meta — the database
+// is SQLCipher-encrypted, so the key is sealed at rest exactly as the data is, and never
+// written to disk in the clear. Plain functions over the station's Database; callers own the
+// transactions (the pull cursor moves in the same transaction as the facts of a page).
+// Thread-safety: as Database.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "weimin/core/result.hpp"
+#include "weimin/storage/database.hpp"
+
+namespace weimin::station {
+
+struct SyncState {
+  std::string station_id;   // empty until enrolled
+  std::string epoch;        // the district epoch the cursor belongs to
+  std::int64_t pull_after = 0;
+};
+
+struct PushStream {
+  std::string stream;       // UUIDv7
+  std::int64_t base_seq = 0;
+  std::string epoch;
+};
+
+// Meta keys (sync_status.hpp lists the ones the status bar reads).
+inline constexpr std::string_view kMetaServer = "sync.server";
+inline constexpr std::string_view kMetaLastOk = "sync.last_ok_ms";
+inline constexpr std::string_view kMetaLastError = "sync.last_error";
+inline constexpr std::string_view kMetaSigningKey = "sync.signing_key";  // base64, 64 bytes
+inline constexpr std::string_view kMetaCaPem = "sync.ca_pem";            // the pinned district CA
+inline constexpr std::string_view kMetaLastDigestMs = "sync.last_digest_ms";
+
+Result<SyncState> load_sync_state(storage::Database& db);
+// Records the enrolment: station id and epoch, cursor at 0.
+Status save_enrolment(storage::Database& db, std::string_view station_id, std::string_view epoch,
+                      std::int64_t now_ms);
+// Moves the pull cursor (inside the caller's transaction with the page's records).
+Status save_cursor(storage::Database& db, std::string_view epoch, std::int64_t pull_after,
+                   std::int64_t now_ms);
+// The stream pushes use now; NotFound before enrolment.
+Result<PushStream> current_stream(storage::Database& db);
+// Makes `stream` the current one, starting after base_seq.
+Status start_stream(storage::Database& db, const PushStream& stream, std::int64_t now_ms);
+
+}  // namespace weimin::station

@@ -1,0 +1,53 @@
+#include "weimin/station/sync_state.hpp"
+
+namespace weimin::station {
+
+Result<SyncState> load_sync_state(storage::Database& db) {
+  WEIMIN_ASSIGN_OR_RETURN(auto stmt,
+                          db.prepare("SELECT station_id, epoch, pull_after FROM sync_state WHERE id = 1"));
+  WEIMIN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) return Status(ErrorCode::Corrupt, "the station's sync state row is missing");
+  SyncState state;
+  state.station_id = stmt.column_optional_text(0).value_or("");
+  state.epoch = stmt.column_optional_text(1).value_or("");
+  state.pull_after = stmt.column_int64(2);
+  return state;
+}
+
+Status save_enrolment(storage::Database& db, std::string_view station_id, std::string_view epoch,
+                      std::int64_t now_ms) {
+  WEIMIN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("UPDATE sync_state SET station_id = ?1, epoch = ?2, pull_after = 0, "
+                            "updated_ms = ?3 WHERE id = 1"));
+  return stmt.bind(1, station_id).bind(2, epoch).bind(3, now_ms).run();
+}
+
+Status save_cursor(storage::Database& db, std::string_view epoch, std::int64_t pull_after,
+                   std::int64_t now_ms) {
+  WEIMIN_ASSIGN_OR_RETURN(auto stmt, db.prepare("UPDATE sync_state SET epoch = ?1, pull_after = ?2, "
+                                                "updated_ms = ?3 WHERE id = 1"));
+  return stmt.bind(1, epoch).bind(2, pull_after).bind(3, now_ms).run();
+}
+
+Result<PushStream> current_stream(storage::Database& db) {
+  WEIMIN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("SELECT stream, base_seq, epoch FROM sync_streams WHERE current = 1"));
+  WEIMIN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row) {
+    return Status(ErrorCode::NotFound,
+                  "this station has no push stream; enrol it with the district first (weimin "
+                  "enroll --server URL --token T --ca FILE)");
+  }
+  return PushStream{stmt.column_text(0), stmt.column_int64(1),
+                    stmt.column_optional_text(2).value_or("")};
+}
+
+Status start_stream(storage::Database& db, const PushStream& stream, std::int64_t now_ms) {
+  WEIMIN_TRY(db.exec("UPDATE sync_streams SET current = 0 WHERE current = 1"));
+  WEIMIN_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("INSERT INTO sync_streams (stream, base_seq, epoch, started_ms, current) "
+                            "VALUES (?1, ?2, ?3, ?4, 1)"));
+  return stmt.bind(1, stream.stream).bind(2, stream.base_seq).bind(3, stream.epoch).bind(4, now_ms).run();
+}
+
+}  // namespace weimin::station
