@@ -218,7 +218,7 @@ Status App::Impl::load_fonts() {
   ImFontGlyphRangesBuilder builder;
   ImGuiIO& io = ImGui::GetIO();
   builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
-  builder.AddText("0123456789 ——…·•“”‘’，。、；：？！（）《》【】℃→←✓×");
+  builder.AddText("0123456789 ——…·•“”‘’，。、；：？！（）《》【】℃→←✓√×★⚠");
   for (const auto& e : string_table()) {
     builder.AddText(e.zh);
     builder.AddText(e.en);
@@ -504,9 +504,7 @@ void App::Impl::draw_status_bar() {
   if (contrast()) dl->AddLine(ImVec2(origin.x, origin.y + h - 1), ImVec2(origin.x + w, origin.y + h - 1), ink, 2);
   const float y = origin.y + 12;
   const core::Community* community = station.catalog().community_by_code(station.community());
-  std::string title = t("app.title");
-  if (community) title += "  " + (lang() == Lang::Zh || community->name.en.empty() ? community->name.zh : community->name.en);
-  dl->AddText(ImVec2(origin.x + 24, y), ink, title.c_str());
+
   // Network, facts waiting, last good sync, and the time, from the right.
   const char* link = "status.unknown";
   switch (status.link) {
@@ -528,6 +526,12 @@ void App::Impl::draw_status_bar() {
   const float fs = ImGui::GetFontSize();
   dl->AddCircleFilled(ImVec2(origin.x + w - 24 - rw - fs * 0.6f, y + fs * 0.5f), fs * 0.3f, dot);
   dl->AddText(ImVec2(origin.x + w - 24 - rw, y), ink, right.c_str());
+  // The title on the left, as much of it as fits beside the status.
+  std::string title = t("app.title");
+  if (community) title += "  " + (lang() == Lang::Zh || community->name.en.empty() ? community->name.zh : community->name.en);
+  const float room = w - 48 - rw - fs * 1.5f;
+  if (ImGui::CalcTextSize(title.c_str()).x > room) title = t("app.title");
+  if (ImGui::CalcTextSize(title.c_str()).x <= room) dl->AddText(ImVec2(origin.x + 24, y), ink, title.c_str());
   ImGui::SetCursorPosY(h + 12);
 }
 

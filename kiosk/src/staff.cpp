@@ -81,19 +81,21 @@ void App::Impl::draw_staff() {
                       {"nav.figures", Screen::Figures},      {"nav.sync", Screen::SyncPanel},
                       {"nav.access", Screen::WorkAccess}};
   if (resident.screen < Screen::StaffConsole) resident.screen = Screen::StaffConsole;
+  const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  const float ww = ImGui::CalcTextSize(who.c_str()).x;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float tab_w = std::min(190.f, (right - ImGui::GetCursorPosX() - 200 - ww - 7 * gap) / 5);
   for (int i = 0; i < 5; ++i) {
     if (i) ImGui::SameLine();
-    if (button(tabs[i].id, t(tabs[i].id), ImVec2(170, h),
+    if (button(tabs[i].id, t(tabs[i].id), ImVec2(tab_w, h),
                resident.screen == tabs[i].screen ? ButtonKind::Selected : ButtonKind::Normal)) {
       resident.screen = tabs[i].screen;
       staff.error.clear();
       staff.message.clear();
     }
   }
-  const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
-  const float right = ImGui::GetWindowContentRegionMax().x;
-  const float ww = ImGui::CalcTextSize(who.c_str()).x;
-  ImGui::SameLine(right - 200 - ww - 16);
+  ImGui::SameLine(right - 200 - ww - gap);
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (h - ImGui::GetFontSize()) / 2);
   ImGui::TextUnformatted(who.c_str());
   ImGui::SameLine(right - 200);
@@ -158,7 +160,11 @@ void App::Impl::draw_console() {
   ImGui::BeginChild("##current", ImVec2(left_w, 0), true);
   if (current) {
     ImGui::TextUnformatted(tf("console.current", {""}).c_str());
-    big_text(current->label);
+    ImGui::PushFont(big);
+    ImGui::SetWindowFontScale(0.6f);
+    ImGui::TextUnformatted(current->label.c_str());
+    ImGui::SetWindowFontScale(1.f);
+    ImGui::PopFont();
     if (core::is_priority(current->priority)) {
       ImGui::TextUnformatted(tf("take.priority_shown", {current->reason}).c_str());
     }
@@ -237,8 +243,8 @@ void App::Impl::draw_case_desk() {
     if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
     for (const auto& v : listed.value()) {
       const auto* src = cat.source_by_id(v.state.source);
-      std::string label = v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage))) +
-                          "  " + (src ? pick(src->name, lang()) : v.state.source);
+      (void)src;
+      std::string label = v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage)));
       if (!v.overdue.empty()) label += "  !";
       if (!v.state.conflicts.empty()) label += "  ⚠";
       const bool on = desk.selected && *desk.selected == v.state.case_id;
@@ -312,6 +318,7 @@ void App::Impl::draw_case_desk() {
   const auto& v = view.value();
   const auto& s = v.state;
   ImGui::TextUnformatted((v.tracking_code + "  " + t("stage." + std::string(core::to_string(s.stage)))).c_str());
+  if (const auto* src = cat.source_by_id(s.source)) ImGui::TextUnformatted(pick(src->name, lang()).c_str());
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(s.description.c_str());
   if (!v.phone_masked.empty()) ImGui::TextUnformatted(v.phone_masked.c_str());
@@ -531,7 +538,9 @@ void App::Impl::draw_board() {
   const ImVec2 size = ImGui::GetWindowSize();
   const ImU32 bar = contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(168, 24, 24, 255);
   const float bar_h = ImGui::GetFontSize() + 24;
+  dl->PushClipRect(ImVec2(0, 0), ImVec2(size.x, bar_h), false);
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, bar_h), bar);
+  dl->PopClipRect();
   dl->AddText(ImVec2(24, 12), IM_COL32_WHITE, (std::string(t("board.title")) + "   " + t("app.title")).c_str());
   const std::string right = tf("board.waiting", {std::to_string(board_waiting)}) + "   " + shown_minute;
   dl->AddText(ImVec2(size.x - 24 - ImGui::CalcTextSize(right.c_str()).x, 12), IM_COL32_WHITE, right.c_str());
@@ -540,17 +549,23 @@ void App::Impl::draw_board() {
     ImGui::TextUnformatted(t("board.empty"));
     return;
   }
+  ImGui::TextUnformatted(t("board.number"));
+  ImGui::SameLine(size.x * 0.45f);
+  ImGui::TextUnformatted(t("board.window"));
+  ImGui::Separator();
   for (std::size_t i = 0; i < board_calls.size(); ++i) {
     const auto& c = board_calls[i];
     const ImU32 ink = i == 0 ? colour_error() : colour_text();
     ImGui::PushFont(big);
     ImGui::SetWindowFontScale(i == 0 ? 1.f : 0.55f);
     ImGui::PushStyleColor(ImGuiCol_Text, ink);
-    ImGui::Text("%s  →  %d", c.label.c_str(), c.window);
+    ImGui::TextUnformatted(c.label.c_str());
+    ImGui::SameLine(size.x * 0.45f);
+    ImGui::Text("%d", c.window);
     ImGui::PopStyleColor();
     ImGui::SetWindowFontScale(1.f);
     ImGui::PopFont();
-    ImGui::SameLine();
+    ImGui::SameLine(size.x * 0.62f);
     ImGui::TextUnformatted(tf("board.to_window", {c.label, std::to_string(c.window)}).c_str());
   }
 }

@@ -217,6 +217,8 @@ const std::vector<StringEntry> kTable = {
     {"access.sample1", "完成招商引资任务指标", "Meet an investment attraction quota"},
     // Board
     {"board.title", "叫号", "Now calling"},
+    {"board.number", "号码", "Number"},
+    {"board.window", "窗口", "Window"},
     {"board.to_window", "请 {} 号到 {} 号窗口", "{} to window {}"},
     {"board.waiting", "等候人数 {}", "{} waiting"},
     {"board.empty", "暂无叫号", "Nobody called yet"},
