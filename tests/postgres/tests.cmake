@@ -39,6 +39,10 @@ if(weimin_server_has_pg)
     weimin_warnings(weimin_${t}_test)
   endforeach()
   target_link_libraries(weimin_pg_two_servers_test PRIVATE PkgConfig::HTTPLIB)
+  # The PostgreSQL-only fleet measurement (docs/PERFORMANCE.md); not a test.
+  add_executable(weimin_pg_fleet_bench ${CMAKE_CURRENT_LIST_DIR}/pg_fleet_bench.cpp)
+  target_link_libraries(weimin_pg_fleet_bench PRIVATE weimin_server)
+  weimin_warnings(weimin_pg_fleet_bench)
   weimin_pg_test(weimin_pg_store_test $<TARGET_FILE:weimin_pg_store_test>)
   weimin_pg_test(weimin_pg_two_servers_test
                  env WEIMIN_DISTRICT_BIN=$<TARGET_FILE:weimin-district>
