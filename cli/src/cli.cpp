@@ -27,6 +27,7 @@ int run_cli(const std::vector<std::string>& args, Io io) {
   add_queue_commands(app, ctx);
   add_case_commands(app, ctx);
   add_appointment_commands(app, ctx);
+  add_sync_commands(app, ctx);
   add_device_commands(app, ctx);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());

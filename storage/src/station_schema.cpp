@@ -37,6 +37,29 @@ constexpr std::string_view kV2 =
     ");"
     "CREATE TABLE tracking (code TEXT PRIMARY KEY, case_id TEXT NOT NULL UNIQUE);";
 
+// Version 3: the station's side of sync with its district. One row of state: who the district
+// knows this station as, the district's epoch and the pull cursor (the district's change
+// sequence applied so far) — moved in the same transaction as the facts of each pulled page.
+// Push streams: each is a run of outbox sequences the district numbers from base_seq; a new
+// one starts at enrolment and after the district's epoch changes.
+constexpr std::string_view kV3 =
+    "CREATE TABLE sync_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  station_id TEXT,"                 // e.g. 'station:530102001001', set at enrolment
+    "  epoch TEXT,"                      // the district's epoch the cursor belongs to
+    "  pull_after INTEGER NOT NULL,"     // the last change sequence applied here
+    "  updated_ms INTEGER NOT NULL"
+    ");"
+    "INSERT INTO sync_state (id, station_id, epoch, pull_after, updated_ms) "
+    "VALUES (1, NULL, NULL, 0, 0);"
+    "CREATE TABLE sync_streams ("
+    "  stream TEXT PRIMARY KEY,"         // UUIDv7
+    "  base_seq INTEGER NOT NULL,"       // outbox sequences above this belong to the stream
+    "  epoch TEXT,"                      // the district epoch it was started for
+    "  started_ms INTEGER NOT NULL,"
+    "  current INTEGER NOT NULL"         // 1 for the stream pushes use now
+    ");";
+
 // Both statements of version 1 must be one string; build it once.
 const std::string& v1_sql() {
   static const std::string sql = std::string(kV1) + std::string(Outbox::kSchema);
@@ -46,9 +69,10 @@ const std::string& v1_sql() {
 }  // namespace
 
 std::span<const Migration> station_migrations() {
-  static const std::array<Migration, 2> migrations = {
+  static const std::array<Migration, 3> migrations = {
       Migration{1, "facts and outbox", v1_sql()},
       Migration{2, "staff roster and tracking codes", kV2},
+      Migration{3, "sync state and push streams", kV3},
   };
   return migrations;
 }

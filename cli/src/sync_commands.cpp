@@ -1,0 +1,149 @@
+// weimin enroll | sync | sync status: the station's link to its district (docs/SYNC.md).
+#include <fstream>
+#include <sstream>
+
+#include "context.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/station/sync_engine.hpp"
+#include "weimin/station/sync_status.hpp"
+#include "weimin/sync/transport_curl.hpp"
+
+namespace weimin::cli {
+namespace {
+
+Result<std::string> read_ca_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status(ErrorCode::NotFound, "cannot read the district CA file '" + path +
+                                           "'; give the PEM file the district handed out with --ca");
+  }
+  std::stringstream s;
+  s << in.rdbuf();
+  if (s.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return Status(ErrorCode::Invalid, "'" + path + "' holds no PEM certificate; --ca needs the "
+                                                   "district's CA certificate");
+  }
+  return s.str();
+}
+
+void add_enroll(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand(
+      "enroll", "enrol this station with its district server (once, with a one-time token)");
+  struct Options {
+    std::string server, token, ca;
+  };
+  auto o = std::make_shared<Options>();
+  cmd->add_option("--server", o->server, "the district's URL, e.g. https://district:8443")->required();
+  cmd->add_option("--token", o->token, "the one-time enrolment token from the district")->required();
+  cmd->add_option("--ca", o->ca, "the district's CA certificate (PEM) to pin")->required();
+  cmd->callback([&ctx, o] {
+    ctx.action = [&ctx, o] {
+      auto ca = read_ca_file(o->ca);
+      if (!ca.is_ok()) return ctx.refuse(ca.status());
+      return with_station(ctx, [&](station::Station& station) {
+        auto transport = sync::CurlTransport::make({o->server, *ca});
+        if (!transport.is_ok()) return ctx.refuse(transport.status());
+        auto enrolled = station::enroll_station(station, **transport, {o->server, o->token, *ca});
+        if (!enrolled.is_ok()) return ctx.refuse(enrolled.status());
+        return ctx.print({{"station_id", enrolled->station_id},
+                          {"district", enrolled->district},
+                          {"epoch", enrolled->epoch},
+                          {"server", o->server}},
+                         "enrolled as " + enrolled->station_id + " with district " +
+                             enrolled->district + " at " + o->server +
+                             "\nthe district CA is pinned; run 'weimin sync' to send and fetch");
+      });
+    };
+  });
+}
+
+void add_sync(CLI::App& app, Context& ctx) {
+  auto* cmd = app.add_subcommand("sync", "sync with the district now and print what moved");
+  auto digests = std::make_shared<bool>(false);
+  cmd->add_flag("--digests", *digests,
+                "also compare per-day digests with the district and repair differences");
+  cmd->callback([&ctx, digests, cmd] {
+    if (cmd->get_subcommands().size() > 0) return;  // `sync status`
+    ctx.action = [&ctx, digests] {
+      return with_station(ctx, [&](station::Station& station) {
+        auto transport = station::district_transport(station);
+        if (!transport.is_ok()) return ctx.refuse(transport.status());
+        station::SyncEngine engine(station, **transport);
+        station::SyncOptions options;
+        options.anti_entropy = *digests;
+        auto report = engine.run(options);
+        if (!report.is_ok()) return ctx.refuse(report.status());
+        return ctx.print(report->to_json(), report->summary());
+      });
+    };
+  });
+
+  auto* status = cmd->add_subcommand("status", "what this station knows of its sync, and what "
+                                               "the district says when it can be reached");
+  status->callback([&ctx] {
+    ctx.action = [&ctx] {
+      return with_station(ctx, [&](station::Station& station) {
+        auto local = station::read_sync_status(station);
+        if (!local.is_ok()) return ctx.refuse(local.status());
+        auto state = station::load_sync_state(station.db());
+        if (!state.is_ok()) return ctx.refuse(state.status());
+        nlohmann::json j = {{"enrolled", local->enrolled},
+                            {"server", local->server},
+                            {"station_id", state->station_id},
+                            {"epoch", state->epoch},
+                            {"pull_after", state->pull_after},
+                            {"pending", local->pending},
+                            {"last_error", local->last_error}};
+        std::string text;
+        if (!local->enrolled) {
+          text = "not enrolled with a district; run: weimin enroll --server URL --token T --ca FILE\n";
+        } else {
+          text = "district: " + local->server + " as " + state->station_id + "\n";
+        }
+        text += "waiting to sync: " + std::to_string(local->pending) + " facts\n";
+        if (local->last_ok_ms) {
+          j["last_ok_ms"] = *local->last_ok_ms;
+          text += "last good sync: " + core::local_date_time(*local->last_ok_ms) + "\n";
+        } else {
+          text += "last good sync: never\n";
+        }
+        if (!local->last_error.empty()) text += "last error: " + local->last_error + "\n";
+        if (local->enrolled) {
+          auto transport = station::district_transport(station);
+          if (transport.is_ok()) {
+            station::SyncEngine engine(station, **transport);
+            auto health = engine.client().health();
+            j["link"] = health.is_ok() ? "up" : "down";
+            text += "link: " + std::string(health.is_ok() ? "up" : "down");
+            if (!health.is_ok()) text += " (" + health.status().message() + ")";
+            text += "\n";
+            if (health.is_ok()) {
+              j["district_epoch"] = health->epoch;
+              const auto skew = -engine.client().clock_offset_ms();
+              j["clock_skew_ms"] = skew;
+              if (skew > 5 * 60'000 || skew < -5 * 60'000) {
+                text += "clock: off by " + std::to_string(skew / 1000) +
+                        " s from the district's — set the station's clock\n";
+              }
+              if (health->epoch != state->epoch && !state->epoch.empty()) {
+                text += "the district was restored from a backup; the next sync sends this "
+                        "station's facts again\n";
+              }
+            }
+          }
+        }
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        return ctx.print(j, text);
+      });
+    };
+  });
+}
+
+}  // namespace
+
+void add_sync_commands(CLI::App& app, Context& ctx) {
+  add_enroll(app, ctx);
+  add_sync(app, ctx);
+}
+
+}  // namespace weimin::cli
