@@ -416,8 +416,8 @@ void App::Impl::keypad(const std::string& id, std::string& field, std::string_vi
   int col = 0;
   for (char k : keys) {
     if (col > 0) ImGui::SameLine();
-    std::string label = k == '<' ? t("common.delete") : k == 'C' ? t("common.clear") : std::string(1, k);
-    std::string key_id = id + "." + (k == '<' ? std::string("del") : k == 'C' ? std::string("clr") : std::string(1, k));
+    std::string label = k == '<' ? t("common.delete") : k == '*' ? t("common.clear") : std::string(1, k);
+    std::string key_id = id + "." + (k == '<' ? std::string("del") : k == '*' ? std::string("clr") : std::string(1, k));
     if (button(key_id, label, ImVec2(key_width, h), ButtonKind::Key)) {
       keypad_press(field, k, keys, max_len);
     }

@@ -12,7 +12,7 @@ namespace weimin::kiosk {
 void keypad_press(std::string& field, char key, std::string_view allowed, std::size_t max_len) {
   if (key == '<') {
     if (!field.empty()) field.pop_back();
-  } else if (key == 'C') {
+  } else if (key == '*') {
     field.clear();
   } else if (allowed.find(key) != std::string_view::npos && field.size() < max_len) {
     field.push_back(key);

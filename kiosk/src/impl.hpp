@@ -104,7 +104,7 @@ struct App::Impl {
               ButtonKind kind = ButtonKind::Normal);
   // A big number or code, centred in the current line.
   void big_text(const std::string& text, ImU32 colour = 0);
-  // A keypad on `field` with the keys given ('<' delete, 'C' clear) in rows of `columns`.
+  // A keypad on `field` with the keys given ('<' delete, '*' clear) in rows of `columns`.
   void keypad(const std::string& id, std::string& field, std::string_view keys,
               std::size_t max_len, int columns, float key_width);
   // A scrolling region that drags with the finger; end_scroll() closes it.

@@ -14,8 +14,8 @@ namespace weimin::kiosk {
 namespace {
 
 // The characters of tracking codes (core/case_tracking) and ticket labels, on our keypad.
-constexpr std::string_view kCodeKeys = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ01IO<C";
-constexpr std::string_view kDigitKeys = "123456789<0C";
+constexpr std::string_view kCodeKeys = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ01IO<*";
+constexpr std::string_view kDigitKeys = "123456789<0*";
 
 const std::string& pick(const core::Text& text, Lang lang) {
   return lang == Lang::En && !text.en.empty() ? text.en : text.zh;

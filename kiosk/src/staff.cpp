@@ -7,14 +7,16 @@
 #include "impl.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/work_access.hpp"
+#include "weimin/platform/announcer.hpp"
+#include "weimin/platform/ticket_printer.hpp"
 #include "weimin/station/figures.hpp"
 #include "weimin/station/queue.hpp"
 
 namespace weimin::kiosk {
 namespace {
 
-constexpr std::string_view kDigitKeys = "123456789<0C";
-constexpr std::string_view kStaffNoKeys = "123456789<0CDS";
+constexpr std::string_view kDigitKeys = "123456789<0*";
+constexpr std::string_view kStaffNoKeys = "123456789<0*DS";
 
 const std::string& pick(const core::Text& text, Lang lang) {
   return lang == Lang::En && !text.en.empty() ? text.en : text.zh;
@@ -572,8 +574,32 @@ void App::Impl::draw_board() {
 
 // [SECTION] Devices
 
-void App::Impl::on_ticket_taken() { resident.take.printer_failed = false; }
+void App::Impl::on_ticket_taken() {
+  resident.take.printer_failed = false;
+  if (!devices.printer) return;
+  const station::TicketReceipt* receipt = resident.take.receipt ? &*resident.take.receipt : nullptr;
+  if (!receipt && resident.book.checked_in) receipt = &resident.book.checked_in->ticket;
+  if (!receipt) return;
+  const core::Catalog& cat = station.catalog();
+  platform::TicketSlip slip;
+  if (const auto* c = cat.community_by_code(station.community())) slip.station_name = c->name.zh + "为民服务站";
+  slip.ticket_label = receipt->ticket.label;
+  if (const auto* line = cat.line_by_number(receipt->ticket.line)) slip.line_name = pick(line->name, lang());
+  slip.waiting_ahead = receipt->wait.people_ahead;
+  slip.issued_at = core::local_date_time(clock.now_ms());
+  if (core::is_priority(receipt->ticket.priority)) slip.note = "优先 Priority: " + receipt->ticket.reason;
+  slip.english = lang() == Lang::En;
+  // A printer that fails leaves the number on screen, large, with a line saying so.
+  resident.take.printer_failed = !devices.printer->print_ticket(slip).is_ok();
+}
 
-void App::Impl::on_called(const std::string& label) { (void)label; }
+void App::Impl::on_called(const std::string& label) {
+  if (!devices.announcer || label.empty()) return;
+  platform::Call call;
+  call.ticket_label = label;
+  call.window = std::to_string(staff.window);
+  call.language = lang() == Lang::En ? platform::SpeechLanguage::English : platform::SpeechLanguage::Chinese;
+  devices.announcer->announce(std::move(call));  // queued; spoken off this thread
+}
 
 }  // namespace weimin::kiosk

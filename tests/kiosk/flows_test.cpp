@@ -7,6 +7,8 @@
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/kiosk/png.hpp"
+#include "weimin/platform/announcer.hpp"
+#include "weimin/platform/ticket_printer.hpp"
 #include "weimin/station/cases.hpp"
 #include "weimin/station/queue.hpp"
 
@@ -224,4 +226,61 @@ TEST_CASE("every button is a touch target of at least 44 px, 60 px in elder mode
   auto line = f.app->target("take.line.1");
   REQUIRE(line.has_value());
   CHECK(line->h >= 60);
+}
+
+namespace {
+
+struct FailingPrinter final : platform::TicketPrinter {
+  int jobs = 0;
+  Status print_ticket(const platform::TicketSlip&) override {
+    ++jobs;
+    return Status(ErrorCode::Unavailable, "paper out");
+  }
+  Status print_receipt(const platform::CaseReceiptSlip&) override { return Status::ok(); }
+  std::string describe() const override { return "failing printer"; }
+};
+
+struct RecordingAnnouncer final : platform::Announcer {
+  std::vector<platform::Call> calls;
+  void announce(platform::Call call) override { calls.push_back(std::move(call)); }
+  void set_settings(platform::VoiceSettings) override {}
+  platform::VoiceSettings settings() const override { return {}; }
+  Status last_error() const override { return Status::ok(); }
+  bool wait_idle(int) override { return true; }
+};
+
+}  // namespace
+
+TEST_CASE("a printer failure keeps the number on screen with a line saying so; calls are announced") {
+  test::StationFixture f;
+  setenv("SDL_VIDEODRIVER", "dummy", 0);
+  FailingPrinter printer;
+  RecordingAnnouncer announcer;
+  kiosk::AppOptions options;
+  options.hidden = true;
+  kiosk::Devices devices;
+  devices.printer = &printer;
+  devices.announcer = &announcer;
+  auto app = kiosk::App::create(*f.station, f.clock, devices, nullptr, options);
+  REQUIRE(app.is_ok());
+  auto& a = *app.value();
+  const core::Window& window = f.station->catalog().windows_for(f.station->community()).front();
+  REQUIRE(a.tap("home.take"));
+  REQUIRE(a.tap("take.line." + std::to_string(window.lines.front())));
+  REQUIRE(a.tap("take.confirm"));
+  CHECK(printer.jobs == 1);
+  CHECK(a.resident().screen == kiosk::Screen::TicketShown);
+  CHECK(a.resident().take.printer_failed);
+  const std::string label = a.resident().take.receipt->ticket.label;
+  // The ticket was still issued.
+  station::Queue queue(*f.station);
+  CHECK(queue.today()->tickets.size() == 1);
+
+  a.staff().session = f.staff;
+  a.staff().window = window.number;
+  a.show(kiosk::Screen::StaffConsole);
+  REQUIRE(a.tap("console.call_next"));
+  REQUIRE(announcer.calls.size() == 1);
+  CHECK(announcer.calls[0].ticket_label == label);
+  CHECK(announcer.calls[0].window == std::to_string(window.number));
 }

@@ -141,7 +141,7 @@ struct StaffState {
 
 // [SECTION] Decisions. Each one changes only the state it is given and the station.
 
-// A keypad key on a field: a digit or letter appends (up to max_len), '<' deletes one, 'C'
+// A keypad key on a field: a digit or letter appends (up to max_len), '<' deletes one, '*'
 // clears. Keys outside `allowed` are ignored.
 void keypad_press(std::string& field, char key, std::string_view allowed, std::size_t max_len);
 
