@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -176,4 +177,49 @@ TEST_CASE("announcer: the WAV folder player numbers its files") {
   REQUIRE(announcer->wait_idle(20000));
   CHECK(player->played() == 1);
   CHECK(fs::file_size(dir / "announcement-1.wav") > 44 + 22050 * 2);
+}
+
+namespace {
+
+// Holds the first announcement in play() until released, so the queue fills behind it.
+class GatePlayer final : public SpeechPlayer {
+ public:
+  Status play(const Speech&) override {
+    std::unique_lock lock(mutex);
+    ++played;
+    started.notify_all();
+    open_cv.wait(lock, [this] { return open; });
+    return Status::ok();
+  }
+  std::mutex mutex;
+  std::condition_variable started, open_cv;
+  bool open = false;
+  int played = 0;
+};
+
+}  // namespace
+
+TEST_CASE("announcer: a full queue drops its oldest waiting calls, never the newest") {
+  auto player = std::make_shared<GatePlayer>();
+  auto announcer = make_espeak_announcer(player, {100, 450});
+  announcer->announce({"A001", "1"});
+  {
+    std::unique_lock lock(player->mutex);
+    REQUIRE(player->started.wait_for(lock, std::chrono::seconds(20),
+                                     [&] { return player->played == 1; }));
+  }
+  // Four calls that would fail if spoken, then a full queue of good ones behind them.
+  for (int i = 0; i < 4; ++i) announcer->announce({"bad label", "1"});
+  for (std::size_t i = 0; i < Announcer::kMaxQueued; ++i) {
+    announcer->announce({"B" + std::to_string(100 + i), "2"});
+  }
+  {
+    std::lock_guard lock(player->mutex);
+    player->open = true;
+  }
+  player->open_cv.notify_all();
+  REQUIRE(announcer->wait_idle(60000));
+  std::lock_guard lock(player->mutex);
+  CHECK(player->played == 1 + static_cast<int>(Announcer::kMaxQueued));
+  CHECK(announcer->last_error().is_ok());
 }
