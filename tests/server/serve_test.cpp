@@ -101,6 +101,19 @@ TEST_CASE("weimin-district serve --dev answers /v1/health over HTTPS with its ow
   REQUIRE(bad);
   CHECK(bad->status == 401);  // unsigned: checked before the body is read as JSON
 
+  // A gzip body is decoded before the service reads it: a well-formed enrolment with an unknown
+  // token is answered bad_token (a body left compressed would be bad_request).
+  httplib::SSLClient zipped("127.0.0.1", port);
+  zipped.set_ca_cert_path(ca.c_str());
+  zipped.enable_server_certificate_verification(true);
+  zipped.set_compress(true);
+  auto z = zipped.Post("/v1/enroll",
+                       R"({"schema":1,"token":"nope","community":"530102001001","public_key":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="})",
+                       "application/json");
+  REQUIRE(z);
+  CHECK(z->status == 401);
+  CHECK(z->body.find("bad_token") != std::string::npos);
+
   // Without the CA the certificate is not trusted.
   httplib::SSLClient blind("127.0.0.1", port);
   blind.enable_server_certificate_verification(true);
