@@ -15,7 +15,7 @@ using weimin::test::TestStation;
 namespace {
 
 bool eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < 1500; ++i) {
     if (done()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
