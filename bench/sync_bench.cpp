@@ -72,7 +72,7 @@ std::string fleet_catalog(int needed, std::vector<std::string>& codes) {
   for (int i = 0; static_cast<int>(codes.size()) < needed; ++i) {
     nlohmann::json c = model;
     char code[32];
-    std::snprintf(code, sizeof code, "530102999%03d", i);
+    std::snprintf(code, sizeof code, "530102001%03d", 900 + i);  // street office 530102001
     c["code"] = code;
     c["name"]["zh"] = std::string("测试社区") + std::to_string(i);
     c["name"]["en"] = "Bench community " + std::to_string(i);
