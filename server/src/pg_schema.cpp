@@ -165,8 +165,9 @@ std::string cluster_identity(pqxx::work& w, std::string* warning) {
   } catch (const pqxx::sql_error& e) {
     *warning = std::string("cannot read the cluster's identity to detect a restore (") +
                e.what() +
-               "); grant pg_monitor to the store's role, and run `weimin-district new-epoch` "
-               "after every restore";
+               "); grant the store's role EXECUTE on pg_control_system() and "
+               "pg_control_checkpoint(), or make a new epoch by hand after every restore "
+               "(docs/DEPLOY.md, Restoring)";
     return {};
   }
 }
