@@ -11,7 +11,11 @@
 
 #include "weimin/kiosk/app.hpp"
 #include "weimin/platform/clock.hpp"
+#include "weimin/kiosk/speech.hpp"
+#include "weimin/platform/announcer.hpp"
 #include "weimin/platform/key_store.hpp"
+#include "weimin/platform/ticket_printer.hpp"
+#include "weimin/station/sync_service.hpp"
 
 namespace weimin::kiosk {
 namespace {
@@ -40,7 +44,8 @@ void choose_headless_driver() {
 int kiosk_main(int argc, char** argv) {
   CLI::App cli{"weimin-kiosk: the community service station's touchscreen kiosk (为民)"};
   std::string data_dir, key_file, tour_dir, size = "1280x800", font, catalog = WEIMIN_DEFAULT_CATALOG;
-  bool board = false, fullscreen = false;
+  std::string printer;
+  bool board = false, fullscreen = false, voice = false, no_sync = false;
   int window = 1;
   cli.add_option("--data", data_dir, "the station's data folder (made by `weimin init`)");
   cli.add_option("--key-file", key_file, "the key-encryption key file (default: DATA.kek)");
@@ -49,6 +54,9 @@ int kiosk_main(int argc, char** argv) {
   cli.add_option("--size", size, "window size in pixels, WxH");
   cli.add_flag("--fullscreen", fullscreen, "fill the screen");
   cli.add_option("--font", font, "a CJK font file (default: fonts-wqy-microhei's)");
+  cli.add_option("--printer", printer, "ticket printer: a device (/dev/usb/lp0) or a file to append jobs to");
+  cli.add_flag("--voice", voice, "announce calls with espeak-ng through the sound device");
+  cli.add_flag("--no-sync", no_sync, "do not start the background sync with the district");
   cli.add_option("--tour", tour_dir, "render every screen in every theme and language to PNG files here");
   cli.add_option("--catalog", catalog, "catalog for the tour's demo station");
   try {
@@ -87,7 +95,28 @@ int kiosk_main(int argc, char** argv) {
   platform::FileKeyStore keys(key_file, data_dir);
   auto station = station::Station::open(data_dir, keys, clock);
   if (!station.is_ok()) return fail(station.status().to_string());
-  auto app = App::create(*station.value(), clock, {}, nullptr, options);
+  // Devices and sync, each optional; the kiosk runs without any of them.
+  Devices devices;
+  std::unique_ptr<platform::TicketPrinter> ticket_printer;
+  if (!printer.empty()) {
+    if (printer.rfind("/dev/", 0) == 0) ticket_printer = std::make_unique<platform::DevicePrinter>(printer);
+    else ticket_printer = std::make_unique<platform::FilePrinter>(printer);
+    devices.printer = ticket_printer.get();
+  }
+  std::unique_ptr<platform::Announcer> announcer;
+  if (voice) {
+    auto player = SdlSpeechPlayer::open();
+    if (!player.is_ok()) return fail(player.status().to_string() + "; run without --voice");
+    announcer = platform::make_espeak_announcer(player.value());
+    devices.announcer = announcer.get();
+  }
+  std::unique_ptr<station::SyncService> sync;
+  if (!no_sync && !board) {
+    auto started = station::SyncService::start(data_dir, keys, clock);
+    if (!started.is_ok()) return fail(started.status().to_string() + "; or run with --no-sync");
+    sync = std::move(started).value();
+  }
+  auto app = App::create(*station.value(), clock, devices, sync.get(), options);
   if (!app.is_ok()) return fail(app.status().to_string());
   app.value()->run();
   return 0;
