@@ -163,6 +163,7 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   app.require_subcommand(1);
   app.fallthrough();
   if (const char* env = std::getenv("WEIMIN_DISTRICT_DATA")) ctx.data_dir = env;
+  if (const char* env = std::getenv("WEIMIN_DISTRICT_STORE")) ctx.store = env;  // as --store
   app.add_option("--data", ctx.data_dir, "the district's data folder (or WEIMIN_DISTRICT_DATA)");
   app.add_option("--store", ctx.store,
                  "the store: a data folder (as --data) or postgresql://USER@HOST:PORT/DB[?schema=S] "
