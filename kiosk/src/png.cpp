@@ -34,11 +34,10 @@ void chunk(std::string& out, const char* type, const std::string& data) {
 Status write_png(const std::filesystem::path& path, const Image& image) {
   const std::size_t w = static_cast<std::size_t>(image.width), h = static_cast<std::size_t>(image.height);
   std::string raw;
-  raw.reserve(h * (1 + w * 3));
+  raw.reserve(h * (1 + w * 4));
   for (std::size_t y = 0; y < h; ++y) {
     raw.push_back(0);  // filter: none
-    const std::uint8_t* row = image.rgba.data() + y * w * 4;
-    for (std::size_t x = 0; x < w; ++x) raw.append(reinterpret_cast<const char*>(row + x * 4), 3);
+    raw.append(reinterpret_cast<const char*>(image.rgba.data() + y * w * 4), w * 4);
   }
   uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
   std::string packed(packed_size, '\0');
@@ -51,7 +50,7 @@ Status write_png(const std::filesystem::path& path, const Image& image) {
   std::string ihdr;
   put_u32(ihdr, static_cast<std::uint32_t>(w));
   put_u32(ihdr, static_cast<std::uint32_t>(h));
-  ihdr += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit RGB, deflate, no filter, no interlace
+  ihdr += std::string("\x08\x06\x00\x00\x00", 5);  // 8-bit RGBA, deflate, no filter, no interlace
   chunk(png, "IHDR", ihdr);
   chunk(png, "IDAT", packed);
   chunk(png, "IEND", "");
