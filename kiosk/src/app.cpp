@@ -301,7 +301,7 @@ void App::Impl::apply_style() {
   st.WindowRounding = 0;
   st.WindowBorderSize = 0;
   st.ChildBorderSize = contrast() ? 2 : 1;
-  st.FrameBorderSize = contrast() ? 2 : 0;
+  st.FrameBorderSize = contrast() ? 2 : 1;  // text fields must show on a white panel
   st.TouchExtraPadding = ImVec2(4, 4);
   (void)px;
   auto& c = st.Colors;
@@ -326,7 +326,8 @@ void App::Impl::apply_style() {
     c[ImGuiCol_Text] = rgb(26, 26, 26);
     c[ImGuiCol_TextDisabled] = rgb(90, 90, 90);
     c[ImGuiCol_Border] = rgb(210, 205, 198);
-    c[ImGuiCol_FrameBg] = rgb(255, 255, 255);
+    c[ImGuiCol_FrameBg] = rgb(250, 250, 246);
+    c[ImGuiCol_Border] = rgb(140, 140, 140);
     c[ImGuiCol_Button] = rgb(232, 236, 242);
     c[ImGuiCol_ButtonHovered] = rgb(214, 224, 238);
     c[ImGuiCol_ButtonActive] = rgb(190, 206, 230);
