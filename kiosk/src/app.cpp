@@ -9,6 +9,8 @@
 
 #include "impl.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/core/mask.hpp"
+#include "weimin/platform/card_reader.hpp"
 #include "weimin/kiosk/png.hpp"
 #include "weimin/station/queue.hpp"
 
@@ -393,6 +395,7 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
   const ImVec2 a = ImGui::GetItemRectMin();
   const ImVec2 b = ImGui::GetItemRectMax();
   hits[id] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
+  labels[id] = label;
   const ImGuiIO& io = ImGui::GetIO();
   const float drag = io.MouseDragThreshold;
   if (pressed && io.MouseDragMaxDistanceSqr[0] > drag * drag) return false;  // a scroll, not a tap
@@ -582,6 +585,7 @@ void App::Impl::draw() {
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
   hits.clear();
+  labels.clear();
   if (options.mode == Mode::Board) {
     draw_board();
   } else {
@@ -690,8 +694,9 @@ bool App::frame(bool force, const std::filesystem::path* png) {
   bool due = force || m.frames_pending > 0;
   if (m.options.mode == Mode::Board) {
     if (m.refresh_board(false)) due = true;
-  } else if (m.refresh_status(false)) {
-    due = true;
+  } else {
+    if (m.refresh_status(false)) due = true;
+    if (m.poll_card()) due = true;
   }
   if (now >= m.redraw_at_ms) due = true;
   if (!due) return false;
@@ -755,7 +760,8 @@ int App::next_tick_ms() const {
   const std::int64_t now = m.clock.now_ms();
   const std::int64_t poll = m.options.mode == Mode::Board ? 2'000 : 10'000;
   const std::int64_t data_at = (m.options.mode == Mode::Board ? m.board_read_ms : m.status_read_ms) + poll;
-  const std::int64_t at = std::min(m.redraw_at_ms, data_at);
+  std::int64_t at = std::min(m.redraw_at_ms, data_at);
+  if (m.wants_card()) at = std::min(at, m.card_polled_ms + Impl::kCardPollMs);
   return static_cast<int>(std::clamp<std::int64_t>(at - now, 0, 60'000));
 }
 
@@ -795,6 +801,58 @@ void App::run(int for_ms) {
     }
     frame();
   }
+}
+
+bool App::Impl::wants_card() const {
+  // Only the walk-in form at the case desk asks for an identity number.
+  return devices.card_reader && options.mode == Mode::Kiosk && staff.session &&
+         resident.screen == Screen::CaseDesk && staff.cases.recording;
+}
+
+bool App::Impl::poll_card(bool force) {
+  if (!wants_card()) {
+    card_polled_ms = -1;  // the next screen that asks polls at once
+    return false;
+  }
+  const std::int64_t now = clock.now_ms();
+  if (!force && card_polled_ms >= 0 && now - card_polled_ms < kCardPollMs) return false;
+  card_polled_ms = now;
+  auto& desk = staff.cases;
+  auto read = devices.card_reader->poll(core::local_date(now));
+  if (!read.is_ok()) {
+    // Nothing typed is touched: the number, the note and the choices stay as they were.
+    const bool device = read.status().code() == ErrorCode::Unavailable;
+    std::string line = std::string(device ? t("card.gone") : t("card.garbage")) + "（" +
+                       core::mask_personal_numbers_in_text(read.status().message()) + "）";
+    if (line == desk.card_error) return false;
+    desk.card_error = std::move(line);
+    desk.card_error_is_device = device;
+    return true;
+  }
+  if (!read->has_value()) {
+    if (desk.card_error.empty() || !desk.card_error_is_device) return false;
+    desk.card_error.clear();  // the reader answers again
+    desk.card_error_is_device = false;
+    return true;
+  }
+  desk.id_number = (*read)->identity.number;
+  desk.card_name = (*read)->name;
+  desk.card_error.clear();
+  desk.card_error_is_device = false;
+  desk.id_keypad = false;
+  return true;
+}
+
+std::optional<std::string> App::label(std::string_view id) const {
+  auto it = impl_->labels.find(id);
+  if (it == impl_->labels.end()) return std::nullopt;
+  return it->second;
+}
+
+bool App::poll_card_now() {
+  const bool changed = impl_->poll_card(true);
+  if (changed) impl_->dirty(2);
+  return changed;
 }
 
 std::optional<Rect> App::target(std::string_view id) const {

@@ -5,6 +5,7 @@
 #include "weimin/core/mask.hpp"
 #include "weimin/core/validation.hpp"
 #include "weimin/kiosk/screens.hpp"
+#include "weimin/station/cases.hpp"
 #include "weimin/station/evaluations.hpp"
 
 namespace weimin::kiosk {
@@ -182,6 +183,46 @@ Status check_in_by_phone(station::Station& station, BookState& book) {
   }
   book.error = "none";
   return Status(ErrorCode::NotFound, "no seated booking today for " + masked);
+}
+
+std::string identity_shown(std::string_view typed) {
+  if (typed.size() < 18) return std::string(typed);
+  return core::mask_identity_number(typed);
+}
+
+std::string identity_problem(std::string_view typed, core::CivilDate today) {
+  if (typed.size() < 18) return {};
+  auto parsed = core::parse_identity_number(typed, today);
+  if (parsed.is_ok()) return {};
+  return core::mask_personal_numbers_in_text(parsed.status().message());
+}
+
+Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk) {
+  station::NewCase request;
+  request.source = desk.source;
+  request.channel = core::CaseChannel::Window;
+  request.description = desk.description;
+  if (!desk.id_number.empty()) {
+    request.id_number = desk.id_number;
+    request.consent = desk.consent;
+  }
+  station::Cases cases(station);
+  auto made = cases.record(by, request);
+  if (!made.is_ok()) {
+    desk.error = core::mask_personal_numbers_in_text(made.status().message());
+    return made.status();
+  }
+  desk.message = made->tracking_code;
+  desk.error.clear();
+  desk.recording = false;
+  desk.description.clear();
+  desk.id_number.clear();
+  desk.id_keypad = false;
+  desk.consent = false;
+  desk.card_name.clear();
+  desk.card_error.clear();
+  desk.selected = made->case_id;
+  return Status::ok();
 }
 
 Status staff_sign_in(station::Station& station, StaffState& staff) {

@@ -62,8 +62,17 @@ struct App::Impl {
   ImFont* big = nullptr;
   std::optional<Prefs> styled;  // the prefs the style was made for
 
-  // What the last frame drew, by name.
+  // What the last frame drew, by name, and each button's label (tests read what is shown).
   std::map<std::string, Rect, std::less<>> hits;
+  std::map<std::string, std::string, std::less<>> labels;
+
+  // The card reader is polled only while a screen asks for an identity number, every
+  // kCardPollMs (a poll that reads nothing draws nothing).
+  static constexpr std::int64_t kCardPollMs = 300;
+  std::int64_t card_polled_ms = -1;
+  bool wants_card() const;
+  // Polls the reader when due; true when the screen changed (a number filled, an error shown).
+  bool poll_card(bool force = false);
 
   // The status bar's data and when it was read.
   station::SyncStatus status;

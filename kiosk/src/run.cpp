@@ -13,6 +13,7 @@
 #include "weimin/platform/clock.hpp"
 #include "weimin/kiosk/speech.hpp"
 #include "weimin/platform/announcer.hpp"
+#include "weimin/platform/card_reader.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/platform/ticket_printer.hpp"
 #include "weimin/station/sync_service.hpp"
@@ -54,6 +55,9 @@ int kiosk_main(int argc, char** argv) {
   cli.add_option("--size", size, "window size in pixels, WxH");
   cli.add_flag("--fullscreen", fullscreen, "fill the screen");
   cli.add_option("--font", font, "a CJK font file (default: fonts-wqy-microhei's)");
+  std::string card_reader;
+  cli.add_option("--card-reader", card_reader,
+                 "identity card reader: the simulator's file or FIFO of card records (one JSON a line)");
   cli.add_option("--printer", printer, "ticket printer: a device (/dev/usb/lp0) or a file to append jobs to");
   cli.add_flag("--voice", voice, "announce calls with espeak-ng through the sound device");
   cli.add_flag("--no-sync", no_sync, "do not start the background sync with the district");
@@ -97,6 +101,11 @@ int kiosk_main(int argc, char** argv) {
   if (!station.is_ok()) return fail(station.status().to_string());
   // Devices and sync, each optional; the kiosk runs without any of them.
   Devices devices;
+  std::unique_ptr<platform::CardReader> reader;
+  if (!card_reader.empty()) {
+    reader = std::make_unique<platform::CardReaderSimulator>(card_reader);
+    devices.card_reader = reader.get();
+  }
   std::unique_ptr<platform::TicketPrinter> ticket_printer;
   if (!printer.empty()) {
     if (printer.rfind("/dev/", 0) == 0) ticket_printer = std::make_unique<platform::DevicePrinter>(printer);

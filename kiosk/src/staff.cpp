@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::string_view kDigitKeys = "123456789<0*";
 constexpr std::string_view kStaffNoKeys = "123456789<0*DS";
+constexpr std::string_view kIdKeys = "1234567890X<*";
 
 const std::string& pick(const core::Text& text, Lang lang) {
   return lang == Lang::En && !text.en.empty() ? text.en : text.zh;
@@ -238,30 +239,33 @@ void App::Impl::draw_case_desk() {
     ImGui::TextUnformatted(desk.message.c_str());
   }
   error_line(desk.error);
-  auto listed = cases.list(std::nullopt, desk.only_overdue);
-  const float left_w = ImGui::GetContentRegionAvail().x * 0.42f;
-  begin_scroll("##case_list", ImVec2(left_w, 0));
-  if (listed.is_ok()) {
-    if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
-    for (const auto& v : listed.value()) {
-      const auto* src = cat.source_by_id(v.state.source);
-      (void)src;
-      std::string label = v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage)));
-      if (!v.overdue.empty()) label += "  !";
-      if (!v.state.conflicts.empty()) label += "  ⚠";
-      const bool on = desk.selected && *desk.selected == v.state.case_id;
-      if (button("cases.item." + v.tracking_code, label, ImVec2(-1, h), on ? ButtonKind::Selected : ButtonKind::Normal)) {
-        desk.selected = v.state.case_id;
-        desk.recording = false;
-        desk.message.clear();
-        desk.error.clear();
+  // The walk-in form takes the whole width (the list comes back when it is done).
+  if (!desk.recording) {
+    auto listed = cases.list(std::nullopt, desk.only_overdue);
+    const float left_w = ImGui::GetContentRegionAvail().x * 0.42f;
+    begin_scroll("##case_list", ImVec2(left_w, 0));
+    if (listed.is_ok()) {
+      if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
+      for (const auto& v : listed.value()) {
+        const auto* src = cat.source_by_id(v.state.source);
+        (void)src;
+        std::string label = v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage)));
+        if (!v.overdue.empty()) label += "  !";
+        if (!v.state.conflicts.empty()) label += "  ⚠";
+        const bool on = desk.selected && *desk.selected == v.state.case_id;
+        if (button("cases.item." + v.tracking_code, label, ImVec2(-1, h), on ? ButtonKind::Selected : ButtonKind::Normal)) {
+          desk.selected = v.state.case_id;
+          desk.recording = false;
+          desk.message.clear();
+          desk.error.clear();
+        }
       }
+    } else {
+      error_line(listed.status().message());
     }
-  } else {
-    error_line(listed.status().message());
+    end_scroll();
+    ImGui::SameLine();
   }
-  end_scroll();
-  ImGui::SameLine();
   ImGui::BeginChild("##case_detail", ImVec2(0, 0), true);
   const auto& by = *staff.session;
   auto report = [&](const Result<core::CaseState>& r, const char* done_key) {
@@ -274,34 +278,67 @@ void App::Impl::draw_case_desk() {
   };
   if (desk.recording) {
     ImGui::TextUnformatted(t("cases.new"));
-    const float col_w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float col_w = (ImGui::GetContentRegionAvail().x - 3 * gap) / 4;
     int i = 0;
     for (const auto& src : cat.whistle_sources) {
-      if (i++ % 2) ImGui::SameLine();
-      if (button("cases.source." + src.id, pick(src.name, lang()), ImVec2(col_w, h * 0.8f),
+      if (i++ % 4) ImGui::SameLine();
+      if (button("cases.source." + src.id, pick(src.name, lang()), ImVec2(col_w, h * 0.7f),
                  desk.source == src.id ? ButtonKind::Selected : ButtonKind::Normal)) {
         desk.source = src.id;
       }
     }
+    ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(t("cases.note_text"));
+    ImGui::SameLine();
     char buf[1024];
     std::snprintf(buf, sizeof buf, "%s", desk.description.c_str());
     ImGui::SetNextItemWidth(-1);
     if (ImGui::InputText("##walkin", buf, sizeof buf)) desk.description = buf;
-    if (button("cases.record", t("common.submit"), ImVec2(-1, h), ButtonKind::Primary)) {
-      station::NewCase request;
-      request.source = desk.source;
-      request.channel = core::CaseChannel::Window;
-      request.description = desk.description;
-      auto made = cases.record(by, request);
-      if (made.is_ok()) {
-        desk.message = made->tracking_code;
-        desk.error.clear();
-        desk.recording = false;
-        desk.description.clear();
-        desk.selected = made->case_id;
+    // The identity number: the card reader fills it; the keypad (digits and X) is the fallback.
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(t("cases.id_number"));
+    ImGui::SameLine();
+    const std::string shown = identity_shown(desk.id_number);
+    std::string id_label = shown.empty() ? std::string(t("cases.id_hint")) : shown;
+    if (!desk.card_name.empty() && desk.id_number.size() == 18) {
+      id_label = tf("cases.id_from_card", {shown}) + "  " + desk.card_name;
+    }
+    if (button("cases.field.id", id_label, ImVec2(-1, h * 0.8f),
+               desk.id_keypad ? ButtonKind::Selected : ButtonKind::Normal)) {
+      desk.id_keypad = !desk.id_keypad;
+      if (desk.id_keypad && desk.id_number.size() == 18) desk.id_number.clear();  // retype whole
+      desk.card_name.clear();
+    }
+    if (!desk.card_error.empty()) error_line(desk.card_error);
+    const std::string problem = identity_problem(desk.id_number, core::local_date(clock.now_ms()));
+    if (!problem.empty()) error_line(problem);
+    if (desk.id_keypad) {
+      const float kw = (ImGui::GetContentRegionAvail().x - 12 * gap) / 13;
+      keypad("cases.idpad", desk.id_number, kIdKeys, 18, 13, kw);
+      if (desk.id_number.size() == 18 &&
+          identity_problem(desk.id_number, core::local_date(clock.now_ms())).empty()) {
+        desk.id_keypad = false;  // entered and valid: shown masked from now on
+      }
+    }
+    const float half = (ImGui::GetContentRegionAvail().x - gap) / 2;
+    if (!desk.id_number.empty()) {
+      if (button("cases.consent", t("cases.consent"), ImVec2(half, h),
+                 desk.consent ? ButtonKind::Selected : ButtonKind::Normal)) {
+        desk.consent = !desk.consent;
+      }
+      ImGui::SameLine();
+    }
+    if (button("cases.record", t("common.submit"), ImVec2(desk.id_number.empty() ? -1 : half, h),
+               ButtonKind::Primary)) {
+      if (!problem.empty()) {
+        desk.error = problem;
+      } else if (!desk.id_number.empty() && desk.id_number.size() < 18) {
+        desk.error = tf("cases.id_short", {std::to_string(desk.id_number.size())});
+      } else if (!desk.id_number.empty() && !desk.consent) {
+        desk.error = t("cases.need_consent");
       } else {
-        desk.error = made.status().message();
+        (void)record_walk_in(station, by, desk);
       }
     }
     ImGui::EndChild();
@@ -324,6 +361,7 @@ void App::Impl::draw_case_desk() {
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(s.description.c_str());
   if (!v.phone_masked.empty()) ImGui::TextUnformatted(v.phone_masked.c_str());
+  if (!v.id_number_masked.empty()) ImGui::TextUnformatted(v.id_number_masked.c_str());
   ImGui::PopTextWrapPos();
   for (const auto& o : v.overdue) {
     error_line(std::string(t("cases.overdue")) + ": " + std::string(core::to_string(o.step)));

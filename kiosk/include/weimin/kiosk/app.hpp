@@ -90,6 +90,11 @@ class App {
 
   // Where the button named `id` was drawn in the last frame.
   std::optional<Rect> target(std::string_view id) const;
+  // The label the button named `id` showed in the last frame (tests check what is on screen).
+  std::optional<std::string> label(std::string_view id) const;
+  // Polls the card reader now if a screen wants an identity number (tests, the tour); true when
+  // the screen changed.
+  bool poll_card_now();
   // Pushes a tap (motion, press, release) on the button `id` and pumps frames. False when no
   // such button was drawn.
   bool tap(std::string_view id);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "weimin/core/civil_time.hpp"
 #include "weimin/core/result.hpp"
 #include "weimin/core/work_access.hpp"
 #include "weimin/kiosk/strings.hpp"
@@ -121,6 +122,14 @@ struct CaseDeskState {
   bool recording = false;
   std::string source;
   std::string description;
+  // The resident's identity number (optional): typed on the keypad (digits and X) or filled by
+  // the card reader. Shown only masked once complete (530102********1234).
+  std::string id_number;
+  bool id_keypad = false;   // the identity keypad is open
+  bool consent = false;     // the resident agreed that the number is kept with the case
+  std::string card_name;    // the name on the card last read (for staff to compare)
+  std::string card_error;   // the card reader's last problem, in plain words
+  bool card_error_is_device = false;  // the reader is gone (cleared when it answers again)
   std::string message;
   std::string error;
 };
@@ -162,6 +171,17 @@ Status rate_service(station::Station& station, RateState& rate, core::Rating rat
 Status book_slot(station::Station& station, BookState& book);
 // Checks in today's seated booking made with book.phone; fills checked_in.
 Status check_in_by_phone(station::Station& station, BookState& book);
+
+// The identity number as the screen shows it: masked once 18 characters long
+// ("530102********1234"), as typed while shorter (the staff see the digits they press).
+std::string identity_shown(std::string_view typed);
+// What is wrong with an identity number typed so far, in the station's words (empty when it is
+// empty, still being typed, or valid): the GB 11643 check digit is verified as soon as the 18th
+// character is typed.
+std::string identity_problem(std::string_view typed, core::CivilDate today);
+// Records the walk-in request at the staff's window, with the identity number when one was
+// given; on success clears the form and sets message to the tracking code, else error.
+Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk);
 
 Status staff_sign_in(station::Station& station, StaffState& staff);
 void staff_sign_out(station::Station& station, StaffState& staff);
