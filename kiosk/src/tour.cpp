@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "impl.hpp"
+#include "weimin/core/validation.hpp"
 #include "weimin/platform/clock.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/station/cases.hpp"
@@ -201,7 +202,22 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
            auto listed = cases.list(std::nullopt, false);
            if (listed.is_ok() && !listed->empty()) a.staff().cases.selected = listed->back().state.case_id;
          }},
-        {"staff_figures", [](App& a) { a.show(Screen::Figures); }},
+        {"staff_walk_in", [&](App& a) {
+           // The walk-in form just after a card read: the number masked, the reader's name.
+           a.show(Screen::CaseDesk);
+           auto& desk = a.staff().cases;
+           desk.selected.reset();
+           desk.recording = true;
+           desk.source = cat.whistle_sources.front().id;
+           desk.description = tr(Lang::Zh, "cases.resolved_text");
+           desk.id_number = "53010219900101123" + std::string(1, *core::compute_identity_check_digit("53010219900101123"));
+           desk.card_name = "张三";
+           desk.consent = true;
+         }},
+        {"staff_figures", [](App& a) {
+           a.staff().cases = CaseDeskState{};
+           a.show(Screen::Figures);
+         }},
         {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},
         {"staff_access", [&](App& a) {
            a.show(Screen::WorkAccess);
