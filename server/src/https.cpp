@@ -22,6 +22,16 @@ HttpsServer::~HttpsServer() = default;
 
 namespace {
 
+// Worker threads for connections. cpp-httplib gives each connection (TLS handshake included) a
+// worker until it closes, and a kept-alive connection holds its worker between requests; with
+// the default pool (8 on this machine) a fleet of stations syncing at once queued new handshakes
+// behind idle kept-alive connections past the stations' connect timeout. The service serialises
+// only the store work (service.cpp), so the workers mostly wait on I/O: they are cheap.
+constexpr std::size_t kWorkerThreads = 160;
+// Requests per kept-alive connection before the server closes it (a station's sync is a few
+// dozen requests; every new connection costs a TLS handshake).
+constexpr std::size_t kKeepAliveMaxRequests = 1000;
+
 void serve(DistrictService& service, const httplib::Request& req, httplib::Response& res) {
   sync::HttpRequest r;
   r.method = req.method;
@@ -58,6 +68,8 @@ Status HttpsServer::run() {
                                           o.tls.server_key.string() +
                                           "; check the files (or use --dev to make them)");
   }
+  srv.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  srv.set_keep_alive_max_count(kKeepAliveMaxRequests);
   DistrictService& service = impl_->service;
   // The service answers 413 itself up to twice its limit; beyond that httplib stops reading.
   srv.set_payload_max_length(service.options().max_body_bytes * 2);
