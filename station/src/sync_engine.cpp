@@ -249,14 +249,14 @@ Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
                                                                 options.push_page_count,
                                                                 options.push_page_bytes));
     if (entries.empty()) return Status::ok();
-    sync::PushRequest request;
+    // The outbox holds each payload's JSON text: it goes into the body as it is.
+    sync::RawPushRequest request;
     request.station_id = station_id_;
     request.stream = stream.stream;
     request.base_seq = stream.base_seq;
     request.entries.reserve(entries.size());
     for (auto& e : entries) {
-      json payload = json::parse(e.payload, nullptr, false);
-      request.entries.push_back({e.seq, e.topic, std::move(payload)});
+      request.entries.push_back({e.seq, e.topic, std::move(e.payload)});
     }
     WEIMIN_ASSIGN_OR_RETURN(sync::PushOutcome outcome, client_.push(request));
     ++report.push_pages;

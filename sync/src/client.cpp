@@ -121,9 +121,65 @@ Result<EnrollResponse> SyncClient::enroll(const EnrollRequest& request) {
                                   parse_enroll_response);
 }
 
+namespace {
+
+bool looks_like_object_text(std::string_view t) {
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\n' || t.front() == '\t' || t.front() == '\r')) {
+    t.remove_prefix(1);
+  }
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\t' || t.back() == '\r')) {
+    t.remove_suffix(1);
+  }
+  return t.size() >= 2 && t.front() == '{' && t.back() == '}';
+}
+
+}  // namespace
+
+std::string push_body(const RawPushRequest& request) {
+  std::size_t size = 160 + request.station_id.size() + request.stream.size();
+  for (const auto& e : request.entries) size += e.payload_json.size() + e.topic.size() + 48;
+  std::string out;
+  out.reserve(size);
+  out += "{\"schema\":";
+  out += std::to_string(kSchema);
+  out += ",\"station_id\":";
+  out += nlohmann::json(request.station_id).dump();
+  out += ",\"stream\":";
+  out += nlohmann::json(request.stream).dump();
+  out += ",\"base_seq\":";
+  out += std::to_string(request.base_seq);
+  out += ",\"entries\":[";
+  bool first = true;
+  for (const auto& e : request.entries) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"seq\":";
+    out += std::to_string(e.seq);
+    out += ",\"topic\":";
+    out += nlohmann::json(e.topic).dump();
+    out += ",\"payload\":";
+    if (looks_like_object_text(e.payload_json)) {
+      out += e.payload_json;
+    } else {
+      out += "null";
+    }
+    out += '}';
+  }
+  out += "]}";
+  return out;
+}
+
 Result<PushOutcome> SyncClient::push(const PushRequest& request) {
+  return push_body_text(to_json(request), request.entries.size());
+}
+
+Result<PushOutcome> SyncClient::push(const RawPushRequest& request) {
+  return push_body_text(push_body(request), request.entries.size());
+}
+
+Result<PushOutcome> SyncClient::push_body_text(std::string body, std::size_t count) {
   WEIMIN_ASSIGN_OR_RETURN(HttpResponse r,
-                          call(make("POST", "/v1/push", "", to_json(request)), true));
+                          call(make("POST", "/v1/push", "", std::move(body)), true));
   PushOutcome out;
   if (r.status == 409) {
     auto j = parse_json(r.body, "the district's 409 answer to a push");
@@ -138,7 +194,7 @@ Result<PushOutcome> SyncClient::push(const PushRequest& request) {
       return out;
     }
   }
-  const std::string doing = "pushing " + std::to_string(request.entries.size()) + " facts";
+  const std::string doing = "pushing " + std::to_string(count) + " facts";
   WEIMIN_ASSIGN_OR_RETURN(out.response, parse_ok<PushResponse>(r, doing, parse_push_response));
   return out;
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "weimin/core/result.hpp"
 #include "weimin/sync/protocol.hpp"
@@ -37,6 +38,23 @@ struct PullOutcome {
   PullResponse page;               // when !epoch_changed; count and checksum verified
 };
 
+// A push whose payloads are JSON object texts as the outbox stores them: they are put into the
+// body as they are (no parse and re-dump per fact). A payload that is not an object's text is
+// sent as null, which the district rejects for that entry alone.
+struct RawPushEntry {
+  std::int64_t seq = 0;
+  std::string topic;         // "fact"
+  std::string payload_json;  // e.g. {"id":"…",…}
+};
+struct RawPushRequest {
+  std::string station_id;
+  std::string stream;
+  std::int64_t base_seq = 0;
+  std::vector<RawPushEntry> entries;  // seq increasing by 1
+};
+// The body of a /v1/push for `request` (the same document to_json(PushRequest) makes).
+std::string push_body(const RawPushRequest& request);
+
 class SyncClient {
  public:
   using NowMs = std::function<std::int64_t()>;
@@ -51,6 +69,7 @@ class SyncClient {
   // Unsigned; a bad, used or expired token is Rejected with the district's reason.
   Result<EnrollResponse> enroll(const EnrollRequest& request);
   Result<PushOutcome> push(const PushRequest& request);
+  Result<PushOutcome> push(const RawPushRequest& request);
   Result<PullOutcome> pull(const PullRequest& request);
   Result<StatusResponse> status();
   Result<DigestResponse> digest(const DigestRequest& request);
@@ -62,6 +81,7 @@ class SyncClient {
   // Sends (signed when `sign`); on 401 stale_time corrects the clock and retries once.
   Result<HttpResponse> call(HttpRequest request, bool sign);
   void learn_clock(const HttpResponse& response);
+  Result<PushOutcome> push_body_text(std::string body, std::size_t count);
 
   Transport& transport_;
   NowMs now_ms_;
