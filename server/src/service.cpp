@@ -153,12 +153,12 @@ json to_json(const CaseView& v) {
 
 // A push body parsed by DistrictService::handle outside the service's mutex, for the handler on
 // the same thread (set and cleared by handle only; null otherwise).
-thread_local Result<sync::PushRequest>* t_parsed_push = nullptr;
-
 // The handlers, with access to the service's state; every call holds the service's mutex.
 class ServiceHandlers {
  public:
-  ServiceHandlers(DistrictService& s, RequestLog& log) : s_(s), log_(log) {}
+  // parsed_push: the push body parsed before the lock was taken, or null (then push() parses).
+  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushRequest>* parsed_push)
+      : s_(s), log_(log), parsed_push_(parsed_push) {}
 
   struct Signed {
     StationRecord station;
@@ -278,8 +278,8 @@ class ServiceHandlers {
     // Parsed by handle() before it took the lock (the parse is the larger part of a push's
     // CPU and needs no state); parsed here only when called without that.
     std::optional<Result<sync::PushRequest>> own;
-    if (t_parsed_push == nullptr) own.emplace(sync::parse_push_request(req.body));
-    Result<sync::PushRequest>& m = own ? *own : *t_parsed_push;
+    if (parsed_push_ == nullptr) own.emplace(sync::parse_push_request(req.body));
+    Result<sync::PushRequest>& m = own ? *own : *parsed_push_;
     if (!m.is_ok()) return error_response(400, "bad_request", m.status().message());
     if (m->station_id != who.station.station_id) {
       return error_response(403, "out_of_scope",
@@ -457,6 +457,7 @@ class ServiceHandlers {
  private:
   DistrictService& s_;
   RequestLog& log_;
+  Result<sync::PushRequest>* parsed_push_;
 };
 
 DistrictService::DistrictService(DistrictStore& store, const platform::Clock& clock,
@@ -483,14 +484,10 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
       request.body.size() <= options_.max_body_bytes) {
     parsed_push.emplace(sync::parse_push_request(request.body));
   }
-  struct ClearParsed {
-    ~ClearParsed() { t_parsed_push = nullptr; }
-  } clear_parsed;
-  t_parsed_push = parsed_push ? &*parsed_push : nullptr;
   {
     std::lock_guard lock(mutex_);
     try {
-      r = handle_locked(request, log);
+      r = handle_locked(request, log, parsed_push ? &*parsed_push : nullptr);
     } catch (const std::exception& e) {
       r = error_response(500, "internal", std::string("internal error: ") + e.what());
     }
@@ -509,8 +506,9 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
   return r;
 }
 
-HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& log) {
-  ServiceHandlers h(*this, log);
+HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& log,
+                                            Result<sync::PushRequest>* parsed_push) {
+  ServiceHandlers h(*this, log, parsed_push);
   if (req.body.size() > options_.max_body_bytes) {
     return error_response(413, "too_large", "the body has " + std::to_string(req.body.size()) +
                                                 " bytes; the district reads at most " +

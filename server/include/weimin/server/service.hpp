@@ -96,7 +96,9 @@ class DistrictService {
   const ServiceOptions& options() const { return options_; }
 
  private:
-  sync::HttpResponse handle_locked(const sync::HttpRequest& request, RequestLog& log);
+  // parsed_push: a push body handle() parsed before taking the lock, or null.
+  sync::HttpResponse handle_locked(const sync::HttpRequest& request, RequestLog& log,
+                                   Result<sync::PushRequest>* parsed_push);
   Result<CaseView> act(const std::string& actor, core::Role role, const std::string& case_id,
                        core::CasePayload payload);
   Result<CaseView> view_locked(const std::string& case_id);
