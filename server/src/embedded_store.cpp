@@ -48,7 +48,18 @@ CREATE TABLE actor_tokens (token_hash TEXT PRIMARY KEY, actor TEXT NOT NULL, rol
   created_ms INTEGER NOT NULL);
 )SQL";
 
-const storage::Migration kMigrations[] = {{1, "district store", kSchemaV1}};
+// Version 2: each change carries its fact's origin, so a pull can leave out the asking
+// station's own facts without reading the records.
+constexpr const char* kSchemaV2 = R"SQL(
+ALTER TABLE changes ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+CREATE INDEX facts_gseq_v2 ON facts (gseq);
+UPDATE changes SET origin = (SELECT f.origin FROM facts f WHERE f.gseq = changes.gseq)
+  WHERE type = 'fact';
+DROP INDEX facts_gseq_v2;
+)SQL";
+
+const storage::Migration kMigrations[] = {{1, "district store", kSchemaV1},
+                                          {2, "changes carry their origin", kSchemaV2}};
 
 std::string new_epoch_id(std::int64_t now_ms) {
   unsigned char r[6];
@@ -288,9 +299,10 @@ class EmbeddedStore final : public DistrictStore {
     s->bind(6, f.hlc).bind(7, f.wall_ms).bind(8, f.day).bind(9, r.received_ms).bind(10, next_gseq);
     WEIMIN_TRY(s->run());
     if (db().changes() != 1) return false;
-    WEIMIN_ASSIGN_OR_RETURN(auto* c, stmt("INSERT INTO changes (gseq, type, community, record) "
-                                          "VALUES (?, 'fact', ?, ?)"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* c, stmt("INSERT INTO changes (gseq, type, community, record, "
+                                          "origin) VALUES (?, 'fact', ?, ?, ?)"));
     c->bind(1, next_gseq).bind(2, r.community).bind(3, sync::to_json_value(f).dump());
+    c->bind(4, f.origin);
     WEIMIN_TRY(c->run());
     ++next_gseq;
     return true;
@@ -428,7 +440,8 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
-                                  std::int64_t max_count, std::size_t max_bytes) override {
+                                  std::int64_t max_count, std::size_t max_bytes,
+                                  const std::string& skip_origin) override {
     // Two ordered index scans (the community's facts, the reference data) merged by gseq.
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin(storage::Database::TxMode::Deferred));
     struct Row {
@@ -438,8 +451,10 @@ class EmbeddedStore final : public DistrictStore {
     };
     auto scan = [&](const std::string& scope) -> Result<std::vector<Row>> {
       WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT gseq, type, record FROM changes WHERE "
-                                            "community = ? AND gseq > ? ORDER BY gseq LIMIT ?"));
-      s->bind(1, scope).bind(2, after).bind(3, max_count + 1);
+                                            "community = ? AND gseq > ? AND (? = '' OR origin <> ?) "
+                                            "ORDER BY gseq LIMIT ?"));
+      s->bind(1, scope).bind(2, after).bind(3, skip_origin).bind(4, skip_origin);
+      s->bind(5, max_count + 1);
       std::vector<Row> rows;
       while (true) {
         WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
@@ -451,6 +466,7 @@ class EmbeddedStore final : public DistrictStore {
     };
     WEIMIN_ASSIGN_OR_RETURN(std::vector<Row> mine, scan(community));
     WEIMIN_ASSIGN_OR_RETURN(std::vector<Row> shared, scan(""));
+    WEIMIN_ASSIGN_OR_RETURN(const std::int64_t head, max_gseq());  // same snapshot as the scans
     WEIMIN_TRY(tx.commit());
     std::vector<Row> all;
     all.reserve(mine.size() + shared.size());
@@ -469,6 +485,8 @@ class EmbeddedStore final : public DistrictStore {
       page.next_after = all[k].gseq;
     }
     page.more = k < all.size();
+    // Nothing left in this scope up to the head: the cursor may move past others' changes.
+    if (!page.more) page.next_after = std::max(page.next_after, head);
     return page;
   }
 

@@ -303,7 +303,8 @@ class PgStore final : public DistrictStore {
   // [SECTION] Pull and anti-entropy
 
   Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
-                                  std::int64_t max_count, std::size_t max_bytes) override {
+                                  std::int64_t max_count, std::size_t max_bytes,
+                                  const std::string& skip_origin) override {
     ChangePage page;
     if (max_count < 1) max_count = 1;
     WEIMIN_TRY(pool_->read("reading changes", [&](pqxx::transaction_base& w) {
@@ -314,12 +315,12 @@ class PgStore final : public DistrictStore {
           w.exec("SELECT n FROM change_counter")[0][0].as<std::int64_t>();
       auto r = w.exec_params(
           "(SELECT gseq, 'fact' AS type, payload FROM fact WHERE community = $1 AND gseq > $2 "
-          " ORDER BY gseq LIMIT $3) "
+          " AND origin <> $4 ORDER BY gseq LIMIT $3) "
           "UNION ALL "
           "(SELECT gseq, type, record FROM reference_change WHERE gseq > $2 "
           " ORDER BY gseq LIMIT $3) "
           "ORDER BY gseq LIMIT $3",
-          community, after, max_count + 1);
+          community, after, max_count + 1, skip_origin);
       std::size_t bytes = 0;
       std::int64_t last = after;
       bool cut = false;

@@ -331,7 +331,8 @@ class ServiceHandlers {
       return json_response(409, sync::to_json(body));
     }
     auto page = s_.store_.read_changes(who.station.community, q->after, q->limit,
-                                       s_.options_.page_bytes);
+                                       s_.options_.page_bytes,
+                                       q->own ? std::string() : who.station.station_id);
     if (!page.is_ok()) return status_response(page.status());
     sync::PullResponse r;
     r.epoch = *e;

@@ -116,6 +116,14 @@ Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& t
     return start_stream(db, {new_stream_id(station.now_ms()), outbox.acked_seq, enrolled.epoch},
                         station.now_ms());
   }));
+  // The first pull asks for this station's own facts too (a replaced kiosk gets back what the
+  // old one made), unless the district has never had a push from this station id. Asked with
+  // the new key; when the question fails, the own facts are asked for (the safe side).
+  client.set_identity({enrolled.station_id, key.secret_key});
+  auto known = client.status();
+  if (known.is_ok() && known->streams.empty()) {
+    WEIMIN_TRY(station.transact([&]() { return own_facts_held(station.db()); }));
+  }
   return enrolled;
 }
 
@@ -293,7 +301,7 @@ Status SyncEngine::pull_all(const SyncOptions& options, SyncReport& report) {
   bool rebootstrapped = false;
   while (true) {
     WEIMIN_ASSIGN_OR_RETURN(SyncState state, load_sync_state(station_.db()));
-    sync::PullRequest request{state.pull_after, state.epoch, options.pull_limit};
+    sync::PullRequest request{state.pull_after, state.epoch, options.pull_limit, state.pull_own};
     WEIMIN_ASSIGN_OR_RETURN(sync::PullOutcome outcome, client_.pull(request));
     if (outcome.epoch_changed) {
       if (rebootstrapped || outcome.new_epoch.empty()) {
@@ -360,7 +368,8 @@ Status SyncEngine::apply_page(const sync::PullResponse& page, SyncReport& report
     if (before < hlc.last()) {
       WEIMIN_TRY(storage::Meta::set(db, "hlc", std::to_string(hlc.last().pack())));
     }
-    return save_cursor(db, page.epoch, page.next_after, station_.now_ms());
+    WEIMIN_TRY(save_cursor(db, page.epoch, page.next_after, station_.now_ms()));
+    return page.more ? Status::ok() : own_facts_held(db);
   });
 }
 

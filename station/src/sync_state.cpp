@@ -1,5 +1,7 @@
 #include "weimin/station/sync_state.hpp"
 
+#include "weimin/storage/facts.hpp"
+
 namespace weimin::station {
 
 Result<SyncState> load_sync_state(storage::Database& db) {
@@ -11,6 +13,8 @@ Result<SyncState> load_sync_state(storage::Database& db) {
   state.station_id = stmt.column_optional_text(0).value_or("");
   state.epoch = stmt.column_optional_text(1).value_or("");
   state.pull_after = stmt.column_int64(2);
+  WEIMIN_ASSIGN_OR_RETURN(auto own, storage::Meta::get(db, kMetaPullOwn));
+  state.pull_own = own.value_or("") == "1";
   return state;
 }
 
@@ -19,14 +23,23 @@ Status save_enrolment(storage::Database& db, std::string_view station_id, std::s
   WEIMIN_ASSIGN_OR_RETURN(
       auto stmt, db.prepare("UPDATE sync_state SET station_id = ?1, epoch = ?2, pull_after = 0, "
                             "updated_ms = ?3 WHERE id = 1"));
-  return stmt.bind(1, station_id).bind(2, epoch).bind(3, now_ms).run();
+  WEIMIN_TRY(stmt.bind(1, station_id).bind(2, epoch).bind(3, now_ms).run());
+  return storage::Meta::set(db, kMetaPullOwn, "1");
 }
 
 Status save_cursor(storage::Database& db, std::string_view epoch, std::int64_t pull_after,
                    std::int64_t now_ms) {
   WEIMIN_ASSIGN_OR_RETURN(auto stmt, db.prepare("UPDATE sync_state SET epoch = ?1, pull_after = ?2, "
                                                 "updated_ms = ?3 WHERE id = 1"));
-  return stmt.bind(1, epoch).bind(2, pull_after).bind(3, now_ms).run();
+  WEIMIN_TRY(stmt.bind(1, epoch).bind(2, pull_after).bind(3, now_ms).run());
+  if (pull_after == 0) return storage::Meta::set(db, kMetaPullOwn, "1");
+  return Status::ok();
+}
+
+Status own_facts_held(storage::Database& db) {
+  WEIMIN_ASSIGN_OR_RETURN(auto own, storage::Meta::get(db, kMetaPullOwn));
+  if (own.value_or("") == "0") return Status::ok();
+  return storage::Meta::set(db, kMetaPullOwn, "0");
 }
 
 Result<PushStream> current_stream(storage::Database& db) {

@@ -427,6 +427,7 @@ std::string to_query(const PullRequest& r) {
   std::string q = "after=" + std::to_string(r.after);
   if (!r.epoch.empty()) q += "&epoch=" + r.epoch;
   q += "&limit=" + std::to_string(r.limit);
+  if (!r.own) q += "&own=0";
   return q;
 }
 
@@ -446,9 +447,16 @@ Result<PullRequest> parse_pull_query(std::string_view query) {
     } else if (key == "limit") {
       WEIMIN_ASSIGN_OR_RETURN(r.limit, query_int(key, value, 1, INT64_MAX));
       if (r.limit > kMaxPageCount) r.limit = kMaxPageCount;
+    } else if (key == "own") {
+      if (value != "0" && value != "1") {
+        return Status(ErrorCode::Invalid, "query own=" + value.substr(0, 16) +
+                                              " is not 0 or 1 (0 leaves out the asking station's "
+                                              "own facts)");
+      }
+      r.own = value == "1";
     } else {
       return Status(ErrorCode::Invalid, "query key '" + key.substr(0, 32) +
-                                            "' is not known to /v1/pull; use after, epoch, limit");
+                                            "' is not known to /v1/pull; use after, epoch, limit, own");
     }
   }
   if (!have_after) {

@@ -95,6 +95,12 @@ TEST_CASE("pull and digest queries are strict") {
   CHECK(p->epoch == "e-1");
   CHECK(p->limit == 20);
   CHECK(parse_pull_query(to_query(*p))->limit == 20);
+  CHECK(p->own);  // by default a pull includes the asker's own facts
+  p->own = false;
+  CHECK(to_query(*p).find("own=0") != std::string::npos);
+  CHECK_FALSE(parse_pull_query(to_query(*p))->own);
+  CHECK(parse_pull_query("after=0&own=1")->own);
+  CHECK_FALSE(parse_pull_query("after=0&own=yes").is_ok());
   CHECK(parse_pull_query("after=0&limit=999999")->limit == kMaxPageCount);
   CHECK_FALSE(parse_pull_query("limit=3").is_ok());
   CHECK_FALSE(parse_pull_query("after=-1").is_ok());

@@ -8,6 +8,7 @@
 
 #include "server_fixture.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/storage/keyed_store.hpp"
 #include "weimin/sync/protocol_digest.hpp"
 
 using namespace weimin;
@@ -313,6 +314,102 @@ TEST_CASE("pull pages are bounded in count and bytes, checksummed, and filtered 
   }
   // The records are exactly what was pushed.
   CHECK(sync::parse_fact_payload(seen_b.front().record).value() == fb.front());
+}
+
+TEST_CASE("a pull with own=0 leaves out the asker's own facts, and its cursor passes them") {
+  server::ServiceOptions o;
+  o.page_bytes = 2000;
+  District d(o);
+  TestStation a = d.enroll("530102001001");
+  TestStation b = d.enroll("530102001002");
+  std::vector<sync::FactPayload> fa, fb;
+  for (int i = 1; i <= 25; ++i) fa.push_back(ticket_fact(a, i));
+  for (int i = 1; i <= 3; ++i) fb.push_back(ticket_fact(b, i));
+  REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, {fa.begin(), fa.begin() + 20}))).status == 200);
+  // A fact the district made about a's community sits between a's own facts.
+  sync::FactPayload district_fact = ticket_fact(a, 99);
+  district_fact.origin = "district:530102";
+  REQUIRE(d.store().append_facts({{district_fact, "530102001001", kStart}}).is_ok());
+  REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, {fa.begin() + 20, fa.end()}))).status == 200);
+  REQUIRE(d.signed_call(b, "POST", "/v1/push", "", sync::to_json(batch(b, fb))).status == 200);
+  REQUIRE(d.store().publish_reference("catalog", R"({"version":2})", kStart).is_ok());
+  const std::int64_t head = 25 + 1 + 3 + 1;
+
+  auto pull = [&](std::int64_t after, bool own, int limit) {
+    sync::PullRequest q{after, "", limit};
+    q.own = own;
+    auto r = d.signed_call(a, "GET", "/v1/pull", sync::to_query(q));
+    REQUIRE_MESSAGE(r.status == 200, r.body);
+    auto page = sync::parse_pull_response(r.body);
+    REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
+    return *page;
+  };
+  auto without = pull(0, false, 1000);
+  REQUIRE(without.changes.size() == 2);
+  CHECK(without.changes[0].record["origin"] == "district:530102");
+  CHECK(without.changes[1].type == "catalog");
+  CHECK_FALSE(without.more);
+  CHECK(without.next_after == head);  // past a's own facts and b's, scanned once
+  auto again = pull(head, false, 1000);
+  CHECK(again.changes.empty());
+  CHECK(again.next_after == head);
+
+  // In small pages: nothing is lost and the pages still end at the head.
+  auto pull_all = [&](bool own, int limit, std::int64_t& after) {
+    std::vector<std::int64_t> seen;
+    after = 0;
+    for (int guard = 0; guard < 100; ++guard) {
+      auto page = pull(after, own, limit);
+      for (const auto& c : page.changes) seen.push_back(c.gseq);
+      after = page.next_after;
+      if (!page.more) break;
+    }
+    return seen;
+  };
+  std::int64_t after = 0;
+  CHECK(pull_all(false, 1, after).size() == 2);
+  CHECK(after == head);
+
+  // own=1 (the default, what a rebuilding station asks) brings them all.
+  CHECK(pull_all(true, 1000, after).size() == 25 + 1 + 1);
+  CHECK(after == head);
+  CHECK(d.signed_call(a, "GET", "/v1/pull", "after=0&own=2").status == 400);
+  CHECK(d.signed_call(a, "GET", "/v1/pull", "after=0&own=").status == 400);
+}
+
+TEST_CASE("an embedded store of schema 1 learns its changes' origins when opened") {
+  if (using_pg_store()) return;  // the PostgreSQL store keeps the origin with each fact from v1
+  District d;
+  TestStation a = d.enroll("530102001001");
+  std::vector<sync::FactPayload> fa;
+  for (int i = 1; i <= 4; ++i) fa.push_back(ticket_fact(a, i));
+  REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, fa))).status == 200);
+  d.close();
+  {
+    // Back to the shape of schema 1: changes without an origin, version 2 not recorded.
+    auto kek = d.keys().load_or_create();
+    REQUIRE(kek.is_ok());
+    auto raw = storage::KeyedStore::open(d.dir() / "data", "district.db", *kek);
+    REQUIRE_MESSAGE(raw.is_ok(), raw.status().to_string());
+    REQUIRE(raw->db().exec(R"SQL(
+      CREATE TABLE changes_v1 (gseq INTEGER PRIMARY KEY, type TEXT NOT NULL,
+        community TEXT NOT NULL, record TEXT NOT NULL);
+      INSERT INTO changes_v1 SELECT gseq, type, community, record FROM changes;
+      DROP TABLE changes;
+      ALTER TABLE changes_v1 RENAME TO changes;
+      CREATE INDEX changes_scope ON changes (community, gseq);
+      DELETE FROM schema_migrations WHERE version = 2;
+    )SQL").is_ok());
+  }
+  d.reopen();
+  auto r = d.signed_call(a, "GET", "/v1/pull", "after=0&own=0");
+  REQUIRE(r.status == 200);
+  auto page = sync::parse_pull_response(r.body);
+  REQUIRE(page.is_ok());
+  CHECK(page->changes.empty());  // every change was given a's origin
+  CHECK(page->next_after == 4);
+  r = d.signed_call(a, "GET", "/v1/pull", "after=0");
+  CHECK(sync::parse_pull_response(r.body)->changes.size() == 4);
 }
 
 TEST_CASE("a district restored from a backup has a new epoch and says so to pulls") {

@@ -195,8 +195,14 @@ TEST_CASE("through a faulty link: cuts, delays and a replayed request; the stati
   small.pull_limit = 150;
 
   // Cut mid-response, at several depths: each time the next sync re-sends at most one page.
+  // Each round rebuilds from cursor 0 (as a digest repair does), so the pulls bring the
+  // station's own facts back and the answers are long enough to cut deep.
   for (std::int64_t cut : {2500, 6000, 12000, 30000}) {
     for (const auto& id : a.write(400)) ids.insert(id);
+    REQUIRE(a.station->transact([&]() -> Status {
+      WEIMIN_ASSIGN_OR_RETURN(auto state, station::load_sync_state(a.station->db()));
+      return station::save_cursor(a.station->db(), state.epoch, 0, a.station->now_ms());
+    }).is_ok());
     proxy.set_faults({-1, cut, 0, false, 1});
     transport = curl_to(via, district.ca_pem);  // a new connection takes the fault
     const int fired = proxy.faults_fired();

@@ -84,6 +84,9 @@ TEST_CASE("push sends the outbox once, pull brings the community's facts, both r
   CHECK(first->pushed >= 1200);
   CHECK(first->push_pages >= 3);
   CHECK(first->resent_pages == 0);
+  // The district had nothing from this station before: its own facts do not come back.
+  CHECK(first->pulled == 0);
+  CHECK_FALSE(station::load_sync_state(a.station->db()).value().pull_own);
   CHECK(a.pending() == 0);
   CHECK(district.fact_count() == a.fact_count());
   CHECK(district.digests("530102001001") == a.digests());
@@ -99,10 +102,12 @@ TEST_CASE("push sends the outbox once, pull brings the community's facts, both r
   // everything back.
   TestStation fresh("530102001001");
   fresh.enroll(district, *transport);
+  CHECK(station::load_sync_state(fresh.station->db()).value().pull_own);
   auto pulled = fresh.sync(*transport, pages);
   REQUIRE_MESSAGE(pulled.is_ok(), pulled.status().to_string());
   for (const auto& id : ids) REQUIRE(fresh.has_fact(id));
   CHECK(pulled->pull_pages >= 3);
+  CHECK_FALSE(station::load_sync_state(fresh.station->db()).value().pull_own);
 }
 
 TEST_CASE("a push whose answer is lost is re-sent once and applied once") {

@@ -122,9 +122,13 @@ class DistrictStore {
 
   // [SECTION] Pull and anti-entropy
   // Changes with gseq > after visible to `community` (its facts and all reference data), in
-  // gseq order, at most max_count, and past the first at most max_bytes of records.
+  // gseq order, at most max_count, and past the first at most max_bytes of records. Facts whose
+  // origin is `skip_origin` are left out (empty: none). When the page is the last one (more is
+  // false), next_after is the newest gseq of the whole log, so the skipped facts and others'
+  // changes are not scanned again.
   virtual Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
-                                          std::int64_t max_count, std::size_t max_bytes) = 0;
+                                          std::int64_t max_count, std::size_t max_bytes,
+                                          const std::string& skip_origin) = 0;
   // Per-day digests (table "fact") of `community`'s facts with from ≤ day ≤ to.
   virtual Result<std::vector<sync::DayDigest>> digests(const std::string& community,
                                                        const std::string& from,

@@ -20,6 +20,10 @@ struct SyncState {
   std::string station_id;   // empty until enrolled
   std::string epoch;        // the district epoch the cursor belongs to
   std::int64_t pull_after = 0;
+  // True from a cursor reset to 0 (enrolment, a new district epoch, a digest repair) until a
+  // pull reaches the end of the log: pulls then ask for this station's own facts too (a
+  // reinstalled station gets back what it made before). Otherwise the district leaves them out.
+  bool pull_own = false;
 };
 
 struct PushStream {
@@ -35,14 +39,20 @@ inline constexpr std::string_view kMetaLastError = "sync.last_error";
 inline constexpr std::string_view kMetaSigningKey = "sync.signing_key";  // base64, 64 bytes
 inline constexpr std::string_view kMetaCaPem = "sync.ca_pem";            // the pinned district CA
 inline constexpr std::string_view kMetaLastDigestMs = "sync.last_digest_ms";
+inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";        // "1" or absent/"0"
+
 
 Result<SyncState> load_sync_state(storage::Database& db);
 // Records the enrolment: station id and epoch, cursor at 0.
 Status save_enrolment(storage::Database& db, std::string_view station_id, std::string_view epoch,
                       std::int64_t now_ms);
-// Moves the pull cursor (inside the caller's transaction with the page's records).
+// Moves the pull cursor (inside the caller's transaction with the page's records). A cursor
+// of 0 starts a rebuild: pull_own is set until own_facts_held().
 Status save_cursor(storage::Database& db, std::string_view epoch, std::int64_t pull_after,
                    std::int64_t now_ms);
+// This station holds its own facts (a pull reached the end of the log, or the district never
+// had any from it): later pulls leave them out.
+Status own_facts_held(storage::Database& db);
 // The stream pushes use now; NotFound before enrolment.
 Result<PushStream> current_stream(storage::Database& db);
 // Makes `stream` the current one, starting after base_seq.

@@ -150,11 +150,15 @@ struct PullRequest {
   std::int64_t after = 0;
   std::string epoch;  // empty on the very first pull (any epoch accepted)
   std::int64_t limit = kDefaultPageCount;
+  // false: leave out the facts the asking station made itself (it holds them already). A
+  // station asks with own=true only while it rebuilds from cursor 0 (enrolment, a new district
+  // epoch, a digest repair), when its own facts may be what it lacks.
+  bool own = true;
 };
-// "after=G&epoch=E&limit=N" (epoch omitted when empty).
+// "after=G&epoch=E&limit=N[&own=0]" (epoch omitted when empty, own only when false).
 std::string to_query(const PullRequest& r);
 // Strict: known keys only, integers in range; limit defaults to kDefaultPageCount and is
-// capped at kMaxPageCount.
+// capped at kMaxPageCount; own is 0 or 1 (default 1).
 Result<PullRequest> parse_pull_query(std::string_view query);
 
 struct PullResponse {
