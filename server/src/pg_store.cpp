@@ -43,7 +43,6 @@ std::string text_array(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string canonical_payload(const sync::FactPayload& f) { return sync::to_json_value(f).dump(); }
 
 Result<FactRecord> fact_from_row(const pqxx::row& row) {
   // payload, community, received_ms
@@ -281,8 +280,8 @@ class PgStore final : public DistrictStore {
     return applied;
   }
 
-  Result<std::vector<FactRecord>> facts_by_subject(const std::string& subject) override {
-    return select_facts("reading facts by subject", "subject", subject);
+  Result<std::vector<FactRecord>> case_facts(const std::string& case_id) override {
+    return select_facts("reading a case's facts", "kind LIKE 'case.%' AND subject", case_id);
   }
 
   Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) override {
@@ -466,7 +465,7 @@ class PgStore final : public DistrictStore {
         ++gseq;
         st << std::make_tuple(f->fact.id, gseq, f->community, f->fact.day, f->fact.kind,
                               f->fact.subject, f->fact.origin, f->fact.hlc,
-                              received_ms.value_or(f->received_ms), canonical_payload(f->fact));
+                              received_ms.value_or(f->received_ms), record_text(*f));
       }
       st.complete();
     }

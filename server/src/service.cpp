@@ -151,14 +151,14 @@ json to_json(const CaseView& v) {
   return j;
 }
 
-// A push body parsed by DistrictService::handle outside the service's mutex, for the handler on
-// the same thread (set and cleared by handle only; null otherwise).
-// The handlers, with access to the service's state; every call holds the service's mutex.
+// The handlers, with access to the service's state; every call holds the service's mutex
+// (through lock_), and may release it only around work that touches no shared state.
 class ServiceHandlers {
  public:
   // parsed_push: the push body parsed before the lock was taken, or null (then push() parses).
-  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushRequest>* parsed_push)
-      : s_(s), log_(log), parsed_push_(parsed_push) {}
+  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushRequest>* parsed_push,
+                  std::unique_lock<std::mutex>& lock)
+      : s_(s), log_(log), parsed_push_(parsed_push), lock_(lock) {}
 
   struct Signed {
     StationRecord station;
@@ -292,6 +292,9 @@ class ServiceHandlers {
     batch.base_seq = m->base_seq;
     batch.now_ms = now();
     batch.entries.reserve(m->entries.size());
+    // Checking each entry and making its record text needs nothing but the request and the
+    // signing station: done without the lock, so only the store's work is serialised.
+    lock_.unlock();
     for (std::size_t i = 0; i < m->entries.size(); ++i) {
       PreparedEntry pe;
       pe.seq = m->entries[i].seq;
@@ -299,10 +302,12 @@ class ServiceHandlers {
       if (auto why = check_entry(m->entries[i], i, who.station, f)) {
         pe.reject_reason = std::move(*why);
       } else {
-        pe.fact = FactRecord{std::move(f), who.station.community, batch.now_ms};
+        pe.fact = FactRecord{std::move(f), who.station.community, batch.now_ms, {}};
+        pe.fact->record = record_text(*pe.fact);
       }
       batch.entries.push_back(std::move(pe));
     }
+    lock_.lock();
     auto out = s_.store_.apply_push(batch);
     if (!out.is_ok()) return status_response(out.status());
     if (out->gap_expected) {
@@ -459,6 +464,7 @@ class ServiceHandlers {
   DistrictService& s_;
   RequestLog& log_;
   Result<sync::PushRequest>* parsed_push_;
+  std::unique_lock<std::mutex>& lock_;
 };
 
 DistrictService::DistrictService(DistrictStore& store, const platform::Clock& clock,
@@ -486,9 +492,9 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
     parsed_push.emplace(sync::parse_push_request(request.body));
   }
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     try {
-      r = handle_locked(request, log, parsed_push ? &*parsed_push : nullptr);
+      r = handle_locked(request, log, parsed_push ? &*parsed_push : nullptr, lock);
     } catch (const std::exception& e) {
       r = error_response(500, "internal", std::string("internal error: ") + e.what());
     }
@@ -508,8 +514,9 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
 }
 
 HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& log,
-                                            Result<sync::PushRequest>* parsed_push) {
-  ServiceHandlers h(*this, log, parsed_push);
+                                            Result<sync::PushRequest>* parsed_push,
+                                            std::unique_lock<std::mutex>& lock) {
+  ServiceHandlers h(*this, log, parsed_push, lock);
   if (req.body.size() > options_.max_body_bytes) {
     return error_response(413, "too_large", "the body has " + std::to_string(req.body.size()) +
                                                 " bytes; the district reads at most " +
@@ -650,7 +657,7 @@ Result<CaseView> DistrictService::case_view(const std::string& case_id) {
 Result<CaseView> DistrictService::view_locked(const std::string& case_id) {
   auto id = core::Uuid::parse(case_id);
   if (!id) return Status(ErrorCode::Invalid, "'" + case_id.substr(0, 64) + "' is not a case id (UUID)");
-  WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.facts_by_subject(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.case_facts(case_id));
   std::string community;
   for (const FactRecord& f : facts) {
     if (f.fact.kind == "case.collected") community = f.community;
@@ -665,7 +672,7 @@ Result<CaseView> DistrictService::view_locked(const std::string& case_id) {
 Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
                                       const std::string& case_id, core::CasePayload payload) {
   WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(case_id));
-  WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.facts_by_subject(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.case_facts(case_id));
   WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
   const std::int64_t now = clock_.now_ms();
   for (const FactRecord& f : facts) {

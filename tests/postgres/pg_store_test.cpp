@@ -293,6 +293,7 @@ TEST_CASE("digests equal the protocol's day_digests over the same facts") {
     items.push_back({"fact", f.fact.day, f.fact.id});
     facts.push_back(std::move(f));
   }
+  facts[0].fact.kind = "case.collected";  // looked up as a case below
   facts.push_back(fact(4, 1));  // another community's
   auto n = s->append_facts(facts);
   REQUIRE(n.is_ok());
@@ -301,11 +302,12 @@ TEST_CASE("digests equal the protocol's day_digests over the same facts") {
   auto d = s->digests(community_of(3), "2025-11-01", "2025-11-30");
   REQUIRE(d.is_ok());
   CHECK(*d == wsync::day_digests(items));
-  auto by_subject = s->facts_by_subject(facts[0].fact.subject);
+  auto by_subject = s->case_facts(facts[0].fact.subject);
   REQUIRE(by_subject.is_ok());
   REQUIRE(by_subject->size() == 1);
   CHECK((*by_subject)[0].fact == facts[0].fact);
   CHECK(by_subject->front().community == community_of(3));
+  CHECK(s->case_facts(facts[1].fact.subject)->empty());  // a ticket is not a case
 }
 
 TEST_CASE("enrolment tokens are used once; nonces are remembered") {

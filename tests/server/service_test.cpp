@@ -377,7 +377,7 @@ TEST_CASE("a pull with own=0 leaves out the asker's own facts, and its cursor pa
   CHECK(d.signed_call(a, "GET", "/v1/pull", "after=0&own=").status == 400);
 }
 
-TEST_CASE("an embedded store of schema 1 learns its changes' origins when opened") {
+TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origins, case indexes") {
   if (using_pg_store()) return;  // the PostgreSQL store keeps the origin with each fact from v1
   District d;
   TestStation a = d.enroll("530102001001");
@@ -391,7 +391,24 @@ TEST_CASE("an embedded store of schema 1 learns its changes' origins when opened
     REQUIRE(kek.is_ok());
     auto raw = storage::KeyedStore::open(d.dir() / "data", "district.db", *kek);
     REQUIRE_MESSAGE(raw.is_ok(), raw.status().to_string());
+    // A case's facts and the whistled cases are found through the partial case indexes.
+    auto plan = [&](const std::string& sql) {
+      auto q = raw->db().prepare("EXPLAIN QUERY PLAN " + sql);
+      REQUIRE(q.is_ok());
+      std::string all;
+      while (q->step().value()) all += q->column_text(3) + "\n";
+      return all;
+    };
+    CHECK(plan("SELECT id FROM facts f WHERE f.subject = 'x' AND f.kind LIKE 'case.%' ORDER BY "
+               "f.hlc").find("facts_case (subject=?)") != std::string::npos);
+    CHECK(plan("SELECT id FROM facts f WHERE f.kind = 'case.whistled' AND f.kind LIKE 'case.%' "
+               "ORDER BY f.hlc").find("facts_case_kind") != std::string::npos);
     REQUIRE(raw->db().exec(R"SQL(
+      DELETE FROM schema_migrations WHERE version = 3;
+      DROP INDEX facts_case;
+      DROP INDEX facts_case_kind;
+      CREATE INDEX facts_subject ON facts (subject, hlc);
+      CREATE INDEX facts_kind ON facts (kind, hlc);
       CREATE TABLE changes_v1 (gseq INTEGER PRIMARY KEY, type TEXT NOT NULL,
         community TEXT NOT NULL, record TEXT NOT NULL);
       INSERT INTO changes_v1 SELECT gseq, type, community, record FROM changes;

@@ -96,9 +96,11 @@ class DistrictService {
   const ServiceOptions& options() const { return options_; }
 
  private:
-  // parsed_push: a push body handle() parsed before taking the lock, or null.
+  // parsed_push: a push body handle() parsed before taking the lock, or null. `lock` holds
+  // mutex_; a handler may release it for work that touches no state (and takes it back).
   sync::HttpResponse handle_locked(const sync::HttpRequest& request, RequestLog& log,
-                                   Result<sync::PushRequest>* parsed_push);
+                                   Result<sync::PushRequest>* parsed_push,
+                                   std::unique_lock<std::mutex>& lock);
   Result<CaseView> act(const std::string& actor, core::Role role, const std::string& case_id,
                        core::CasePayload payload);
   Result<CaseView> view_locked(const std::string& case_id);

@@ -37,7 +37,13 @@ struct FactRecord {
   sync::FactPayload fact;
   std::string community;
   std::int64_t received_ms = 0;
+  // The fact's canonical JSON (sync::to_json_value(fact).dump()), as pulls return it. Callers
+  // may make it beforehand (DistrictService does, outside its lock); the store makes it when
+  // empty. Stores do not fill it when they read facts back.
+  std::string record;
 };
+// record if made, else the canonical dump of fact.
+std::string record_text(const FactRecord& r);
 
 // One entry of a push batch after DistrictService checked it: either a fact to apply or the
 // reason it can never be applied.
@@ -114,9 +120,10 @@ class DistrictStore {
   // Inserts facts (INSERT OR IGNORE) and logs the new ones as changes, in one transaction.
   // Returns how many were new.
   virtual Result<std::int64_t> append_facts(const std::vector<FactRecord>& facts) = 0;
-  // Every fact whose subject is `subject`, in (hlc, origin, id) order.
-  virtual Result<std::vector<FactRecord>> facts_by_subject(const std::string& subject) = 0;
-  // Every fact of `kind` (e.g. "case.whistled"), in (hlc, origin, id) order.
+  // Every case fact (kind "case.*") whose subject is `case_id`, in (hlc, origin, id) order.
+  virtual Result<std::vector<FactRecord>> case_facts(const std::string& case_id) = 0;
+  // Every fact of `kind` (e.g. "case.whistled"), in (hlc, origin, id) order; indexed for case
+  // kinds only.
   virtual Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) = 0;
   virtual Result<std::int64_t> fact_count() = 0;
 
