@@ -236,10 +236,14 @@ struct LosingTransport final : sync::Transport {
 struct PushTimer final : sync::Transport {
   sync::Transport& inner;
   double first_pull_ms = 0;
+  std::vector<double> push_ms;  // each push request, send to answer
   explicit PushTimer(sync::Transport& t) : inner(t) {}
   Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
     if (r.path == "/v1/pull" && first_pull_ms == 0) first_pull_ms = bench::now_ms();
-    return inner.send(r);
+    const double t0 = bench::now_ms();
+    auto response = inner.send(r);
+    if (r.path == "/v1/push") push_ms.push_back(bench::now_ms() - t0);
+    return response;
   }
 };
 
@@ -316,8 +320,10 @@ int main(int argc, char** argv) {
       whole.push_back(args.facts / (whole_ms / 1000.0));
       wire.push_back(static_cast<double>(t->bytes_sent() - sent0 + t->bytes_received() - recv0) /
                      args.facts);
-      std::printf("push run %d: %d facts in %.0f ms (%lld pushed)\n", run, args.facts, ms,
-                  static_cast<long long>(r.pushed));
+      std::printf("push run %d: %d facts in %.0f ms (%lld pushed; %zu requests, median %.1f ms "
+                  "from send to answer)\n",
+                  run, args.facts, ms, static_cast<long long>(r.pushed), timer.push_ms.size(),
+                  bench::median(timer.push_ms));
     }
     push_rate = bench::median(rates);
     report.add("push_and_pull_back_facts_per_s", bench::median(whole));

@@ -70,6 +70,9 @@ Status HttpsServer::run() {
   }
   srv.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   srv.set_keep_alive_max_count(kKeepAliveMaxRequests);
+  // An answer goes out at once: without this, Nagle's algorithm held the last small TLS record
+  // of each answer until the station's delayed ACK (~40 ms per request on loopback).
+  srv.set_tcp_nodelay(true);
   DistrictService& service = impl_->service;
   // The service answers 413 itself up to twice its limit; beyond that httplib stops reading.
   srv.set_payload_max_length(service.options().max_body_bytes * 2);

@@ -3,7 +3,7 @@
 namespace weimin::server {
 
 std::string record_text(const FactRecord& r) {
-  return r.record.empty() ? sync::to_json_value(r.fact).dump() : r.record;
+  return r.record.empty() ? sync::canonical_text(r.fact) : r.record;
 }
 
 }  // namespace weimin::server

@@ -305,6 +305,38 @@ json to_json_value(const FactPayload& f) {
               {"day", f.day},       {"body", f.body}};
 }
 
+namespace {
+void append_string(std::string& out, const std::string& s) {
+  // nlohmann's escaping (the same serializer dump() uses), on a string value only.
+  out += json(s).dump();
+}
+}  // namespace
+
+std::string canonical_text(const FactPayload& f) {
+  // Keys in the order nlohmann's std::map keeps them: body, day, hlc, id, kind, origin,
+  // subject, wall_ms.
+  std::string out;
+  out.reserve(160 + f.subject.size() + f.kind.size());
+  out += "{\"body\":";
+  out += f.body.dump();
+  out += ",\"day\":";
+  append_string(out, f.day);
+  out += ",\"hlc\":";
+  out += std::to_string(f.hlc);
+  out += ",\"id\":";
+  append_string(out, f.id);
+  out += ",\"kind\":";
+  append_string(out, f.kind);
+  out += ",\"origin\":";
+  append_string(out, f.origin);
+  out += ",\"subject\":";
+  append_string(out, f.subject);
+  out += ",\"wall_ms\":";
+  out += std::to_string(f.wall_ms);
+  out += '}';
+  return out;
+}
+
 Result<FactPayload> parse_fact_payload(const json& j, std::string_view path) {
   json copy = j;
   return parse_fact_payload(std::move(copy), path);

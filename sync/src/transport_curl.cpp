@@ -85,9 +85,13 @@ Status curl_failure(CURLcode code, const std::string& url, const char* detail,
 
 }  // namespace
 
+// Level 1: a push page compresses about 4 times faster than at the default level 6, for a few
+// more bytes on the wire (docs/PERFORMANCE.md, wire_bytes_per_fact).
+constexpr int kGzipLevel = 1;
+
 std::string gzip_compress(std::string_view bytes) {
   z_stream zs{};
-  deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  deflateInit2(&zs, kGzipLevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
   std::string out;
   out.resize(deflateBound(&zs, bytes.size()) + 32);
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));

@@ -88,6 +88,31 @@ TEST_CASE("fact payload checks each field") {
   CHECK_FALSE(parse_fact_payload(bad).is_ok());
 }
 
+TEST_CASE("canonical_text writes exactly the canonical dump of a fact") {
+  FactPayload f = parse_fact_payload(nlohmann::json::parse(kFact)).value();
+  CHECK(canonical_text(f) == to_json_value(f).dump());
+  // Escapes, non-ASCII text, nested bodies, numbers of every kind, negative and large clocks.
+  const char* odd[] = {"", "\"quoted\"", "back\\slash", "tab\tnew\nline\x01\x1f", "人民 为民 🚒",
+                       "</script>", "\u007f"};
+  int k = 0;
+  for (const char* text : odd) {
+    FactPayload g = f;
+    g.kind = std::string("case.") + text;
+    g.subject = text;
+    g.origin = std::string("station:") + text;
+    g.hlc = (k % 2 ? -1 : 1) * (INT64_MAX >> k);
+    g.wall_ms = k * 1'000'000'007LL;
+    g.body = {{"note", text},
+              {"n", k},
+              {"x", 0.1 * k},
+              {"neg", -k},
+              {"list", {1, "two", nullptr, true, {{"z", text}, {"a", 1}}}},
+              {"empty", nlohmann::json::object()}};
+    CHECK(canonical_text(g) == to_json_value(g).dump());
+    ++k;
+  }
+}
+
 TEST_CASE("pull and digest queries are strict") {
   auto p = parse_pull_query("after=5&epoch=e-1&limit=20");
   REQUIRE(p.is_ok());

@@ -97,6 +97,9 @@ struct FactPayload {
   bool operator==(const FactPayload&) const = default;
 };
 nlohmann::json to_json_value(const FactPayload& f);
+// Exactly to_json_value(f).dump() (the canonical text pulls return and checksums cover), written
+// field by field without building the envelope's JSON value or copying the body.
+std::string canonical_text(const FactPayload& f);
 // Strict: every field present with its type, no others; day is YYYY-MM-DD; id is 36 chars of
 // UUID text; body is an object. `path` prefixes error messages.
 Result<FactPayload> parse_fact_payload(const nlohmann::json& j, std::string_view path = "$");
