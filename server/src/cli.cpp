@@ -56,13 +56,15 @@ struct Ctx {
     return 1;
   }
 
-  Result<std::unique_ptr<DistrictStore>> open_store() {
+  // serving: the store is for `serve` (the embedded store then checkpoints in the background).
+  Result<std::unique_ptr<DistrictStore>> open_store(bool serving = false) {
     if (is_postgres_url(store)) {  // a city: PostgreSQL (docs/DEPLOY.md)
       return open_pg_store(store, PgStoreOptions{district, clock.now_ms()});
     }
     if (!store.empty()) data_dir = store;
     platform::FileKeyStore keys(resolved_key_file(), data_dir);
-    return open_embedded_store(data_dir, keys, EmbeddedStoreOptions{district, clock.now_ms()});
+    return open_embedded_store(data_dir, keys,
+                               EmbeddedStoreOptions{district, clock.now_ms(), serving});
   }
 
   // Runs `work` with a service over the opened store.
@@ -115,7 +117,7 @@ int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert
     }
     tls = TlsFiles{"", cert, key};
   }
-  auto store = ctx.open_store();
+  auto store = ctx.open_store(/*serving=*/true);
   if (!store.is_ok()) return ctx.fail(store.status());
   std::ostream& err = ctx.io.err;
   std::mutex log_mutex;

@@ -1,10 +1,16 @@
 // The district's store in one SQLCipher file (embedded_store.hpp).
 #include "weimin/server/embedded_store.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sodium.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "weimin/storage/keyed_store.hpp"
@@ -109,10 +115,58 @@ void write_marker(const fs::path& file, const Marker& m) {
   fs::rename(tmp, file, ec);
 }
 
+// Copies the write-ahead log into the database from its own connection (PASSIVE: never waits
+// for or blocks the writer), every 100 ms until stopped.
+class Checkpointer {
+ public:
+  explicit Checkpointer(storage::KeyedStore store)
+      : store_(std::move(store)), thread_([this] { run(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+  std::int64_t runs() const { return runs_; }
+
+ private:
+  void run() {
+    // Signals are for the threads that handle them (serve's waiter), never this one.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stop_; })) {
+      lock.unlock();
+      // A failure (a busy lock) is retried at the next tick; the backstop is SQLite's own.
+      (void)store_.db().exec("PRAGMA wal_checkpoint(PASSIVE)");
+      ++runs_;
+      lock.lock();
+    }
+  }
+
+  storage::KeyedStore store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::atomic<std::int64_t> runs_{0};
+  std::thread thread_;  // last: started once the members above exist
+};
+
 class EmbeddedStore final : public DistrictStore {
  public:
   EmbeddedStore(storage::KeyedStore store, fs::path folder)
       : store_(std::move(store)), folder_(std::move(folder)) {}
+  ~EmbeddedStore() override { checkpointer_.reset(); }  // before the writer's connection closes
+
+  // Hands the log's checkpoints to a thread with `second`, a connection of its own.
+  Status checkpoint_in_background(storage::KeyedStore second) {
+    WEIMIN_TRY(db().exec("PRAGMA wal_autocheckpoint = 16384"));
+    checkpointer_ = std::make_unique<Checkpointer>(std::move(second));
+    return Status::ok();
+  }
 
   storage::Database& db() { return store_.db(); }
   fs::path marker_file() const { return folder_ / "epoch"; }
@@ -576,6 +630,7 @@ class EmbeddedStore final : public DistrictStore {
   fs::path folder_;
   std::unordered_map<const char*, storage::Statement> cache_;
   std::string epoch_cache_;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 Result<std::unique_ptr<EmbeddedStore>> open_impl(const fs::path& folder, platform::KeyStore& keys,
@@ -590,6 +645,11 @@ Result<std::unique_ptr<EmbeddedStore>> open_impl(const fs::path& folder, platfor
   WEIMIN_ASSIGN_OR_RETURN(storage::KeyedStore ks, storage::KeyedStore::open(folder, kDbName, kek));
   auto store = std::make_unique<EmbeddedStore>(std::move(ks), folder);
   WEIMIN_TRY(store->start(options));
+  if (options.background_checkpoint) {
+    WEIMIN_ASSIGN_OR_RETURN(storage::KeyedStore second,
+                            storage::KeyedStore::open(folder, kDbName, kek));
+    WEIMIN_TRY(store->checkpoint_in_background(std::move(second)));
+  }
   return store;
 }
 

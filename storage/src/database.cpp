@@ -22,6 +22,25 @@ std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 // Checks made before SQLite touches the file, so that a wrong file is reported as what it is
 // and nothing is written to it.
+// An encrypted database has no plaintext header; a plain SQLite file starts with "SQLite format
+// 3". Read through the connection's own file handle (no second descriptor), before the key.
+Status refuse_plaintext(sqlite3* db, const fs::path& file) {
+  sqlite3_file* handle = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &handle) != SQLITE_OK ||
+      handle == nullptr || handle->pMethods == nullptr) {
+    return Status::ok();  // nothing opened yet (a new file): nothing to check
+  }
+  std::array<char, 16> head{};
+  const int rc = handle->pMethods->xRead(handle, head.data(), static_cast<int>(head.size()), 0);
+  if (rc == SQLITE_OK && std::memcmp(head.data(), "SQLite format 3", 16) == 0) {
+    return {ErrorCode::NotADatabase,
+            quoted(file) +
+                " is an unencrypted SQLite file, not an encrypted Weimin database. Nothing was "
+                "changed. Move it out of the data folder."};
+  }
+  return Status::ok();  // SQLITE_IOERR_SHORT_READ: an empty file, a new database
+}
+
 Status check_file_before_open(const fs::path& file, bool keyed, const OpenOptions& options) {
   std::error_code ec;
   const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
@@ -54,16 +73,10 @@ Status check_file_before_open(const fs::path& file, bool keyed, const OpenOption
   const auto size = fs::file_size(file, ec);
   if (ec) return {ErrorCode::Io, "cannot read the size of " + quoted(file) + ": " + ec.message()};
   if (size == 0) return Status::ok();  // an empty file is a new database
-  std::array<char, 16> head{};
-  std::ifstream in(file, std::ios::binary);
-  in.read(head.data(), head.size());
-  const bool plaintext_header = in.gcount() == 16 && std::memcmp(head.data(), "SQLite format 3", 16) == 0;
-  if (keyed && plaintext_header) {
-    return {ErrorCode::NotADatabase,
-            quoted(file) +
-                " is an unencrypted SQLite file, not an encrypted Weimin database. Nothing was "
-                "changed. Move it out of the data folder."};
-  }
+  // The header is read later through SQLite's own file handle (check_header): opening and
+  // closing another descriptor of the file here would drop the POSIX locks that this process's
+  // other connections to it hold (SQLite's "how to corrupt" §2.2).
+  (void)keyed;
   if (size % 512 != 0) {
     return {ErrorCode::Corrupt,
             quoted(file) + " is truncated or not a database: its size (" + std::to_string(size) +
@@ -132,6 +145,7 @@ Result<Database> Database::open_impl(const fs::path& file, const SecretKey* key,
                                  options.vfs.empty() ? nullptr : options.vfs.c_str());
   Database db(raw, file, key != nullptr);  // closes raw on every early return
   if (rc != SQLITE_OK) return sqlite_status(raw, rc, file.string(), "opening the database");
+  if (key != nullptr) WEIMIN_TRY(refuse_plaintext(raw, file));
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   WEIMIN_TRY(db.configure(key));

@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "storage_support.hpp"
@@ -114,6 +116,50 @@ TEST_CASE("a file that is not a database is refused and kept") {
          code == ErrorCode::Corrupt));
   CHECK(db.status().message().find("station.db") != std::string::npos);
   CHECK(test::read_file(dir / "station.db") == before);
+}
+
+// Run by the test below in a process of its own (this binary again, not a fork: a fork would
+// inherit SQLite's in-memory lock records and hide the fault): writes one row and closes.
+TEST_CASE("helper: another process writes one row") {
+  const char* file = std::getenv("WEIMIN_TEST_OTHER_WRITER");
+  if (file == nullptr) return;  // only when started as the helper
+  auto other = test::open_test_db(file);
+  REQUIRE(other.is_ok());
+  REQUIRE(other->exec("INSERT INTO t VALUES (1)").is_ok());
+}
+
+TEST_CASE("a second connection in this process keeps the first one's locks: others' writes stay visible") {
+  // Opening a connection once read the file's header through a descriptor of its own; closing
+  // it dropped every POSIX lock this process held on the file. Another process then believed
+  // it was the last one, and on closing deleted the log this process was still writing to.
+  TempDir dir;
+  const fs::path file = dir / "shared.db";
+  auto first = test::open_test_db(file);
+  REQUIRE_MESSAGE(first.is_ok(), first.status().to_string());
+  REQUIRE(first->exec("CREATE TABLE t (x INTEGER)").is_ok());
+  REQUIRE(first->checkpoint().is_ok());    // the file has content (and a header) now
+  auto second = test::open_test_db(file);  // e.g. the sync thread's or the checkpointer's
+  REQUIRE(second.is_ok());
+  auto count = [&] { return std::stoi(pragma(*first, "SELECT count(*) FROM t")); };
+  const std::string self = fs::read_symlink("/proc/self/exe").string();
+  for (int round = 1; round <= 3; ++round) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::setenv("WEIMIN_TEST_OTHER_WRITER", file.c_str(), 1);
+      const int devnull = ::open("/dev/null", O_WRONLY);
+      if (devnull >= 0) ::dup2(devnull, 1);
+      ::execl(self.c_str(), self.c_str(), "-tc=helper: another process writes one row", "-nv",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(fs::exists(fs::path(file.string() + "-wal")));  // not deleted under this process
+    CHECK(count() == 2 * round - 1);
+    REQUIRE(first->exec("INSERT INTO t VALUES (0)").is_ok());  // this process writes too
+  }
 }
 
 TEST_CASE("an unencrypted SQLite file is named as such and kept") {

@@ -24,6 +24,10 @@ struct EmbeddedStoreOptions {
   // then fails with Invalid).
   std::string district;
   std::int64_t now_ms = 0;
+  // For a long-running server: a thread with its own connection copies the write-ahead log into
+  // the database every 100 ms, so a push's commit does not also pay for the checkpoint (with
+  // SQLite's automatic checkpoint as a backstop at 64 MiB of log).
+  bool background_checkpoint = false;
 };
 
 // Opens or creates the store in `folder`, running its migrations and the epoch rule.
