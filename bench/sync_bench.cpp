@@ -3,7 +3,8 @@
 //   wire_bytes_per_fact  bytes on the wire (both ways, after gzip) per fact of that push
 //   pull_50k_s           a fresh station pulling 50,000 facts of its community
 //   fleet_100x10k_s      100 stations pushing 10,000 facts each at once; with server CPU
-//                        seconds (fleet_server_cpu_s) and peak memory (fleet_server_peak_mib)
+//                        seconds (fleet_server_cpu_s) and peak memory (fleet_server_peak_mib);
+//                        on PostgreSQL also its processes' CPU seconds (fleet_postgres_cpu_s)
 //   bulk_facts_per_s     the same facts bulk-inserted straight into the district store
 //   push_vs_bulk_ratio   push_facts_per_s / bulk_facts_per_s
 //   resent_pages_after_cut  pages re-sent by the sync after a push answer was lost
@@ -26,6 +27,7 @@
 #include "weimin/platform/clock.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/server/embedded_store.hpp"
+#include "weimin/server/pg_store.hpp"
 #include "weimin/station/station.hpp"
 #include "weimin/station/sync_engine.hpp"
 #include "weimin/storage/facts.hpp"
@@ -90,7 +92,13 @@ struct ServerProcess {
   std::string ca_pem;
   FILE* out = nullptr;
 
-  ServerProcess(fs::path folder, const Args& args) : dir(std::move(folder)) {
+  std::string store_url;  // postgresql://… when the server runs on PostgreSQL
+
+  ServerProcess(fs::path folder, const Args& args)
+      : dir(std::move(folder)),
+        // A fresh schema for every server: each starts from an empty store, as the embedded one.
+        store_url(args.store == "postgres" ? server::pg_url_with_fresh_schema(args.store_url, "bench")
+                                           : "") {
     int pipefd[2];
     if (::pipe(pipefd) != 0) std::exit(1);
     const std::string data = (dir / "data").string(), key = (dir / "district.kek").string();
@@ -101,9 +109,9 @@ struct ServerProcess {
       ::dup2(devnull, 2);
       std::vector<std::string> argv = {"weimin-district", "--data", data, "--key-file", key,
                                        "--district", "530102"};
-      if (args.store == "postgres") {
+      if (!store_url.empty()) {
         argv.push_back("--store");
-        argv.push_back(args.store_url);
+        argv.push_back(store_url);
       }
       for (const char* a : {"serve", "--dev", "--listen", "127.0.0.1:0"}) argv.push_back(a);
       std::vector<char*> raw;
@@ -139,8 +147,9 @@ struct ServerProcess {
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port); }
   std::string token(const std::string& community) const {
     std::string cmd = std::string(WEIMIN_DISTRICT_BIN) + " --data " + (dir / "data").string() +
-                      " --key-file " + (dir / "district.kek").string() +
-                      " enroll-token --community " + community + " 2>/dev/null";
+                      " --key-file " + (dir / "district.kek").string();
+    if (!store_url.empty()) cmd += " --store '" + store_url + "'";  // the server's own store
+    cmd += " enroll-token --community " + community + " 2>/dev/null";
     FILE* p = ::popen(cmd.c_str(), "r");
     char buf[256] = {0};
     if (!p || !std::fgets(buf, sizeof buf, p)) {
@@ -174,6 +183,26 @@ struct ServerProcess {
     return 0;
   }
 };
+
+// CPU seconds (user + system) used so far by every process named `comm` (e.g. the PostgreSQL
+// server's backends, "postgres"); processes that ended in between are not counted.
+double cpu_of_processes(const std::string& comm) {
+  double ticks = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "stat");
+    std::string all((std::istreambuf_iterator<char>(in)), {});
+    const auto open = all.find('('), close = all.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    if (all.substr(open + 1, close - open - 1) != comm) continue;
+    std::istringstream rest(all.substr(close + 2));
+    std::vector<std::string> f;
+    for (std::string field; rest >> field;) f.push_back(field);
+    if (f.size() > 12) ticks += std::stod(f[11]) + std::stod(f[12]);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
 
 struct BenchStation {
   fs::path dir;
@@ -388,6 +417,7 @@ int main(int argc, char** argv) {
     b.join();
     std::printf("fleet set up in %.1f s\n", (bench::now_ms() - s0) / 1000.0);
     const double cpu0 = server.cpu_s();
+    const double db_cpu0 = args.store == "postgres" ? cpu_of_processes("postgres") : 0;
     const double t0 = bench::now_ms();
     std::atomic<int> failed{0};
     std::vector<std::thread> threads;
@@ -412,6 +442,9 @@ int main(int argc, char** argv) {
     report.add("fleet_facts_per_station", args.facts);
     report.add("fleet_failed_stations", failed);
     report.add("fleet_server_cpu_s", server.cpu_s() - cpu0);
+    if (args.store == "postgres") {
+      report.add("fleet_postgres_cpu_s", cpu_of_processes("postgres") - db_cpu0);
+    }
     report.add("fleet_server_peak_mib", server.peak_mib());
   }
 
@@ -421,7 +454,11 @@ int main(int argc, char** argv) {
     std::vector<double> bulk_rates;
     for (int run = 0; run < args.runs; ++run) {
       const fs::path folder = root / ("bulk" + std::to_string(run));
-      auto store = must("bulk store", server::open_embedded_store(folder, keys, {"530102", 1}));
+      auto store = args.store == "postgres"
+                       ? must("bulk store", server::open_pg_store(
+                                                server::pg_url_with_fresh_schema(args.store_url, "bulk"),
+                                                server::PgStoreOptions{"530102", 1}))
+                       : must("bulk store", server::open_embedded_store(folder, keys, {"530102", 1}));
       std::vector<server::FactRecord> facts;
       for (int i = 0; i < args.facts; ++i) {
         sync::FactPayload f;
