@@ -487,10 +487,27 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
   // JSON parsing of a push needs no state: done before the lock, so concurrent stations' bodies
   // are parsed in parallel and only the store work is serialised.
   std::optional<Result<sync::PushRequest>> parsed_push;
-  if (request.path == "/v1/push" && request.method == "POST" &&
-      request.body.size() <= options_.max_body_bytes) {
-    parsed_push.emplace(sync::parse_push_request(request.body));
+  const bool is_push = request.path == "/v1/push" && request.method == "POST" &&
+                       request.body.size() <= options_.max_body_bytes;
+  if (is_push) {
+    std::unique_lock slots(push_slots_mutex_);
+    push_slot_free_.wait(slots, [&] {
+      return pushes_in_progress_ < std::max(1, options_.push_parallelism);
+    });
+    ++pushes_in_progress_;
   }
+  struct SlotRelease {
+    DistrictService* s;
+    ~SlotRelease() {
+      if (!s) return;
+      {
+        std::lock_guard slots(s->push_slots_mutex_);
+        --s->pushes_in_progress_;
+      }
+      s->push_slot_free_.notify_one();
+    }
+  } release{is_push ? this : nullptr};
+  if (is_push) parsed_push.emplace(sync::parse_push_request(request.body));
   {
     std::unique_lock lock(mutex_);
     try {

@@ -2,6 +2,7 @@
 // epochs, and the district's half of the case loop.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -665,6 +666,36 @@ TEST_CASE("every request is logged once with who, path, status and code") {
   auto j = json::parse(lines[1].to_line());
   CHECK(j["path"] == "/v1/status");
   CHECK(j["who"] == "-");
+}
+
+TEST_CASE("stations pushing at once past the push slots all get through, each fact once") {
+  server::ServiceOptions o;
+  o.push_parallelism = 2;  // 6 stations at once: most wait for a slot
+  District d(o);
+  std::vector<TestStation> stations;
+  std::vector<std::vector<std::string>> bodies;
+  for (int s = 0; s < 6; ++s) {
+    stations.push_back(d.enroll("53010200100" + std::to_string(s + 1)));
+    bodies.emplace_back();
+    for (int b = 0; b < 5; ++b) {
+      std::vector<sync::FactPayload> facts;
+      for (int i = 1; i <= 200; ++i) facts.push_back(ticket_fact(stations.back(), b * 200 + i));
+      bodies.back().push_back(sync::to_json(batch(stations.back(), facts)));
+    }
+  }
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int s = 0; s < 6; ++s) {
+    threads.emplace_back([&, s] {
+      for (const auto& body : bodies[static_cast<std::size_t>(s)]) {
+        auto r = d.signed_call(stations[static_cast<std::size_t>(s)], "POST", "/v1/push", "", body);
+        if (r.status != 200) ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(refused == 0);
+  CHECK(facts_held(d) == 6 * 1000);
 }
 
 TEST_CASE("a day's push of 10,000 facts in batches of 1,000 is applied once, in order") {

@@ -10,6 +10,7 @@
 // serialised inside (the store serves one thread at a time).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -32,6 +33,10 @@ struct ServiceOptions {
   std::size_t page_bytes = sync::kDefaultPageBytes;     // pull page byte bound
   std::int64_t max_skew_ms = sync::kMaxClockSkewMs;     // 401 stale_time beyond
   std::int64_t token_ttl_ms = 24 * 3600 * 1000;         // enrol tokens expire after
+  // Pushes parsed and applied at once; more wait their turn before their body is parsed, so a
+  // fleet arriving together holds at most this many parsed bodies in memory. Two cores gain
+  // nothing from more.
+  int push_parallelism = 4;
 };
 
 // One line per request: who (station id, actor, or "-"), what, the answer and how long it took.
@@ -118,6 +123,10 @@ class DistrictService {
   ServiceOptions options_;
   RequestLogger logger_;
   std::mutex mutex_;
+  // Push slots (options_.push_parallelism), taken before a push body is parsed.
+  std::mutex push_slots_mutex_;
+  std::condition_variable push_slot_free_;
+  int pushes_in_progress_ = 0;
   core::HlcClock hlc_;
   core::UuidV7Generator ids_;
   bool clock_restored_ = false;
