@@ -15,6 +15,7 @@
 #include "weimin/server/pg_store.hpp"
 #include "weimin/server/https.hpp"
 #include "weimin/server/service.hpp"
+#include "pg_connection.hpp"
 
 namespace weimin::server {
 
@@ -97,6 +98,20 @@ void print_case(Ctx& ctx, const CaseView& v) {
   }
 }
 
+// A PostgreSQL URL without its password, for messages.
+std::string shown_store(const std::string& url) {
+  auto parsed = pg::parse_store_url(url);
+  return parsed.is_ok() ? parsed->shown : std::string("the PostgreSQL store");
+}
+
+// backup and restore copy the embedded store's file; a PostgreSQL store has its own tools.
+int embedded_only(Ctx& ctx, const char* command) {
+  ctx.io.err << "weimin-district: " << command
+             << " is for the embedded store; on PostgreSQL use pg_basebackup/PITR or pg_dump, then "
+                "the epoch rule (docs/DEPLOY.md; weimin-district new-epoch)\n";
+  return 1;
+}
+
 int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert,
           const std::string& key) {
   auto where = parse_listen(listen);
@@ -105,6 +120,11 @@ int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert
     return 2;
   }
   TlsFiles tls;
+  if (dev && ctx.data_dir.empty()) {
+    ctx.io.err << "weimin-district: serve --dev keeps its local CA and certificate in the data "
+                  "folder: give --data DIR\n";
+    return 2;
+  }
   if (dev) {
     auto made = ensure_dev_tls(ctx.data_dir);
     if (!made.is_ok()) return ctx.fail(made.status());
@@ -193,7 +213,9 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   init_cmd->callback([&] {
     ctx.action = [&] {
       return ctx.with_service([&](DistrictService&) {
-        ctx.io.out << "district store ready in " << ctx.data_dir << "\n";
+        ctx.io.out << "district store ready in "
+                   << (is_postgres_url(ctx.store) ? shown_store(ctx.store) : ctx.data_dir)
+                   << "\n";
         return 0;
       });
     };
@@ -210,6 +232,24 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       auto n = (*store)->fact_count();
       if (!e.is_ok() || !d.is_ok() || !n.is_ok()) return ctx.fail(Status(ErrorCode::Corrupt, "the store cannot be read"));
       ctx.io.out << "district " << *d << " epoch " << *e << " facts " << *n << "\n";
+      return 0;
+    };
+  });
+
+  auto* epoch_cmd = app.add_subcommand(
+      "new-epoch", "PostgreSQL store: make a new epoch now, after a restore the server could not "
+                   "detect (docs/DEPLOY.md, the epoch rule); every station re-pulls once");
+  epoch_cmd->callback([&] {
+    ctx.action = [&] {
+      if (!is_postgres_url(ctx.store)) {
+        ctx.io.err << "weimin-district: new-epoch is for a PostgreSQL store (--store "
+                      "postgresql://…); the embedded store takes a new epoch when a backup is put "
+                      "back with 'weimin-district restore FILE'\n";
+        return 1;
+      }
+      auto e = new_pg_epoch(ctx.store, ctx.clock.now_ms());
+      if (!e.is_ok()) return ctx.fail(e.status());
+      ctx.io.out << "new epoch " << *e << " (stations will re-bootstrap at their next sync)\n";
       return 0;
     };
   });
@@ -402,6 +442,7 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   backup->add_option("FILE", file, "the backup file to write")->required();
   backup->callback([&] {
     ctx.action = [&] {
+      if (is_postgres_url(ctx.store)) return embedded_only(ctx, "backup");
       platform::FileKeyStore keys(ctx.resolved_key_file(), ctx.data_dir);
       Status s = backup_embedded_store(ctx.data_dir, file, keys);
       if (!s.is_ok()) return ctx.fail(s);
@@ -413,6 +454,7 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   restore->add_option("FILE", file, "the backup file")->required();
   restore->callback([&] {
     ctx.action = [&] {
+      if (is_postgres_url(ctx.store)) return embedded_only(ctx, "restore");
       platform::FileKeyStore keys(ctx.resolved_key_file(), ctx.data_dir);
       auto e = restore_embedded_store(ctx.data_dir, file, keys, ctx.clock.now_ms());
       if (!e.is_ok()) return ctx.fail(e.status());
@@ -443,7 +485,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
     io.err << "weimin-district: choose a command; run 'weimin-district --help'\n";
     return 2;
   }
-  if (ctx.data_dir.empty()) {
+  // A PostgreSQL store needs no data folder, except for serve --dev's certificates (below).
+  if (ctx.data_dir.empty() && !is_postgres_url(ctx.store)) {
     io.err << "weimin-district: say which data folder to use: --data DIR (or WEIMIN_DISTRICT_DATA)\n";
     return 2;
   }

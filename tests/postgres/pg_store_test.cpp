@@ -10,12 +10,14 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "weimin/server/cli.hpp"
 #include "weimin/server/pg_store.hpp"
 #include "weimin/sync/protocol_digest.hpp"
 
@@ -165,6 +167,17 @@ TEST_CASE("the epoch changes after a restore the store detects, and on demand") 
   REQUIRE(forced.is_ok());
   CHECK(*forced != second);
   CHECK(*reopened->epoch() == *forced);  // a running store sees it at once
+
+  // The same from the command line, and the embedded store is sent to `restore`.
+  std::istringstream in;
+  std::ostringstream out, err;
+  CHECK(ws::run_district_cli({"--store", url, "new-epoch"}, {in, out, err}) == 0);
+  CHECK(out.str().find("new epoch ") == 0);
+  CHECK(out.str().find(*forced) == std::string::npos);
+  CHECK(*reopened->epoch() != *forced);
+  std::ostringstream out2, err2;
+  CHECK(ws::run_district_cli({"--data", "/nonexistent", "new-epoch"}, {in, out2, err2}) == 1);
+  CHECK(err2.str().find("restore FILE") != std::string::npos);
 }
 
 TEST_CASE("a push is applied once; a repeat is skipped, a gap refused, a bad entry rejected") {
