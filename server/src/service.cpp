@@ -489,6 +489,8 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
   std::optional<Result<sync::PushRequest>> parsed_push;
   const bool is_push = request.path == "/v1/push" && request.method == "POST" &&
                        request.body.size() <= options_.max_body_bytes;
+  // A push first waits for one of options_.push_parallelism slots, so a fleet arriving at once
+  // holds only that many parsed bodies in memory; the slot is released when the answer is made.
   if (is_push) {
     std::unique_lock slots(push_slots_mutex_);
     push_slot_free_.wait(slots, [&] {
