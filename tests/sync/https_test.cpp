@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -156,7 +157,23 @@ TEST_CASE("over HTTPS with the real server: enrol with the pinned CA, push, pull
 
 TEST_CASE("the district answers a kept-alive connection at once (no Nagle stall per request)") {
   // Without TCP_NODELAY on the server, each answer's last TLS record waited for the station's
-  // delayed ACK: about 40 ms per request on loopback, which halved a station's push rate.
+  // delayed ACK: at least 40 ms on every request on loopback, which halved a station's push
+  // rate. The median of 20 requests is judged, so a few slow ones on a busy machine do not
+  // fail the test.
+  struct Timed final : sync::Transport {
+    sync::Transport& inner;
+    std::vector<double> push_ms;
+    explicit Timed(sync::Transport& t) : inner(t) {}
+    Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto response = inner.send(r);
+      if (r.path == "/v1/push") {
+        push_ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+      return response;
+    }
+  };
   DistrictProcess district;
   TestStation a("530102001001");
   auto transport = curl_to(district.url(), district.ca_pem);
@@ -164,14 +181,16 @@ TEST_CASE("the district answers a kept-alive connection at once (no Nagle stall 
   a.write(2000);
   station::SyncOptions pages;
   pages.push_page_count = 100;  // 20 requests
-  const auto t0 = std::chrono::steady_clock::now();
-  auto r = a.sync(*transport, pages);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  Timed timed(*transport);
+  auto r = a.sync(timed, pages);
   REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
-  REQUIRE(r->push_pages >= 20);
-  MESSAGE("20 push requests of 100 facts in " << ms << " ms");
-  CHECK(ms / static_cast<double>(r->push_pages) < 40.0);  // one delayed ACK
+  REQUIRE(timed.push_ms.size() >= 20);
+  std::vector<double> sorted = timed.push_ms;
+  std::sort(sorted.begin(), sorted.end());
+  const double median = sorted[sorted.size() / 2];
+  MESSAGE("median of " << sorted.size() << " push requests: " << median << " ms (fastest "
+                       << sorted.front() << ", slowest " << sorted.back() << ")");
+  CHECK(median < 38.0);  // a stalled request takes one delayed ACK (40 ms) plus its work
 }
 
 TEST_CASE("a certificate that does not match the pinned CA is refused in plain words") {
