@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <sodium.h>
 
-#include <atomic>
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
@@ -129,7 +128,6 @@ class Checkpointer {
     wake_.notify_one();
     thread_.join();
   }
-  std::int64_t runs() const { return runs_; }
 
  private:
   void run() {
@@ -142,7 +140,6 @@ class Checkpointer {
       lock.unlock();
       // A failure (a busy lock) is retried at the next tick; the backstop is SQLite's own.
       (void)store_.db().exec("PRAGMA wal_checkpoint(PASSIVE)");
-      ++runs_;
       lock.lock();
     }
   }
@@ -151,7 +148,6 @@ class Checkpointer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
-  std::atomic<std::int64_t> runs_{0};
   std::thread thread_;  // last: started once the members above exist
 };
 

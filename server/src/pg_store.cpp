@@ -43,7 +43,6 @@ std::string text_array(const std::vector<std::string>& items) {
   return out;
 }
 
-
 Result<FactRecord> fact_from_row(const pqxx::row& row) {
   // payload, community, received_ms
   const std::string payload = row[0].as<std::string>();

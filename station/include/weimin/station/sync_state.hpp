@@ -41,7 +41,6 @@ inline constexpr std::string_view kMetaCaPem = "sync.ca_pem";            // the 
 inline constexpr std::string_view kMetaLastDigestMs = "sync.last_digest_ms";
 inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";        // "1" or absent/"0"
 
-
 Result<SyncState> load_sync_state(storage::Database& db);
 // Records the enrolment: station id and epoch, cursor at 0.
 Status save_enrolment(storage::Database& db, std::string_view station_id, std::string_view epoch,
