@@ -1,16 +1,26 @@
 // The real `weimin-district serve --dev` process on 127.0.0.1, called over HTTPS with the CA it
 // made, and the command's exit codes.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
+#include "server_fixture.hpp"
 #include "temp_dir.hpp"
 #include "weimin/server/cli.hpp"
+#include "weimin/server/https.hpp"
 #include "weimin/sync/protocol.hpp"
 
 using namespace weimin;
@@ -154,4 +164,60 @@ TEST_CASE("weimin-district exits 0, 1 or 2 and tells what to do") {
   CHECK(run({"--data", data, "--key-file", kek, "backup", backup}, &out) == 0);
   CHECK(run({"--data", data, "--key-file", kek, "restore", backup}, &out) == 0);
   CHECK(out.find("new epoch") != std::string::npos);
+}
+
+TEST_CASE("the HTTPS server's connections send at once: TCP_NODELAY on every accepted socket") {
+  // Without it each answer's last TLS record waited for the station's delayed ACK (~40 ms per
+  // request on loopback; tests/sync's Nagle test shows the time). Checked on the socket itself,
+  // so it holds in every build, sanitizers included.
+  test::District d;
+  auto tls = server::ensure_dev_tls(d.dir() / "tls-home");
+  REQUIRE_MESSAGE(tls.is_ok(), tls.status().to_string());
+  std::mutex m;
+  std::condition_variable listening;
+  int port = 0;
+  server::HttpsOptions o;
+  o.tls = *tls;
+  o.on_listening = [&](int p) {
+    std::lock_guard lock(m);
+    port = p;
+    listening.notify_all();
+  };
+  server::HttpsServer srv(d.service(), o);
+  std::thread serving([&] { (void)srv.run(); });
+  {
+    std::unique_lock lock(m);
+    REQUIRE(listening.wait_for(lock, std::chrono::seconds(20), [&] { return port != 0; }));
+  }
+  httplib::SSLClient client("127.0.0.1", port);
+  client.set_ca_cert_path(tls->ca_cert.c_str());
+  client.enable_server_certificate_verification(true);
+  client.set_keep_alive(true);
+  auto res = client.Get("/v1/health");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  // The accepted connection is a socket of this process whose local port is the server's.
+  int accepted = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const int fd = std::atoi(entry.path().filename().c_str());
+    sockaddr_in a{};
+    socklen_t len = sizeof a;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0 || a.sin_family != AF_INET ||
+        ntohs(a.sin_port) != port) {
+      continue;
+    }
+    int is_listener = 0;
+    socklen_t l1 = sizeof is_listener;
+    REQUIRE(::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &is_listener, &l1) == 0);
+    if (is_listener) continue;
+    int nodelay = 0;
+    socklen_t l2 = sizeof nodelay;
+    REQUIRE(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &l2) == 0);
+    CHECK(nodelay != 0);
+    ++accepted;
+  }
+  CHECK(accepted == 1);
+  client.stop();
+  srv.stop();
+  serving.join();
 }

@@ -190,7 +190,13 @@ TEST_CASE("the district answers a kept-alive connection at once (no Nagle stall 
   const double median = sorted[sorted.size() / 2];
   MESSAGE("median of " << sorted.size() << " push requests: " << median << " ms (fastest "
                        << sorted.front() << ", slowest " << sorted.back() << ")");
+#if defined(__SANITIZE_ADDRESS__)
+  // Under the sanitizers (a Debug build) a request's own work takes longer than a delayed ACK,
+  // so time says nothing there; serve_test checks TCP_NODELAY on the socket in every build.
+  MESSAGE("not judged in a sanitizer build");
+#else
   CHECK(median < 38.0);  // a stalled request takes one delayed ACK (40 ms) plus its work
+#endif
 }
 
 TEST_CASE("a certificate that does not match the pinned CA is refused in plain words") {
