@@ -13,6 +13,7 @@
 //        passed to the server as --store URL)
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,6 +105,7 @@ struct ServerProcess {
     const std::string data = (dir / "data").string(), key = (dir / "district.kek").string();
     pid = ::fork();
     if (pid == 0) {
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // the bench may end through die(), skipping ~ServerProcess
       ::dup2(pipefd[1], 1);
       const int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 2);
