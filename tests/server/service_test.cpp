@@ -49,6 +49,38 @@ std::string code_of(const sync::HttpResponse& r) {
 
 std::int64_t facts_held(District& d) { return d.store().fact_count().value(); }
 
+// One /v1/pull page for `st`; the parser checks its count and checksum.
+sync::PullResponse pull_page(District& d, const TestStation& st, std::int64_t after, int limit,
+                             bool own = true, const std::string& epoch = "") {
+  sync::PullRequest q{after, epoch, limit};
+  q.own = own;
+  auto r = d.signed_call(st, "GET", "/v1/pull", sync::to_query(q));
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto page = sync::parse_pull_response(r.body);
+  REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
+  return *page;
+}
+
+// Every page from cursor 0 until one says more: false.
+struct Pulled {
+  std::vector<sync::Change> changes;
+  std::vector<int> page_sizes;
+  std::int64_t cursor = 0;  // the last page's next_after
+};
+Pulled pull_everything(District& d, const TestStation& st, int limit, bool own = true) {
+  Pulled out;
+  std::string epoch;
+  for (int guard = 0; guard < 100; ++guard) {
+    auto page = pull_page(d, st, out.cursor, limit, own, epoch);
+    epoch = page.epoch;
+    out.page_sizes.push_back(static_cast<int>(page.changes.size()));
+    for (auto& c : page.changes) out.changes.push_back(std::move(c));
+    out.cursor = page.next_after;
+    if (!page.more) break;
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("health answers with the epoch and the server time") {
@@ -276,26 +308,9 @@ TEST_CASE("pull pages are bounded in count and bytes, checksummed, and filtered 
   std::string catalog_text = R"({"version":1})";
   REQUIRE(d.store().publish_reference("catalog", catalog_text, kStart).is_ok());
 
-  auto pull_all = [&](TestStation& st, int limit, std::vector<int>* sizes) {
-    std::vector<sync::Change> all;
-    std::int64_t after = 0;
-    std::string epoch;
-    for (int guard = 0; guard < 100; ++guard) {
-      auto r = d.signed_call(st, "GET", "/v1/pull",
-                             sync::to_query(sync::PullRequest{after, epoch, limit}));
-      REQUIRE_MESSAGE(r.status == 200, r.body);
-      auto page = sync::parse_pull_response(r.body);  // verifies count and checksum
-      REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
-      epoch = page->epoch;
-      if (sizes) sizes->push_back(static_cast<int>(page->changes.size()));
-      for (auto& c : page->changes) all.push_back(c);
-      after = page->next_after;
-      if (!page->more) break;
-    }
-    return all;
-  };
-  std::vector<int> sizes;
-  auto seen_a = pull_all(a, 10, &sizes);
+  const Pulled pulled_a = pull_everything(d, a, 10);
+  const auto& seen_a = pulled_a.changes;
+  const auto& sizes = pulled_a.page_sizes;
   CHECK(seen_a.size() == 26);  // 25 own facts + the catalog
   for (int s : sizes) CHECK(s <= 10);
   std::set<std::int64_t> gseqs;
@@ -309,7 +324,7 @@ TEST_CASE("pull pages are bounded in count and bytes, checksummed, and filtered 
   CHECK(sizes.front() < 10);
   CHECK(sizes.front() >= 1);
 
-  auto seen_b = pull_all(b, 1000, nullptr);
+  auto seen_b = pull_everything(d, b, 1000).changes;
   CHECK(seen_b.size() == 8);
   for (const auto& c : seen_b) {
     if (c.type == "fact") CHECK(c.record["origin"] == b.station_id);
@@ -338,13 +353,7 @@ TEST_CASE("a pull with own=0 leaves out the asker's own facts, and its cursor pa
   const std::int64_t head = 25 + 1 + 3 + 1;
 
   auto pull = [&](std::int64_t after, bool own, int limit) {
-    sync::PullRequest q{after, "", limit};
-    q.own = own;
-    auto r = d.signed_call(a, "GET", "/v1/pull", sync::to_query(q));
-    REQUIRE_MESSAGE(r.status == 200, r.body);
-    auto page = sync::parse_pull_response(r.body);
-    REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
-    return *page;
+    return pull_page(d, a, after, limit, own);
   };
   auto without = pull(0, false, 1000);
   REQUIRE(without.changes.size() == 2);
@@ -357,24 +366,14 @@ TEST_CASE("a pull with own=0 leaves out the asker's own facts, and its cursor pa
   CHECK(again.next_after == head);
 
   // In small pages: nothing is lost and the pages still end at the head.
-  auto pull_all = [&](bool own, int limit, std::int64_t& after) {
-    std::vector<std::int64_t> seen;
-    after = 0;
-    for (int guard = 0; guard < 100; ++guard) {
-      auto page = pull(after, own, limit);
-      for (const auto& c : page.changes) seen.push_back(c.gseq);
-      after = page.next_after;
-      if (!page.more) break;
-    }
-    return seen;
-  };
-  std::int64_t after = 0;
-  CHECK(pull_all(false, 1, after).size() == 2);
-  CHECK(after == head);
+  const Pulled small = pull_everything(d, a, 1, /*own=*/false);
+  CHECK(small.changes.size() == 2);
+  CHECK(small.cursor == head);
 
   // own=1 (the default, what a rebuilding station asks) brings them all.
-  CHECK(pull_all(true, 1000, after).size() == 25 + 1 + 1);
-  CHECK(after == head);
+  const Pulled all = pull_everything(d, a, 1000);
+  CHECK(all.changes.size() == 25 + 1 + 1);
+  CHECK(all.cursor == head);
   CHECK(d.signed_call(a, "GET", "/v1/pull", "after=0&own=2").status == 400);
   CHECK(d.signed_call(a, "GET", "/v1/pull", "after=0&own=").status == 400);
 }
