@@ -24,7 +24,7 @@ struct PermissionInfo {
 constexpr bool Y = true;
 constexpr bool n = false;
 
-constexpr std::array<PermissionInfo, 23> kPermissions = {{
+constexpr std::array<PermissionInfo, 24> kPermissions = {{
     {"take_ticket", "take a queue ticket", {Y, Y, Y, Y, Y, Y, Y, Y, Y}},
     {"call_queue", "call tickets to a window", {Y, Y, Y, n, Y, n, n, n, n}},
     {"record_case", "record a case", {Y, Y, Y, Y, Y, n, n, n, n}},
@@ -52,6 +52,7 @@ constexpr std::array<PermissionInfo, 23> kPermissions = {{
      {Y, Y, Y, n, n, n, n, n, n}},
     {"check_work_access", "check a task against the work list", {Y, Y, Y, n, n, n, n, n, n}},
     {"export_records", "export the station's records", {Y, n, n, n, n, n, n, n, n}},
+    {"view_records", "read residents' cases, bookings and the queue", {Y, Y, Y, Y, Y, n, n, n, n}},
 }};
 
 const PermissionInfo& info(Permission p) {
@@ -175,6 +176,25 @@ Status validate_staff_member(const StaffMember& member) {
 }
 
 // [SECTION] PIN sign-in lockout
+
+Status check_pin(std::string_view pin) {
+  if (pin.size() < 6 || pin.size() > 12 ||
+      !std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return {ErrorCode::Invalid, "a PIN is 6 to 12 digits"};
+  }
+  bool same = true, up = true, down = true;
+  for (std::size_t i = 1; i < pin.size(); ++i) {
+    same = same && pin[i] == pin[0];
+    up = up && pin[i] == pin[i - 1] + 1;
+    down = down && pin[i] == pin[i - 1] - 1;
+  }
+  if (same || up || down) {
+    return {ErrorCode::Invalid,
+            "that PIN is too easy to guess (one digit repeated or a run like "
+            "123456); choose another"};
+  }
+  return Status::ok();
+}
 
 SignInState fold_sign_in(std::span<const SignInAttempt> attempts, std::int64_t now_ms) {
   std::vector<SignInAttempt> sorted(attempts.begin(), attempts.end());

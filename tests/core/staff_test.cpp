@@ -90,7 +90,7 @@ TEST_CASE("permission table: who may do what") {
 }
 
 TEST_CASE("permission names round-trip and each has a description") {
-  for (int i = 0; i <= static_cast<int>(Permission::ExportRecords); ++i) {
+  for (int i = 0; i <= static_cast<int>(Permission::ViewRecords); ++i) {
     const auto p = static_cast<Permission>(i);
     const auto parsed = parse_permission(to_string(p));
     REQUIRE(parsed.is_ok());
@@ -182,4 +182,30 @@ TEST_CASE("the sign-in fold does not depend on the order attempts are given in")
     // Locked exactly when some run of five failures ended less than 15 minutes ago.
     if (expected.locked(now)) CHECK(expected.locked_until_ms - kSignInLockMs <= now);
   }
+}
+
+TEST_CASE("a PIN is six to twelve digits and not a trivial run") {
+  for (const char* weak : {"", "1", "58392", "5839a0", "583920 ", "1234567890123", "123456",
+                           "000000", "987654", "1111111"}) {
+    CHECK_MESSAGE(check_pin(weak).code() == ErrorCode::Invalid, "'" << weak << "'");
+  }
+  CHECK(check_pin("58392").message().find("6 to 12 digits") != std::string::npos);
+  for (const char* fine : {"583920", "649271", "102938475610"}) CHECK(check_pin(fine).is_ok());
+}
+
+TEST_CASE("a clock set back before the last failure keeps a locked account locked") {
+  std::vector<SignInAttempt> a;
+  for (int i = 0; i < kMaxSignInFailures; ++i) a.push_back({kT + i * kMin, false});
+  const std::int64_t last = kT + (kMaxSignInFailures - 1) * kMin;
+  for (std::int64_t now : {last - 1, kT - 1, kT - 24 * 60 * kMin, std::int64_t{0}}) {
+    CHECK_MESSAGE(fold_sign_in(a, now).locked(now), "now = " << now);
+  }
+  CHECK(fold_sign_in(a, last + kSignInLockMs - 1).locked(last + kSignInLockMs - 1));
+  CHECK_FALSE(fold_sign_in(a, last + kSignInLockMs).locked(last + kSignInLockMs));
+}
+
+TEST_CASE("reading residents' records is for the station's own staff") {
+  for (Role r : kAllRoles) CHECK(can(r, Permission::ViewRecords) == is_station_role(r));
+  CHECK(roles_with(Permission::ExportRecords) == std::vector<Role>{Role::Director});
+  CHECK(to_string(Permission::ViewRecords) == "view_records");
 }

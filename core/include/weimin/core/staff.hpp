@@ -65,6 +65,7 @@ enum class Permission {
   ViewPersonalInfo,                 // see a resident's identity and phone numbers unmasked
   CheckWorkAccess,                  // check a department's task against the work list
   ExportRecords,                    // export the station's records
+  ViewRecords,                      // read residents' cases, bookings and today's queue
 };
 
 // "take_ticket", "call_queue", "record_case", … the snake_case of the enumerator.
@@ -98,6 +99,7 @@ std::string_view describe(Permission permission);
 //   view_personal_info           ✓   ✓   ✓
 //   check_work_access            ✓   ✓   ✓
 //   export_records               ✓
+//   view_records                 ✓   ✓   ✓   ✓   ✓
 bool can(Role role, Permission permission);
 // The roles holding a permission, in enum order: for messages such as "only a director or
 // deputy_head may …".
@@ -121,7 +123,12 @@ struct StaffMember {
 // otherwise Invalid saying which field is wrong and what it must be.
 Status validate_staff_member(const StaffMember& member);
 
-// [SECTION] PIN sign-in lockout
+// [SECTION] PINs and the sign-in lockout
+
+// A PIN is 6 to 12 digits (a million candidates at the least) and not a trivial run (123456,
+// 000000, 987654 …). Invalid says why and what to choose. Every PIN that is set or hashed
+// goes through this check.
+Status check_pin(std::string_view pin);
 
 inline constexpr int kMaxSignInFailures = 5;
 inline constexpr std::int64_t kSignInLockMs = 15 * 60 * 1000;
