@@ -73,8 +73,8 @@ std::string view_text(const station::CaseView& v) {
          (step.on_behalf_of.empty() ? "" : " for " + step.on_behalf_of) + "\n";
   }
   for (const auto& c : s.conflicts) {
-    t += "conflict: " + c.event.id.to_string() + " " + std::string(core::to_string(c.event.kind())) +
-         ": " + c.why + "\n";
+    t += "conflict: " + c.event.id.to_string() + " " +
+         std::string(core::to_string(c.event.kind())) + ": " + c.why + "\n";
   }
   for (const auto& o : v.overdue) {
     t += "overdue: " + std::string(core::to_string(o.step)) +
@@ -93,8 +93,8 @@ using StepFn = std::function<Result<core::CaseState>(station::Cases&, const stat
                                                      const core::Uuid&, StepOptions&)>;
 
 // One staff step on a case: `weimin case NAME ID --as NO ...`.
-CLI::App* add_step(CLI::App* parent, Context& ctx, const std::string& name,
-                   const std::string& help, const std::shared_ptr<StepOptions>& o, StepFn fn) {
+CLI::App* add_step(CLI::App* parent, Context& ctx, const std::string& name, const std::string& help,
+                   const std::shared_ptr<StepOptions>& o, StepFn fn) {
   auto* cmd = parent->add_subcommand(name, help);
   cmd->add_option("ID", o->ref, "case id or tracking code")->required();
   cmd->add_option("--as", o->as, "your staff number")->required();
@@ -130,7 +130,8 @@ void add_case_commands(CLI::App& app, Context& ctx) {
     auto* cmd = cas->add_subcommand("new", "record a resident's request; prints the tracking code");
     cmd->add_option("--source", o->source, "problem category (whistle source id)")->required();
     cmd->add_option("--text", o->text, "what the resident says")->required();
-    cmd->add_option("--phone", o->phone, "the resident's mobile number (kept encrypted, shown masked)");
+    cmd->add_option("--phone", o->phone,
+                    "the resident's mobile number (kept encrypted, shown masked)");
     cmd->add_option("--id-number", o->id_number, "the resident's identity number (GB 11643)");
     cmd->add_flag("--consent", o->consent, "the resident agreed to the privacy notice");
     cmd->add_option("--channel", o->channel, "kiosk, window or grid_round")->capture_default_str();
@@ -141,8 +142,8 @@ void add_case_commands(CLI::App& app, Context& ctx) {
         if (!channel.is_ok()) return ctx.refuse(channel.status());
         auto run = [&](station::Station& station, std::optional<station::Session> by) {
           station::Cases cases(station);
-          station::NewCase request{o->source, *channel, o->text, std::nullopt, std::nullopt,
-                                   o->consent};
+          station::NewCase request{o->source,    *channel,     o->text,
+                                   std::nullopt, std::nullopt, o->consent};
           if (!o->phone.empty()) request.phone = o->phone;
           if (!o->id_number.empty()) request.id_number = o->id_number;
           auto receipt = cases.record(by, request);
@@ -161,19 +162,25 @@ void add_case_commands(CLI::App& app, Context& ctx) {
     });
   }
   {  // case show
-    auto ref = std::make_shared<std::string>();
-    auto* cmd = cas->add_subcommand("show", "a case's stage, steps, conflicts and deadlines");
-    cmd->add_option("ID", *ref, "case id or tracking code")->required();
-    cmd->callback([&ctx, ref] {
-      ctx.action = [&ctx, ref] {
-        return with_station(ctx, [&](station::Station& station) {
-          station::Cases cases(station);
-          auto id = cases.resolve_reference(*ref);
-          if (!id.is_ok()) return ctx.refuse(id.status());
-          auto v = cases.view(*id);
-          if (!v.is_ok()) return ctx.refuse(v.status());
-          return ctx.print(view_json(*v, station.catalog()), view_text(*v));
-        });
+    struct Options {
+      std::string ref, as;
+    };
+    auto o = std::make_shared<Options>();
+    auto* cmd = cas->add_subcommand(
+        "show", "a case's stage, steps, conflicts and deadlines (staff only: --as STAFF_NO)");
+    cmd->add_option("ID", o->ref, "case id or tracking code")->required();
+    cmd->add_option("--as", o->as, "your staff number");
+    cmd->callback([&ctx, o] {
+      ctx.action = [&ctx, o] {
+        return with_permission(ctx, "weimin case show", o->as, core::Permission::ViewRecords,
+                               [&](station::Station& station, const station::Session&) {
+                                 station::Cases cases(station);
+                                 auto id = cases.resolve_reference(o->ref);
+                                 if (!id.is_ok()) return ctx.refuse(id.status());
+                                 auto v = cases.view(*id);
+                                 if (!v.is_ok()) return ctx.refuse(v.status());
+                                 return ctx.print(view_json(*v, station.catalog()), view_text(*v));
+                               });
       };
     });
   }
@@ -211,44 +218,48 @@ void add_case_commands(CLI::App& app, Context& ctx) {
   }
   {  // case list
     struct Options {
-      std::string stage;
+      std::string stage, as;
       bool overdue = false;
     };
     auto o = std::make_shared<Options>();
-    auto* cmd = cas->add_subcommand("list", "cases, newest first");
+    auto* cmd = cas->add_subcommand("list", "cases, newest first (staff only: --as STAFF_NO)");
     cmd->add_option("--stage", o->stage, "only cases at this stage (e.g. whistled)");
     cmd->add_flag("--overdue", o->overdue, "only cases with a step past its deadline");
+    cmd->add_option("--as", o->as, "your staff number");
     cmd->callback([&ctx, o] {
       ctx.action = [&ctx, o] {
-        return with_station(ctx, [&](station::Station& station) {
-          std::optional<core::CaseStage> stage;
-          if (!o->stage.empty()) {
-            for (int i = 0; i <= static_cast<int>(core::CaseStage::Reopened); ++i) {
-              if (core::to_string(static_cast<core::CaseStage>(i)) == o->stage) {
-                stage = static_cast<core::CaseStage>(i);
+        return with_permission(
+            ctx, "weimin case list", o->as, core::Permission::ViewRecords,
+            [&](station::Station& station, const station::Session&) {
+              std::optional<core::CaseStage> stage;
+              if (!o->stage.empty()) {
+                for (int i = 0; i <= static_cast<int>(core::CaseStage::Reopened); ++i) {
+                  if (core::to_string(static_cast<core::CaseStage>(i)) == o->stage) {
+                    stage = static_cast<core::CaseStage>(i);
+                  }
+                }
+                if (!stage) {
+                  return ctx.refuse(
+                      Status(ErrorCode::Invalid,
+                             "unknown stage '" + o->stage + "'; e.g. collected, whistled, closed"));
+                }
               }
-            }
-            if (!stage) {
-              return ctx.refuse(Status(ErrorCode::Invalid, "unknown stage '" + o->stage +
-                                                               "'; e.g. collected, whistled, closed"));
-            }
-          }
-          station::Cases cases(station);
-          auto all = cases.list(stage, o->overdue);
-          if (!all.is_ok()) return ctx.refuse(all.status());
-          nlohmann::json j = nlohmann::json::array();
-          std::string text;
-          for (const auto& v : *all) {
-            j.push_back({{"case_id", v.state.case_id.to_string()},
-                         {"tracking_code", v.tracking_code},
-                         {"stage", core::to_string(v.state.stage)},
-                         {"overdue", !v.overdue.empty()},
-                         {"description", v.state.description}});
-            text += v.tracking_code + "  " + std::string(core::to_string(v.state.stage)) +
-                    (v.overdue.empty() ? "" : "  OVERDUE") + "  " + v.state.description + "\n";
-          }
-          return ctx.print(j, text.empty() ? "no cases" : text);
-        });
+              station::Cases cases(station);
+              auto all = cases.list(stage, o->overdue);
+              if (!all.is_ok()) return ctx.refuse(all.status());
+              nlohmann::json j = nlohmann::json::array();
+              std::string text;
+              for (const auto& v : *all) {
+                j.push_back({{"case_id", v.state.case_id.to_string()},
+                             {"tracking_code", v.tracking_code},
+                             {"stage", core::to_string(v.state.stage)},
+                             {"overdue", !v.overdue.empty()},
+                             {"description", v.state.description}});
+                text += v.tracking_code + "  " + std::string(core::to_string(v.state.stage)) +
+                        (v.overdue.empty() ? "" : "  OVERDUE") + "  " + v.state.description + "\n";
+              }
+              return ctx.print(j, text.empty() ? "no cases" : text);
+            });
       };
     });
   }
@@ -256,14 +267,15 @@ void add_case_commands(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<StepOptions>();
   add_step(cas, ctx, "resolve", "settle a case in the community, without a whistle", o,
            [](auto& c, auto& s, auto& id, auto& o) { return c.resolve(s, id, o.text); })
-      ->add_option("--text", o->text, "what was done")->required();
-  auto* whistle = add_step(
-      cas, ctx, "whistle", "blow the whistle: escalate to departments", o,
-      [](auto& c, auto& s, auto& id, auto& o) -> Result<core::CaseState> {
-        WEIMIN_ASSIGN_OR_RETURN(auto level, core::parse_whistle_level(o.level));
-        WEIMIN_ASSIGN_OR_RETURN(auto kind, core::parse_whistle_kind(o.kind));
-        return c.whistle(s, id, level, kind, o.depts, o.text);
-      });
+      ->add_option("--text", o->text, "what was done")
+      ->required();
+  auto* whistle =
+      add_step(cas, ctx, "whistle", "blow the whistle: escalate to departments", o,
+               [](auto& c, auto& s, auto& id, auto& o) -> Result<core::CaseState> {
+                 WEIMIN_ASSIGN_OR_RETURN(auto level, core::parse_whistle_level(o.level));
+                 WEIMIN_ASSIGN_OR_RETURN(auto kind, core::parse_whistle_kind(o.kind));
+                 return c.whistle(s, id, level, kind, o.depts, o.text);
+               });
   whistle->add_option("--level", o->level, "community or district")->capture_default_str();
   whistle->add_option("--kind", o->kind, "emergency, key or routine")->capture_default_str();
   whistle->add_option("--dept", o->depts, "department id (repeat for several)")->required();
@@ -280,24 +292,28 @@ void add_case_commands(CLI::App& app, Context& ctx) {
   feedback->add_option("--text", o->text, "what they did")->required();
   add_step(cas, ctx, "verify", "record that the station checked the outcome with the resident", o,
            [](auto& c, auto& s, auto& id, auto& o) { return c.verify(s, id, o.text); })
-      ->add_option("--text", o->text, "what the resident confirmed")->required();
-  add_step(cas, ctx, "close", "close a verified case", o,
-           [](auto& c, auto& s, auto& id, auto& o) { return c.close(s, id, o.text); })
-      ->add_option("--text", o->text, "a closing summary");
+      ->add_option("--text", o->text, "what the resident confirmed")
+      ->required();
+  add_step(cas, ctx, "close", "close a verified case", o, [](auto& c, auto& s, auto& id, auto& o) {
+    return c.close(s, id, o.text);
+  })->add_option("--text", o->text, "a closing summary");
   add_step(cas, ctx, "reopen", "reopen a closed case", o,
            [](auto& c, auto& s, auto& id, auto& o) { return c.reopen(s, id, o.text); })
-      ->add_option("--reason", o->text, "why")->required();
+      ->add_option("--reason", o->text, "why")
+      ->required();
   add_step(cas, ctx, "note", "add a note to a case", o,
            [](auto& c, auto& s, auto& id, auto& o) { return c.note(s, id, o.text); })
-      ->add_option("--text", o->text, "the note")->required();
-  auto* settle = add_step(
-      cas, ctx, "settle", "accept or dismiss an event kept as a conflict", o,
-      [](auto& c, auto& s, auto& id, auto& o) -> Result<core::CaseState> {
-        auto event = core::Uuid::parse(o.event);
-        if (!event) return Status(ErrorCode::Invalid, "--event must be the conflict's event id");
-        WEIMIN_ASSIGN_OR_RETURN(auto decision, core::parse_settle_decision(o.decision));
-        return c.settle(s, id, *event, decision, o.text);
-      });
+      ->add_option("--text", o->text, "the note")
+      ->required();
+  auto* settle =
+      add_step(cas, ctx, "settle", "accept or dismiss an event kept as a conflict", o,
+               [](auto& c, auto& s, auto& id, auto& o) -> Result<core::CaseState> {
+                 auto event = core::Uuid::parse(o.event);
+                 if (!event)
+                   return Status(ErrorCode::Invalid, "--event must be the conflict's event id");
+                 WEIMIN_ASSIGN_OR_RETURN(auto decision, core::parse_settle_decision(o.decision));
+                 return c.settle(s, id, *event, decision, o.text);
+               });
   settle->add_option("--event", o->event, "the conflicting event's id")->required();
   settle->add_option("--decision", o->decision, "accept or dismiss")->required();
   settle->add_option("--reason", o->text, "why")->required();

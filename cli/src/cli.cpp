@@ -8,10 +8,16 @@
 namespace weimin::cli {
 
 int run_cli(const std::vector<std::string>& args, Io io) {
-  Context ctx(io);
+  const platform::SystemClock clock;
+  return run_cli(args, io, clock);
+}
+
+int run_cli(const std::vector<std::string>& args, Io io, const platform::Clock& clock) {
+  Context ctx(io, clock);
   CLI::App app{
       "weimin — the service station's use cases from a shell.\n"
-      "Staff actions take --as STAFF_NO; the PIN comes from WEIMIN_PIN or standard input.\n"
+      "Staff actions, and every command that shows residents' records, take --as STAFF_NO;\n"
+      "the PIN is asked for without echo (or read from WEIMIN_PIN or standard input).\n"
       "Exit codes: 0 done, 1 refused (reason on standard error), 2 usage.",
       "weimin"};
   app.require_subcommand(1);

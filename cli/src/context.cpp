@@ -5,15 +5,11 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "weimin/core/secret.hpp"
 #include "weimin/platform/key_store.hpp"
+#include "weimin/platform/terminal.hpp"
 
 namespace weimin::cli {
-
-CliClock::CliClock() {
-  if (const char* fixed = std::getenv("WEIMIN_NOW_MS")) fixed_ = std::strtoll(fixed, nullptr, 10);
-}
-
-std::int64_t CliClock::now_ms() const { return fixed_ ? *fixed_ : system_.now_ms(); }
 
 std::string Context::resolved_key_file() const {
   if (!key_file.empty()) return key_file;
@@ -29,7 +25,13 @@ Result<std::unique_ptr<station::Station>> Context::open_station() {
 }
 
 std::string Context::read_secret_line(const std::string& prompt) {
-  if (::isatty(STDIN_FILENO) && &io.in == &std::cin) io.err << prompt << std::flush;
+  if (&io.in == &std::cin && ::isatty(STDIN_FILENO)) {
+    io.err << std::flush;
+    auto typed = platform::read_hidden_line(STDIN_FILENO, STDERR_FILENO, prompt);
+    if (typed.is_ok()) return std::move(typed).value();
+    io.err << "weimin: " << typed.status().message() << "\n";
+    return {};
+  }
   std::string line;
   std::getline(io.in, line);
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
@@ -44,7 +46,9 @@ Result<station::Session> Context::sign_in(station::Station& station, const std::
     pin = read_secret_line("PIN for " + staff_no + ": ");
   }
   station::StaffDesk desk(station);
-  return desk.sign_in(staff_no, pin);
+  auto session = desk.sign_in(staff_no, pin);
+  wipe(pin);
+  return session;
 }
 
 int Context::print(const nlohmann::json& j, const std::string& text) {
@@ -74,6 +78,30 @@ int with_staff(Context& ctx, const std::string& staff_no,
     auto session = ctx.sign_in(station, staff_no);
     if (!session.is_ok()) return ctx.refuse(session.status());
     return body(station, *session);
+  });
+}
+
+int with_permission(Context& ctx, const std::string& command, const std::string& staff_no,
+                    core::Permission permission,
+                    const std::function<int(station::Station&, const station::Session&)>& body) {
+  if (staff_no.empty()) {
+    std::string who = "a " + core::describe_roles_with(permission);
+    bool every_station_role = true;
+    for (int r = 0; r <= static_cast<int>(core::Role::System); ++r) {
+      const auto role = static_cast<core::Role>(r);
+      if (core::is_station_role(role) && !core::can(role, permission)) every_station_role = false;
+    }
+    if (every_station_role) who = "a member of the station's staff";
+    return ctx.refuse(
+        Status(ErrorCode::Unauthenticated,
+               command + " reads residents' records, so " + who +
+                   " must sign in first: add --as STAFF_NO (the PIN is asked for, or read from "
+                   "WEIMIN_PIN)"));
+  }
+  return with_staff(ctx, staff_no, [&](station::Station& station, const station::Session& s) {
+    Status allowed = station::StaffDesk::require(s, permission);
+    if (!allowed.is_ok()) return ctx.refuse(allowed);
+    return body(station, s);
   });
 }
 

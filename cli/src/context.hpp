@@ -1,5 +1,6 @@
 // What every `weimin` command shares: the global options, opening the station, signing staff
-// in with the PIN from WEIMIN_PIN or a prompt, and printing results as text or JSON.
+// in with the PIN from WEIMIN_PIN or a prompt (without echo on a terminal), checking that the
+// signed-in member's role allows what the command reads, and printing results as text or JSON.
 // Private to cli/.
 #pragma once
 
@@ -20,24 +21,14 @@
 
 namespace weimin::cli {
 
-// A fixed clock when WEIMIN_NOW_MS is set, else the system clock.
-class CliClock final : public platform::Clock {
- public:
-  CliClock();
-  std::int64_t now_ms() const override;
-
- private:
-  std::optional<std::int64_t> fixed_;
-  platform::SystemClock system_;
-};
-
 struct Context {
-  explicit Context(Io io) : io(io) {}
+  Context(Io io, const platform::Clock& clock) : io(io), clock(clock) {}
   Io io;
   std::string data_dir;
   std::string key_file;
   bool json = false;
-  CliClock clock;
+  // The machine's clock (run_cli's caller may pass another; the environment cannot move it).
+  const platform::Clock& clock;
 
   // The command to run once parsing has succeeded; returns the exit code.
   std::function<int()> action;
@@ -46,7 +37,8 @@ struct Context {
   Result<std::unique_ptr<station::Station>> open_station();
   // Signs staff_no in; the PIN comes from WEIMIN_PIN or is read from standard input.
   Result<station::Session> sign_in(station::Station& station, const std::string& staff_no);
-  // Reads one line (a PIN) from standard input.
+  // Reads one line (a PIN) from standard input; on a terminal with a prompt and without echo.
+  // Wipe the answer (weimin::wipe) once it has been used.
   std::string read_secret_line(const std::string& prompt);
 
   // Prints the JSON (with --json) or the text, and returns 0.
@@ -67,5 +59,11 @@ void add_device_commands(CLI::App& app, Context& ctx);
 int with_station(Context& ctx, const std::function<int(station::Station&)>& body);
 int with_staff(Context& ctx, const std::string& staff_no,
                const std::function<int(station::Station&, const station::Session&)>& body);
+// For a command that reads residents' records (`command`, e.g. "weimin export"): refuses
+// (exit 1, saying to add --as) when no staff number was given, signs staff_no in, refuses
+// when the member's role lacks `permission`, then runs body.
+int with_permission(Context& ctx, const std::string& command, const std::string& staff_no,
+                    core::Permission permission,
+                    const std::function<int(station::Station&, const station::Session&)>& body);
 
 }  // namespace weimin::cli

@@ -38,6 +38,8 @@ void add_enroll(CLI::App& app, Context& ctx) {
   cmd->add_option("--ca", o->ca, "the district's CA certificate (PEM) to pin")->required();
   cmd->callback([&ctx, o] {
     ctx.action = [&ctx, o] {
+      Status url = sync::check_district_url(o->server);  // before the token goes anywhere
+      if (!url.is_ok()) return ctx.refuse(url);
       auto ca = read_ca_file(o->ca);
       if (!ca.is_ok()) return ctx.refuse(ca.status());
       return with_station(ctx, [&](station::Station& station) {

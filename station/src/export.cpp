@@ -6,7 +6,8 @@
 
 namespace weimin::station {
 
-Result<std::int64_t> export_masked(Station& station, std::ostream& out) {
+Result<std::int64_t> export_masked(Station& station, const Session& by, std::ostream& out) {
+  WEIMIN_TRY(StaffDesk::require(by, core::Permission::ExportRecords));
   WEIMIN_ASSIGN_OR_RETURN(auto facts, storage::Facts::by_kind(station.db(), ""));
   for (const auto& f : facts) {
     // Every string of the body is masked: a contact field, or a phone number a resident typed
@@ -19,7 +20,12 @@ Result<std::int64_t> export_masked(Station& station, std::ostream& out) {
     out << line.dump() << "\n";
   }
   if (!out) return Status(ErrorCode::Io, "writing the export failed (disk full?)");
-  return static_cast<std::int64_t>(facts.size());
+  const auto count = static_cast<std::int64_t>(facts.size());
+  StaffDesk desk(station);
+  WEIMIN_TRY(station.transact([&] {
+    return desk.audit(by, "export", "facts", {{"facts", count}});
+  }));
+  return count;
 }
 
 }  // namespace weimin::station

@@ -9,12 +9,21 @@
 namespace weimin::station {
 namespace {
 
-std::string subject_of(std::string_view staff_no) { return "staff:" + std::string(staff_no); }
+std::string subject_of(std::string_view staff_no) {
+  return "staff:" + std::string(staff_no);
+}
+
+// Argon2id at libsodium's "interactive" cost: 2 passes over 64 MiB (docs/SECURITY.md).
+inline constexpr unsigned long long kPinOpsLimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+inline constexpr std::size_t kPinMemLimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+static_assert(kPinOpsLimit == 2 && kPinMemLimit == 64u * 1024 * 1024,
+              "docs/SECURITY.md states the PIN hashes' cost; change it there too");
 
 Result<std::string> hash_pin(std::string_view pin) {
+  WEIMIN_TRY(core::check_pin(pin));  // no short or trivial PIN is ever hashed
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, pin.data(), pin.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+  if (crypto_pwhash_str_alg(out, pin.data(), pin.size(), kPinOpsLimit, kPinMemLimit,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return Status(ErrorCode::Unavailable, "not enough memory to hash the PIN; try again");
   }
   return std::string(out);
@@ -25,7 +34,7 @@ bool pin_matches(const std::string& hash, std::string_view pin) {
 }
 
 Result<std::optional<std::pair<StaffRecord, std::string>>> load(storage::Database& db,
-                                                                  std::string_view staff_no) {
+                                                                std::string_view staff_no) {
   WEIMIN_ASSIGN_OR_RETURN(
       storage::Statement s,
       db.prepare("SELECT staff_no, name, role, active, pin_hash FROM staff WHERE staff_no = ?"));
@@ -35,29 +44,15 @@ Result<std::optional<std::pair<StaffRecord, std::string>>> load(storage::Databas
   if (!row) return Found();
   auto role = core::parse_role(s.column_text(2));
   if (!role.is_ok()) return role.status();
-  return Found(std::make_pair(
-      StaffRecord{s.column_text(0), s.column_text(1), *role, s.column_int64(3) != 0},
-      s.column_text(4)));
+  return Found(
+      std::make_pair(StaffRecord{s.column_text(0), s.column_text(1), *role, s.column_int64(3) != 0},
+                     s.column_text(4)));
 }
 
 }  // namespace
 
 Status check_pin_strength(std::string_view pin) {
-  if (pin.size() < 6 || pin.size() > 12 ||
-      !std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return {ErrorCode::Invalid, "a PIN is 6 to 12 digits"};
-  }
-  bool same = true, up = true, down = true;
-  for (std::size_t i = 1; i < pin.size(); ++i) {
-    same = same && pin[i] == pin[0];
-    up = up && pin[i] == pin[i - 1] + 1;
-    down = down && pin[i] == pin[i - 1] - 1;
-  }
-  if (same || up || down) {
-    return {ErrorCode::Invalid, "that PIN is too easy to guess (one digit repeated or a run like "
-                                "123456); choose another"};
-  }
-  return Status::ok();
+  return core::check_pin(pin);
 }
 
 Result<Session> StaffDesk::sign_in(std::string_view staff_no, std::string_view pin) {
@@ -70,22 +65,26 @@ Result<Session> StaffDesk::sign_in(std::string_view staff_no, std::string_view p
     for (const auto& f : attempts_rows) {
       if (f.kind != "staff.sign_in") continue;
       const auto body = nlohmann::json::parse(f.body);
+      // A refusal while locked checked no PIN: it is no guess and moves no lock (so a clock
+      // set back cannot shorten a lock by piling refusals before it).
+      if (body.value("why", "") == "locked") continue;
       attempts.push_back({f.wall_ms, body.value("ok", false)});
     }
     const core::SignInState state = core::fold_sign_in(attempts, now);
     WEIMIN_ASSIGN_OR_RETURN(auto found, load(station_.db(), staff_no));
     auto record = [&](bool ok, std::string_view why) -> Status {
-      const NewFact fact{"staff.sign_in", subject_of(staff_no),
+      const NewFact fact{"staff.sign_in",
+                         subject_of(staff_no),
                          {{"staff_no", staff_no}, {"ok", ok}, {"why", why}}};
       return station_.append({&fact, 1}).status();
     };
     if (state.locked(now)) {
       WEIMIN_TRY(record(false, "locked"));
       const auto minutes = (state.locked_until_ms - now + 59999) / 60000;
-      outcome = Status(ErrorCode::Locked,
-                       "staff " + std::string(staff_no) +
-                           " is locked after 5 wrong PINs; try again in " +
-                           std::to_string(minutes) + " minutes or ask the director");
+      outcome =
+          Status(ErrorCode::Locked, "staff " + std::string(staff_no) +
+                                        " is locked after 5 wrong PINs; try again in " +
+                                        std::to_string(minutes) + " minutes or ask the director");
       return Status::ok();
     }
     if (!found || !found->first.active) {
@@ -98,11 +97,11 @@ Result<Session> StaffDesk::sign_in(std::string_view staff_no, std::string_view p
     if (!pin_matches(found->second, pin)) {
       WEIMIN_TRY(record(false, "wrong_pin"));
       const int left = core::kMaxSignInFailures - (state.failures + 1);
-      outcome = Status(left > 0 ? ErrorCode::Unauthenticated : ErrorCode::Locked,
-                       left > 0 ? "wrong PIN for " + std::string(staff_no) + "; " +
-                                      std::to_string(left) + " tries left before a 15-minute lock"
-                                : "wrong PIN; staff " + std::string(staff_no) +
-                                      " is now locked for 15 minutes");
+      outcome = Status(
+          left > 0 ? ErrorCode::Unauthenticated : ErrorCode::Locked,
+          left > 0 ? "wrong PIN for " + std::string(staff_no) + "; " + std::to_string(left) +
+                         " tries left before a 15-minute lock"
+                   : "wrong PIN; staff " + std::string(staff_no) + " is now locked for 15 minutes");
       return Status::ok();
     }
     WEIMIN_TRY(record(true, "ok"));
@@ -119,10 +118,10 @@ Status StaffDesk::sign_out(const Session& session) {
 
 Status StaffDesk::require(const Session& session, core::Permission permission) {
   if (core::can(session.role, permission)) return Status::ok();
-  return {ErrorCode::PermissionDenied,
-          "staff " + session.staff_no + " (" + std::string(core::to_string(session.role)) +
-              ") may not " + std::string(core::describe(permission)) +
-              "; ask the director or a deputy head"};
+  return {ErrorCode::PermissionDenied, "staff " + session.staff_no + " (" +
+                                           std::string(core::to_string(session.role)) +
+                                           ") may not " + std::string(core::describe(permission)) +
+                                           "; ask the director or a deputy head"};
 }
 
 Status StaffDesk::put_staff(const Session& by, const StaffRecord& record, std::string_view pin) {
@@ -171,7 +170,8 @@ Result<std::optional<StaffRecord>> StaffDesk::find(std::string_view staff_no) {
 
 Status StaffDesk::audit(const Session& by, std::string_view action, std::string_view target,
                         const nlohmann::json& details) {
-  const NewFact fact{"audit." + std::string(action), subject_of(by.staff_no),
+  const NewFact fact{"audit." + std::string(action),
+                     subject_of(by.staff_no),
                      {{"staff_no", by.staff_no},
                       {"role", core::to_string(by.role)},
                       {"action", action},

@@ -73,7 +73,10 @@ Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& t
                                             const EnrollOptions& options) {
   if (sodium_init() < 0) return Status(ErrorCode::Internal, "libsodium failed to initialise");
   WEIMIN_ASSIGN_OR_RETURN(SyncState state, load_sync_state(station.db()));
-  const sync::StationKeyPair key = sync::generate_station_key();
+  sync::StationKeyPair key = sync::generate_station_key();
+  // The secret half moves into a wiped buffer at once; the string it came in is wiped.
+  SecretBuffer secret = SecretBuffer::copy_of(key.secret_key);
+  wipe(key.secret_key);
   sync::SyncClient client(transport, [&station] { return station.now_ms(); });
   sync::EnrollRequest request;
   request.token = options.token;
@@ -89,7 +92,10 @@ Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& t
     auto& db = station.db();
     WEIMIN_TRY(storage::Meta::set(db, kMetaServer, options.server));
     WEIMIN_TRY(storage::Meta::set(db, kMetaCaPem, options.ca_pem));
-    WEIMIN_TRY(storage::Meta::set(db, kMetaSigningKey, sync::base64_encode(key.secret_key)));
+    std::string secret_b64 = sync::base64_encode(secret.view());
+    Status stored = storage::Meta::set(db, kMetaSigningKey, secret_b64);
+    wipe(secret_b64);
+    WEIMIN_TRY(stored);
     WEIMIN_TRY(storage::Meta::set(db, kMetaLastError, ""));
     WEIMIN_TRY(save_enrolment(db, enrolled.station_id, enrolled.epoch, station.now_ms()));
     WEIMIN_ASSIGN_OR_RETURN(storage::OutboxStats outbox, storage::Outbox::stats(db));
@@ -119,7 +125,7 @@ Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& t
   // The first pull asks for this station's own facts too (a replaced kiosk gets back what the
   // old one made), unless the district has never had a push from this station id. Asked with
   // the new key; when the question fails, the own facts are asked for (the safe side).
-  client.set_identity({enrolled.station_id, key.secret_key});
+  client.set_identity({enrolled.station_id, std::move(secret)});
   auto known = client.status();
   if (known.is_ok() && known->streams.empty()) {
     WEIMIN_TRY(station.transact([&]() { return own_facts_held(station.db()); }));
@@ -203,12 +209,16 @@ Status SyncEngine::load_identity() {
                   "URL --token TOKEN --ca FILE");
   }
   WEIMIN_ASSIGN_OR_RETURN(std::string key_b64, meta_or_empty(station_.db(), kMetaSigningKey));
-  WEIMIN_ASSIGN_OR_RETURN(std::string key, sync::base64_decode(key_b64));
+  auto decoded = sync::base64_decode(key_b64);
+  wipe(key_b64);
+  if (!decoded.is_ok()) return decoded.status();
+  SecretBuffer key = SecretBuffer::copy_of(*decoded);
+  wipe(*decoded);
   if (key.size() != crypto_sign_SECRETKEYBYTES) {
     return Status(ErrorCode::Corrupt, "the station's signing key is damaged; enrol again");
   }
   station_id_ = state.station_id;
-  client_.set_identity({state.station_id, key});
+  client_.set_identity({state.station_id, std::move(key)});
   return Status::ok();
 }
 

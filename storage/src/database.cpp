@@ -1,7 +1,13 @@
 #include "weimin/storage/database.hpp"
 
+// sqlite3_key_v2 is declared only with SQLITE_HAS_CODEC (SQLCipher's own build defines it).
+#define SQLITE_HAS_CODEC 1
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <array>
 #include <cstring>
@@ -18,7 +24,9 @@ namespace {
 
 constexpr int kPageSize = 4096;
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quoted(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
 
 // Checks made before SQLite touches the file, so that a wrong file is reported as what it is
 // and nothing is written to it.
@@ -47,8 +55,8 @@ Status check_file_before_open(const fs::path& file, bool keyed, const OpenOption
   const bool exists = fs::exists(file, ec);
   if (!exists) {
     if (!options.create) {
-      return {ErrorCode::NotFound, "there is no database at " + quoted(file) +
-                                       ". Check the data folder path (--data)."};
+      return {ErrorCode::NotFound,
+              "there is no database at " + quoted(file) + ". Check the data folder path (--data)."};
     }
     if (!fs::is_directory(dir, ec)) {
       return {ErrorCode::NotFound, "the folder " + quoted(dir) +
@@ -82,6 +90,50 @@ Status check_file_before_open(const fs::path& file, bool keyed, const OpenOption
             quoted(file) + " is truncated or not a database: its size (" + std::to_string(size) +
                 " bytes) is not a whole number of pages. Nothing was changed; keep the file and "
                 "restore the data folder from a backup."};
+  }
+  return Status::ok();
+}
+
+// A database and its -wal, -shm and -journal files are readable by their owner only (0600),
+// whatever the umask: the file is made 0600 before SQLite opens it (SQLite gives the WAL and
+// shared-memory files the mode of the database file), and a file left wider by an older
+// version is narrowed. Bits are only ever removed from an existing file, never added (a 0400
+// file stays 0400). An existing file is changed by path (chmod), never through a descriptor of
+// our own: closing one would drop the POSIX locks this process's connections hold on it.
+Status make_private_file(const fs::path& file, bool create) {
+  if (create) {
+    const int fd =
+        ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+    if (fd >= 0) {
+      const bool ok = ::fchmod(fd, 0600) == 0;
+      const int err = errno;
+      ::close(fd);
+      if (ok) return Status::ok();
+      return {ErrorCode::Io, "cannot make " + quoted(file) + " private to this user: " +
+                                 std::strerror(err) + ". Check the data folder's permissions."};
+    }
+    if (errno != EEXIST) {
+      const int err = errno;
+      return {err == EACCES || err == EROFS || err == EPERM ? ErrorCode::ReadOnly : ErrorCode::Io,
+              "cannot create " + quoted(file) + ": " + std::strerror(err) +
+                  ". Check the data folder's permissions."};
+    }
+  }
+  struct stat st {};
+  if (::lstat(file.c_str(), &st) != 0) return Status::ok();  // not there: nothing to narrow
+  if (!S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) return Status::ok();
+  if (::chmod(file.c_str(), st.st_mode & 0600) != 0) {
+    return {ErrorCode::PermissionDenied,
+            quoted(file) + " can be read by other users and its mode cannot be narrowed (" +
+                std::strerror(errno) + "). Run: chmod 600 " + file.string()};
+  }
+  return Status::ok();
+}
+
+Status make_private_files(const fs::path& file, bool create_main) {
+  WEIMIN_TRY(make_private_file(file, create_main));
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    WEIMIN_TRY(make_private_file(file.string() + suffix, false));
   }
   return Status::ok();
 }
@@ -138,6 +190,8 @@ Result<Database> Database::open_unkeyed(const fs::path& file, const OpenOptions&
 Result<Database> Database::open_impl(const fs::path& file, const SecretKey* key,
                                      const OpenOptions& options) {
   WEIMIN_TRY(check_file_before_open(file, key != nullptr, options));
+  std::error_code ec;
+  WEIMIN_TRY(make_private_files(file, options.create && !fs::exists(file, ec)));
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
@@ -163,8 +217,9 @@ Status Database::configure(const SecretKey* key) {
                 " would be written unencrypted. Refusing to run; rebuild against libsqlcipher."};
   }
   if (key) {
-    const std::string pragma = "PRAGMA key = \"x'" + key->hex() + "'\"";
-    int rc = sqlite3_exec(db_, pragma.c_str(), nullptr, nullptr, nullptr);
+    // The raw key goes straight from a wiped buffer to SQLCipher (no SQL text holds it).
+    const SecretBuffer raw_key = key->sqlcipher_raw_key();
+    int rc = sqlite3_key_v2(db_, "main", raw_key.data(), static_cast<int>(raw_key.size()));
     if (rc != SQLITE_OK) return sqlite_status(db_, rc, file, "setting the key");
     rc = sqlite3_exec(db_, "PRAGMA cipher_page_size = 4096", nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK) return sqlite_status(db_, rc, file, "setting the page size");
@@ -172,9 +227,8 @@ Status Database::configure(const SecretKey* key) {
     WEIMIN_TRY(exec("PRAGMA page_size = 4096"));
   }
   // The first read: a wrong key or a foreign file fails here, before anything is written.
-  WEIMIN_ASSIGN_OR_RETURN(std::string objects,
-                          query_text(db_, "SELECT count(*) FROM sqlite_master", file,
-                                     "reading the database"));
+  WEIMIN_ASSIGN_OR_RETURN(std::string objects, query_text(db_, "SELECT count(*) FROM sqlite_master",
+                                                          file, "reading the database"));
   (void)objects;
   WEIMIN_ASSIGN_OR_RETURN(std::string pages,
                           query_text(db_, "PRAGMA page_count", file, "reading the page count"));
@@ -184,8 +238,7 @@ Status Database::configure(const SecretKey* key) {
   if (!ec && wal_size == 0 && std::stoll(pages) * kPageSize > static_cast<long long>(size)) {
     return {ErrorCode::Corrupt,
             quoted(path_) + " is truncated: it holds " + std::to_string(size) +
-                " bytes but its header says " + pages + " pages of " +
-                std::to_string(kPageSize) +
+                " bytes but its header says " + pages + " pages of " + std::to_string(kPageSize) +
                 " bytes. Nothing was changed; keep the file and restore the data folder from a "
                 "backup or re-enrol the station."};
   }
@@ -225,9 +278,15 @@ Result<Transaction> Database::begin(TxMode mode) {
   return Transaction(this);
 }
 
-bool Database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
+bool Database::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+std::int64_t Database::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+  return sqlite3_changes(db_);
+}
 
 Status Database::checkpoint() {
   int log = 0, done = 0;
@@ -251,13 +310,15 @@ Result<std::string> Database::integrity_check() {
 Status Database::export_to(const fs::path& target, const SecretKey& new_key) {
   std::error_code ec;
   if (fs::exists(target, ec)) {
-    return {ErrorCode::AlreadyExists, quoted(target) + " exists already; refusing to overwrite it."};
+    return {ErrorCode::AlreadyExists,
+            quoted(target) + " exists already; refusing to overwrite it."};
   }
+  WEIMIN_TRY(make_private_file(target, true));  // 0600 before SQLite makes it
   {
     WEIMIN_ASSIGN_OR_RETURN(Statement attach,
                             prepare("ATTACH DATABASE ?1 AS weimin_export KEY ?2"));
-    const std::string raw_key = "x'" + new_key.hex() + "'";
-    attach.bind(1, target.string()).bind(2, raw_key);
+    const SecretBuffer raw_key = new_key.sqlcipher_raw_key();
+    attach.bind(1, target.string()).bind(2, raw_key.view());
     WEIMIN_TRY(attach.run());
   }
   Status st = exec("PRAGMA weimin_export.cipher_page_size = 4096");
@@ -273,8 +334,7 @@ Status Database::export_to(const fs::path& target, const SecretKey& new_key) {
 // [SECTION] Statement
 
 Statement::Statement(Statement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)),
-      bind_error_(std::move(other.bind_error_)) {}
+    : stmt_(std::exchange(other.stmt_, nullptr)), bind_error_(std::move(other.bind_error_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
@@ -304,9 +364,9 @@ Statement& Statement::bind(int index, double value) {
   return *this;
 }
 Statement& Statement::bind(int index, std::string_view text) {
-  check_bind(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                               SQLITE_TRANSIENT),
-             index);
+  check_bind(
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT),
+      index);
   return *this;
 }
 Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
@@ -328,8 +388,8 @@ Result<bool> Statement::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   const char* sql = sqlite3_sql(stmt_);
-  Status st = sqlite_status(db, rc, file ? file : "",
-                            std::string("running '") + (sql ? sql : "") + "'");
+  Status st =
+      sqlite_status(db, rc, file ? file : "", std::string("running '") + (sql ? sql : "") + "'");
   sqlite3_reset(stmt_);
   return st;
 }
@@ -348,14 +408,18 @@ void Statement::reset() {
   bind_error_.clear();
 }
 
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+int Statement::column_count() const {
+  return sqlite3_column_count(stmt_);
+}
 bool Statement::is_null(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 std::int64_t Statement::column_int64(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::column_double(int column) const {
+  return sqlite3_column_double(stmt_, column);
+}
 std::string Statement::column_text(int column) const {
   const auto* text = sqlite3_column_text(stmt_, column);
   if (!text) return {};

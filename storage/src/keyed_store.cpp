@@ -21,11 +21,13 @@ constexpr std::array<std::uint8_t, 8> kMagic = {'W', 'M', 'D', 'K', 'E', 'Y', 0,
 constexpr std::size_t kSealedSize =
     kMagic.size() + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SecretKey::kSize;
 
-std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quoted(const fs::path& p) {
+  return "'" + p.string() + "'";
+}
 
 Status errno_status(const std::string& doing, const fs::path& p) {
   const int err = errno;
-  const ErrorCode code = err == ENOSPC   ? ErrorCode::DiskFull
+  const ErrorCode code = err == ENOSPC                                     ? ErrorCode::DiskFull
                          : (err == EROFS || err == EACCES || err == EPERM) ? ErrorCode::ReadOnly
                                                                            : ErrorCode::Io;
   return {code, doing + " " + quoted(p) + " failed: " + std::strerror(err) +
@@ -97,8 +99,9 @@ Result<SecretKey> unseal_key(const fs::path& path, const SecretKey& kek) {
   ::close(fd);
   if (got != kSealedSize || !std::equal(kMagic.begin(), kMagic.end(), in.begin())) {
     return Status(ErrorCode::Corrupt,
-                  quoted(path) + " is not a sealed Weimin data key (wrong size or header). "
-                                 "Nothing was changed; restore it from the station's backup.");
+                  quoted(path) +
+                      " is not a sealed Weimin data key (wrong size or header). "
+                      "Nothing was changed; restore it from the station's backup.");
   }
   SecretKey key;
   const std::uint8_t* nonce = in.data() + kMagic.size();
@@ -177,7 +180,7 @@ Result<Database> open_with_recovery(const Paths& paths, const SecretKey& kek,
   std::optional<SecretKey> next;
   if (fs::exists(paths.next_key, ec)) {
     auto unsealed = unseal_key(paths.next_key, kek);
-    if (unsealed.is_ok()) next = unsealed.value();
+    if (unsealed.is_ok()) next = std::move(unsealed).value();
   }
   auto db = Database::open(paths.db, current, options);
   if (db.is_ok()) {
@@ -195,6 +198,18 @@ Result<Database> open_with_recovery(const Paths& paths, const SecretKey& kek,
   }
   WEIMIN_TRY(fsync_dir(paths.key.parent_path()));
   return with_next;
+}
+
+// The data folder is this user's alone (0700), whatever the umask it was made under: group and
+// other bits are removed (never added). A folder of another user is left as it is.
+Status make_private_folder(const fs::path& folder) {
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) != 0) return errno_status("reading", folder);
+  if ((st.st_mode & 077) == 0 || st.st_uid != ::geteuid()) return Status::ok();
+  if (::chmod(folder.c_str(), st.st_mode & 0700) != 0) {
+    return errno_status("making the data folder private (chmod 700)", folder);
+  }
+  return Status::ok();
 }
 
 Status fsync_file(const fs::path& p) {
@@ -217,6 +232,7 @@ Result<KeyedStore> KeyedStore::open(const fs::path& folder, std::string_view nam
     return Status(ErrorCode::NotFound,
                   "the data folder " + quoted(folder) + " does not exist. Create it first.");
   }
+  WEIMIN_TRY(make_private_folder(folder));
   WEIMIN_ASSIGN_OR_RETURN(int lock_fd, take_lock(paths, false));
   auto db = open_with_recovery(paths, kek, options);
   if (!db.is_ok()) {

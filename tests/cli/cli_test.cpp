@@ -3,13 +3,17 @@
 // (exit 2).
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "temp_dir.hpp"
 #include "weimin/cli/cli.hpp"
+#include "weimin/platform/clock.hpp"
 
 using weimin::test::TempDir;
 
@@ -24,21 +28,19 @@ struct Run {
 struct Cli {
   TempDir dir;
   std::string data = (dir / "data").string();
+  weimin::platform::ManualClock clock{1795568400000};  // 2026-11-25 09:00 China
 
   Cli() {
-    ::setenv("WEIMIN_NOW_MS", "1795568400000", 1);  // 2026-11-25 09:00 China
     ::unsetenv("WEIMIN_DATA");
     ::unsetenv("WEIMIN_KEY_FILE");
-  }
-  ~Cli() {
-    ::unsetenv("WEIMIN_NOW_MS");
     ::unsetenv("WEIMIN_PIN");
   }
+  ~Cli() { ::unsetenv("WEIMIN_PIN"); }
   Run run(std::vector<std::string> args, const std::string& input = "") {
     args.insert(args.begin(), {"--data", data});
     std::istringstream in(input);
     std::ostringstream out, err;
-    const int code = weimin::cli::run_cli(args, {in, out, err});
+    const int code = weimin::cli::run_cli(args, {in, out, err}, clock);
     return {code, out.str(), err.str()};
   }
   Run json(std::vector<std::string> args) {
@@ -59,16 +61,17 @@ TEST_CASE("weimin runs a station's day end to end") {
   auto init = cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n");
   REQUIRE_MESSAGE(init.code == 0, init.err);
   ::setenv("WEIMIN_PIN", "583920", 1);
-  REQUIRE(cli.run({"staff", "add", "--as", "D001", "--no", "S002", "--name", "王芳", "--role",
-                   "staff"},
-                  "649271\n")
-              .code == 0);
+  REQUIRE(
+      cli.run({"staff", "add", "--as", "D001", "--no", "S002", "--name", "王芳", "--role", "staff"},
+              "649271\n")
+          .code == 0);
 
   auto first = cli.json({"ticket", "take", "--line", "4"});
   REQUIRE_MESSAGE(first.code == 0, first.err);
   CHECK(first.json()["number"] == "D001");
   CHECK(cli.json({"ticket", "take", "--line", "4"}).json()["number"] == "D002");
-  auto elder = cli.json({"ticket", "take", "--line", "4", "--priority", "elderly", "--reason", "82岁"});
+  auto elder =
+      cli.json({"ticket", "take", "--line", "4", "--priority", "elderly", "--reason", "82岁"});
   CHECK(elder.json()["number"] == "D003");
   auto called = cli.json({"queue", "call", "--window", "2", "--as", "D001"});
   REQUIRE_MESSAGE(called.code == 0, called.err);
@@ -77,30 +80,32 @@ TEST_CASE("weimin runs a station's day end to end") {
   CHECK(cli.json({"queue", "call", "--window", "2", "--as", "D001"}).json()["number"] == "D001");
   CHECK(cli.run({"queue", "noshow", "--window", "2", "--as", "D001"}).code == 0);
 
-  auto made = cli.json({"case", "new", "--source", "env_sanitation", "--channel", "window",
-                        "--text", "小区门口垃圾桶满溢", "--phone", "13912345678", "--consent",
-                        "--as", "D001"});
+  auto made =
+      cli.json({"case", "new", "--source", "env_sanitation", "--channel", "window", "--text",
+                "小区门口垃圾桶满溢", "--phone", "13912345678", "--consent", "--as", "D001"});
   REQUIRE_MESSAGE(made.code == 0, made.err);
   const std::string code = made.json()["tracking_code"];
   for (const auto& step : std::vector<std::vector<std::string>>{
            {"case", "whistle", code, "--level", "community", "--kind", "routine", "--dept",
             "urban_management", "--as", "D001"},
-           {"case", "report", code, "--dept", "urban_management", "--text", "已派人", "--as", "D001"},
-           {"case", "feedback", code, "--dept", "urban_management", "--text", "已清运", "--as", "D001"},
+           {"case", "report", code, "--dept", "urban_management", "--text", "已派人", "--as",
+            "D001"},
+           {"case", "feedback", code, "--dept", "urban_management", "--text", "已清运", "--as",
+            "D001"},
            {"case", "verify", code, "--text", "居民确认", "--as", "D001"},
            {"case", "close", code, "--as", "D001"},
            {"case", "evaluate", code, "--rating", "satisfied", "--score", "5"}}) {
     auto r = cli.run(step);
     REQUIRE_MESSAGE(r.code == 0, step[1] << ": " << r.err);
   }
-  auto shown = cli.json({"case", "show", code});
+  auto shown = cli.json({"case", "show", code, "--as", "D001"});
   REQUIRE(shown.code == 0);
   CHECK(shown.json()["stage"] == "evaluated");
   CHECK(shown.json()["phone"] == "139****5678");
   CHECK(shown.json()["timeline"].size() == 7);
   CHECK(shown.out.find("13912345678") == std::string::npos);
 
-  auto figures = cli.json({"figures"});
+  auto figures = cli.json({"figures", "--as", "D001"});
   REQUIRE(figures.code == 0);
   CHECK(figures.json()["tickets_taken"] == 3);
   CHECK(figures.json()["tickets_served"] == 1);
@@ -108,7 +113,7 @@ TEST_CASE("weimin runs a station's day end to end") {
   CHECK(figures.json()["cases_by_stage"]["evaluated"] == 1);
   CHECK(figures.json()["satisfaction_rate"] == 1.0);
 
-  auto exported = cli.run({"export"});
+  auto exported = cli.run({"export", "--as", "D001"});
   REQUIRE(exported.code == 0);
   CHECK(exported.out.find("13912345678") == std::string::npos);
   CHECK(exported.out.find("139****5678") != std::string::npos);
@@ -117,12 +122,13 @@ TEST_CASE("weimin runs a station's day end to end") {
 
 TEST_CASE("weimin refuses bad input with exit 1 and writes nothing") {
   Cli cli;
-  REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code == 0);
+  REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==
+          0);
   ::setenv("WEIMIN_PIN", "583920", 1);
-  REQUIRE(cli.run({"staff", "add", "--as", "D001", "--no", "S002", "--name", "王芳", "--role",
-                   "staff"},
-                  "649271\n")
-              .code == 0);
+  REQUIRE(
+      cli.run({"staff", "add", "--as", "D001", "--no", "S002", "--name", "王芳", "--role", "staff"},
+              "649271\n")
+          .code == 0);
   auto made = cli.json({"case", "new", "--source", "env_sanitation", "--channel", "window",
                         "--text", "路灯不亮", "--as", "D001"});
   REQUIRE(made.code == 0);
@@ -136,12 +142,13 @@ TEST_CASE("weimin refuses bad input with exit 1 and writes nothing") {
   CHECK(unknown_line.code == 1);
   CHECK(unknown_line.err.find("line 12") != std::string::npos);
 
-  auto bad_id = cli.run({"case", "new", "--source", "env_sanitation", "--text", "x",
-                         "--id-number", "530102199001011235", "--consent", "--as", "D001"});
+  auto bad_id = cli.run({"case", "new", "--source", "env_sanitation", "--text", "x", "--id-number",
+                         "530102199001011235", "--consent", "--as", "D001"});
   CHECK(bad_id.code == 1);
   CHECK(bad_id.err.find("check digit") != std::string::npos);
 
-  auto closed_whistle = cli.run({"case", "whistle", code, "--dept", "urban_management", "--as", "D001"});
+  auto closed_whistle =
+      cli.run({"case", "whistle", code, "--dept", "urban_management", "--as", "D001"});
   CHECK(closed_whistle.code == 1);
   CHECK(closed_whistle.err.find("closed") != std::string::npos);
 
@@ -171,7 +178,130 @@ TEST_CASE("weimin usage errors exit 2 and --help exits 0") {
   auto sub_help = cli.run({"case", "whistle", "--help"});
   CHECK(sub_help.code == 0);
   CHECK(sub_help.out.find("--dept") != std::string::npos);
-  auto no_station = cli.run({"figures"});
+  auto no_station = cli.run({"figures", "--as", "D001"});
   CHECK(no_station.code == 1);
   CHECK(no_station.err.find("init") != std::string::npos);
+}
+
+TEST_CASE("every command that shows residents' records wants a signed-in member of staff") {
+  Cli cli;
+  REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==
+          0);
+  ::setenv("WEIMIN_PIN", "583920", 1);
+  REQUIRE(
+      cli.run({"staff", "add", "--as", "D001", "--no", "S002", "--name", "王芳", "--role", "staff"},
+              "649271\n")
+          .code == 0);
+  auto made =
+      cli.json({"case", "new", "--source", "env_sanitation", "--channel", "window", "--text",
+                "路灯不亮", "--phone", "13912345678", "--consent", "--as", "D001"});
+  REQUIRE(made.code == 0);
+  const std::string code = made.json()["tracking_code"];
+  REQUIRE(cli.run({"ticket", "take", "--line", "4", "--priority", "disability"}).code == 0);
+  ::unsetenv("WEIMIN_PIN");
+  const long before = cli.facts();
+
+  const std::vector<std::vector<std::string>> readers = {
+      {"export"},       {"figures"},       {"case", "show", code},
+      {"case", "list"}, {"queue", "show"}, {"staff", "list"}};
+  for (const auto& command : readers) {
+    auto r = cli.run(command);
+    CHECK_MESSAGE(r.code == 1, command[0]);
+    CHECK_MESSAGE(r.err.find("--as STAFF_NO") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("sign in") != std::string::npos, r.err);
+    CHECK(r.out.empty());
+  }
+  CHECK(cli.facts() == before);  // refused before anything was opened or written
+
+  // The right person with the wrong role is refused after signing in; the reason is the role.
+  ::setenv("WEIMIN_PIN", "649271", 1);
+  for (const auto& command : std::vector<std::vector<std::string>>{{"export"}, {"figures"}}) {
+    std::vector<std::string> as_staff = command;
+    as_staff.insert(as_staff.end(), {"--as", "S002"});
+    auto r = cli.run(as_staff);
+    CHECK_MESSAGE(r.code == 1, command[0]);
+    CHECK_MESSAGE(r.err.find("may not") != std::string::npos, r.err);
+    CHECK(r.out.empty());
+  }
+  // A wrong PIN shows nothing either.
+  ::setenv("WEIMIN_PIN", "000111", 1);
+  auto wrong = cli.run({"case", "show", code, "--as", "S002"});
+  CHECK(wrong.code == 1);
+  CHECK(wrong.out.find("路灯") == std::string::npos);
+  // Staff see cases, the queue and the roster.
+  ::setenv("WEIMIN_PIN", "649271", 1);
+  for (const auto& command : std::vector<std::vector<std::string>>{
+           {"case", "show", code}, {"case", "list"}, {"queue", "show"}, {"staff", "list"}}) {
+    std::vector<std::string> as_staff = command;
+    as_staff.insert(as_staff.end(), {"--as", "S002"});
+    auto r = cli.run(as_staff);
+    CHECK_MESSAGE(r.code == 0, command[0] << " " << command[1] << ": " << r.err);
+  }
+}
+
+TEST_CASE("weimin export writes a file only its owner can read, whatever the umask") {
+  Cli cli;
+  REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==
+          0);
+  ::setenv("WEIMIN_PIN", "583920", 1);
+  const std::string out = (cli.dir / "export.jsonl").string();
+  const mode_t old = ::umask(0);
+  auto r = cli.run({"export", "--as", "D001", "--out", out});
+  ::umask(old);
+  REQUIRE_MESSAGE(r.code == 0, r.err);
+  struct stat st {};
+  REQUIRE(::stat(out.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("WEIMIN_NOW_MS in the environment does not move the clock past a PIN lockout") {
+  // The shipped command on the machine's clock: the environment must not move it.
+  TempDir dir;
+  const std::string data = (dir / "data").string();
+  ::unsetenv("WEIMIN_DATA");
+  ::unsetenv("WEIMIN_KEY_FILE");
+  ::unsetenv("WEIMIN_NOW_MS");
+  auto run = [&](std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), {"--data", data});
+    std::istringstream in(input);
+    std::ostringstream out, err;
+    const int code = weimin::cli::run_cli(args, {in, out, err});
+    return Run{code, out.str(), err.str()};
+  };
+  REQUIRE(run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code == 0);
+  ::setenv("WEIMIN_PIN", "000111", 1);
+  for (int i = 0; i < 5; ++i) (void)run({"queue", "call", "--window", "1", "--as", "D001"});
+  ::setenv("WEIMIN_PIN", "583920", 1);
+  auto locked = run({"queue", "call", "--window", "1", "--as", "D001"});
+  CHECK(locked.code == 1);
+  CHECK(locked.err.find("locked") != std::string::npos);
+  // A day ahead, a day back, the far future: still locked.
+  for (const char* fake : {"4102444800000", "0", "9000000000000"}) {
+    ::setenv("WEIMIN_NOW_MS", fake, 1);
+    auto r = run({"queue", "call", "--window", "1", "--as", "D001"});
+    CHECK_MESSAGE(r.code == 1, "WEIMIN_NOW_MS=" << fake);
+    CHECK_MESSAGE(r.err.find("locked") != std::string::npos, r.err);
+  }
+  ::unsetenv("WEIMIN_NOW_MS");
+  ::unsetenv("WEIMIN_PIN");
+}
+
+TEST_CASE("weimin enroll refuses a plain http:// district in words, before sending anything") {
+  Cli cli;
+  REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==
+          0);
+  const std::string ca = (cli.dir / "ca.pem").string();
+  {
+    std::ofstream f(ca);
+    f << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  }
+  for (const char* url : {"http://127.0.0.1:1", "HTTP://district.example"}) {
+    auto r = cli.run({"enroll", "--server", url, "--token", "T0KEN", "--ca", ca});
+    CHECK(r.code == 1);
+    CHECK_MESSAGE(r.err.find("in clear") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("https://") != std::string::npos, r.err);
+  }
+  auto status = cli.json({"sync", "status"});
+  REQUIRE(status.code == 0);
+  CHECK(status.json()["enrolled"] == false);
 }

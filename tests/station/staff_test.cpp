@@ -67,12 +67,52 @@ TEST_CASE("the station reopens with its catalog, community and clock") {
 
 TEST_CASE("init refuses an unknown community and a folder that already holds a station") {
   test::StationFixture f;
-  auto twice = Station::init(f.dir / "data", f.keys, f.clock,
-                             {"530102001001", test::wuhua_catalog(), "wuhua.json", "D9", "", "583920"});
+  auto twice =
+      Station::init(f.dir / "data", f.keys, f.clock,
+                    {"530102001001", test::wuhua_catalog(), "wuhua.json", "D9", "", "583920"});
   CHECK(twice.status().code() == ErrorCode::AlreadyExists);
   test::TempDir other;
   platform::FileKeyStore keys(other / "k", other / "d");
-  auto unknown = Station::init(other / "d", keys, f.clock,
-                               {"999999999999", test::wuhua_catalog(), "wuhua.json", "D1", "", "583920"});
+  auto unknown =
+      Station::init(other / "d", keys, f.clock,
+                    {"999999999999", test::wuhua_catalog(), "wuhua.json", "D1", "", "583920"});
   CHECK(unknown.status().code() == ErrorCode::Invalid);
+}
+
+TEST_CASE("a clock set back before the last wrong PIN does not unlock the account") {
+  test::StationFixture f;
+  StaffDesk desk(*f.station);
+  for (int i = 0; i < core::kMaxSignInFailures; ++i) (void)desk.sign_in("S002", "111222");
+  REQUIRE(desk.sign_in("S002", "649271").status().code() == ErrorCode::Locked);
+  // Someone sets the station's clock back a day, or an hour, or to just before the failures.
+  for (std::int64_t back : {24 * 3600'000LL, 3600'000LL, 1LL}) {
+    f.clock.set(test::kWednesdayMorningMs - back);
+    auto r = desk.sign_in("S002", "649271");
+    CHECK_MESSAGE(r.status().code() == ErrorCode::Locked, "clock set back by " << back << " ms");
+  }
+  // Wrong PINs typed while the clock is back count for nothing and unlock nothing.
+  f.clock.set(test::kWednesdayMorningMs - 3600'000LL);
+  (void)desk.sign_in("S002", "111222");
+  CHECK(desk.sign_in("S002", "649271").status().code() == ErrorCode::Locked);
+  // Only the time of the recorded failures plus the lock lets the member in again.
+  f.clock.set(test::kWednesdayMorningMs + core::kSignInLockMs + 1);
+  CHECK(desk.sign_in("S002", "649271").is_ok());
+}
+
+TEST_CASE("a PIN shorter than six digits is never set, whoever sets it") {
+  test::StationFixture f;
+  StaffDesk desk(*f.station);
+  for (const char* pin : {"", "5839", "58392", "5839a0", "5839201234567"}) {
+    CHECK_MESSAGE(
+        desk.put_staff(f.director, {"S003", "张三", core::Role::Staff, true}, pin).code() ==
+            ErrorCode::Invalid,
+        pin);
+  }
+  CHECK_FALSE(desk.find("S003").value().has_value());
+  test::TempDir other;
+  platform::FileKeyStore keys(other / "k", other / "d");
+  auto short_pin =
+      Station::init(other / "d", keys, f.clock,
+                    {"530102001001", test::wuhua_catalog(), "wuhua.json", "D1", "", "58392"});
+  CHECK(short_pin.status().code() == ErrorCode::Invalid);
 }

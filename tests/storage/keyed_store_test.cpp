@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include "storage_support.hpp"
 #include "temp_dir.hpp"
 #include "weimin/platform/key_store.hpp"
@@ -92,8 +94,7 @@ TEST_CASE("rekey moves the store to a new data key and keeps every record") {
   REQUIRE(store.is_ok());
   CHECK(count_facts(store->db()) == 100);
   CHECK(store->db().integrity_check().value() == "ok");
-  CHECK(schema_version(store->db()).value() ==
-        static_cast<int>(station_migrations().size()));
+  CHECK(schema_version(store->db()).value() == static_cast<int>(station_migrations().size()));
 }
 
 TEST_CASE("rekey refuses while the store is open elsewhere") {
@@ -117,7 +118,8 @@ TEST_CASE("file key store: made 0600 at first use, then the same key") {
   CHECK(*first == *second);
 }
 
-TEST_CASE("file key store: a key readable by others, damaged or inside the data folder is refused") {
+TEST_CASE(
+    "file key store: a key readable by others, damaged or inside the data folder is refused") {
   TempDir dir;
   platform::FileKeyStore store(dir / "kek");
   REQUIRE(store.load_or_create().is_ok());
@@ -143,4 +145,31 @@ TEST_CASE("file key store: a key readable by others, damaged or inside the data 
     CHECK(key.status().code() == ErrorCode::Invalid);
     CHECK_FALSE(fs::exists(dir / "data" / "kek"));
   }
+}
+
+TEST_CASE("the store's folder is 0700 and its files 0600, also after a rekey under umask 022") {
+  const mode_t old_umask = ::umask(022);
+  TempDir dir;
+  const fs::path folder = dir / "data";
+  fs::create_directory(folder);  // 0755 under this umask
+  const SecretKey kek = test::test_key(9);
+  {
+    auto store = KeyedStore::open(folder, "station.db", kek);
+    REQUIRE_MESSAGE(store.is_ok(), store.status().to_string());
+    REQUIRE(migrate(store->db(), station_migrations(), 0).is_ok());
+  }
+  REQUIRE(KeyedStore::rekey(folder, "station.db", kek).is_ok());
+  auto store = KeyedStore::open(folder, "station.db", kek);
+  REQUIRE(store.is_ok());
+  REQUIRE(test::insert_fact(store->db(), "a", "b").is_ok());
+  ::umask(old_umask);
+  CHECK((fs::status(folder).permissions() & fs::perms::mask) == fs::perms::owner_all);
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    CHECK_MESSAGE((entry.status().permissions() & fs::perms::mask) ==
+                      (fs::perms::owner_read | fs::perms::owner_write),
+                  entry.path().filename().string());
+    ++files;
+  }
+  CHECK(files >= 5);  // station.db, -wal, -shm, .key, .lock
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "weimin/platform/clock.hpp"
+
 namespace weimin::cli {
 
 struct Io {
@@ -17,7 +19,10 @@ struct Io {
 };
 
 // args excludes the program name. Environment: WEIMIN_DATA (data folder), WEIMIN_KEY_FILE,
-// WEIMIN_PIN (staff PIN), WEIMIN_NOW_MS (pins the clock; tests and demos only).
+// WEIMIN_PIN (staff PIN, for scripts). The time is the machine's clock: nothing in the
+// environment moves it (the PIN lockout counts on that).
 int run_cli(const std::vector<std::string>& args, Io io);
+// The same on another clock: tests pass a ManualClock here.
+int run_cli(const std::vector<std::string>& args, Io io, const platform::Clock& clock);
 
 }  // namespace weimin::cli

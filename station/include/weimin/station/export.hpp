@@ -6,11 +6,14 @@
 #include <cstdint>
 #include <iosfwd>
 
+#include "weimin/station/staff_desk.hpp"
 #include "weimin/station/station.hpp"
 
 namespace weimin::station {
 
-// Writes one JSON object per line in (HLC, origin, id) order and returns how many.
-Result<std::int64_t> export_masked(Station& station, std::ostream& out);
+// Writes one JSON object per line in (HLC, origin, id) order, records an audit fact of the
+// export and returns how many facts were written. PermissionDenied (nothing written) unless
+// `by` may export records (a director).
+Result<std::int64_t> export_masked(Station& station, const Session& by, std::ostream& out);
 
 }  // namespace weimin::station

@@ -28,7 +28,7 @@ struct Session {
   std::int64_t signed_in_ms = 0;
 };
 
-// A PIN is 6 to 12 digits and not a trivial run (123456, 000000 …). Invalid says why.
+// A PIN is 6 to 12 digits and not a trivial run (123456, 000000 …): core::check_pin.
 Status check_pin_strength(std::string_view pin);
 
 class StaffDesk {
