@@ -20,8 +20,7 @@ HttpRequest make(std::string method, std::string path, std::string query, std::s
 ErrorBody error_of(const HttpResponse& response) {
   auto parsed = parse_error_body(response.body);
   if (parsed.is_ok()) return *parsed;
-  return ErrorBody{"http_" + std::to_string(response.status),
-                   response.body.substr(0, 200)};
+  return ErrorBody{"http_" + std::to_string(response.status), response.body.substr(0, 200)};
 }
 
 template <class T>
@@ -30,10 +29,10 @@ Result<T> parse_ok(const HttpResponse& response, std::string_view doing,
   if (response.status != 200) return refusal(response, doing);
   auto parsed = parse(response.body);
   if (!parsed.is_ok()) {
-    return Status(parsed.status().code() == ErrorCode::Corrupt ? ErrorCode::Unavailable
-                                                                : ErrorCode::Rejected,
-                  "the district's answer to " + std::string(doing) +
-                      " could not be read: " + parsed.status().message());
+    return Status(
+        parsed.status().code() == ErrorCode::Corrupt ? ErrorCode::Unavailable : ErrorCode::Rejected,
+        "the district's answer to " + std::string(doing) +
+            " could not be read: " + parsed.status().message());
   }
   return parsed;
 }
@@ -47,29 +46,29 @@ Status refusal(const HttpResponse& response, std::string_view doing) {
   switch (response.status) {
     case 401:
       if (e.code == "bad_token") {
-        return Status(ErrorCode::Rejected,
-                      "the district refused the enrolment token" + said +
-                          ". Ask the district for a new one-time token.");
+        return Status(ErrorCode::Rejected, "the district refused the enrolment token" + said +
+                                               ". Ask the district for a new one-time token.");
       }
       if (e.code == "stale_time") {
         return Status(ErrorCode::Unauthenticated,
                       "the station's clock is off by more than 5 minutes from the district's "
-                      "while " + what + said + ". Set the station's clock.");
+                      "while " +
+                          what + said + ". Set the station's clock.");
       }
       return Status(ErrorCode::Unauthenticated,
                     "the district did not accept this station's signature while " + what + said +
                         ". If the station was re-installed, enrol it again.");
     case 403:
-      return Status(ErrorCode::PermissionDenied,
-                    "the district refused " + what + said + ": a station may only read and "
-                    "write its own community's records.");
+      return Status(ErrorCode::PermissionDenied, "the district refused " + what + said +
+                                                     ": a station may only read and "
+                                                     "write its own community's records.");
     case 408:
     case 429:
     case 502:
     case 503:
     case 504:
-      return Status(ErrorCode::Unavailable,
-                    "the district is busy or restarting while " + what + said + "; retrying later.");
+      return Status(ErrorCode::Unavailable, "the district is busy or restarting while " + what +
+                                                said + "; retrying later.");
     default:
       if (response.status >= 500) {
         return Status(ErrorCode::Unavailable,
@@ -96,7 +95,7 @@ Result<HttpResponse> SyncClient::call(HttpRequest request, bool sign) {
   for (int attempt = 0;; ++attempt) {
     HttpRequest sent = request;
     if (sign) {
-      sign_request(sent, identity_.station_id, identity_.secret_key, now_ms_() + offset_ms_);
+      sign_request(sent, identity_.station_id, identity_.secret_key.view(), now_ms_() + offset_ms_);
     }
     ++requests_;
     WEIMIN_ASSIGN_OR_RETURN(HttpResponse response, transport_.send(sent));
@@ -124,10 +123,12 @@ Result<EnrollResponse> SyncClient::enroll(const EnrollRequest& request) {
 namespace {
 
 bool looks_like_object_text(std::string_view t) {
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\n' || t.front() == '\t' || t.front() == '\r')) {
+  while (!t.empty() &&
+         (t.front() == ' ' || t.front() == '\n' || t.front() == '\t' || t.front() == '\r')) {
     t.remove_prefix(1);
   }
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\t' || t.back() == '\r')) {
+  while (!t.empty() &&
+         (t.back() == ' ' || t.back() == '\n' || t.back() == '\t' || t.back() == '\r')) {
     t.remove_suffix(1);
   }
   return t.size() >= 2 && t.front() == '{' && t.back() == '}';
@@ -200,7 +201,8 @@ Result<PushOutcome> SyncClient::push_body_text(std::string body, std::size_t cou
 }
 
 Result<PullOutcome> SyncClient::pull(const PullRequest& request) {
-  WEIMIN_ASSIGN_OR_RETURN(HttpResponse r, call(make("GET", "/v1/pull", to_query(request), ""), true));
+  WEIMIN_ASSIGN_OR_RETURN(HttpResponse r,
+                          call(make("GET", "/v1/pull", to_query(request), ""), true));
   PullOutcome out;
   if (r.status == 409) {
     auto j = parse_json(r.body, "the district's 409 answer to a pull");

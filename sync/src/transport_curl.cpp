@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <zlib.h>
 
+#include <cctype>
 #include <cstring>
 #include <mutex>
 
@@ -44,10 +45,10 @@ Status curl_failure(CURLcode code, const std::string& url, const char* detail,
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-      return Status(ErrorCode::Unavailable,
-                    "no network: the district's name in " + url +
-                        " cannot be resolved (" + why + "). Check the station's network; sync "
-                        "retries by itself.");
+      return Status(ErrorCode::Unavailable, "no network: the district's name in " + url +
+                                                " cannot be resolved (" + why +
+                                                "). Check the station's network; sync "
+                                                "retries by itself.");
     case CURLE_COULDNT_CONNECT:
       return Status(ErrorCode::Unavailable,
                     "cannot reach the district at " + url + " (" + why +
@@ -73,9 +74,9 @@ Status curl_failure(CURLcode code, const std::string& url, const char* detail,
     case CURLE_PARTIAL_FILE:
     case CURLE_GOT_NOTHING:
     case CURLE_BAD_CONTENT_ENCODING:
-      return Status(ErrorCode::Unavailable,
-                    "the connection to the district at " + url + " was cut mid-request (" + why +
-                        "). Sync resumes where it stopped.");
+      return Status(ErrorCode::Unavailable, "the connection to the district at " + url +
+                                                " was cut mid-request (" + why +
+                                                "). Sync resumes where it stopped.");
     default:
       (void)options;
       return Status(ErrorCode::Unavailable,
@@ -104,19 +105,35 @@ std::string gzip_compress(std::string_view bytes) {
   return out;
 }
 
-Result<std::unique_ptr<CurlTransport>> CurlTransport::make(CurlOptions options) {
-  const std::string& url = options.base_url;
-  const bool https = url.rfind("https://", 0) == 0;
-  const bool http = url.rfind("http://", 0) == 0;
-  if (!https && !http) {
-    return Status(ErrorCode::Invalid, "the district URL '" + url +
+Status check_district_url(std::string_view url) {
+  auto starts = [&](std::string_view prefix) {
+    if (url.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(url[i])) != prefix[i]) return false;
+    }
+    return true;
+  };
+  if (starts("http://")) {
+    return Status(ErrorCode::Invalid,
+                  "the district URL '" + std::string(url) +
+                      "' is plain http://: the enrolment token, the station's records and the "
+                      "district's answers would cross the network in clear. Use the district's "
+                      "https:// address (e.g. https://district.example:8443) with its CA (--ca)");
+  }
+  if (!starts("https://") || url.size() == std::string_view("https://").size()) {
+    return Status(ErrorCode::Invalid, "the district URL '" + std::string(url) +
                                           "' must start with https:// (e.g. "
                                           "https://district.example:8443)");
   }
-  if (https && options.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-    return Status(ErrorCode::Invalid,
-                  "no district CA certificate to pin for " + url +
-                      "; give the district's CA file (PEM) with --ca FILE");
+  return Status::ok();
+}
+
+Result<std::unique_ptr<CurlTransport>> CurlTransport::make(CurlOptions options) {
+  const std::string& url = options.base_url;
+  WEIMIN_TRY(check_district_url(url));
+  if (options.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return Status(ErrorCode::Invalid, "no district CA certificate to pin for " + url +
+                                          "; give the district's CA file (PEM) with --ca FILE");
   }
   while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
   global_init();
@@ -171,17 +188,20 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, write_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  if (!options_.ca_pem.empty()) {
-    // Pinned: only this CA, not the system's store.
-    curl_blob blob{const_cast<char*>(options_.ca_pem.data()), options_.ca_pem.size(),
-                   CURL_BLOB_COPY};
-    curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
-    curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
-    curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-  }
+  // HTTPS only, TLS 1.2 or later, and no redirect is followed (a 3xx is an answer like any
+  // other): nothing the station sends or believes ever crosses the network in clear.
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  // Pinned: only the district's CA, never the system's store, so an answer that arrives is
+  // the district's (docs/SECURITY.md).
+  curl_blob blob{const_cast<char*>(options_.ca_pem.data()), options_.ca_pem.size(), CURL_BLOB_COPY};
+  curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob);
+  curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
   if (request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());

@@ -141,18 +141,33 @@ TEST_CASE("refusals are said in plain words with the right category") {
 }
 
 TEST_CASE("the curl transport refuses a URL it cannot use and says why there is no network") {
-  auto bad = CurlTransport::make({"ftp://x", ""});
+  const std::string some_ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  auto bad = CurlTransport::make({"ftp://x", some_ca});
   CHECK(bad.status().code() == ErrorCode::Invalid);
   auto no_ca = CurlTransport::make({"https://127.0.0.1:1", ""});
   CHECK(no_ca.status().code() == ErrorCode::Invalid);
   CHECK(no_ca.status().message().find("--ca") != std::string::npos);
-  auto plain = CurlTransport::make({"http://127.0.0.1:1", ""});
-  REQUIRE(plain.is_ok());
+  auto unreachable = CurlTransport::make({"https://127.0.0.1:1", some_ca});
+  REQUIRE(unreachable.is_ok());
   HttpRequest r;
   r.method = "GET";
   r.path = "/v1/health";
-  auto sent = (*plain)->send(r);
+  auto sent = (*unreachable)->send(r);
   REQUIRE_FALSE(sent.is_ok());
   CHECK(sent.status().code() == ErrorCode::Unavailable);
   CHECK(sent.status().message().find("cannot reach the district") != std::string::npos);
+}
+
+TEST_CASE("the curl transport refuses plain http:// in words: no clear text to the district") {
+  const std::string some_ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  for (const char* url : {"http://127.0.0.1:1", "HTTP://district.example:8080", "http://"}) {
+    auto plain = CurlTransport::make({url, some_ca});
+    REQUIRE_FALSE(plain.is_ok());
+    CHECK(plain.status().code() == ErrorCode::Invalid);
+    CHECK_MESSAGE(plain.status().message().find("in clear") != std::string::npos,
+                  plain.status().message());
+    CHECK(check_district_url(url).code() == ErrorCode::Invalid);
+  }
+  CHECK(check_district_url("https://district.example:8443").is_ok());
+  CHECK(check_district_url("https://").code() == ErrorCode::Invalid);
 }

@@ -253,12 +253,12 @@ TEST_CASE("every auth and scope refusal") {
 
   // The client says it in plain words.
   sync::SyncClient client(*transport, [&] { return now; });
-  client.set_identity({state_a.station_id, other.secret_key});
+  client.set_identity({state_a.station_id, SecretBuffer::copy_of(other.secret_key)});
   auto words = client.status();
   REQUIRE_FALSE(words.is_ok());
   CHECK(words.status().code() == ErrorCode::Unauthenticated);
   CHECK(words.status().message().find("signature") != std::string::npos);
-  client.set_identity({state_a.station_id, key_a});
+  client.set_identity({state_a.station_id, SecretBuffer::copy_of(key_a)});
   auto ok = client.status();
   REQUIRE_MESSAGE(ok.is_ok(), ok.status().to_string());
   CHECK(ok->station_id == state_a.station_id);

@@ -16,26 +16,29 @@
 #include <vector>
 
 #include "weimin/core/result.hpp"
+#include "weimin/core/secret.hpp"
 #include "weimin/sync/protocol.hpp"
 #include "weimin/sync/transport.hpp"
 
 namespace weimin::sync {
 
+// Move-only: the secret key lives in a wiped buffer (core/secret.hpp) and is handed to
+// libsodium as a view when a request is signed, never copied into a string.
 struct StationIdentity {
-  std::string station_id;  // "station:530102001001"
-  std::string secret_key;  // 64 raw bytes (libsodium Ed25519 form)
+  std::string station_id;   // "station:530102001001"
+  SecretBuffer secret_key;  // 64 raw bytes (libsodium Ed25519 form)
 };
 
 struct PushOutcome {
-  bool gap = false;                // 409 gap: the district expects expected_seq first
+  bool gap = false;  // 409 gap: the district expects expected_seq first
   std::int64_t expected_seq = 0;
-  PushResponse response;           // when !gap
+  PushResponse response;  // when !gap
 };
 
 struct PullOutcome {
-  bool epoch_changed = false;      // 409 epoch_changed: the district was restored
+  bool epoch_changed = false;  // 409 epoch_changed: the district was restored
   std::string new_epoch;
-  PullResponse page;               // when !epoch_changed; count and checksum verified
+  PullResponse page;  // when !epoch_changed; count and checksum verified
 };
 
 // A push whose payloads are JSON object texts as the outbox stores them: they are put into the
