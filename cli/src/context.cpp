@@ -85,16 +85,29 @@ int with_permission(Context& ctx, const std::string& command, const std::string&
                     core::Permission permission,
                     const std::function<int(station::Station&, const station::Session&)>& body) {
   if (staff_no.empty()) {
-    std::string who = "a " + core::describe_roles_with(permission);
+    // Who may, among the station's own roles (the others never sign in at a station).
+    std::vector<std::string_view> roles;
     bool every_station_role = true;
     for (int r = 0; r <= static_cast<int>(core::Role::System); ++r) {
       const auto role = static_cast<core::Role>(r);
-      if (core::is_station_role(role) && !core::can(role, permission)) every_station_role = false;
+      if (!core::is_station_role(role)) continue;
+      if (core::can(role, permission)) {
+        roles.push_back(core::to_string(role));
+      } else {
+        every_station_role = false;
+      }
     }
-    if (every_station_role) who = "a member of the station's staff";
+    std::string who = "a member of the station's staff";
+    if (!every_station_role) {
+      who = "a";
+      for (std::size_t i = 0; i < roles.size(); ++i) {
+        who += i == 0 ? " " : i + 1 == roles.size() ? " or " : ", ";
+        who += roles[i];
+      }
+    }
     return ctx.refuse(
         Status(ErrorCode::Unauthenticated,
-               command + " reads residents' records, so " + who +
+               command + " shows the station's records, so " + who +
                    " must sign in first: add --as STAFF_NO (the PIN is asked for, or read from "
                    "WEIMIN_PIN)"));
   }

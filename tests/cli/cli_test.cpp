@@ -212,6 +212,10 @@ TEST_CASE("every command that shows residents' records wants a signed-in member 
     CHECK(r.out.empty());
   }
   CHECK(cli.facts() == before);  // refused before anything was opened or written
+  CHECK(cli.run({"export"}).err.find("a director must sign in") != std::string::npos);
+  CHECK(cli.run({"figures"}).err.find("a director or deputy_head must") != std::string::npos);
+  CHECK(cli.run({"queue", "show"}).err.find("a member of the station's staff") !=
+        std::string::npos);
 
   // The right person with the wrong role is refused after signing in; the reason is the role.
   ::setenv("WEIMIN_PIN", "649271", 1);
