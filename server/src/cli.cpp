@@ -304,7 +304,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   auto* dept = app.add_subcommand("dept", "the departments' side of the loop (职能部门报到)");
   dept->require_subcommand(1);
   auto* dtoken = dept->add_subcommand("token", "print a bearer token for a department's API use");
-  dtoken->add_option("--department", department, "the department id (of the published catalog)")->required();
+  dtoken->add_option("--department", department, "the department id (of the published catalog)")
+      ->required();
   dtoken->add_option("--ttl-days", ttl_days, "days the token is valid (default 90)")
       ->check(CLI::Range(1, 3650));
   dtoken->callback([&] {
@@ -363,7 +364,10 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   auto* off = app.add_subcommand("office", "the street office's side of the loop (街道吹哨)");
   off->require_subcommand(1);
   auto* otoken = off->add_subcommand("token", "print a bearer token for the street office");
-  otoken->add_option("--office", office, "the street office's 9-digit code (of the published catalog)")->required();
+  otoken
+      ->add_option("--office", office,
+                   "the street office's 9-digit code (of the published catalog)")
+      ->required();
   otoken->add_option("--ttl-days", ttl_days, "days the token is valid (default 90)")
       ->check(CLI::Range(1, 3650));
   otoken->callback([&] {
@@ -399,7 +403,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   std::string prefix;
   auto* tok = app.add_subcommand("token", "department and street office tokens: list, revoke");
   tok->require_subcommand(1);
-  auto* tlist = tok->add_subcommand("list", "every department and street office token (hash prefix, who, until)");
+  auto* tlist = tok->add_subcommand(
+      "list", "every department and street office token (hash prefix, who, until)");
   tlist->callback([&] {
     ctx.action = [&] {
       return ctx.with_service([&](DistrictService& s) {
@@ -407,11 +412,18 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
         if (!list.is_ok()) return ctx.fail(list.status());
         const std::int64_t now = ctx.clock.now_ms();
         for (const auto& t : *list) {
-          const std::string state = t.revoked_ms ? "revoked" : t.expires_ms <= now ? "expired" : "valid";
+          const std::string state = t.revoked_ms          ? "revoked"
+                                    : t.expires_ms <= now ? "expired"
+                                                          : "valid";
           if (ctx.json) {
-            ctx.io.out << nlohmann::json{{"hash", t.token_hash}, {"actor", t.actor}, {"role", t.role},
-                                         {"created_ms", t.created_ms}, {"expires_ms", t.expires_ms},
-                                         {"state", state}}.dump() << "\n";
+            ctx.io.out << nlohmann::json{{"hash", t.token_hash},
+                                         {"actor", t.actor},
+                                         {"role", t.role},
+                                         {"created_ms", t.created_ms},
+                                         {"expires_ms", t.expires_ms},
+                                         {"state", state}}
+                              .dump()
+                       << "\n";
           } else {
             ctx.io.out << t.token_hash.substr(0, 12) << "  " << t.role << " " << t.actor << "  "
                        << state << " (until " << t.expires_ms << " unix ms)\n";
@@ -423,7 +435,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
     };
   });
   auto* trevoke = tok->add_subcommand("revoke", "revoke the tokens whose hash starts with PREFIX");
-  trevoke->add_option("PREFIX", prefix, "at least 8 hex digits of the hash 'token list' shows")->required();
+  trevoke->add_option("PREFIX", prefix, "at least 8 hex digits of the hash 'token list' shows")
+      ->required();
   trevoke->callback([&] {
     ctx.action = [&] {
       return ctx.with_service([&](DistrictService& s) {

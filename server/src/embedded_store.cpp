@@ -83,10 +83,11 @@ ALTER TABLE stations ADD COLUMN skew_ms INTEGER;
 ALTER TABLE stations ADD COLUMN skew_at_ms INTEGER NOT NULL DEFAULT 0;
 )SQL";
 
-const storage::Migration kMigrations[] = {{1, "district store", kSchemaV1},
-                                          {2, "changes carry their origin", kSchemaV2},
-                                          {3, "case facts indexed by subject and kind", kSchemaV3},
-                                          {4, "actor tokens expire; stations' clock skew", kSchemaV4}};
+const storage::Migration kMigrations[] = {
+    {1, "district store", kSchemaV1},
+    {2, "changes carry their origin", kSchemaV2},
+    {3, "case facts indexed by subject and kind", kSchemaV3},
+    {4, "actor tokens expire; stations' clock skew", kSchemaV4}};
 
 // case_communities asks for this many case ids per statement (unused places bound to '').
 constexpr int kCommunityBatch = 64;
@@ -337,8 +338,9 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<std::optional<StationRecord>> find_station(const std::string& station_id) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
-                                          "skew_ms, skew_at_ms FROM stations WHERE station_id = ?"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT station_id, community, public_key, enrolled_ms, "
+                                 "skew_ms, skew_at_ms FROM stations WHERE station_id = ?"));
     s->bind(1, station_id);
     WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
     std::optional<StationRecord> out;
@@ -671,9 +673,11 @@ class EmbeddedStore final : public DistrictStore {
     return s->run();
   }
 
-  Result<std::optional<Actor>> actor_for_token(const std::string& hash, std::int64_t now_ms) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT actor, role FROM actor_tokens WHERE token_hash = ? "
-                                          "AND expires_ms > ? AND revoked_ms IS NULL"));
+  Result<std::optional<Actor>> actor_for_token(const std::string& hash,
+                                               std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT actor, role FROM actor_tokens WHERE token_hash = ? "
+                                 "AND expires_ms > ? AND revoked_ms IS NULL"));
     s->bind(1, hash).bind(2, now_ms);
     WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
     std::optional<Actor> out;
@@ -683,24 +687,27 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<std::vector<ActorToken>> actor_tokens() override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT token_hash, actor, role, created_ms, expires_ms, "
-                                          "revoked_ms FROM actor_tokens ORDER BY created_ms, token_hash"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT token_hash, actor, role, created_ms, expires_ms, "
+                                 "revoked_ms FROM actor_tokens ORDER BY created_ms, token_hash"));
     std::vector<ActorToken> out;
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      ActorToken t{s->column_text(0), s->column_text(1), s->column_text(2), s->column_int64(3),
-                   s->column_int64(4), std::nullopt};
+      ActorToken t{s->column_text(0),  s->column_text(1),  s->column_text(2),
+                   s->column_int64(3), s->column_int64(4), std::nullopt};
       if (!s->is_null(5)) t.revoked_ms = s->column_int64(5);
       out.push_back(std::move(t));
     }
     return out;
   }
 
-  Result<std::int64_t> revoke_actor_tokens(const std::string& prefix, std::int64_t now_ms) override {
+  Result<std::int64_t> revoke_actor_tokens(const std::string& prefix,
+                                           std::int64_t now_ms) override {
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("UPDATE actor_tokens SET revoked_ms = ? WHERE "
-                                          "substr(token_hash, 1, length(?)) = ? AND revoked_ms IS NULL"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("UPDATE actor_tokens SET revoked_ms = ? WHERE "
+                                 "substr(token_hash, 1, length(?)) = ? AND revoked_ms IS NULL"));
     s->bind(1, now_ms).bind(2, prefix).bind(3, prefix);
     WEIMIN_TRY(s->run());
     const std::int64_t n = db().changes();

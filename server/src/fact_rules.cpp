@@ -17,8 +17,7 @@ std::optional<std::string> station_case_event_refusal(const core::CaseEvent& e) 
   const std::string role(core::to_string(e.actor_role));
   // Residents act at the kiosk: they record a case, rate it, add a note.
   const bool resident_may = e.kind() == CaseEventKind::Collected ||
-                            e.kind() == CaseEventKind::Evaluated ||
-                            e.kind() == CaseEventKind::Note;
+                            e.kind() == CaseEventKind::Evaluated || e.kind() == CaseEventKind::Note;
   if (!staff && !(resident && resident_may)) {
     return kind + " with actor_role " + role +
            " is not a station's step: a station writes steps of its own staff (and a "
@@ -29,17 +28,19 @@ std::optional<std::string> station_case_event_refusal(const core::CaseEvent& e) 
     case CaseEventKind::Whistled: {
       const auto& w = std::get<core::CaseWhistled>(e.payload);
       if (w.level != core::WhistleLevel::Community) {
-        return std::string("a station blows community-level whistles only; a district-level "
-                           "whistle is the street office's, made at the district");
+        return std::string(
+            "a station blows community-level whistles only; a district-level "
+            "whistle is the street office's, made at the district");
       }
       return std::nullopt;
     }
     case CaseEventKind::Reported:
     case CaseEventKind::Feedback:
       if (e.on_behalf_of.empty()) {
-        return kind + " from a station must be station staff recording a department's answer "
-                      "taken by phone (on_behalf_of the department); departments answer at "
-                      "the district themselves";
+        return kind +
+               " from a station must be station staff recording a department's answer "
+               "taken by phone (on_behalf_of the department); departments answer at "
+               "the district themselves";
       }
       return std::nullopt;
     default:
@@ -48,7 +49,8 @@ std::optional<std::string> station_case_event_refusal(const core::CaseEvent& e) 
 }
 
 Result<CatalogScope> catalog_scope(const std::string& catalog_json, std::int64_t gseq) {
-  WEIMIN_ASSIGN_OR_RETURN(core::Catalog c, core::parse_catalog(catalog_json, "the published catalog"));
+  WEIMIN_ASSIGN_OR_RETURN(core::Catalog c,
+                          core::parse_catalog(catalog_json, "the published catalog"));
   CatalogScope s;
   s.gseq = gseq;
   for (const auto& d : c.departments) s.departments.insert(d.id);
@@ -65,7 +67,8 @@ std::optional<std::string> whistle_departments_refusal(const std::vector<std::st
   }
   std::set<std::string_view> seen;
   for (const std::string& d : departments) {
-    if (!seen.insert(d).second) return "the whistle names department '" + d.substr(0, 64) + "' twice";
+    if (!seen.insert(d).second)
+      return "the whistle names department '" + d.substr(0, 64) + "' twice";
     if (scope != nullptr && !scope->departments.contains(d)) {
       return "department '" + d.substr(0, 64) +
              "' is not in the district's catalog; whistle the catalog's departments";

@@ -5,9 +5,9 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <map>
-#include <cstdio>
 #include <atomic>
+#include <cstdio>
+#include <map>
 #include <tuple>
 #include <unordered_set>
 
@@ -468,7 +468,7 @@ class PgStore final : public DistrictStore {
           "SELECT token_hash, actor, role, created_ms, expires_ms, revoked_ms FROM actor_token "
           "ORDER BY created_ms, token_hash");
       for (const auto& row : r) {
-        ActorToken t{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+        ActorToken t{row[0].as<std::string>(),  row[1].as<std::string>(),  row[2].as<std::string>(),
                      row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), std::nullopt};
         if (!row[5].is_null()) t.revoked_ms = row[5].as<std::int64_t>();
         out.push_back(std::move(t));
@@ -478,7 +478,8 @@ class PgStore final : public DistrictStore {
     return out;
   }
 
-  Result<std::int64_t> revoke_actor_tokens(const std::string& prefix, std::int64_t now_ms) override {
+  Result<std::int64_t> revoke_actor_tokens(const std::string& prefix,
+                                           std::int64_t now_ms) override {
     std::int64_t n = 0;
     WEIMIN_TRY(pool_->transact("revoking actor tokens", [&](pqxx::work& w) {
       auto r = w.exec_params(

@@ -144,8 +144,8 @@ std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
     if (!ev.is_ok()) return path + ".body: " + ev.status().message();
     if (auto why = station_case_event_refusal(*ev)) return path + ": " + *why;
     if (ev->kind() == core::CaseEventKind::Whistled) {
-      if (auto why = whistle_departments_refusal(std::get<core::CaseWhistled>(ev->payload).departments,
-                                                 nullptr)) {
+      if (auto why = whistle_departments_refusal(
+              std::get<core::CaseWhistled>(ev->payload).departments, nullptr)) {
         return path + ".body.departments: " + *why;
       }
     }
@@ -195,11 +195,13 @@ std::optional<std::string> pin_hash_refusal(const std::string& h) {
     return true;
   };
   auto literal = [&](std::string_view lit) {
-    if (static_cast<std::size_t>(end - at) < lit.size() || std::string_view(at, lit.size()) != lit) return false;
+    if (static_cast<std::size_t>(end - at) < lit.size() || std::string_view(at, lit.size()) != lit)
+      return false;
     at += lit.size();
     return true;
   };
-  if (!number(m) || !literal(",t=") || !number(t) || !literal(",p=") || !number(p) || !literal("$")) {
+  if (!number(m) || !literal(",t=") || !number(t) || !literal(",p=") || !number(p) ||
+      !literal("$")) {
     return std::string("is not an Argon2id hash ($argon2id$v=19$m=…,t=…,p=…$…$…)");
   }
   const char* salt_end = std::find(at, end, '$');
@@ -231,9 +233,8 @@ std::vector<std::string> path_parts(std::string_view path) {
 }  // namespace
 
 std::string RequestLog::to_line() const {
-  json j{{"who", who},       {"method", method}, {"path", path},
-         {"status", status}, {"code", code},     {"us", duration_us},
-         {"id", request_id}};
+  json j{{"who", who},   {"method", method},  {"path", path},    {"status", status},
+         {"code", code}, {"us", duration_us}, {"id", request_id}};
   if (!detail.empty()) j["detail"] = detail;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -453,9 +454,9 @@ class ServiceHandlers {
   // of the case's first case.collected at the district, or earlier in this batch) and the
   // whistles naming departments the published catalog does not list. One store query for the
   // communities of all the batch's cases. An answer only when the store fails.
-  std::optional<HttpResponse> check_case_scope(PushBatch& batch,
-                                               const std::vector<std::optional<core::CaseEvent>>& events,
-                                               const StationRecord& station) {
+  std::optional<HttpResponse> check_case_scope(
+      PushBatch& batch, const std::vector<std::optional<core::CaseEvent>>& events,
+      const StationRecord& station) {
     std::vector<std::string> subjects;
     bool whistles = false;
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -485,8 +486,8 @@ class ServiceHandlers {
         why = path + ".subject: case " + subject + " belongs to community " + it->second +
               ", not to " + station.community + "; a station writes only its own community's cases";
       } else if (events[i]->kind() == core::CaseEventKind::Whistled) {
-        why = whistle_departments_refusal(std::get<core::CaseWhistled>(events[i]->payload).departments,
-                                          catalog);
+        why = whistle_departments_refusal(
+            std::get<core::CaseWhistled>(events[i]->payload).departments, catalog);
         if (why) *why = path + ".body.departments: " + *why;
       }
       if (why) {
@@ -561,8 +562,9 @@ class ServiceHandlers {
   // [SECTION] Street office and departments
 
   HttpResponse cases(const DistrictStore::Actor& a) {
-    auto views = a.role == "department" ? s_.cases_locked(a.actor)
-                                        : s_.cases_locked("", a.role == "street_office" ? a.actor : "");
+    auto views = a.role == "department"
+                     ? s_.cases_locked(a.actor)
+                     : s_.cases_locked("", a.role == "street_office" ? a.actor : "");
     if (!views.is_ok()) return status_response(views.status());
     json arr = json::array();
     for (const CaseView& v : *views) arr.push_back(to_json(v));
@@ -636,9 +638,9 @@ class ServiceHandlers {
       auto v = s_.view_locked(case_id);
       if (!v.is_ok()) return status_response(v.status());
       if (!office_serves(a.actor, v->community)) {
-        return error_response(403, "out_of_scope", "case " + case_id + " is of community " +
-                                                       v->community + ", not of street office " +
-                                                       a.actor + "'s communities");
+        return error_response(403, "out_of_scope",
+                              "case " + case_id + " is of community " + v->community +
+                                  ", not of street office " + a.actor + "'s communities");
       }
       std::vector<std::string> departments;
       for (const json& d : *deps) {
@@ -810,9 +812,9 @@ HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& 
       auto v = view_locked(parts[2]);
       if (!v.is_ok()) return status_response(v.status());
       if (actor->role == "street_office" && !office_serves(actor->actor, v->community)) {
-        return error_response(403, "out_of_scope", "case " + parts[2] + " is of community " +
-                                                       v->community + ", not of street office " +
-                                                       actor->actor + "'s communities");
+        return error_response(403, "out_of_scope",
+                              "case " + parts[2] + " is of community " + v->community +
+                                  ", not of street office " + actor->actor + "'s communities");
       }
       if (actor->role == "department") {
         bool mine = false;
@@ -851,7 +853,7 @@ Result<std::string> DistrictService::issue_enroll_token(const std::string& commu
 }
 
 Result<std::string> DistrictService::issue_actor_token(const std::string& actor, core::Role role,
-                                                      std::int64_t ttl_ms) {
+                                                       std::int64_t ttl_ms) {
   std::lock_guard lock(mutex_);
   if (role != core::Role::Department && role != core::Role::StreetOffice) {
     return Status(ErrorCode::Invalid, "tokens are for departments and street offices only");
@@ -865,7 +867,8 @@ Result<std::string> DistrictService::issue_actor_token(const std::string& actor,
   }
   if (role == core::Role::StreetOffice) {
     WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
-    if (actor.size() != 9 || !std::all_of(actor.begin(), actor.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+    if (actor.size() != 9 ||
+        !std::all_of(actor.begin(), actor.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
         actor.substr(0, 6) != district || !catalog->street_offices.contains(actor)) {
       return Status(ErrorCode::Invalid, "'" + actor.substr(0, 64) +
                                             "' is not a street office of the catalog of district " +
@@ -879,8 +882,8 @@ Result<std::string> DistrictService::issue_actor_token(const std::string& actor,
   }
   std::string token = random_token();
   const std::int64_t now = clock_.now_ms();
-  WEIMIN_TRY(store_.add_actor_token(sync::sha256_hex(token), actor, std::string(core::to_string(role)),
-                                    now + ttl_ms, now));
+  WEIMIN_TRY(store_.add_actor_token(sync::sha256_hex(token), actor,
+                                    std::string(core::to_string(role)), now + ttl_ms, now));
   return token;
 }
 
@@ -892,13 +895,14 @@ Result<std::vector<DistrictStore::ActorToken>> DistrictService::actor_tokens() {
 Result<std::int64_t> DistrictService::revoke_actor_tokens(const std::string& hash_prefix) {
   std::lock_guard lock(mutex_);
   if (hash_prefix.size() < 8 || hash_prefix.size() > 64 || !is_hex(hash_prefix)) {
-    return Status(ErrorCode::Invalid, "give at least the first 8 hex digits (lower case) of the "
-                                      "token's hash, as 'weimin-district token list' shows it");
+    return Status(ErrorCode::Invalid,
+                  "give at least the first 8 hex digits (lower case) of the "
+                  "token's hash, as 'weimin-district token list' shows it");
   }
   WEIMIN_ASSIGN_OR_RETURN(std::int64_t n, store_.revoke_actor_tokens(hash_prefix, clock_.now_ms()));
   if (n == 0) {
-    return Status(ErrorCode::NotFound, "no token that is not revoked yet has a hash starting " +
-                                           hash_prefix);
+    return Status(ErrorCode::NotFound,
+                  "no token that is not revoked yet has a hash starting " + hash_prefix);
   }
   return n;
 }
@@ -937,15 +941,18 @@ Result<std::int64_t> DistrictService::publish_roster(const std::string& json_tex
     const std::string at = "the roster's staff[" + std::to_string(i) + "]";
     auto bad = [&](const std::string& why) { return Status(ErrorCode::Invalid, at + why); };
     if (!e.is_object()) return bad(": expected an object");
-    static const std::set<std::string> kFields = {"staff_no", "name", "role", "pin_hash",
-                                                  "community", "active"};
+    static const std::set<std::string> kFields = {"staff_no", "name",      "role",
+                                                  "pin_hash", "community", "active"};
     for (auto it = e.begin(); it != e.end(); ++it) {
-      if (!kFields.contains(it.key())) return bad("." + it.key() + ": is not a field of a roster entry");
+      if (!kFields.contains(it.key()))
+        return bad("." + it.key() + ": is not a field of a roster entry");
     }
     for (const char* f : {"staff_no", "name", "role", "pin_hash", "community"}) {
-      if (!e.contains(f) || !e[f].is_string()) return bad(std::string(".") + f + ": expected a string");
+      if (!e.contains(f) || !e[f].is_string())
+        return bad(std::string(".") + f + ": expected a string");
     }
-    if (e.contains("active") && !e["active"].is_boolean()) return bad(".active: expected true or false");
+    if (e.contains("active") && !e["active"].is_boolean())
+      return bad(".active: expected true or false");
     auto role = core::parse_role(e["role"].get<std::string>());
     if (!role.is_ok()) return bad(".role: " + role.status().message());
     core::StaffMember m{e["staff_no"].get<std::string>(), e["name"].get<std::string>(), *role,
@@ -956,7 +963,8 @@ Result<std::int64_t> DistrictService::publish_roster(const std::string& json_tex
       return bad(".community: '" + community.substr(0, 32) + "' is not a community of district " +
                  district);
     }
-    if (auto why = pin_hash_refusal(e["pin_hash"].get<std::string>())) return bad(".pin_hash: " + *why);
+    if (auto why = pin_hash_refusal(e["pin_hash"].get<std::string>()))
+      return bad(".pin_hash: " + *why);
     if (!seen.emplace(community, m.staff_no).second) {
       return bad(": staff " + m.staff_no + " of community " + community + " is listed twice");
     }

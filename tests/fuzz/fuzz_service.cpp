@@ -9,8 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "weimin/platform/clock.hpp"
@@ -45,8 +45,12 @@ struct World {
     service = std::make_unique<server::DistrictService>(*store, clock);
     auto t = service->issue_enroll_token("530102001001");
     sync::EnrollRequest req{1, *t, "530102001001", sync::base64_encode(key.public_key)};
-    if (service->handle({"POST", "/v1/enroll", "", {{"Content-Type", "application/json"}},
-                         sync::to_json(req)})
+    if (service
+            ->handle({"POST",
+                      "/v1/enroll",
+                      "",
+                      {{"Content-Type", "application/json"}},
+                      sync::to_json(req)})
             .status != 200) {
       std::abort();
     }

@@ -251,7 +251,8 @@ TEST_CASE("a created parameter outside 0 < created < 2^40 is refused before any 
 
 TEST_CASE("JSON nested deeper than the bound is refused while parsing, at any depth") {
   auto nested = [](int depth) {
-    return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']');
+    return std::string(static_cast<std::size_t>(depth), '[') +
+           std::string(static_cast<std::size_t>(depth), ']');
   };
   CHECK(parse_json(nested(kMaxJsonDepth), "x").is_ok());
   for (int depth : {kMaxJsonDepth + 1, 70'000, 1'000'000}) {
@@ -277,14 +278,15 @@ TEST_CASE("JSON nested deeper than the bound is refused while parsing, at any de
 }
 
 TEST_CASE("a key given twice in one object is refused, at any level") {
-  for (const char* doc : {R"({"a":1,"a":2})", R"({"x":[{"k":1,"j":2,"k":1}]})",
-                          R"({"schema":1,"schema":1})"}) {
+  for (const char* doc :
+       {R"({"a":1,"a":2})", R"({"x":[{"k":1,"j":2,"k":1}]})", R"({"schema":1,"schema":1})"}) {
     auto r = parse_json(doc, "the body");
     REQUIRE_FALSE_MESSAGE(r.is_ok(), doc);
     CHECK(r.status().message().find("twice") != std::string::npos);
   }
   CHECK(parse_json(R"({"a":{"a":1},"b":{"a":2}})", "x").is_ok());
-  CHECK_FALSE(parse_push_request(push_with(std::string(R"([{"seq":1,"seq":1,"topic":"fact","payload":)") +
-                                           kFact + "}]"))
-                  .is_ok());
+  CHECK_FALSE(
+      parse_push_request(
+          push_with(std::string(R"([{"seq":1,"seq":1,"topic":"fact","payload":)") + kFact + "}]"))
+          .is_ok());
 }

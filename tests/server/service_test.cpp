@@ -404,7 +404,8 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
                "f.hlc").find("facts_case (subject=?)") != std::string::npos);
     CHECK(plan("SELECT id FROM facts f WHERE f.kind = 'case.whistled' AND f.kind LIKE 'case.%' "
                "ORDER BY f.hlc").find("facts_case_kind") != std::string::npos);
-    REQUIRE(raw->db().exec(R"SQL(
+    REQUIRE(raw->db()
+                .exec(R"SQL(
       DELETE FROM schema_migrations WHERE version = 3;
       DROP INDEX facts_case;
       DROP INDEX facts_case_kind;
@@ -428,7 +429,8 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
       INSERT INTO actor_tokens_v1 SELECT token_hash, actor, role, created_ms FROM actor_tokens;
       DROP TABLE actor_tokens;
       ALTER TABLE actor_tokens_v1 RENAME TO actor_tokens;
-    )SQL").is_ok());
+    )SQL")
+                .is_ok());
   }
   d.reopen();
   auto r = d.signed_call(a, "GET", "/v1/pull", "after=0&own=0");
@@ -601,8 +603,9 @@ TEST_CASE("the district's half of the loop: whistle, report, feedback reach the 
   CHECK(d.call({"GET", "/v1/cases", "", {}, ""}).status == 401);
   CHECK(d.call(bearer("POST", path + "/whistle", dept, R"({"schema":1,"departments":["x"]})")).status == 403);
 
-  auto w = d.call(bearer("POST", path + "/whistle", office,
-                         R"({"schema":1,"departments":["urban_management"],"kind":"key","note":"尽快"})"));
+  auto w = d.call(
+      bearer("POST", path + "/whistle", office,
+             R"({"schema":1,"departments":["urban_management"],"kind":"key","note":"尽快"})"));
   REQUIRE_MESSAGE(w.status == 200, w.body);
   CHECK(json::parse(w.body)["stage"] == "whistled");
   CHECK(json::parse(w.body)["level"] == "district");

@@ -20,14 +20,15 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kA = "530102001001";  // of street office 530102001
-const std::string kB = "530102001002";  // of street office 530102001
+const std::string kA = "530102001001";            // of street office 530102001
+const std::string kB = "530102001002";            // of street office 530102001
 const std::string kOtherStreet = "530102002001";  // of street office 530102002
 
 std::string uuid_n(std::uint64_t n, std::uint64_t space) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "018f%04llx-0000-7000-8000-%012llx",
-                static_cast<unsigned long long>(space & 0xffff), static_cast<unsigned long long>(n));
+                static_cast<unsigned long long>(space & 0xffff),
+                static_cast<unsigned long long>(n));
   return buf;
 }
 
@@ -57,13 +58,19 @@ struct CaseWriter {
     e.actor_role = role;
     e.on_behalf_of = std::move(on_behalf_of);
     e.payload = std::move(p);
-    return sync::FactPayload{e.id.to_string(), std::string(core::to_string(e.kind())),
-                             case_id.to_string(), e.origin, static_cast<std::int64_t>(e.hlc.pack()),
-                             t, core::local_date(t).to_string(), core::case_event_body(e)};
+    return sync::FactPayload{e.id.to_string(),
+                             std::string(core::to_string(e.kind())),
+                             case_id.to_string(),
+                             e.origin,
+                             static_cast<std::int64_t>(e.hlc.pack()),
+                             t,
+                             core::local_date(t).to_string(),
+                             core::case_event_body(e)};
   }
   sync::FactPayload collected() {
-    return fact(core::Role::Staff, "S01",
-                core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "楼道堆放垃圾", ""});
+    return fact(
+        core::Role::Staff, "S01",
+        core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "楼道堆放垃圾", ""});
   }
 };
 
@@ -95,7 +102,9 @@ sync::HttpRequest bearer(std::string method, std::string path, std::string token
   return r;
 }
 
-std::string case_path(const core::Uuid& id) { return "/v1/cases/" + id.to_string(); }
+std::string case_path(const core::Uuid& id) {
+  return "/v1/cases/" + id.to_string();
+}
 
 }  // namespace
 
@@ -108,17 +117,20 @@ TEST_CASE("a station may not blow the street office's whistle on its own case") 
   CaseWriter c{st, *core::Uuid::parse(uuid_n(1, 1))};
   push(d, st, {c.collected()});
   for (core::WhistleLevel level : {core::WhistleLevel::District, core::WhistleLevel::Community}) {
-    auto forged = c.fact(core::Role::StreetOffice, "530102001",
-                         core::CaseWhistled{level, core::WhistleKind::Key, {"urban_management"}, ""});
+    auto forged =
+        c.fact(core::Role::StreetOffice, "530102001",
+               core::CaseWhistled{level, core::WhistleKind::Key, {"urban_management"}, ""});
     auto r = push(d, st, {forged});
     CHECK(r.applied == 0);
     CHECK(r.rejected.size() == 1);
-    CHECK_MESSAGE(last_reject(d, st).find("street_office") != std::string::npos, last_reject(d, st));
+    CHECK_MESSAGE(last_reject(d, st).find("street_office") != std::string::npos,
+                  last_reject(d, st));
   }
   // Staff blowing a district-level whistle is refused too: that level is the office's.
-  auto district_level = c.fact(core::Role::Director, "D001",
-                               core::CaseWhistled{core::WhistleLevel::District,
-                                                  core::WhistleKind::Key, {"urban_management"}, ""});
+  auto district_level =
+      c.fact(core::Role::Director, "D001",
+             core::CaseWhistled{
+                 core::WhistleLevel::District, core::WhistleKind::Key, {"urban_management"}, ""});
   CHECK(push(d, st, {district_level}).rejected.size() == 1);
   CHECK(d.service().case_view(c.case_id.to_string())->state.stage == core::CaseStage::Collected);
 }
@@ -143,8 +155,9 @@ TEST_CASE("a station may not report in or give feedback as a department") {
   // The department's own view still shows the case waiting for its report-in.
   auto view = json::parse(d.call(bearer("GET", case_path(c.case_id), housing)).body);
   CHECK(view["stage"] == "whistled");
-  CHECK(d.call(bearer("POST", case_path(c.case_id) + "/report", housing, R"({"schema":1})")).status ==
-        200);
+  CHECK(
+      d.call(bearer("POST", case_path(c.case_id) + "/report", housing, R"({"schema":1})")).status ==
+      200);
   // A report-in without on_behalf_of by staff is not a station's step either.
   auto unnamed = c.fact(core::Role::Staff, "S01", core::CaseFeedback{"修好了"});
   CHECK(push(d, st, {unnamed}).rejected.size() == 1);
@@ -159,8 +172,9 @@ TEST_CASE("a station may not report in or give feedback as a department") {
   CHECK(d.service().case_view(c.case_id.to_string())->state.stage == core::CaseStage::Feedback);
 }
 
-TEST_CASE("a station may not write steps of another community's case; the real department still "
-          "reports in") {
+TEST_CASE(
+    "a station may not write steps of another community's case; the real department still "
+    "reports in") {
   District d;
   d.publish_catalog();
   TestStation a = d.enroll(kA);
@@ -168,7 +182,8 @@ TEST_CASE("a station may not write steps of another community's case; the real d
   CaseWriter ca{a, *core::Uuid::parse(uuid_n(3, 1))};
   push(d, a, {ca.collected()});
   std::string office = d.service().issue_actor_token("530102001", core::Role::StreetOffice).value();
-  std::string urban = d.service().issue_actor_token("urban_management", core::Role::Department).value();
+  std::string urban =
+      d.service().issue_actor_token("urban_management", core::Role::Department).value();
   REQUIRE(d.call(bearer("POST", case_path(ca.case_id) + "/whistle", office,
                         R"({"schema":1,"departments":["urban_management"]})"))
               .status == 200);
@@ -176,8 +191,10 @@ TEST_CASE("a station may not write steps of another community's case; the real d
 
   CaseWriter intruder{b, ca.case_id};
   intruder.t = d.clock().now_ms();
-  auto as_department = intruder.fact(core::Role::Department, "urban_management", core::CaseReported{""});
-  auto by_phone = intruder.fact(core::Role::Director, "D001", core::CaseReported{""}, "urban_management");
+  auto as_department =
+      intruder.fact(core::Role::Department, "urban_management", core::CaseReported{""});
+  auto by_phone =
+      intruder.fact(core::Role::Director, "D001", core::CaseReported{""}, "urban_management");
   auto note = intruder.fact(core::Role::Staff, "S01", core::CaseNote{"我来处理"});
   auto r = push(d, b, {as_department, by_phone, note});
   CHECK(r.applied == 0);
@@ -211,7 +228,8 @@ TEST_CASE("a case.collected naming another community's case is refused and the c
   CHECK(view.community == kA);
   // Within one batch: a new case collected by a station is its own, for the rest of the batch.
   CaseWriter fresh{b, *core::Uuid::parse(uuid_n(5, 1))};
-  auto ok = push(d, b, {fresh.collected(), fresh.fact(core::Role::Staff, "S01", core::CaseNote{"已登记"})});
+  auto ok = push(
+      d, b, {fresh.collected(), fresh.fact(core::Role::Staff, "S01", core::CaseNote{"已登记"})});
   CHECK(ok.applied == 2);
   CHECK(ok.rejected.empty());
 }
@@ -252,19 +270,22 @@ TEST_CASE("the same facts pushed in any order and batches give the same district
     CaseWriter c{a, *core::Uuid::parse(uuid_n(10 + k, 2))};
     cases.push_back(c.case_id);
     own.push_back(c.collected());
-    own.push_back(c.fact(core::Role::Director, "D001",
-                         core::CaseWhistled{core::WhistleLevel::Community, core::WhistleKind::Routine,
-                                            {"urban_management"}, ""}));
+    own.push_back(c.fact(
+        core::Role::Director, "D001",
+        core::CaseWhistled{
+            core::WhistleLevel::Community, core::WhistleKind::Routine, {"urban_management"}, ""}));
     own.push_back(c.fact(core::Role::Staff, "S01", core::CaseReported{""}, "urban_management"));
-    own.push_back(c.fact(core::Role::Staff, "S01", core::CaseFeedback{"已处理"}, "urban_management"));
+    own.push_back(
+        c.fact(core::Role::Staff, "S01", core::CaseFeedback{"已处理"}, "urban_management"));
     own.push_back(c.fact(core::Role::Staff, "S01", core::CaseVerified{"居民确认"}));
     own.push_back(c.fact(core::Role::Staff, "S01", core::CaseNote{"回访"}));
     CaseWriter f{b, c.case_id};
     foreign.push_back(f.fact(core::Role::Staff, "S09", core::CaseNote{"别人的"}));
     foreign.push_back(f.fact(core::Role::Department, "urban_management", core::CaseReported{""}));
   }
-  auto state_after = [&](District& d, TestStation sa, TestStation sb, std::vector<sync::FactPayload> mine,
-                         std::vector<sync::FactPayload> theirs, bool shuffle) {
+  auto state_after = [&](District& d, TestStation sa, TestStation sb,
+                         std::vector<sync::FactPayload> mine, std::vector<sync::FactPayload> theirs,
+                         bool shuffle) {
     d.publish_catalog();
     // The collected facts reach the district first (a station's outbox is in order); the rest
     // in any order and batches, the forger's at any point.
@@ -286,8 +307,9 @@ TEST_CASE("the same facts pushed in any order and batches give the same district
     std::size_t at = 0, their_at = 0;
     while (at < rest.size() || their_at < theirs.size()) {
       const std::size_t n = 1 + rng() % 5;
-      std::vector<sync::FactPayload> part(rest.begin() + static_cast<std::ptrdiff_t>(at),
-                                          rest.begin() + static_cast<std::ptrdiff_t>(std::min(rest.size(), at + n)));
+      std::vector<sync::FactPayload> part(
+          rest.begin() + static_cast<std::ptrdiff_t>(at),
+          rest.begin() + static_cast<std::ptrdiff_t>(std::min(rest.size(), at + n)));
       at = std::min(rest.size(), at + n);
       if (!part.empty()) push(d, sa, part);
       if (their_at < theirs.size()) push(d, sb, {theirs[their_at++]});
@@ -353,8 +375,10 @@ TEST_CASE("an office's whistle names catalog departments, each once, at most twe
     CHECK_MESSAGE(r.status == 400, r.body);
   }
   CHECK(d.store().fact_count().value() == facts);
-  CHECK_FALSE(d.service().whistle("530102001", c.case_id.to_string(), {"nope"},
-                                  core::WhistleKind::Routine, "").is_ok());
+  CHECK_FALSE(
+      d.service()
+          .whistle("530102001", c.case_id.to_string(), {"nope"}, core::WhistleKind::Routine, "")
+          .is_ok());
 }
 
 TEST_CASE("tokens name catalog offices and departments, expire and can be revoked") {
@@ -390,7 +414,8 @@ TEST_CASE("tokens name catalog offices and departments, expire and can be revoke
 
   auto list = d.service().actor_tokens().value();
   REQUIRE(list.size() == 3);
-  CHECK(std::count_if(list.begin(), list.end(), [](const auto& t) { return t.revoked_ms.has_value(); }) == 1);
+  CHECK(std::count_if(list.begin(), list.end(),
+                      [](const auto& t) { return t.revoked_ms.has_value(); }) == 1);
 }
 
 // [SECTION] Before any work
@@ -401,8 +426,10 @@ TEST_CASE("an unsigned push is refused before its body is parsed") {
   options.on_push_parse = [&] { ++parses; };
   District d(options);
   TestStation st = d.enroll(kA);
-  std::string big = R"({"schema":1,"station_id":"station:530102001001","stream":"018f0000-0000-7000-8000-00000000aaaa","base_seq":0,"entries":[)";
-  while (big.size() < 7'500'000) big += R"({"seq":1,"topic":"fact","payload":{"x":[1,2,3,4,5,6,7,8,9]}},)";
+  std::string big =
+      R"({"schema":1,"station_id":"station:530102001001","stream":"018f0000-0000-7000-8000-00000000aaaa","base_seq":0,"entries":[)";
+  while (big.size() < 7'500'000)
+    big += R"({"seq":1,"topic":"fact","payload":{"x":[1,2,3,4,5,6,7,8,9]}},)";
   big += R"({"seq":1,"topic":"fact","payload":{}}]})";
   auto unsigned_push = d.call({"POST", "/v1/push", "", {}, big});
   CHECK(unsigned_push.status == 401);
@@ -419,13 +446,13 @@ TEST_CASE("an unsigned push is refused before its body is parsed") {
   CHECK(parses == 1);
 }
 
-TEST_CASE("a signed push whose fact body nests 70,000 arrays is refused with 400, and the district "
-          "stays up") {
+TEST_CASE(
+    "a signed push whose fact body nests 70,000 arrays is refused with 400, and the district "
+    "stays up") {
   // Before the bound this crashed the server (SIGSEGV in the recursive dump of the body).
   District d;
   TestStation st = d.enroll(kA);
-  const std::string nested =
-      R"({"x":)" + std::string(70'000, '[') + std::string(70'000, ']') + "}";
+  const std::string nested = R"({"x":)" + std::string(70'000, '[') + std::string(70'000, ']') + "}";
   const std::string body =
       R"({"schema":1,"station_id":"station:530102001001","stream":"018f0000-0000-7000-8000-00000000aaaa","base_seq":0,"entries":[{"seq":1,"topic":"fact","payload":{"id":"018f0000-0000-7000-8000-000000000001","kind":"ticket.taken","subject":"018f0000-0000-7000-8000-0000000000aa","origin":"station:530102001001","hlc":12345,"wall_ms":1700000000000,"day":"2026-11-23","body":)" +
       nested + "}}]}";
@@ -435,7 +462,8 @@ TEST_CASE("a signed push whose fact body nests 70,000 arrays is refused with 400
   CHECK(d.store().fact_count().value() == 0);
   CHECK(d.call({"GET", "/v1/health", "", {}, ""}).status == 200);
   // Just within the bound, the record text is made and the fact kept.
-  const auto depth = static_cast<std::size_t>(sync::kMaxJsonDepth - 5);  // push, entries, entry, payload, body
+  const auto depth =
+      static_cast<std::size_t>(sync::kMaxJsonDepth - 5);  // push, entries, entry, payload, body
   const std::string shallow = R"({"x":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
   std::string ok_body = body;
   ok_body.replace(ok_body.find(nested), nested.size(), shallow);
@@ -452,10 +480,10 @@ TEST_CASE("a POST body that is not application/json is refused with 415") {
     if (type) r.headers["Content-Type"] = *type;
     return d.service().handle(r);
   };
-  for (std::optional<std::string> bad : {std::optional<std::string>("text/plain"),
-                                         std::optional<std::string>("application/jsonx"),
-                                         std::optional<std::string>("multipart/form-data; boundary=x"),
-                                         std::optional<std::string>()}) {
+  for (std::optional<std::string> bad :
+       {std::optional<std::string>("text/plain"), std::optional<std::string>("application/jsonx"),
+        std::optional<std::string>("multipart/form-data; boundary=x"),
+        std::optional<std::string>()}) {
     auto r = send(bad);
     CHECK(r.status == 415);
     CHECK(code_of(r) == "unsupported_media_type");
@@ -463,7 +491,8 @@ TEST_CASE("a POST body that is not application/json is refused with 415") {
   }
   st.seq = 0;
   CHECK(send(std::string("Application/JSON; charset=utf-8")).status == 200);
-  auto enrol = d.service().handle({"POST", "/v1/enroll", "", {{"Content-Type", "text/html"}}, "{}"});
+  auto enrol =
+      d.service().handle({"POST", "/v1/enroll", "", {{"Content-Type", "text/html"}}, "{}"});
   CHECK(enrol.status == 415);
 }
 
@@ -473,32 +502,79 @@ class FailingStore final : public server::DistrictStore {
   explicit FailingStore(server::DistrictStore& inner) : in_(inner) {}
   bool fail = false;
   Result<std::string> epoch() override {
-    if (fail) return Status(ErrorCode::Io, "cannot read /srv/weimin/secret/district.db: disk I/O error");
+    if (fail)
+      return Status(ErrorCode::Io, "cannot read /srv/weimin/secret/district.db: disk I/O error");
     return in_.epoch();
   }
   Result<std::string> district() override { return in_.district(); }
-  Status add_enroll_token(const std::string& a, const std::string& b, std::int64_t c, std::int64_t e) override { return in_.add_enroll_token(a, b, c, e); }
-  Result<server::StationRecord> enroll(const std::string& a, const std::string& b, const std::string& c, std::int64_t e) override { return in_.enroll(a, b, c, e); }
-  Result<std::optional<server::StationRecord>> find_station(const std::string& a) override { return in_.find_station(a); }
+  Status add_enroll_token(const std::string& a, const std::string& b, std::int64_t c,
+                          std::int64_t e) override {
+    return in_.add_enroll_token(a, b, c, e);
+  }
+  Result<server::StationRecord> enroll(const std::string& a, const std::string& b,
+                                       const std::string& c, std::int64_t e) override {
+    return in_.enroll(a, b, c, e);
+  }
+  Result<std::optional<server::StationRecord>> find_station(const std::string& a) override {
+    return in_.find_station(a);
+  }
   Result<std::vector<server::StationRecord>> stations() override { return in_.stations(); }
-  Status record_skew(const std::string& a, std::int64_t b, std::int64_t c) override { return in_.record_skew(a, b, c); }
-  Result<bool> remember_nonce(const std::string& a, const std::string& b, std::int64_t c, std::int64_t e) override { return in_.remember_nonce(a, b, c, e); }
-  Result<server::PushOutcome> apply_push(const server::PushBatch& b) override { return in_.apply_push(b); }
-  Result<std::vector<sync::StreamPosition>> streams(const std::string& a) override { return in_.streams(a); }
-  Result<std::vector<sync::RejectRecord>> rejects(const std::string& a) override { return in_.rejects(a); }
-  Result<std::int64_t> append_facts(const std::vector<server::FactRecord>& f) override { return in_.append_facts(f); }
-  Result<std::vector<server::FactRecord>> case_facts(const std::string& a) override { return in_.case_facts(a); }
-  Result<std::map<std::string, std::string>> case_communities(const std::vector<std::string>& a) override { return in_.case_communities(a); }
-  Result<std::vector<server::FactRecord>> facts_by_kind(const std::string& a) override { return in_.facts_by_kind(a); }
+  Status record_skew(const std::string& a, std::int64_t b, std::int64_t c) override {
+    return in_.record_skew(a, b, c);
+  }
+  Result<bool> remember_nonce(const std::string& a, const std::string& b, std::int64_t c,
+                              std::int64_t e) override {
+    return in_.remember_nonce(a, b, c, e);
+  }
+  Result<server::PushOutcome> apply_push(const server::PushBatch& b) override {
+    return in_.apply_push(b);
+  }
+  Result<std::vector<sync::StreamPosition>> streams(const std::string& a) override {
+    return in_.streams(a);
+  }
+  Result<std::vector<sync::RejectRecord>> rejects(const std::string& a) override {
+    return in_.rejects(a);
+  }
+  Result<std::int64_t> append_facts(const std::vector<server::FactRecord>& f) override {
+    return in_.append_facts(f);
+  }
+  Result<std::vector<server::FactRecord>> case_facts(const std::string& a) override {
+    return in_.case_facts(a);
+  }
+  Result<std::map<std::string, std::string>> case_communities(
+      const std::vector<std::string>& a) override {
+    return in_.case_communities(a);
+  }
+  Result<std::vector<server::FactRecord>> facts_by_kind(const std::string& a) override {
+    return in_.facts_by_kind(a);
+  }
   Result<std::int64_t> fact_count() override { return in_.fact_count(); }
-  Result<server::ChangePage> read_changes(const std::string& a, std::int64_t b, std::int64_t c, std::size_t e, const std::string& f) override { return in_.read_changes(a, b, c, e, f); }
-  Result<std::vector<sync::DayDigest>> digests(const std::string& a, const std::string& b, const std::string& c) override { return in_.digests(a, b, c); }
-  Result<std::int64_t> publish_reference(const std::string& a, const std::string& b, std::int64_t c) override { return in_.publish_reference(a, b, c); }
-  Result<std::optional<server::ReferenceRecord>> latest_reference(const std::string& a) override { return in_.latest_reference(a); }
-  Status add_actor_token(const std::string& a, const std::string& b, const std::string& c, std::int64_t e, std::int64_t f) override { return in_.add_actor_token(a, b, c, e, f); }
-  Result<std::optional<Actor>> actor_for_token(const std::string& a, std::int64_t b) override { return in_.actor_for_token(a, b); }
+  Result<server::ChangePage> read_changes(const std::string& a, std::int64_t b, std::int64_t c,
+                                          std::size_t e, const std::string& f) override {
+    return in_.read_changes(a, b, c, e, f);
+  }
+  Result<std::vector<sync::DayDigest>> digests(const std::string& a, const std::string& b,
+                                               const std::string& c) override {
+    return in_.digests(a, b, c);
+  }
+  Result<std::int64_t> publish_reference(const std::string& a, const std::string& b,
+                                         std::int64_t c) override {
+    return in_.publish_reference(a, b, c);
+  }
+  Result<std::optional<server::ReferenceRecord>> latest_reference(const std::string& a) override {
+    return in_.latest_reference(a);
+  }
+  Status add_actor_token(const std::string& a, const std::string& b, const std::string& c,
+                         std::int64_t e, std::int64_t f) override {
+    return in_.add_actor_token(a, b, c, e, f);
+  }
+  Result<std::optional<Actor>> actor_for_token(const std::string& a, std::int64_t b) override {
+    return in_.actor_for_token(a, b);
+  }
   Result<std::vector<ActorToken>> actor_tokens() override { return in_.actor_tokens(); }
-  Result<std::int64_t> revoke_actor_tokens(const std::string& a, std::int64_t b) override { return in_.revoke_actor_tokens(a, b); }
+  Result<std::int64_t> revoke_actor_tokens(const std::string& a, std::int64_t b) override {
+    return in_.revoke_actor_tokens(a, b);
+  }
 
  private:
   server::DistrictStore& in_;
@@ -521,7 +597,8 @@ TEST_CASE("a 500 says internal error with a request id; the detail goes only to 
   auto id = sync::header_value(r.headers, "X-Request-Id");
   REQUIRE(id.has_value());
   CHECK(id->size() == 16);
-  CHECK(std::all_of(id->begin(), id->end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }));
+  CHECK(std::all_of(id->begin(), id->end(),
+                    [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }));
   CHECK(r.body.find(*id) != std::string::npos);
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].request_id == *id);
@@ -545,8 +622,9 @@ TEST_CASE("a created parameter near 2^64 / 1000 is refused with 401 bad_signatur
   District d;
   TestStation st = d.enroll(kA);
   sync::HttpRequest r{"GET", "/v1/status", "", {}, ""};
-  sync::sign_request(r, sync::SignatureParams{9'223'372'036'854'775, "bm9uY2Vub25jZQ==", st.station_id},
-                     st.key.secret_key);
+  sync::sign_request(
+      r, sync::SignatureParams{9'223'372'036'854'775, "bm9uY2Vub25jZQ==", st.station_id},
+      st.key.secret_key);
   auto out = d.call(r);
   CHECK(out.status == 401);
   CHECK(code_of(out) == "bad_signature");
@@ -556,11 +634,13 @@ TEST_CASE("a created parameter near 2^64 / 1000 is refused with 401 bad_signatur
 
 namespace {
 const std::string kHash =
-    "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
+    "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
+    "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
 json staff_entry(std::string no, std::string community, std::string hash = kHash,
                  std::string role = "staff") {
-  return json{{"staff_no", std::move(no)}, {"name", "王芳"}, {"role", std::move(role)},
-              {"pin_hash", std::move(hash)}, {"community", std::move(community)}, {"active", true}};
+  return json{{"staff_no", std::move(no)},         {"name", "王芳"},
+              {"role", std::move(role)},           {"pin_hash", std::move(hash)},
+              {"community", std::move(community)}, {"active", true}};
 }
 }  // namespace
 
@@ -569,7 +649,8 @@ TEST_CASE("each station receives only its own community's roster") {
   TestStation a = d.enroll(kA);
   TestStation b = d.enroll(kB);
   const std::string b_hash =
-      "$argon2id$v=19$m=65536,t=3,p=1$YmJiYmJiYmJiYmJiYmJiYg$Ym9ib2Jib2Jib2Jib2Jib2Jib2Jib2Jib2Jib2I";
+      "$argon2id$v=19$m=65536,t=3,p=1$YmJiYmJiYmJiYmJiYmJiYg$"
+      "Ym9ib2Jib2Jib2Jib2Jib2Jib2Jib2Jib2Jib2I";
   json roster{{"staff", json{staff_entry("D001", kA), staff_entry("S002", kA),
                              staff_entry("D001", kB, b_hash, "director")}}};
   REQUIRE(d.service().publish_roster(roster.dump()).is_ok());
@@ -580,7 +661,8 @@ TEST_CASE("each station receives only its own community's roster") {
   CHECK(got["staff"].size() == 2);
   CHECK(got.dump().find(b_hash) == std::string::npos);
   CHECK(got.dump().find(kB) == std::string::npos);
-  auto page_b = sync::parse_pull_response(d.signed_call(b, "GET", "/v1/pull", "after=0").body).value();
+  auto page_b =
+      sync::parse_pull_response(d.signed_call(b, "GET", "/v1/pull", "after=0").body).value();
   REQUIRE(page_b.changes.size() == 1);
   REQUIRE(page_b.changes[0].record["staff"].size() == 1);
   CHECK(page_b.changes[0].record["staff"][0]["pin_hash"] == b_hash);
@@ -598,7 +680,8 @@ TEST_CASE("a roster is checked entry by entry before it is published") {
   CHECK_FALSE(publish(staff_entry("D001", kA, kHash, "boss")).is_ok());
   CHECK_FALSE(publish(staff_entry("D 1", kA)).is_ok());
   CHECK_FALSE(publish(staff_entry("D001", kA, "123456")).is_ok());  // a clear PIN
-  CHECK_FALSE(publish(staff_entry("D001", kA, "$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA")).is_ok());
+  CHECK_FALSE(
+      publish(staff_entry("D001", kA, "$argon2i$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA")).is_ok());
   auto weak = publish(staff_entry("D001", kA, "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA"));
   REQUIRE_FALSE(weak.is_ok());
   CHECK(weak.status().message().find("m=65536") != std::string::npos);
@@ -609,7 +692,8 @@ TEST_CASE("a roster is checked entry by entry before it is published") {
   CHECK_FALSE(d.service().publish_roster(twice.dump()).is_ok());
 }
 
-TEST_CASE("the district remembers each station's clock skew and flags one more than 5 minutes off") {
+TEST_CASE(
+    "the district remembers each station's clock skew and flags one more than 5 minutes off") {
   District d;
   TestStation good = d.enroll(kA);
   TestStation fast = d.enroll(kB);
@@ -629,7 +713,8 @@ TEST_CASE("the district remembers each station's clock skew and flags one more t
   const std::string data = (d.dir() / "data").string();
   const std::string kek = (d.dir() / "kek").string();
   if (!using_pg_store()) {
-    int rc = server::run_district_cli({"--data", data, "--key-file", kek, "stations"}, {in, out, err});
+    int rc =
+        server::run_district_cli({"--data", data, "--key-file", kek, "stations"}, {in, out, err});
     CHECK_MESSAGE(rc == 0, err.str());
     std::string text = out.str();
     auto line_of = [&](const std::string& id) {

@@ -22,8 +22,8 @@
 #include "weimin/core/hlc.hpp"
 #include "weimin/core/id.hpp"
 #include "weimin/platform/clock.hpp"
-#include "weimin/server/store.hpp"
 #include "weimin/server/fact_rules.hpp"
+#include "weimin/server/store.hpp"
 #include "weimin/sync/http.hpp"
 #include "weimin/sync/protocol.hpp"
 
