@@ -727,3 +727,34 @@ TEST_CASE(
     CHECK(line_of(fast.station_id).find("CLOCK OFF BY MORE THAN 5 MIN") != std::string::npos);
   }
 }
+
+TEST_CASE("case_communities gives each case the community of its first collected fact, in one "
+          "call for many cases") {
+  District d;
+  auto record = [](std::string id, std::string kind, std::string subject, std::int64_t hlc,
+                   std::string community) {
+    sync::FactPayload f{std::move(id), std::move(kind), std::move(subject), "station:" + community,
+                        hlc, kStart, "2026-11-22", json{{"x", 1}}};
+    return server::FactRecord{std::move(f), std::move(community), kStart, {}};
+  };
+  const std::string x = uuid_n(1, 0x900), y = uuid_n(2, 0x900), z = uuid_n(3, 0x900);
+  // A store of before the rule may hold two communities' collected facts for one case.
+  REQUIRE(d.store()
+              .append_facts({record(uuid_n(11, 0x901), "case.collected", x, 2 << 16, kA),
+                             record(uuid_n(12, 0x901), "case.collected", x, 1 << 16, kB),
+                             record(uuid_n(13, 0x901), "case.collected", y, 5 << 16, kB),
+                             record(uuid_n(14, 0x901), "case.note", z, 1 << 16, kA)})
+              .is_ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 150; ++i) ids.push_back(uuid_n(100 + static_cast<std::uint64_t>(i), 0x902));
+  ids.insert(ids.begin() + 70, x);
+  ids.push_back(y);
+  ids.push_back(z);
+  auto m = d.store().case_communities(ids).value();
+  CHECK(m.size() == 2);
+  CHECK(m[x] == kB);
+  CHECK(m[y] == kB);
+  CHECK_FALSE(m.contains(z));
+  CHECK(d.store().case_communities({}).value().empty());
+  CHECK(d.service().case_view(x)->community == kB);
+}
