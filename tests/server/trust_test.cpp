@@ -223,7 +223,7 @@ TEST_CASE("a case.collected naming another community's case is refused and the c
   // Visible to the district's staff.
   auto all = d.store().rejects("").value();
   REQUIRE(all.size() == 1);
-  CHECK(all[0].stream.find(b.station_id) != std::string::npos);
+  CHECK(all[0].reason.find("belongs to community " + kA) != std::string::npos);
   auto view = d.service().case_view(ca.case_id.to_string()).value();
   CHECK(view.community == kA);
   // Within one batch: a new case collected by a station is its own, for the rest of the batch.
