@@ -728,13 +728,14 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("case_communities gives each case the community of its first collected fact, in one "
-          "call for many cases") {
+TEST_CASE(
+    "case_communities gives each case the community of its first collected fact, in one "
+    "call for many cases") {
   District d;
   auto record = [](std::string id, std::string kind, std::string subject, std::int64_t hlc,
                    std::string community) {
     sync::FactPayload f{std::move(id), std::move(kind), std::move(subject), "station:" + community,
-                        hlc, kStart, "2026-11-22", json{{"x", 1}}};
+                        hlc,           kStart,          "2026-11-22",       json{{"x", 1}}};
     return server::FactRecord{std::move(f), std::move(community), kStart, {}};
   };
   const std::string x = uuid_n(1, 0x900), y = uuid_n(2, 0x900), z = uuid_n(3, 0x900);
@@ -757,4 +758,40 @@ TEST_CASE("case_communities gives each case the community of its first collected
   CHECK_FALSE(m.contains(z));
   CHECK(d.store().case_communities({}).value().empty());
   CHECK(d.service().case_view(x)->community == kB);
+}
+
+TEST_CASE(
+    "weimin-district refuses tokens for what the catalog does not list, lists and revokes "
+    "them") {
+  if (using_pg_store()) return;  // the command opens the embedded store of the fixture
+  District d;
+  d.publish_catalog();
+  const std::string data = (d.dir() / "data").string();
+  const std::string kek = (d.dir() / "kek").string();
+  auto run = [&](std::vector<std::string> args, std::string* out_text = nullptr) {
+    std::ostringstream out, err;
+    std::istringstream in;
+    args.insert(args.begin(), {"--data", data, "--key-file", kek});
+    int rc = server::run_district_cli(args, {in, out, err});
+    if (out_text) *out_text = out.str() + err.str();
+    return rc;
+  };
+  std::string text;
+  CHECK(run({"dept", "token", "--department", "hello"}, &text) == 1);
+  CHECK(text.find("not a department of the published catalog") != std::string::npos);
+  CHECK(run({"office", "token", "--office", "hello"}) == 1);
+  CHECK(run({"office", "token", "--office", "530102002", "--ttl-days", "0"}) == 2);
+  std::string token;
+  REQUIRE(run({"office", "token", "--office", "530102002", "--ttl-days", "7"}, &token) == 0);
+  token.erase(token.find_last_not_of('\n') + 1);
+  CHECK(d.call(bearer("GET", "/v1/cases", token)).status == 200);
+  REQUIRE(run({"token", "list"}, &text) == 0);
+  const std::string hash = sync::sha256_hex(token);
+  CHECK(text.find(hash.substr(0, 12) + "  street_office 530102002  valid") != std::string::npos);
+  CHECK(run({"token", "revoke", "xyz"}) == 1);
+  REQUIRE(run({"token", "revoke", hash.substr(0, 8)}, &text) == 0);
+  CHECK(text == "revoked 1 token\n");
+  CHECK(d.call(bearer("GET", "/v1/cases", token)).status == 401);
+  REQUIRE(run({"token", "list"}, &text) == 0);
+  CHECK(text.find("revoked") != std::string::npos);
 }
