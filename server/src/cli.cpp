@@ -24,7 +24,11 @@ namespace {
 class CliClock final : public platform::Clock {
  public:
   CliClock() {
+#ifdef WEIMIN_TEST_HOOKS
+    // Only a build made for tests (cmake -DWEIMIN_TEST_HOOKS=ON) lets the environment pin the
+    // clock; a release weimin-district ignores WEIMIN_NOW_MS.
     if (const char* fixed = std::getenv("WEIMIN_NOW_MS")) fixed_ = std::strtoll(fixed, nullptr, 10);
+#endif
   }
   std::int64_t now_ms() const override { return fixed_ ? fixed_ : system_.now_ms(); }
 
@@ -294,15 +298,20 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
 
   // dept
   std::string department, case_id, text, office, kind = "routine";
+  int ttl_days = 90;
+  auto ttl_ms = [&] { return static_cast<std::int64_t>(ttl_days) * 24 * 3600 * 1000; };
   std::vector<std::string> departments;
   auto* dept = app.add_subcommand("dept", "the departments' side of the loop (职能部门报到)");
   dept->require_subcommand(1);
   auto* dtoken = dept->add_subcommand("token", "print a bearer token for a department's API use");
-  dtoken->add_option("--department", department, "the department id")->required();
+  dtoken->add_option("--department", department, "the department id (of the published catalog)")
+      ->required();
+  dtoken->add_option("--ttl-days", ttl_days, "days the token is valid (default 90)")
+      ->check(CLI::Range(1, 3650));
   dtoken->callback([&] {
     ctx.action = [&] {
       return ctx.with_service([&](DistrictService& s) {
-        auto t = s.issue_actor_token(department, core::Role::Department);
+        auto t = s.issue_actor_token(department, core::Role::Department, ttl_ms());
         if (!t.is_ok()) return ctx.fail(t.status());
         ctx.io.out << *t << "\n";
         return 0;
@@ -355,11 +364,16 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   auto* off = app.add_subcommand("office", "the street office's side of the loop (街道吹哨)");
   off->require_subcommand(1);
   auto* otoken = off->add_subcommand("token", "print a bearer token for the street office");
-  otoken->add_option("--office", office, "the street office's code")->required();
+  otoken
+      ->add_option("--office", office,
+                   "the street office's 9-digit code (of the published catalog)")
+      ->required();
+  otoken->add_option("--ttl-days", ttl_days, "days the token is valid (default 90)")
+      ->check(CLI::Range(1, 3650));
   otoken->callback([&] {
     ctx.action = [&] {
       return ctx.with_service([&](DistrictService& s) {
-        auto t = s.issue_actor_token(office, core::Role::StreetOffice);
+        auto t = s.issue_actor_token(office, core::Role::StreetOffice, ttl_ms());
         if (!t.is_ok()) return ctx.fail(t.status());
         ctx.io.out << *t << "\n";
         return 0;
@@ -380,6 +394,55 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
         auto v = s.whistle(office, case_id, departments, *k, text);
         if (!v.is_ok()) return ctx.fail(v.status());
         print_case(ctx, *v);
+        return 0;
+      });
+    };
+  });
+
+  // token list / revoke
+  std::string prefix;
+  auto* tok = app.add_subcommand("token", "department and street office tokens: list, revoke");
+  tok->require_subcommand(1);
+  auto* tlist = tok->add_subcommand(
+      "list", "every department and street office token (hash prefix, who, until)");
+  tlist->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto list = s.actor_tokens();
+        if (!list.is_ok()) return ctx.fail(list.status());
+        const std::int64_t now = ctx.clock.now_ms();
+        for (const auto& t : *list) {
+          const std::string state = t.revoked_ms          ? "revoked"
+                                    : t.expires_ms <= now ? "expired"
+                                                          : "valid";
+          if (ctx.json) {
+            ctx.io.out << nlohmann::json{{"hash", t.token_hash},
+                                         {"actor", t.actor},
+                                         {"role", t.role},
+                                         {"created_ms", t.created_ms},
+                                         {"expires_ms", t.expires_ms},
+                                         {"state", state}}
+                              .dump()
+                       << "\n";
+          } else {
+            ctx.io.out << t.token_hash.substr(0, 12) << "  " << t.role << " " << t.actor << "  "
+                       << state << " (until " << t.expires_ms << " unix ms)\n";
+          }
+        }
+        if (list->empty() && !ctx.json) ctx.io.out << "no tokens\n";
+        return 0;
+      });
+    };
+  });
+  auto* trevoke = tok->add_subcommand("revoke", "revoke the tokens whose hash starts with PREFIX");
+  trevoke->add_option("PREFIX", prefix, "at least 8 hex digits of the hash 'token list' shows")
+      ->required();
+  trevoke->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto n = s.revoke_actor_tokens(prefix);
+        if (!n.is_ok()) return ctx.fail(n.status());
+        ctx.io.out << "revoked " << *n << " token" << (*n == 1 ? "" : "s") << "\n";
         return 0;
       });
     };
@@ -408,7 +471,15 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       auto list = (*store)->stations();
       if (!list.is_ok()) return ctx.fail(list.status());
       for (const auto& st : *list) {
-        ctx.io.out << st.station_id << "  community " << st.community << "\n";
+        ctx.io.out << st.station_id << "  community " << st.community;
+        if (st.skew_ms) {
+          const std::int64_t skew = *st.skew_ms;
+          ctx.io.out << "  clock " << (skew >= 0 ? "+" : "") << skew / 1000 << " s";
+          if (skew > sync::kMaxClockSkewMs || -skew > sync::kMaxClockSkewMs) {
+            ctx.io.out << "  CLOCK OFF BY MORE THAN 5 MIN: set the station's clock";
+          }
+        }
+        ctx.io.out << "\n";
         auto streams = (*store)->streams(st.station_id);
         if (!streams.is_ok()) return ctx.fail(streams.status());
         for (const auto& p : *streams) ctx.io.out << "    stream " << p.stream << " applied through " << p.applied_through << "\n";

@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -72,9 +73,34 @@ CREATE INDEX facts_case ON facts (subject, hlc) WHERE kind LIKE 'case.%';
 CREATE INDEX facts_case_kind ON facts (kind, hlc) WHERE kind LIKE 'case.%';
 )SQL";
 
-const storage::Migration kMigrations[] = {{1, "district store", kSchemaV1},
-                                          {2, "changes carry their origin", kSchemaV2},
-                                          {3, "case facts indexed by subject and kind", kSchemaV3}};
+// Version 4: actor tokens expire and can be revoked (tokens of before get 90 days from their
+// making); each station's last clock skew.
+constexpr const char* kSchemaV4 = R"SQL(
+ALTER TABLE actor_tokens ADD COLUMN expires_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE actor_tokens ADD COLUMN revoked_ms INTEGER;
+UPDATE actor_tokens SET expires_ms = created_ms + 7776000000;
+ALTER TABLE stations ADD COLUMN skew_ms INTEGER;
+ALTER TABLE stations ADD COLUMN skew_at_ms INTEGER NOT NULL DEFAULT 0;
+)SQL";
+
+const storage::Migration kMigrations[] = {
+    {1, "district store", kSchemaV1},
+    {2, "changes carry their origin", kSchemaV2},
+    {3, "case facts indexed by subject and kind", kSchemaV3},
+    {4, "actor tokens expire; stations' clock skew", kSchemaV4}};
+
+// case_communities asks for this many case ids per statement (unused places bound to '').
+constexpr int kCommunityBatch = 64;
+const std::string& case_communities_sql() {
+  static const std::string sql = [] {
+    std::string q =
+        "SELECT subject, community FROM facts WHERE kind LIKE 'case.%' AND kind = "
+        "'case.collected' AND subject IN (?";
+    for (int i = 1; i < kCommunityBatch; ++i) q += ",?";
+    return q + ") ORDER BY hlc DESC, origin DESC, id DESC";
+  }();
+  return sql;
+}
 
 std::string new_epoch_id(std::int64_t now_ms) {
   unsigned char r[6];
@@ -312,24 +338,40 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<std::optional<StationRecord>> find_station(const std::string& station_id) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms "
-                                          "FROM stations WHERE station_id = ?"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT station_id, community, public_key, enrolled_ms, "
+                                 "skew_ms, skew_at_ms FROM stations WHERE station_id = ?"));
     s->bind(1, station_id);
     WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
     std::optional<StationRecord> out;
-    if (row) out = StationRecord{s->column_text(0), s->column_text(1), s->column_text(2), s->column_int64(3)};
+    if (row) out = station_from_row(*s);
     s->reset();
     return out;
   }
 
+  static StationRecord station_from_row(storage::Statement& s) {
+    StationRecord st{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)};
+    if (!s.is_null(4)) st.skew_ms = s.column_int64(4);
+    st.skew_at_ms = s.column_int64(5);
+    return st;
+  }
+
+  Status record_skew(const std::string& station_id, std::int64_t skew_ms,
+                     std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("UPDATE stations SET skew_ms = ?, skew_at_ms = ? "
+                                          "WHERE station_id = ?"));
+    s->bind(1, skew_ms).bind(2, now_ms).bind(3, station_id);
+    return s->run();
+  }
+
   Result<std::vector<StationRecord>> stations() override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms "
-                                          "FROM stations ORDER BY station_id"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
+                                          "skew_ms, skew_at_ms FROM stations ORDER BY station_id"));
     std::vector<StationRecord> out;
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      out.push_back({s->column_text(0), s->column_text(1), s->column_text(2), s->column_int64(3)});
+      out.push_back(station_from_row(*s));
     }
     return out;
   }
@@ -484,6 +526,26 @@ class EmbeddedStore final : public DistrictStore {
     return read_facts(s);
   }
 
+  Result<std::map<std::string, std::string>> case_communities(
+      const std::vector<std::string>& case_ids) override {
+    std::map<std::string, std::string> out;
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(case_communities_sql().c_str()));
+    for (std::size_t from = 0; from < case_ids.size(); from += kCommunityBatch) {
+      for (int i = 0; i < kCommunityBatch; ++i) {
+        const std::size_t k = from + static_cast<std::size_t>(i);
+        s->bind(i + 1, k < case_ids.size() ? case_ids[k] : std::string());
+      }
+      // Newest first, so the first collected fact of each case is written last.
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        if (!row) break;
+        out[s->column_text(0)] = s->column_text(1);
+      }
+      s->reset();
+    }
+    return out;
+  }
+
   Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) override {
     // Case kinds through the partial index facts_case_kind; others scan (none are asked today).
     WEIMIN_ASSIGN_OR_RETURN(
@@ -604,21 +666,53 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Status add_actor_token(const std::string& hash, const std::string& actor, const std::string& role,
-                         std::int64_t now_ms) override {
+                         std::int64_t expires_ms, std::int64_t now_ms) override {
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT INTO actor_tokens (token_hash, actor, role, "
-                                          "created_ms) VALUES (?, ?, ?, ?)"));
-    s->bind(1, hash).bind(2, actor).bind(3, role).bind(4, now_ms);
+                                          "created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)"));
+    s->bind(1, hash).bind(2, actor).bind(3, role).bind(4, now_ms).bind(5, expires_ms);
     return s->run();
   }
 
-  Result<std::optional<Actor>> actor_for_token(const std::string& hash) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT actor, role FROM actor_tokens WHERE token_hash = ?"));
-    s->bind(1, hash);
+  Result<std::optional<Actor>> actor_for_token(const std::string& hash,
+                                               std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT actor, role FROM actor_tokens WHERE token_hash = ? "
+                                 "AND expires_ms > ? AND revoked_ms IS NULL"));
+    s->bind(1, hash).bind(2, now_ms);
     WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
     std::optional<Actor> out;
     if (row) out = Actor{s->column_text(0), s->column_text(1)};
     s->reset();
     return out;
+  }
+
+  Result<std::vector<ActorToken>> actor_tokens() override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT token_hash, actor, role, created_ms, expires_ms, "
+                                 "revoked_ms FROM actor_tokens ORDER BY created_ms, token_hash"));
+    std::vector<ActorToken> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      ActorToken t{s->column_text(0),  s->column_text(1),  s->column_text(2),
+                   s->column_int64(3), s->column_int64(4), std::nullopt};
+      if (!s->is_null(5)) t.revoked_ms = s->column_int64(5);
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> revoke_actor_tokens(const std::string& prefix,
+                                           std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("UPDATE actor_tokens SET revoked_ms = ? WHERE "
+                                 "substr(token_hash, 1, length(?)) = ? AND revoked_ms IS NULL"));
+    s->bind(1, now_ms).bind(2, prefix).bind(3, prefix);
+    WEIMIN_TRY(s->run());
+    const std::int64_t n = db().changes();
+    WEIMIN_TRY(tx.commit());
+    return n;
   }
 
  private:

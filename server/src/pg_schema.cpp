@@ -96,8 +96,19 @@ CREATE TABLE actor_token (
 );
 )SQL";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Version 2: actor tokens expire and can be revoked (tokens of before get 90 days from their
+// making); each station's last clock skew.
+constexpr std::string_view kV2 = R"SQL(
+ALTER TABLE actor_token ADD COLUMN expires_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE actor_token ADD COLUMN revoked_ms bigint;
+UPDATE actor_token SET expires_ms = created_ms + 7776000000;
+ALTER TABLE station ADD COLUMN skew_ms bigint;
+ALTER TABLE station ADD COLUMN skew_at_ms bigint NOT NULL DEFAULT 0;
+)SQL";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
+    {2, "actor tokens expire; stations' clock skew", kV2},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

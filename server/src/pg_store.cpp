@@ -5,8 +5,9 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <atomic>
+#include <cstdio>
+#include <map>
 #include <tuple>
 #include <unordered_set>
 
@@ -128,8 +129,8 @@ class PgStore final : public DistrictStore {
     std::optional<StationRecord> out;
     WEIMIN_TRY(pool_->transact("finding a station", [&](pqxx::work& w) {
       auto r = w.exec_params(
-          "SELECT station_id, community, public_key, enrolled_ms FROM station "
-          "WHERE station_id = $1",
+          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms "
+          "FROM station WHERE station_id = $1",
           station_id);
       if (!r.empty()) out = station_from_row(r[0]);
       return Status::ok();
@@ -141,12 +142,21 @@ class PgStore final : public DistrictStore {
     std::vector<StationRecord> out;
     WEIMIN_TRY(pool_->transact("listing stations", [&](pqxx::work& w) {
       auto r = w.exec(
-          "SELECT station_id, community, public_key, enrolled_ms FROM station "
-          "ORDER BY station_id");
+          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms "
+          "FROM station ORDER BY station_id");
       for (const auto& row : r) out.push_back(station_from_row(row));
       return Status::ok();
     }));
     return out;
+  }
+
+  Status record_skew(const std::string& station_id, std::int64_t skew_ms,
+                     std::int64_t now_ms) override {
+    return pool_->transact("remembering a station's clock skew", [&](pqxx::work& w) {
+      w.exec_params("UPDATE station SET skew_ms = $2, skew_at_ms = $3 WHERE station_id = $1",
+                    station_id, skew_ms, now_ms);
+      return Status::ok();
+    });
   }
 
   Result<bool> remember_nonce(const std::string& station_id, const std::string& nonce,
@@ -283,6 +293,23 @@ class PgStore final : public DistrictStore {
     return select_facts("reading a case's facts", "kind LIKE 'case.%' AND subject", case_id);
   }
 
+  Result<std::map<std::string, std::string>> case_communities(
+      const std::vector<std::string>& case_ids) override {
+    std::map<std::string, std::string> out;
+    if (case_ids.empty()) return out;
+    WEIMIN_TRY(pool_->transact("reading the communities of cases", [&](pqxx::work& w) {
+      out.clear();
+      // The first collected fact of each case (fact_subject finds the subjects).
+      auto r = w.exec_params(
+          "SELECT DISTINCT ON (subject) subject, community FROM fact WHERE subject = "
+          "ANY($1::text[]) AND kind = 'case.collected' ORDER BY subject, hlc, origin, id",
+          text_array(case_ids));
+      for (const auto& row : r) out[row[0].as<std::string>()] = row[1].as<std::string>();
+      return Status::ok();
+    }));
+    return out;
+  }
+
   Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) override {
     // Case kinds through the partial index fact_case_kind; others scan (none are asked today).
     return select_facts("reading facts by kind",
@@ -407,32 +434,72 @@ class PgStore final : public DistrictStore {
   // [SECTION] Departments and the street office
 
   Status add_actor_token(const std::string& token_hash, const std::string& actor,
-                         const std::string& role, std::int64_t now_ms) override {
+                         const std::string& role, std::int64_t expires_ms,
+                         std::int64_t now_ms) override {
     return pool_->transact("adding an actor token", [&](pqxx::work& w) {
       w.exec_params(
-          "INSERT INTO actor_token (token_hash, actor, role, created_ms) VALUES ($1, $2, $3, $4) "
-          "ON CONFLICT (token_hash) DO UPDATE SET actor = EXCLUDED.actor, role = EXCLUDED.role",
-          token_hash, actor, role, now_ms);
+          "INSERT INTO actor_token (token_hash, actor, role, created_ms, expires_ms) "
+          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO UPDATE SET "
+          "actor = EXCLUDED.actor, role = EXCLUDED.role, expires_ms = EXCLUDED.expires_ms",
+          token_hash, actor, role, now_ms, expires_ms);
       return Status::ok();
     });
   }
 
-  Result<std::optional<Actor>> actor_for_token(const std::string& token_hash) override {
+  Result<std::optional<Actor>> actor_for_token(const std::string& token_hash,
+                                               std::int64_t now_ms) override {
     std::optional<Actor> out;
     WEIMIN_TRY(pool_->transact("checking an actor token", [&](pqxx::work& w) {
-      auto r = w.exec_params("SELECT actor, role FROM actor_token WHERE token_hash = $1",
-                             token_hash);
+      auto r = w.exec_params(
+          "SELECT actor, role FROM actor_token WHERE token_hash = $1 AND expires_ms > $2 "
+          "AND revoked_ms IS NULL",
+          token_hash, now_ms);
       if (!r.empty()) out = Actor{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
       return Status::ok();
     }));
     return out;
   }
 
+  Result<std::vector<ActorToken>> actor_tokens() override {
+    std::vector<ActorToken> out;
+    WEIMIN_TRY(pool_->transact("listing actor tokens", [&](pqxx::work& w) {
+      out.clear();
+      auto r = w.exec(
+          "SELECT token_hash, actor, role, created_ms, expires_ms, revoked_ms FROM actor_token "
+          "ORDER BY created_ms, token_hash");
+      for (const auto& row : r) {
+        ActorToken t{row[0].as<std::string>(),  row[1].as<std::string>(),  row[2].as<std::string>(),
+                     row[3].as<std::int64_t>(), row[4].as<std::int64_t>(), std::nullopt};
+        if (!row[5].is_null()) t.revoked_ms = row[5].as<std::int64_t>();
+        out.push_back(std::move(t));
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::int64_t> revoke_actor_tokens(const std::string& prefix,
+                                           std::int64_t now_ms) override {
+    std::int64_t n = 0;
+    WEIMIN_TRY(pool_->transact("revoking actor tokens", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "UPDATE actor_token SET revoked_ms = $2 WHERE left(token_hash, length($1)) = $1 "
+          "AND revoked_ms IS NULL",
+          prefix, now_ms);
+      n = r.affected_rows();
+      return Status::ok();
+    }));
+    return n;
+  }
+
  private:
   static StationRecord station_from_row(const pqxx::row& row) {
     pqxx::binarystring key(row[2]);
-    return StationRecord{row[0].as<std::string>(), row[1].as<std::string>(), key.str(),
-                         row[3].as<std::int64_t>()};
+    StationRecord st{row[0].as<std::string>(), row[1].as<std::string>(), key.str(),
+                     row[3].as<std::int64_t>()};
+    if (!row[4].is_null()) st.skew_ms = row[4].as<std::int64_t>();
+    st.skew_at_ms = row[5].as<std::int64_t>();
+    return st;
   }
 
   // Inserts the facts whose ids the store does not hold yet (and the first of repeats within

@@ -3,7 +3,10 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <set>
 
@@ -60,6 +63,41 @@ std::string random_token() {
 
 std::string district_of(const std::string& community) { return community.substr(0, 6); }
 
+// 16 random hex digits naming one request in answers and the log.
+std::string request_id() {
+  unsigned char r[8];
+  randombytes_buf(r, sizeof r);
+  static const char* digits = "0123456789abcdef";
+  std::string id;
+  for (unsigned char c : r) {
+    id.push_back(digits[c >> 4]);
+    id.push_back(digits[c & 15]);
+  }
+  return id;
+}
+
+// "application/json", in any case, with parameters (e.g. "; charset=utf-8") after it.
+bool is_json_media_type(std::string_view type) {
+  std::string_view media = type.substr(0, type.find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
+  constexpr std::string_view kJson = "application/json";
+  if (media.size() != kJson.size()) return false;
+  for (std::size_t i = 0; i < kJson.size(); ++i) {
+    char c = media[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kJson[i]) return false;
+  }
+  return true;
+}
+
+bool is_hex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 // Events of a case from the district's facts; facts that are not case events are skipped.
 std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts) {
   std::vector<core::CaseEvent> out;
@@ -78,9 +116,13 @@ std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts) {
   return out;
 }
 
-// Why a pushed entry can never be applied, or nothing when it can.
+// Why a pushed entry can never be applied, or nothing when it can, as far as the entry alone
+// tells: its form, its origin, and for a case event whether a station may write it
+// (fact_rules.hpp). `event` gets a case event's parsed form. The case's community and the
+// whistle's departments are checked against the store afterwards (check_case_scope).
 std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
-                                       const StationRecord& station, sync::FactPayload& out) {
+                                       const StationRecord& station, sync::FactPayload& out,
+                                       std::optional<core::CaseEvent>& event) {
   std::string path = "$.entries[" + std::to_string(index) + "].payload";
   if (e.topic != "fact") {
     return "topic '" + e.topic.substr(0, 32) + "' is not known to this district (only \"fact\")";
@@ -100,8 +142,77 @@ std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
                                 f->origin, f->wall_ms};
     auto ev = core::case_event_from_body(env, f->kind, f->body);
     if (!ev.is_ok()) return path + ".body: " + ev.status().message();
+    if (auto why = station_case_event_refusal(*ev)) return path + ": " + *why;
+    if (ev->kind() == core::CaseEventKind::Whistled) {
+      if (auto why = whistle_departments_refusal(
+              std::get<core::CaseWhistled>(ev->payload).departments, nullptr)) {
+        return path + ".body.departments: " + *why;
+      }
+    }
+    event = std::move(*ev);
   }
   out = std::move(*f);
+  return std::nullopt;
+}
+
+// The entries of a published roster that are `community`'s (an entry naming no community is
+// no station's).
+json roster_for(const json& roster, const std::string& community) {
+  json staff = json::array();
+  if (roster.is_object()) {
+    auto all = roster.find("staff");
+    if (all != roster.end() && all->is_array()) {
+      for (const json& s : *all) {
+        auto c = s.is_object() ? s.find("community") : s.end();
+        if (c != s.end() && c->is_string() && c->get_ref<const std::string&>() == community) {
+          staff.push_back(s);
+        }
+      }
+    }
+  }
+  return json{{"staff", std::move(staff)}};
+}
+
+// The least Argon2id cost a roster's PIN hash may have: the station's own (libsodium's
+// crypto_pwhash_*_INTERACTIVE: 64 MiB, 2 passes).
+constexpr std::int64_t kMinPinMemoryKib = 65536;
+constexpr std::int64_t kMinPinPasses = 2;
+
+// Why a PIN hash is not an Argon2id string of at least the station's cost, or nothing.
+std::optional<std::string> pin_hash_refusal(const std::string& h) {
+  // $argon2id$v=19$m=65536,t=2,p=1$<salt>$<hash>
+  const std::string prefix = "$argon2id$v=19$m=";
+  if (h.rfind(prefix, 0) != 0 || h.size() > 256) {
+    return std::string("is not an Argon2id hash ($argon2id$v=19$m=…,t=…,p=…$…$…)");
+  }
+  std::int64_t m = 0, t = 0, p = 0;
+  const char* at = h.c_str() + prefix.size();
+  const char* end = h.c_str() + h.size();
+  auto number = [&](std::int64_t& out) {
+    auto [next, ec] = std::from_chars(at, end, out);
+    if (ec != std::errc()) return false;
+    at = next;
+    return true;
+  };
+  auto literal = [&](std::string_view lit) {
+    if (static_cast<std::size_t>(end - at) < lit.size() || std::string_view(at, lit.size()) != lit)
+      return false;
+    at += lit.size();
+    return true;
+  };
+  if (!number(m) || !literal(",t=") || !number(t) || !literal(",p=") || !number(p) ||
+      !literal("$")) {
+    return std::string("is not an Argon2id hash ($argon2id$v=19$m=…,t=…,p=…$…$…)");
+  }
+  const char* salt_end = std::find(at, end, '$');
+  if (salt_end == at || salt_end == end || salt_end + 1 == end) {
+    return std::string("has no salt or no hash after its parameters");
+  }
+  if (m < kMinPinMemoryKib || t < kMinPinPasses || p < 1) {
+    return "costs m=" + std::to_string(m) + ",t=" + std::to_string(t) +
+           "; the district takes PIN hashes of at least m=" + std::to_string(kMinPinMemoryKib) +
+           ",t=" + std::to_string(kMinPinPasses) + " (what a station makes)";
+  }
   return std::nullopt;
 }
 
@@ -122,9 +233,10 @@ std::vector<std::string> path_parts(std::string_view path) {
 }  // namespace
 
 std::string RequestLog::to_line() const {
-  return json{{"who", who},       {"method", method}, {"path", path},
-              {"status", status}, {"code", code},     {"us", duration_us}}
-      .dump(-1, ' ', false, json::error_handler_t::replace);
+  json j{{"who", who},   {"method", method},  {"path", path},    {"status", status},
+         {"code", code}, {"us", duration_us}, {"id", request_id}};
+  if (!detail.empty()) j["detail"] = detail;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 json to_json(const CaseView& v) {
@@ -168,8 +280,10 @@ class ServiceHandlers {
   std::int64_t now() const { return s_.clock_.now_ms(); }
 
   // Checks a station's signature; on failure `fail` holds the 401 answer.
-  std::optional<Signed> authenticate(const HttpRequest& req, HttpResponse& fail) {
-    auto parts = sync::read_signed_parts(req);
+  // `pre`: the request's signed parts read beforehand (outside the lock), or null.
+  std::optional<Signed> authenticate(const HttpRequest& req, HttpResponse& fail,
+                                     sync::SignedPartsOrError* pre = nullptr) {
+    auto parts = pre != nullptr ? std::move(*pre) : sync::read_signed_parts(req);
     if (!parts.ok) {
       fail = error_response(401, std::string(sync::to_code(parts.error.failure)), parts.error.message);
       return std::nullopt;
@@ -195,6 +309,15 @@ class ServiceHandlers {
     log_.who = p.params.keyid;
     const std::int64_t t = now();
     const std::int64_t skew = p.params.created * 1000 - t;
+    // The station's clock as last seen (also when it is too far off to be served, so the
+    // district can show it); written again only when it moved a second or more.
+    if (!(*station)->skew_ms || std::abs(*(*station)->skew_ms - skew) >= 1000) {
+      auto remembered = s_.store_.record_skew(p.params.keyid, skew, t);
+      if (!remembered.is_ok()) {
+        fail = status_response(remembered);
+        return std::nullopt;
+      }
+    }
     if (skew > s_.options_.max_skew_ms || -skew > s_.options_.max_skew_ms) {
       fail = error_response(401, "stale_time",
                             "the request was signed at " + std::to_string(p.params.created) +
@@ -225,14 +348,16 @@ class ServiceHandlers {
                             "street office token (weimin-district dept token)");
       return std::nullopt;
     }
-    auto actor = s_.store_.actor_for_token(sync::sha256_hex(h->substr(7)));
+    auto actor = s_.store_.actor_for_token(sync::sha256_hex(h->substr(7)), now());
     if (!actor.is_ok()) {
       fail = status_response(actor.status());
       return std::nullopt;
     }
     if (!*actor) {
-      fail = error_response(401, "bad_token", "this bearer token is not known here; ask the district "
-                                              "for a department token");
+      fail = error_response(401, "bad_token",
+                            "this bearer token is not known here, has expired or was revoked; ask "
+                            "the district for a new token (weimin-district dept token / office "
+                            "token)");
       return std::nullopt;
     }
     log_.who = (*actor)->role + ":" + (*actor)->actor;
@@ -294,12 +419,13 @@ class ServiceHandlers {
     batch.entries.reserve(m->entries.size());
     // Checking each entry and making its record text needs nothing but the request and the
     // signing station: done without the lock, so only the store's work is serialised.
+    std::vector<std::optional<core::CaseEvent>> events(m->entries.size());
     lock_.unlock();
     for (std::size_t i = 0; i < m->entries.size(); ++i) {
       PreparedEntry pe;
       pe.seq = m->entries[i].seq;
       sync::FactPayload f;
-      if (auto why = check_entry(m->entries[i], i, who.station, f)) {
+      if (auto why = check_entry(m->entries[i], i, who.station, f, events[i])) {
         pe.reject_reason = std::move(*why);
       } else {
         pe.fact = FactRecord{std::move(f), who.station.community, batch.now_ms, {}};
@@ -308,6 +434,7 @@ class ServiceHandlers {
       batch.entries.push_back(std::move(pe));
     }
     lock_.lock();
+    if (auto bad = check_case_scope(batch, events, who.station)) return *bad;
     auto out = s_.store_.apply_push(batch);
     if (!out.is_ok()) return status_response(out.status());
     if (out->gap_expected) {
@@ -321,6 +448,56 @@ class ServiceHandlers {
     return json_response(200, sync::to_json(sync::PushResponse{out->applied_through, out->applied,
                                                                out->duplicates, out->rejected,
                                                                now()}));
+  }
+
+  // Rejects the case events of `batch` that touch another community's case (by the community
+  // of the case's first case.collected at the district, or earlier in this batch) and the
+  // whistles naming departments the published catalog does not list. One store query for the
+  // communities of all the batch's cases. An answer only when the store fails.
+  std::optional<HttpResponse> check_case_scope(
+      PushBatch& batch, const std::vector<std::optional<core::CaseEvent>>& events,
+      const StationRecord& station) {
+    std::vector<std::string> subjects;
+    bool whistles = false;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (!events[i] || !batch.entries[i].fact) continue;
+      subjects.push_back(batch.entries[i].fact->fact.subject);
+      whistles = whistles || events[i]->kind() == core::CaseEventKind::Whistled;
+    }
+    if (subjects.empty()) return std::nullopt;
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+    auto communities = s_.store_.case_communities(subjects);
+    if (!communities.is_ok()) return status_response(communities.status());
+    const CatalogScope* catalog = nullptr;
+    if (whistles) {
+      auto c = s_.catalog_locked();
+      if (!c.is_ok()) return status_response(c.status());
+      catalog = *c;
+    }
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      PreparedEntry& pe = batch.entries[i];
+      if (!events[i] || !pe.fact) continue;
+      const std::string& subject = pe.fact->fact.subject;
+      const std::string path = "$.entries[" + std::to_string(i) + "].payload";
+      auto it = communities->find(subject);
+      std::optional<std::string> why;
+      if (it != communities->end() && it->second != station.community) {
+        why = path + ".subject: case " + subject + " belongs to community " + it->second +
+              ", not to " + station.community + "; a station writes only its own community's cases";
+      } else if (events[i]->kind() == core::CaseEventKind::Whistled) {
+        why = whistle_departments_refusal(
+            std::get<core::CaseWhistled>(events[i]->payload).departments, catalog);
+        if (why) *why = path + ".body.departments: " + *why;
+      }
+      if (why) {
+        pe.fact.reset();
+        pe.reject_reason = std::move(*why);
+      } else if (it == communities->end() && events[i]->kind() == core::CaseEventKind::Collected) {
+        communities->emplace(subject, station.community);
+      }
+    }
+    return std::nullopt;
   }
 
   HttpResponse pull(const HttpRequest& req, const Signed& who) {
@@ -342,6 +519,10 @@ class ServiceHandlers {
     sync::PullResponse r;
     r.epoch = *e;
     r.changes = std::move(page->changes);
+    // Each station receives its own community's staff only (their PIN hashes included).
+    for (sync::Change& c : r.changes) {
+      if (c.type == "roster") c.record = roster_for(c.record, who.station.community);
+    }
     r.count = static_cast<std::int64_t>(r.changes.size());
     r.checksum = sync::page_checksum(r.changes);
     r.next_after = page->next_after;
@@ -381,7 +562,9 @@ class ServiceHandlers {
   // [SECTION] Street office and departments
 
   HttpResponse cases(const DistrictStore::Actor& a) {
-    auto views = s_.cases_locked(a.role == "department" ? a.actor : "");
+    auto views = a.role == "department"
+                     ? s_.cases_locked(a.actor)
+                     : s_.cases_locked("", a.role == "street_office" ? a.actor : "");
     if (!views.is_ok()) return status_response(views.status());
     json arr = json::array();
     for (const CaseView& v : *views) arr.push_back(to_json(v));
@@ -446,6 +629,19 @@ class ServiceHandlers {
       if (deps == body->end() || !deps->is_array()) {
         return error_response(400, "bad_request", "$.departments: expected an array of department ids");
       }
+      if (deps->size() > kMaxWhistleDepartments) {
+        return error_response(400, "bad_request",
+                              "$.departments: a whistle names at most " +
+                                  std::to_string(kMaxWhistleDepartments) + " departments, not " +
+                                  std::to_string(deps->size()));
+      }
+      auto v = s_.view_locked(case_id);
+      if (!v.is_ok()) return status_response(v.status());
+      if (!office_serves(a.actor, v->community)) {
+        return error_response(403, "out_of_scope",
+                              "case " + case_id + " is of community " + v->community +
+                                  ", not of street office " + a.actor + "'s communities");
+      }
       std::vector<std::string> departments;
       for (const json& d : *deps) {
         if (!d.is_string()) return error_response(400, "bad_request", "$.departments: expected strings");
@@ -483,42 +679,24 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
   log.who = "-";
   log.method = request.method;
   log.path = request.path;
+  log.request_id = request_id();
   HttpResponse r;
-  // JSON parsing of a push needs no state: done before the lock, so concurrent stations' bodies
-  // are parsed in parallel and only the store work is serialised.
-  std::optional<Result<sync::PushRequest>> parsed_push;
-  const bool is_push = request.path == "/v1/push" && request.method == "POST" &&
-                       request.body.size() <= options_.max_body_bytes;
-  // A push first waits for one of options_.push_parallelism slots, so a fleet arriving at once
-  // holds only that many parsed bodies in memory; the slot is released when the answer is made.
-  if (is_push) {
-    std::unique_lock slots(push_slots_mutex_);
-    push_slot_free_.wait(slots, [&] {
-      return pushes_in_progress_ < std::max(1, options_.push_parallelism);
-    });
-    ++pushes_in_progress_;
+  try {
+    r = route(request, log);
+  } catch (const std::exception& e) {
+    r = error_response(500, "internal", e.what());
   }
-  struct SlotRelease {
-    DistrictService* s;
-    ~SlotRelease() {
-      if (!s) return;
-      {
-        std::lock_guard slots(s->push_slots_mutex_);
-        --s->pushes_in_progress_;
-      }
-      s->push_slot_free_.notify_one();
-    }
-  } release{is_push ? this : nullptr};
-  if (is_push) parsed_push.emplace(sync::parse_push_request(request.body));
-  {
-    std::unique_lock lock(mutex_);
-    try {
-      r = handle_locked(request, log, parsed_push ? &*parsed_push : nullptr, lock);
-    } catch (const std::exception& e) {
-      r = error_response(500, "internal", std::string("internal error: ") + e.what());
-    }
+  if (r.status >= 500 && r.status != 503) {
+    // The detail (an exception's text, a store's message with its paths) is for the log only.
+    auto e = sync::parse_error_body(r.body);
+    log.detail = e.is_ok() ? e->message : r.body;
+    r = error_response(r.status, "internal",
+                       "internal error (request " + log.request_id +
+                           "); the district's log has the detail. Try again later, or give the "
+                           "request id to the district's administrator");
   }
   r.headers["X-Weimin-Server-Time"] = std::to_string(clock_.now_ms());
+  r.headers["X-Request-Id"] = log.request_id;
   r.headers["Content-Type"] = "application/json";
   log.status = r.status;
   if (r.status >= 400) {
@@ -530,6 +708,60 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
                         .count();
   if (logger_) logger_(log);
   return r;
+}
+
+HttpResponse DistrictService::route(const HttpRequest& request, RequestLog& log) {
+  if (request.method == "POST" && !request.body.empty()) {
+    auto type = sync::header_value(request.headers, "Content-Type");
+    if (!is_json_media_type(type ? *type : std::string_view())) {
+      return error_response(415, "unsupported_media_type",
+                            "the body must be sent as Content-Type: application/json, not '" +
+                                std::string(type ? type->substr(0, 64) : "(none)") + "'");
+    }
+  }
+  const bool is_push = request.path == "/v1/push" && request.method == "POST" &&
+                       request.body.size() <= options_.max_body_bytes;
+  if (!is_push) {
+    std::unique_lock lock(mutex_);
+    return handle_locked(request, log, nullptr, lock);
+  }
+  // A push: its signature and content digest are checked (and its station found) before its
+  // body is parsed, so an unsigned or forged body costs a hash, never a parse.
+  auto parts = sync::read_signed_parts(request);
+  std::optional<ServiceHandlers::Signed> who;
+  {
+    std::unique_lock lock(mutex_);
+    ServiceHandlers h(*this, log, nullptr, lock);
+    HttpResponse fail;
+    who = h.authenticate(request, fail, &parts);
+    if (!who) return fail;
+  }
+  // Then it waits for one of options_.push_parallelism slots, so a fleet arriving at once
+  // holds only that many parsed bodies in memory; the slot is released when the answer is
+  // made. The parse needs no state: done outside the lock, so concurrent stations' bodies are
+  // parsed in parallel and only the store work is serialised.
+  {
+    std::unique_lock slots(push_slots_mutex_);
+    push_slot_free_.wait(slots, [&] {
+      return pushes_in_progress_ < std::max(1, options_.push_parallelism);
+    });
+    ++pushes_in_progress_;
+  }
+  struct SlotRelease {
+    DistrictService* s;
+    ~SlotRelease() {
+      {
+        std::lock_guard slots(s->push_slots_mutex_);
+        --s->pushes_in_progress_;
+      }
+      s->push_slot_free_.notify_one();
+    }
+  } release{this};
+  if (options_.on_push_parse) options_.on_push_parse();
+  Result<sync::PushRequest> parsed = sync::parse_push_request(request.body);
+  std::unique_lock lock(mutex_);
+  ServiceHandlers h(*this, log, &parsed, lock);
+  return h.push(request, *who);
 }
 
 HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& log,
@@ -579,6 +811,11 @@ HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& 
       if (auto bad = only("GET")) return *bad;
       auto v = view_locked(parts[2]);
       if (!v.is_ok()) return status_response(v.status());
+      if (actor->role == "street_office" && !office_serves(actor->actor, v->community)) {
+        return error_response(403, "out_of_scope",
+                              "case " + parts[2] + " is of community " + v->community +
+                                  ", not of street office " + actor->actor + "'s communities");
+      }
       if (actor->role == "department") {
         bool mine = false;
         for (const auto& d : v->state.departments) mine = mine || d.department == actor->actor;
@@ -615,18 +852,69 @@ Result<std::string> DistrictService::issue_enroll_token(const std::string& commu
   return token;
 }
 
-Result<std::string> DistrictService::issue_actor_token(const std::string& actor, core::Role role) {
+Result<std::string> DistrictService::issue_actor_token(const std::string& actor, core::Role role,
+                                                       std::int64_t ttl_ms) {
   std::lock_guard lock(mutex_);
   if (role != core::Role::Department && role != core::Role::StreetOffice) {
-    return Status(ErrorCode::Invalid, "tokens are for departments and the street office only");
+    return Status(ErrorCode::Invalid, "tokens are for departments and street offices only");
   }
-  if (actor.empty() || actor.size() > 128) {
-    return Status(ErrorCode::Invalid, "say which department (its id, at most 128 bytes)");
+  if (ttl_ms <= 0) ttl_ms = options_.actor_token_ttl_ms;
+  WEIMIN_ASSIGN_OR_RETURN(const CatalogScope* catalog, catalog_locked());
+  if (catalog == nullptr) {
+    return Status(ErrorCode::Invalid, "no catalog is published, so '" + actor.substr(0, 64) +
+                                          "' cannot be checked; publish it first (weimin-district "
+                                          "catalog publish FILE)");
+  }
+  if (role == core::Role::StreetOffice) {
+    WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
+    if (actor.size() != 9 ||
+        !std::all_of(actor.begin(), actor.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        actor.substr(0, 6) != district || !catalog->street_offices.contains(actor)) {
+      return Status(ErrorCode::Invalid, "'" + actor.substr(0, 64) +
+                                            "' is not a street office of the catalog of district " +
+                                            district + "; give its 9-digit code, e.g. " + district +
+                                            "001");
+    }
+  } else if (!catalog->departments.contains(actor)) {
+    return Status(ErrorCode::Invalid, "'" + actor.substr(0, 64) +
+                                          "' is not a department of the published catalog; give "
+                                          "a department id it lists");
   }
   std::string token = random_token();
-  WEIMIN_TRY(store_.add_actor_token(sync::sha256_hex(token), actor, std::string(core::to_string(role)),
-                                    clock_.now_ms()));
+  const std::int64_t now = clock_.now_ms();
+  WEIMIN_TRY(store_.add_actor_token(sync::sha256_hex(token), actor,
+                                    std::string(core::to_string(role)), now + ttl_ms, now));
   return token;
+}
+
+Result<std::vector<DistrictStore::ActorToken>> DistrictService::actor_tokens() {
+  std::lock_guard lock(mutex_);
+  return store_.actor_tokens();
+}
+
+Result<std::int64_t> DistrictService::revoke_actor_tokens(const std::string& hash_prefix) {
+  std::lock_guard lock(mutex_);
+  if (hash_prefix.size() < 8 || hash_prefix.size() > 64 || !is_hex(hash_prefix)) {
+    return Status(ErrorCode::Invalid,
+                  "give at least the first 8 hex digits (lower case) of the "
+                  "token's hash, as 'weimin-district token list' shows it");
+  }
+  WEIMIN_ASSIGN_OR_RETURN(std::int64_t n, store_.revoke_actor_tokens(hash_prefix, clock_.now_ms()));
+  if (n == 0) {
+    return Status(ErrorCode::NotFound,
+                  "no token that is not revoked yet has a hash starting " + hash_prefix);
+  }
+  return n;
+}
+
+Result<const CatalogScope*> DistrictService::catalog_locked() {
+  WEIMIN_ASSIGN_OR_RETURN(auto latest, store_.latest_reference("catalog"));
+  if (!latest) return static_cast<const CatalogScope*>(nullptr);
+  if (!catalog_ || catalog_->gseq != latest->gseq) {
+    WEIMIN_ASSIGN_OR_RETURN(CatalogScope c, catalog_scope(latest->json, latest->gseq));
+    catalog_ = std::move(c);
+  }
+  return &*catalog_;
 }
 
 Result<std::int64_t> DistrictService::publish_catalog(const std::string& json_text) {
@@ -640,9 +928,46 @@ Result<std::int64_t> DistrictService::publish_catalog(const std::string& json_te
 Result<std::int64_t> DistrictService::publish_roster(const std::string& json_text) {
   std::lock_guard lock(mutex_);
   WEIMIN_ASSIGN_OR_RETURN(json j, sync::parse_json(json_text, "the roster to publish"));
-  if (!j.is_object() || !j.contains("staff") || !j["staff"].is_array()) {
+  if (!j.is_object() || !j.contains("staff") || !j["staff"].is_array() || j.size() != 1) {
     return Status(ErrorCode::Invalid,
-                  "the roster must be a JSON object with a \"staff\" array; see docs/SERVER.md");
+                  "the roster must be a JSON object with a \"staff\" array and nothing else; see "
+                  "docs/SERVER.md");
+  }
+  WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
+  std::set<std::pair<std::string, std::string>> seen;
+  const json& staff = j["staff"];
+  for (std::size_t i = 0; i < staff.size(); ++i) {
+    const json& e = staff[i];
+    const std::string at = "the roster's staff[" + std::to_string(i) + "]";
+    auto bad = [&](const std::string& why) { return Status(ErrorCode::Invalid, at + why); };
+    if (!e.is_object()) return bad(": expected an object");
+    static const std::set<std::string> kFields = {"staff_no", "name",      "role",
+                                                  "pin_hash", "community", "active"};
+    for (auto it = e.begin(); it != e.end(); ++it) {
+      if (!kFields.contains(it.key()))
+        return bad("." + it.key() + ": is not a field of a roster entry");
+    }
+    for (const char* f : {"staff_no", "name", "role", "pin_hash", "community"}) {
+      if (!e.contains(f) || !e[f].is_string())
+        return bad(std::string(".") + f + ": expected a string");
+    }
+    if (e.contains("active") && !e["active"].is_boolean())
+      return bad(".active: expected true or false");
+    auto role = core::parse_role(e["role"].get<std::string>());
+    if (!role.is_ok()) return bad(".role: " + role.status().message());
+    core::StaffMember m{e["staff_no"].get<std::string>(), e["name"].get<std::string>(), *role,
+                        e.value("active", true)};
+    if (auto v = core::validate_staff_member(m); !v.is_ok()) return bad(": " + v.message());
+    const std::string community = e["community"].get<std::string>();
+    if (!sync::is_community_code(community) || district_of(community) != district) {
+      return bad(".community: '" + community.substr(0, 32) + "' is not a community of district " +
+                 district);
+    }
+    if (auto why = pin_hash_refusal(e["pin_hash"].get<std::string>()))
+      return bad(".pin_hash: " + *why);
+    if (!seen.emplace(community, m.staff_no).second) {
+      return bad(": staff " + m.staff_no + " of community " + community + " is listed twice");
+    }
   }
   return store_.publish_reference("roster", j.dump(), clock_.now_ms());
 }
@@ -654,13 +979,16 @@ Result<std::vector<CaseView>> DistrictService::cases_for(const std::string& depa
   return cases_locked(department);
 }
 
-Result<std::vector<CaseView>> DistrictService::cases_locked(const std::string& department) {
+Result<std::vector<CaseView>> DistrictService::cases_locked(const std::string& department,
+                                                            const std::string& office) {
   WEIMIN_ASSIGN_OR_RETURN(auto whistles, store_.facts_by_kind("case.whistled"));
   std::set<std::string> seen;
   std::vector<CaseView> out;
   for (const FactRecord& w : whistles) {
     if (!seen.insert(w.fact.subject).second) continue;
+    if (!office.empty() && !office_serves(office, w.community)) continue;
     WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(w.fact.subject));
+    if (!office.empty() && !office_serves(office, v.community)) continue;
     bool include = department.empty();
     for (const auto& d : v.state.departments) include = include || d.department == department;
     if (include) out.push_back(std::move(v));
@@ -679,7 +1007,9 @@ Result<CaseView> DistrictService::view_locked(const std::string& case_id) {
   WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.case_facts(case_id));
   std::string community;
   for (const FactRecord& f : facts) {
-    if (f.fact.kind == "case.collected") community = f.community;
+    // The case is of the community of its first collected fact (later ones of another
+    // community are refused at push; this holds for stores of before that rule too).
+    if (f.fact.kind == "case.collected" && community.empty()) community = f.community;
   }
   if (community.empty()) {
     return Status(ErrorCode::NotFound, "no case " + case_id + " has reached the district");
@@ -750,6 +1080,10 @@ Result<CaseView> DistrictService::whistle(const std::string& office, const std::
 Result<CaseView> DistrictService::whistle_locked(const std::string& office, const std::string& case_id,
                                                  const std::vector<std::string>& departments,
                                                  core::WhistleKind kind, const std::string& note) {
+  WEIMIN_ASSIGN_OR_RETURN(const CatalogScope* catalog, catalog_locked());
+  if (auto why = whistle_departments_refusal(departments, catalog)) {
+    return Status(ErrorCode::Invalid, "departments: " + *why);
+  }
   return act(office, core::Role::StreetOffice, case_id,
              core::CaseWhistled{core::WhistleLevel::District, kind, departments, note});
 }

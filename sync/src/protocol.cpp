@@ -207,18 +207,96 @@ bool is_safe_token(std::string_view s) {
 
 }  // namespace
 
-Result<json> parse_json(std::string_view text, std::string_view what) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    // Parse again with exceptions only to get the parser's own words on where it failed.
-    try {
-      json unused = json::parse(text);
-      (void)unused;
-    } catch (const json::exception& e) {
-      return Status(ErrorCode::Invalid, std::string(what) + " is not valid JSON (or not UTF-8): " +
-                                            e.what() + ". Send a JSON document in UTF-8");
+namespace {
+
+// Builds the document from nlohmann's SAX events, as json::parse would, but stops at once
+// (before building any more) when containers nest deeper than kMaxJsonDepth or an object
+// gives a key twice. nlohmann's parser keeps its own state on the heap, and so does this
+// builder: nothing here recurses on the input's depth, and a document it returns is shallow
+// enough for dump() and the copy constructor, which do.
+class BoundedBuilder {
+ public:
+  explicit BoundedBuilder(json& root) : root_(root) { stack_.reserve(16); }
+
+  bool null() { return put(nullptr); }
+  bool boolean(bool v) { return put(v); }
+  bool number_integer(json::number_integer_t v) { return put(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return put(v); }
+  bool string(json::string_t& v) { return put(std::move(v)); }
+  bool binary(json::binary_t& v) { return put(json::binary(std::move(v))); }
+  bool start_object(std::size_t) { return open(json::value_t::object); }
+  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(json::string_t& k) {
+    auto& object = stack_.back()->get_ref<json::object_t&>();
+    auto [it, inserted] = object.try_emplace(k);
+    if (!inserted) {
+      error_ = "the key \"" + k.substr(0, 64) + "\" appears twice in one object; give it once";
+      return false;
     }
-    return Status(ErrorCode::Invalid, std::string(what) + " is not valid JSON");
+    element_ = &it->second;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    error_ = std::string("is not valid JSON (or not UTF-8): ") + e.what() +
+             ". Send a JSON document in UTF-8";
+    return false;
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  template <class V>
+  json* place(V&& v) {
+    if (stack_.empty()) {
+      root_ = json(std::forward<V>(v));
+      return &root_;
+    }
+    json& top = *stack_.back();
+    if (top.is_array()) {
+      auto& a = top.get_ref<json::array_t&>();
+      a.emplace_back(std::forward<V>(v));
+      return &a.back();
+    }
+    *element_ = json(std::forward<V>(v));
+    return element_;
+  }
+  template <class V>
+  bool put(V&& v) {
+    place(std::forward<V>(v));
+    return true;
+  }
+  bool open(json::value_t type) {
+    if (stack_.size() >= static_cast<std::size_t>(kMaxJsonDepth)) {
+      error_ = "nests arrays and objects deeper than " + std::to_string(kMaxJsonDepth) +
+               " levels; send a flatter document";
+      return false;
+    }
+    stack_.push_back(place(json(type)));
+    return true;
+  }
+  bool close() {
+    stack_.pop_back();
+    return true;
+  }
+
+  json& root_;
+  std::vector<json*> stack_;  // the open containers, innermost last
+  json* element_ = nullptr;   // the value of the object key read last
+  std::string error_;
+};
+
+}  // namespace
+
+Result<json> parse_json(std::string_view text, std::string_view what) {
+  json j;
+  BoundedBuilder builder(j);
+  const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, /*strict=*/true);
+  if (!ok) {
+    std::string why = builder.error().empty() ? std::string("is not valid JSON") : builder.error();
+    return Status(ErrorCode::Invalid, std::string(what) + " " + why);
   }
   return j;
 }

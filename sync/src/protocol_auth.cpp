@@ -1,6 +1,8 @@
 // RFC 9421-style request signatures with Ed25519 (protocol_auth.hpp).
 #include "weimin/sync/protocol_auth.hpp"
 
+#include <charconv>
+
 #include <sodium.h>
 
 #include <mutex>
@@ -209,10 +211,15 @@ SignedPartsOrError read_signed_parts(const HttpRequest& request) {
     bool* seen = nullptr;
     if (name == "created") {
       seen = &have_created;
-      if (value.empty() || value[0] < '0' || value[0] > '9') {
-        return fail(AuthFailure::BadSignature, "Signature-Input created= is not a number");
+      std::int64_t created = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), created);
+      if (value.empty() || value[0] < '0' || value[0] > '9' || ec != std::errc() ||
+          end != value.data() + value.size() || created <= 0 || created >= kMaxCreated) {
+        return fail(AuthFailure::BadSignature,
+                    "Signature-Input created= must be the signing time in whole unix seconds "
+                    "(from 1 to 2^40)");
       }
-      parts.params.created = std::stoll(value);
+      parts.params.created = created;
     } else if (name == "nonce") {
       seen = &have_nonce;
       parts.params.nonce = value;

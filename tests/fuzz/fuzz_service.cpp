@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "weimin/platform/clock.hpp"
@@ -43,9 +45,22 @@ struct World {
     service = std::make_unique<server::DistrictService>(*store, clock);
     auto t = service->issue_enroll_token("530102001001");
     sync::EnrollRequest req{1, *t, "530102001001", sync::base64_encode(key.public_key)};
-    if (service->handle({"POST", "/v1/enroll", "", {}, sync::to_json(req)}).status != 200) std::abort();
+    if (service
+            ->handle({"POST",
+                      "/v1/enroll",
+                      "",
+                      {{"Content-Type", "application/json"}},
+                      sync::to_json(req)})
+            .status != 200) {
+      std::abort();
+    }
+    // Tokens name the catalog's offices and departments.
+    std::ifstream in(WEIMIN_CATALOG);
+    std::stringstream catalog;
+    catalog << in.rdbuf();
+    if (!service->publish_catalog(catalog.str()).is_ok()) std::abort();
     office_token = *service->issue_actor_token("530102001", core::Role::StreetOffice);
-    dept_token = *service->issue_actor_token("dept.water", core::Role::Department);
+    dept_token = *service->issue_actor_token("urban_management", core::Role::Department);
     enroll_token = *service->issue_enroll_token("530102001002");
   }
   ~World() {
@@ -93,6 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     }
   }
+  // Bodies go as JSON, but now and then with another (or no) content type.
+  if (!r.body.empty() && !(flags & 8)) r.headers["Content-Type"] = "application/json";
   if (FUZZ_ENDPOINT == kEnroll && (flags & 1)) {
     // Put the real token in, so enrolment itself is reached.
     auto at = r.body.find("TOKEN");

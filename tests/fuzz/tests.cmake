@@ -19,7 +19,9 @@ if(WEIMIN_FUZZ)
     set(i 0)
     foreach(endpoint enroll push pull status digest cases)
       weimin_fuzzer(${endpoint} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_service.cpp
-                    LIBS weimin_server DEFINES FUZZ_ENDPOINT=${i})
+                    LIBS weimin_server
+                    DEFINES FUZZ_ENDPOINT=${i}
+                            WEIMIN_CATALOG="${CMAKE_SOURCE_DIR}/assets/catalog/wuhua.json")
       math(EXPR i "${i} + 1")
     endforeach()
   endif()

@@ -232,3 +232,61 @@ TEST_CASE("base64 refuses what is not base64") {
   CHECK_FALSE(base64_decode("aGVsbG8").is_ok());
   CHECK_FALSE(base64_decode("a b=").is_ok());
 }
+
+TEST_CASE("a created parameter outside 0 < created < 2^40 is refused before any arithmetic") {
+  StationKeyPair key = generate_station_key();
+  // 2^63 / 1000: times 1000 this overflowed the skew check and was accepted.
+  for (const char* created : {"9223372036854775", "18446744073709551615", "0", "1099511627776",
+                              "99999999999999999999999"}) {
+    HttpRequest req{"POST", "/v1/push", "", {}, R"({"a":1})"};
+    sign_request(req, SignatureParams{1'700'000'000, "bm9uY2Vub25jZQ==", "station:530102001001"},
+                 key.secret_key);
+    auto& in = req.headers["Signature-Input"];
+    in.replace(in.find("1700000000"), 10, created);
+    auto parts = read_signed_parts(req);
+    CHECK_MESSAGE(!parts.ok, created);
+    CHECK(parts.error.failure == AuthFailure::BadSignature);
+  }
+}
+
+TEST_CASE("JSON nested deeper than the bound is refused while parsing, at any depth") {
+  auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth), '[') +
+           std::string(static_cast<std::size_t>(depth), ']');
+  };
+  CHECK(parse_json(nested(kMaxJsonDepth), "x").is_ok());
+  for (int depth : {kMaxJsonDepth + 1, 70'000, 1'000'000}) {
+    auto r = parse_json(nested(depth), "the body");
+    REQUIRE_FALSE(r.is_ok());
+    CHECK(r.status().code() == ErrorCode::Invalid);
+    CHECK_MESSAGE(r.status().message().find("deeper than 64") != std::string::npos,
+                  r.status().message());
+  }
+  std::string objects;
+  for (int i = 0; i < 100'000; ++i) objects += "{\"a\":";
+  objects += "1";
+  for (int i = 0; i < 100'000; ++i) objects += "}";
+  CHECK_FALSE(parse_json(objects, "x").is_ok());
+  // What it returns is the document json::parse makes.
+  const std::string doc = R"({"b":[1,2.5,"x",null,true,{"c":{}}],"a":-3,"u":18446744073709551615})";
+  auto r = parse_json(doc, "x");
+  REQUIRE(r.is_ok());
+  CHECK(*r == nlohmann::json::parse(doc));
+  CHECK(parse_json("7", "x").value() == 7);
+  CHECK_FALSE(parse_json("[1] x", "x").is_ok());
+  CHECK_FALSE(parse_json("", "x").is_ok());
+}
+
+TEST_CASE("a key given twice in one object is refused, at any level") {
+  for (const char* doc :
+       {R"({"a":1,"a":2})", R"({"x":[{"k":1,"j":2,"k":1}]})", R"({"schema":1,"schema":1})"}) {
+    auto r = parse_json(doc, "the body");
+    REQUIRE_FALSE_MESSAGE(r.is_ok(), doc);
+    CHECK(r.status().message().find("twice") != std::string::npos);
+  }
+  CHECK(parse_json(R"({"a":{"a":1},"b":{"a":2}})", "x").is_ok());
+  CHECK_FALSE(
+      parse_push_request(
+          push_with(std::string(R"([{"seq":1,"seq":1,"topic":"fact","payload":)") + kFact + "}]"))
+          .is_ok());
+}

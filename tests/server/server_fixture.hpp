@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "temp_dir.hpp"
@@ -80,7 +82,27 @@ class District {
     service_ = std::make_unique<server::DistrictService>(*store_, clock_, options);
   }
 
-  sync::HttpResponse call(sync::HttpRequest r) { return service_->handle(r); }
+  // As a station's or department's client sends it: a body goes as application/json unless
+  // the request names its own Content-Type (service().handle() sends a request as it is).
+  sync::HttpResponse call(sync::HttpRequest r) {
+    if (!r.body.empty() && !sync::header_value(r.headers, "Content-Type")) {
+      r.headers["Content-Type"] = "application/json";
+    }
+    return service_->handle(r);
+  }
+
+  // Publishes the default catalog (assets/catalog/wuhua.json): its street offices and
+  // departments are the ones tokens and whistles may name.
+  void publish_catalog() {
+    std::ifstream in(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    auto g = service_->publish_catalog(text.str());
+    if (!g.is_ok()) {
+      std::fprintf(stderr, "cannot publish the catalog: %s\n", g.status().to_string().c_str());
+      std::abort();
+    }
+  }
 
   TestStation enroll(const std::string& community) {
     TestStation st;

@@ -11,9 +11,11 @@ if(TARGET weimin_server)
   weimin_test(weimin_server_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/service_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/serve_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/trust_test.cpp
     LIBS weimin_server PkgConfig::HTTPLIB_TEST)
   target_compile_definitions(weimin_server_test PRIVATE
-    WEIMIN_DISTRICT_BIN="$<TARGET_FILE:weimin-district>")
+    WEIMIN_DISTRICT_BIN="$<TARGET_FILE:weimin-district>"
+    WEIMIN_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   if(WEIMIN_SERVER_PG)
     target_compile_definitions(weimin_server_test PRIVATE WEIMIN_SERVER_PG=1)
   endif()

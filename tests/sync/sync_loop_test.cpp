@@ -234,6 +234,7 @@ TEST_CASE("every auth and scope refusal") {
   tampered.method = "POST";
   tampered.path = "/v1/push";
   tampered.body = "{}";
+  tampered.headers["Content-Type"] = "application/json";
   sync::sign_request(tampered, state_a.station_id, key_a, now);
   tampered.body = "{\"x\":1}";
   CHECK(error_code(district.handle(tampered)) == "bad_digest");
@@ -247,6 +248,7 @@ TEST_CASE("every auth and scope refusal") {
   push.method = "POST";
   push.path = "/v1/push";
   push.body = sync::to_json(as_b);
+  push.headers["Content-Type"] = "application/json";
   auto refused = send_signed(push, state_a.station_id, key_a, now);
   CHECK(refused.status == 403);
   CHECK(error_code(refused) == "out_of_scope");

@@ -18,7 +18,7 @@ struct DistrictIo {
 };
 
 // args excludes the program name. Environment: WEIMIN_DISTRICT_DATA (data folder),
-// WEIMIN_KEY_FILE, WEIMIN_NOW_MS (pins the clock; tests only).
+// WEIMIN_KEY_FILE, and WEIMIN_NOW_MS (pins the clock) only in a build with WEIMIN_TEST_HOOKS.
 int run_district_cli(const std::vector<std::string>& args, DistrictIo io);
 
 }  // namespace weimin::server

@@ -22,6 +22,7 @@
 #include "weimin/core/hlc.hpp"
 #include "weimin/core/id.hpp"
 #include "weimin/platform/clock.hpp"
+#include "weimin/server/fact_rules.hpp"
 #include "weimin/server/store.hpp"
 #include "weimin/sync/http.hpp"
 #include "weimin/sync/protocol.hpp"
@@ -37,6 +38,10 @@ struct ServiceOptions {
   // fleet arriving together holds at most this many parsed bodies in memory. Two cores gain
   // nothing from more.
   int push_parallelism = 4;
+  // Department and street office tokens expire after (`--ttl-days` of the token commands).
+  std::int64_t actor_token_ttl_ms = 90LL * 24 * 3600 * 1000;
+  // Test seam: called each time a push body is parsed (after its signature passed).
+  std::function<void()> on_push_parse;
 };
 
 // One line per request: who (station id, actor, or "-"), what, the answer and how long it took.
@@ -47,7 +52,10 @@ struct RequestLog {
   int status = 0;
   std::string code;  // the error code, empty on success
   std::int64_t duration_us = 0;
-  // {"who":…,"method":…,"path":…,"status":…,"code":…,"us":…}
+  std::string request_id;  // 16 hex digits, also the answer's X-Request-Id
+  // What went wrong inside, for a 5xx answer only (the answer itself says "internal error").
+  std::string detail;
+  // {"who":…,"method":…,"path":…,"status":…,"code":…,"us":…,"id":…} (+ "detail" when set)
   std::string to_line() const;
 };
 using RequestLogger = std::function<void(const RequestLog&)>;
@@ -74,9 +82,17 @@ class DistrictService {
   // A new one-time enrol token for `community` (12 digits of this district); the clear token
   // is returned once and only its hash kept. Invalid for a community of another district.
   Result<std::string> issue_enroll_token(const std::string& community);
-  // A bearer token for a department (role "department") or the street office
-  // ("street_office").
-  Result<std::string> issue_actor_token(const std::string& actor, core::Role role);
+  // A bearer token for a department (role "department", a department id the published
+  // catalog lists) or a street office (role "street_office", a 9-digit office code of this
+  // district the catalog lists), valid for ttl_ms (options().actor_token_ttl_ms when 0).
+  // Invalid for anything else, and when no catalog is published.
+  Result<std::string> issue_actor_token(const std::string& actor, core::Role role,
+                                        std::int64_t ttl_ms = 0);
+  // Every department and street office token (hashes only), oldest first.
+  Result<std::vector<DistrictStore::ActorToken>> actor_tokens();
+  // Revokes the tokens whose sha-256 hex starts with `hash_prefix` (at least 8 hex digits);
+  // returns how many. Invalid for a shorter or non-hex prefix, NotFound when none matches.
+  Result<std::int64_t> revoke_actor_tokens(const std::string& hash_prefix);
   // Checks and publishes a catalog (core::parse_catalog) or a roster (JSON object with a
   // "staff" array) for every station; returns the change's gseq.
   Result<std::int64_t> publish_catalog(const std::string& json_text);
@@ -93,7 +109,8 @@ class DistrictService {
                           const std::string& note);
   Result<CaseView> feedback(const std::string& department, const std::string& case_id,
                             const std::string& action);
-  // The street office blows a district-level whistle on a collected or reopened case.
+  // The street office blows a district-level whistle on a collected or reopened case, naming
+  // catalog departments (fact_rules.hpp: at most 20, each once).
   Result<CaseView> whistle(const std::string& office, const std::string& case_id,
                            const std::vector<std::string>& departments, core::WhistleKind kind,
                            const std::string& note);
@@ -103,13 +120,22 @@ class DistrictService {
  private:
   // parsed_push: a push body handle() parsed before taking the lock, or null. `lock` holds
   // mutex_; a handler may release it for work that touches no state (and takes it back).
+  // Everything of handle() but the logging: a push is authenticated before its body is
+  // parsed, and parsed in a push slot outside mutex_.
+  sync::HttpResponse route(const sync::HttpRequest& request, RequestLog& log);
   sync::HttpResponse handle_locked(const sync::HttpRequest& request, RequestLog& log,
                                    Result<sync::PushRequest>* parsed_push,
                                    std::unique_lock<std::mutex>& lock);
+  // The published catalog's departments and offices (cached by its gseq); nothing when no
+  // catalog is published.
+  Result<const CatalogScope*> catalog_locked();
   Result<CaseView> act(const std::string& actor, core::Role role, const std::string& case_id,
                        core::CasePayload payload);
   Result<CaseView> view_locked(const std::string& case_id);
-  Result<std::vector<CaseView>> cases_locked(const std::string& department);
+  // Whistled cases: of `department` (all when empty), and of office `office`'s communities
+  // (all when empty).
+  Result<std::vector<CaseView>> cases_locked(const std::string& department,
+                                             const std::string& office = "");
   Result<CaseView> report_locked(const std::string& department, const std::string& case_id,
                                  const std::string& note);
   Result<CaseView> feedback_locked(const std::string& department, const std::string& case_id,
@@ -130,6 +156,7 @@ class DistrictService {
   core::HlcClock hlc_;
   core::UuidV7Generator ids_;
   bool clock_restored_ = false;
+  std::optional<CatalogScope> catalog_;  // catalog_locked()'s cache
 
   friend class ServiceHandlers;
 };

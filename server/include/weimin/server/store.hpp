@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,10 @@ struct StationRecord {
   std::string community;
   std::string public_key;  // 32 raw bytes
   std::int64_t enrolled_ms = 0;
+  // The station's clock minus the district's at its last signed request (record_skew), and
+  // when that was; unset before the first.
+  std::optional<std::int64_t> skew_ms;
+  std::int64_t skew_at_ms = 0;
 };
 
 // A fact as the district keeps it: the wire payload, the community it belongs to (see
@@ -102,6 +107,9 @@ class DistrictStore {
                                        const std::string& public_key, std::int64_t now_ms) = 0;
   virtual Result<std::optional<StationRecord>> find_station(const std::string& station_id) = 0;
   virtual Result<std::vector<StationRecord>> stations() = 0;
+  // Remembers a station's clock skew at `now_ms` (StationRecord::skew_ms).
+  virtual Status record_skew(const std::string& station_id, std::int64_t skew_ms,
+                             std::int64_t now_ms) = 0;
   // Records a nonce of a station; false when it was seen already. Nonces older than
   // forget_before_ms may be forgotten.
   virtual Result<bool> remember_nonce(const std::string& station_id, const std::string& nonce,
@@ -122,6 +130,11 @@ class DistrictStore {
   virtual Result<std::int64_t> append_facts(const std::vector<FactRecord>& facts) = 0;
   // Every case fact (kind "case.*") whose subject is `case_id`, in (hlc, origin, id) order.
   virtual Result<std::vector<FactRecord>> case_facts(const std::string& case_id) = 0;
+  // The community each of `case_ids` belongs to: that of its first case.collected fact in
+  // (hlc, origin, id) order. Cases with no case.collected fact here are absent. One query
+  // (or a few, for many ids) whatever the number of ids.
+  virtual Result<std::map<std::string, std::string>> case_communities(
+      const std::vector<std::string>& case_ids) = 0;
   // Every fact of `kind` (e.g. "case.whistled"), in (hlc, origin, id) order; indexed for case
   // kinds only.
   virtual Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) = 0;
@@ -148,15 +161,33 @@ class DistrictStore {
   virtual Result<std::optional<ReferenceRecord>> latest_reference(const std::string& type) = 0;
 
   // [SECTION] Departments and the street office
-  // Registers a bearer token for an actor: a department id (role "department") or the street
-  // office's code (role "street_office").
+  // Registers a bearer token for an actor: a department id (role "department") or a street
+  // office's 9-digit code (role "street_office"), valid until expires_ms.
   virtual Status add_actor_token(const std::string& token_hash, const std::string& actor,
-                                 const std::string& role, std::int64_t now_ms) = 0;
+                                 const std::string& role, std::int64_t expires_ms,
+                                 std::int64_t now_ms) = 0;
   struct Actor {
     std::string actor;
     std::string role;
   };
-  virtual Result<std::optional<Actor>> actor_for_token(const std::string& token_hash) = 0;
+  // The actor of a token that is known, not revoked and not expired at now_ms; nothing
+  // otherwise.
+  virtual Result<std::optional<Actor>> actor_for_token(const std::string& token_hash,
+                                                       std::int64_t now_ms) = 0;
+  struct ActorToken {
+    std::string token_hash;
+    std::string actor;
+    std::string role;
+    std::int64_t created_ms = 0;
+    std::int64_t expires_ms = 0;
+    std::optional<std::int64_t> revoked_ms;
+  };
+  // Every actor token, oldest first.
+  virtual Result<std::vector<ActorToken>> actor_tokens() = 0;
+  // Revokes the tokens whose hash starts with `hash_prefix` (at least 8 hex digits) and are
+  // not revoked yet; returns how many.
+  virtual Result<std::int64_t> revoke_actor_tokens(const std::string& hash_prefix,
+                                                   std::int64_t now_ms) = 0;
 };
 
 }  // namespace weimin::server

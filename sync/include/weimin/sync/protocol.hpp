@@ -35,8 +35,13 @@ inline constexpr std::int64_t kMaxClockSkewMs = 5 * 60 * 1000;
 // Header every district response carries: the district's clock, unix ms.
 inline constexpr std::string_view kServerTimeHeader = "X-Weimin-Server-Time";
 
+// Deepest nesting of arrays and objects parse_json accepts.
+inline constexpr int kMaxJsonDepth = 64;
+
 // Parses a JSON document; Invalid with `what` and the parser's position when it is malformed
-// or holds invalid UTF-8.
+// or holds invalid UTF-8, and Invalid when arrays and objects nest deeper than kMaxJsonDepth
+// or an object gives one key twice (checked while parsing: nothing deeper is ever built, so
+// dump() of the result cannot recurse deeper either).
 Result<nlohmann::json> parse_json(std::string_view text, std::string_view what);
 
 // [SECTION] Error bodies

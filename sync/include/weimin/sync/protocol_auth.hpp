@@ -30,6 +30,10 @@ struct StationKeyPair {
 };
 StationKeyPair generate_station_key();
 
+// A `created` parameter must be above 0 and below this (2^40 s, about the year 36812); anything
+// else is refused before any arithmetic is done with it.
+inline constexpr std::int64_t kMaxCreated = std::int64_t{1} << 40;
+
 struct SignatureParams {
   std::int64_t created = 0;  // unix seconds
   std::string nonce;         // base64 of random bytes

@@ -1,0 +1,44 @@
+// Who may write what at the district (docs/PROTOCOL.md, "Who may write what"): the checks
+// DistrictService makes on every case fact a station pushes and on every whistle, and the
+// district's view of its published catalog those checks need.
+// Thread-safety: pure functions; a CatalogScope is a value.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "weimin/core/case.hpp"
+#include "weimin/core/result.hpp"
+
+namespace weimin::server {
+
+// A whistle names at most this many departments.
+inline constexpr std::size_t kMaxWhistleDepartments = 20;
+
+// Why a station may never have written case event `e` (a step the station does not own, an
+// actor role that is not the station's), or nothing when it may. Does not look at the case's
+// state or community: see check_case_community.
+std::optional<std::string> station_case_event_refusal(const core::CaseEvent& e);
+
+// What the district's published catalog says about who exists (loaded from its JSON).
+struct CatalogScope {
+  std::int64_t gseq = 0;  // the catalog change it was read from
+  std::set<std::string, std::less<>> departments;
+  std::set<std::string, std::less<>> street_offices;  // 9-digit codes
+};
+Result<CatalogScope> catalog_scope(const std::string& catalog_json, std::int64_t gseq);
+
+// Why a whistle's department list is not acceptable: empty, more than
+// kMaxWhistleDepartments, a department twice, or (with a catalog) one the catalog does not
+// list. Without a catalog (`scope` null) only the form and the bound are checked.
+std::optional<std::string> whistle_departments_refusal(const std::vector<std::string>& departments,
+                                                       const CatalogScope* scope);
+
+// True when `community` (12 digits) is one of street office `office`'s (9 digits): its code
+// starts with the office's.
+bool office_serves(std::string_view office, std::string_view community);
+
+}  // namespace weimin::server
