@@ -21,21 +21,6 @@ namespace weimin::server {
 
 namespace {
 
-class CliClock final : public platform::Clock {
- public:
-  CliClock() {
-#ifdef WEIMIN_TEST_HOOKS
-    // Only a build made for tests (cmake -DWEIMIN_TEST_HOOKS=ON) lets the environment pin the
-    // clock; a release weimin-district ignores WEIMIN_NOW_MS.
-    if (const char* fixed = std::getenv("WEIMIN_NOW_MS")) fixed_ = std::strtoll(fixed, nullptr, 10);
-#endif
-  }
-  std::int64_t now_ms() const override { return fixed_ ? fixed_ : system_.now_ms(); }
-
- private:
-  platform::SystemClock system_;
-  std::int64_t fixed_ = 0;
-};
 
 struct Ctx {
   explicit Ctx(DistrictIo io) : io(io) {}
@@ -45,7 +30,7 @@ struct Ctx {
   std::string key_file;
   std::string district;
   bool json = false;
-  CliClock clock;
+  platform::SystemClock clock;
   std::function<int()> action;
 
   std::string resolved_key_file() const {

@@ -18,7 +18,7 @@ struct DistrictIo {
 };
 
 // args excludes the program name. Environment: WEIMIN_DISTRICT_DATA (data folder),
-// WEIMIN_KEY_FILE, and WEIMIN_NOW_MS (pins the clock) only in a build with WEIMIN_TEST_HOOKS.
+// WEIMIN_KEY_FILE. The clock is the system clock; nothing in the environment moves it.
 int run_district_cli(const std::vector<std::string>& args, DistrictIo io);
 
 }  // namespace weimin::server
