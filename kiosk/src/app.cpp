@@ -550,8 +550,10 @@ void App::Impl::draw_status_bar() {
     labels["status.clock"] = flag;
     flag_w = ImGui::CalcTextSize(flag.c_str()).x + 16;
     const float x = origin.x + w - 24 - rw - fs * 1.5f - flag_w;
+    // Square corners: a plain rectangle is drawn in order with the text (draw_rects_first),
+    // where a rounded one would be drawn after it, over the words.
     dl->AddRectFilled(ImVec2(x, origin.y + 6), ImVec2(x + flag_w, origin.y + h - 6),
-                      IM_COL32(255, 200, 0, 255), 4);
+                      IM_COL32(255, 200, 0, 255));
     dl->AddText(ImVec2(x + 8, y), IM_COL32(0, 0, 0, 255), flag.c_str());
     flag_w += fs * 0.5f;
   }
