@@ -139,8 +139,8 @@ void add_sync(CLI::App& app, Context& ctx) {
           j["clock_offset_ms"] = offset;
           j["clock_skew_ms"] = -offset;  // the station's clock minus the district's
           if (local->clock_off) {
-            text += "clock: OFF — " + std::to_string(std::abs(offset) / 60'000) + " minutes " +
-                    (offset < 0 ? "ahead of" : "behind") +
+            text += "clock: OFF — " + std::to_string((std::abs(offset) + 30'000) / 60'000) +
+                    " minutes " + (offset < 0 ? "ahead of" : "behind") +
                     " the district's; set the station's clock (new records use the district's "
                     "time until then)\n";
           } else {

@@ -500,16 +500,16 @@ std::string App::Impl::clock_flag(std::int64_t offset_ms) const {
   // offset_ms is the district's clock minus ours: negative when ours is fast.
   const bool fast = offset_ms < 0;
   const std::int64_t off = offset_ms < 0 ? -offset_ms : offset_ms;
-  if (off >= 24 * 3600'000LL) {
+  if (off >= 24 * 3600'000LL - 1800'000LL) {  // rounded to whole days from 23.5 h
     return tf(fast ? "status.clock_ahead_d" : "status.clock_behind_d",
-              {std::to_string(off / (24 * 3600'000LL))});
+              {std::to_string((off + 12 * 3600'000LL) / (24 * 3600'000LL))});
   }
-  if (off >= 3600'000LL) {
+  if (off >= 3600'000LL - 30'000) {
     return tf(fast ? "status.clock_ahead_h" : "status.clock_behind_h",
-              {std::to_string(off / 3600'000LL)});
+              {std::to_string((off + 1800'000LL) / 3600'000LL)});
   }
   return tf(fast ? "status.clock_ahead_min" : "status.clock_behind_min",
-            {std::to_string(off / 60'000)});
+            {std::to_string((off + 30'000) / 60'000)});
 }
 
 void App::Impl::draw_status_bar() {

@@ -215,8 +215,9 @@ std::string SyncReport::summary() const {
     }
   }
   if (clock_is_off(clock_offset_ms)) {
-    s += "; the station's clock is off by " + std::to_string(std::abs(clock_offset_ms) / 60'000) +
-         " minutes, " + (clock_offset_ms < 0 ? "ahead of" : "behind") + " the district's — set it";
+    s += "; the station's clock is off by " +
+         std::to_string((std::abs(clock_offset_ms) + 30'000) / 60'000) + " minutes, " +
+         (clock_offset_ms < 0 ? "ahead of" : "behind") + " the district's — set it";
   }
   return s;
 }
