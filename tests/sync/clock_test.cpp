@@ -6,6 +6,7 @@
 
 #include "sync_fixture.hpp"
 #include "weimin/station/cases.hpp"
+#include "weimin/station/queue.hpp"
 #include "weimin/station/staff_desk.hpp"
 #include "weimin/station/sync_status.hpp"
 
@@ -137,4 +138,38 @@ TEST_CASE(
   CHECK_FALSE(final_status.clock_off);
   REQUIRE(final_status.clock_offset_ms.has_value());
   CHECK_FALSE(station::clock_is_off(*final_status.clock_offset_ms));
+}
+
+TEST_CASE(
+    "a ticket taken with a clock a week fast is called after it was taken, though the "
+    "station's HLC was set back in between") {
+  District district;
+  auto transport = district.transport();
+  TestStation s("530102001001");
+  s.enroll(district, *transport);
+  s.clock.set(district.clock.now_ms() + kWeek);
+  station::Queue queue(*s.station);
+  const auto& windows = s.station->catalog().windows_for(s.community);
+  REQUIRE_FALSE(windows.empty());
+  station::TicketRequest request;
+  request.line = windows.front().lines.front();
+  auto taken = queue.take(request);
+  REQUIRE_MESSAGE(taken.is_ok(), taken.status().to_string());
+  auto synced = s.sync(*transport);
+  REQUIRE(synced.is_ok());
+  CHECK(synced->clock_hlc_set_back);
+  // The HLC is back at the district's time; the call still orders after the take.
+  station::StaffDesk desk(*s.station);
+  auto director = desk.sign_in("D001", "583920");
+  REQUIRE(director.is_ok());
+  auto called = queue.call_next(*director, windows.front().number);
+  REQUIRE_MESSAGE(called.is_ok(), called.status().to_string());
+  CHECK(called->id == taken->ticket.id);
+  CHECK(called->state == core::TicketState::Called);
+  auto today = queue.today();
+  REQUIRE(today.is_ok());
+  const core::Ticket* ticket = today->find(taken->ticket.id);
+  REQUIRE(ticket != nullptr);
+  CHECK(ticket->state == core::TicketState::Called);
+  CHECK(stored_hlc(s).wall_ms <= district.clock.now_ms() + station::kClockToleranceMs);
 }
