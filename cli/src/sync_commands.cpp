@@ -1,4 +1,5 @@
 // weimin enroll | sync | sync status: the station's link to its district (docs/SYNC.md).
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -121,17 +122,32 @@ void add_sync(CLI::App& app, Context& ctx) {
             text += "\n";
             if (health.is_ok()) {
               j["district_epoch"] = health->epoch;
-              const auto skew = -engine.client().clock_offset_ms();
-              j["clock_skew_ms"] = skew;
-              if (skew > 5 * 60'000 || skew < -5 * 60'000) {
-                text += "clock: off by " + std::to_string(skew / 1000) +
-                        " s from the district's — set the station's clock\n";
+              if (engine.client().clock_known()) {
+                local->clock_offset_ms = engine.client().clock_offset_ms();
+                local->clock_off = station::clock_is_off(*local->clock_offset_ms);
+                (void)station::record_district_clock(station, *local->clock_offset_ms);
               }
               if (health->epoch != state->epoch && !state->epoch.empty()) {
                 text += "the district was restored from a backup; the next sync sends this "
                         "station's facts again\n";
               }
             }
+          }
+        }
+        // The clock as last measured (by this look, a sync or the kiosk's link probe).
+        j["clock_off"] = local->clock_off;
+        if (local->clock_offset_ms) {
+          const std::int64_t offset = *local->clock_offset_ms;
+          j["clock_offset_ms"] = offset;
+          j["clock_skew_ms"] = -offset;  // the station's clock minus the district's
+          if (local->clock_off) {
+            text += "clock: OFF — " + std::to_string((std::abs(offset) + 30'000) / 60'000) +
+                    " minutes " + (offset < 0 ? "ahead of" : "behind") +
+                    " the district's; set the station's clock (new records use the district's "
+                    "time until then)\n";
+          } else {
+            text += "clock: within " + std::to_string(std::abs(offset) / 1000) +
+                    " s of the district's\n";
           }
         }
         if (!text.empty() && text.back() == '\n') text.pop_back();

@@ -63,6 +63,17 @@ HlcTimestamp HlcClock::now(std::int64_t physical_ms) {
   return last_;
 }
 
+HlcTimestamp HlcClock::now_after(HlcTimestamp floor, std::int64_t physical_ms) {
+  const HlcTimestamp own = now(physical_ms);
+  if (own > floor || floor.wall_ms < 0 || floor.wall_ms >= HlcTimestamp::kMaxWallMs ||
+      floor.logical > HlcTimestamp::kMaxLogical) {
+    return own;  // already after it (or floor is no timestamp at all)
+  }
+  const HlcTimestamp next = settle(floor.wall_ms, std::uint64_t{floor.logical} + 1);
+  if (floor.wall_ms - physical_ms <= max_skew_ms_) last_ = next;
+  return next;
+}
+
 Result<HlcTimestamp> HlcClock::observe(HlcTimestamp remote, std::int64_t physical_ms) {
   if (remote.wall_ms < 0 || remote.wall_ms > HlcTimestamp::kMaxWallMs ||
       remote.logical > HlcTimestamp::kMaxLogical) {

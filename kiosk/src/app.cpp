@@ -489,9 +489,27 @@ bool App::Impl::refresh_status(bool force) {
   }
   const bool changed = next.link != status.link || next.pending != status.pending ||
                        next.last_ok_ms != status.last_ok_ms || next.syncing != status.syncing ||
-                       next.last_error != status.last_error || next.server != status.server;
+                       next.last_error != status.last_error || next.server != status.server ||
+                       next.clock_off != status.clock_off ||
+                       next.clock_offset_ms != status.clock_offset_ms;
   status = std::move(next);
   return changed;
+}
+
+std::string App::Impl::clock_flag(std::int64_t offset_ms) const {
+  // offset_ms is the district's clock minus ours: negative when ours is fast.
+  const bool fast = offset_ms < 0;
+  const std::int64_t off = offset_ms < 0 ? -offset_ms : offset_ms;
+  if (off >= 24 * 3600'000LL - 1800'000LL) {  // rounded to whole days from 23.5 h
+    return tf(fast ? "status.clock_ahead_d" : "status.clock_behind_d",
+              {std::to_string((off + 12 * 3600'000LL) / (24 * 3600'000LL))});
+  }
+  if (off >= 3600'000LL - 30'000) {
+    return tf(fast ? "status.clock_ahead_h" : "status.clock_behind_h",
+              {std::to_string((off + 1800'000LL) / 3600'000LL)});
+  }
+  return tf(fast ? "status.clock_ahead_min" : "status.clock_behind_min",
+            {std::to_string((off + 30'000) / 60'000)});
 }
 
 void App::Impl::draw_status_bar() {
@@ -524,16 +542,30 @@ void App::Impl::draw_status_bar() {
                       tf("status.pending", {std::to_string(status.pending)}) + "   " + last +
                       "   " + shown_minute;
   const float rw = ImGui::CalcTextSize(right.c_str()).x;
+  const float fs = ImGui::GetFontSize();
+  // A clock more than 5 minutes off the district's: a flag left of the status, dark on amber.
+  float flag_w = 0;
+  if (status.clock_off && status.clock_offset_ms) {
+    const std::string flag = clock_flag(*status.clock_offset_ms);
+    labels["status.clock"] = flag;
+    flag_w = ImGui::CalcTextSize(flag.c_str()).x + 16;
+    const float x = origin.x + w - 24 - rw - fs * 1.5f - flag_w;
+    // Square corners: a plain rectangle is drawn in order with the text (draw_rects_first),
+    // where a rounded one would be drawn after it, over the words.
+    dl->AddRectFilled(ImVec2(x, origin.y + 6), ImVec2(x + flag_w, origin.y + h - 6),
+                      IM_COL32(255, 200, 0, 255));
+    dl->AddText(ImVec2(x + 8, y), IM_COL32(0, 0, 0, 255), flag.c_str());
+    flag_w += fs * 0.5f;
+  }
   const ImU32 dot = status.link == station::LinkState::Up     ? IM_COL32(60, 200, 90, 255)
                     : status.link == station::LinkState::Down ? IM_COL32(255, 200, 0, 255)
                                                               : IM_COL32(200, 200, 200, 255);
-  const float fs = ImGui::GetFontSize();
   dl->AddCircleFilled(ImVec2(origin.x + w - 24 - rw - fs * 0.6f, y + fs * 0.5f), fs * 0.3f, dot);
   dl->AddText(ImVec2(origin.x + w - 24 - rw, y), ink, right.c_str());
   // The title on the left, as much of it as fits beside the status.
   std::string title = t("app.title");
   if (community) title += "  " + (lang() == Lang::Zh || community->name.en.empty() ? community->name.zh : community->name.en);
-  const float room = w - 48 - rw - fs * 1.5f;
+  const float room = w - 48 - rw - fs * 1.5f - flag_w;
   if (ImGui::CalcTextSize(title.c_str()).x > room) title = t("app.title");
   if (ImGui::CalcTextSize(title.c_str()).x <= room) dl->AddText(ImVec2(origin.x + 24, y), ink, title.c_str());
   ImGui::SetCursorPosY(h + 12);
@@ -841,6 +873,10 @@ bool App::Impl::poll_card(bool force) {
   desk.card_error_is_device = false;
   desk.id_keypad = false;
   return true;
+}
+
+void App::refresh_status_now() {
+  (void)impl_->refresh_status(true);
 }
 
 std::optional<std::string> App::label(std::string_view id) const {

@@ -93,6 +93,8 @@ struct App::Impl {
   void draw_status_bar();
   void draw_idle_overlay(int seconds_left, bool staff_mode);
   bool refresh_status(bool force);
+  // The status bar's flag for a clock offset_ms off the district's, in the current language.
+  std::string clock_flag(std::int64_t offset_ms) const;
   bool refresh_board(bool force);
   bool busy() const;  // a resident is part-way through something
   void dirty(int frames = 2) { frames_pending = std::max(frames_pending, frames); }

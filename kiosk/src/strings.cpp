@@ -18,6 +18,13 @@ const std::vector<StringEntry> kTable = {
     {"status.last_sync", "上次同步 {}", "Last sync {}"},
     {"status.never", "尚未同步", "Never synced"},
     {"status.syncing", "正在同步", "Syncing"},
+    // The station's clock is more than 5 minutes off the district's (docs/SYNC.md, "Clocks").
+    {"status.clock_ahead_min", "本机时钟快 {} 分钟，请校准", "Clock {} min fast: set it"},
+    {"status.clock_behind_min", "本机时钟慢 {} 分钟，请校准", "Clock {} min slow: set it"},
+    {"status.clock_ahead_h", "本机时钟快 {} 小时，请校准", "Clock {} h fast: set it"},
+    {"status.clock_behind_h", "本机时钟慢 {} 小时，请校准", "Clock {} h slow: set it"},
+    {"status.clock_ahead_d", "本机时钟快 {} 天，请校准", "Clock {} days fast: set it"},
+    {"status.clock_behind_d", "本机时钟慢 {} 天，请校准", "Clock {} days slow: set it"},
     {"toggle.lang", "English", "中文"},
     {"toggle.elder", "长者模式", "Elder mode"},
     {"toggle.contrast", "高对比度", "High contrast"},

@@ -10,6 +10,8 @@
 #include "weimin/platform/key_store.hpp"
 #include "weimin/station/cases.hpp"
 #include "weimin/station/staff_desk.hpp"
+#include "weimin/station/sync_state.hpp"
+#include "weimin/storage/facts.hpp"
 
 namespace weimin::kiosk {
 namespace {
@@ -97,6 +99,14 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
     options.mode = Mode::Kiosk;
     WEIMIN_ASSIGN_OR_RETURN(auto app, App::create(*st, clock, {}, nullptr, options));
     const core::Catalog& cat = st->catalog();
+    // The station's clock as measured against the district's (nullopt: never measured).
+    auto set_clock_offset = [&](std::optional<std::int64_t> offset) {
+      (void)st->transact([&]() -> Status {
+        if (offset) return station::save_clock_offset(st->db(), {*offset, clock.now_ms()});
+        WEIMIN_TRY(storage::Meta::set(st->db(), station::kMetaClockOffset, ""));
+        return Status::ok();
+      });
+    };
     using Setup = std::function<void(App&)>;
     const std::vector<std::pair<std::string, Setup>> screens = {
         {"home", [](App& a) { a.show(Screen::Home); }},
@@ -225,6 +235,12 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
            auto d = core::check_work_access(cat, a.staff().access_task);
            if (d.is_ok()) a.staff().access = d.value();
          }},
+        {"home_clock_off", [&](App& a) {
+           // The station's clock a week fast: flagged on the status bar until it is set.
+           set_clock_offset(-7 * 24 * 3600'000LL);
+           a.refresh_status_now();
+           a.show(Screen::Home);
+         }},
     };
     for (const auto& theme : themes) {
       for (const auto& [lang_name, lang] : langs) {
@@ -240,6 +256,10 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
           const auto file = out_dir / (std::string(theme.name) + "-" + lang_name + "-" + name + ".png");
           app->frame(true, &file);
           written.push_back(file);
+          if (name == "home_clock_off") {
+            set_clock_offset(std::nullopt);
+            app->refresh_status_now();
+          }
           clock.set(start);
           app->touch();
         }

@@ -141,7 +141,7 @@ void write_marker(const fs::path& file, const Marker& m) {
 }
 
 // Copies the write-ahead log into the database from its own connection (PASSIVE: never waits
-// for or blocks the writer), every 100 ms until stopped.
+// for or blocks the writer), every 100 ms until stopped, and at once when asked (checkpoint_now).
 class Checkpointer {
  public:
   explicit Checkpointer(storage::KeyedStore store)
@@ -155,6 +155,16 @@ class Checkpointer {
     thread_.join();
   }
 
+  // Runs one checkpoint on the thread now and waits for it; its outcome.
+  Status checkpoint_now() {
+    std::unique_lock lock(mutex_);
+    const std::uint64_t ticket = ++requested_;
+    wake_.notify_one();
+    finished_.wait(lock, [&] { return done_ >= ticket || stop_; });
+    if (done_ < ticket) return Status(ErrorCode::Unavailable, "the checkpointer is stopping");
+    return last_;
+  }
+
  private:
   void run() {
     // Signals are for the threads that handle them (serve's waiter), never this one.
@@ -162,18 +172,30 @@ class Checkpointer {
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, nullptr);
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stop_; })) {
+    while (true) {
+      wake_.wait_for(lock, std::chrono::milliseconds(100),
+                     [this] { return stop_ || requested_ > done_; });
+      if (stop_) break;
+      const std::uint64_t serving = requested_;
       lock.unlock();
       // A failure (a busy lock) is retried at the next tick; the backstop is SQLite's own.
-      (void)store_.db().exec("PRAGMA wal_checkpoint(PASSIVE)");
+      Status st = store_.db().exec("PRAGMA wal_checkpoint(PASSIVE)");
       lock.lock();
+      last_ = std::move(st);
+      done_ = serving;
+      finished_.notify_all();
     }
+    finished_.notify_all();
   }
 
   storage::KeyedStore store_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable finished_;
   bool stop_ = false;
+  std::uint64_t requested_ = 0;  // checkpoint_now calls made
+  std::uint64_t done_ = 0;       // of those, the ones a finished checkpoint served
+  Status last_ = Status::ok();
   std::thread thread_;  // last: started once the members above exist
 };
 
@@ -188,6 +210,14 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(db().exec("PRAGMA wal_autocheckpoint = 16384"));
     checkpointer_ = std::make_unique<Checkpointer>(std::move(second));
     return Status::ok();
+  }
+
+  Status checkpoint_now() {
+    if (!checkpointer_) {
+      return Status(ErrorCode::Invalid,
+                    "this embedded store has no background checkpointer (background_checkpoint)");
+    }
+    return checkpointer_->checkpoint_now();
   }
 
   storage::Database& db() { return store_.db(); }
@@ -744,6 +774,12 @@ Result<std::unique_ptr<EmbeddedStore>> open_impl(const fs::path& folder, platfor
 }
 
 }  // namespace
+
+Status checkpoint_embedded_store_now(DistrictStore& store) {
+  auto* embedded = dynamic_cast<EmbeddedStore*>(&store);
+  if (!embedded) return Status(ErrorCode::Invalid, "not an embedded store");
+  return embedded->checkpoint_now();
+}
 
 Result<std::unique_ptr<DistrictStore>> open_embedded_store(const fs::path& folder,
                                                             platform::KeyStore& keys,

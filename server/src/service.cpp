@@ -1024,14 +1024,16 @@ Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
   WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.case_facts(case_id));
   WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
   const std::int64_t now = clock_.now_ms();
+  // Order after every event of the case, also one a station stamped with a clock far ahead;
+  // such a clock is not followed by the district's later stamps (docs/SYNC.md, "Clocks").
+  core::HlcTimestamp latest{};
   for (const FactRecord& f : facts) {
-    // Order after every event of the case; a remote clock far ahead is not followed.
-    (void)hlc_.observe(core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f.fact.hlc)), now);
+    latest = std::max(latest, core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f.fact.hlc)));
   }
   core::CaseEvent e;
   e.id = ids_.next(now);
   e.case_id = *core::Uuid::parse(case_id);
-  e.hlc = hlc_.now(now);
+  e.hlc = hlc_.now_after(latest, now);
   e.origin = "district:" + district;
   e.wall_ms = now;
   e.actor = actor;

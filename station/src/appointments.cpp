@@ -105,7 +105,7 @@ Result<core::Booking> Appointments::cancel(const std::optional<Session>& by,
   core::Booking after;
   WEIMIN_TRY(station_.transact([&]() -> Status {
     WEIMIN_ASSIGN_OR_RETURN(core::AppointmentState st, load());
-    const Stamp s = station_.stamp();
+    WEIMIN_ASSIGN_OR_RETURN(const Stamp s, station_.stamp_after(booking.to_string()));
     core::AppointmentEvent ev;
     ev.id = s.id;
     ev.booking = booking;
@@ -138,7 +138,7 @@ Result<CheckInReceipt> Appointments::check_in(const std::optional<Session>& by,
     const core::ServiceItem* item =
         slot ? station_.catalog().item_by_id(slot->slot.service_item) : nullptr;
     // Check the check-in first, so a refused one issues no ticket.
-    const Stamp s = station_.stamp();
+    WEIMIN_ASSIGN_OR_RETURN(const Stamp s, station_.stamp_after(booking.to_string()));
     core::AppointmentEvent ev;
     ev.id = s.id;
     ev.booking = booking;

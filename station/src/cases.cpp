@@ -165,7 +165,7 @@ Result<core::CaseState> Cases::step(const std::optional<Session>& by, const core
   core::CaseState after;
   Status st = station_.transact([&]() -> Status {
     WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, load(id));
-    const Stamp s = station_.stamp();
+    WEIMIN_ASSIGN_OR_RETURN(const Stamp s, station_.stamp_after(id.to_string()));
     core::CaseEvent ev;
     ev.id = s.id;
     ev.case_id = id;
@@ -258,12 +258,12 @@ Result<core::CaseState> Cases::evaluate(const std::optional<Session>& by, const 
                                         core::Rating rating, std::optional<int> score,
                                         std::string comment) {
   const Rated rated{rating, score, comment};
-  return step(by, id,
-              by ? core::Permission::RecordEvaluation : core::Permission::EvaluateCase,
+  return step(by, id, by ? core::Permission::RecordEvaluation : core::Permission::EvaluateCase,
               by ? "resident" : "", core::CaseEvaluated{rating, std::move(comment)},
-              "case_evaluation_recorded", [&] {
+              "case_evaluation_recorded", [&]() -> Status {
                 Evaluations evaluations(station_);
-                return evaluations.record_case_rating_in_transaction(id, rated, station_.stamp());
+                WEIMIN_ASSIGN_OR_RETURN(const Stamp s, station_.stamp_after(id.to_string()));
+                return evaluations.record_case_rating_in_transaction(id, rated, s);
               });
 }
 

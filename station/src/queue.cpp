@@ -125,7 +125,7 @@ Result<core::Ticket> Queue::call_next(const Session& by, int window) {
       return Status(ErrorCode::NotFound,
                     "nobody is waiting for window " + std::to_string(window) + "'s lines");
     }
-    const Stamp s = station_.stamp();
+    WEIMIN_ASSIGN_OR_RETURN(const Stamp s, station_.stamp_after(next->to_string()));
     core::TicketEvent ev;
     ev.id = s.id;
     ev.ticket = *next;
@@ -161,7 +161,7 @@ Result<core::Ticket> Queue::act(
                                              " has no ticket called; call the next number first");
     }
     WEIMIN_ASSIGN_OR_RETURN(core::TicketEvent ev, make(*current));
-    const Stamp s = station_.stamp();
+    WEIMIN_ASSIGN_OR_RETURN(const Stamp s, station_.stamp_after(current->id.to_string()));
     ev.id = s.id;
     ev.ticket = current->id;
     ev.hlc = s.hlc;

@@ -4,6 +4,7 @@
 
 #include "weimin/core/civil_time.hpp"
 #include "weimin/station/staff_desk.hpp"
+#include "weimin/station/sync_state.hpp"
 #include "weimin/storage/outbox.hpp"
 #include "weimin/storage/station_schema.hpp"
 
@@ -118,19 +119,38 @@ Result<std::unique_ptr<Station>> Station::open(const fs::path& data_dir, platfor
 }
 
 Status Station::load_clock() {
+  // The stored clock is the largest stamp any process issued (each writes its own after its
+  // stamps), unless a sync set it back (docs/SYNC.md, "Clocks"): taken as it is.
   WEIMIN_ASSIGN_OR_RETURN(auto stored, storage::Meta::get(db(), "hlc"));
-  if (stored) {
-    const auto ts = core::HlcTimestamp::unpack(std::stoull(*stored));
-    if (hlc_.last() < ts) hlc_.restore(ts);
-  }
+  if (stored) hlc_.reset(core::HlcTimestamp::unpack(std::stoull(*stored)));
+  WEIMIN_ASSIGN_OR_RETURN(auto offset, load_clock_offset(db()));
+  // Only a fast clock is corrected: a stale offset (the clock was set right since) can then only
+  // hold new stamps back on the logical counter, never push them ahead of this clock.
+  clock_offset_ms_ = offset && offset->offset_ms < -kClockToleranceMs ? offset->offset_ms : 0;
   return Status::ok();
+}
+
+std::int64_t Station::hlc_physical_ms() const {
+  return clock_.now_ms() + clock_offset_ms_;
 }
 
 std::string Station::today() const { return core::local_date(clock_.now_ms()).to_string(); }
 
 Stamp Station::stamp() {
   const std::int64_t wall = clock_.now_ms();
-  return Stamp{ids_.next(wall), hlc_.now(wall), wall, core::local_date(wall).to_string()};
+  return Stamp{ids_.next(wall), hlc_.now(wall + clock_offset_ms_), wall,
+               core::local_date(wall).to_string()};
+}
+
+Result<Stamp> Station::stamp_after(std::string_view subject) {
+  WEIMIN_ASSIGN_OR_RETURN(auto stmt, db().prepare("SELECT MAX(hlc) FROM facts WHERE subject = ?1"));
+  stmt.bind(1, subject);
+  WEIMIN_ASSIGN_OR_RETURN(bool row, stmt.step());
+  if (!row || stmt.column_optional_text(0) == std::nullopt) return stamp();
+  const auto floor = core::HlcTimestamp::unpack(static_cast<std::uint64_t>(stmt.column_int64(0)));
+  const std::int64_t wall = clock_.now_ms();
+  return Stamp{ids_.next(wall), hlc_.now_after(floor, wall + clock_offset_ms_), wall,
+               core::local_date(wall).to_string()};
 }
 
 Result<std::vector<storage::FactRow>> Station::append(std::span<const NewFact> facts) {

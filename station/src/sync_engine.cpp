@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 
 #include "weimin/core/catalog.hpp"
@@ -133,6 +134,34 @@ Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& t
   return enrolled;
 }
 
+// [SECTION] Clocks
+
+namespace {
+
+Result<bool> record_district_clock_in_transaction(Station& station, std::int64_t offset_ms) {
+  auto& db = station.db();
+  const std::int64_t now = station.now_ms();
+  WEIMIN_TRY(save_clock_offset(db, {offset_ms, now}));
+  // A clock that ran ahead left the HLC there: new stamps would sort after a department's
+  // genuine later steps. Set it back to the district's time; steps on subjects stamped by the
+  // old clock still order after them (Station::stamp_after).
+  const std::int64_t district_now = now + offset_ms;
+  WEIMIN_ASSIGN_OR_RETURN(auto stored, storage::Meta::get(db, "hlc"));
+  if (!stored || district_now <= 0) return false;
+  const auto hlc = core::HlcTimestamp::unpack(std::stoull(*stored));
+  if (hlc.wall_ms - district_now <= kClockToleranceMs) return false;
+  WEIMIN_TRY(
+      storage::Meta::set(db, "hlc", std::to_string(core::HlcTimestamp{district_now, 0}.pack())));
+  return true;
+}
+
+}  // namespace
+
+Status record_district_clock(Station& station, std::int64_t offset_ms) {
+  return station.transact(
+      [&]() { return record_district_clock_in_transaction(station, offset_ms).status(); });
+}
+
 Result<std::unique_ptr<sync::Transport>> district_transport(Station& station) {
   WEIMIN_ASSIGN_OR_RETURN(std::string server, meta_or_empty(station.db(), kMetaServer));
   if (server.empty()) {
@@ -165,7 +194,9 @@ json SyncReport::to_json() const {
               {"replayed", replayed},
               {"digest_mismatches", digest_mismatches},
               {"digest_mismatches_after_repair", digest_mismatches_after_repair},
-              {"clock_offset_ms", clock_offset_ms}};
+              {"clock_offset_ms", clock_offset_ms},
+              {"clock_off", clock_is_off(clock_offset_ms)},
+              {"clock_hlc_set_back", clock_hlc_set_back}};
 }
 
 std::string SyncReport::summary() const {
@@ -189,9 +220,10 @@ std::string SyncReport::summary() const {
       s += " (" + std::to_string(digest_mismatches_after_repair) + " still differ)";
     }
   }
-  if (clock_offset_ms > 5 * 60'000 || clock_offset_ms < -5 * 60'000) {
-    s += "; the station's clock is off by " + std::to_string(clock_offset_ms / 60'000) +
-         " minutes — set it";
+  if (clock_is_off(clock_offset_ms)) {
+    s += "; the station's clock is off by " +
+         std::to_string((std::abs(clock_offset_ms) + 30'000) / 60'000) + " minutes, " +
+         (clock_offset_ms < 0 ? "ahead of" : "behind") + " the district's — set it";
   }
   return s;
 }
@@ -226,9 +258,22 @@ Result<SyncReport> SyncEngine::run(const SyncOptions& options) {
   SyncReport report;
   Status outcome = run_inner(options, report);
   report.clock_offset_ms = client_.clock_offset_ms();
+  if (client_.clock_known()) {
+    WEIMIN_ASSIGN_OR_RETURN(report.clock_hlc_set_back, record_clock());
+  }
   WEIMIN_TRY(record_outcome(outcome));
   if (!outcome.is_ok()) return outcome;
   return report;
+}
+
+Result<bool> SyncEngine::record_clock() {
+  bool set_back = false;
+  WEIMIN_TRY(station_.transact([&]() -> Status {
+    WEIMIN_ASSIGN_OR_RETURN(
+        set_back, record_district_clock_in_transaction(station_, client_.clock_offset_ms()));
+    return Status::ok();
+  }));
+  return set_back;
 }
 
 Status SyncEngine::record_outcome(const Status& outcome) {
@@ -361,7 +406,7 @@ Status SyncEngine::apply_page(const sync::PullResponse& page, SyncReport& report
           ++report.pulled_new;
           // Later local facts order after what was learnt, unless that clock is far ahead.
           (void)hlc.observe(core::HlcTimestamp::unpack(static_cast<std::uint64_t>(fact->hlc)),
-                            station_.now_ms());
+                            station_.hlc_physical_ms());
         }
       } else if (change.type == "catalog") {
         const std::string text = change.record.dump();

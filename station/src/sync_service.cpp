@@ -69,6 +69,13 @@ void SyncService::refresh_status(LinkState link) {
     status_.syncing = syncing;
   }
   status_.link = status_.enrolled ? link : LinkState::NotEnrolled;
+  cv_.notify_all();
+}
+
+bool SyncService::wait_for_status(const std::function<bool(const SyncStatus&)>& done,
+                                  std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] { return done(status_); });
 }
 
 void SyncService::loop() {
@@ -109,6 +116,10 @@ void SyncService::step() {
   if (now >= probe_.next_probe_ms()) {
     const sync::LinkReport report = probe_.probe(engine_->client(), now);
     if (report.returned) scheduler_->link_returned(now);
+    // Every answer tells the district's time: a clock set wrong (or right again) shows at once.
+    if (report.up && engine_->client().clock_known()) {
+      (void)record_district_clock(*station_, engine_->client().clock_offset_ms());
+    }
     refresh_status(report.up ? LinkState::Up : LinkState::Down);
   }
   bool requested = false;

@@ -2,6 +2,8 @@
 
 #include "weimin/storage/facts.hpp"
 
+#include <string>
+
 namespace weimin::station {
 
 Result<SyncState> load_sync_state(storage::Database& db) {
@@ -40,6 +42,26 @@ Status own_facts_held(storage::Database& db) {
   WEIMIN_ASSIGN_OR_RETURN(auto own, storage::Meta::get(db, kMetaPullOwn));
   if (own.value_or("") == "0") return Status::ok();
   return storage::Meta::set(db, kMetaPullOwn, "0");
+}
+
+Result<std::optional<ClockOffset>> load_clock_offset(storage::Database& db) {
+  WEIMIN_ASSIGN_OR_RETURN(auto offset, storage::Meta::get(db, kMetaClockOffset));
+  if (!offset || offset->empty()) return std::optional<ClockOffset>{};
+  WEIMIN_ASSIGN_OR_RETURN(auto measured, storage::Meta::get(db, kMetaClockMeasured));
+  ClockOffset out;
+  try {
+    out.offset_ms = std::stoll(*offset);
+    out.measured_ms = measured && !measured->empty() ? std::stoll(*measured) : 0;
+  } catch (const std::exception&) {
+    return Status(ErrorCode::Corrupt, "the station's recorded clock offset '" + *offset +
+                                          "' is not a number; the next sync measures it again");
+  }
+  return std::optional<ClockOffset>(out);
+}
+
+Status save_clock_offset(storage::Database& db, const ClockOffset& offset) {
+  WEIMIN_TRY(storage::Meta::set(db, kMetaClockOffset, std::to_string(offset.offset_ms)));
+  return storage::Meta::set(db, kMetaClockMeasured, std::to_string(offset.measured_ms));
 }
 
 Result<PushStream> current_stream(storage::Database& db) {

@@ -1,5 +1,6 @@
 #include "weimin/station/sync_status.hpp"
 
+#include "weimin/station/sync_state.hpp"
 #include "weimin/storage/outbox.hpp"
 
 namespace weimin::station {
@@ -26,6 +27,11 @@ Result<SyncStatus> read_sync_status(Station& station) {
   if (last_ok && !last_ok->empty()) status.last_ok_ms = std::stoll(*last_ok);
   WEIMIN_ASSIGN_OR_RETURN(auto last_error, storage::Meta::get(station.db(), "sync.last_error"));
   if (last_error) status.last_error = *last_error;
+  WEIMIN_ASSIGN_OR_RETURN(auto offset, load_clock_offset(station.db()));
+  if (offset) {
+    status.clock_offset_ms = offset->offset_ms;
+    status.clock_off = clock_is_off(offset->offset_ms);
+  }
   return status;
 }
 

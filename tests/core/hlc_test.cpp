@@ -242,3 +242,29 @@ TEST_CASE("property: hlc timestamps increase, stay near physical time and are ne
   CHECK(overflows > 10);
   CHECK(big_jumps_back > 100);
 }
+
+TEST_CASE("a step on a subject stamped far ahead orders after it without dragging the clock") {
+  HlcClock clock(kSkew);
+  CHECK(clock.now(kT) == HlcTimestamp{kT, 0});
+  // The subject's latest event came from a clock a week ahead: the step orders after it...
+  const HlcTimestamp ahead{kT + 7 * kDay, 3};
+  CHECK(clock.now_after(ahead, kT + 10) == HlcTimestamp{kT + 7 * kDay, 4});
+  // ...and the node's next stamp for anything else stays at physical time.
+  CHECK(clock.now(kT + 20) == HlcTimestamp{kT + 20, 0});
+  CHECK(clock.last() == HlcTimestamp{kT + 20, 0});
+  // A floor within the tolerance is followed as observe would.
+  CHECK(clock.now_after(HlcTimestamp{kT + 60'000, 0}, kT + 30) == HlcTimestamp{kT + 60'000, 1});
+  CHECK(clock.now(kT + 40) == HlcTimestamp{kT + 60'000, 2});
+  // A floor behind the clock changes nothing; a full counter moves one millisecond on.
+  CHECK(clock.now_after(HlcTimestamp{kT, 0}, kT + 50) == HlcTimestamp{kT + 60'000, 3});
+  CHECK(clock.now_after(HlcTimestamp{kT + kDay, HlcTimestamp::kMaxLogical}, kT + 60) ==
+        HlcTimestamp{kT + kDay + 1, 0});
+}
+
+TEST_CASE("reset sets the clock back to the given timestamp") {
+  HlcClock clock(kSkew);
+  clock.restore(HlcTimestamp{kT + 7 * kDay, 9});
+  clock.reset(HlcTimestamp{kT, 0});
+  CHECK(clock.last() == HlcTimestamp{kT, 0});
+  CHECK(clock.now(kT + 1) == HlcTimestamp{kT + 1, 0});
+}

@@ -8,6 +8,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -101,12 +102,12 @@ class ServerProcess {
   }
   ~ServerProcess() {
     if (pid_ <= 0) return;
+    // Waits for the exit itself (a pidfd is readable when the process ends), at most 5 s.
+    const int exited = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
     kill(pid_, SIGTERM);
-    for (int i = 0; i < 100; ++i) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    kill(pid_, SIGKILL);
+    pollfd p{exited, POLLIN, 0};
+    if (exited < 0 || poll(&p, 1, 5000) != 1) kill(pid_, SIGKILL);
+    if (exited >= 0) close(exited);
     waitpid(pid_, nullptr, 0);
   }
   int port() const { return port_; }

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -65,6 +66,12 @@ class FaultProxy {
   int connections_seen() const { return connections_.load(); }
   int faults_fired() const { return fired_.load(); }
   int replays_sent() const { return replays_.load(); }
+  // Waits until `n` replays were sent (true), or gives up after `limit` (false): a bound on a
+  // failure, not a pause, since each replay signals when it is done.
+  bool wait_for_replays(int n, std::chrono::milliseconds limit = std::chrono::seconds(30)) {
+    std::unique_lock lock(replay_mu_);
+    return replay_done_.wait_for(lock, limit, [&] { return replays_.load() >= n; });
+  }
 
  private:
   static int connect_upstream(int port) {
@@ -159,7 +166,11 @@ class FaultProxy {
         while (::recv(again, buf, sizeof buf, 0) > 0) {
         }
         ::close(again);
-        replays_++;
+        {
+          std::lock_guard lock(replay_mu_);
+          replays_++;
+        }
+        replay_done_.notify_all();
       }
     }
   }
@@ -172,6 +183,8 @@ class FaultProxy {
   std::atomic<int> fired_{0};
   std::atomic<int> replays_{0};
   std::mutex mu_;
+  std::mutex replay_mu_;
+  std::condition_variable replay_done_;
   ProxyFaults faults_{-1, -1, 0, false, 0};
   std::vector<std::thread> workers_;
   std::thread acceptor_;

@@ -155,48 +155,37 @@ TEST_CASE("over HTTPS with the real server: enrol with the pinned CA, push, pull
   for (const auto& id : ids) REQUIRE(fresh.has_fact(id));
 }
 
-TEST_CASE("the district answers a kept-alive connection at once (no Nagle stall per request)") {
-  // Without TCP_NODELAY on the server, each answer's last TLS record waited for the station's
-  // delayed ACK: at least 40 ms on every request on loopback, which halved a station's push
-  // rate. The median of 20 requests is judged, so a few slow ones on a busy machine do not
-  // fail the test.
-  struct Timed final : sync::Transport {
+TEST_CASE("a station's pushes share one kept-alive connection") {
+  // TCP_NODELAY on the accepted socket (without it each answer's last TLS record waited for the
+  // station's delayed ACK, 40 ms a request) is checked on the socket itself in serve_test;
+  // timing is judged by the benchmark (scripts/bench sync), never here. This checks what makes
+  // the stall matter: the 20 pages of a sync go over one connection, each answered in turn.
+  struct Counted final : sync::Transport {
     sync::Transport& inner;
-    std::vector<double> push_ms;
-    explicit Timed(sync::Transport& t) : inner(t) {}
+    int pushes = 0;
+    explicit Counted(sync::Transport& t) : inner(t) {}
     Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
-      const auto t0 = std::chrono::steady_clock::now();
-      auto response = inner.send(r);
-      if (r.path == "/v1/push") {
-        push_ms.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-      }
-      return response;
+      if (r.path == "/v1/push") ++pushes;
+      return inner.send(r);
     }
   };
   DistrictProcess district;
+  test::FaultProxy proxy(district.port);  // no faults: it counts the connections
+  const std::string via = district.url(proxy.port());
   TestStation a("530102001001");
-  auto transport = curl_to(district.url(), district.ca_pem);
-  enroll(a, district, *transport, district.url());
+  auto transport = curl_to(via, district.ca_pem);
+  enroll(a, district, *transport, via);
   a.write(2000);
   station::SyncOptions pages;
   pages.push_page_count = 100;  // 20 requests
-  Timed timed(*transport);
-  auto r = a.sync(timed, pages);
+  Counted counted(*transport);
+  const int connections_before = proxy.connections_seen();
+  auto r = a.sync(counted, pages);
   REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
-  REQUIRE(timed.push_ms.size() >= 20);
-  std::vector<double> sorted = timed.push_ms;
-  std::sort(sorted.begin(), sorted.end());
-  const double median = sorted[sorted.size() / 2];
-  MESSAGE("median of " << sorted.size() << " push requests: " << median << " ms (fastest "
-                       << sorted.front() << ", slowest " << sorted.back() << ")");
-#if defined(__SANITIZE_ADDRESS__)
-  // Under the sanitizers (a Debug build) a request's own work takes longer than a delayed ACK,
-  // so time says nothing there; serve_test checks TCP_NODELAY on the socket in every build.
-  MESSAGE("not judged in a sanitizer build");
-#else
-  CHECK(median < 38.0);  // a stalled request takes one delayed ACK (40 ms) plus its work
-#endif
+  CHECK(counted.pushes >= 20);
+  CHECK(r->push_pages >= 20);
+  CHECK(a.pending() == 0);
+  CHECK(proxy.connections_seen() - connections_before <= 1);
 }
 
 TEST_CASE("a certificate that does not match the pinned CA is refused in plain words") {
@@ -281,7 +270,7 @@ TEST_CASE("through a faulty link: cuts, delays and a replayed request; the stati
   transport = curl_to(via, district.ca_pem);
   REQUIRE(a.sync(*transport, small).is_ok());
   transport = curl_to(via, district.ca_pem);  // the old connection closes; the proxy replays it
-  for (int i = 0; i < 50 && proxy.replays_sent() == 0; ++i) ::usleep(20'000);
+  CHECK(proxy.wait_for_replays(1));
   CHECK(proxy.replays_sent() == 1);
 
   // Nothing lost, nothing doubled: a fresh station of the community pulls exactly these facts

@@ -1,11 +1,23 @@
 // Seeded simulation: 20 stations and the district in one process. Random writes, syncs over a
 // link that drops requests, loses answers, delivers requests twice and hands back stale
-// (reordered) answers; station crashes (closed and opened again mid-way), clock jumps of ±24 h,
-// district restarts and one restore from an older backup. At the end every station's digest
-// equals the district's for its scope and every fact written exists exactly once.
-// WEIMIN_SEED replays a run; WEIMIN_SIM_ROUNDS and WEIMIN_SIM_STATIONS make it longer.
+// (reordered) answers; station crashes (a child process writing to the station's database,
+// killed with SIGKILL mid-way; the station then opens, passes integrity_check and holds every
+// write the child reported committed), clock jumps of ±24 h, district restarts, and a restore
+// from an older backup (a new epoch: every station rebuilds). At the end every station's
+// digest equals the district's for its scope and every fact written exists exactly once.
+// WEIMIN_SEED replays a run (the kill points too, as counts of committed writes);
+// WEIMIN_SIM_ROUNDS and WEIMIN_SIM_STATIONS make it longer.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -70,7 +82,116 @@ class FaultyLink final : public sync::Transport {
   std::map<std::string, std::vector<sync::HttpResponse>> old_;
 };
 
+// [SECTION] A crash: a child process writes to the station's database and is killed
+
+// The child's settings, passed in its environment.
+// The station's folder (TestStation::dir).
+constexpr const char* kChildDir = "WEIMIN_SIM_CHILD_DIR";
+constexpr const char* kChildNow = "WEIMIN_SIM_CHILD_NOW";  // its clock, Unix ms
+constexpr const char* kChildSeed = "WEIMIN_SIM_CHILD_SEED";
+constexpr int kChildReportFd = 3;  // one fact id a line, written after its transaction commits
+
+std::vector<std::string> read_lines(int fd, std::string& buffer, std::size_t want, bool to_end) {
+  std::vector<std::string> lines;
+  char chunk[4096];
+  while (true) {
+    std::size_t at;
+    while ((at = buffer.find('\n')) != std::string::npos) {
+      lines.push_back(buffer.substr(0, at));
+      buffer.erase(0, at + 1);
+    }
+    if (!to_end && lines.size() >= want) return lines;
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n <= 0) return lines;
+    buffer.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+struct CrashOutcome {
+  std::vector<std::string> acknowledged;  // ids the child reported committed
+  bool killed_by_us = false;
+};
+
+// Starts this test binary again as the child (a clean process: this one runs the district's
+// threads), lets it commit `commits` write transactions, kills it with SIGKILL and returns what
+// it reported. The station must be closed in this process meanwhile.
+CrashOutcome crash_a_writer(TestStation& s, int commits, std::uint64_t seed) {
+  int fds[2];
+  REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], kChildReportFd);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e; ++e) env_text.emplace_back(*e);
+  env_text.push_back(std::string(kChildDir) + "=" + s.dir.path().string());
+  env_text.push_back(std::string(kChildNow) + "=" + std::to_string(s.clock.now_ms()));
+  env_text.push_back(std::string(kChildSeed) + "=" + std::to_string(seed));
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string exe = "/proc/self/exe", filter = "--test-case=simulation child*";
+  char* argv[] = {exe.data(), filter.data(), nullptr};
+  pid_t pid = -1;
+  const int spawned = ::posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(fds[1]);
+  REQUIRE_MESSAGE(spawned == 0, "cannot start the writer child: " << std::strerror(spawned));
+  std::string buffer;
+  CrashOutcome out;
+  out.acknowledged = read_lines(fds[0], buffer, static_cast<std::size_t>(commits), false);
+  out.killed_by_us = ::kill(pid, SIGKILL) == 0;
+  int wstatus = 0;
+  ::waitpid(pid, &wstatus, 0);
+  for (auto& id : read_lines(fds[0], buffer, 0, true)) out.acknowledged.push_back(std::move(id));
+  ::close(fds[0]);
+  CHECK_MESSAGE((WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL),
+                "the writer child ended on its own (status " << wstatus << ") before the kill");
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("simulation child: a station writes until it is killed") {
+  // Run only as the child of crash_a_writer; a no-op otherwise.
+  const char* dir = std::getenv(kChildDir);
+  if (!dir) return;
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives the simulation
+  std::mt19937_64 rng(std::strtoull(std::getenv(kChildSeed), nullptr, 10));
+  const std::filesystem::path data = std::filesystem::path(dir) / "data";
+  platform::ManualClock clock(std::strtoll(std::getenv(kChildNow), nullptr, 10));
+  platform::FileKeyStore keys(std::filesystem::path(dir) / "station.kek", data);
+  auto station = station::Station::open(data, keys, clock);
+  if (!station.is_ok()) {
+    std::fprintf(stderr, "writer child: %s\n", station.status().to_string().c_str());
+    std::_Exit(20);
+  }
+  for (int txn = 0; txn < 1'000'000; ++txn) {
+    const int n = std::uniform_int_distribution<int>(1, 25)(rng);
+    std::vector<std::string> ids;
+    Status st = (*station)->transact([&]() -> Status {
+      std::vector<station::NewFact> facts;
+      for (int i = 0; i < n; ++i) {
+        facts.push_back(
+            {"test.note", "subject-" + std::to_string(i % 7), nlohmann::json{{"n", i}}, {}});
+      }
+      WEIMIN_ASSIGN_OR_RETURN(auto rows, (*station)->append(facts));
+      for (auto& r : rows) ids.push_back(r.id);
+      return Status::ok();
+    });
+    if (!st.is_ok()) {
+      std::fprintf(stderr, "writer child: %s\n", st.to_string().c_str());
+      std::_Exit(21);
+    }
+    std::string lines;
+    for (const auto& id : ids) lines += id + "\n";
+    if (::write(kChildReportFd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) {
+      std::_Exit(22);
+    }
+    clock.advance(1);
+  }
+  std::_Exit(23);  // the parent should have killed it long before
+}
 
 TEST_CASE("simulation: stations and the district converge through faults, crashes and clock jumps") {
   const std::uint64_t seed = test::seed_from_env();
@@ -94,9 +215,30 @@ TEST_CASE("simulation: stations and the district converge through faults, crashe
   }
   std::map<std::string, std::set<std::string>> written;  // community → ids
   int syncs_ok = 0, syncs_failed = 0, crashes = 0, jumps = 0, restarts = 0, restores = 0;
-  bool backed_up = false;
+  int rebuilds = 0;  // syncs that found a new epoch and rebuilt the station
+  // A backup early and its restore half way, in every run; the rest is up to the seed.
+  const long backup_round = rounds / 4, restore_round = rounds / 2;
+  auto count = [&](const Result<station::SyncReport>& r) {
+    r.is_ok() ? ++syncs_ok : ++syncs_failed;
+    if (r.is_ok() && r->epoch_changed) ++rebuilds;
+  };
 
   for (long round = 0; round < rounds; ++round) {
+    if (round == backup_round) {
+      district.close();
+      REQUIRE(server::backup_embedded_store(district.dir / "data", district.dir / "backup.db",
+                                            district.keys)
+                  .is_ok());
+      district.open();
+    }
+    if (round == restore_round) {
+      district.close();
+      REQUIRE(server::restore_embedded_store(district.dir / "data", district.dir / "backup.db",
+                                             district.keys, district.clock.now_ms())
+                  .is_ok());
+      district.open();
+      ++restores;
+    }
     const auto who = static_cast<std::size_t>(pick(0, station_count - 1));
     TestStation& s = *stations[who];
     const long action = pick(0, 99);
@@ -108,7 +250,7 @@ TEST_CASE("simulation: stations and the district converge through faults, crashe
       options.pull_limit = pick(5, 80);
       options.anti_entropy = pick(0, 9) == 0;
       auto r = s.sync(*links[who], options);
-      r.is_ok() ? ++syncs_ok : ++syncs_failed;
+      count(r);
       if (!r.is_ok()) {
         const auto code = r.status().code();
         // Only link trouble (and refusals of a repeated/stale request) may fail a sync here.
@@ -117,7 +259,23 @@ TEST_CASE("simulation: stations and the district converge through faults, crashe
                       r.status().to_string());
       }
     } else if (action < 86) {
+      // A crash: a writer process is killed after a seeded number of commits, mid-transaction
+      // as often as not. The station opens again, whole, with every reported write.
+      const int commits = static_cast<int>(pick(1, 6));
+      s.station.reset();
+      const CrashOutcome crash = crash_a_writer(s, commits, rng());
+      CHECK(crash.killed_by_us);
+      CHECK(crash.acknowledged.size() >= static_cast<std::size_t>(commits));
       s.reopen();
+      auto check = s.station->db().prepare("PRAGMA integrity_check");
+      REQUIRE(check.is_ok());
+      REQUIRE(check->step().value());
+      CHECK(check->column_text(0) == "ok");
+      for (const auto& id : crash.acknowledged) {
+        CHECK_MESSAGE(s.has_fact(id),
+                      "a write the killed child reported committed is missing: " << id);
+        written[s.community].insert(id);
+      }
       ++crashes;
     } else if (action < 92) {
       const std::int64_t jump = (pick(0, 1) ? 1 : -1) * 24 * 3600'000LL;
@@ -127,22 +285,10 @@ TEST_CASE("simulation: stations and the district converge through faults, crashe
       const std::int64_t step = pick(1, 180) * 60'000LL;
       district.clock.advance(step);
       for (auto& st : stations) st->clock.advance(step);
-    } else if (action < 99) {
+    } else {
       district.close();
       district.open();
       ++restarts;
-    } else if (!backed_up) {
-      district.close();
-      REQUIRE(server::backup_embedded_store(district.dir / "data", district.dir / "backup.db",
-                                            district.keys).is_ok());
-      district.open();
-      backed_up = true;
-    } else if (restores == 0) {
-      district.close();
-      REQUIRE(server::restore_embedded_store(district.dir / "data", district.dir / "backup.db",
-                                             district.keys, district.clock.now_ms()).is_ok());
-      district.open();
-      ++restores;
     }
   }
 
@@ -155,6 +301,7 @@ TEST_CASE("simulation: stations and the district converge through faults, crashe
     for (std::size_t i = 0; i < stations.size(); ++i) {
       auto r = stations[i]->sync(*links[i]);
       REQUIRE_MESSAGE(r.is_ok(), "station " << i << ": " << r.status().to_string());
+      count(r);
     }
   }
   std::int64_t own_total = 0;
@@ -181,9 +328,15 @@ TEST_CASE("simulation: stations and the district converge through faults, crashe
   for (auto& l : links) {
     for (auto& [k, v] : l->counts) faults[k] += v;
   }
-  MESSAGE("syncs ok " << syncs_ok << ", failed " << syncs_failed << ", crashes " << crashes
-                      << ", clock jumps " << jumps << ", district restarts " << restarts
-                      << ", restores " << restores << ", lost requests " << faults["drop_request"]
+  MESSAGE("syncs ok " << syncs_ok << ", failed " << syncs_failed << ", crashes (killed writers) "
+                      << crashes << ", clock jumps " << jumps << ", district restarts " << restarts
+                      << ", restores " << restores << ", station rebuilds after a "
+                      << "restore " << rebuilds << ", lost requests " << faults["drop_request"]
                       << ", lost answers " << faults["drop_response"] << ", repeats "
                       << faults["repeat"] << ", stale answers " << faults["stale"]);
+  // What the simulation is for happened: a restore that every station rebuilt after, and
+  // (with the default 240 rounds) writers killed mid-way.
+  CHECK(restores >= 1);
+  CHECK(rebuilds >= 1);
+  if (rounds >= 100) CHECK(crashes >= 1);
 }

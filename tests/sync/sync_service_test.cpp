@@ -3,7 +3,6 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <thread>
 
 #include "sync_fixture.hpp"
 #include "weimin/station/sync_service.hpp"
@@ -14,13 +13,8 @@ using weimin::test::TestStation;
 
 namespace {
 
-bool eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 1500; ++i) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
+// The longest a test waits for the service's thread before it fails (a bound, not a pause).
+constexpr std::chrono::seconds kPatience{15};
 
 }  // namespace
 
@@ -45,30 +39,38 @@ TEST_CASE("the sync service shows the link, syncs now when asked and soon after 
   auto service = station::SyncService::start(s.dir / "data", s.keys, s.clock, options);
   REQUIRE_MESSAGE(service.is_ok(), service.status().to_string());
   station::SyncControl& control = **service;
-  CHECK(eventually([&] { return control.status().link == station::LinkState::Up; }));
+  CHECK((*service)->wait_for_status(
+      [](const station::SyncStatus& st) { return st.link == station::LinkState::Up; }, kPatience));
   CHECK(control.status().enrolled);
 
   s.write(12);
-  CHECK(eventually([&] { return control.status().pending >= 12 || (*service)->syncs_finished() > 0; }));
+  CHECK((*service)->wait_for_status(
+      [](const station::SyncStatus& st) { return st.pending >= 12 || st.last_ok_ms.has_value(); },
+      kPatience));
   control.sync_now();
   REQUIRE((*service)->wait_for_syncs(1, std::chrono::seconds(10)));
-  CHECK(eventually([&] { return control.status().pending == 0; }));
+  CHECK((*service)->wait_for_status([](const station::SyncStatus& st) { return st.pending == 0; },
+                                    kPatience));
   CHECK(control.status().last_ok_ms.has_value());
   CHECK((*service)->last_summary().find("pushed") != std::string::npos);
 
   // The link goes down: the probe notices (after its interval) and backs off.
   link_up = false;
   s.clock.advance(61'000);
-  CHECK(eventually([&] { return control.status().link == station::LinkState::Down; }));
+  CHECK((*service)->wait_for_status(
+      [](const station::SyncStatus& st) { return st.link == station::LinkState::Down; },
+      kPatience));
   s.write(3);
   const int before = (*service)->syncs_finished();
   // The link returns: the next probe sees it and a sync follows within the link-return delay.
   link_up = true;
   s.clock.advance(5'000);
-  CHECK(eventually([&] { return control.status().link == station::LinkState::Up; }));
+  CHECK((*service)->wait_for_status(
+      [](const station::SyncStatus& st) { return st.link == station::LinkState::Up; }, kPatience));
   s.clock.advance(options.schedule.link_return_delay_ms + 1);
-  CHECK(eventually([&] { return (*service)->syncs_finished() > before; }));
-  CHECK(eventually([&] { return control.status().pending == 0; }));
+  CHECK((*service)->wait_for_syncs(before + 1, kPatience));
+  CHECK((*service)->wait_for_status([](const station::SyncStatus& st) { return st.pending == 0; },
+                                    kPatience));
   CHECK(control.status().last_error.empty());
 }
 
@@ -78,7 +80,9 @@ TEST_CASE("a station that is not enrolled shows it and sync now says so") {
   options.tick = std::chrono::milliseconds(10);
   auto service = station::SyncService::start(s.dir / "data", s.keys, s.clock, options);
   REQUIRE(service.is_ok());
-  CHECK(eventually([&] { return (*service)->status().link == station::LinkState::NotEnrolled; }));
+  CHECK((*service)->wait_for_status(
+      [](const station::SyncStatus& st) { return st.link == station::LinkState::NotEnrolled; },
+      kPatience));
   (*service)->sync_now();
   REQUIRE((*service)->wait_for_syncs(1, std::chrono::seconds(5)));
   CHECK((*service)->last_summary().find("enrol") != std::string::npos);

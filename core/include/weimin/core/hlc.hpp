@@ -38,11 +38,23 @@ class HlcClock {
   // Resumes after a restart from the largest timestamp this node ever issued or saw. Never moves
   // the clock backwards: a smaller `last` than the current one is ignored.
   void restore(HlcTimestamp last);
+  // Sets the clock to `last` exactly, also backwards: for a node whose clock ran ahead of the
+  // district's and is set back after a sync (docs/SYNC.md, "Clocks"). Stamps issued later may
+  // then be smaller than earlier ones; a step on a subject stays ordered after that subject's
+  // events through now_after.
+  void reset(HlcTimestamp last) { last_ = last; }
 
   // A timestamp for a local event at physical time physical_ms: strictly greater than every
   // timestamp issued or observed before, and never behind physical_ms. When the logical counter
   // would pass 2^16-1 the timestamp moves one millisecond ahead instead of wrapping. Never fails.
   HlcTimestamp now(std::int64_t physical_ms);
+
+  // A timestamp for a local event that must order after `floor`, the latest event of the
+  // subject it acts on (a case, a ticket, a booking): now(physical_ms), or the successor of
+  // floor when that is not greater. The clock itself follows floor only when floor is within
+  // max_skew_ms of physical_ms: a subject stamped by a clock far ahead is answered in its own
+  // order without dragging every later stamp of this node into the future. Never fails.
+  HlcTimestamp now_after(HlcTimestamp floor, std::int64_t physical_ms);
 
   // Merges a timestamp received from another node. Returns the new local timestamp, or
   // Invalid (and leaves the clock unchanged) when remote is more than max_skew_ms ahead of

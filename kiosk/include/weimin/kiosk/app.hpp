@@ -90,8 +90,12 @@ class App {
 
   // Where the button named `id` was drawn in the last frame.
   std::optional<Rect> target(std::string_view id) const;
-  // The label the button named `id` showed in the last frame (tests check what is on screen).
+  // The label the button named `id` showed in the last frame (tests check what is on screen);
+  // also "status.clock", the status bar's flag for a clock off the district's, when shown.
   std::optional<std::string> label(std::string_view id) const;
+  // Reads the sync status for the status bar again now, not at its next 10 s look (tests and
+  // the tour, after changing it underneath).
+  void refresh_status_now();
   // Polls the card reader now if a screen wants an identity number (tests, the tour); true when
   // the screen changed.
   bool poll_card_now();

@@ -35,6 +35,11 @@ Result<std::unique_ptr<DistrictStore>> open_embedded_store(const std::filesystem
                                                             platform::KeyStore& keys,
                                                             const EmbeddedStoreOptions& options);
 
+// Runs a checkpoint on the background checkpointer's thread of `store` now and waits for it (for
+// tests, which must not wait for the 100 ms tick). Invalid when `store` is not an embedded store
+// opened with background_checkpoint; otherwise the checkpoint's own outcome.
+Status checkpoint_embedded_store_now(DistrictStore& store);
+
 // Puts the backup `backup_db` (a copy of district.db, with its sealed key at backup_db + ".key")
 // in place of the store in `folder` (which must not be open) and makes a new epoch. Returns it.
 Result<std::string> restore_embedded_store(const std::filesystem::path& folder,

@@ -79,13 +79,22 @@ class Station {
   // This node's name in (HLC, origin, id) ordering: "station:<community code>".
   const std::string& origin() const { return origin_; }
   std::int64_t now_ms() const { return clock_.now_ms(); }
+  // The time new HLC stamps start from: the station's clock, set back by the last measured
+  // offset to the district's clock when it is more than the tolerance fast (docs/SYNC.md,
+  // "Clocks").
+  std::int64_t hlc_physical_ms() const;
   // Today's local date, "YYYY-MM-DD".
   std::string today() const;
   storage::Database& db() { return store_.db(); }
 
   // A new stamp, for a fact whose body needs its own id and time before it is written (a
-  // case event is checked against the case's state first). Stamps increase.
+  // case event is checked against the case's state first). Stamps increase, except once after
+  // a sync set a clock that ran ahead of the district's back (docs/SYNC.md, "Clocks").
   Stamp stamp();
+  // A stamp for a fact about `subject` (a case, a ticket, a booking): ordered after every fact
+  // about it this station holds, whatever clock stamped those. Use it for every step on an
+  // existing subject. Inside a transaction; fails as the database does.
+  Result<Stamp> stamp_after(std::string_view subject);
   // Writes facts with their outbox entries in the caller's open transaction and returns them
   // as stored. Ids and HLC timestamps increase in the order given.
   Result<std::vector<storage::FactRow>> append(std::span<const NewFact> facts);
@@ -103,6 +112,7 @@ class Station {
   std::string community_;
   std::string origin_;
   core::HlcClock hlc_;
+  std::int64_t clock_offset_ms_ = 0;  // applied to HLC stamps (0 when within the tolerance)
   core::UuidV7Generator ids_;
 };
 

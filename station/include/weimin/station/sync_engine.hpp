@@ -39,6 +39,11 @@ Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& t
 // database). NotFound before enrolment.
 Result<std::unique_ptr<sync::Transport>> district_transport(Station& station);
 
+// Records `offset_ms` (the district's clock minus this station's, just measured) in the sync
+// state, and sets the station's HLC back to the district's time when it ran further ahead than
+// the tolerance (docs/SYNC.md, "Clocks"). One transaction; fails as the database does.
+Status record_district_clock(Station& station, std::int64_t offset_ms);
+
 struct SyncOptions {
   std::size_t push_page_count = 1000;       // entries per push request
   std::size_t push_page_bytes = 1 << 20;    // and payload bytes per push request
@@ -63,6 +68,7 @@ struct SyncReport {
   std::vector<std::string> digest_mismatches;  // days that differed (then repaired)
   std::int64_t digest_mismatches_after_repair = 0;
   std::int64_t clock_offset_ms = 0;  // the district's clock minus ours
+  bool clock_hlc_set_back = false;   // the station's HLC ran ahead of the district's time
 
   nlohmann::json to_json() const;
   // "pushed 12 facts, pulled 3 changes (2 new facts)" — what moved, for people.
@@ -90,6 +96,8 @@ class SyncEngine {
   Status replay_own_facts(const std::string& epoch, SyncReport& report);
   Status anti_entropy(const SyncOptions& options, SyncReport& report);
   Status record_outcome(const Status& outcome);
+  // Records the district's clock as the client last saw it; true when the HLC was set back.
+  Result<bool> record_clock();
 
   Station& station_;
   sync::SyncClient client_;

@@ -55,6 +55,10 @@ class SyncService final : public SyncControl {
   // Waits (real time) until at least n syncs have finished. false on timeout.
   bool wait_for_syncs(int n, std::chrono::milliseconds timeout) const;
   std::string last_summary() const;
+  // Waits (real time) until the status satisfies `done`, looked at each time the service
+  // refreshes it (every step of its thread). false on timeout.
+  bool wait_for_status(const std::function<bool(const SyncStatus&)>& done,
+                       std::chrono::milliseconds timeout) const;
 
  private:
   SyncService(std::unique_ptr<Station> station, const platform::Clock& clock,

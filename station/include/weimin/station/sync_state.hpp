@@ -40,6 +40,26 @@ inline constexpr std::string_view kMetaSigningKey = "sync.signing_key";  // base
 inline constexpr std::string_view kMetaCaPem = "sync.ca_pem";            // the pinned district CA
 inline constexpr std::string_view kMetaLastDigestMs = "sync.last_digest_ms";
 inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";        // "1" or absent/"0"
+// The district's clock minus this station's, as last measured from an answer of the district,
+// and this station's clock when it was measured (docs/SYNC.md, "Clocks").
+inline constexpr std::string_view kMetaClockOffset = "sync.clock_offset_ms";
+inline constexpr std::string_view kMetaClockMeasured = "sync.clock_measured_ms";
+
+// A station whose clock is further off the district's than this is flagged (DESIGN.md), and its
+// new HLC stamps follow its clock corrected by the offset.
+inline constexpr std::int64_t kClockToleranceMs = 5 * 60'000;
+inline bool clock_is_off(std::int64_t offset_ms) {
+  return offset_ms > kClockToleranceMs || offset_ms < -kClockToleranceMs;
+}
+
+struct ClockOffset {
+  std::int64_t offset_ms = 0;    // the district's clock minus this station's
+  std::int64_t measured_ms = 0;  // this station's clock at the measurement
+};
+// The last measured offset; nullopt before any answer of the district was seen.
+Result<std::optional<ClockOffset>> load_clock_offset(storage::Database& db);
+// Records a measurement (inside the caller's transaction).
+Status save_clock_offset(storage::Database& db, const ClockOffset& offset);
 
 Result<SyncState> load_sync_state(storage::Database& db);
 // Records the enrolment: station id and epoch, cursor at 0.

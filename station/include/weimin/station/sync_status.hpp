@@ -7,6 +7,7 @@
 //   sync.server       the district's base URL, set at enrolment
 //   sync.last_ok_ms   wall time of the last sync that finished without error
 //   sync.last_error   the last sync's error message, empty after a good sync
+//   sync.clock_offset_ms  the district's clock minus the station's, as last measured
 // Thread-safety: read_sync_status as Station; a SyncControl is safe to call from any thread.
 #pragma once
 
@@ -36,6 +37,10 @@ struct SyncStatus {
   std::optional<std::int64_t> last_ok_ms;  // the last good sync
   std::string last_error;                 // empty after a good sync
   bool syncing = false;                   // a sync is running now
+  // The district's clock minus this station's, as last measured (nullopt: never measured), and
+  // whether that is beyond the tolerance: the station's clock needs setting (DESIGN.md).
+  std::optional<std::int64_t> clock_offset_ms;
+  bool clock_off = false;
 };
 
 // What the station database says: enrolment, pending facts, last sync. The link is Unknown
