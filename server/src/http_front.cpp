@@ -188,6 +188,14 @@ struct RequestReader::Parser final : http::basic_parser<true> {
       }
       request.headers.erase(request.headers.find("Content-Encoding"));
     }
+    if (auto te = sync::header_value(request.headers, "Transfer-Encoding")) {
+      if (!iequals(trim(*te), "chunked")) {
+        return refuse(ec, 400, "bad_request",
+                      "the district reads bodies with Content-Length or Transfer-Encoding: "
+                      "chunked, not '" +
+                          printable(*te) + "'");
+      }
+    }
     if (auto x = sync::header_value(request.headers, "Expect")) {
       if (!iequals(trim(*x), "100-continue")) {
         return refuse(
@@ -299,6 +307,10 @@ std::size_t RequestReader::feed(std::string_view bytes) {
 void RequestReader::feed_eof() {
   Parser& p = *parser_;
   if (p.refusal || p.is_done()) return;
+  if (!p.got_some()) {
+    p.refusal = FrontRefusal{400, "bad_request", "the connection ended before a request"};
+    return;
+  }
   error_code ec;
   p.put_eof(ec);
   if (ec && !p.refusal) p.refusal = refusal_for(ec, p.limits);

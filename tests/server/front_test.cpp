@@ -116,15 +116,13 @@ TEST_CASE("front: a chunked body is counted the same way and refused part way") 
   RequestReader reader(limits);
   REQUIRE(reader.feed("POST /v1/push HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n") > 0);
   const std::string chunk = "10000\r\n" + std::string(0x10000, 'c') + "\r\n";  // 64 KiB
+  // As the server does: what the reader did not use is offered again with the next bytes.
+  std::string pending;
   std::size_t sent = 0;
   for (int i = 0; i < 24 * 16 && !reader.refused(); ++i) {  // 24 MiB offered
-    std::string_view rest = chunk;
-    while (!rest.empty() && !reader.refused()) {
-      const std::size_t n = reader.feed(rest);
-      if (n == 0) break;
-      rest.remove_prefix(n);
-    }
+    pending += chunk;
     sent += chunk.size();
+    pending.erase(0, reader.feed(pending));
   }
   REQUIRE(reader.refused());
   CHECK(reader.refused()->status == 413);
@@ -191,7 +189,8 @@ TEST_CASE("front: pipelined requests are read one at a time; keep-alive follows 
   old.feed("GET /v1/health HTTP/1.0\r\n\r\n");
   CHECK_FALSE(old.keep_alive());
   RequestReader waits(FrontLimits{});
-  waits.feed(post("body", "Expect: 100-continue\r\n").substr(0, 70));
+  const std::string expecting = post("body", "Expect: 100-continue\r\n");
+  waits.feed(expecting.substr(0, expecting.find("\r\n\r\n") + 4));
   CHECK(waits.header_done());
   CHECK(waits.wants_continue());
 }
