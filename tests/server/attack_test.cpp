@@ -113,8 +113,8 @@ class AttackedServer {
     CHECK_MESSAGE(failures_.empty(), "health not answered within 1 s during: " << failures_);
     CHECK_MESSAGE(max_rss_kb_ < kRssBudgetKb,
                   "the server's memory reached " << max_rss_kb_ / 1000 << " MB during " << phase_);
-    CHECK_MESSAGE(!dead_, "the server died during " << phase_ << " (wait status " << died_with_
-                                                   << ")");
+    CHECK_MESSAGE(!dead_,
+                  "the server died during " << phase_ << " (wait status " << died_with_ << ")");
   }
 
   std::int64_t rss_kb() const {
@@ -209,8 +209,8 @@ std::unique_ptr<test::TlsConn> attacker(int port, const char* from = "127.0.0.3"
 std::string fact_json(int i, const std::string& body, const std::string& kind = "case.collected") {
   char id[64];
   std::snprintf(id, sizeof id, "018f0000-0000-7000-8000-%012d", i);
-  return std::string(R"({"id":")") + id +
-         R"(","kind":")" + kind + R"(","subject":"018f0000-0000-7000-8000-0000000000aa","origin":"station:530102001001","hlc":12345,"wall_ms":1700000000000,"day":"2026-11-23","body":)" +
+  return std::string(R"({"id":")") + id + R"(","kind":")" + kind +
+         R"(","subject":"018f0000-0000-7000-8000-0000000000aa","origin":"station:530102001001","hlc":12345,"wall_ms":1700000000000,"day":"2026-11-23","body":)" +
          body + "}";
 }
 
@@ -364,12 +364,12 @@ TEST_CASE("attacks: a signed push nesting 70,000 arrays is refused and the serve
   // A ticket fact: its body is kept as it came, so the record text is made from it.
   const std::string deep =
       R"({"line":1,"deep":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
-  sync::HttpRequest push{
-      "POST",
-      "/v1/push",
-      "",
-      {},
-      push_json(R"({"seq":1,"topic":"fact","payload":)" + fact_json(1, deep, "ticket.issued") + "}")};
+  sync::HttpRequest push{"POST",
+                         "/v1/push",
+                         "",
+                         {},
+                         push_json(R"({"seq":1,"topic":"fact","payload":)" +
+                                   fact_json(1, deep, "ticket.issued") + "}")};
   // The push names the station the district enrolled.
   const std::string wrong = "station:530102001001";
   if (enrolled->station_id != wrong) {

@@ -281,9 +281,9 @@ TEST_CASE("TLS: 1.2 offers only AEAD suites with forward secrecy; older versions
     REQUIRE_MESSAGE(ok, aead << ": " << why);
     CHECK(ok->cipher() == aead);
   }
-  for (const char* cbc : {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384",
-                          "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA", "AES128-GCM-SHA256",
-                          "AES128-SHA"}) {
+  for (const char* cbc :
+       {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA256",
+        "ECDHE-RSA-AES128-SHA", "AES128-GCM-SHA256", "AES128-SHA"}) {
     CHECK_MESSAGE(!test::TlsConn::connect(srv.port(), {"127.0.0.1", cbc, TLS1_2_VERSION}, &why),
                   cbc << " was accepted");
   }
@@ -322,7 +322,8 @@ TEST_CASE("the front refuses over its limits with JSON answers, and keeps a conn
 
   auto z = test::TlsConn::connect(srv.port(), {}, &why);
   REQUIRE(z);
-  REQUIRE(z->send("POST /v1/enroll HTTP/1.1\r\nContent-Encoding: br\r\nContent-Length: 2\r\n\r\n{}"));
+  REQUIRE(
+      z->send("POST /v1/enroll HTTP/1.1\r\nContent-Encoding: br\r\nContent-Length: 2\r\n\r\n{}"));
   CHECK(z->read_answer(&body) == 415);
 }
 
@@ -351,12 +352,15 @@ TEST_CASE("connections beyond the per-address cap are closed; other addresses st
 TEST_CASE("a second serve on the same port fails at once with a clear message and exit 1") {
   test::TempDir dir;
   auto args = [&](const std::string& name, const std::string& listen) {
-    return std::vector<std::string>{"--data", (dir.path() / name).string(), "--key-file",
-                                    (dir.path() / (name + ".kek")).string(), "--district",
-                                    "530102", "serve", "--dev", "--listen", listen};
+    return std::vector<std::string>{"--data",     (dir.path() / name).string(),
+                                    "--key-file", (dir.path() / (name + ".kek")).string(),
+                                    "--district", "530102",
+                                    "serve",      "--dev",
+                                    "--listen",   listen};
   };
   Child first = spawn(args("one", "127.0.0.1:0"));
-  std::string text = read_until(first.out, [](const std::string& t) { return port_of(t) != 0 && t.back() == '\n'; });
+  std::string text = read_until(
+      first.out, [](const std::string& t) { return port_of(t) != 0 && t.back() == '\n'; });
   const int port = port_of(text);
   REQUIRE_MESSAGE(port > 0, text);
   // The second process, on the same port, with its own data folder (its own store).
