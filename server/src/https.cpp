@@ -233,9 +233,8 @@ class Session : public std::enable_shared_from_this<Session> {
       sync::HttpResponse r;
       try {
         r = self->front_->service.handle(request);
-      } catch (const std::exception&) {
-        r = refusal_response(
-            {500, "internal", "internal error; the district's log has the detail"});
+      } catch (...) {  // handle() answers its own errors; this is a last resort
+        r = refusal_response({500, "internal", "internal error; retry later"});
       }
       compress_answer(request, r);
       std::string bytes = serialize_response(r, self->keep_alive_, self->head_);
