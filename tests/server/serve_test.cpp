@@ -327,8 +327,11 @@ TEST_CASE("the front refuses over its limits with JSON answers, and keeps a conn
   CHECK(z->read_answer(&body) == 415);
 }
 
-TEST_CASE("connections beyond the per-address cap are closed; other addresses still served") {
-  InProcessServer srv([](server::HttpsOptions& o) { o.max_connections_per_address = 3; });
+TEST_CASE("connections beyond the per-address or total cap are closed; others still served") {
+  InProcessServer srv([](server::HttpsOptions& o) {
+    o.max_connections_per_address = 3;
+    o.max_connections = 5;
+  });
   std::string why;
   std::vector<std::unique_ptr<test::TlsConn>> held;
   for (int i = 0; i < 3; ++i) {
@@ -340,6 +343,9 @@ TEST_CASE("connections beyond the per-address cap are closed; other addresses st
   REQUIRE_MESSAGE(other, why);
   REQUIRE(other->send("GET /v1/health HTTP/1.1\r\n\r\n"));
   CHECK(other->read_answer() == 200);
+  auto fifth = test::TlsConn::connect(srv.port(), {"127.0.0.3"}, &why);
+  REQUIRE_MESSAGE(fifth, why);
+  CHECK_FALSE(test::TlsConn::connect(srv.port(), {"127.0.0.4", nullptr, 0, 5000}, &why));
   held.pop_back();  // a place frees up once the server has seen the close
   std::unique_ptr<test::TlsConn> again;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
