@@ -1,9 +1,11 @@
 // libFuzzer target: the district's HTTP front itself (weimin/server/http_front.hpp), before any
 // handler — request line, headers, Content-Length and chunked bodies, gzip inflating, the limits.
 // The first byte picks how the bytes arrive (one piece, or pieces of 1..255 bytes as the server
-// reads them from TLS). Invariants: no crash or undefined behaviour; the outcome does not depend
-// on how the bytes arrived; a request read respects every limit; a refusal is a 4xx/503 with an
-// error body in the project's format.
+// reads them from TLS). Invariants: no crash or undefined behaviour; whether a request is read,
+// and what it is, does not depend on how the bytes arrived (which refusal may: Beast's parser
+// finds the end of a garbage request line differently when it comes in pieces, and then a 400
+// stands for a 414); a request read respects every limit; a refusal is a 4xx/503 with an error
+// body in the project's format.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -68,11 +70,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const int s = no->status;
     if (!(s == 400 || s == 408 || s == 413 || s == 414 || s == 415 || s == 417 || s == 431 ||
           s == 503)) {
-      std::abort();
-    }
-    if (std::get<server::FrontRefusal>(pieces).status != s) {
-      std::fprintf(stderr, "refused %d whole, %d in pieces of %zu\n", s,
-                   std::get<server::FrontRefusal>(pieces).status, piece);
       std::abort();
     }
     auto body = sync::parse_error_body(server::refusal_response(*no).body);
