@@ -101,8 +101,10 @@ int embedded_only(Ctx& ctx, const char* command) {
   return 1;
 }
 
+// `tuning`: the front's limits and timeouts from the command line (HttpsOptions' defaults
+// otherwise); host, port, files and on_listening are set here.
 int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert,
-          const std::string& key) {
+          const std::string& key, HttpsOptions tuning) {
   auto where = parse_listen(listen);
   if (!where.is_ok()) {
     ctx.io.err << "weimin-district: " << where.status().message() << "\n";
@@ -140,7 +142,10 @@ int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  HttpsOptions options{where->first, where->second, tls, {}};
+  HttpsOptions options = std::move(tuning);
+  options.host = where->first;
+  options.port = where->second;
+  options.tls = tls;
   options.on_listening = [&](int port) {
     if (dev) ctx.io.out << "ca: " << tls.ca_cert.string() << "\n";
     ctx.io.out << "listening: https://" << where->first << ":" << port << "\n" << std::flush;
@@ -195,7 +200,19 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
                                     "run and print the CA file for stations");
   serve_cmd->add_option("--cert", cert, "the server certificate chain (PEM)");
   serve_cmd->add_option("--key", key, "the server's private key (PEM)");
-  serve_cmd->callback([&] { ctx.action = [&] { return serve(ctx, listen, dev, cert, key); }; });
+  HttpsOptions tuning;
+  serve_cmd->add_option("--max-connections", tuning.max_connections,
+                        "open connections at most, in total (default 1024); more are closed at "
+                        "once");
+  serve_cmd->add_option("--max-connections-per-address", tuning.max_connections_per_address,
+                        "open connections at most from one client address (default 256)");
+  // Test-only: short deadlines so the attack suite need not wait the real ones (hidden).
+  serve_cmd->add_option("--handshake-timeout-ms", tuning.handshake_timeout_ms)->group("");
+  serve_cmd->add_option("--header-timeout-ms", tuning.header_timeout_ms)->group("");
+  serve_cmd->add_option("--body-timeout-ms", tuning.body_timeout_ms)->group("");
+  serve_cmd->add_option("--idle-timeout-ms", tuning.idle_timeout_ms)->group("");
+  serve_cmd->callback(
+      [&] { ctx.action = [&] { return serve(ctx, listen, dev, cert, key, tuning); }; });
 
   // init
   auto* init_cmd = app.add_subcommand("init", "create the district store (needs --district)");

@@ -16,6 +16,8 @@ if(WEIMIN_FUZZ)
   weimin_fuzzer(protocol SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_protocol.cpp
                 LIBS weimin_sync_protocol)
   if(TARGET weimin_server)
+    # The HTTP front itself: request line, headers, bodies, gzip, the limits (no handler).
+    weimin_fuzzer(front SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_front.cpp LIBS weimin_server)
     set(i 0)
     foreach(endpoint enroll push pull status digest cases)
       weimin_fuzzer(${endpoint} SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_service.cpp

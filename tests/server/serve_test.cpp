@@ -11,14 +11,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
 #include "server_fixture.hpp"
 #include "temp_dir.hpp"
+#include "tls_client.hpp"
 #include "weimin/server/cli.hpp"
 #include "weimin/server/https.hpp"
 #include "weimin/sync/protocol.hpp"
@@ -76,6 +80,51 @@ int run(const std::vector<std::string>& args, std::string* out = nullptr) {
   int code = server::run_district_cli(args, {in, o, e});
   if (out) *out = o.str() + e.str();
   return code;
+}
+
+// An HttpsServer in this process over a test::District, on a free port.
+class InProcessServer {
+ public:
+  explicit InProcessServer(std::function<void(server::HttpsOptions&)> tune = {}) {
+    auto tls = server::ensure_dev_tls(d_.dir() / "tls-home");
+    REQUIRE_MESSAGE(tls.is_ok(), tls.status().to_string());
+    tls_ = *tls;
+    server::HttpsOptions o;
+    o.tls = tls_;
+    o.on_listening = [&](int p) {
+      std::lock_guard lock(m_);
+      port_ = p;
+      listening_.notify_all();
+    };
+    if (tune) tune(o);
+    srv_ = std::make_unique<server::HttpsServer>(d_.service(), o);
+    serving_ = std::thread([&] { ran_ = srv_->run(); });
+    std::unique_lock lock(m_);
+    REQUIRE(listening_.wait_for(lock, std::chrono::seconds(20), [&] { return port_ != 0; }));
+  }
+  ~InProcessServer() {
+    srv_->stop();
+    serving_.join();
+  }
+  int port() const { return port_; }
+  const server::TlsFiles& tls() const { return tls_; }
+  test::District& district() { return d_; }
+
+ private:
+  test::District d_;
+  server::TlsFiles tls_;
+  std::mutex m_;
+  std::condition_variable listening_;
+  int port_ = 0;
+  std::unique_ptr<server::HttpsServer> srv_;
+  std::thread serving_;
+  Status ran_ = Status::ok();
+};
+
+int port_of(const std::string& text) {
+  const std::string mark = "listening: https://127.0.0.1:";
+  auto at = text.find(mark);
+  return at == std::string::npos ? 0 : std::stoi(text.substr(at + mark.size()));
 }
 
 }  // namespace
@@ -220,4 +269,139 @@ TEST_CASE("the HTTPS server's connections send at once: TCP_NODELAY on every acc
   client.stop();
   srv.stop();
   serving.join();
+}
+
+TEST_CASE("TLS: 1.2 offers only AEAD suites with forward secrecy; older versions are refused") {
+  InProcessServer srv;
+  std::string why;
+  // The development certificate is EC P-256: ECDSA suites.
+  for (const char* aead : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
+                           "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
+    auto ok = test::TlsConn::connect(srv.port(), {"127.0.0.1", aead, TLS1_2_VERSION}, &why);
+    REQUIRE_MESSAGE(ok, aead << ": " << why);
+    CHECK(ok->cipher() == aead);
+  }
+  for (const char* cbc :
+       {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-ECDSA-AES128-SHA256",
+        "ECDHE-RSA-AES128-SHA", "AES128-GCM-SHA256", "AES128-SHA"}) {
+    CHECK_MESSAGE(!test::TlsConn::connect(srv.port(), {"127.0.0.1", cbc, TLS1_2_VERSION}, &why),
+                  cbc << " was accepted");
+  }
+  CHECK_FALSE(test::TlsConn::connect(srv.port(), {"127.0.0.1", nullptr, TLS1_1_VERSION}, &why));
+  auto newest = test::TlsConn::connect(srv.port(), {}, &why);
+  REQUIRE_MESSAGE(newest, why);
+  CHECK(newest->send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  CHECK(newest->read_answer() == 200);
+}
+
+TEST_CASE("the front refuses over its limits with JSON answers, and keeps a connection alive") {
+  InProcessServer srv;
+  std::string why;
+  auto c = test::TlsConn::connect(srv.port(), {}, &why);
+  REQUIRE_MESSAGE(c, why);
+  std::string body;
+  for (int i = 0; i < 3; ++i) {  // one connection, several requests
+    REQUIRE(c->send("GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    REQUIRE(c->read_answer(&body) == 200);
+    CHECK(sync::parse_health_response(body).is_ok());
+  }
+  REQUIRE(c->send("POST /v1/push HTTP/1.1\r\nContent-Length: 9000000\r\n\r\n"));
+  CHECK(c->read_answer(&body) == 413);
+  auto e = sync::parse_error_body(body);
+  REQUIRE_MESSAGE(e.is_ok(), body);
+  CHECK(e->code == "too_large");
+  CHECK(c->closed(5000));
+
+  auto h = test::TlsConn::connect(srv.port(), {}, &why);
+  REQUIRE(h);
+  std::string headers = "GET /v1/health HTTP/1.1\r\n";
+  for (int i = 0; i < 100; ++i) headers += "X-" + std::to_string(i) + ": 1\r\n";
+  REQUIRE(h->send(headers + "\r\n"));
+  CHECK(h->read_answer(&body) == 431);
+  CHECK(sync::parse_error_body(body).is_ok());
+
+  auto z = test::TlsConn::connect(srv.port(), {}, &why);
+  REQUIRE(z);
+  REQUIRE(
+      z->send("POST /v1/enroll HTTP/1.1\r\nContent-Encoding: br\r\nContent-Length: 2\r\n\r\n{}"));
+  CHECK(z->read_answer(&body) == 415);
+}
+
+TEST_CASE("connections beyond the per-address or total cap are closed; others still served") {
+  InProcessServer srv([](server::HttpsOptions& o) {
+    o.max_connections_per_address = 3;
+    o.max_connections = 5;
+  });
+  std::string why;
+  std::vector<std::unique_ptr<test::TlsConn>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(test::TlsConn::connect(srv.port(), {"127.0.0.2"}, &why));
+    REQUIRE_MESSAGE(held.back(), why);
+  }
+  CHECK_FALSE(test::TlsConn::connect(srv.port(), {"127.0.0.2", nullptr, 0, 5000}, &why));
+  auto other = test::TlsConn::connect(srv.port(), {"127.0.0.1"}, &why);
+  REQUIRE_MESSAGE(other, why);
+  REQUIRE(other->send("GET /v1/health HTTP/1.1\r\n\r\n"));
+  CHECK(other->read_answer() == 200);
+  auto fifth = test::TlsConn::connect(srv.port(), {"127.0.0.3"}, &why);
+  REQUIRE_MESSAGE(fifth, why);
+  CHECK_FALSE(test::TlsConn::connect(srv.port(), {"127.0.0.4", nullptr, 0, 5000}, &why));
+  held.pop_back();  // a place frees up once the server has seen the close
+  std::unique_ptr<test::TlsConn> again;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!again && std::chrono::steady_clock::now() < until) {
+    again = test::TlsConn::connect(srv.port(), {"127.0.0.2", nullptr, 0, 5000}, &why);
+  }
+  CHECK(again);
+}
+
+TEST_CASE("a second serve on the same port fails at once with a clear message and exit 1") {
+  test::TempDir dir;
+  auto args = [&](const std::string& name, const std::string& listen) {
+    return std::vector<std::string>{"--data",     (dir.path() / name).string(),
+                                    "--key-file", (dir.path() / (name + ".kek")).string(),
+                                    "--district", "530102",
+                                    "serve",      "--dev",
+                                    "--listen",   listen};
+  };
+  Child first = spawn(args("one", "127.0.0.1:0"));
+  std::string text = read_until(
+      first.out, [](const std::string& t) { return port_of(t) != 0 && t.back() == '\n'; });
+  const int port = port_of(text);
+  REQUIRE_MESSAGE(port > 0, text);
+  // The second process, on the same port, with its own data folder (its own store).
+  test::TempDir err_dir;
+  const std::string err_file = (err_dir.path() / "err.txt").string();
+  pid_t second = ::fork();
+  REQUIRE(second >= 0);
+  if (second == 0) {
+    const int fd = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, STDERR_FILENO);
+    std::vector<std::string> a = args("two", "127.0.0.1:" + std::to_string(port));
+    std::vector<char*> argv;
+    std::string bin = WEIMIN_DISTRICT_BIN;
+    argv.push_back(bin.data());
+    for (auto& x : a) argv.push_back(x.data());
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(second, &status, 0) == second);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  std::ifstream in(err_file);
+  std::string said((std::istreambuf_iterator<char>(in)), {});
+  CHECK_MESSAGE(said.find("in use") != std::string::npos, said);
+  CHECK(said.find(std::to_string(port)) != std::string::npos);
+  // The first still serves.
+  auto c = test::TlsConn::connect(port);
+  REQUIRE(c);
+  REQUIRE(c->send("GET /v1/health HTTP/1.1\r\n\r\n"));
+  CHECK(c->read_answer() == 200);
+  ::kill(first.pid, SIGTERM);
+  REQUIRE(::waitpid(first.pid, &status, 0) == first.pid);
+  ::close(first.out);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
 }

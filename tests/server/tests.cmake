@@ -3,16 +3,20 @@ weimin_test(weimin_sync_protocol_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/protocol_test.cpp
   LIBS weimin_sync_protocol)
 
-# The district server: DistrictService in process, the real serve process over HTTPS, the CLI.
+# The district server: DistrictService in process, the HTTP front without sockets, the real
+# serve process over HTTPS, the CLI.
 # WEIMIN_TEST_STORE=postgresql://… runs the same suite against the PostgreSQL store when the
 # build has it (WEIMIN_SERVER_PG, set by whoever adds the pg_* sources to weimin_server).
 if(TARGET weimin_server)
   pkg_check_modules(HTTPLIB_TEST REQUIRED IMPORTED_TARGET cpp-httplib)
+  find_package(OpenSSL REQUIRED)
+  find_package(ZLIB REQUIRED)
   weimin_test(weimin_server_test
     SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/service_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/front_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/serve_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/trust_test.cpp
-    LIBS weimin_server PkgConfig::HTTPLIB_TEST)
+    LIBS weimin_server PkgConfig::HTTPLIB_TEST OpenSSL::SSL ZLIB::ZLIB)
   target_compile_definitions(weimin_server_test PRIVATE
     WEIMIN_DISTRICT_BIN="$<TARGET_FILE:weimin-district>"
     WEIMIN_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
@@ -20,4 +24,12 @@ if(TARGET weimin_server)
     target_compile_definitions(weimin_server_test PRIVATE WEIMIN_SERVER_PG=1)
   endif()
   add_dependencies(weimin_server_test weimin-district)
+
+  # Issue 12's attacks replayed against the real serve process, with a health probe throughout.
+  weimin_test(weimin_server_attack_test
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/attack_test.cpp
+    LIBS weimin_sync_protocol PkgConfig::HTTPLIB_TEST OpenSSL::SSL ZLIB::ZLIB)
+  target_compile_definitions(weimin_server_attack_test PRIVATE
+    WEIMIN_DISTRICT_BIN="$<TARGET_FILE:weimin-district>")
+  add_dependencies(weimin_server_attack_test weimin-district)
 endif()

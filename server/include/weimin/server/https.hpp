@@ -1,7 +1,10 @@
-// The HTTPS front of the district: cpp-httplib's SSLServer adapted to DistrictService::handle,
-// and the development certificate authority `weimin-district serve --dev` makes on first run.
-// Thread-safety: HttpsServer::run blocks the calling thread and serves requests on httplib's
-// worker threads (DistrictService serialises them); stop() may be called from any thread.
+// The HTTPS front of the district: Boost.Beast and Asio with OpenSSL in front of
+// DistrictService::handle, under limits enforced before any work (docs/SERVER.md, "The front
+// and its limits"), and the development certificate authority `weimin-district serve --dev`
+// makes on first run.
+// Thread-safety: HttpsServer::run blocks the calling thread; connections are served
+// asynchronously by a few I/O threads and requests handled on a bounded pool of workers (health
+// checks on a lane of their own). stop() may be called from any thread, also before run().
 #pragma once
 
 #include <filesystem>
@@ -10,6 +13,7 @@
 #include <string>
 
 #include "weimin/core/result.hpp"
+#include "weimin/server/http_front.hpp"
 #include "weimin/server/service.hpp"
 
 namespace weimin::server {
@@ -31,14 +35,39 @@ struct HttpsOptions {
   TlsFiles tls;
   // Called once the socket listens, with the port; e.g. to print it.
   std::function<void(int port)> on_listening;
+
+  // [SECTION] Limits (docs/SERVER.md). Connections beyond a cap are closed at once.
+  std::size_t max_connections = 1024;             // open connections in total
+  std::size_t max_connections_per_address = 256;  // from one client address
+  // Header size and count, request target; the body cap is the service's max_body_bytes.
+  FrontLimits limits{};
+  // The TLS handshake must end within this.
+  std::int64_t handshake_timeout_ms = 10'000;
+  // A request's line and headers must arrive within this from its first byte (from the end of
+  // the handshake for a connection's first request): 408, or a close when nothing came.
+  std::int64_t header_timeout_ms = 10'000;
+  // A body must arrive within this floor plus body_bytes / min_body_bytes_per_s seconds from
+  // the end of its headers (408 otherwise). Answers are given the same time to be sent.
+  std::int64_t body_timeout_ms = 10'000;
+  std::size_t min_body_bytes_per_s = 32 * 1024;
+  // A kept-alive connection that sends no new request within this is closed.
+  std::int64_t idle_timeout_ms = 15'000;
+  // Threads: I/O (TLS and parsing, never blocked), workers running DistrictService::handle,
+  // and the lane that answers GET /v1/health while the workers are busy.
+  int io_threads = 2;
+  int workers = 16;
+  int health_workers = 1;
+  // Requests waiting for a worker beyond this are answered 503 (retry later).
+  std::size_t max_queued_requests = 1024;
 };
 
 class HttpsServer {
  public:
   HttpsServer(DistrictService& service, HttpsOptions options);
   ~HttpsServer();
-  // Serves until stop(). Unavailable when the address cannot be bound, Invalid when the
-  // certificate or key cannot be loaded.
+  // Serves until stop(). Unavailable when the address cannot be bound (also when another
+  // process listens on the port: it is bound exclusively), Invalid when the certificate or key
+  // cannot be loaded.
   Status run();
   void stop();
 
