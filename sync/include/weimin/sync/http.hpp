@@ -1,5 +1,5 @@
 // HttpRequest / HttpResponse: plain HTTP messages, the seam between the district's logic
-// (server::DistrictService::handle) and whatever carries the bytes — the cpp-httplib server,
+// (server::DistrictService::handle) and whatever carries the bytes — the Beast HTTPS front,
 // libcurl on the station, or an in-process call in tests and the simulation. Header names are
 // compared without regard to case. Bodies are the bytes after any Content-Encoding was undone.
 // Thread-safety: value types; safe to use from any thread, one instance per thread.
