@@ -134,7 +134,16 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
   } catch (const std::exception& e) {
     r = error_response(500, "internal", e.what());
   }
-  if (r.status >= 500 && r.status != 503) {
+  if (r.status == 503) {
+    // The store is busy or unreachable: the answer says to retry; what the store said (its
+    // paths, its engine's words) is for the log only.
+    auto e = sync::parse_error_body(r.body);
+    log.detail = e.is_ok() ? e->message : r.body;
+    r = error_response(503, "unavailable",
+                       "the district cannot serve this request now (request " + log.request_id +
+                           "); retry later. If this goes on, give the request id to the "
+                           "district's administrator");
+  } else if (r.status >= 500) {
     // The detail (an exception's text, a store's message with its paths) is for the log only.
     auto e = sync::parse_error_body(r.body);
     log.detail = e.is_ok() ? e->message : r.body;

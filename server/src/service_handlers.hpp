@@ -21,8 +21,9 @@ namespace weimin::server {
 sync::HttpResponse json_response(int status, std::string body);
 // An error answer: {"code": code, "message": message}.
 sync::HttpResponse error_response(int status, std::string code, std::string message);
-// A failure of an operation as an HTTP answer, by its category. The text of a 500 answer is
-// replaced by DistrictService::handle(), which logs it.
+// A failure of an operation as an HTTP answer, by its category. The text of a 5xx answer
+// (503 for Unavailable and Locked, 500 for the rest) is replaced by DistrictService::handle(),
+// which logs it: what the store says stays in the log.
 sync::HttpResponse status_response(const Status& s);
 
 // The 6-digit district code of a 12-digit community code.

@@ -49,8 +49,8 @@ std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
     if (!ev.is_ok()) return path + ".body: " + ev.status().message();
     if (auto why = station_case_event_refusal(*ev)) return path + ": " + *why;
     if (ev->kind() == core::CaseEventKind::Whistled) {
-      if (auto why = whistle_departments_refusal(
-              std::get<core::CaseWhistled>(ev->payload).departments, nullptr)) {
+      if (auto why = whistle_departments_form_refusal(
+              std::get<core::CaseWhistled>(ev->payload).departments)) {
         return path + ".body.departments: " + *why;
       }
     }
