@@ -58,8 +58,8 @@ Result<CatalogScope> catalog_scope(const std::string& catalog_json, std::int64_t
   return s;
 }
 
-std::optional<std::string> whistle_departments_refusal(const std::vector<std::string>& departments,
-                                                       const CatalogScope* scope) {
+std::optional<std::string> whistle_departments_form_refusal(
+    const std::vector<std::string>& departments) {
   if (departments.empty()) return std::string("a whistle names at least one department");
   if (departments.size() > kMaxWhistleDepartments) {
     return "a whistle names at most " + std::to_string(kMaxWhistleDepartments) +
@@ -69,7 +69,20 @@ std::optional<std::string> whistle_departments_refusal(const std::vector<std::st
   for (const std::string& d : departments) {
     if (!seen.insert(d).second)
       return "the whistle names department '" + d.substr(0, 64) + "' twice";
-    if (scope != nullptr && !scope->departments.contains(d)) {
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> whistle_departments_refusal(const std::vector<std::string>& departments,
+                                                       const CatalogScope* scope) {
+  if (auto why = whistle_departments_form_refusal(departments)) return why;
+  if (scope == nullptr) {
+    return std::string(
+        "the district has no catalog, so no department can be checked; publish it with "
+        "weimin-district catalog publish FILE (e.g. assets/catalog/wuhua.json) and whistle again");
+  }
+  for (const std::string& d : departments) {
+    if (!scope->departments.contains(d)) {
       return "department '" + d.substr(0, 64) +
              "' is not in the district's catalog; whistle the catalog's departments";
     }

@@ -97,8 +97,8 @@ class ServerProcess {
       }
     }
     close(out[0]);
-    REQUIRE_MESSAGE(port_ > 0, "weimin-district serve did not say where it listens; it said: "
-                                   << seen);
+    REQUIRE_MESSAGE(port_ > 0,
+                    "weimin-district serve did not say where it listens; it said: " << seen);
   }
   ~ServerProcess() {
     if (pid_ <= 0) return;
@@ -136,10 +136,19 @@ class Client {
   wsync::HttpResponse send(wsync::HttpRequest r, const Station* signer) {
     if (signer) wsync::sign_request(r, signer->id, signer->key.secret_key, now_ms());
     httplib::Headers h;
-    for (const auto& [k, v] : r.headers) h.emplace(k, v);
+    std::string type = "application/json";
+    for (const auto& [k, v] : r.headers) {
+      // httplib writes the Content-Type of a POST itself; a second one would be refused (400).
+      if (!wsync::HeaderNameLess{}(k, "Content-Type") &&
+          !wsync::HeaderNameLess{}("Content-Type", k)) {
+        type = v;
+        continue;
+      }
+      h.emplace(k, v);
+    }
     std::string target = r.path + (r.query.empty() ? "" : "?" + r.query);
     auto res = r.method == "GET" ? c_.Get(target.c_str(), h)
-                                 : c_.Post(target.c_str(), h, r.body, "application/json");
+                                 : c_.Post(target.c_str(), h, r.body, type.c_str());
     wsync::HttpResponse out;
     if (!res) {
       out.status = 0;
@@ -193,10 +202,10 @@ TEST_CASE("two server processes over one database apply each entry once and log 
   for (int i = 0; i < kStations; ++i) {
     std::ostringstream out, err;
     std::istringstream in;
-    const int rc = ws::run_district_cli(
-        {"--store", url, "--district", "530102", "--data", dir.path().string(), "enroll-token",
-         "--community", community_of(i)},
-        {in, out, err});
+    const int rc =
+        ws::run_district_cli({"--store", url, "--district", "530102", "--data", dir.path().string(),
+                              "enroll-token", "--community", community_of(i)},
+                             {in, out, err});
     REQUIRE_MESSAGE(rc == 0, err.str());
     std::string token = out.str();
     while (!token.empty() && (token.back() == '\n' || token.back() == ' ')) token.pop_back();
@@ -222,8 +231,9 @@ TEST_CASE("two server processes over one database apply each entry once and log 
     e.token = tokens[static_cast<std::size_t>(i)];
     e.community = stations[static_cast<std::size_t>(i)].community;
     e.public_key = wsync::base64_encode(stations[static_cast<std::size_t>(i)].key.public_key);
-    auto r = c.send({"POST", "/v1/enroll", "", {{"Content-Type", "application/json"}}, wsync::to_json(e)},
-                    nullptr);
+    auto r = c.send(
+        {"POST", "/v1/enroll", "", {{"Content-Type", "application/json"}}, wsync::to_json(e)},
+        nullptr);
     REQUIRE_MESSAGE(r.status == 200, "enrol through process " << (i % 2 ? "b" : "a") << ": "
                                                               << r.status << " " << r.body);
   }
@@ -252,7 +262,10 @@ TEST_CASE("two server processes over one database apply each entry once and log 
           const int size = kBatch + side * 13;
           while (seq <= kFacts && !failed) {
             const int to = std::min(kFacts, seq + size - 1);
-            auto r = c.send({"POST", "/v1/push", "", {{"Content-Type", "application/json"}},
+            auto r = c.send({"POST",
+                             "/v1/push",
+                             "",
+                             {{"Content-Type", "application/json"}},
                              push_body(s, stream, seq, to)},
                             &s);
             ++pushes;
@@ -286,8 +299,9 @@ TEST_CASE("two server processes over one database apply each entry once and log 
   MESSAGE(pushes.load() << " pushes, " << gaps.load() << " answered with a gap");
 
   for (int i = 0; i < kStations; ++i) {
-    CHECK_MESSAGE(applied[static_cast<std::size_t>(i)].load() == kFacts,
-                  "station " << i << ": applied counted " << applied[static_cast<std::size_t>(i)].load());
+    CHECK_MESSAGE(
+        applied[static_cast<std::size_t>(i)].load() == kFacts,
+        "station " << i << ": applied counted " << applied[static_cast<std::size_t>(i)].load());
   }
 
   // The database: every fact once, every stream at its end, gseq exactly 1…n.
@@ -295,9 +309,11 @@ TEST_CASE("two server processes over one database apply each entry once and log 
     const auto schema = url.substr(url.find("schema=") + 7);
     pqxx::connection c(base);
     pqxx::work w(c);
-    CHECK(w.exec("SELECT count(*) FROM " + schema + ".fact")[0][0].as<long>() == kStations * kFacts);
-    CHECK(w.exec("SELECT count(*) FROM " + schema + ".stream WHERE applied_through = " +
-                 std::to_string(kFacts))[0][0].as<long>() == kStations);
+    CHECK(w.exec("SELECT count(*) FROM " + schema + ".fact")[0][0].as<long>() ==
+          kStations * kFacts);
+    CHECK(w.exec("SELECT count(*) FROM " + schema +
+                 ".stream WHERE applied_through = " + std::to_string(kFacts))[0][0]
+              .as<long>() == kStations);
     auto g = w.exec("SELECT min(gseq), max(gseq), count(DISTINCT gseq) FROM " + schema + ".fact");
     CHECK(g[0][0].as<long>() == 1);
     CHECK(g[0][1].as<long>() == kStations * kFacts);

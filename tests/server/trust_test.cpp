@@ -256,6 +256,40 @@ TEST_CASE("a station's whistle names catalog departments, each once, at most twe
   CHECK(d.service().case_view(c.case_id.to_string())->state.stage == core::CaseStage::Whistled);
 }
 
+TEST_CASE("without a published catalog every whistle is refused, saying to publish one") {
+  District d;  // no catalog published
+  TestStation st = d.enroll(kA);
+  CaseWriter c{st, *core::Uuid::parse(uuid_n(7, 1))};
+  push(d, st, {c.collected()});
+  // A station's whistle, even naming a department of the default catalog: a reject.
+  auto pushed = push(d, st,
+                     {c.fact(core::Role::Director, "D001",
+                             core::CaseWhistled{core::WhistleLevel::Community,
+                                                core::WhistleKind::Routine,
+                                                {"urban_management"},
+                                                ""})});
+  CHECK(pushed.applied == 0);
+  CHECK(pushed.rejected.size() == 1);
+  CHECK(last_reject(d, st).find("the district has no catalog") != std::string::npos);
+  CHECK(last_reject(d, st).find("weimin-district catalog publish") != std::string::npos);
+  // The street office's whistle (weimin-district office whistle and /v1/cases/…/whistle):
+  // Invalid, with the same reason, and nothing written.
+  const std::int64_t facts = d.store().fact_count().value();
+  auto office = d.service().whistle("530102001", c.case_id.to_string(), {"urban_management"},
+                                    core::WhistleKind::Routine, "");
+  REQUIRE_FALSE(office.is_ok());
+  CHECK(office.status().code() == ErrorCode::Invalid);
+  CHECK(office.status().message().find("the district has no catalog") != std::string::npos);
+  CHECK(d.store().fact_count().value() == facts);
+  CHECK(d.service().case_view(c.case_id.to_string())->state.stage == core::CaseStage::Collected);
+  // Once the catalog is published, the same whistle is taken.
+  d.publish_catalog();
+  auto later = d.service().whistle("530102001", c.case_id.to_string(), {"urban_management"},
+                                   core::WhistleKind::Routine, "");
+  REQUIRE_MESSAGE(later.is_ok(), later.status().to_string());
+  CHECK(later->state.stage == core::CaseStage::Whistled);
+}
+
 TEST_CASE("the same facts pushed in any order and batches give the same district state") {
   const std::uint64_t seed = test::seed_from_env();
   MESSAGE("seed " << seed << " (WEIMIN_SEED to repeat)");
@@ -501,9 +535,10 @@ class FailingStore final : public server::DistrictStore {
  public:
   explicit FailingStore(server::DistrictStore& inner) : in_(inner) {}
   bool fail = false;
+  ErrorCode fail_code = ErrorCode::Io;
   Result<std::string> epoch() override {
     if (fail)
-      return Status(ErrorCode::Io, "cannot read /srv/weimin/secret/district.db: disk I/O error");
+      return Status(fail_code, "cannot read /srv/weimin/secret/district.db: disk I/O error");
     return in_.epoch();
   }
   Result<std::string> district() override { return in_.district(); }
@@ -616,6 +651,33 @@ TEST_CASE("a 500 says internal error with a request id; the detail goes only to 
   CHECK(lines.back().detail.find("parser blew up") != std::string::npos);
   // Two requests, two ids.
   CHECK(lines.front().request_id != lines.back().request_id);
+}
+
+TEST_CASE("a 503 says to retry later with a request id; the store's words go only to the log") {
+  District d;
+  FailingStore store(d.store());
+  std::vector<server::RequestLog> lines;
+  server::DistrictService service(store, d.clock(), {},
+                                  [&](const server::RequestLog& l) { lines.push_back(l); });
+  store.fail = true;
+  for (ErrorCode code : {ErrorCode::Unavailable, ErrorCode::Locked}) {
+    store.fail_code = code;
+    auto r = service.handle({"GET", "/v1/health", "", {}, ""});
+    CHECK(r.status == 503);
+    CHECK(code_of(r) == "unavailable");
+    auto e = sync::parse_error_body(r.body);
+    REQUIRE(e.is_ok());
+    CHECK(e->message.find("retry later") != std::string::npos);
+    CHECK(r.body.find("secret") == std::string::npos);
+    CHECK(r.body.find("disk") == std::string::npos);
+    auto id = sync::header_value(r.headers, "X-Request-Id");
+    REQUIRE(id.has_value());
+    CHECK(r.body.find(*id) != std::string::npos);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines.back().status == 503);
+    CHECK(lines.back().code == "unavailable");
+    CHECK(lines.back().detail.find("/srv/weimin/secret/district.db") != std::string::npos);
+  }
 }
 
 TEST_CASE("a created parameter near 2^64 / 1000 is refused with 401 bad_signature") {

@@ -41,6 +41,7 @@ TEST_CASE(
     "a station's clock a week ahead and back: no genuine step becomes a conflict, and "
     "the clock is flagged while it is off") {
   District district;
+  district.publish_catalog();  // the office whistles to its departments
   auto transport = district.transport();
   TestStation s("530102001001");
   s.enroll(district, *transport);

@@ -80,6 +80,13 @@ struct District {
     REQUIRE_MESSAGE(t.is_ok(), t.status().to_string());
     return *t;
   }
+  // Publishes the default catalog (assets/catalog/wuhua.json), the one the stations carry:
+  // whistles name its departments, and the district refuses every whistle until a catalog is
+  // published.
+  void publish_catalog() {
+    auto g = service->publish_catalog(wuhua_catalog_text());
+    REQUIRE_MESSAGE(g.is_ok(), g.status().to_string());
+  }
   std::string epoch() { return store->epoch().value(); }
   std::int64_t fact_count() { return store->fact_count().value(); }
   std::vector<sync::DayDigest> digests(const std::string& community) {

@@ -159,6 +159,7 @@ TEST_CASE("a pull whose answer is lost is fetched again and applied once") {
 TEST_CASE("the closed loop: collected at the station, whistled and handled at the district, "
           "verified at the station") {
   District district;
+  district.publish_catalog();  // the office whistles to its departments
   auto transport = district.transport();
   TestStation s("530102001001");
   s.enroll(district, *transport);

@@ -32,10 +32,16 @@ struct CatalogScope {
 Result<CatalogScope> catalog_scope(const std::string& catalog_json, std::int64_t gseq);
 
 // Why a whistle's department list is not acceptable: empty, more than
-// kMaxWhistleDepartments, a department twice, or (with a catalog) one the catalog does not
-// list. Without a catalog (`scope` null) only the form and the bound are checked.
+// kMaxWhistleDepartments, no catalog published (`scope` null: whistles name catalog
+// departments only, so none is accepted until one is), a department twice, or one the catalog
+// does not list.
 std::optional<std::string> whistle_departments_refusal(const std::vector<std::string>& departments,
                                                        const CatalogScope* scope);
+
+// The form of a whistle's department list alone (not empty, at most kMaxWhistleDepartments):
+// what a pushed entry is checked for before the catalog is read.
+std::optional<std::string> whistle_departments_form_refusal(
+    const std::vector<std::string>& departments);
 
 // True when `community` (12 digits) is one of street office `office`'s (9 digits): its code
 // starts with the office's.

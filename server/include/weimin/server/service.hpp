@@ -1,7 +1,7 @@
 // DistrictService: all of the district server's logic behind one call, handle(HttpRequest) →
 // HttpResponse (docs/PROTOCOL.md): health, enrolment, signed push/pull/status/digest for
 // stations, and the street office's and departments' API (bearer tokens). The HTTPS server
-// (server/src/https.cpp) only adapts cpp-httplib to it; tests and the simulation call it in
+// (server/src/https.cpp, Boost.Beast) only reads requests and hands them to it; tests and the simulation call it in
 // process. Also the operations of the `weimin-district` command (tokens, publishing reference
 // data, department actions) so they share one code path with the HTTP API.
 // Every response carries X-Weimin-Server-Time. Errors are JSON bodies with a code; a request that
@@ -53,7 +53,8 @@ struct RequestLog {
   std::string code;  // the error code, empty on success
   std::int64_t duration_us = 0;
   std::string request_id;  // 16 hex digits, also the answer's X-Request-Id
-  // What went wrong inside, for a 5xx answer only (the answer itself says "internal error").
+  // What went wrong inside, for a 5xx answer only (the answer itself says "internal error",
+  // or for a 503 to retry later, with the request id, and nothing of the store's words).
   std::string detail;
   // {"who":…,"method":…,"path":…,"status":…,"code":…,"us":…,"id":…} (+ "detail" when set)
   std::string to_line() const;
@@ -110,7 +111,8 @@ class DistrictService {
   Result<CaseView> feedback(const std::string& department, const std::string& case_id,
                             const std::string& action);
   // The street office blows a district-level whistle on a collected or reopened case, naming
-  // catalog departments (fact_rules.hpp: at most 20, each once).
+  // catalog departments (fact_rules.hpp: at most 20, each once); Invalid when no catalog is
+  // published (publish it first: publish_catalog).
   Result<CaseView> whistle(const std::string& office, const std::string& case_id,
                            const std::vector<std::string>& departments, core::WhistleKind kind,
                            const std::string& note);

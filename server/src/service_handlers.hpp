@@ -1,0 +1,85 @@
+// What the files of DistrictService share (service.cpp routes and logs; service_station.cpp,
+// service_cases.cpp and service_admin.cpp hold the station API, the street office's and
+// departments' API with the case actions, and administration): the answers made from errors,
+// and ServiceHandlers, the request handlers with access to the service's state.
+// Thread-safety: a ServiceHandlers lives for one request and is used by the thread that holds
+// the service's mutex; the free functions are pure.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weimin/server/service.hpp"
+#include "weimin/sync/protocol_auth.hpp"
+
+namespace weimin::server {
+
+// An answer with `status` and the JSON `body`.
+sync::HttpResponse json_response(int status, std::string body);
+// An error answer: {"code": code, "message": message}.
+sync::HttpResponse error_response(int status, std::string code, std::string message);
+// A failure of an operation as an HTTP answer, by its category. The text of a 5xx answer
+// (503 for Unavailable and Locked, 500 for the rest) is replaced by DistrictService::handle(),
+// which logs it: what the store says stays in the log.
+sync::HttpResponse status_response(const Status& s);
+
+// The 6-digit district code of a 12-digit community code.
+inline std::string district_of(const std::string& community) {
+  return community.substr(0, 6);
+}
+
+// The handlers, with access to the service's state; every call holds the service's mutex
+// (through lock_), and may release it only around work that touches no shared state.
+class ServiceHandlers {
+ public:
+  // parsed_push: the push body parsed before the lock was taken, or null (then push() parses).
+  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushRequest>* parsed_push,
+                  std::unique_lock<std::mutex>& lock)
+      : s_(s), log_(log), parsed_push_(parsed_push), lock_(lock) {}
+
+  struct Signed {
+    StationRecord station;
+    std::int64_t skew_ms = 0;
+  };
+
+  std::int64_t now() const { return s_.clock_.now_ms(); }
+
+  // [SECTION] Stations (service_station.cpp)
+  // Checks a station's signature; on failure `fail` holds the 401 answer.
+  // `pre`: the request's signed parts read beforehand (outside the lock), or null.
+  std::optional<Signed> authenticate(const sync::HttpRequest& req, sync::HttpResponse& fail,
+                                     sync::SignedPartsOrError* pre = nullptr);
+  sync::HttpResponse health();
+  sync::HttpResponse enroll(const sync::HttpRequest& req);
+  sync::HttpResponse push(const sync::HttpRequest& req, const Signed& who);
+  sync::HttpResponse pull(const sync::HttpRequest& req, const Signed& who);
+  sync::HttpResponse status(const sync::HttpRequest& req, const Signed& who);
+  sync::HttpResponse digest(const sync::HttpRequest& req, const Signed& who);
+
+  // [SECTION] Street office and departments (service_cases.cpp)
+  // Checks a department's or street office's bearer token; on failure `fail` holds the 401.
+  std::optional<DistrictStore::Actor> bearer(const sync::HttpRequest& req,
+                                             sync::HttpResponse& fail);
+  sync::HttpResponse cases(const DistrictStore::Actor& a);
+  sync::HttpResponse case_action(const sync::HttpRequest& req, const DistrictStore::Actor& a,
+                                 const std::string& case_id, const std::string& action);
+
+ private:
+  // Rejects the case events of `batch` that touch another community's case (by the community
+  // of the case's first case.collected at the district, or earlier in this batch) and the
+  // whistles naming departments the published catalog does not list. One store query for the
+  // communities of all the batch's cases. An answer only when the store fails.
+  std::optional<sync::HttpResponse> check_case_scope(
+      PushBatch& batch, const std::vector<std::optional<core::CaseEvent>>& events,
+      const StationRecord& station);
+
+  DistrictService& s_;
+  RequestLog& log_;
+  Result<sync::PushRequest>* parsed_push_;
+  std::unique_lock<std::mutex>& lock_;
+};
+
+}  // namespace weimin::server

@@ -1,0 +1,333 @@
+// The station API of DistrictService: health, enrolment with a one-time token, and the signed
+// push, pull, status and digest (docs/PROTOCOL.md); what a pushed entry must be to be applied
+// (with fact_rules.hpp), and which roster entries a station receives.
+// Thread-safety: ServiceHandlers run with the service's mutex held (service_handlers.hpp); a
+// push releases it only while it checks its entries, which touches no shared state.
+#include <sodium.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "service_handlers.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/sync/protocol_auth.hpp"
+#include "weimin/sync/protocol_digest.hpp"
+
+namespace weimin::server {
+
+using nlohmann::json;
+using sync::HttpRequest;
+using sync::HttpResponse;
+
+namespace {
+
+// Why a pushed entry can never be applied, or nothing when it can, as far as the entry alone
+// tells: its form, its origin, and for a case event whether a station may write it
+// (fact_rules.hpp). `event` gets a case event's parsed form. The case's community and the
+// whistle's departments are checked against the store afterwards (check_case_scope).
+std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
+                                       const StationRecord& station, sync::FactPayload& out,
+                                       std::optional<core::CaseEvent>& event) {
+  std::string path = "$.entries[" + std::to_string(index) + "].payload";
+  if (e.topic != "fact") {
+    return "topic '" + e.topic.substr(0, 32) + "' is not known to this district (only \"fact\")";
+  }
+  auto f = sync::parse_fact_payload(std::move(e.payload), path);
+  if (!f.is_ok()) return f.status().message();
+  if (f->origin != station.station_id) {
+    return path + ".origin: '" + f->origin + "' is not the pushing station " + station.station_id +
+           "; a station pushes only the facts it made";
+  }
+  if (f->kind.rfind("case.", 0) == 0) {
+    auto id = core::Uuid::parse(f->id);
+    auto case_id = core::Uuid::parse(f->subject);
+    if (!id || !case_id) return path + ".subject: a case event's subject must be the case's UUID";
+    core::CaseEventEnvelope env{*id, *case_id,
+                                core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f->hlc)),
+                                f->origin, f->wall_ms};
+    auto ev = core::case_event_from_body(env, f->kind, f->body);
+    if (!ev.is_ok()) return path + ".body: " + ev.status().message();
+    if (auto why = station_case_event_refusal(*ev)) return path + ": " + *why;
+    if (ev->kind() == core::CaseEventKind::Whistled) {
+      if (auto why = whistle_departments_form_refusal(
+              std::get<core::CaseWhistled>(ev->payload).departments)) {
+        return path + ".body.departments: " + *why;
+      }
+    }
+    event = std::move(*ev);
+  }
+  out = std::move(*f);
+  return std::nullopt;
+}
+
+// The entries of a published roster that are `community`'s (an entry naming no community is
+// no station's).
+json roster_for(const json& roster, const std::string& community) {
+  json staff = json::array();
+  if (roster.is_object()) {
+    auto all = roster.find("staff");
+    if (all != roster.end() && all->is_array()) {
+      for (const json& s : *all) {
+        auto c = s.is_object() ? s.find("community") : s.end();
+        if (c != s.end() && c->is_string() && c->get_ref<const std::string&>() == community) {
+          staff.push_back(s);
+        }
+      }
+    }
+  }
+  return json{{"staff", std::move(staff)}};
+}
+
+}  // namespace
+
+std::optional<ServiceHandlers::Signed> ServiceHandlers::authenticate(
+    const HttpRequest& req, HttpResponse& fail, sync::SignedPartsOrError* pre) {
+  auto parts = pre != nullptr ? std::move(*pre) : sync::read_signed_parts(req);
+  if (!parts.ok) {
+    fail =
+        error_response(401, std::string(sync::to_code(parts.error.failure)), parts.error.message);
+    return std::nullopt;
+  }
+  const auto& p = parts.parts;
+  auto station = s_.store_.find_station(p.params.keyid);
+  if (!station.is_ok()) {
+    fail = status_response(station.status());
+    return std::nullopt;
+  }
+  if (!*station) {
+    fail = error_response(401, "unknown_key",
+                          "no station '" + p.params.keyid.substr(0, 64) +
+                              "' is enrolled here; enrol it with a token (weimin enroll)");
+    return std::nullopt;
+  }
+  if (!sync::verify_signature(p.base, p.signature, (*station)->public_key)) {
+    fail = error_response(401, "bad_signature",
+                          "the signature does not verify with the key enrolled for " +
+                              p.params.keyid + "; sign with the station's key or enrol again");
+    return std::nullopt;
+  }
+  log_.who = p.params.keyid;
+  const std::int64_t t = now();
+  const std::int64_t skew = p.params.created * 1000 - t;
+  // The station's clock as last seen (also when it is too far off to be served, so the
+  // district can show it); written again only when it moved a second or more.
+  if (!(*station)->skew_ms || std::abs(*(*station)->skew_ms - skew) >= 1000) {
+    auto remembered = s_.store_.record_skew(p.params.keyid, skew, t);
+    if (!remembered.is_ok()) {
+      fail = status_response(remembered);
+      return std::nullopt;
+    }
+  }
+  if (skew > s_.options_.max_skew_ms || -skew > s_.options_.max_skew_ms) {
+    fail = error_response(401, "stale_time",
+                          "the request was signed at " + std::to_string(p.params.created) +
+                              " (unix s), " + std::to_string(skew / 1000) +
+                              " s from the district's clock; correct the station's offset from "
+                              "the X-Weimin-Server-Time header and sign again");
+    return std::nullopt;
+  }
+  auto fresh =
+      s_.store_.remember_nonce(p.params.keyid, p.params.nonce, t, t - 2 * s_.options_.max_skew_ms);
+  if (!fresh.is_ok()) {
+    fail = status_response(fresh.status());
+    return std::nullopt;
+  }
+  if (!*fresh) {
+    fail = error_response(401, "replayed_nonce",
+                          "this nonce was used already; every request needs a fresh nonce");
+    return std::nullopt;
+  }
+  return Signed{std::move(**station), skew};
+}
+
+HttpResponse ServiceHandlers::health() {
+  auto e = s_.store_.epoch();
+  if (!e.is_ok()) return status_response(e.status());
+  return json_response(200, sync::to_json(sync::HealthResponse{"ok", *e, now()}));
+}
+
+HttpResponse ServiceHandlers::enroll(const HttpRequest& req) {
+  auto m = sync::parse_enroll_request(req.body);
+  if (!m.is_ok()) return error_response(400, "bad_request", m.status().message());
+  auto district = s_.store_.district();
+  if (!district.is_ok()) return status_response(district.status());
+  if (district_of(m->community) != *district) {
+    return error_response(403, "out_of_scope",
+                          "community " + m->community + " is not in district " + *district +
+                              "; enrol with the district that serves it");
+  }
+  auto key = sync::base64_decode(m->public_key);
+  if (!key.is_ok() || key->size() != crypto_sign_PUBLICKEYBYTES) {
+    return error_response(400, "bad_request",
+                          "$.public_key: expected base64 of a 32-byte Ed25519 public key");
+  }
+  auto st = s_.store_.enroll(sync::sha256_hex(m->token), m->community, *key, now());
+  if (!st.is_ok()) {
+    if (st.status().code() == ErrorCode::Unauthenticated) {
+      return error_response(401, "bad_token", st.status().message());
+    }
+    return status_response(st.status());
+  }
+  log_.who = st->station_id;
+  auto e = s_.store_.epoch();
+  if (!e.is_ok()) return status_response(e.status());
+  return json_response(200, sync::to_json(sync::EnrollResponse{st->station_id, st->community,
+                                                               *district, *e, now()}));
+}
+
+HttpResponse ServiceHandlers::push(const HttpRequest& req, const Signed& who) {
+  // Parsed by handle() before it took the lock (the parse is the larger part of a push's
+  // CPU and needs no state); parsed here only when called without that.
+  std::optional<Result<sync::PushRequest>> own;
+  if (parsed_push_ == nullptr) own.emplace(sync::parse_push_request(req.body));
+  Result<sync::PushRequest>& m = own ? *own : *parsed_push_;
+  if (!m.is_ok()) return error_response(400, "bad_request", m.status().message());
+  if (m->station_id != who.station.station_id) {
+    return error_response(403, "out_of_scope",
+                          "$.station_id: " + m->station_id.substr(0, 64) +
+                              " is not the signing station " + who.station.station_id);
+  }
+  PushBatch batch;
+  batch.station_id = who.station.station_id;
+  batch.stream = m->stream;
+  batch.base_seq = m->base_seq;
+  batch.now_ms = now();
+  batch.entries.reserve(m->entries.size());
+  // Checking each entry and making its record text needs nothing but the request and the
+  // signing station: done without the lock, so only the store's work is serialised.
+  std::vector<std::optional<core::CaseEvent>> events(m->entries.size());
+  lock_.unlock();
+  for (std::size_t i = 0; i < m->entries.size(); ++i) {
+    PreparedEntry pe;
+    pe.seq = m->entries[i].seq;
+    sync::FactPayload f;
+    if (auto why = check_entry(m->entries[i], i, who.station, f, events[i])) {
+      pe.reject_reason = std::move(*why);
+    } else {
+      pe.fact = FactRecord{std::move(f), who.station.community, batch.now_ms, {}};
+      pe.fact->record = record_text(*pe.fact);
+    }
+    batch.entries.push_back(std::move(pe));
+  }
+  lock_.lock();
+  if (auto bad = check_case_scope(batch, events, who.station)) return *bad;
+  auto out = s_.store_.apply_push(batch);
+  if (!out.is_ok()) return status_response(out.status());
+  if (out->gap_expected) {
+    sync::ErrorBody e{"gap", "the batch starts at seq " + std::to_string(m->entries.front().seq) +
+                                 " but the district expects " + std::to_string(*out->gap_expected) +
+                                 " on stream " + m->stream + "; push from there"};
+    e.expected_seq = *out->gap_expected;
+    return json_response(409, sync::to_json(e));
+  }
+  return json_response(
+      200, sync::to_json(sync::PushResponse{out->applied_through, out->applied, out->duplicates,
+                                            out->rejected, now()}));
+}
+
+std::optional<HttpResponse> ServiceHandlers::check_case_scope(
+    PushBatch& batch, const std::vector<std::optional<core::CaseEvent>>& events,
+    const StationRecord& station) {
+  std::vector<std::string> subjects;
+  bool whistles = false;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (!events[i] || !batch.entries[i].fact) continue;
+    subjects.push_back(batch.entries[i].fact->fact.subject);
+    whistles = whistles || events[i]->kind() == core::CaseEventKind::Whistled;
+  }
+  if (subjects.empty()) return std::nullopt;
+  std::sort(subjects.begin(), subjects.end());
+  subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+  auto communities = s_.store_.case_communities(subjects);
+  if (!communities.is_ok()) return status_response(communities.status());
+  const CatalogScope* catalog = nullptr;
+  if (whistles) {
+    auto c = s_.catalog_locked();
+    if (!c.is_ok()) return status_response(c.status());
+    catalog = *c;
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    PreparedEntry& pe = batch.entries[i];
+    if (!events[i] || !pe.fact) continue;
+    const std::string& subject = pe.fact->fact.subject;
+    const std::string path = "$.entries[" + std::to_string(i) + "].payload";
+    auto it = communities->find(subject);
+    std::optional<std::string> why;
+    if (it != communities->end() && it->second != station.community) {
+      why = path + ".subject: case " + subject + " belongs to community " + it->second +
+            ", not to " + station.community + "; a station writes only its own community's cases";
+    } else if (events[i]->kind() == core::CaseEventKind::Whistled) {
+      why = whistle_departments_refusal(
+          std::get<core::CaseWhistled>(events[i]->payload).departments, catalog);
+      if (why) *why = path + ".body.departments: " + *why;
+    }
+    if (why) {
+      pe.fact.reset();
+      pe.reject_reason = std::move(*why);
+    } else if (it == communities->end() && events[i]->kind() == core::CaseEventKind::Collected) {
+      communities->emplace(subject, station.community);
+    }
+  }
+  return std::nullopt;
+}
+
+HttpResponse ServiceHandlers::pull(const HttpRequest& req, const Signed& who) {
+  auto q = sync::parse_pull_query(req.query);
+  if (!q.is_ok()) return error_response(400, "bad_request", q.status().message());
+  auto e = s_.store_.epoch();
+  if (!e.is_ok()) return status_response(e.status());
+  if (!q->epoch.empty() && q->epoch != *e) {
+    sync::ErrorBody body{"epoch_changed", "the district was restored and is now in epoch " + *e +
+                                              " (you asked in " + q->epoch +
+                                              "); pull again from 0 and push your own facts again"};
+    body.epoch = *e;
+    return json_response(409, sync::to_json(body));
+  }
+  auto page =
+      s_.store_.read_changes(who.station.community, q->after, q->limit, s_.options_.page_bytes,
+                             q->own ? std::string() : who.station.station_id);
+  if (!page.is_ok()) return status_response(page.status());
+  sync::PullResponse r;
+  r.epoch = *e;
+  r.changes = std::move(page->changes);
+  // Each station receives its own community's staff only (their PIN hashes included).
+  for (sync::Change& c : r.changes) {
+    if (c.type == "roster") c.record = roster_for(c.record, who.station.community);
+  }
+  r.count = static_cast<std::int64_t>(r.changes.size());
+  r.checksum = sync::page_checksum(r.changes);
+  r.next_after = page->next_after;
+  r.more = page->more;
+  r.server_ms = now();
+  return json_response(200, sync::to_json(r));
+}
+
+HttpResponse ServiceHandlers::status(const HttpRequest& req, const Signed& who) {
+  if (!req.query.empty()) return error_response(400, "bad_request", "/v1/status takes no query");
+  auto streams = s_.store_.streams(who.station.station_id);
+  if (!streams.is_ok()) return status_response(streams.status());
+  auto rejects = s_.store_.rejects(who.station.station_id);
+  if (!rejects.is_ok()) return status_response(rejects.status());
+  auto e = s_.store_.epoch();
+  if (!e.is_ok()) return status_response(e.status());
+  return json_response(200, sync::to_json(sync::StatusResponse{who.station.station_id, *streams,
+                                                               *rejects, *e, who.skew_ms}));
+}
+
+HttpResponse ServiceHandlers::digest(const HttpRequest& req, const Signed& who) {
+  auto q = sync::parse_digest_query(req.query);
+  if (!q.is_ok()) return error_response(400, "bad_request", q.status().message());
+  auto from = core::CivilDate::parse(q->from);
+  auto to = core::CivilDate::parse(q->to);
+  if (!from.is_ok() || !to.is_ok()) {
+    return error_response(400, "bad_request", "query from/to must be real dates YYYY-MM-DD");
+  }
+  if (to->days_since_epoch() - from->days_since_epoch() > 366) {
+    return error_response(400, "bad_request", "ask for at most 366 days of digests at once");
+  }
+  auto d = s_.store_.digests(who.station.community, q->from, q->to);
+  if (!d.is_ok()) return status_response(d.status());
+  return json_response(200, sync::to_json(sync::DigestResponse{std::move(*d)}));
+}
+
+}  // namespace weimin::server
