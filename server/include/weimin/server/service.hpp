@@ -1,8 +1,8 @@
 // DistrictService: all of the district server's logic behind one call, handle(HttpRequest) →
 // HttpResponse (docs/PROTOCOL.md): health, enrolment, signed push/pull/status/digest for
-// stations, and the street office's and departments' API (bearer tokens). The HTTPS server
-// (server/src/https.cpp, Boost.Beast) only reads requests and hands them to it; tests and the simulation call it in
-// process. Also the operations of the `weimin-district` command (tokens, publishing reference
+// stations, and the street office's and departments' API (bearer tokens). The HTTPS front
+// (server/src/https.cpp, Boost.Beast) only reads requests and hands them to it; tests and the
+// simulation call it in process. Also the operations of the `weimin-district` command (tokens, publishing reference
 // data, department actions) so they share one code path with the HTTP API.
 // Every response carries X-Weimin-Server-Time. Errors are JSON bodies with a code; a request that
 // fails validation changes nothing.
