@@ -240,20 +240,20 @@ struct RequestReader::Parser final : http::basic_parser<true> {
     }
   }
 
-  // Makes room for a body of `size` bytes: reserved against the budget (in steps, so a body
-  // that grows asks seldom) and as the body's capacity. The refusal when the budget is spent.
+  // The refusal when the budget is spent.
   FrontRefusal busy() const {
     return FrontRefusal{503, "busy",
                         "the district holds too many request bodies at once (at most " +
                             std::to_string(budget->limit()) + " bytes in flight); retry later"};
   }
 
+  // Makes room for a body of `size` bytes: reserved against the budget (in steps, so a body
+  // that grows asks seldom) and as the body's capacity. The refusal when the budget is spent.
   std::optional<FrontRefusal> room(std::size_t size) {
     if (size <= reserved) return std::nullopt;
     std::size_t target = reserved + std::max<std::size_t>(256 * 1024, reserved / 4);
     target = std::max(size, std::min(target, limits.max_body_bytes));
     if (budget != nullptr && !budget->try_reserve(target - reserved)) return busy();
-
     reserved = target;
     request.body.reserve(reserved);
     return std::nullopt;
