@@ -52,8 +52,11 @@ class Inflater {
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
 
-  // Empty when all went well; otherwise the refusal.
-  std::optional<FrontRefusal> put(std::string_view in, std::string& out, std::size_t cap) {
+  // Empty when all went well; otherwise the refusal. `room(n)` is asked before the output
+  // grows to n bytes; its refusal stops the inflating.
+  template <typename Room>
+  std::optional<FrontRefusal> put(std::string_view in, std::string& out, std::size_t cap,
+                                  Room&& room) {
     if (!started_) {
       if (inflateInit2(&zs_, 15 + 16) != Z_OK) {
         return FrontRefusal{503, "busy", "the district cannot decompress now; retry later"};
@@ -75,6 +78,7 @@ class Inflater {
                             "the gzip body inflates to more than " + std::to_string(cap) +
                                 " bytes, the most the district reads. Send smaller batches"};
       }
+      if (auto no = room(out.size() + made)) return no;
       out.append(chunk.data(), made);
       if (rc == Z_STREAM_END) {
         ended_ = true;
@@ -104,6 +108,18 @@ class Inflater {
 
 }  // namespace
 
+bool BodyBudget::try_reserve(std::size_t bytes) {
+  std::size_t used = used_.load();
+  do {
+    if (bytes > limit_ || used > limit_ - bytes) return false;
+  } while (!used_.compare_exchange_weak(used, used + bytes));
+  return true;
+}
+
+void BodyBudget::release(std::size_t bytes) {
+  used_.fetch_sub(bytes);
+}
+
 sync::HttpResponse refusal_response(const FrontRefusal& refusal) {
   sync::HttpResponse r;
   r.status = refusal.status;
@@ -116,14 +132,20 @@ sync::HttpResponse refusal_response(const FrontRefusal& refusal) {
 // [SECTION] The parser
 
 struct RequestReader::Parser final : http::basic_parser<true> {
-  explicit Parser(const FrontLimits& l) : limits(l) {
+  Parser(const FrontLimits& l, BodyBudget* b) : limits(l), budget(b) {
     header_limit(
         static_cast<std::uint32_t>(std::min<std::size_t>(limits.max_header_bytes, UINT32_MAX)));
     body_limit(static_cast<std::uint64_t>(limits.max_body_bytes));
     eager(true);
   }
 
+  ~Parser() override {
+    if (budget != nullptr) budget->release(reserved);
+  }
+
   const FrontLimits limits;
+  BodyBudget* const budget;
+  std::size_t reserved = 0;  // against budget, and the body's capacity
   sync::HttpRequest request;
   std::optional<FrontRefusal> refusal;
   std::size_t fields = 0;
@@ -204,21 +226,55 @@ struct RequestReader::Parser final : http::basic_parser<true> {
       }
       expect_continue = true;
     }
+    // Content-Length is reserved whole, before any of the body is read (a gzip body reserves
+    // as it inflates, a chunked one as it grows).
+    const auto length = content_length();
+    if (length && !gzip && *length > 0 && *length <= limits.max_body_bytes) {
+      const auto size = static_cast<std::size_t>(*length);
+      if (budget != nullptr && !budget->try_reserve(size)) {
+        const FrontRefusal no = busy();
+        return refuse(ec, no.status, no.code, no.message);
+      }
+      reserved = size;
+      request.body.reserve(size);
+    }
   }
 
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    if (length && !gzip) request.body.reserve(static_cast<std::size_t>(*length));
+  // The refusal when the budget is spent.
+  FrontRefusal busy() const {
+    return FrontRefusal{503, "busy",
+                        "the district holds too many request bodies at once (at most " +
+                            std::to_string(budget->limit()) + " bytes in flight); retry later"};
   }
+
+  // Makes room for a body of `size` bytes: reserved against the budget (in steps, so a body
+  // that grows asks seldom) and as the body's capacity. The refusal when the budget is spent.
+  std::optional<FrontRefusal> room(std::size_t size) {
+    if (size <= reserved) return std::nullopt;
+    std::size_t target = reserved + std::max<std::size_t>(256 * 1024, reserved / 4);
+    target = std::max(size, std::min(target, limits.max_body_bytes));
+    if (budget != nullptr && !budget->try_reserve(target - reserved)) return busy();
+    reserved = target;
+    request.body.reserve(reserved);
+    return std::nullopt;
+  }
+
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
 
   std::size_t take_body(boost::beast::string_view piece, error_code& ec) {
     wire += piece.size();
     const std::string_view in(piece.data(), piece.size());
     if (gzip) {
-      if (auto bad = inflater.put(in, request.body, limits.max_body_bytes)) {
+      if (auto bad = inflater.put(in, request.body, limits.max_body_bytes,
+                                  [this](std::size_t size) { return room(size); })) {
         refuse(ec, bad->status, bad->code, bad->message);
         return 0;
       }
     } else {
+      if (auto no = room(request.body.size() + in.size())) {
+        refuse(ec, no->status, no->code, no->message);
+        return 0;
+      }
       request.body.append(in);
     }
     return piece.size();
@@ -271,8 +327,8 @@ FrontRefusal refusal_for(const error_code& ec, const FrontLimits& limits) {
 
 }  // namespace
 
-RequestReader::RequestReader(const FrontLimits& limits)
-    : parser_(std::make_unique<Parser>(limits)) {}
+RequestReader::RequestReader(const FrontLimits& limits, BodyBudget* budget)
+    : parser_(std::make_unique<Parser>(limits, budget)) {}
 
 RequestReader::~RequestReader() = default;
 
@@ -333,6 +389,12 @@ bool RequestReader::keep_alive() const {
 }
 std::uint64_t RequestReader::body_wire_bytes() const {
   return parser_->wire;
+}
+std::size_t RequestReader::reserved_bytes() const {
+  return parser_->budget != nullptr ? parser_->reserved : 0;
+}
+const sync::HttpRequest& RequestReader::head() const {
+  return parser_->request;
 }
 sync::HttpRequest RequestReader::take_request() {
   return std::move(parser_->request);

@@ -104,7 +104,10 @@ struct Front {
   std::size_t open = 0;
   std::unordered_map<std::string, std::size_t> per_address;
 
-  Front(DistrictService& s, HttpsOptions o) : service(s), options(std::move(o)) {}
+  BodyBudget budget;
+
+  Front(DistrictService& s, HttpsOptions o)
+      : service(s), options(std::move(o)), budget(options.max_body_bytes_in_flight) {}
 
   bool admit(const std::string& address) {
     std::lock_guard lock(counts_mutex);
@@ -156,7 +159,9 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
 
   void begin_request() {
-    reader_.emplace(front_->limits);
+    reader_.reset();  // gives its body's bytes back to the budget first
+    reader_.emplace(front_->limits, &front_->budget);
+    prechecked_ = false;
     got_bytes_ = false;
     continue_sent_ = false;
     header_at_.reset();
@@ -187,6 +192,15 @@ class Session : public std::enable_shared_from_this<Session> {
       buffer_.consume(reader_->feed({static_cast<const char*>(data.data()), data.size()}));
     }
     if (reader_->refused()) return refuse(*reader_->refused());
+    if (reader_->header_done() && !prechecked_) {
+      // A signed station request the service refuses from its headers is answered before its
+      // body is read (what of it already arrived is all that is held).
+      prechecked_ = true;
+      const sync::HttpRequest& head = reader_->head();
+      if (auto no = front_->service.precheck(head.method, head.path, head.headers)) {
+        return write_answer(serialize_response(*no, false), false);
+      }
+    }
     if (reader_->done()) return dispatch();
     if (reader_->header_done() && !header_at_) header_at_ = Clock::now();
     if (reader_->header_done() && reader_->wants_continue() && !continue_sent_) {
@@ -300,6 +314,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool first_request_ = true;
   bool got_bytes_ = false;
   bool continue_sent_ = false;
+  bool prechecked_ = false;
   bool keep_alive_ = false;
   bool head_ = false;
   std::size_t drained_ = 0;

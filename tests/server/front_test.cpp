@@ -221,3 +221,71 @@ TEST_CASE("front: answers are HTTP/1.1 with a length; gzip when asked and worth 
   server::compress_answer(refuses, plain);
   CHECK(plain.body.size() == 5000);
 }
+
+TEST_CASE("front: bodies in flight are reserved against the budget and given back") {
+  server::BodyBudget budget(3 * 1024 * 1024);
+  const std::string mib(1024 * 1024, 'x');
+  auto feed_all = [](RequestReader& r, const std::string& bytes) {
+    std::size_t at = 0;
+    while (at < bytes.size() && !r.done() && !r.refused()) {
+      const std::size_t n = r.feed(std::string_view(bytes).substr(at));
+      if (n == 0) break;
+      at += n;
+    }
+  };
+  {
+    // Content-Length is reserved whole once the headers are in, before the body arrives.
+    RequestReader a(FrontLimits{}, &budget);
+    const std::string whole = post(mib);
+    feed_all(a, whole.substr(0, whole.size() - mib.size()));
+    REQUIRE(a.header_done());
+    CHECK(a.reserved_bytes() == mib.size());
+    CHECK(budget.in_use() == mib.size());
+    feed_all(a, whole.substr(whole.size() - mib.size()));
+    REQUIRE(a.done());
+    // Taking the request keeps the reservation: the body is held until the answer is written.
+    sync::HttpRequest request = a.take_request();
+    CHECK(request.body.size() == mib.size());
+    CHECK(budget.in_use() == mib.size());
+
+    {
+      // A chunked body reserves as it grows, and is refused 503 "busy" when the budget is spent.
+      RequestReader b(FrontLimits{}, &budget);
+      std::string chunked =
+          "POST /v1/push HTTP/1.1\r\nHost: d\r\nTransfer-Encoding: chunked\r\n\r\n";
+      for (int i = 0; i < 4; ++i) chunked += "100000\r\n" + mib + "\r\n";
+      chunked += "0\r\n\r\n";
+      feed_all(b, chunked);
+      REQUIRE(b.refused());
+      CHECK(b.refused()->status == 503);
+      CHECK(code_of(*b.refused()) == "busy");
+      CHECK(b.refused()->message.find("retry later") != std::string::npos);
+      CHECK(budget.in_use() <= budget.limit());
+      CHECK(budget.in_use() == mib.size() + b.reserved_bytes());
+
+      // A Content-Length that does not fit is refused from the headers alone.
+      RequestReader c(FrontLimits{}, &budget);
+      feed_all(c, "POST /v1/push HTTP/1.1\r\nHost: d\r\nContent-Length: 2500000\r\n\r\n");
+      REQUIRE(c.refused());
+      CHECK(c.refused()->status == 503);
+      CHECK(c.reserved_bytes() == 0);
+    }
+    // The refused ones closed: what they held is given back.
+    CHECK(budget.in_use() == mib.size());
+
+    // A gzip body reserves what it inflates to.
+    RequestReader g(FrontLimits{}, &budget);
+    const std::string z = gzip(std::string(512 * 1024, 'a'));
+    feed_all(g, post(z, "Content-Encoding: gzip\r\n"));
+    REQUIRE(g.done());
+    CHECK(g.reserved_bytes() >= 512 * 1024);
+    CHECK(g.take_request().body.size() == 512 * 1024);
+  }
+  // Every reader gone (answers written): nothing is held.
+  CHECK(budget.in_use() == 0);
+  CHECK_FALSE(budget.try_reserve(budget.limit() + 1));
+  CHECK(budget.try_reserve(budget.limit()));
+  CHECK_FALSE(budget.try_reserve(1));
+  budget.release(budget.limit());
+  CHECK(budget.in_use() == 0);
+}

@@ -8,6 +8,7 @@
 // free functions are pure.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,13 +40,36 @@ struct FrontRefusal {
   std::string message;
 };
 
+// The bytes of request bodies in flight on all connections together (being read, waiting for a
+// worker, being handled), against a bound: each RequestReader reserves what its body holds
+// (its Content-Length up front; a chunked or inflated body as it grows) and gives it back when
+// it is destroyed, which the server does once the answer is written. A body that would pass
+// the bound is refused 503 "busy" (retry later). Thread-safe.
+class BodyBudget {
+ public:
+  explicit BodyBudget(std::size_t limit) : limit_(limit) {}
+  BodyBudget(const BodyBudget&) = delete;
+  BodyBudget& operator=(const BodyBudget&) = delete;
+  // Takes `bytes` when they fit under the limit; false (nothing taken) otherwise.
+  bool try_reserve(std::size_t bytes);
+  void release(std::size_t bytes);
+  std::size_t in_use() const { return used_.load(); }
+  std::size_t limit() const { return limit_; }
+
+ private:
+  const std::size_t limit_;
+  std::atomic<std::size_t> used_{0};
+};
+
 // {"error":{"code":…,"message":…}} with the status, Content-Type application/json.
 sync::HttpResponse refusal_response(const FrontRefusal& refusal);
 
 // One request read incrementally from the bytes of a connection.
 class RequestReader {
  public:
-  explicit RequestReader(const FrontLimits& limits);
+  // `budget`, when given, must outlive the reader: the body's bytes are reserved against it
+  // until the reader is destroyed.
+  explicit RequestReader(const FrontLimits& limits, BodyBudget* budget = nullptr);
   ~RequestReader();
   RequestReader(const RequestReader&) = delete;
   RequestReader& operator=(const RequestReader&) = delete;
@@ -71,6 +95,10 @@ class RequestReader {
   bool keep_alive() const;
   // Body bytes received so far, as on the wire (before inflating).
   std::uint64_t body_wire_bytes() const;
+  // Bytes this request holds reserved against the budget (0 without one).
+  std::size_t reserved_bytes() const;
+  // Once header_done(): the method, path, query and headers (the body still arriving).
+  const sync::HttpRequest& head() const;
   // Once done(): the request, its body inflated and Content-Encoding removed.
   sync::HttpRequest take_request();
 

@@ -59,6 +59,11 @@ struct HttpsOptions {
   int health_workers = 1;
   // Requests waiting for a worker beyond this are answered 503 (retry later).
   std::size_t max_queued_requests = 1024;
+  // Bytes of request bodies in flight on all connections together (being read, waiting for
+  // or held by a worker, until the answer is written): a body that would pass this is
+  // answered 503 "busy" (retry later) and its connection closed. Room for the fleet's pushes
+  // at once (100 stations, ~1 MB each) with a margin; bounds the server's memory under attack.
+  std::size_t max_body_bytes_in_flight = 192 * 1024 * 1024;
 };
 
 class HttpsServer {

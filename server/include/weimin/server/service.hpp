@@ -78,6 +78,14 @@ class DistrictService {
                   RequestLogger logger = {});
 
   sync::HttpResponse handle(const sync::HttpRequest& request);
+  // Before a request's body is read (the front calls it once the headers are in): the 401
+  // answer handle() would give a signed station request (POST /v1/push, GET /v1/pull, /status,
+  // /digest) that lacks its Signature-Input/Signature/Content-Digest headers, has malformed
+  // ones, or names a station not enrolled here; nothing when the request may go on (the full
+  // check still runs in handle()). Never waits: when another thread holds the store, the
+  // station is not looked up (nothing). Implemented in service_precheck.cpp.
+  std::optional<sync::HttpResponse> precheck(const std::string& method, const std::string& path,
+                                             const sync::Headers& headers);
 
   // [SECTION] Administration (the weimin-district command)
   // A new one-time enrol token for `community` (12 digits of this district); the clear token
