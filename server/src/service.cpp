@@ -57,21 +57,6 @@ HttpResponse status_response(const Status& s) {
   }
 }
 
-namespace {
-
-// 16 random hex digits naming one request in answers and the log.
-std::string request_id() {
-  unsigned char r[8];
-  randombytes_buf(r, sizeof r);
-  static const char* digits = "0123456789abcdef";
-  std::string id;
-  for (unsigned char c : r) {
-    id.push_back(digits[c >> 4]);
-    id.push_back(digits[c & 15]);
-  }
-  return id;
-}
-
 // "application/json", in any case, with parameters (e.g. "; charset=utf-8") after it.
 bool is_json_media_type(std::string_view type) {
   std::string_view media = type.substr(0, type.find(';'));
@@ -85,6 +70,21 @@ bool is_json_media_type(std::string_view type) {
     if (c != kJson[i]) return false;
   }
   return true;
+}
+
+namespace {
+
+// 16 random hex digits naming one request in answers and the log.
+std::string request_id() {
+  unsigned char r[8];
+  randombytes_buf(r, sizeof r);
+  static const char* digits = "0123456789abcdef";
+  std::string id;
+  for (unsigned char c : r) {
+    id.push_back(digits[c >> 4]);
+    id.push_back(digits[c & 15]);
+  }
+  return id;
 }
 
 // Splits "/v1/cases/<id>/<action>" into its parts after "/v1/cases".

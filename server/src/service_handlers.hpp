@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "weimin/server/service.hpp"
@@ -25,6 +26,10 @@ sync::HttpResponse error_response(int status, std::string code, std::string mess
 // (503 for Unavailable and Locked, 500 for the rest) is replaced by DistrictService::handle(),
 // which logs it: what the store says stays in the log.
 sync::HttpResponse status_response(const Status& s);
+
+// Whether a Content-Type names JSON: "application/json" in any case, with parameters (e.g.
+// "; charset=utf-8") after it.
+bool is_json_media_type(std::string_view type);
 
 // The 6-digit district code of a 12-digit community code.
 inline std::string district_of(const std::string& community) {

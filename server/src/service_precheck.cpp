@@ -4,26 +4,13 @@
 #include <sodium.h>
 #include <chrono>
 
+#include "service_handlers.hpp"
 #include "weimin/server/service.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 
 namespace weimin::server {
 
 namespace {
-
-bool json_media_type(std::string_view type) {
-  std::string_view media = type.substr(0, type.find(';'));
-  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
-  while (!media.empty() && (media.front() == ' ' || media.front() == '\t')) media.remove_prefix(1);
-  constexpr std::string_view kJson = "application/json";
-  if (media.size() != kJson.size()) return false;
-  for (std::size_t i = 0; i < kJson.size(); ++i) {
-    char c = media[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kJson[i]) return false;
-  }
-  return true;
-}
 
 // Whether a Content-Digest value has the form a body's digest has (sha-256=:<44 base64>:);
 // any other value can match no body.
@@ -58,7 +45,7 @@ std::optional<sync::HttpResponse> DistrictService::precheck(const std::string& m
   if (push) {
     // handle() answers a POST body that is not JSON 415 before its signature: left to it.
     auto type = sync::header_value(headers, "Content-Type");
-    if (!json_media_type(type ? *type : std::string_view())) return std::nullopt;
+    if (!is_json_media_type(type ? *type : std::string_view())) return std::nullopt;
   }
   const auto started = std::chrono::steady_clock::now();
   // The headers as the full check reads them, with a body whose digest the request names (the
