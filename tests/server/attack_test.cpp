@@ -30,7 +30,17 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr std::size_t kMiB = 1 << 20;
+// The budgets: health within 1 s, VmRSS under 300 MB. They are judged on the plain
+// build (CI runs it too); a sanitizer build of the server keeps freed memory in quarantine and
+// shadow memory beside it, and runs several times slower, so there the same attacks must only
+// be survived and refused, within wider bounds.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr std::int64_t kRssBudgetKb = 2000 * 1000;
+constexpr int kHealthSeconds = 5;
+#else
 constexpr std::int64_t kRssBudgetKb = 300 * 1000;
+constexpr int kHealthSeconds = 1;
+#endif
 
 std::string gzip(std::string_view bytes) {
   z_stream zs{};
@@ -110,7 +120,8 @@ class AttackedServer {
   void check_healthy(int n = 2) {
     wait_for_probes(n);
     std::lock_guard lock(mutex_);
-    CHECK_MESSAGE(failures_.empty(), "health not answered within 1 s during: " << failures_);
+    CHECK_MESSAGE(failures_.empty(),
+                  "health not answered within " << kHealthSeconds << " s during: " << failures_);
     CHECK_MESSAGE(max_rss_kb_ < kRssBudgetKb,
                   "the server's memory reached " << max_rss_kb_ / 1000 << " MB during " << phase_);
     CHECK_MESSAGE(!dead_,
@@ -154,9 +165,9 @@ class AttackedServer {
     httplib::SSLClient client("127.0.0.1", port_);
     client.enable_server_certificate_verification(false);
     client.set_keep_alive(true);
-    client.set_connection_timeout(1, 0);
-    client.set_read_timeout(1, 0);
-    client.set_write_timeout(1, 0);
+    client.set_connection_timeout(kHealthSeconds, 0);
+    client.set_read_timeout(kHealthSeconds, 0);
+    client.set_write_timeout(kHealthSeconds, 0);
     std::unique_lock lock(mutex_);
     while (!stop_) {
       lock.unlock();
