@@ -15,14 +15,16 @@ namespace {
 Result<std::string> read_ca_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Status(ErrorCode::NotFound, "cannot read the district CA file '" + path +
-                                           "'; give the PEM file the district handed out with --ca");
+    return Status(ErrorCode::NotFound,
+                  "cannot read the district CA file '" + path +
+                      "'; give the PEM file the district handed out with --ca");
   }
   std::stringstream s;
   s << in.rdbuf();
   if (s.str().find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-    return Status(ErrorCode::Invalid, "'" + path + "' holds no PEM certificate; --ca needs the "
-                                                   "district's CA certificate");
+    return Status(ErrorCode::Invalid, "'" + path +
+                                          "' holds no PEM certificate; --ca needs the "
+                                          "district's CA certificate");
   }
   return s.str();
 }
@@ -34,8 +36,10 @@ void add_enroll(CLI::App& app, Context& ctx) {
     std::string server, token, ca;
   };
   auto o = std::make_shared<Options>();
-  cmd->add_option("--server", o->server, "the district's URL, e.g. https://district:8443")->required();
-  cmd->add_option("--token", o->token, "the one-time enrolment token from the district")->required();
+  cmd->add_option("--server", o->server, "the district's URL, e.g. https://district:8443")
+      ->required();
+  cmd->add_option("--token", o->token, "the one-time enrolment token from the district")
+      ->required();
   cmd->add_option("--ca", o->ca, "the district's CA certificate (PEM) to pin")->required();
   cmd->callback([&ctx, o] {
     ctx.action = [&ctx, o] {
@@ -81,8 +85,9 @@ void add_sync(CLI::App& app, Context& ctx) {
     };
   });
 
-  auto* status = cmd->add_subcommand("status", "what this station knows of its sync, and what "
-                                               "the district says when it can be reached");
+  auto* status = cmd->add_subcommand("status",
+                                     "what this station knows of its sync, and what "
+                                     "the district says when it can be reached");
   status->callback([&ctx] {
     ctx.action = [&ctx] {
       return with_station(ctx, [&](station::Station& station) {
@@ -90,16 +95,14 @@ void add_sync(CLI::App& app, Context& ctx) {
         if (!local.is_ok()) return ctx.refuse(local.status());
         auto state = station::load_sync_state(station.db());
         if (!state.is_ok()) return ctx.refuse(state.status());
-        nlohmann::json j = {{"enrolled", local->enrolled},
-                            {"server", local->server},
-                            {"station_id", state->station_id},
-                            {"epoch", state->epoch},
-                            {"pull_after", state->pull_after},
-                            {"pending", local->pending},
+        nlohmann::json j = {{"enrolled", local->enrolled},     {"server", local->server},
+                            {"station_id", state->station_id}, {"epoch", state->epoch},
+                            {"pull_after", state->pull_after}, {"pending", local->pending},
                             {"last_error", local->last_error}};
         std::string text;
         if (!local->enrolled) {
-          text = "not enrolled with a district; run: weimin enroll --server URL --token T --ca FILE\n";
+          text =
+              "not enrolled with a district; run: weimin enroll --server URL --token T --ca FILE\n";
         } else {
           text = "district: " + local->server + " as " + state->station_id + "\n";
         }
@@ -128,8 +131,9 @@ void add_sync(CLI::App& app, Context& ctx) {
                 (void)station::record_district_clock(station, *local->clock_offset_ms);
               }
               if (health->epoch != state->epoch && !state->epoch.empty()) {
-                text += "the district was restored from a backup; the next sync sends this "
-                        "station's facts again\n";
+                text +=
+                    "the district was restored from a backup; the next sync sends this "
+                    "station's facts again\n";
               }
             }
           }

@@ -10,8 +10,8 @@
 #include "impl.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/mask.hpp"
-#include "weimin/platform/card_reader.hpp"
 #include "weimin/kiosk/png.hpp"
+#include "weimin/platform/card_reader.hpp"
 #include "weimin/station/queue.hpp"
 
 namespace weimin::kiosk {
@@ -32,7 +32,9 @@ void add_text(ImFontGlyphRangesBuilder& b, const core::Text& t) {
   b.AddText(t.en.c_str());
 }
 
-ImVec4 rgb(int r, int g, int b, float a = 1.f) { return ImVec4(r / 255.f, g / 255.f, b / 255.f, a); }
+ImVec4 rgb(int r, int g, int b, float a = 1.f) {
+  return ImVec4(r / 255.f, g / 255.f, b / 255.f, a);
+}
 
 // SDL's software renderer draws triangles pixel by pixel, which at 1920×1080 costs hundreds of
 // milliseconds for a screen of large buttons, while its rectangle fill and its unscaled copy
@@ -81,7 +83,8 @@ void draw_rects_first(SDL_Renderer* renderer, ImDrawList* list, ImVec2 off) {
           if (x1 > x0 && y1 > y0 && alpha > 0) {
             const SDL_FRect dst{x0, y0, x1 - x0, y1 - y0};
             if (solid) {
-              SDL_SetRenderDrawBlendMode(renderer, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+              SDL_SetRenderDrawBlendMode(renderer,
+                                         alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
               SDL_SetRenderDrawColor(renderer, r, g, bl, alpha);
               SDL_RenderFillRectF(renderer, &dst);
             } else {
@@ -89,7 +92,8 @@ void draw_rects_first(SDL_Renderer* renderer, ImDrawList* list, ImVec2 off) {
               const float du = (c.uv.x - a.uv.x) / w, dv = (c.uv.y - a.uv.y) / h;
               const float u0 = a.uv.x + (x0 - ax) * du, v0 = a.uv.y + (y0 - ay) * dv;
               const float u1 = a.uv.x + (x1 - ax) * du, v1 = a.uv.y + (y1 - ay) * dv;
-              const SDL_Rect src{static_cast<int>(std::lround(u0 * tw)), static_cast<int>(std::lround(v0 * th)),
+              const SDL_Rect src{static_cast<int>(std::lround(u0 * tw)),
+                                 static_cast<int>(std::lround(v0 * th)),
                                  std::max(1, static_cast<int>(std::lround((u1 - u0) * tw))),
                                  std::max(1, static_cast<int>(std::lround((v1 - v0) * th)))};
               SDL_SetTextureColorMod(texture, r, g, bl);
@@ -149,7 +153,8 @@ Status App::Impl::start() {
   }
   sdl_started = true;
   const char* driver = SDL_GetCurrentVideoDriver();
-  headless = driver && (std::string_view(driver) == "offscreen" || std::string_view(driver) == "dummy");
+  headless =
+      driver && (std::string_view(driver) == "offscreen" || std::string_view(driver) == "dummy");
   Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
   if (options.hidden) flags |= SDL_WINDOW_HIDDEN;
   if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
@@ -157,8 +162,8 @@ Status App::Impl::start() {
   window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
                             options.height, flags);
   if (!window) {
-    return Status(ErrorCode::Unavailable, std::string("cannot open the kiosk window: ") +
-                                              SDL_GetError());
+    return Status(ErrorCode::Unavailable,
+                  std::string("cannot open the kiosk window: ") + SDL_GetError());
   }
   // The software renderer: the same pixels everywhere (tests, tour, benchmark, the kiosk PC).
   renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
@@ -364,18 +369,44 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
   bool custom = true;
   if (contrast()) {
     switch (kind) {
-      case ButtonKind::Selected: bg = rgb(255, 255, 255); fg = rgb(0, 0, 0); break;
-      case ButtonKind::Danger: bg = rgb(255, 140, 140); fg = rgb(0, 0, 0); break;
-      default: bg = rgb(255, 214, 0); fg = rgb(0, 0, 0); break;
+      case ButtonKind::Selected:
+        bg = rgb(255, 255, 255);
+        fg = rgb(0, 0, 0);
+        break;
+      case ButtonKind::Danger:
+        bg = rgb(255, 140, 140);
+        fg = rgb(0, 0, 0);
+        break;
+      default:
+        bg = rgb(255, 214, 0);
+        fg = rgb(0, 0, 0);
+        break;
     }
   } else {
     switch (kind) {
-      case ButtonKind::Primary: bg = rgb(22, 93, 175); fg = rgb(255, 255, 255); break;
-      case ButtonKind::Tile: bg = rgb(180, 32, 32); fg = rgb(255, 255, 255); break;
-      case ButtonKind::Selected: bg = rgb(22, 93, 175); fg = rgb(255, 255, 255); break;
-      case ButtonKind::Danger: bg = rgb(176, 20, 20); fg = rgb(255, 255, 255); break;
-      case ButtonKind::Key: bg = rgb(232, 236, 242); fg = rgb(20, 20, 20); break;
-      default: custom = false; break;
+      case ButtonKind::Primary:
+        bg = rgb(22, 93, 175);
+        fg = rgb(255, 255, 255);
+        break;
+      case ButtonKind::Tile:
+        bg = rgb(180, 32, 32);
+        fg = rgb(255, 255, 255);
+        break;
+      case ButtonKind::Selected:
+        bg = rgb(22, 93, 175);
+        fg = rgb(255, 255, 255);
+        break;
+      case ButtonKind::Danger:
+        bg = rgb(176, 20, 20);
+        fg = rgb(255, 255, 255);
+        break;
+      case ButtonKind::Key:
+        bg = rgb(232, 236, 242);
+        fg = rgb(20, 20, 20);
+        break;
+      default:
+        custom = false;
+        break;
     }
   }
   // Touch targets: at least 60 px in elder mode, 44 px otherwise (we use more).
@@ -385,7 +416,8 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
   if (custom) {
     ImGui::PushStyleColor(ImGuiCol_Button, bg);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, bg);
-    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(bg.x * 0.85f, bg.y * 0.85f, bg.z * 0.85f, 1));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive,
+                          ImVec4(bg.x * 0.85f, bg.y * 0.85f, bg.z * 0.85f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, fg);
   }
   ImGui::PushID(id.c_str());
@@ -420,8 +452,13 @@ void App::Impl::keypad(const std::string& id, std::string& field, std::string_vi
   int col = 0;
   for (char k : keys) {
     if (col > 0) ImGui::SameLine();
-    std::string label = k == '<' ? t("common.delete") : k == '*' ? t("common.clear") : std::string(1, k);
-    std::string key_id = id + "." + (k == '<' ? std::string("del") : k == '*' ? std::string("clr") : std::string(1, k));
+    std::string label = k == '<'   ? t("common.delete")
+                        : k == '*' ? t("common.clear")
+                                   : std::string(1, k);
+    std::string key_id = id + "." +
+                         (k == '<'   ? std::string("del")
+                          : k == '*' ? std::string("clr")
+                                     : std::string(1, k));
     if (button(key_id, label, ImVec2(key_width, h), ButtonKind::Key)) {
       keypad_press(field, k, keys, max_len);
     }
@@ -457,7 +494,8 @@ void App::Impl::footer(const std::function<void()>& back) {
     if (button("home.staff", t("home.staff"), ImVec2(0, h))) resident.screen = Screen::StaffSignIn;
   }
   // The three switches, one tap from every resident screen.
-  const float w_lang = elder() ? 200 : 150, w_elder = elder() ? 220 : 170, w_c = elder() ? 220 : 170;
+  const float w_lang = elder() ? 200 : 150, w_elder = elder() ? 220 : 170,
+              w_c = elder() ? 220 : 170;
   const float right = ImGui::GetWindowContentRegionMax().x;
   ImGui::SameLine(right - (w_lang + w_elder + w_c + 2 * ImGui::GetStyle().ItemSpacing.x));
   if (button("toggle.lang", t("toggle.lang"), ImVec2(w_lang, h))) {
@@ -523,21 +561,30 @@ void App::Impl::draw_status_bar() {
   dl->PushClipRect(origin, ImVec2(origin.x + w, origin.y + h), false);
   dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + h), bar);
   dl->PopClipRect();
-  if (contrast()) dl->AddLine(ImVec2(origin.x, origin.y + h - 1), ImVec2(origin.x + w, origin.y + h - 1), ink, 2);
+  if (contrast())
+    dl->AddLine(ImVec2(origin.x, origin.y + h - 1), ImVec2(origin.x + w, origin.y + h - 1), ink, 2);
   const float y = origin.y + 12;
   const core::Community* community = station.catalog().community_by_code(station.community());
 
   // Network, facts waiting, last good sync, and the time, from the right.
   const char* link = "status.unknown";
   switch (status.link) {
-    case station::LinkState::Up: link = "status.up"; break;
-    case station::LinkState::Down: link = "status.down"; break;
-    case station::LinkState::NotEnrolled: link = "status.not_enrolled"; break;
-    case station::LinkState::Unknown: break;
+    case station::LinkState::Up:
+      link = "status.up";
+      break;
+    case station::LinkState::Down:
+      link = "status.down";
+      break;
+    case station::LinkState::NotEnrolled:
+      link = "status.not_enrolled";
+      break;
+    case station::LinkState::Unknown:
+      break;
   }
-  std::string last = status.last_ok_ms
-                         ? tf("status.last_sync", {core::local_date_time(*status.last_ok_ms).substr(5, 11)})
-                         : std::string(t("status.never"));
+  std::string last =
+      status.last_ok_ms
+          ? tf("status.last_sync", {core::local_date_time(*status.last_ok_ms).substr(5, 11)})
+          : std::string(t("status.never"));
   std::string right = std::string(status.syncing ? t("status.syncing") : t(link)) + "   " +
                       tf("status.pending", {std::to_string(status.pending)}) + "   " + last +
                       "   " + shown_minute;
@@ -564,10 +611,13 @@ void App::Impl::draw_status_bar() {
   dl->AddText(ImVec2(origin.x + w - 24 - rw, y), ink, right.c_str());
   // The title on the left, as much of it as fits beside the status.
   std::string title = t("app.title");
-  if (community) title += "  " + (lang() == Lang::Zh || community->name.en.empty() ? community->name.zh : community->name.en);
+  if (community)
+    title += "  " + (lang() == Lang::Zh || community->name.en.empty() ? community->name.zh
+                                                                      : community->name.en);
   const float room = w - 48 - rw - fs * 1.5f - flag_w;
   if (ImGui::CalcTextSize(title.c_str()).x > room) title = t("app.title");
-  if (ImGui::CalcTextSize(title.c_str()).x <= room) dl->AddText(ImVec2(origin.x + 24, y), ink, title.c_str());
+  if (ImGui::CalcTextSize(title.c_str()).x <= room)
+    dl->AddText(ImVec2(origin.x + 24, y), ink, title.c_str());
   ImGui::SetCursorPosY(h + 12);
 }
 
@@ -576,12 +626,14 @@ void App::Impl::draw_idle_overlay(int seconds_left, bool staff_mode) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(size);
   ImGui::SetNextWindowFocus();
-  ImGui::PushStyleColor(ImGuiCol_WindowBg, contrast() ? ImVec4(0, 0, 0, 0.92f) : ImVec4(0.1f, 0.1f, 0.1f, 0.6f));
-  ImGui::Begin("##idle", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                   ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PushStyleColor(ImGuiCol_WindowBg,
+                        contrast() ? ImVec4(0, 0, 0, 0.92f) : ImVec4(0.1f, 0.1f, 0.1f, 0.6f));
+  ImGui::Begin(
+      "##idle", nullptr,
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
   ImGui::PopStyleColor();
-  const float pw = std::min(size.x - 80, 900.f), ph = std::min(size.y - 80, elder() ? 560.f : 460.f);
+  const float pw = std::min(size.x - 80, 900.f),
+              ph = std::min(size.y - 80, elder() ? 560.f : 460.f);
   ImGui::SetCursorPos(ImVec2((size.x - pw) / 2, (size.y - ph) / 2));
   ImGui::PushStyleColor(ImGuiCol_ChildBg, contrast() ? ImVec4(0, 0, 0, 1) : ImVec4(1, 1, 1, 1));
   ImGui::BeginChild("##idle_panel", ImVec2(pw, ph), true);
@@ -594,7 +646,8 @@ void App::Impl::draw_idle_overlay(int seconds_left, bool staff_mode) {
       tf(staff_mode ? "idle.staff_text" : "idle.text", {std::to_string(seconds_left)}).c_str());
   ImGui::PopTextWrapPos();
   ImGui::Spacing();
-  if (button("idle.continue", t("idle.continue"), ImVec2(-1, elder() ? 110 : 96), ButtonKind::Primary)) {
+  if (button("idle.continue", t("idle.continue"), ImVec2(-1, elder() ? 110 : 96),
+             ButtonKind::Primary)) {
     last_input_ms = clock.now_ms();
   }
   ImGui::EndChild();
@@ -637,8 +690,10 @@ void App::Impl::draw() {
   if (options.mode == Mode::Kiosk) {
     const bool staff_mode = staff.session.has_value();
     const bool active = staff_mode || busy();
-    std::int64_t timeout = static_cast<std::int64_t>(
-        staff_mode ? options.staff_idle_timeout_s : options.idle_timeout_s * (elder() ? 2 : 1)) * 1000;
+    std::int64_t timeout =
+        static_cast<std::int64_t>(staff_mode ? options.staff_idle_timeout_s
+                                             : options.idle_timeout_s * (elder() ? 2 : 1)) *
+        1000;
     const std::int64_t countdown = std::max(20, options.idle_countdown_s) * 1000LL;
     const std::int64_t idle = clock.now_ms() - last_input_ms;
     if (active && idle >= timeout) {
@@ -655,7 +710,6 @@ void App::Impl::draw() {
     }
   }
 }
-
 
 }  // namespace weimin::kiosk
 
@@ -674,17 +728,27 @@ Result<std::unique_ptr<App>> App::create(station::Station& station, const platfo
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 
-ResidentState& App::resident() { return impl_->resident; }
-StaffState& App::staff() { return impl_->staff; }
-bool App::countdown_showing() const { return impl_->countdown_showing; }
-std::int64_t App::frames_drawn() const { return impl_->frames_drawn; }
+ResidentState& App::resident() {
+  return impl_->resident;
+}
+StaffState& App::staff() {
+  return impl_->staff;
+}
+bool App::countdown_showing() const {
+  return impl_->countdown_showing;
+}
+std::int64_t App::frames_drawn() const {
+  return impl_->frames_drawn;
+}
 
 void App::handle(const SDL_Event& event) {
   Impl& m = *impl_;
   ImGuiIO& io = ImGui::GetIO();
   bool input = true;
   switch (event.type) {
-    case SDL_QUIT: m.quit = true; break;
+    case SDL_QUIT:
+      m.quit = true;
+      break;
     case SDL_MOUSEMOTION:
       m.mouse = ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y));
       break;
@@ -701,17 +765,26 @@ void App::handle(const SDL_Event& event) {
         m.held = false;
       }
       break;
-    case SDL_MOUSEWHEEL: m.wheel += static_cast<float>(event.wheel.y); break;
-    case SDL_TEXTINPUT: io.AddInputCharactersUTF8(event.text.text); break;
+    case SDL_MOUSEWHEEL:
+      m.wheel += static_cast<float>(event.wheel.y);
+      break;
+    case SDL_TEXTINPUT:
+      io.AddInputCharactersUTF8(event.text.text);
+      break;
     case SDL_KEYDOWN:
     case SDL_KEYUP: {
       const int sc = event.key.keysym.scancode;
       if (sc >= 0 && sc < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[sc] = event.type == SDL_KEYDOWN;
       break;
     }
-    case SDL_WINDOWEVENT: input = false; m.dirty(2); break;
+    case SDL_WINDOWEVENT:
+      input = false;
+      m.dirty(2);
+      break;
     // Touch comes as SDL's synthesized mouse events; fingers themselves are not read twice.
-    default: input = false; break;
+    default:
+      input = false;
+      break;
   }
   if (input) {
     m.last_input_ms = m.clock.now_ms();
@@ -791,7 +864,8 @@ int App::next_tick_ms() const {
   if (m.frames_pending > 0) return 0;
   const std::int64_t now = m.clock.now_ms();
   const std::int64_t poll = m.options.mode == Mode::Board ? 2'000 : 10'000;
-  const std::int64_t data_at = (m.options.mode == Mode::Board ? m.board_read_ms : m.status_read_ms) + poll;
+  const std::int64_t data_at =
+      (m.options.mode == Mode::Board ? m.board_read_ms : m.status_read_ms) + poll;
   std::int64_t at = std::min(m.redraw_at_ms, data_at);
   if (m.wants_card()) at = std::min(at, m.card_polled_ms + Impl::kCardPollMs);
   return static_cast<int>(std::clamp<std::int64_t>(at - now, 0, 60'000));
@@ -802,8 +876,10 @@ std::int64_t App::Impl::next_redraw_at(std::int64_t now) const {
   if (options.mode != Mode::Kiosk) return at;
   const bool staff_mode = staff.session.has_value();
   if (!staff_mode && !busy()) return at;
-  const std::int64_t timeout = static_cast<std::int64_t>(
-      staff_mode ? options.staff_idle_timeout_s : options.idle_timeout_s * (elder() ? 2 : 1)) * 1000;
+  const std::int64_t timeout =
+      static_cast<std::int64_t>(staff_mode ? options.staff_idle_timeout_s
+                                           : options.idle_timeout_s * (elder() ? 2 : 1)) *
+      1000;
   const std::int64_t idle = now - last_input_ms;
   if (idle < timeout) return std::min(at, last_input_ms + timeout);
   // Counting down: once a second, on the second.
@@ -941,6 +1017,8 @@ void App::show(Screen screen) {
   impl_->dirty(2);
 }
 
-void App::touch() { impl_->last_input_ms = impl_->clock.now_ms(); }
+void App::touch() {
+  impl_->last_input_ms = impl_->clock.now_ms();
+}
 
 }  // namespace weimin::kiosk

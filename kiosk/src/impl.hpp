@@ -116,8 +116,8 @@ struct App::Impl {
   // A big number or code, centred in the current line.
   void big_text(const std::string& text, ImU32 colour = 0);
   // A keypad on `field` with the keys given ('<' delete, '*' clear) in rows of `columns`.
-  void keypad(const std::string& id, std::string& field, std::string_view keys,
-              std::size_t max_len, int columns, float key_width);
+  void keypad(const std::string& id, std::string& field, std::string_view keys, std::size_t max_len,
+              int columns, float key_width);
   // A scrolling region that drags with the finger; end_scroll() closes it.
   void begin_scroll(const char* id, ImVec2 size);
   void end_scroll();

@@ -76,21 +76,27 @@ const std::vector<StringEntry> kTable = {
     {"guide.none", "本站线暂无事项", "No services on this line"},
     {"guide.take_for", "为此事项取号", "Take a number for this"},
     // Report a problem
-    {"report.source_title", "问题反映：这是关于哪方面的问题？", "Report a problem: what is it about?"},
+    {"report.source_title", "问题反映：这是关于哪方面的问题？",
+     "Report a problem: what is it about?"},
     {"report.describe_title", "请描述问题（可多选）", "Describe it (choose any)"},
     {"report.more", "补充说明（可选，可用键盘输入）", "More detail (optional, type on a keyboard)"},
     {"report.phone_title", "联系电话（可选）", "Your phone (optional)"},
-    {"report.phone_hint", "留下电话，便于回访和查询进度", "With a phone number we can call you back"},
+    {"report.phone_hint", "留下电话，便于回访和查询进度",
+     "With a phone number we can call you back"},
     {"report.privacy_title", "隐私告知", "Privacy notice"},
     {"report.privacy_text",
-     "您的电话号码只用于办理和回访本次反映的问题，加密保存，屏幕和记录中只显示部分号码，不会向他人展示。",
+     "您的电话号码只用于办理和回访本次反映的问题，加密保存，屏幕和记录中只显示部分号码，不会向他人"
+     "展示。",
      "Your phone number is used only to handle and follow up this request. It is stored "
      "encrypted, shown only in part, and never to anyone else."},
     {"report.consent", "我已阅读并同意", "I have read it and agree"},
     {"report.consent_given", "已同意", "Agreed"},
-    {"report.need_consent", "留电话需先同意隐私告知", "To leave a phone number, agree to the notice first"},
-    {"report.need_phrase", "请至少选择一项描述或补充说明", "Choose at least one phrase or add a detail"},
-    {"report.bad_phone", "手机号码应为 11 位数字，以 1 开头", "A mobile number has 11 digits and starts with 1"},
+    {"report.need_consent", "留电话需先同意隐私告知",
+     "To leave a phone number, agree to the notice first"},
+    {"report.need_phrase", "请至少选择一项描述或补充说明",
+     "Choose at least one phrase or add a detail"},
+    {"report.bad_phone", "手机号码应为 11 位数字，以 1 开头",
+     "A mobile number has 11 digits and starts with 1"},
     {"report.done_title", "已受理，您的查询码", "Received. Your tracking number"},
     {"report.keep", "请记下查询码：凭查询码和电话后四位可查询办理进度",
      "Keep this code: with it and your phone's last four digits you can check progress"},
@@ -109,7 +115,8 @@ const std::vector<StringEntry> kTable = {
     {"progress.code", "查询码", "Tracking number"},
     {"progress.last4", "电话后四位", "Last 4 digits of phone"},
     {"progress.check", "查询", "Check"},
-    {"progress.not_found", "未查到：请核对查询码和电话后四位", "Not found: check the code and the last four digits"},
+    {"progress.not_found", "未查到：请核对查询码和电话后四位",
+     "Not found: check the code and the last four digits"},
     {"progress.stage", "当前进度：{}", "Now: {}"},
     {"progress.steps", "办理经过", "Steps so far"},
     {"stage.none", "未受理", "Not received"},
@@ -123,7 +130,8 @@ const std::vector<StringEntry> kTable = {
     {"stage.evaluated", "综合评价", "Rated"},
     {"stage.reopened", "重新办理", "Reopened"},
     // Rate a service
-    {"rate.title", "服务评价：请输入号票号码或查询码", "Rate a service: enter your ticket or tracking number"},
+    {"rate.title", "服务评价：请输入号票号码或查询码",
+     "Rate a service: enter your ticket or tracking number"},
     {"rate.satisfied", "满意", "Satisfied"},
     {"rate.basic", "基本满意", "Basically satisfied"},
     {"rate.dissatisfied", "不满意", "Dissatisfied"},
@@ -140,11 +148,13 @@ const std::vector<StringEntry> kTable = {
     {"book.checkin_hint", "预约当天到站后请凭手机号签到，签到后优先叫号",
      "On the day, check in with your phone number and you are called first"},
     {"book.checkin", "预约签到", "Check in"},
-    {"book.checkin_title", "预约签到：请输入预约时的手机号码", "Check in: enter the phone number you booked with"},
+    {"book.checkin_title", "预约签到：请输入预约时的手机号码",
+     "Check in: enter the phone number you booked with"},
     {"book.no_booking", "今天没有这个号码的预约", "No booking today for this number"},
     // Idle
     {"idle.title", "还在办理吗？", "Are you still there?"},
-    {"idle.text", "{} 秒后将清除本次输入的内容并返回首页", "In {} s everything entered will be cleared and the home screen shown"},
+    {"idle.text", "{} 秒后将清除本次输入的内容并返回首页",
+     "In {} s everything entered will be cleared and the home screen shown"},
     {"idle.staff_text", "{} 秒后将自动退出登录", "In {} s you will be signed out"},
     {"idle.continue", "继续办理", "Continue"},
     // Staff
@@ -194,11 +204,14 @@ const std::vector<StringEntry> kTable = {
     {"cases.conflicts", "待处理冲突 {} 个", "{} conflicts to settle"},
     {"cases.note_text", "说明", "Note"},
     {"cases.id_number", "身份证号（可选）", "Identity number (optional)"},
-    {"cases.id_hint", "请居民把身份证放在读卡器上，或点此手动输入", "Lay the card on the reader, or tap to type it"},
-    {"cases.id_short", "身份证号应为18位，现在只有{}位", "An identity number has 18 characters; {} typed"},
+    {"cases.id_hint", "请居民把身份证放在读卡器上，或点此手动输入",
+     "Lay the card on the reader, or tap to type it"},
+    {"cases.id_short", "身份证号应为18位，现在只有{}位",
+     "An identity number has 18 characters; {} typed"},
     {"cases.id_from_card", "已读卡：{}", "Read from the card: {}"},
     {"cases.consent", "居民同意登记证件号", "The resident agrees to keep the number"},
-    {"cases.need_consent", "登记身份证号需居民同意", "Keeping an identity number needs the resident's consent"},
+    {"cases.need_consent", "登记身份证号需居民同意",
+     "Keeping an identity number needs the resident's consent"},
     {"card.garbage", "这张卡没有读出来，请重新放卡或手动输入，已输入的内容都还在",
      "The card could not be read: lay it again or type the number; nothing typed was lost"},
     {"card.gone", "读卡器没有连接，请检查读卡器或手动输入，已输入的内容都还在",
@@ -252,9 +265,13 @@ const std::map<std::string_view, const StringEntry*>& index() {
 
 }  // namespace
 
-const std::vector<StringEntry>& string_table() { return kTable; }
+const std::vector<StringEntry>& string_table() {
+  return kTable;
+}
 
-bool has_string(std::string_view key) { return index().count(key) > 0; }
+bool has_string(std::string_view key) {
+  return index().count(key) > 0;
+}
 
 const char* tr(Lang lang, std::string_view key) {
   auto it = index().find(key);

@@ -39,7 +39,7 @@ struct AppOptions {
   int width = 1280;
   int height = 800;
   bool fullscreen = false;
-  bool hidden = false;  // no window shown (tests, tour, benchmark)
+  bool hidden = false;    // no window shown (tests, tour, benchmark)
   std::string font_path;  // empty: look for the system CJK font
   int staff_window = 1;   // the window this console serves
   // No touch for this long starts the countdown (elder mode: twice as long); the countdown
