@@ -239,6 +239,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void dispatch() {
     sync::HttpRequest request = reader_->take_request();
+    request.remote_address = address_;
     keep_alive_ = reader_->keep_alive() && !front_->stopping;
     head_ = request.method == "HEAD";
     const bool health = request.method == "GET" && request.path == "/v1/health";

@@ -88,6 +88,11 @@ std::string request_id() {
 }
 
 // Splits "/v1/cases/<id>/<action>" into its parts after "/v1/cases".
+// "/", "/console" and everything under "/console/".
+bool is_console_path(std::string_view path) {
+  return path == "/" || path == "/console" || path.rfind("/console/", 0) == 0;
+}
+
 std::vector<std::string> path_parts(std::string_view path) {
   std::vector<std::string> parts;
   std::size_t pos = 0;
@@ -129,6 +134,27 @@ HttpResponse DistrictService::handle(const HttpRequest& request) {
   log.path = request.path;
   log.request_id = request_id();
   HttpResponse r;
+  if (console_ && is_console_path(request.path)) {
+    // The console answers in HTML and handles its own failures (an error page with the
+    // request id); only the common headers are added here.
+    try {
+      r = console_(request, log);
+    } catch (const std::exception& e) {
+      log.detail = e.what();
+      r = HttpResponse{500, {}, "internal error (request " + log.request_id + ")"};
+      r.headers["Content-Type"] = "text/plain; charset=utf-8";
+    }
+    r.headers["X-Request-Id"] = log.request_id;
+    if (r.headers.find("Content-Type") == r.headers.end()) {
+      r.headers["Content-Type"] = "text/html; charset=utf-8";
+    }
+    log.status = r.status;
+    log.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+    if (logger_) logger_(log);
+    return r;
+  }
   try {
     r = route(request, log);
   } catch (const std::exception& e) {

@@ -2,8 +2,8 @@
 // HttpResponse (docs/PROTOCOL.md): health, enrolment, signed push/pull/status/digest for
 // stations, and the street office's and departments' API (bearer tokens). The HTTPS front
 // (server/src/https.cpp, Boost.Beast) only reads requests and hands them to it; tests and the
-// simulation call it in process. Also the operations of the `weimin-district` command (tokens, publishing reference
-// data, department actions) so they share one code path with the HTTP API.
+// simulation call it in process. Also the operations of the `weimin-district` command (tokens,
+// publishing reference data, department actions) so they share one code path with the HTTP API.
 // Every response carries X-Weimin-Server-Time. Errors are JSON bodies with a code; a request that
 // fails validation changes nothing.
 // Thread-safety: handle() and the other members may be called from any thread; calls are
@@ -126,6 +126,21 @@ class DistrictService {
                            const std::string& note);
 
   const ServiceOptions& options() const { return options_; }
+  const platform::Clock& clock() const { return clock_; }
+
+  // [SECTION] The console's seam
+  // The web console (server/src/console/): handle() gives it every request for "/" and under
+  // "/console" (before any JSON rule), and logs what it answers; the answer's Content-Type is
+  // the console's. Not set: those paths are 404 like any unknown one.
+  using WebHandler = std::function<sync::HttpResponse(const sync::HttpRequest&, RequestLog&)>;
+  void mount_console(WebHandler handler) { console_ = std::move(handler); }
+  // Runs f(store) under the service's lock, as every handler does (the store serves one thread
+  // at a time): how the console reads projections, accounts and the audit.
+  template <typename F>
+  auto with_store(F&& f) {
+    std::unique_lock lock(mutex_);
+    return f(store_);
+  }
 
  private:
   // parsed_push: a push body handle() parsed before taking the lock, or null. `lock` holds
@@ -167,6 +182,7 @@ class DistrictService {
   core::UuidV7Generator ids_;
   bool clock_restored_ = false;
   std::optional<CatalogScope> catalog_;  // catalog_locked()'s cache
+  WebHandler console_;
 
   friend class ServiceHandlers;
 };

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "weimin/core/result.hpp"
+#include "weimin/server/projection.hpp"
 #include "weimin/sync/protocol.hpp"
 
 namespace weimin::server {
@@ -34,6 +35,9 @@ struct StationRecord {
   // when that was; unset before the first.
   std::optional<std::int64_t> skew_ms;
   std::int64_t skew_at_ms = 0;
+  // Set when an admin revoked the station: its requests are refused from then on; its data
+  // stays.
+  std::optional<std::int64_t> revoked_ms;
 };
 
 // A fact as the district keeps it: the wire payload, the community it belongs to (see
@@ -80,6 +84,40 @@ struct ChangePage {
   bool more = false;
 };
 
+// A console account (accounts.hpp): a street office clerk, a department clerk or an admin.
+struct AccountRecord {
+  std::string user;                   // 3-32 of [a-z0-9._-]
+  std::string role;                   // "office", "department", "admin"
+  std::string scope;                  // 9-digit office code, department id, or the district code
+  std::string password_hash;          // crypto_pwhash_str (Argon2id)
+  bool must_change_password = false;  // set by a one-time password
+  bool disabled = false;
+  std::int64_t created_ms = 0;
+  int failed_signins = 0;            // consecutive failures since the last success
+  std::int64_t locked_until_ms = 0;  // 0: not locked
+};
+
+// A console session, stored by the sha-256 hex of its random id (the cookie's value).
+struct SessionRecord {
+  std::string id_hash;
+  std::string user;
+  std::string csrf;  // the session's CSRF token (random, 32 hex digits at least)
+  std::string address;
+  std::int64_t created_ms = 0;
+  std::int64_t last_seen_ms = 0;
+};
+
+// One audited console or command action.
+struct AuditRecord {
+  std::int64_t id = 0;  // assigned by the store, increasing
+  std::int64_t at_ms = 0;
+  std::string user;     // account, or "-" when none (a failed sign-in names the user tried)
+  std::string address;  // the client's IP address, or "cli"
+  std::string action;   // e.g. "signin", "signin_failed", "whistle", "reveal_contact"
+  std::string target;   // e.g. a case id, an account name; may be empty
+  std::string detail;   // free text (a reason, an outcome); may be empty
+};
+
 // Reference data kinds a district publishes: "catalog", "roster".
 struct ReferenceRecord {
   std::string type;
@@ -88,6 +126,9 @@ struct ReferenceRecord {
   std::int64_t published_ms = 0;
 };
 
+// DEV: the default bodies below go when the stores implement them (before the merge).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
 class DistrictStore {
  public:
   virtual ~DistrictStore() = default;
@@ -107,6 +148,11 @@ class DistrictStore {
                                        const std::string& public_key, std::int64_t now_ms) = 0;
   virtual Result<std::optional<StationRecord>> find_station(const std::string& station_id) = 0;
   virtual Result<std::vector<StationRecord>> stations() = 0;
+  // Marks the station revoked at now_ms (NotFound when not enrolled; a second revoke keeps the
+  // first time).
+  virtual Status revoke_station(const std::string& station_id, std::int64_t now_ms) {  // DEV
+    return Status(ErrorCode::Internal, "not implemented");
+  }
   // Remembers a station's clock skew at `now_ms` (StationRecord::skew_ms).
   virtual Status record_skew(const std::string& station_id, std::int64_t skew_ms,
                              std::int64_t now_ms) = 0;
@@ -188,6 +234,76 @@ class DistrictStore {
   // not revoked yet; returns how many.
   virtual Result<std::int64_t> revoke_actor_tokens(const std::string& hash_prefix,
                                                    std::int64_t now_ms) = 0;
+
+  // [SECTION] The case projection (projection.hpp)
+  // Kept by apply_push and append_facts in their own transactions: every case whose facts they
+  // add gets its row remade by project_case from all its facts, with the deadlines of the
+  // latest published catalog (none before one is published).
+  virtual Result<std::optional<CaseRow>> case_row(
+      const std::string& case_id) {  // DEV: implemented by the stores before merge
+    return Result<std::optional<CaseRow>>(ErrorCode::Internal, "not implemented");
+  }
+  // One page of rows matching `query` in its order (detail_json left empty).
+  virtual Result<CasePage> query_cases(
+      const CaseQuery& query) {  // DEV: implemented by the stores before merge
+    return Result<CasePage>(ErrorCode::Internal, "not implemented");
+  }
+  // Remakes every case's row from the facts in one transaction; returns the number of cases.
+  virtual Result<std::int64_t>
+  rebuild_projection() {  // DEV: implemented by the stores before merge
+    return Result<std::int64_t>(ErrorCode::Internal, "not implemented");
+  }
+
+  // [SECTION] Console accounts, sessions and audit (accounts.hpp)
+  // AlreadyExists when the user exists.
+  virtual Status add_account(
+      const AccountRecord& account) {  // DEV: implemented by the stores before merge
+    return Status(ErrorCode::Internal, "not implemented");
+  }
+  virtual Result<std::optional<AccountRecord>> find_account(
+      const std::string& user) {  // DEV: implemented by the stores before merge
+    return Result<std::optional<AccountRecord>>(ErrorCode::Internal, "not implemented");
+  }
+  // Every account, by user name.
+  virtual Result<std::vector<AccountRecord>>
+  accounts() {  // DEV: implemented by the stores before merge
+    return Result<std::vector<AccountRecord>>(ErrorCode::Internal, "not implemented");
+  }
+  // Replaces the stored account of account.user (NotFound when none).
+  virtual Status update_account(
+      const AccountRecord& account) {  // DEV: implemented by the stores before merge
+    return Status(ErrorCode::Internal, "not implemented");
+  }
+  virtual Status add_session(
+      const SessionRecord& session) {  // DEV: implemented by the stores before merge
+    return Status(ErrorCode::Internal, "not implemented");
+  }
+  virtual Result<std::optional<SessionRecord>> find_session(
+      const std::string& id_hash) {  // DEV: implemented by the stores before merge
+    return Result<std::optional<SessionRecord>>(ErrorCode::Internal, "not implemented");
+  }
+  virtual Status touch_session(
+      const std::string& id_hash,
+      std::int64_t now_ms) {  // DEV: implemented by the stores before merge
+    return Status(ErrorCode::Internal, "not implemented");
+  }
+  // Ends one session (id_hash set) or every session of `user` (id_hash empty).
+  virtual Status end_sessions(
+      const std::string& id_hash,
+      const std::string& user) {  // DEV: implemented by the stores before merge
+    return Status(ErrorCode::Internal, "not implemented");
+  }
+  // Appends to the audit log (record.id is ignored).
+  virtual Status add_audit(
+      const AuditRecord& record) {  // DEV: implemented by the stores before merge
+    return Status(ErrorCode::Internal, "not implemented");
+  }
+  // Audit records with id < before_id (any when 0), newest first, at most `limit`.
+  virtual Result<std::vector<AuditRecord>> audit_log(
+      std::int64_t before_id, int limit) {  // DEV: implemented by the stores before merge
+    return Result<std::vector<AuditRecord>>(ErrorCode::Internal, "not implemented");
+  }
 };
+#pragma GCC diagnostic pop
 
 }  // namespace weimin::server

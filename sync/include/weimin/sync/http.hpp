@@ -38,6 +38,9 @@ struct HttpRequest {
   std::string query;   // the raw query without '?', e.g. "after=0&epoch=e1"; empty when none
   Headers headers;
   std::string body;
+  // The client's IP address as the HTTPS front saw it ("203.0.113.7", "::1"); empty in
+  // process. For the console's audit and sign-in throttling only, never for authentication.
+  std::string remote_address;
 };
 
 struct HttpResponse {
