@@ -29,6 +29,7 @@ struct CaseDepartmentRow {
   std::int64_t reported_ms = 0;      // effective wall time of its report-in; 0: not yet
   std::int64_t feedback_due_ms = 0;  // report-in + feedback hours; 0: none (or not reported)
   std::int64_t feedback_ms = 0;      // its latest feedback; 0: none
+  std::int64_t expected_ms = 0;  // the date it expects to be done (given at report-in); 0: none
   bool operator==(const CaseDepartmentRow&) const = default;
 };
 
