@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "weimin/platform/key_store.hpp"
+#include "weimin/server/console.hpp"
 #include "weimin/server/embedded_store.hpp"
 #include "weimin/server/pg_store.hpp"
 #include "weimin/server/https.hpp"
@@ -136,6 +137,10 @@ int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert
     std::lock_guard lock(log_mutex);
     err << log.to_line() << "\n" << std::flush;
   });
+  // The web console under /console/ (docs/CONSOLE.md), on the same listener.
+  Accounts accounts(service);
+  Console console(service, accounts);
+  Console::mount(service, console);
   // SIGINT/SIGTERM stop the server; a thread waits for them.
   sigset_t set;
   sigemptyset(&set);
