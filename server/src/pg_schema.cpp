@@ -133,8 +133,8 @@ CREATE TABLE session (
   created_ms   bigint NOT NULL,
   last_seen_ms bigint NOT NULL
 );
-CREATE INDEX session_user ON session (user_name);
-CREATE INDEX session_seen ON session (last_seen_ms);
+CREATE INDEX session_by_user ON session (user_name);
+CREATE INDEX session_by_seen ON session (last_seen_ms);
 CREATE TABLE audit (
   id        bigserial PRIMARY KEY,
   at_ms     bigint NOT NULL,
