@@ -83,11 +83,39 @@ ALTER TABLE stations ADD COLUMN skew_ms INTEGER;
 ALTER TABLE stations ADD COLUMN skew_at_ms INTEGER NOT NULL DEFAULT 0;
 )SQL";
 
+// Version 5 is the case projection's (another branch of issue 13). MERGE: this placeholder
+// goes when that branch's migration 5 takes its place.
+constexpr const char* kSchemaV5Placeholder = "SELECT 1";
+
+// Version 6: the console's accounts, their sessions (by the sha-256 hex of the session id) and
+// the audit; stations an admin revoked.
+constexpr const char* kSchemaV6 = R"SQL(
+ALTER TABLE stations ADD COLUMN revoked_ms INTEGER;
+CREATE TABLE accounts (user_name TEXT PRIMARY KEY, role TEXT NOT NULL, scope TEXT NOT NULL,
+  password_hash TEXT NOT NULL, must_change_password INTEGER NOT NULL, disabled INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL, failed_signins INTEGER NOT NULL,
+  locked_until_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, csrf TEXT NOT NULL,
+  address TEXT NOT NULL, created_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL)
+  WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions (user_name);
+CREATE INDEX sessions_seen ON sessions (last_seen_ms);
+CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,
+  user_name TEXT NOT NULL, address TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+  detail TEXT NOT NULL);
+)SQL";
+
 const storage::Migration kMigrations[] = {
     {1, "district store", kSchemaV1},
     {2, "changes carry their origin", kSchemaV2},
     {3, "case facts indexed by subject and kind", kSchemaV3},
-    {4, "actor tokens expire; stations' clock skew", kSchemaV4}};
+    {4, "actor tokens expire; stations' clock skew", kSchemaV4},
+    {5, "placeholder for the case projection", kSchemaV5Placeholder},
+    {6, "console accounts, sessions and audit; revoked stations", kSchemaV6}};
+
+// A session row unused this long is dropped when another session is added: longer than any
+// idle timeout or absolute limit a console is given (AccountOptions), so it ended already.
+constexpr std::int64_t kSessionRowLifetimeMs = 48LL * 3600 * 1000;
 
 // case_communities asks for this many case ids per statement (unused places bound to '').
 constexpr int kCommunityBatch = 64;
@@ -368,9 +396,9 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<std::optional<StationRecord>> find_station(const std::string& station_id) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s,
-                            stmt("SELECT station_id, community, public_key, enrolled_ms, "
-                                 "skew_ms, skew_at_ms FROM stations WHERE station_id = ?"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
+                                          "skew_ms, skew_at_ms, revoked_ms FROM stations WHERE "
+                                          "station_id = ?"));
     s->bind(1, station_id);
     WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
     std::optional<StationRecord> out;
@@ -383,6 +411,7 @@ class EmbeddedStore final : public DistrictStore {
     StationRecord st{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)};
     if (!s.is_null(4)) st.skew_ms = s.column_int64(4);
     st.skew_at_ms = s.column_int64(5);
+    if (!s.is_null(6)) st.revoked_ms = s.column_int64(6);
     return st;
   }
 
@@ -396,7 +425,8 @@ class EmbeddedStore final : public DistrictStore {
 
   Result<std::vector<StationRecord>> stations() override {
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
-                                          "skew_ms, skew_at_ms FROM stations ORDER BY station_id"));
+                                          "skew_ms, skew_at_ms, revoked_ms FROM stations ORDER BY "
+                                          "station_id"));
     std::vector<StationRecord> out;
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
@@ -743,6 +773,162 @@ class EmbeddedStore final : public DistrictStore {
     const std::int64_t n = db().changes();
     WEIMIN_TRY(tx.commit());
     return n;
+  }
+
+  // [SECTION] Revoked stations; console accounts, sessions and audit (accounts.hpp)
+
+  Status revoke_station(const std::string& station_id, std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("UPDATE stations SET revoked_ms = COALESCE(revoked_ms, "
+                                          "?) WHERE station_id = ?"));
+    s->bind(1, now_ms).bind(2, station_id);
+    WEIMIN_TRY(s->run());
+    if (db().changes() == 0) {
+      return Status(ErrorCode::NotFound, "no station '" + station_id.substr(0, 64) +
+                                             "' is enrolled here; see weimin-district stations");
+    }
+    return tx.commit();
+  }
+
+  static AccountRecord account_from_row(storage::Statement& s) {
+    AccountRecord a;
+    a.user = s.column_text(0);
+    a.role = s.column_text(1);
+    a.scope = s.column_text(2);
+    a.password_hash = s.column_text(3);
+    a.must_change_password = s.column_int64(4) != 0;
+    a.disabled = s.column_int64(5) != 0;
+    a.created_ms = s.column_int64(6);
+    a.failed_signins = static_cast<int>(s.column_int64(7));
+    a.locked_until_ms = s.column_int64(8);
+    return a;
+  }
+
+  Status add_account(const AccountRecord& a) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto found, find_account(a.user));
+    if (found) {
+      return Status(ErrorCode::AlreadyExists, "the account '" + a.user + "' exists already");
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("INSERT INTO accounts (user_name, role, scope, password_hash, "
+                                 "must_change_password, disabled, created_ms, failed_signins, "
+                                 "locked_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->bind(1, a.user).bind(2, a.role).bind(3, a.scope).bind(4, a.password_hash);
+    s->bind(5, a.must_change_password ? 1 : 0).bind(6, a.disabled ? 1 : 0).bind(7, a.created_ms);
+    s->bind(8, a.failed_signins).bind(9, a.locked_until_ms);
+    WEIMIN_TRY(s->run());
+    return tx.commit();
+  }
+
+  Result<std::optional<AccountRecord>> find_account(const std::string& user) override {
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("SELECT user_name, role, scope, password_hash, must_change_password, "
+                      "disabled, created_ms, failed_signins, locked_until_ms FROM accounts "
+                      "WHERE user_name = ?"));
+    s->bind(1, user);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<AccountRecord> out;
+    if (row) out = account_from_row(*s);
+    s->reset();
+    return out;
+  }
+
+  Result<std::vector<AccountRecord>> accounts() override {
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("SELECT user_name, role, scope, password_hash, must_change_password, "
+                      "disabled, created_ms, failed_signins, locked_until_ms FROM accounts "
+                      "ORDER BY user_name"));
+    std::vector<AccountRecord> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      out.push_back(account_from_row(*s));
+    }
+    return out;
+  }
+
+  Status update_account(const AccountRecord& a) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("UPDATE accounts SET role = ?, scope = ?, password_hash = ?, "
+                                 "must_change_password = ?, disabled = ?, created_ms = ?, "
+                                 "failed_signins = ?, locked_until_ms = ? WHERE user_name = ?"));
+    s->bind(1, a.role).bind(2, a.scope).bind(3, a.password_hash);
+    s->bind(4, a.must_change_password ? 1 : 0).bind(5, a.disabled ? 1 : 0).bind(6, a.created_ms);
+    s->bind(7, a.failed_signins).bind(8, a.locked_until_ms).bind(9, a.user);
+    WEIMIN_TRY(s->run());
+    if (db().changes() == 0) {
+      return Status(ErrorCode::NotFound, "there is no account '" + a.user.substr(0, 64) + "'");
+    }
+    return tx.commit();
+  }
+
+  Status add_session(const SessionRecord& r) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt("DELETE FROM sessions WHERE last_seen_ms < ?"));
+    d->bind(1, r.last_seen_ms - kSessionRowLifetimeMs);
+    WEIMIN_TRY(d->run());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("INSERT INTO sessions (id_hash, user_name, csrf, address, "
+                                 "created_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+    s->bind(1, r.id_hash).bind(2, r.user).bind(3, r.csrf).bind(4, r.address);
+    s->bind(5, r.created_ms).bind(6, r.last_seen_ms);
+    WEIMIN_TRY(s->run());
+    return tx.commit();
+  }
+
+  Result<std::optional<SessionRecord>> find_session(const std::string& id_hash) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT id_hash, user_name, csrf, address, created_ms, "
+                                          "last_seen_ms FROM sessions WHERE id_hash = ?"));
+    s->bind(1, id_hash);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<SessionRecord> out;
+    if (row) {
+      out = SessionRecord{s->column_text(0), s->column_text(1),  s->column_text(2),
+                          s->column_text(3), s->column_int64(4), s->column_int64(5)};
+    }
+    s->reset();
+    return out;
+  }
+
+  Status touch_session(const std::string& id_hash, std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ?"));
+    s->bind(1, now_ms).bind(2, id_hash);
+    return s->run();
+  }
+
+  Status end_sessions(const std::string& id_hash, const std::string& user) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, id_hash.empty()
+                                         ? stmt("DELETE FROM sessions WHERE user_name = ?")
+                                         : stmt("DELETE FROM sessions WHERE id_hash = ?"));
+    s->bind(1, id_hash.empty() ? user : id_hash);
+    return s->run();
+  }
+
+  Status add_audit(const AuditRecord& r) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT INTO audit (at_ms, user_name, address, action, "
+                                          "target, detail) VALUES (?, ?, ?, ?, ?, ?)"));
+    s->bind(1, r.at_ms).bind(2, r.user).bind(3, r.address).bind(4, r.action).bind(5, r.target);
+    s->bind(6, r.detail);
+    return s->run();
+  }
+
+  Result<std::vector<AuditRecord>> audit_log(std::int64_t before_id, int limit) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT id, at_ms, user_name, address, action, target, detail "
+                                 "FROM audit WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
+    s->bind(1, before_id).bind(2, before_id).bind(3, limit);
+    std::vector<AuditRecord> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      out.push_back(AuditRecord{s->column_int64(0), s->column_int64(1), s->column_text(2),
+                                s->column_text(3), s->column_text(4), s->column_text(5),
+                                s->column_text(6)});
+    }
+    return out;
   }
 
  private:

@@ -106,9 +106,51 @@ ALTER TABLE station ADD COLUMN skew_ms bigint;
 ALTER TABLE station ADD COLUMN skew_at_ms bigint NOT NULL DEFAULT 0;
 )SQL";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Version 3 is the case projection's (another branch of issue 13). MERGE: this placeholder
+// goes when that branch's migration 3 takes its place.
+constexpr std::string_view kV3Placeholder = "SELECT 1";
+
+// Version 4: the console's accounts, their sessions (by the sha-256 hex of the session id) and
+// the audit; stations an admin revoked.
+constexpr std::string_view kV4 = R"SQL(
+ALTER TABLE station ADD COLUMN revoked_ms bigint;
+CREATE TABLE account (
+  user_name            text COLLATE "C" PRIMARY KEY,
+  role                 text NOT NULL,
+  scope                text COLLATE "C" NOT NULL,
+  password_hash        text NOT NULL,
+  must_change_password boolean NOT NULL,
+  disabled             boolean NOT NULL,
+  created_ms           bigint NOT NULL,
+  failed_signins       integer NOT NULL,
+  locked_until_ms      bigint NOT NULL
+);
+CREATE TABLE session (
+  id_hash      text COLLATE "C" PRIMARY KEY,
+  user_name    text COLLATE "C" NOT NULL,
+  csrf         text NOT NULL,
+  address      text NOT NULL,
+  created_ms   bigint NOT NULL,
+  last_seen_ms bigint NOT NULL
+);
+CREATE INDEX session_by_user ON session (user_name);
+CREATE INDEX session_by_seen ON session (last_seen_ms);
+CREATE TABLE audit (
+  id        bigserial PRIMARY KEY,
+  at_ms     bigint NOT NULL,
+  user_name text NOT NULL,
+  address   text NOT NULL,
+  action    text NOT NULL,
+  target    text NOT NULL,
+  detail    text NOT NULL
+);
+)SQL";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
+    {3, "placeholder for the case projection", kV3Placeholder},
+    {4, "console accounts, sessions and audit; revoked stations", kV4},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

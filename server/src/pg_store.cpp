@@ -118,7 +118,7 @@ class PgStore final : public DistrictStore {
           "INSERT INTO station (station_id, community, public_key, enrolled_ms) "
           "VALUES ($1, $2, $3, $4) ON CONFLICT (station_id) DO UPDATE SET "
           "community = EXCLUDED.community, public_key = EXCLUDED.public_key, "
-          "enrolled_ms = EXCLUDED.enrolled_ms",
+          "enrolled_ms = EXCLUDED.enrolled_ms, revoked_ms = NULL",
           out.station_id, community, pqxx::binarystring(public_key), now_ms);
       return Status::ok();
     }));
@@ -129,8 +129,8 @@ class PgStore final : public DistrictStore {
     std::optional<StationRecord> out;
     WEIMIN_TRY(pool_->transact("finding a station", [&](pqxx::work& w) {
       auto r = w.exec_params(
-          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms "
-          "FROM station WHERE station_id = $1",
+          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms, "
+          "revoked_ms FROM station WHERE station_id = $1",
           station_id);
       if (!r.empty()) out = station_from_row(r[0]);
       return Status::ok();
@@ -142,8 +142,8 @@ class PgStore final : public DistrictStore {
     std::vector<StationRecord> out;
     WEIMIN_TRY(pool_->transact("listing stations", [&](pqxx::work& w) {
       auto r = w.exec(
-          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms "
-          "FROM station ORDER BY station_id");
+          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms, "
+          "revoked_ms FROM station ORDER BY station_id");
       for (const auto& row : r) out.push_back(station_from_row(row));
       return Status::ok();
     }));
@@ -492,13 +492,180 @@ class PgStore final : public DistrictStore {
     return n;
   }
 
+  // [SECTION] Revoked stations; console accounts, sessions and audit (accounts.hpp)
+
+  Status revoke_station(const std::string& station_id, std::int64_t now_ms) override {
+    return pool_->transact("revoking a station", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "UPDATE station SET revoked_ms = COALESCE(revoked_ms, $2) WHERE station_id = $1",
+          station_id, now_ms);
+      if (r.affected_rows() == 0) {
+        return Status(ErrorCode::NotFound, "no station '" + station_id.substr(0, 64) +
+                                               "' is enrolled here; see weimin-district stations");
+      }
+      return Status::ok();
+    });
+  }
+
+  static AccountRecord account_from_row(const pqxx::row& row) {
+    AccountRecord a;
+    a.user = row[0].as<std::string>();
+    a.role = row[1].as<std::string>();
+    a.scope = row[2].as<std::string>();
+    a.password_hash = row[3].as<std::string>();
+    a.must_change_password = row[4].as<bool>();
+    a.disabled = row[5].as<bool>();
+    a.created_ms = row[6].as<std::int64_t>();
+    a.failed_signins = row[7].as<int>();
+    a.locked_until_ms = row[8].as<std::int64_t>();
+    return a;
+  }
+  static constexpr const char* kAccountColumns =
+      "SELECT user_name, role, scope, password_hash, must_change_password, disabled, created_ms, "
+      "failed_signins, locked_until_ms FROM account";
+
+  Status add_account(const AccountRecord& a) override {
+    return pool_->transact("adding an account", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "INSERT INTO account (user_name, role, scope, password_hash, must_change_password, "
+          "disabled, created_ms, failed_signins, locked_until_ms) VALUES ($1, $2, $3, $4, $5, "
+          "$6, $7, $8, $9) ON CONFLICT (user_name) DO NOTHING",
+          a.user, a.role, a.scope, a.password_hash, a.must_change_password, a.disabled,
+          a.created_ms, a.failed_signins, a.locked_until_ms);
+      if (r.affected_rows() == 0) {
+        return Status(ErrorCode::AlreadyExists, "the account '" + a.user + "' exists already");
+      }
+      return Status::ok();
+    });
+  }
+
+  Result<std::optional<AccountRecord>> find_account(const std::string& user) override {
+    std::optional<AccountRecord> out;
+    WEIMIN_TRY(pool_->transact("finding an account", [&](pqxx::work& w) {
+      auto r = w.exec_params(std::string(kAccountColumns) + " WHERE user_name = $1", user);
+      out.reset();
+      if (!r.empty()) out = account_from_row(r[0]);
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<AccountRecord>> accounts() override {
+    std::vector<AccountRecord> out;
+    WEIMIN_TRY(pool_->transact("listing accounts", [&](pqxx::work& w) {
+      out.clear();
+      auto r = w.exec(std::string(kAccountColumns) + " ORDER BY user_name");
+      for (const auto& row : r) out.push_back(account_from_row(row));
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Status update_account(const AccountRecord& a) override {
+    return pool_->transact("updating an account", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "UPDATE account SET role = $2, scope = $3, password_hash = $4, "
+          "must_change_password = $5, disabled = $6, created_ms = $7, failed_signins = $8, "
+          "locked_until_ms = $9 WHERE user_name = $1",
+          a.user, a.role, a.scope, a.password_hash, a.must_change_password, a.disabled,
+          a.created_ms, a.failed_signins, a.locked_until_ms);
+      if (r.affected_rows() == 0) {
+        return Status(ErrorCode::NotFound, "there is no account '" + a.user.substr(0, 64) + "'");
+      }
+      return Status::ok();
+    });
+  }
+
+  Status add_session(const SessionRecord& s) override {
+    return pool_->transact("adding a session", [&](pqxx::work& w) {
+      // Rows unused for longer than any console's limits ended long ago.
+      w.exec_params("DELETE FROM session WHERE last_seen_ms < $1",
+                    s.last_seen_ms - kSessionRowLifetimeMs);
+      w.exec_params(
+          "INSERT INTO session (id_hash, user_name, csrf, address, created_ms, last_seen_ms) "
+          "VALUES ($1, $2, $3, $4, $5, $6)",
+          s.id_hash, s.user, s.csrf, s.address, s.created_ms, s.last_seen_ms);
+      return Status::ok();
+    });
+  }
+
+  Result<std::optional<SessionRecord>> find_session(const std::string& id_hash) override {
+    std::optional<SessionRecord> out;
+    WEIMIN_TRY(pool_->transact("finding a session", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "SELECT id_hash, user_name, csrf, address, created_ms, last_seen_ms FROM session "
+          "WHERE id_hash = $1",
+          id_hash);
+      out.reset();
+      if (!r.empty()) {
+        out = SessionRecord{r[0][0].as<std::string>(),  r[0][1].as<std::string>(),
+                            r[0][2].as<std::string>(),  r[0][3].as<std::string>(),
+                            r[0][4].as<std::int64_t>(), r[0][5].as<std::int64_t>()};
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Status touch_session(const std::string& id_hash, std::int64_t now_ms) override {
+    return pool_->transact("touching a session", [&](pqxx::work& w) {
+      w.exec_params("UPDATE session SET last_seen_ms = $2 WHERE id_hash = $1", id_hash, now_ms);
+      return Status::ok();
+    });
+  }
+
+  Status end_sessions(const std::string& id_hash, const std::string& user) override {
+    return pool_->transact("ending sessions", [&](pqxx::work& w) {
+      if (id_hash.empty()) {
+        w.exec_params("DELETE FROM session WHERE user_name = $1", user);
+      } else {
+        w.exec_params("DELETE FROM session WHERE id_hash = $1", id_hash);
+      }
+      return Status::ok();
+    });
+  }
+
+  Status add_audit(const AuditRecord& a) override {
+    return pool_->transact("adding to the audit", [&](pqxx::work& w) {
+      w.exec_params(
+          "INSERT INTO audit (at_ms, user_name, address, action, target, detail) VALUES ($1, "
+          "$2, $3, $4, $5, $6)",
+          a.at_ms, a.user, a.address, a.action, a.target, a.detail);
+      return Status::ok();
+    });
+  }
+
+  Result<std::vector<AuditRecord>> audit_log(std::int64_t before_id, int limit) override {
+    std::vector<AuditRecord> out;
+    WEIMIN_TRY(pool_->transact("reading the audit", [&](pqxx::work& w) {
+      out.clear();
+      auto r = w.exec_params(
+          "SELECT id, at_ms, user_name, address, action, target, detail FROM audit "
+          "WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2",
+          before_id, limit);
+      for (const auto& row : r) {
+        out.push_back(AuditRecord{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
+                                  row[2].as<std::string>(), row[3].as<std::string>(),
+                                  row[4].as<std::string>(), row[5].as<std::string>(),
+                                  row[6].as<std::string>()});
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
  private:
+  // A session row unused this long is dropped when another session is added: longer than any
+  // idle timeout or absolute limit a console is given (AccountOptions), so it ended already.
+  static constexpr std::int64_t kSessionRowLifetimeMs = 48LL * 3600 * 1000;
+
   static StationRecord station_from_row(const pqxx::row& row) {
     pqxx::binarystring key(row[2]);
     StationRecord st{row[0].as<std::string>(), row[1].as<std::string>(), key.str(),
                      row[3].as<std::int64_t>()};
     if (!row[4].is_null()) st.skew_ms = row[4].as<std::int64_t>();
     st.skew_at_ms = row[5].as<std::int64_t>();
+    if (!row[6].is_null()) st.revoked_ms = row[6].as<std::int64_t>();
     return st;
   }
 
