@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -763,6 +765,31 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
         }
       }
       if (list->empty() && !ctx.json) ctx.io.out << "no rejected entries\n";
+      return 0;
+    };
+  });
+
+  // projection rebuild (the case projection, projection.hpp)
+  auto* projection = app.add_subcommand("projection", "the district's case projection (inboxes)");
+  projection->require_subcommand(1);
+  auto* rebuild = projection->add_subcommand(
+      "rebuild", "remake every case's row from the facts, in one transaction");
+  rebuild->callback([&] {
+    ctx.action = [&] {
+      auto store = ctx.open_store();
+      if (!store.is_ok()) return ctx.fail(store.status());
+      const auto started = std::chrono::steady_clock::now();
+      auto cases = (*store)->rebuild_projection();
+      if (!cases.is_ok()) return ctx.fail(cases.status());
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (ctx.json) {
+        ctx.io.out << nlohmann::json{{"cases", *cases}, {"seconds", seconds}}.dump() << "\n";
+      } else {
+        char took[32];
+        std::snprintf(took, sizeof took, "%.1f", seconds);
+        ctx.io.out << "rebuilt the projection of " << *cases << " cases in " << took << " s\n";
+      }
       return 0;
     };
   });

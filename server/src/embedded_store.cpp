@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <fstream>
 #include <map>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "projection_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/migrations.hpp"
 #include "weimin/sync/protocol_auth.hpp"
@@ -83,9 +85,46 @@ ALTER TABLE stations ADD COLUMN skew_ms INTEGER;
 ALTER TABLE stations ADD COLUMN skew_at_ms INTEGER NOT NULL DEFAULT 0;
 )SQL";
 
-// Version 5 is the case projection's (another branch of issue 13). MERGE: this placeholder
-// goes when that branch's migration 5 takes its place.
-constexpr const char* kSchemaV5Placeholder = "SELECT 1";
+// Version 5: the case projection (projection.hpp). One row per case, the departments of its
+// current round apart (one row each) for the departments' inboxes; every inbox order has its
+// index: most recently changed (last_change_ms DESC, case_id) and, only for the cases with a
+// deadline waiting, earliest due (next_due_ms, …). Filled by rebuild_projection when upgraded.
+constexpr const char* kSchemaV5 = R"SQL(
+CREATE TABLE case_rows (case_id TEXT PRIMARY KEY, tracking_code TEXT NOT NULL,
+  community TEXT NOT NULL, office TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
+  channel TEXT NOT NULL, level TEXT NOT NULL, kind TEXT NOT NULL, description TEXT NOT NULL,
+  collected_ms INTEGER NOT NULL, stage_since_ms INTEGER NOT NULL, last_change_ms INTEGER NOT NULL,
+  next_due_ms INTEGER NOT NULL, open_conflicts INTEGER NOT NULL, reopen_count INTEGER NOT NULL,
+  evaluation TEXT NOT NULL, sent_back INTEGER NOT NULL DEFAULT 0, departments TEXT NOT NULL,
+  detail_json TEXT NOT NULL);
+CREATE INDEX case_rows_recent ON case_rows (last_change_ms DESC, case_id);
+CREATE INDEX case_rows_due ON case_rows (next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_rows_office ON case_rows (office, last_change_ms DESC, case_id);
+CREATE INDEX case_rows_office_due ON case_rows (office, next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_rows_community ON case_rows (community, last_change_ms DESC, case_id);
+CREATE INDEX case_rows_community_due ON case_rows (community, next_due_ms, last_change_ms DESC,
+  case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_rows_stage ON case_rows (stage, last_change_ms DESC, case_id);
+CREATE INDEX case_rows_stage_due ON case_rows (stage, next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_rows_tracking ON case_rows (tracking_code);
+CREATE TABLE case_departments (department TEXT NOT NULL, case_id TEXT NOT NULL,
+  step TEXT NOT NULL, report_due_ms INTEGER NOT NULL, reported_ms INTEGER NOT NULL,
+  feedback_due_ms INTEGER NOT NULL, feedback_ms INTEGER NOT NULL, expected_ms INTEGER NOT NULL,
+  due_ms INTEGER NOT NULL, next_due_ms INTEGER NOT NULL, last_change_ms INTEGER NOT NULL,
+  PRIMARY KEY (department, case_id)) WITHOUT ROWID;
+CREATE INDEX case_departments_case ON case_departments (case_id);
+CREATE INDEX case_departments_recent ON case_departments (department, last_change_ms DESC,
+  case_id);
+CREATE INDEX case_departments_due ON case_departments (department, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_departments_step ON case_departments (department, step, last_change_ms DESC,
+  case_id);
+CREATE INDEX case_departments_step_due ON case_departments (department, step, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+)SQL";
 
 // Version 6: the console's accounts, their sessions (by the sha-256 hex of the session id) and
 // the audit; stations an admin revoked.
@@ -110,7 +149,7 @@ const storage::Migration kMigrations[] = {
     {2, "changes carry their origin", kSchemaV2},
     {3, "case facts indexed by subject and kind", kSchemaV3},
     {4, "actor tokens expire; stations' clock skew", kSchemaV4},
-    {5, "placeholder for the case projection", kSchemaV5Placeholder},
+    {5, "the case projection", kSchemaV5},
     {6, "console accounts, sessions and audit; revoked stations", kSchemaV6}};
 
 // A session row unused this long is dropped when another session is added: longer than any
@@ -290,7 +329,10 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Status start(const EmbeddedStoreOptions& o) {
+    WEIMIN_ASSIGN_OR_RETURN(const int before, storage::schema_version(db()));
     WEIMIN_TRY(storage::migrate(db(), kMigrations, o.now_ms));
+    // A store of before the projection: its cases' rows are made once, now.
+    if (before > 0 && before < 5) WEIMIN_TRY(rebuild_projection().status());
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
     WEIMIN_ASSIGN_OR_RETURN(auto district, meta("district"));
     if (!district) {
@@ -499,11 +541,13 @@ class EmbeddedStore final : public DistrictStore {
     }
     WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
     std::int64_t next = top + 1;
+    std::vector<std::string> touched;  // cases given a new fact
     for (std::size_t k = first; k < b.entries.size(); ++k) {
       const PreparedEntry& e = b.entries[k];
       if (e.fact) {
         WEIMIN_ASSIGN_OR_RETURN(bool fresh, insert_fact(*e.fact, next));
         (fresh ? out.applied : out.duplicates)++;
+        if (fresh) note_case(*e.fact, touched);
       } else {
         WEIMIN_ASSIGN_OR_RETURN(auto* r, stmt("INSERT INTO rejects (station_id, stream, seq, "
                                               "reason, at_ms) VALUES (?, ?, ?, ?, ?)"));
@@ -518,6 +562,7 @@ class EmbeddedStore final : public DistrictStore {
                                           "station_id = ? AND stream = ?"));
     u->bind(1, out.applied_through).bind(2, b.station_id).bind(3, b.stream);
     WEIMIN_TRY(u->run());
+    WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(tx.commit());
     if (next != top + 1) mark(next - 1);
     return out;
@@ -555,10 +600,13 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
     WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
     std::int64_t next = top + 1, fresh = 0;
+    std::vector<std::string> touched;  // cases given a new fact
     for (const FactRecord& f : facts) {
       WEIMIN_ASSIGN_OR_RETURN(bool added, insert_fact(f, next));
       fresh += added ? 1 : 0;
+      if (added) note_case(f, touched);
     }
+    WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(tx.commit());
     if (fresh) mark(next - 1);
     return fresh;
@@ -892,6 +940,97 @@ class EmbeddedStore final : public DistrictStore {
     return out;
   }
 
+  // [SECTION] The case projection (projection.hpp; the tables of migration 5)
+
+  // Adds a case fact's case to `touched` (once).
+  static void note_case(const FactRecord& f, std::vector<std::string>& touched) {
+    if (!f.fact.kind.starts_with("case.")) return;
+    if (std::find(touched.begin(), touched.end(), f.fact.subject) == touched.end()) {
+      touched.push_back(f.fact.subject);
+    }
+  }
+
+  // Remakes the rows of `case_ids` from all their facts, inside the caller's transaction.
+  Status project_cases(const std::vector<std::string>& case_ids) {
+    if (case_ids.empty()) return Status::ok();
+    WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
+    const core::CaseDeadlines& deadlines = deadlines_.get(catalog);
+    for (const std::string& id : case_ids) {
+      WEIMIN_ASSIGN_OR_RETURN(auto facts, case_facts(id));
+      WEIMIN_TRY(write_case_row(projection::project_facts(id, facts, deadlines)));
+    }
+    return Status::ok();
+  }
+
+  Status write_case_row(const CaseRow& r) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt("DELETE FROM case_departments WHERE case_id = ?"));
+    d->bind(1, r.case_id);
+    WEIMIN_TRY(d->run());
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("INSERT OR REPLACE INTO case_rows (case_id, tracking_code, community, "
+                      "office, stage, source, channel, level, kind, description, collected_ms, "
+                      "stage_since_ms, last_change_ms, next_due_ms, open_conflicts, reopen_count, "
+                      "evaluation, departments, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->bind(1, r.case_id).bind(2, r.tracking_code).bind(3, r.community).bind(4, r.office);
+    s->bind(5, r.stage).bind(6, r.source).bind(7, r.channel).bind(8, r.level).bind(9, r.kind);
+    s->bind(10, r.description).bind(11, r.collected_ms).bind(12, r.stage_since_ms);
+    s->bind(13, r.last_change_ms).bind(14, r.next_due_ms).bind(15, r.open_conflicts);
+    s->bind(16, r.reopen_count).bind(17, r.evaluation);
+    s->bind(18, projection::departments_to_json(r.departments)).bind(19, r.detail_json);
+    WEIMIN_TRY(s->run());
+    for (const CaseDepartmentRow& dr : r.departments) {
+      WEIMIN_ASSIGN_OR_RETURN(
+          auto* i, stmt("INSERT OR REPLACE INTO case_departments (department, case_id, step, "
+                        "report_due_ms, reported_ms, feedback_due_ms, feedback_ms, expected_ms, "
+                        "due_ms, next_due_ms, last_change_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "?, ?)"));
+      i->bind(1, dr.department).bind(2, r.case_id).bind(3, dr.step).bind(4, dr.report_due_ms);
+      i->bind(5, dr.reported_ms).bind(6, dr.feedback_due_ms).bind(7, dr.feedback_ms);
+      i->bind(8, dr.expected_ms).bind(9, projection::department_due_ms(dr));
+      i->bind(10, r.next_due_ms).bind(11, r.last_change_ms);
+      WEIMIN_TRY(i->run());
+    }
+    return Status::ok();
+  }
+
+  // A row of projection::row_columns() (detail_json at column 18 when selected).
+  static CaseRow case_row_from(storage::Statement& s, bool with_detail) {
+    CaseRow r;
+    r.case_id = s.column_text(0);
+    r.tracking_code = s.column_text(1);
+    r.community = s.column_text(2);
+    r.office = s.column_text(3);
+    r.stage = s.column_text(4);
+    r.source = s.column_text(5);
+    r.channel = s.column_text(6);
+    r.level = s.column_text(7);
+    r.kind = s.column_text(8);
+    r.description = s.column_text(9);
+    r.collected_ms = s.column_int64(10);
+    r.stage_since_ms = s.column_int64(11);
+    r.last_change_ms = s.column_int64(12);
+    r.next_due_ms = s.column_int64(13);
+    r.open_conflicts = static_cast<int>(s.column_int64(14));
+    r.reopen_count = static_cast<int>(s.column_int64(15));
+    r.evaluation = s.column_text(16);
+    r.departments = projection::departments_from_json(s.column_text(17));
+    if (with_detail) r.detail_json = s.column_text(18);
+    return r;
+  }
+
+  Result<std::optional<CaseRow>> case_row(const std::string& case_id) override {
+    static const std::string sql = "SELECT " + std::string(projection::row_columns()) +
+                                   ", r.detail_json FROM case_rows r WHERE r.case_id = ?";
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(sql.c_str()));
+    s->bind(1, case_id);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<CaseRow> out;
+    if (row) out = case_row_from(*s, true);
+    s->reset();
+    return out;
+  }
+
   Status touch_session(const std::string& id_hash, std::int64_t now_ms) override {
     WEIMIN_ASSIGN_OR_RETURN(auto* s,
                             stmt("UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ?"));
@@ -931,10 +1070,85 @@ class EmbeddedStore final : public DistrictStore {
     return out;
   }
 
+  Result<CasePage> query_cases(const CaseQuery& query) override {
+    WEIMIN_TRY(projection::check_query(query));
+    const projection::PagePlan plan = projection::plan_page(query, projection::Dialect::Sqlite);
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin(storage::Database::TxMode::Deferred));
+    auto run = [&](const projection::SqlQuery& q) -> Result<std::vector<CaseRow>> {
+      auto it = query_cache_.find(q.sql);
+      if (it == query_cache_.end()) {
+        if (query_cache_.size() >= 256) query_cache_.clear();
+        WEIMIN_ASSIGN_OR_RETURN(storage::Statement prepared, db().prepare(q.sql));
+        it = query_cache_.emplace(q.sql, std::move(prepared)).first;
+      }
+      storage::Statement& s = it->second;
+      s.reset();
+      for (std::size_t i = 0; i < q.params.size(); ++i) {
+        const int at = static_cast<int>(i) + 1;
+        if (const auto* text = std::get_if<std::string>(&q.params[i])) {
+          s.bind(at, *text);
+        } else {
+          s.bind(at, std::get<std::int64_t>(q.params[i]));
+        }
+      }
+      std::vector<CaseRow> rows;
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+        if (!row) break;
+        rows.push_back(case_row_from(s, false));
+      }
+      s.reset();
+      return rows;
+    };
+    WEIMIN_ASSIGN_OR_RETURN(CasePage page, projection::run_plan(query, plan, run));
+    WEIMIN_TRY(tx.commit());
+    return page;
+  }
+
+  Result<std::int64_t> rebuild_projection() override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_TRY(db().exec("DELETE FROM case_departments; DELETE FROM case_rows;"));
+    WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
+    const core::CaseDeadlines deadlines = deadlines_.get(catalog);
+    // Every case fact once, case by case, through the partial index facts_case.
+    WEIMIN_ASSIGN_OR_RETURN(
+        storage::Statement s,
+        db().prepare("SELECT c.record, f.community, f.received_ms, f.subject FROM facts f "
+                     "INDEXED BY facts_case JOIN changes c ON c.gseq = f.gseq WHERE f.kind LIKE "
+                     "'case.%' ORDER BY f.subject, f.hlc, f.origin, f.id"));
+    std::int64_t cases = 0;
+    std::string subject;
+    std::vector<FactRecord> facts;
+    auto flush = [&]() -> Status {
+      if (facts.empty()) return Status::ok();
+      ++cases;
+      WEIMIN_TRY(write_case_row(projection::project_facts(subject, facts, deadlines)));
+      facts.clear();
+      return Status::ok();
+    };
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+      if (!row) break;
+      std::string next_subject = s.column_text(3);
+      if (next_subject != subject) {
+        WEIMIN_TRY(flush());
+        subject = std::move(next_subject);
+      }
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j, sync::parse_json(s.column_text(0), "a stored fact"));
+      WEIMIN_ASSIGN_OR_RETURN(sync::FactPayload f, sync::parse_fact_payload(std::move(j)));
+      facts.push_back({std::move(f), s.column_text(1), s.column_int64(2)});
+    }
+    WEIMIN_TRY(flush());
+    WEIMIN_TRY(tx.commit());
+    return cases;
+  }
+
  private:
   storage::KeyedStore store_;
   fs::path folder_;
   std::unordered_map<const char*, storage::Statement> cache_;
+  std::unordered_map<std::string, storage::Statement> query_cache_;  // query_cases' statements
+  projection::DeadlineCache deadlines_;
   std::string epoch_cache_;
   std::unique_ptr<Checkpointer> checkpointer_;
 };
