@@ -407,6 +407,8 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
     REQUIRE(raw->db()
                 .exec(R"SQL(
       DELETE FROM schema_migrations WHERE version >= 5;
+      DROP TABLE case_rows;
+      DROP TABLE case_departments;
       DROP TABLE accounts;
       DROP TABLE sessions;
       DROP TABLE audit;
