@@ -603,9 +603,10 @@ TEST_CASE("the district's half of the loop: whistle, report, feedback reach the 
   std::string water = d.service().issue_actor_token("housing", core::Role::Department).value();
   const std::string path = "/v1/cases/" + c.case_id.to_string();
 
-  // Not yet whistled: a department may not report in.
+  // Not yet whistled: the case is not the department's, so it may not report in.
   auto early = d.call(bearer("POST", path + "/report", dept, R"({"schema":1,"note":"x"})"));
-  CHECK(early.status == 409);
+  CHECK(early.status == 403);
+  CHECK(code_of(early) == "out_of_scope");
   CHECK(d.call(bearer("GET", "/v1/cases", "nope")).status == 401);
   CHECK(d.call({"GET", "/v1/cases", "", {}, ""}).status == 401);
   CHECK(d.call(bearer("POST", path + "/whistle", dept, R"({"schema":1,"departments":["x"]})")).status == 403);
