@@ -43,6 +43,9 @@ std::string step_text(const core::CaseEvent& e) {
     std::string operator()(const core::CaseReopened& p) const { return p.reason; }
     std::string operator()(const core::CaseNote& p) const { return p.text; }
     std::string operator()(const core::ConflictSettled& p) const { return p.reason; }
+    std::string operator()(const core::CaseReturned& p) const { return p.reason; }
+    std::string operator()(const core::CaseEscalated& p) const { return p.note; }
+    std::string operator()(const core::CaseSentBack& p) const { return p.reason; }
   };
   return std::visit(Visitor{}, e.payload);
 }

@@ -122,12 +122,15 @@ std::optional<std::string> action_refusal(const Principal& who, const CaseRow& r
                                           CaseAction action, const core::Catalog* catalog) {
   if (auto r = view_refusal(who, row, catalog)) return r;
   if (!role_may(who, action)) {
+    const bool office_step = action == CaseAction::Whistle || action == CaseAction::Escalate ||
+                             action == CaseAction::SendBack;
+    const bool department_step = action == CaseAction::Report || action == CaseAction::Feedback ||
+                                 action == CaseAction::Return;
     return "a " + std::string(to_string(who.role)) + " account may not " +
            std::string(to_string(action)) + " (" +
-           (action == CaseAction::Whistle || action == CaseAction::Escalate ||
-                    action == CaseAction::SendBack
-                ? "the street office does"
-                : "the whistled department does") +
+           (office_step       ? "the street office does"
+            : department_step ? "the whistled department does"
+                              : "notes are written by the street office and the departments") +
            ")";
   }
   return std::nullopt;

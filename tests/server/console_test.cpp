@@ -103,8 +103,10 @@ struct Browser {
       std::string first = set->substr(0, set->find(';'));
       std::string name = first.substr(0, first.find('='));
       std::string value = first.substr(first.find('=') + 1);
-      if (set->find("Max-Age=0") != std::string::npos) cookies.erase(name);
-      else cookies[name] = value;
+      if (set->find("Max-Age=0") != std::string::npos)
+        cookies.erase(name);
+      else
+        cookies[name] = value;
     }
     static const std::regex token(R"re(name="csrf" value="([0-9a-f]+)")re");
     std::smatch m;
@@ -180,9 +182,10 @@ struct ConsoleDistrict {
   std::string make_case(TestStation& st, std::uint64_t space, const std::string& description,
                         const std::string& whistled = "") {
     CaseWriter w{st, *core::Uuid::parse(uuid_n(space, 0xcafe)), space};
-    std::vector<sync::FactPayload> facts{w.fact(
-        core::Role::Staff, "S01",
-        core::CaseCollected{"env_sanitation", core::CaseChannel::Kiosk, description, "R-12345678"})};
+    std::vector<sync::FactPayload> facts{
+        w.fact(core::Role::Staff, "S01",
+               core::CaseCollected{"env_sanitation", core::CaseChannel::Kiosk, description,
+                                   "R-12345678"})};
     if (!whistled.empty()) {
       facts.push_back(w.fact(core::Role::Director, "D01",
                              core::CaseWhistled{core::WhistleLevel::Community,
@@ -254,8 +257,9 @@ TEST_CASE("console: every page, redirect and refusal carries the security header
   CHECK(b.get("/console/static/nothing.css").status == 404);
 }
 
-TEST_CASE("console: sign-in sets a session cookie that is HttpOnly, Secure, SameSite=Strict; "
-          "sign-out ends it") {
+TEST_CASE(
+    "console: sign-in sets a session cookie that is HttpOnly, Secure, SameSite=Strict; "
+    "sign-out ends it") {
   ConsoleDistrict c;
   Browser b{c.d};
   b.get("/console/signin");
@@ -299,7 +303,9 @@ TEST_CASE("console: a POST without the session's CSRF token is a 403 and does no
   REQUIRE(b.get("/console/cases/" + id).status == 200);
   const std::int64_t before = c.facts();
   const std::vector<std::pair<std::string, std::string>> whistle{
-      {"level", "district"}, {"kind", "routine"}, {"departments", "urban_management"},
+      {"level", "district"},
+      {"kind", "routine"},
+      {"departments", "urban_management"},
       {"note", "请处理"}};
 
   auto missing = b.post("/console/cases/" + id + "/whistle", whistle, /*with_csrf=*/false);
@@ -343,8 +349,9 @@ TEST_CASE("console: a session ends after 30 idle minutes by the district's clock
   CHECK(header(expired, "Location") == "/console/signin");
 }
 
-TEST_CASE("console: repeated failures lock the account and many attempts from one address are "
-          "throttled, both said on the sign-in page") {
+TEST_CASE(
+    "console: repeated failures lock the account and many attempts from one address are "
+    "throttled, both said on the sign-in page") {
   ConsoleDistrict c;
   Browser b{c.d};
   const int failures = c.accounts.options().lock_after_failures;
@@ -370,8 +377,9 @@ TEST_CASE("console: repeated failures lock the account and many attempts from on
   CHECK(t.sign_in("urban").status == 503);
 }
 
-TEST_CASE("console: an office or department may not act outside its scope (403, nothing "
-          "written); inside it, it may") {
+TEST_CASE(
+    "console: an office or department may not act outside its scope (403, nothing "
+    "written); inside it, it may") {
   ConsoleDistrict c;
   // Cases: one of office1's communities and one of another office's, each whistled at
   // community level to urban_management (so departments have something in and out of scope).
@@ -386,7 +394,9 @@ TEST_CASE("console: an office or department may not act outside its scope (403, 
   };
   const std::vector<Attempt> attempts = {
       {"whistle",
-       {{"level", "district"}, {"kind", "key"}, {"departments", "urban_management"},
+       {{"level", "district"},
+        {"kind", "key"},
+        {"departments", "urban_management"},
         {"note", "n"}}},
       {"escalate", {{"departments", "police"}, {"note", "n"}}},
       {"send-back", {{"reason", "不属于街道"}}},
@@ -401,8 +411,8 @@ TEST_CASE("console: an office or department may not act outside its scope (403, 
     const char* user;
     std::string outside;  // a case outside its scope
   };
-  for (const Who& who : {Who{"office1", theirs}, Who{"office2", mine},
-                         Who{"urban", police_case}, Who{"police", urban_case}}) {
+  for (const Who& who : {Who{"office1", theirs}, Who{"office2", mine}, Who{"urban", police_case},
+                         Who{"police", urban_case}}) {
     Browser b{c.d};
     REQUIRE(b.sign_in(who.user).status == 303);
     CHECK(b.get("/console/cases/" + who.outside).status == 403);
@@ -424,13 +434,12 @@ TEST_CASE("console: an office or department may not act outside its scope (403, 
     std::string case_id;
     const char* form;
   };
-  for (const Cross& x : {Cross{"office1", urban_case, "report"},
-                         Cross{"office1", urban_case, "feedback"},
-                         Cross{"office1", urban_case, "return"},
-                         Cross{"urban", urban_case, "whistle"},
-                         Cross{"urban", urban_case, "escalate"},
-                         Cross{"urban", urban_case, "send-back"},
-                         Cross{"admin", mine, "whistle"}, Cross{"admin", urban_case, "report"}}) {
+  for (const Cross& x :
+       {Cross{"office1", urban_case, "report"}, Cross{"office1", urban_case, "feedback"},
+        Cross{"office1", urban_case, "return"}, Cross{"urban", urban_case, "whistle"},
+        Cross{"urban", urban_case, "escalate"}, Cross{"urban", urban_case, "send-back"},
+        Cross{"admin", mine, "whistle"}, Cross{"admin", urban_case, "report"},
+        Cross{"admin", mine, "note"}}) {
     CAPTURE(x.user);
     CAPTURE(x.form);
     Browser b{c.d};
@@ -444,26 +453,40 @@ TEST_CASE("console: an office or department may not act outside its scope (403, 
     CHECK(c.facts() == before);
   }
 
-  // Inside the scope the same forms act: the office whistles its own case, the department
-  // reports in and gives feedback on the case whistled to it, anyone reveals with a reason.
-  Browser office{c.d};
-  REQUIRE(office.sign_in("office1").status == 303);
-  REQUIRE(office.get("/console/cases/" + mine).status == 200);
-  std::int64_t before = c.facts();
-  auto whistled = office.post("/console/cases/" + mine + "/whistle", attempts[0].fields);
-  CHECK_MESSAGE(whistled.status == 303, whistled.body);
-  CHECK(c.facts() == before + 1);
-
+  // Inside the scope every form acts, each writing its one fact: the office whistles,
+  // escalates, sends back and notes its own communities' cases; the department reports in,
+  // gives feedback, returns and notes the cases whistled to it.
+  const std::string mine2 = c.make_case(c.a, 5, "小区路灯不亮");
+  const std::string urban_case2 = c.make_case(c.a, 6, "下水道堵塞", "urban_management");
+  struct Act {
+    const char* user;
+    std::string case_id;
+    const char* form;
+  };
+  for (const Act& act : {Act{"office1", mine, "whistle"}, Act{"office1", urban_case, "escalate"},
+                         Act{"office1", mine2, "send-back"}, Act{"office1", mine, "note"},
+                         Act{"urban", urban_case, "report"}, Act{"urban", urban_case, "feedback"},
+                         Act{"urban", urban_case2, "return"}, Act{"urban", urban_case, "note"}}) {
+    CAPTURE(act.user);
+    CAPTURE(act.form);
+    Browser b{c.d};
+    REQUIRE(b.sign_in(act.user).status == 303);
+    auto page = b.get("/console/cases/" + act.case_id);
+    REQUIRE(page.status == 200);
+    // The form is offered on the page before it is used.
+    CHECK(page.body.find(std::string("id=\"action-") + act.form + "\"") != std::string::npos);
+    const std::int64_t before = c.facts();
+    auto fields = std::find_if(attempts.begin(), attempts.end(), [&](const Attempt& a) {
+                    return std::string(a.form) == act.form;
+                  })->fields;
+    auto r = b.post("/console/cases/" + act.case_id + "/" + act.form, fields);
+    CHECK_MESSAGE(r.status == 303, r.body);
+    CHECK(header(r, "Location") == "/console/cases/" + act.case_id + "?done=" + act.form);
+    CHECK(c.facts() == before + 1);
+  }
+  // The case office1 whistled to urban_management is now urban's too.
   Browser urban{c.d};
   REQUIRE(urban.sign_in("urban").status == 303);
-  REQUIRE(urban.get("/console/cases/" + urban_case).status == 200);
-  before = c.facts();
-  auto reported = urban.post("/console/cases/" + urban_case + "/report", attempts[3].fields);
-  CHECK_MESSAGE(reported.status == 303, reported.body);
-  auto fed_back = urban.post("/console/cases/" + urban_case + "/feedback", attempts[4].fields);
-  CHECK_MESSAGE(fed_back.status == 303, fed_back.body);
-  CHECK(c.facts() == before + 2);
-  // The case office1 whistled to urban_management is now urban's too.
   CHECK(urban.get("/console/cases/" + mine).status == 200);
 
   auto revealed = urban.post("/console/cases/" + urban_case + "/reveal", attempts[7].fields);
@@ -521,11 +544,11 @@ TEST_CASE("console: a resident's words holding markup and quotes render as text"
     CHECK(r.body.find("&quot;双引号&quot;") != std::string::npos);
   }
   // A note typed with markup is kept on the refused form as text too.
-  auto long_note = b.post("/console/cases/" + id + "/whistle",
-                          {{"level", "district"},
-                           {"kind", "routine"},
-                           {"departments", "urban_management"},
-                           {"note", "<b>x</b>" + std::string(9000, 'y')}});
+  auto long_note =
+      b.post("/console/cases/" + id + "/whistle", {{"level", "district"},
+                                                   {"kind", "routine"},
+                                                   {"departments", "urban_management"},
+                                                   {"note", "<b>x</b>" + std::string(9000, 'y')}});
   CHECK(long_note.status == 400);
   CHECK(long_note.body.find("&lt;b&gt;x&lt;/b&gt;" + std::string(9000, 'y')) != std::string::npos);
   CHECK(long_note.body.find("<b>x</b>") == std::string::npos);
@@ -574,8 +597,8 @@ TEST_CASE("console: the admin's pages are the admin's; a token is shown once wit
   auto accounts = admin.get("/console/accounts");
   REQUIRE(accounts.status == 200);
   CHECK(accounts.body.find("data-user=\"office1\"") != std::string::npos);
-  auto added = admin.post("/console/accounts",
-                          {{"user", "clerk2"}, {"role", "office"}, {"scope", kOffice}});
+  auto added =
+      admin.post("/console/accounts", {{"user", "clerk2"}, {"role", "office"}, {"scope", kOffice}});
   CHECK(added.status == 200);
   CHECK(added.body.find("id=\"one-time-password\"") != std::string::npos);
   auto audit = admin.get("/console/audit");

@@ -94,7 +94,7 @@ std::vector<Tab> tabs_for(ConsoleRole role) {
 // The tab's own conditions on top of the filters.
 void apply_tab(CaseQuery& q, const std::string& tab) {
   if (tab == "waiting") {
-    q.stages = {"collected", "reopened"};
+    q.stages = {"collected", "reopened", "returned"};
   } else if (tab == "community") {
     q.level = "community";
     q.stages = {"whistled", "reported", "feedback"};
@@ -447,20 +447,6 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
 
 // [SECTION] Actions
 
-namespace {
-
-// The district's loop steps the console drives. Whistle, report-in and feedback are
-// DistrictService's; escalate, send back, return and note are the loop's new steps (issue 13),
-// answered Unavailable until this server has them.
-Status loop_step_missing(std::string_view what) {
-  return Status(ErrorCode::Unavailable,
-                std::string(what) +
-                    " is not available on this district server yet; nothing was "
-                    "done. Ask the district's administrator to update it");
-}
-
-}  // namespace
-
 HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
                                         const std::string& action_name) {
   static const std::map<std::string, CaseAction, std::less<>> kByForm = {
@@ -529,19 +515,31 @@ HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
       for (const std::string& d : deps) detail += " " + d;
       break;
     }
-    case CaseAction::Escalate:
-      done = loop_step_missing("raising a whistle to district level");
+    case CaseAction::Escalate: {
+      const std::vector<std::string> deps = c.form.all("departments");
+      for (const std::string& d : deps) {
+        if (catalog->department_by_id(d) == nullptr) {
+          return refuse(400, "department '" + d + "' is not in the published catalog");
+        }
+      }
+      done = service.escalate(who.scope, case_id, deps, c.form.get("note")).status();
+      for (const std::string& d : deps) detail += (detail.empty() ? "" : " ") + d;
       break;
+    }
     case CaseAction::SendBack:
       if (auto e = required("reason", "field_reason")) return refuse(400, *e);
-      done = loop_step_missing("sending a case back");
+      done = service.send_back(who.scope, case_id, c.form.get("reason")).status();
+      detail = c.form.get("reason");
       break;
     case CaseAction::Report: {
+      std::int64_t expected_ms = 0;
       if (const std::string expected = c.form.get("expected"); !expected.empty()) {
         auto ms = console::parse_local_date(expected);
         if (!ms.is_ok()) return refuse(400, ms.status().message());
+        expected_ms = *ms;
+        detail = expected;
       }
-      auto r = service.report(who.scope, case_id, c.form.get("note"));
+      auto r = service.report(who.scope, case_id, c.form.get("note"), expected_ms);
       done = r.status();
       break;
     }
@@ -553,11 +551,17 @@ HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
     }
     case CaseAction::Return:
       if (auto e = required("reason", "field_reason")) return refuse(400, *e);
-      done = loop_step_missing("returning a whistle");
+      done = service.return_whistle(who.scope, case_id, c.form.get("reason")).status();
+      detail = c.form.get("reason");
       break;
     case CaseAction::Note:
       if (auto e = required("text", "field_text")) return refuse(400, *e);
-      done = loop_step_missing("adding a note");
+      done = service
+                 .note(who.scope,
+                       who.role == ConsoleRole::Office ? core::Role::StreetOffice
+                                                       : core::Role::Department,
+                       case_id, c.form.get("text"))
+                 .status();
       break;
     case CaseAction::Reveal: {
       if (auto e = required("reason", "reveal_reason")) return refuse(400, *e);

@@ -76,6 +76,7 @@ constexpr Entry kStrings[] = {
     {"stage_whistled", "街道吹哨", "Whistle blown"},
     {"stage_reported", "部门报到", "Department reported in"},
     {"stage_feedback", "处理反馈", "Department feedback"},
+    {"stage_returned", "部门退单", "Returned by the departments"},
     {"stage_verified", "核实结项", "Verified"},
     {"stage_closed", "已办结", "Closed"},
     {"stage_evaluated", "综合评价", "Rated"},
