@@ -122,6 +122,16 @@ json select_options(const std::vector<std::pair<std::string, std::string>>& valu
   return out;
 }
 
+// The first `n` characters of UTF-8 `text` (never half a character), with "…" when cut.
+std::string first_chars(const std::string& text, std::size_t n) {
+  std::size_t i = 0;
+  for (std::size_t chars = 0; i < text.size() && chars < n; ++chars) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i < text.size() ? text.substr(0, i) + "…" : text;
+}
+
 // The resident's reference, masked: its first four characters and stars.
 std::string masked_ref(const std::string& ref) {
   if (ref.empty()) return "";
@@ -209,7 +219,7 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
            {"kind", label(c, "kind_", row.kind)},
            {"departments", std::move(deps)},
            {"changed", console::local_time(row.last_change_ms)},
-           {"description", row.description.substr(0, 120)}};
+           {"description", first_chars(row.description, 60)}};
     r.update(due_of(c, row.next_due_ms, now));
     rows.push_back(std::move(r));
   }
