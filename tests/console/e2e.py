@@ -397,12 +397,13 @@ def run(args, root):
 
     district = District(args.district, root, args.catalog)
     district.add_account("office1", "office", OFFICE)
-    district.add_account("dept1", "department", DEPARTMENT)
-    district.add_account("dept2", "department", OTHER_DEPARTMENT)
     district.add_account("admin1", "admin", "530102")
     district.start()
     browser = None
     try:
+        # Accounts added while the district serves work at once, as an admin would add them.
+        district.add_account("dept1", "department", DEPARTMENT)
+        district.add_account("dept2", "department", OTHER_DEPARTMENT)
         station = Station(args.weimin, root, args.catalog)
         token = district.run("enroll-token", "--community", COMMUNITY).strip()
         station.run("enroll", "--server", district.url, "--token", token, "--ca", district.ca)
