@@ -474,7 +474,10 @@ def run(args, root):
         scripts = b.driver.execute_script(
             "return Array.from(document.querySelectorAll('script')).filter("
             "s => s.textContent.includes('alert(1)')).length")
-        if scripts or b.all("#timeline b, .description b"):
+        bold = b.driver.execute_script(
+            "return Array.from(document.querySelectorAll('b')).filter("
+            "e => e.textContent === 'bold').length")
+        if scripts or bold:
             raise Failure("case B's description became markup on its case page")
         b.shoot("case-hostile-text")
         b.open("/console/")
@@ -566,11 +569,17 @@ def run(args, root):
         b.shoot("case-office-closed-loop")
 
         # English.
+        chinese = b.page_text()
         en = b.one("a#lang-en", "the English link")
         html = b.one("html")
         en.click()
         b.wait(lambda: EC.staleness_of(html)(b.driver), "the page after switching to English")
         b.one("#timeline", "case A's page in English")
+        if b.page_text() == chinese:
+            raise Failure("a#lang-en left case A's page as it was")
+        lang = b.driver.execute_script("return document.documentElement.lang")
+        if lang and not lang.startswith("en"):
+            raise Failure("the English page says lang=%r" % lang)
         b.shoot("case-en")
         b.open("/console/")
         b.one("#cases", "the inbox in English")
@@ -579,6 +588,10 @@ def run(args, root):
         html = b.one("html")
         zh.click()
         b.wait(lambda: EC.staleness_of(html)(b.driver), "the page after switching to Chinese")
+        b.one("#cases", "the inbox after switching back to Chinese")
+        lang = b.driver.execute_script("return document.documentElement.lang")
+        if lang and not lang.startswith("zh"):
+            raise Failure("a#lang-zh left the page with lang=%r" % lang)
         b.sign_out()
 
         # The admin: everything, stations, an enrolment token, accounts and the audit.
