@@ -227,6 +227,24 @@ class Browser:
             raise Failure("waited %d s for %s; at %s the page says: %s" %
                           (timeout, what, self.driver.current_url, self.page_text()[:1500]))
 
+    def navigate(self, act, what):
+        """Does `act` (a click) and waits until a new document has loaded in its place."""
+        from selenium.common.exceptions import TimeoutException, WebDriverException
+        from selenium.webdriver.support.ui import WebDriverWait
+        self.driver.execute_script("window.__e2e_old_page = true")
+        act()
+
+        def loaded(d):
+            return d.execute_script("return window.__e2e_old_page === undefined && "
+                                    "document.readyState === 'complete'")
+        try:
+            # While the page changes the driver may answer with transient errors: wait on.
+            WebDriverWait(self.driver, WAIT_S, ignored_exceptions=[WebDriverException]).until(
+                loaded)
+        except TimeoutException:
+            raise Failure("waited %d s for %s; at %s the page says: %s" %
+                          (WAIT_S, what, self.driver.current_url, self.page_text()[:1500]))
+
     def page_text(self):
         from selenium.webdriver.common.by import By
         try:
@@ -256,15 +274,12 @@ class Browser:
     def submit(self, form, then, what):
         """Submits `form` and waits for the next page and then for `then`."""
         from selenium.webdriver.common.by import By
-        from selenium.webdriver.support import expected_conditions as EC
-        html = self.driver.find_element(By.TAG_NAME, "html")
         buttons = form.find_elements(By.CSS_SELECTOR,
                                      "button[type=submit], input[type=submit], button:not([type])")
         if not buttons:
             raise Failure("form#%s has no submit button" % form.get_attribute("id"))
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", buttons[0])
-        buttons[0].click()
-        self.wait(lambda: EC.staleness_of(html)(self.driver), "the page after " + what)
+        self.navigate(buttons[0].click, "the page after " + what)
         self.no_alert()
         errors = [e.text for e in self.all(".error") if e.is_displayed() and e.text.strip()]
         try:
@@ -443,10 +458,7 @@ def run(args, root):
             raise Failure("searching %s also listed case B" % a_code)
         b.shoot("inbox-office-search")
         link = b.case_row(a_id)[0].find_element("css selector", "a.case-link")
-        html = b.one("html")
-        link.click()
-        from selenium.webdriver.support import expected_conditions as EC
-        b.wait(lambda: EC.staleness_of(html)(b.driver), "the case page after the case link")
+        b.navigate(link.click, "the case page after the case link")
         b.one("#timeline", "case A's timeline")
         if not b.has_kind("collected"):
             raise Failure("case A's timeline has no collected step: %r" % b.timeline())
@@ -571,9 +583,7 @@ def run(args, root):
         # English.
         chinese = b.page_text()
         en = b.one("a#lang-en", "the English link")
-        html = b.one("html")
-        en.click()
-        b.wait(lambda: EC.staleness_of(html)(b.driver), "the page after switching to English")
+        b.navigate(en.click, "the page after switching to English")
         b.one("#timeline", "case A's page in English")
         if b.page_text() == chinese:
             raise Failure("a#lang-en left case A's page as it was")
@@ -585,9 +595,7 @@ def run(args, root):
         b.one("#cases", "the inbox in English")
         b.shoot("inbox-office-en")
         zh = b.one("a#lang-zh", "the Chinese link")
-        html = b.one("html")
-        zh.click()
-        b.wait(lambda: EC.staleness_of(html)(b.driver), "the page after switching to Chinese")
+        b.navigate(zh.click, "the page after switching to Chinese")
         b.one("#cases", "the inbox after switching back to Chinese")
         lang = b.driver.execute_script("return document.documentElement.lang")
         if lang and not lang.startswith("zh"):
