@@ -148,13 +148,13 @@ class District:
 
 
 class Station:
-    """A real station (the `weimin` command) of COMMUNITY, director D001."""
+    """A real station (the `weimin` command) of a community (COMMUNITY), director D001."""
 
-    def __init__(self, binary, root, catalog):
+    def __init__(self, binary, root, catalog, community=COMMUNITY, folder="station"):
         self.binary = binary
-        self.data = os.path.join(root, "station")
+        self.data = os.path.join(root, folder)
         self.env = dict(os.environ, WEIMIN_PIN="583920")
-        self.run("init", "--community", COMMUNITY, "--catalog", catalog, "--director", "D001",
+        self.run("init", "--community", community, "--catalog", catalog, "--director", "D001",
                  "--director-name", "李主任", stdin="583920\n")
 
     def run(self, *args, stdin=None):
@@ -379,11 +379,11 @@ class Browser:
         self.no_alert()
         for width, height in SIZES:
             self.size(width, height)
+            # From the top, scrolled only as far as needed to show the whole element.
+            self.driver.execute_script("window.scrollTo(0, 0)")
             if element is not None:
-                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})",
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'})",
                                            element)
-            else:
-                self.driver.execute_script("window.scrollTo(0, 0)")
             base = os.path.join(self.shots, "%02d-%s-%dx%d" % (len(self.taken) + 1, name, width,
                                                                height))
             self.driver.save_screenshot(base + ".png")
@@ -525,6 +525,9 @@ def run(args, root):
         b.fill(report, "note", "已派环卫班组")
         b.fill(report, "expected", expected)
         b.submit(report, lambda: b.has_kind("reported"), "a reported step on case A")
+        if expected not in b.page_text():
+            raise Failure("case A's page does not show the expected date %s given at report-in"
+                          % expected)
         feedback = b.action("feedback")
         b.shoot("action-feedback", feedback)
         b.fill(feedback, "action", "垃圾已清运，增加清运频次")
@@ -618,6 +621,19 @@ def run(args, root):
         b.submit(issue, lambda: "530102001002" in b.page_text() or b.all(".token"),
                  "the new enrolment token shown once")
         b.shoot("stations-token")
+        # The token shown once in the browser enrols a second station.
+        import re
+        shown = re.search(r"530102001002\s*[:：]\s*(\S+)", b.page_text())
+        if not shown:
+            raise Failure("no enrolment token for 530102001002 on the page: %s" %
+                          b.page_text()[:800])
+        second = Station(args.weimin, root, args.catalog, community="530102001002",
+                         folder="station2")
+        second.run("enroll", "--server", district.url, "--token", shown.group(1), "--ca",
+                   district.ca)
+        b.open("/console/stations")
+        b.wait(lambda: "station:530102001002" in b.page_text(),
+               "the second station, enrolled with the console's token, on the stations page")
         b.open("/console/accounts")
         b.wait(lambda: all(u in b.page_text() for u in ["office1", "dept1", "dept2", "admin1"]),
                "every account on /console/accounts")
