@@ -284,9 +284,10 @@ class Browser:
         errors = [e.text for e in self.all(".error") if e.is_displayed() and e.text.strip()]
         try:
             return self.wait(then, what)
-        except Failure as f:
+        except Failure:
             if errors:
-                raise Failure("%s: the console said %r" % (f, errors))
+                raise Failure("no %s: the console said %r (at %s)" %
+                              (what, errors, self.driver.current_url))
             raise
 
     def fill(self, form, name, value):
