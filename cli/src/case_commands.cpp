@@ -233,7 +233,7 @@ void add_case_commands(CLI::App& app, Context& ctx) {
             [&](station::Station& station, const station::Session&) {
               std::optional<core::CaseStage> stage;
               if (!o->stage.empty()) {
-                for (int i = 0; i <= static_cast<int>(core::CaseStage::Reopened); ++i) {
+                for (int i = 0; i <= static_cast<int>(core::CaseStage::Returned); ++i) {
                   if (core::to_string(static_cast<core::CaseStage>(i)) == o->stage) {
                     stage = static_cast<core::CaseStage>(i);
                   }

@@ -50,6 +50,9 @@ StageWords words(CaseStage stage) {
       return {"is evaluated", "an evaluated case"};
     case CaseStage::Reopened:
       return {"is reopened", "a reopened case"};
+    case CaseStage::Returned:
+      return {"was returned by every department it was whistled to",
+              "a case every department returned"};
   }
   return {"is in an unknown stage", "such a case"};
 }
@@ -78,8 +81,20 @@ std::string_view verb(CaseEventKind kind) {
       return "take a note";
     case CaseEventKind::ConflictSettled:
       return "have a conflict settled";
+    case CaseEventKind::Returned:
+      return "take a department's return";
+    case CaseEventKind::Escalated:
+      return "be raised to district level";
+    case CaseEventKind::SentBack:
+      return "be sent back to its community";
   }
   return "change";
+}
+
+// Collected, reopened or returned: waiting for a whistle or a local resolution.
+bool waits_for_whistle(CaseStage stage) {
+  return stage == CaseStage::Collected || stage == CaseStage::Reopened ||
+         stage == CaseStage::Returned;
 }
 
 // What to do instead, after " — ".
@@ -100,11 +115,21 @@ std::string_view hint(CaseStage stage, CaseEventKind kind) {
   switch (kind) {
     case CaseEventKind::ResolvedLocally:
     case CaseEventKind::Whistled:
-      return "a case is resolved or whistled once per round, from collected or reopened";
+      return "a case is resolved or whistled once per round, from collected, reopened or "
+             "returned";
     case CaseEventKind::Reported:
-      return stage == CaseStage::Collected || stage == CaseStage::Reopened
-                 ? "it must be whistled first"
-                 : "report-ins end when the case is verified";
+    case CaseEventKind::Returned:
+      if (waits_for_whistle(stage)) return "it must be whistled first";
+      return kind == CaseEventKind::Reported ? "report-ins end when the case is verified"
+                                             : "returns end when the case is verified";
+    case CaseEventKind::Escalated:
+      return waits_for_whistle(stage)
+                 ? "only a whistle being worked on can be raised; whistle it at district level"
+                 : "only a whistle being worked on (whistled, reported in or with feedback) can "
+                   "be raised";
+    case CaseEventKind::SentBack:
+      return "only a case waiting for a whistle (collected, reopened or returned) is sent back "
+             "to its community";
     case CaseEventKind::Feedback:
       return "a department reports in before its feedback";
     case CaseEventKind::Verified:
@@ -210,7 +235,20 @@ Status check_text(const CaseEvent& e, std::string_view field, std::string_view v
 
 bool allows_on_behalf(CaseEventKind kind) {
   return kind == CaseEventKind::Reported || kind == CaseEventKind::Feedback ||
-         kind == CaseEventKind::Evaluated;
+         kind == CaseEventKind::Returned || kind == CaseEventKind::Evaluated;
+}
+
+// Departments named once each, each a name.
+Status check_departments(const CaseEvent& e, const std::vector<std::string>& departments) {
+  for (std::size_t i = 0; i < departments.size(); ++i) {
+    WEIMIN_TRY(check_name(e, "departments", departments[i]));
+    for (std::size_t j = 0; j < i; ++j) {
+      if (departments[j] == departments[i]) {
+        return field_error(e, "departments", "names " + departments[i] + " twice");
+      }
+    }
+  }
+  return Status::ok();
 }
 
 Status check_payload(const CaseEvent& e) {
@@ -232,17 +270,17 @@ Status check_payload(const CaseEvent& e) {
     }
     Status operator()(const CaseWhistled& p) const {
       if (p.departments.empty()) return field_error(e, "departments", "is empty; name one or more");
-      for (std::size_t i = 0; i < p.departments.size(); ++i) {
-        WEIMIN_TRY(check_name(e, "departments", p.departments[i]));
-        for (std::size_t j = 0; j < i; ++j) {
-          if (p.departments[j] == p.departments[i]) {
-            return field_error(e, "departments", "names " + p.departments[i] + " twice");
-          }
-        }
+      WEIMIN_TRY(check_departments(e, p.departments));
+      return check_text(e, "note", p.note, false);
+    }
+    Status operator()(const CaseReported& p) const {
+      if (p.expected_ms < 0 || p.expected_ms > HlcTimestamp::kMaxWallMs) {
+        return field_error(e, "expected_ms",
+                           "is " + std::to_string(p.expected_ms) +
+                               "; give Unix milliseconds of the expected day, or 0 for none");
       }
       return check_text(e, "note", p.note, false);
     }
-    Status operator()(const CaseReported& p) const { return check_text(e, "note", p.note, false); }
     Status operator()(const CaseFeedback& p) const {
       return check_text(e, "action", p.action, true);
     }
@@ -264,6 +302,16 @@ Status check_payload(const CaseEvent& e) {
       if (p.event == e.id) return field_error(e, "event", "names the settling event itself");
       return check_text(e, "reason", p.reason, true);
     }
+    Status operator()(const CaseReturned& p) const {
+      return check_text(e, "reason", p.reason, true);
+    }
+    Status operator()(const CaseEscalated& p) const {
+      WEIMIN_TRY(check_departments(e, p.departments));
+      return check_text(e, "note", p.note, false);
+    }
+    Status operator()(const CaseSentBack& p) const {
+      return check_text(e, "reason", p.reason, true);
+    }
   };
   return std::visit(Visitor{e}, e.payload);
 }
@@ -283,10 +331,31 @@ void apply_settlement(CaseState& state, const CaseEvent& e, const ConflictSettle
   state.settled.push_back(SettledConflict{std::move(conflict), e.id, p.decision});
 }
 
+// The words a step carries, for its CaseStep.
+std::string step_text(const CasePayload& payload) {
+  struct Visitor {
+    std::string operator()(const CaseCollected& p) const { return p.description; }
+    std::string operator()(const CaseResolved& p) const { return p.summary; }
+    std::string operator()(const CaseWhistled& p) const { return p.note; }
+    std::string operator()(const CaseReported& p) const { return p.note; }
+    std::string operator()(const CaseFeedback& p) const { return p.action; }
+    std::string operator()(const CaseVerified& p) const { return p.outcome; }
+    std::string operator()(const CaseClosed& p) const { return p.summary; }
+    std::string operator()(const CaseEvaluated& p) const { return p.comment; }
+    std::string operator()(const CaseReopened& p) const { return p.reason; }
+    std::string operator()(const CaseNote& p) const { return p.text; }
+    std::string operator()(const ConflictSettled& p) const { return p.reason; }
+    std::string operator()(const CaseReturned& p) const { return p.reason; }
+    std::string operator()(const CaseEscalated& p) const { return p.note; }
+    std::string operator()(const CaseSentBack& p) const { return p.reason; }
+  };
+  return std::visit(Visitor{}, payload);
+}
+
 void apply(CaseState& state, const CaseEvent& e, HlcTimestamp effective,
            std::optional<Uuid> accepted_by) {
   state.timeline.push_back(CaseStep{e.id, e.kind(), e.actor, e.actor_role, e.on_behalf_of, e.hlc,
-                                    e.wall_ms, accepted_by, effective});
+                                    e.wall_ms, accepted_by, effective, step_text(e.payload)});
   auto set_stage = [&](CaseStage stage) {
     state.stage = stage;
     state.stage_since = effective;
@@ -304,6 +373,7 @@ void apply(CaseState& state, const CaseEvent& e, HlcTimestamp effective,
     case CaseEventKind::ResolvedLocally:
       set_stage(CaseStage::Resolved);
       state.resolution = std::get<CaseResolved>(e.payload).summary;
+      state.sent_back.reset();
       break;
     case CaseEventKind::Whistled: {
       const auto& p = std::get<CaseWhistled>(e.payload);
@@ -311,18 +381,65 @@ void apply(CaseState& state, const CaseEvent& e, HlcTimestamp effective,
       state.level = p.level;
       state.kind = p.kind;
       state.whistled_at = effective;
+      state.escalated_at.reset();
+      state.sent_back.reset();
       state.departments.clear();
-      for (const std::string& d : p.departments) state.departments.push_back({d, {}, {}});
+      for (const std::string& d : p.departments) {
+        DepartmentProgress progress;
+        progress.department = d;
+        progress.whistled = effective;
+        state.departments.push_back(std::move(progress));
+      }
       break;
     }
-    case CaseEventKind::Reported:
-      find_department(state, responding_department(e))->reported = effective;
+    case CaseEventKind::Reported: {
+      const auto& p = std::get<CaseReported>(e.payload);
+      DepartmentProgress* d = find_department(state, responding_department(e));
+      d->reported = effective;
+      d->report_note = p.note;
+      d->expected_ms = p.expected_ms;
       if (state.stage == CaseStage::Whistled) set_stage(CaseStage::Reported);
       break;
-    case CaseEventKind::Feedback:
-      find_department(state, responding_department(e))->feedback = effective;
-      state.resolution = std::get<CaseFeedback>(e.payload).action;
+    }
+    case CaseEventKind::Feedback: {
+      const auto& action = std::get<CaseFeedback>(e.payload).action;
+      DepartmentProgress* d = find_department(state, responding_department(e));
+      d->feedback = effective;
+      d->feedback_action = action;
+      state.resolution = action;
       if (state.stage == CaseStage::Reported) set_stage(CaseStage::Feedback);
+      break;
+    }
+    case CaseEventKind::Returned: {
+      DepartmentProgress* d = find_department(state, responding_department(e));
+      d->returned = effective;
+      d->return_reason = std::get<CaseReturned>(e.payload).reason;
+      const auto still_in = [](const DepartmentProgress& x) { return !x.returned; };
+      const auto reported_in = [](const DepartmentProgress& x) {
+        return !x.returned && x.reported.has_value();
+      };
+      if (std::none_of(state.departments.begin(), state.departments.end(), still_in)) {
+        set_stage(CaseStage::Returned);
+      } else if (state.stage == CaseStage::Reported &&
+                 std::none_of(state.departments.begin(), state.departments.end(), reported_in)) {
+        set_stage(CaseStage::Whistled);  // the only report-ins were of departments that left
+      }
+      break;
+    }
+    case CaseEventKind::Escalated: {
+      const auto& p = std::get<CaseEscalated>(e.payload);
+      state.level = WhistleLevel::District;
+      state.escalated_at = effective;
+      for (const std::string& id : p.departments) {
+        DepartmentProgress progress;
+        progress.department = id;
+        progress.whistled = effective;
+        state.departments.push_back(std::move(progress));
+      }
+      break;
+    }
+    case CaseEventKind::SentBack:
+      state.sent_back = CaseSendBack{std::get<CaseSentBack>(e.payload).reason, e.actor, effective};
       break;
     case CaseEventKind::Verified:
       set_stage(CaseStage::Verified);
@@ -341,6 +458,8 @@ void apply(CaseState& state, const CaseEvent& e, HlcTimestamp effective,
       state.level.reset();
       state.kind.reset();
       state.whistled_at.reset();
+      state.escalated_at.reset();
+      state.sent_back.reset();
       state.departments.clear();
       state.evaluation.reset();
       break;
@@ -367,7 +486,8 @@ bool fold_order(const CaseEvent& a, const CaseEvent& b) {
 // [SECTION] Public
 
 std::string responding_department(const CaseEvent& event) {
-  if (event.kind() != CaseEventKind::Reported && event.kind() != CaseEventKind::Feedback) {
+  if (event.kind() != CaseEventKind::Reported && event.kind() != CaseEventKind::Feedback &&
+      event.kind() != CaseEventKind::Returned) {
     return {};
   }
   return event.actor_role == Role::Department ? event.actor : event.on_behalf_of;
@@ -391,7 +511,8 @@ Status validate_case_event(const CaseEvent& e) {
   }
   if (!e.on_behalf_of.empty()) {
     if (!allows_on_behalf(e.kind())) {
-      return field_error(e, "on_behalf_of", "is allowed on reported, feedback and evaluated only");
+      return field_error(e, "on_behalf_of",
+                         "is allowed on reported, feedback, returned and evaluated only");
     }
     WEIMIN_TRY(check_name(e, "on_behalf_of", e.on_behalf_of));
     if (e.actor_role == Role::Department || e.actor_role == Role::Resident) {
@@ -430,25 +551,30 @@ Status check_transition(const CaseState& state, const CaseEvent& e) {
       return Status::ok();
     case CaseEventKind::ResolvedLocally:
       WEIMIN_TRY(require(state, e, Permission::ResolveCase));
-      if (!in(s, {CaseStage::Collected, CaseStage::Reopened})) return wrong_state(state, e.kind());
+      if (!waits_for_whistle(s)) return wrong_state(state, e.kind());
       return Status::ok();
     case CaseEventKind::Whistled: {
       const auto& p = std::get<CaseWhistled>(e.payload);
       WEIMIN_TRY(require(state, e,
                          p.level == WhistleLevel::Community ? Permission::WhistleCommunity
                                                             : Permission::WhistleDistrict));
-      if (!in(s, {CaseStage::Collected, CaseStage::Reopened})) return wrong_state(state, e.kind());
+      if (!waits_for_whistle(s)) return wrong_state(state, e.kind());
       return Status::ok();
     }
     case CaseEventKind::Reported:
-    case CaseEventKind::Feedback: {
+    case CaseEventKind::Feedback:
+    case CaseEventKind::Returned: {
       const bool report = e.kind() == CaseEventKind::Reported;
-      const Permission own = report ? Permission::ReportIn : Permission::GiveFeedback;
+      const bool give_back = e.kind() == CaseEventKind::Returned;
+      const Permission own = report      ? Permission::ReportIn
+                             : give_back ? Permission::ReturnWhistle
+                                         : Permission::GiveFeedback;
       WEIMIN_TRY(require(
           state, e, e.on_behalf_of.empty() ? own : Permission::RecordDepartmentResponseByPhone));
       const bool stage_ok =
-          report ? in(s, {CaseStage::Whistled, CaseStage::Reported, CaseStage::Feedback})
-                 : in(s, {CaseStage::Reported, CaseStage::Feedback});
+          report || give_back
+              ? in(s, {CaseStage::Whistled, CaseStage::Reported, CaseStage::Feedback})
+              : in(s, {CaseStage::Reported, CaseStage::Feedback});
       if (!stage_ok) return wrong_state(state, e.kind());
       const std::string dept = responding_department(e);
       const DepartmentProgress* d = find_department(state, dept);
@@ -456,6 +582,20 @@ Status check_transition(const CaseState& state, const CaseEvent& e) {
         return {ErrorCode::PermissionDenied,
                 "department " + dept + " was not whistled for " + case_name(state.case_id) +
                     " (whistled: " + whistled_list(state) + "); only those may respond"};
+      }
+      if (d->returned) {
+        return {ErrorCode::Conflict, "department " + dept + " returned the whistle on " +
+                                         case_name(state.case_id) +
+                                         "; it takes no further step in this round"};
+      }
+      if (give_back) {
+        if (d->feedback) {
+          return {ErrorCode::Conflict,
+                  "department " + dept + " gave feedback on " + case_name(state.case_id) +
+                      " already; a department returns a whistle before its feedback, or not "
+                      "at all"};
+        }
+        return Status::ok();
       }
       if (report && d->reported) {
         return {ErrorCode::Conflict,
@@ -491,6 +631,35 @@ Status check_transition(const CaseState& state, const CaseEvent& e) {
       return Status::ok();
     case CaseEventKind::Note:
       return require(state, e, Permission::AddNote);
+    case CaseEventKind::Escalated: {
+      WEIMIN_TRY(require(state, e, Permission::EscalateWhistle));
+      if (!in(s, {CaseStage::Whistled, CaseStage::Reported, CaseStage::Feedback})) {
+        return wrong_state(state, e.kind());
+      }
+      if (state.level != WhistleLevel::Community) {
+        return {ErrorCode::Conflict, case_name(state.case_id) +
+                                         " is whistled at district level already" +
+                                         (state.escalated_at ? " (it was raised)" : "") +
+                                         "; only a community-level whistle is raised"};
+      }
+      for (const std::string& d : std::get<CaseEscalated>(e.payload).departments) {
+        if (find_department(state, d) != nullptr) {
+          return {ErrorCode::Conflict, "department " + d + " is whistled for " +
+                                           case_name(state.case_id) +
+                                           " in this round already; name only departments to add"};
+        }
+      }
+      return Status::ok();
+    }
+    case CaseEventKind::SentBack:
+      WEIMIN_TRY(require(state, e, Permission::SendBackCase));
+      if (!waits_for_whistle(s)) return wrong_state(state, e.kind());
+      if (state.sent_back) {
+        return {ErrorCode::Conflict, case_name(state.case_id) +
+                                         " was sent back to its community already; it waits "
+                                         "for the community to whistle or resolve it"};
+      }
+      return Status::ok();
     case CaseEventKind::ConflictSettled: {
       WEIMIN_TRY(require(state, e, Permission::SettleConflict));
       const auto& p = std::get<ConflictSettled>(e.payload);

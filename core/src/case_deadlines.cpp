@@ -53,9 +53,9 @@ std::vector<Overdue> overdue(const CaseState& state, const CaseDeadlines& deadli
       if (!state.kind || !state.whistled_at) break;
       const CaseDeadlines::Hours& hours = deadlines.for_kind(*state.kind);
       for (const DepartmentProgress& d : state.departments) {
+        if (d.returned) continue;
         if (!d.reported) {
-          check(out, OverdueStep::ReportIn, d.department, *state.whistled_at, hours.report_in,
-                now_ms);
+          check(out, OverdueStep::ReportIn, d.department, d.whistled, hours.report_in, now_ms);
         } else if (!d.feedback) {
           check(out, OverdueStep::Feedback, d.department, *d.reported, hours.feedback, now_ms);
         }

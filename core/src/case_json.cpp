@@ -5,7 +5,7 @@
 //   case.collected         source, channel, description, resident_ref (optional)
 //   case.resolved_locally  summary
 //   case.whistled          level, whistle_kind, departments (array), note (optional)
-//   case.reported          note (optional)
+//   case.reported          note (optional), expected_ms (optional, Unix ms; left out when 0)
 //   case.feedback          action
 //   case.verified          outcome
 //   case.closed            summary (optional)
@@ -13,6 +13,9 @@
 //   case.reopened          reason
 //   case.note              text
 //   case.conflict_settled  event, decision, reason
+//   case.returned          reason
+//   case.escalated         departments (array, may be empty), note (optional)
+//   case.sent_back         reason
 #include <array>
 #include <climits>
 #include <functional>
@@ -43,14 +46,15 @@ constexpr std::array<std::string_view, 3> kChannels = {"kiosk", "window", "grid_
 constexpr std::array<std::string_view, 3> kRatings = {"satisfied", "basically_satisfied",
                                                       "dissatisfied"};
 constexpr std::array<std::string_view, 2> kDecisions = {"accept", "dismiss"};
-constexpr std::array<std::string_view, 11> kKinds = {
+constexpr std::array<std::string_view, 14> kKinds = {
     "case.collected", "case.resolved_locally", "case.whistled",
     "case.reported",  "case.feedback",         "case.verified",
     "case.closed",    "case.evaluated",        "case.reopened",
-    "case.note",      "case.conflict_settled"};
-constexpr std::array<std::string_view, 10> kStages = {
-    "none",     "collected", "resolved", "whistled",  "reported",
-    "feedback", "verified",  "closed",   "evaluated", "reopened"};
+    "case.note",      "case.conflict_settled", "case.returned",
+    "case.escalated", "case.sent_back"};
+constexpr std::array<std::string_view, 11> kStages = {
+    "none",     "collected", "resolved",  "whistled", "reported", "feedback",
+    "verified", "closed",    "evaluated", "reopened", "returned"};
 
 // [SECTION] Reading untrusted JSON
 
@@ -107,6 +111,7 @@ class Fields {
     bad(where_ + ": field \"" + std::string(key) +
         "\" must be a non-negative integer below 2^63, got " + describe(v));
   }
+  std::int64_t opt_count(std::string_view key) const { return has(key) ? count(key) : 0; }
   template <class E>
   E name(std::string_view key, Result<E> (*parse)(std::string_view)) const {
     Result<E> r = parse(str(key));
@@ -150,7 +155,7 @@ CasePayload read_payload(CaseEventKind kind, const Fields& f) {
                           f.name<WhistleKind>("whistle_kind", parse_whistle_kind),
                           f.strings("departments"), f.opt_str("note")};
     case CaseEventKind::Reported:
-      return CaseReported{f.opt_str("note")};
+      return CaseReported{f.opt_str("note"), f.opt_count("expected_ms")};
     case CaseEventKind::Feedback:
       return CaseFeedback{f.str("action")};
     case CaseEventKind::Verified:
@@ -167,6 +172,12 @@ CasePayload read_payload(CaseEventKind kind, const Fields& f) {
       return ConflictSettled{f.uuid("event"),
                              f.name<SettleDecision>("decision", parse_settle_decision),
                              f.str("reason")};
+    case CaseEventKind::Returned:
+      return CaseReturned{f.str("reason")};
+    case CaseEventKind::Escalated:
+      return CaseEscalated{f.strings("departments"), f.opt_str("note")};
+    case CaseEventKind::SentBack:
+      return CaseSentBack{f.str("reason")};
   }
   bad("unknown case event kind");
 }
@@ -178,7 +189,8 @@ constexpr std::string_view kResolvedLocallyFields[] = {"actor", "actor_role", "o
                                                        "summary"};
 constexpr std::string_view kWhistledFields[] = {
     "actor", "actor_role", "on_behalf_of", "level", "whistle_kind", "departments", "note"};
-constexpr std::string_view kReportedFields[] = {"actor", "actor_role", "on_behalf_of", "note"};
+constexpr std::string_view kReportedFields[] = {"actor", "actor_role", "on_behalf_of", "note",
+                                                "expected_ms"};
 constexpr std::string_view kFeedbackFields[] = {"actor", "actor_role", "on_behalf_of", "action"};
 constexpr std::string_view kVerifiedFields[] = {"actor", "actor_role", "on_behalf_of", "outcome"};
 constexpr std::string_view kClosedFields[] = {"actor", "actor_role", "on_behalf_of", "summary"};
@@ -188,6 +200,10 @@ constexpr std::string_view kReopenedFields[] = {"actor", "actor_role", "on_behal
 constexpr std::string_view kNoteFields[] = {"actor", "actor_role", "on_behalf_of", "text"};
 constexpr std::string_view kConflictSettledFields[] = {"actor", "actor_role", "on_behalf_of",
                                                        "event", "decision",   "reason"};
+constexpr std::string_view kReturnedFields[] = {"actor", "actor_role", "on_behalf_of", "reason"};
+constexpr std::string_view kEscalatedFields[] = {"actor", "actor_role", "on_behalf_of",
+                                                 "departments", "note"};
+constexpr std::string_view kSentBackFields[] = {"actor", "actor_role", "on_behalf_of", "reason"};
 
 std::span<const std::string_view> body_fields(CaseEventKind kind) {
   switch (kind) {
@@ -213,6 +229,12 @@ std::span<const std::string_view> body_fields(CaseEventKind kind) {
       return kNoteFields;
     case CaseEventKind::ConflictSettled:
       return kConflictSettledFields;
+    case CaseEventKind::Returned:
+      return kReturnedFields;
+    case CaseEventKind::Escalated:
+      return kEscalatedFields;
+    case CaseEventKind::SentBack:
+      return kSentBackFields;
   }
   return {};
 }
@@ -241,7 +263,10 @@ struct PayloadWriter {
     j["departments"] = p.departments;
     put_opt(j, "note", p.note);
   }
-  void operator()(const CaseReported& p) const { put_opt(j, "note", p.note); }
+  void operator()(const CaseReported& p) const {
+    put_opt(j, "note", p.note);
+    if (p.expected_ms != 0) j["expected_ms"] = p.expected_ms;
+  }
   void operator()(const CaseFeedback& p) const { j["action"] = p.action; }
   void operator()(const CaseVerified& p) const { j["outcome"] = p.outcome; }
   void operator()(const CaseClosed& p) const { put_opt(j, "summary", p.summary); }
@@ -256,6 +281,12 @@ struct PayloadWriter {
     j["decision"] = to_string(p.decision);
     j["reason"] = p.reason;
   }
+  void operator()(const CaseReturned& p) const { j["reason"] = p.reason; }
+  void operator()(const CaseEscalated& p) const {
+    j["departments"] = p.departments;
+    put_opt(j, "note", p.note);
+  }
+  void operator()(const CaseSentBack& p) const { j["reason"] = p.reason; }
 };
 
 // Follows the parser's events to find the first key given twice in one object (nlohmann would

@@ -24,7 +24,7 @@ struct PermissionInfo {
 constexpr bool Y = true;
 constexpr bool n = false;
 
-constexpr std::array<PermissionInfo, 24> kPermissions = {{
+constexpr std::array<PermissionInfo, 27> kPermissions = {{
     {"take_ticket", "take a queue ticket", {Y, Y, Y, Y, Y, Y, Y, Y, Y}},
     {"call_queue", "call tickets to a window", {Y, Y, Y, n, Y, n, n, n, n}},
     {"record_case", "record a case", {Y, Y, Y, Y, Y, n, n, n, n}},
@@ -32,10 +32,15 @@ constexpr std::array<PermissionInfo, 24> kPermissions = {{
     {"resolve_case", "resolve a case in the community", {Y, Y, Y, Y, Y, n, n, n, n}},
     {"whistle_community", "blow a community-level whistle", {Y, Y, n, n, n, n, n, n, n}},
     {"whistle_district", "blow a district-level whistle", {n, n, n, n, n, Y, n, n, n}},
+    {"escalate_whistle",
+     "raise a community-level whistle to district level",
+     {n, n, n, n, n, Y, n, n, n}},
+    {"send_back_case", "send a case back to its community", {n, n, n, n, n, Y, n, n, n}},
     {"report_in", "report in on a whistled case", {n, n, n, n, n, n, Y, n, n}},
     {"give_feedback", "give a department's feedback on a case", {n, n, n, n, n, n, Y, n, n}},
+    {"return_whistle", "return a whistle as not its business", {n, n, n, n, n, n, Y, n, n}},
     {"record_department_response_by_phone",
-     "record a department's report-in or feedback taken by phone",
+     "record a department's report-in, feedback or return taken by phone",
      {Y, Y, Y, n, n, n, n, n, n}},
     {"verify_case", "verify a case with the resident", {Y, Y, Y, Y, Y, n, n, n, n}},
     {"close_case", "close a case", {Y, Y, Y, n, n, n, n, n, n}},

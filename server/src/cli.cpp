@@ -3,14 +3,22 @@
 
 #include <CLI/CLI.hpp>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
+#include "weimin/core/civil_time.hpp"
+#include "weimin/core/secret.hpp"
 #include "weimin/platform/key_store.hpp"
+#include "weimin/platform/terminal.hpp"
+#include "weimin/server/accounts.hpp"
+#include "weimin/server/console.hpp"
 #include "weimin/server/embedded_store.hpp"
 #include "weimin/server/pg_store.hpp"
 #include "weimin/server/https.hpp"
@@ -136,6 +144,10 @@ int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert
     std::lock_guard lock(log_mutex);
     err << log.to_line() << "\n" << std::flush;
   });
+  // The web console under /console/ (docs/CONSOLE.md), on the same listener.
+  Accounts accounts(service);
+  Console console(service, accounts);
+  Console::mount(service, console);
   // SIGINT/SIGTERM stop the server; a thread waits for them.
   sigset_t set;
   sigemptyset(&set);
@@ -167,13 +179,256 @@ int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert
   return 0;
 }
 
+// [SECTION] Console accounts, station revocation and the audit
+
+// What `account …`, `station revoke` and `audit` are given on the command line.
+struct AccountArgs {
+  std::string user;
+  std::string role;
+  std::string scope;
+  bool one_time = false;
+  std::string station;
+  int limit = 50;
+  std::int64_t before = 0;
+};
+
+// Who acts from the command line, as the audit records it.
+constexpr const char* kCliActor = "cli";
+
+// A password from standard input: typed twice without echo when it is a terminal, else its
+// first line. Empty when none was given (or the two differ: then `mismatch` is set).
+std::string read_password(Ctx& ctx, const std::string& user, bool& mismatch) {
+  mismatch = false;
+  if (&ctx.io.in == &std::cin && ::isatty(STDIN_FILENO)) {
+    ctx.io.err << std::flush;
+    auto first =
+        platform::read_hidden_line(STDIN_FILENO, STDERR_FILENO, "New password for " + user + ": ");
+    if (!first.is_ok()) return {};
+    auto second = platform::read_hidden_line(STDIN_FILENO, STDERR_FILENO, "Type it again: ");
+    if (!second.is_ok() || *second != *first) {
+      mismatch = true;
+      std::string a = std::move(first).value();
+      wipe(a);
+      return {};
+    }
+    std::string typed = std::move(second).value();
+    std::string other = std::move(first).value();
+    wipe(other);
+    return typed;
+  }
+  std::string line;
+  std::getline(ctx.io.in, line);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  return line;
+}
+
+std::string account_state(const AccountRecord& a, std::int64_t now_ms) {
+  if (a.disabled) return "disabled";
+  if (a.locked_until_ms > now_ms) return "locked until " + core::local_date_time(a.locked_until_ms);
+  if (a.must_change_password) return "must change password";
+  return "active";
+}
+
+void add_account_commands(CLI::App& app, Ctx& ctx, AccountArgs& args) {
+  auto* account = app.add_subcommand(
+      "account",
+      "console accounts (street office, department and admin clerks): add, list, "
+      "disable, reset");
+  account->require_subcommand(1);
+
+  auto* add = account->add_subcommand(
+      "add",
+      "add an account; its password is read from standard input (typed twice, hidden, "
+      "at a terminal), or made with --one-time and printed once");
+  add->add_option("--user", args.user, "the user name: 3 to 32 of a-z, 0-9, '.', '_', '-'")
+      ->required();
+  add->add_option("--role", args.role, "office, department or admin")->required();
+  add->add_option("--scope", args.scope,
+                  "office: a 9-digit street office code of the published catalog; department: a "
+                  "catalog department id; admin: the district code")
+      ->required();
+  add->add_flag("--one-time", args.one_time,
+                "make a one-time password, print it once; it must be changed at the first "
+                "sign-in");
+  add->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        auto role = parse_console_role(args.role);
+        if (!role.is_ok()) return ctx.fail(role.status());
+        std::string password;
+        if (!args.one_time) {
+          bool mismatch = false;
+          password = read_password(ctx, args.user, mismatch);
+          if (password.empty()) {
+            return ctx.fail(Status(
+                ErrorCode::Invalid,
+                mismatch ? "the two passwords differ; run the command again and type the same "
+                           "password twice"
+                         : "no password was given on standard input; type one (or pipe it in), "
+                           "or use --one-time to have one made"));
+          }
+        }
+        Accounts accounts(s);
+        auto made = accounts.add(args.user, *role, args.scope, password, kCliActor);
+        wipe(password);
+        if (!made.is_ok()) return ctx.fail(made.status());
+        ctx.io.out << "account " << args.user << " added (" << args.role << " " << args.scope
+                   << ")\n";
+        if (!made->empty()) {
+          ctx.io.out << "one-time password (shown once; to be changed at the first sign-in): "
+                     << *made << "\n";
+        }
+        return 0;
+      });
+    };
+  });
+
+  auto* list = account->add_subcommand("list", "every account: user, role, scope, state, created");
+  list->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        Accounts accounts(s);
+        auto all = accounts.list();
+        if (!all.is_ok()) return ctx.fail(all.status());
+        const std::int64_t now = ctx.clock.now_ms();
+        for (const AccountRecord& a : *all) {
+          const std::string state = account_state(a, now);
+          if (ctx.json) {
+            ctx.io.out << nlohmann::json{{"user", a.user},
+                                         {"role", a.role},
+                                         {"scope", a.scope},
+                                         {"state", state},
+                                         {"created_ms", a.created_ms}}
+                              .dump()
+                       << "\n";
+          } else {
+            ctx.io.out << a.user << "  " << a.role << " " << a.scope << "  " << state
+                       << "  created " << core::local_date_time(a.created_ms) << "\n";
+          }
+        }
+        if (all->empty() && !ctx.json) {
+          ctx.io.out << "no accounts; add one with: weimin-district account add --user U --role "
+                        "admin --scope DISTRICT\n";
+        }
+        return 0;
+      });
+    };
+  });
+
+  auto* disable = account->add_subcommand("disable", "disable an account and end its sessions");
+  disable->add_option("USER", args.user, "the user name")->required();
+  disable->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        Accounts accounts(s);
+        Status st = accounts.disable(args.user, kCliActor);
+        if (!st.is_ok()) return ctx.fail(st);
+        ctx.io.out << "account " << args.user
+                   << " disabled; its sessions ended (weimin-district account reset " << args.user
+                   << " enables it again)\n";
+        return 0;
+      });
+    };
+  });
+
+  auto* reset = account->add_subcommand(
+      "reset",
+      "give an account a new one-time password (printed once); unlocks and enables it "
+      "and ends its sessions");
+  reset->add_option("USER", args.user, "the user name")->required();
+  reset->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        Accounts accounts(s);
+        auto made = accounts.reset(args.user, kCliActor);
+        if (!made.is_ok()) return ctx.fail(made.status());
+        ctx.io.out << "account " << args.user
+                   << " reset; one-time password (shown once; to be changed at the first "
+                      "sign-in): "
+                   << *made << "\n";
+        return 0;
+      });
+    };
+  });
+
+  auto* station = app.add_subcommand("station", "one enrolled station: revoke");
+  station->require_subcommand(1);
+  auto* revoke = station->add_subcommand(
+      "revoke",
+      "refuse every request of a station from now on (its data stays); enrolling "
+      "it again with a new token lifts this");
+  revoke
+      ->add_option("STATION", args.station,
+                   "the station id as 'weimin-district stations' shows it "
+                   "(station:530102001001), or its 12-digit community code")
+      ->required();
+  revoke->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        const std::string id = sync::is_community_code(args.station)
+                                   ? sync::station_id_for(args.station)
+                                   : args.station;
+        const std::int64_t now = ctx.clock.now_ms();
+        Status st =
+            s.with_store([&](DistrictStore& store) { return store.revoke_station(id, now); });
+        if (!st.is_ok()) return ctx.fail(st);
+        Accounts accounts(s);
+        Status audited = accounts.audit(kCliActor, "cli", "station_revoke", id, "");
+        if (!audited.is_ok()) return ctx.fail(audited);
+        ctx.io.out << "station " << id
+                   << " revoked: its requests are refused from now on and its facts stay. To let "
+                      "it work again, issue an enrol token (weimin-district enroll-token) and "
+                      "enrol it again\n";
+        return 0;
+      });
+    };
+  });
+
+  auto* audit = app.add_subcommand(
+      "audit",
+      "the audit of console and account actions, newest first (id, time, user, address, "
+      "action, target, detail)");
+  audit->add_option("--limit", args.limit, "how many records (default 50)")
+      ->check(CLI::Range(1, 10000));
+  audit->add_option("--before", args.before, "only records with an id below this (paging)");
+  audit->callback([&] {
+    ctx.action = [&] {
+      return ctx.with_service([&](DistrictService& s) {
+        Accounts accounts(s);
+        auto log = accounts.audit_log(args.before, args.limit);
+        if (!log.is_ok()) return ctx.fail(log.status());
+        for (const AuditRecord& r : *log) {
+          if (ctx.json) {
+            ctx.io.out << nlohmann::json{{"id", r.id},         {"at_ms", r.at_ms},
+                                         {"user", r.user},     {"address", r.address},
+                                         {"action", r.action}, {"target", r.target},
+                                         {"detail", r.detail}}
+                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                       << "\n";
+          } else {
+            ctx.io.out << r.id << "  " << core::local_date_time(r.at_ms) << "  " << r.user << "  "
+                       << r.address << "  " << r.action;
+            if (!r.target.empty()) ctx.io.out << "  " << r.target;
+            if (!r.detail.empty()) ctx.io.out << "  (" << r.detail << ")";
+            ctx.io.out << "\n";
+          }
+        }
+        if (log->empty() && !ctx.json) ctx.io.out << "no audit records\n";
+        return 0;
+      });
+    };
+  });
+}
+
 }  // namespace
 
 int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   Ctx ctx(io);
   CLI::App app{
       "weimin-district — the district server of Weimin: stations enrol, push and pull over "
-      "HTTPS; the street office and departments act on whistled cases.\n"
+      "HTTPS; the street office and departments act on whistled cases. Console accounts "
+      "(account …), station revocation (station revoke) and the audit (audit) are managed "
+      "here.\n"
       "Exit codes: 0 done, 1 refused (reason on standard error), 2 usage.",
       "weimin-district"};
   app.require_subcommand(1);
@@ -481,6 +736,10 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
             ctx.io.out << "  CLOCK OFF BY MORE THAN 5 MIN: set the station's clock";
           }
         }
+        if (st.revoked_ms) {
+          ctx.io.out << "  REVOKED " << core::local_date_time(*st.revoked_ms)
+                     << " (requests refused; enrol again to lift)";
+        }
         ctx.io.out << "\n";
         auto streams = (*store)->streams(st.station_id);
         if (!streams.is_ok()) return ctx.fail(streams.status());
@@ -510,6 +769,31 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
     };
   });
 
+  // projection rebuild (the case projection, projection.hpp)
+  auto* projection = app.add_subcommand("projection", "the district's case projection (inboxes)");
+  projection->require_subcommand(1);
+  auto* rebuild = projection->add_subcommand(
+      "rebuild", "remake every case's row from the facts, in one transaction");
+  rebuild->callback([&] {
+    ctx.action = [&] {
+      auto store = ctx.open_store();
+      if (!store.is_ok()) return ctx.fail(store.status());
+      const auto started = std::chrono::steady_clock::now();
+      auto cases = (*store)->rebuild_projection();
+      if (!cases.is_ok()) return ctx.fail(cases.status());
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (ctx.json) {
+        ctx.io.out << nlohmann::json{{"cases", *cases}, {"seconds", seconds}}.dump() << "\n";
+      } else {
+        char took[32];
+        std::snprintf(took, sizeof took, "%.1f", seconds);
+        ctx.io.out << "rebuilt the projection of " << *cases << " cases in " << took << " s\n";
+      }
+      return 0;
+    };
+  });
+
   // backup / restore
   auto* backup = app.add_subcommand("backup", "write a consistent copy of the store to FILE (and FILE.key)");
   backup->add_option("FILE", file, "the backup file to write")->required();
@@ -535,6 +819,10 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       return 0;
     };
   });
+
+  // account, station revoke, audit
+  AccountArgs account_args;
+  add_account_commands(app, ctx, account_args);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <fstream>
 #include <map>
@@ -13,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "projection_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/migrations.hpp"
 #include "weimin/sync/protocol_auth.hpp"
@@ -83,11 +85,76 @@ ALTER TABLE stations ADD COLUMN skew_ms INTEGER;
 ALTER TABLE stations ADD COLUMN skew_at_ms INTEGER NOT NULL DEFAULT 0;
 )SQL";
 
+// Version 5: the case projection (projection.hpp). One row per case, the departments of its
+// current round apart (one row each) for the departments' inboxes; every inbox order has its
+// index: most recently changed (last_change_ms DESC, case_id) and, only for the cases with a
+// deadline waiting, earliest due (next_due_ms, …). Filled by rebuild_projection when upgraded.
+constexpr const char* kSchemaV5 = R"SQL(
+CREATE TABLE case_rows (case_id TEXT PRIMARY KEY, tracking_code TEXT NOT NULL,
+  community TEXT NOT NULL, office TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
+  channel TEXT NOT NULL, level TEXT NOT NULL, kind TEXT NOT NULL, description TEXT NOT NULL,
+  collected_ms INTEGER NOT NULL, stage_since_ms INTEGER NOT NULL, last_change_ms INTEGER NOT NULL,
+  next_due_ms INTEGER NOT NULL, open_conflicts INTEGER NOT NULL, reopen_count INTEGER NOT NULL,
+  evaluation TEXT NOT NULL, sent_back INTEGER NOT NULL DEFAULT 0, departments TEXT NOT NULL,
+  detail_json TEXT NOT NULL);
+CREATE INDEX case_rows_recent ON case_rows (last_change_ms DESC, case_id);
+CREATE INDEX case_rows_due ON case_rows (next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_rows_office ON case_rows (office, last_change_ms DESC, case_id);
+CREATE INDEX case_rows_office_due ON case_rows (office, next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_rows_community ON case_rows (community, last_change_ms DESC, case_id);
+CREATE INDEX case_rows_community_due ON case_rows (community, next_due_ms, last_change_ms DESC,
+  case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_rows_stage ON case_rows (stage, last_change_ms DESC, case_id);
+CREATE INDEX case_rows_stage_due ON case_rows (stage, next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_rows_tracking ON case_rows (tracking_code);
+CREATE TABLE case_departments (department TEXT NOT NULL, case_id TEXT NOT NULL,
+  step TEXT NOT NULL, report_due_ms INTEGER NOT NULL, reported_ms INTEGER NOT NULL,
+  feedback_due_ms INTEGER NOT NULL, feedback_ms INTEGER NOT NULL, expected_ms INTEGER NOT NULL,
+  due_ms INTEGER NOT NULL, next_due_ms INTEGER NOT NULL, last_change_ms INTEGER NOT NULL,
+  PRIMARY KEY (department, case_id)) WITHOUT ROWID;
+CREATE INDEX case_departments_case ON case_departments (case_id);
+CREATE INDEX case_departments_recent ON case_departments (department, last_change_ms DESC,
+  case_id);
+CREATE INDEX case_departments_due ON case_departments (department, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_departments_step ON case_departments (department, step, last_change_ms DESC,
+  case_id);
+CREATE INDEX case_departments_step_due ON case_departments (department, step, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+)SQL";
+
+// Version 6: the console's accounts, their sessions (by the sha-256 hex of the session id) and
+// the audit; stations an admin revoked.
+constexpr const char* kSchemaV6 = R"SQL(
+ALTER TABLE stations ADD COLUMN revoked_ms INTEGER;
+CREATE TABLE accounts (user_name TEXT PRIMARY KEY, role TEXT NOT NULL, scope TEXT NOT NULL,
+  password_hash TEXT NOT NULL, must_change_password INTEGER NOT NULL, disabled INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL, failed_signins INTEGER NOT NULL,
+  locked_until_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL, csrf TEXT NOT NULL,
+  address TEXT NOT NULL, created_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL)
+  WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions (user_name);
+CREATE INDEX sessions_seen ON sessions (last_seen_ms);
+CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL,
+  user_name TEXT NOT NULL, address TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,
+  detail TEXT NOT NULL);
+)SQL";
+
 const storage::Migration kMigrations[] = {
     {1, "district store", kSchemaV1},
     {2, "changes carry their origin", kSchemaV2},
     {3, "case facts indexed by subject and kind", kSchemaV3},
-    {4, "actor tokens expire; stations' clock skew", kSchemaV4}};
+    {4, "actor tokens expire; stations' clock skew", kSchemaV4},
+    {5, "the case projection", kSchemaV5},
+    {6, "console accounts, sessions and audit; revoked stations", kSchemaV6}};
+
+// A session row unused this long is dropped when another session is added: longer than any
+// idle timeout or absolute limit a console is given (AccountOptions), so it ended already.
+constexpr std::int64_t kSessionRowLifetimeMs = 48LL * 3600 * 1000;
 
 // case_communities asks for this many case ids per statement (unused places bound to '').
 constexpr int kCommunityBatch = 64;
@@ -262,7 +329,10 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Status start(const EmbeddedStoreOptions& o) {
+    WEIMIN_ASSIGN_OR_RETURN(const int before, storage::schema_version(db()));
     WEIMIN_TRY(storage::migrate(db(), kMigrations, o.now_ms));
+    // A store of before the projection: its cases' rows are made once, now.
+    if (before > 0 && before < 5) WEIMIN_TRY(rebuild_projection().status());
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
     WEIMIN_ASSIGN_OR_RETURN(auto district, meta("district"));
     if (!district) {
@@ -368,9 +438,9 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<std::optional<StationRecord>> find_station(const std::string& station_id) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s,
-                            stmt("SELECT station_id, community, public_key, enrolled_ms, "
-                                 "skew_ms, skew_at_ms FROM stations WHERE station_id = ?"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
+                                          "skew_ms, skew_at_ms, revoked_ms FROM stations WHERE "
+                                          "station_id = ?"));
     s->bind(1, station_id);
     WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
     std::optional<StationRecord> out;
@@ -383,6 +453,7 @@ class EmbeddedStore final : public DistrictStore {
     StationRecord st{s.column_text(0), s.column_text(1), s.column_text(2), s.column_int64(3)};
     if (!s.is_null(4)) st.skew_ms = s.column_int64(4);
     st.skew_at_ms = s.column_int64(5);
+    if (!s.is_null(6)) st.revoked_ms = s.column_int64(6);
     return st;
   }
 
@@ -396,7 +467,8 @@ class EmbeddedStore final : public DistrictStore {
 
   Result<std::vector<StationRecord>> stations() override {
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
-                                          "skew_ms, skew_at_ms FROM stations ORDER BY station_id"));
+                                          "skew_ms, skew_at_ms, revoked_ms FROM stations ORDER BY "
+                                          "station_id"));
     std::vector<StationRecord> out;
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
@@ -469,11 +541,13 @@ class EmbeddedStore final : public DistrictStore {
     }
     WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
     std::int64_t next = top + 1;
+    std::vector<std::string> touched;  // cases given a new fact
     for (std::size_t k = first; k < b.entries.size(); ++k) {
       const PreparedEntry& e = b.entries[k];
       if (e.fact) {
         WEIMIN_ASSIGN_OR_RETURN(bool fresh, insert_fact(*e.fact, next));
         (fresh ? out.applied : out.duplicates)++;
+        if (fresh) note_case(*e.fact, touched);
       } else {
         WEIMIN_ASSIGN_OR_RETURN(auto* r, stmt("INSERT INTO rejects (station_id, stream, seq, "
                                               "reason, at_ms) VALUES (?, ?, ?, ?, ?)"));
@@ -488,6 +562,7 @@ class EmbeddedStore final : public DistrictStore {
                                           "station_id = ? AND stream = ?"));
     u->bind(1, out.applied_through).bind(2, b.station_id).bind(3, b.stream);
     WEIMIN_TRY(u->run());
+    WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(tx.commit());
     if (next != top + 1) mark(next - 1);
     return out;
@@ -525,10 +600,13 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
     WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
     std::int64_t next = top + 1, fresh = 0;
+    std::vector<std::string> touched;  // cases given a new fact
     for (const FactRecord& f : facts) {
       WEIMIN_ASSIGN_OR_RETURN(bool added, insert_fact(f, next));
       fresh += added ? 1 : 0;
+      if (added) note_case(f, touched);
     }
+    WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(tx.commit());
     if (fresh) mark(next - 1);
     return fresh;
@@ -745,10 +823,332 @@ class EmbeddedStore final : public DistrictStore {
     return n;
   }
 
+  // [SECTION] Revoked stations; console accounts, sessions and audit (accounts.hpp)
+
+  Status revoke_station(const std::string& station_id, std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("UPDATE stations SET revoked_ms = COALESCE(revoked_ms, "
+                                          "?) WHERE station_id = ?"));
+    s->bind(1, now_ms).bind(2, station_id);
+    WEIMIN_TRY(s->run());
+    if (db().changes() == 0) {
+      return Status(ErrorCode::NotFound, "no station '" + station_id.substr(0, 64) +
+                                             "' is enrolled here; see weimin-district stations");
+    }
+    return tx.commit();
+  }
+
+  static AccountRecord account_from_row(storage::Statement& s) {
+    AccountRecord a;
+    a.user = s.column_text(0);
+    a.role = s.column_text(1);
+    a.scope = s.column_text(2);
+    a.password_hash = s.column_text(3);
+    a.must_change_password = s.column_int64(4) != 0;
+    a.disabled = s.column_int64(5) != 0;
+    a.created_ms = s.column_int64(6);
+    a.failed_signins = static_cast<int>(s.column_int64(7));
+    a.locked_until_ms = s.column_int64(8);
+    return a;
+  }
+
+  Status add_account(const AccountRecord& a) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto found, find_account(a.user));
+    if (found) {
+      return Status(ErrorCode::AlreadyExists, "the account '" + a.user + "' exists already");
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("INSERT INTO accounts (user_name, role, scope, password_hash, "
+                                 "must_change_password, disabled, created_ms, failed_signins, "
+                                 "locked_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->bind(1, a.user).bind(2, a.role).bind(3, a.scope).bind(4, a.password_hash);
+    s->bind(5, a.must_change_password ? 1 : 0).bind(6, a.disabled ? 1 : 0).bind(7, a.created_ms);
+    s->bind(8, a.failed_signins).bind(9, a.locked_until_ms);
+    WEIMIN_TRY(s->run());
+    return tx.commit();
+  }
+
+  Result<std::optional<AccountRecord>> find_account(const std::string& user) override {
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("SELECT user_name, role, scope, password_hash, must_change_password, "
+                      "disabled, created_ms, failed_signins, locked_until_ms FROM accounts "
+                      "WHERE user_name = ?"));
+    s->bind(1, user);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<AccountRecord> out;
+    if (row) out = account_from_row(*s);
+    s->reset();
+    return out;
+  }
+
+  Result<std::vector<AccountRecord>> accounts() override {
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("SELECT user_name, role, scope, password_hash, must_change_password, "
+                      "disabled, created_ms, failed_signins, locked_until_ms FROM accounts "
+                      "ORDER BY user_name"));
+    std::vector<AccountRecord> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      out.push_back(account_from_row(*s));
+    }
+    return out;
+  }
+
+  Status update_account(const AccountRecord& a) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("UPDATE accounts SET role = ?, scope = ?, password_hash = ?, "
+                                 "must_change_password = ?, disabled = ?, created_ms = ?, "
+                                 "failed_signins = ?, locked_until_ms = ? WHERE user_name = ?"));
+    s->bind(1, a.role).bind(2, a.scope).bind(3, a.password_hash);
+    s->bind(4, a.must_change_password ? 1 : 0).bind(5, a.disabled ? 1 : 0).bind(6, a.created_ms);
+    s->bind(7, a.failed_signins).bind(8, a.locked_until_ms).bind(9, a.user);
+    WEIMIN_TRY(s->run());
+    if (db().changes() == 0) {
+      return Status(ErrorCode::NotFound, "there is no account '" + a.user.substr(0, 64) + "'");
+    }
+    return tx.commit();
+  }
+
+  Status add_session(const SessionRecord& r) override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt("DELETE FROM sessions WHERE last_seen_ms < ?"));
+    d->bind(1, r.last_seen_ms - kSessionRowLifetimeMs);
+    WEIMIN_TRY(d->run());
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("INSERT INTO sessions (id_hash, user_name, csrf, address, "
+                                 "created_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+    s->bind(1, r.id_hash).bind(2, r.user).bind(3, r.csrf).bind(4, r.address);
+    s->bind(5, r.created_ms).bind(6, r.last_seen_ms);
+    WEIMIN_TRY(s->run());
+    return tx.commit();
+  }
+
+  Result<std::optional<SessionRecord>> find_session(const std::string& id_hash) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT id_hash, user_name, csrf, address, created_ms, "
+                                          "last_seen_ms FROM sessions WHERE id_hash = ?"));
+    s->bind(1, id_hash);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<SessionRecord> out;
+    if (row) {
+      out = SessionRecord{s->column_text(0), s->column_text(1),  s->column_text(2),
+                          s->column_text(3), s->column_int64(4), s->column_int64(5)};
+    }
+    s->reset();
+    return out;
+  }
+
+  // [SECTION] The case projection (projection.hpp; the tables of migration 5)
+
+  // Adds a case fact's case to `touched` (once).
+  static void note_case(const FactRecord& f, std::vector<std::string>& touched) {
+    if (!f.fact.kind.starts_with("case.")) return;
+    if (std::find(touched.begin(), touched.end(), f.fact.subject) == touched.end()) {
+      touched.push_back(f.fact.subject);
+    }
+  }
+
+  // Remakes the rows of `case_ids` from all their facts, inside the caller's transaction.
+  Status project_cases(const std::vector<std::string>& case_ids) {
+    if (case_ids.empty()) return Status::ok();
+    WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
+    const core::CaseDeadlines& deadlines = deadlines_.get(catalog);
+    for (const std::string& id : case_ids) {
+      WEIMIN_ASSIGN_OR_RETURN(auto facts, case_facts(id));
+      WEIMIN_TRY(write_case_row(projection::project_facts(id, facts, deadlines)));
+    }
+    return Status::ok();
+  }
+
+  Status write_case_row(const CaseRow& r) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt("DELETE FROM case_departments WHERE case_id = ?"));
+    d->bind(1, r.case_id);
+    WEIMIN_TRY(d->run());
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("INSERT OR REPLACE INTO case_rows (case_id, tracking_code, community, "
+                      "office, stage, source, channel, level, kind, description, collected_ms, "
+                      "stage_since_ms, last_change_ms, next_due_ms, open_conflicts, reopen_count, "
+                      "evaluation, departments, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    s->bind(1, r.case_id).bind(2, r.tracking_code).bind(3, r.community).bind(4, r.office);
+    s->bind(5, r.stage).bind(6, r.source).bind(7, r.channel).bind(8, r.level).bind(9, r.kind);
+    s->bind(10, r.description).bind(11, r.collected_ms).bind(12, r.stage_since_ms);
+    s->bind(13, r.last_change_ms).bind(14, r.next_due_ms).bind(15, r.open_conflicts);
+    s->bind(16, r.reopen_count).bind(17, r.evaluation);
+    s->bind(18, projection::departments_to_json(r.departments)).bind(19, r.detail_json);
+    WEIMIN_TRY(s->run());
+    for (const CaseDepartmentRow& dr : r.departments) {
+      WEIMIN_ASSIGN_OR_RETURN(
+          auto* i, stmt("INSERT OR REPLACE INTO case_departments (department, case_id, step, "
+                        "report_due_ms, reported_ms, feedback_due_ms, feedback_ms, expected_ms, "
+                        "due_ms, next_due_ms, last_change_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "?, ?)"));
+      i->bind(1, dr.department).bind(2, r.case_id).bind(3, dr.step).bind(4, dr.report_due_ms);
+      i->bind(5, dr.reported_ms).bind(6, dr.feedback_due_ms).bind(7, dr.feedback_ms);
+      i->bind(8, dr.expected_ms).bind(9, projection::department_due_ms(dr));
+      i->bind(10, r.next_due_ms).bind(11, r.last_change_ms);
+      WEIMIN_TRY(i->run());
+    }
+    return Status::ok();
+  }
+
+  // A row of projection::row_columns() (detail_json at column 18 when selected).
+  static CaseRow case_row_from(storage::Statement& s, bool with_detail) {
+    CaseRow r;
+    r.case_id = s.column_text(0);
+    r.tracking_code = s.column_text(1);
+    r.community = s.column_text(2);
+    r.office = s.column_text(3);
+    r.stage = s.column_text(4);
+    r.source = s.column_text(5);
+    r.channel = s.column_text(6);
+    r.level = s.column_text(7);
+    r.kind = s.column_text(8);
+    r.description = s.column_text(9);
+    r.collected_ms = s.column_int64(10);
+    r.stage_since_ms = s.column_int64(11);
+    r.last_change_ms = s.column_int64(12);
+    r.next_due_ms = s.column_int64(13);
+    r.open_conflicts = static_cast<int>(s.column_int64(14));
+    r.reopen_count = static_cast<int>(s.column_int64(15));
+    r.evaluation = s.column_text(16);
+    r.departments = projection::departments_from_json(s.column_text(17));
+    if (with_detail) r.detail_json = s.column_text(18);
+    return r;
+  }
+
+  Result<std::optional<CaseRow>> case_row(const std::string& case_id) override {
+    static const std::string sql = "SELECT " + std::string(projection::row_columns()) +
+                                   ", r.detail_json FROM case_rows r WHERE r.case_id = ?";
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(sql.c_str()));
+    s->bind(1, case_id);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    std::optional<CaseRow> out;
+    if (row) out = case_row_from(*s, true);
+    s->reset();
+    return out;
+  }
+
+  Status touch_session(const std::string& id_hash, std::int64_t now_ms) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ?"));
+    s->bind(1, now_ms).bind(2, id_hash);
+    return s->run();
+  }
+
+  Status end_sessions(const std::string& id_hash, const std::string& user) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, id_hash.empty()
+                                         ? stmt("DELETE FROM sessions WHERE user_name = ?")
+                                         : stmt("DELETE FROM sessions WHERE id_hash = ?"));
+    s->bind(1, id_hash.empty() ? user : id_hash);
+    return s->run();
+  }
+
+  Status add_audit(const AuditRecord& r) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT INTO audit (at_ms, user_name, address, action, "
+                                          "target, detail) VALUES (?, ?, ?, ?, ?, ?)"));
+    s->bind(1, r.at_ms).bind(2, r.user).bind(3, r.address).bind(4, r.action).bind(5, r.target);
+    s->bind(6, r.detail);
+    return s->run();
+  }
+
+  Result<std::vector<AuditRecord>> audit_log(std::int64_t before_id, int limit) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT id, at_ms, user_name, address, action, target, detail "
+                                 "FROM audit WHERE (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?"));
+    s->bind(1, before_id).bind(2, before_id).bind(3, limit);
+    std::vector<AuditRecord> out;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      out.push_back(AuditRecord{s->column_int64(0), s->column_int64(1), s->column_text(2),
+                                s->column_text(3), s->column_text(4), s->column_text(5),
+                                s->column_text(6)});
+    }
+    return out;
+  }
+
+  Result<CasePage> query_cases(const CaseQuery& query) override {
+    WEIMIN_TRY(projection::check_query(query));
+    const projection::PagePlan plan = projection::plan_page(query, projection::Dialect::Sqlite);
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin(storage::Database::TxMode::Deferred));
+    auto run = [&](const projection::SqlQuery& q) -> Result<std::vector<CaseRow>> {
+      auto it = query_cache_.find(q.sql);
+      if (it == query_cache_.end()) {
+        if (query_cache_.size() >= 256) query_cache_.clear();
+        WEIMIN_ASSIGN_OR_RETURN(storage::Statement prepared, db().prepare(q.sql));
+        it = query_cache_.emplace(q.sql, std::move(prepared)).first;
+      }
+      storage::Statement& s = it->second;
+      s.reset();
+      for (std::size_t i = 0; i < q.params.size(); ++i) {
+        const int at = static_cast<int>(i) + 1;
+        if (const auto* text = std::get_if<std::string>(&q.params[i])) {
+          s.bind(at, *text);
+        } else {
+          s.bind(at, std::get<std::int64_t>(q.params[i]));
+        }
+      }
+      std::vector<CaseRow> rows;
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+        if (!row) break;
+        rows.push_back(case_row_from(s, false));
+      }
+      s.reset();
+      return rows;
+    };
+    WEIMIN_ASSIGN_OR_RETURN(CasePage page, projection::run_plan(query, plan, run));
+    WEIMIN_TRY(tx.commit());
+    return page;
+  }
+
+  Result<std::int64_t> rebuild_projection() override {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_TRY(db().exec("DELETE FROM case_departments; DELETE FROM case_rows;"));
+    WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
+    const core::CaseDeadlines deadlines = deadlines_.get(catalog);
+    // Every case fact once, case by case, through the partial index facts_case.
+    WEIMIN_ASSIGN_OR_RETURN(
+        storage::Statement s,
+        db().prepare("SELECT c.record, f.community, f.received_ms, f.subject FROM facts f "
+                     "INDEXED BY facts_case JOIN changes c ON c.gseq = f.gseq WHERE f.kind LIKE "
+                     "'case.%' ORDER BY f.subject, f.hlc, f.origin, f.id"));
+    std::int64_t cases = 0;
+    std::string subject;
+    std::vector<FactRecord> facts;
+    auto flush = [&]() -> Status {
+      if (facts.empty()) return Status::ok();
+      ++cases;
+      WEIMIN_TRY(write_case_row(projection::project_facts(subject, facts, deadlines)));
+      facts.clear();
+      return Status::ok();
+    };
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+      if (!row) break;
+      std::string next_subject = s.column_text(3);
+      if (next_subject != subject) {
+        WEIMIN_TRY(flush());
+        subject = std::move(next_subject);
+      }
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j, sync::parse_json(s.column_text(0), "a stored fact"));
+      WEIMIN_ASSIGN_OR_RETURN(sync::FactPayload f, sync::parse_fact_payload(std::move(j)));
+      facts.push_back({std::move(f), s.column_text(1), s.column_int64(2)});
+    }
+    WEIMIN_TRY(flush());
+    WEIMIN_TRY(tx.commit());
+    return cases;
+  }
+
  private:
   storage::KeyedStore store_;
   fs::path folder_;
   std::unordered_map<const char*, storage::Statement> cache_;
+  std::unordered_map<std::string, storage::Statement> query_cache_;  // query_cases' statements
+  projection::DeadlineCache deadlines_;
   std::string epoch_cache_;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

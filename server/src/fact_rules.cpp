@@ -36,6 +36,7 @@ std::optional<std::string> station_case_event_refusal(const core::CaseEvent& e) 
     }
     case CaseEventKind::Reported:
     case CaseEventKind::Feedback:
+    case CaseEventKind::Returned:
       if (e.on_behalf_of.empty()) {
         return kind +
                " from a station must be station staff recording a department's answer "
@@ -43,6 +44,11 @@ std::optional<std::string> station_case_event_refusal(const core::CaseEvent& e) 
                "the district themselves";
       }
       return std::nullopt;
+    case CaseEventKind::Escalated:
+    case CaseEventKind::SentBack:
+      return kind +
+             " is the street office's step, made at the district by the office itself; a "
+             "station never writes it";
     default:
       return std::nullopt;
   }
@@ -92,6 +98,49 @@ std::optional<std::string> whistle_departments_refusal(const std::vector<std::st
 
 bool office_serves(std::string_view office, std::string_view community) {
   return office.size() == 9 && community.size() == 12 && community.substr(0, 9) == office;
+}
+
+std::optional<std::string> case_scope_refusal(const std::string& actor, core::Role role,
+                                              const std::string& community,
+                                              const core::CaseState& state,
+                                              const CatalogScope* scope) {
+  const std::string who = actor.substr(0, 64);
+  const std::string case_id = state.case_id.to_string();
+  if (role == core::Role::StreetOffice) {
+    if (scope == nullptr || !scope->street_offices.contains(actor)) {
+      return "street office '" + who +
+             "' is not in the district's published catalog, so it reaches no case";
+    }
+    if (!office_serves(actor, community)) {
+      return "case " + case_id + " is of community " + community + ", not of street office " + who +
+             "'s communities";
+    }
+    return std::nullopt;
+  }
+  if (role == core::Role::Department) {
+    if (scope == nullptr || !scope->departments.contains(actor)) {
+      return "department '" + who +
+             "' is not in the district's published catalog, so it reaches no case";
+    }
+    const bool whistled =
+        std::any_of(state.departments.begin(), state.departments.end(),
+                    [&](const core::DepartmentProgress& d) { return d.department == actor; });
+    if (!whistled) return "case " + case_id + " was not whistled to " + who;
+    return std::nullopt;
+  }
+  return "a " + std::string(core::to_string(role)) +
+         " acts on cases at its station, not at the district";
+}
+
+std::optional<std::string> escalation_departments_refusal(
+    const std::vector<std::string>& departments, std::size_t already, const CatalogScope* scope) {
+  if (already + departments.size() > kMaxWhistleDepartments) {
+    return "a whistle names at most " + std::to_string(kMaxWhistleDepartments) +
+           " departments; this round has " + std::to_string(already) + " and " +
+           std::to_string(departments.size()) + " more were named";
+  }
+  if (departments.empty()) return std::nullopt;
+  return whistle_departments_refusal(departments, scope);
 }
 
 }  // namespace weimin::server

@@ -106,9 +106,111 @@ ALTER TABLE station ADD COLUMN skew_ms bigint;
 ALTER TABLE station ADD COLUMN skew_at_ms bigint NOT NULL DEFAULT 0;
 )SQL";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// Version 3: the case projection (projection.hpp): one row per case, the departments of its
+// current round apart for the departments' inboxes; each inbox order has its index (most
+// recently changed; earliest due, only over the cases with a deadline waiting). A store
+// upgraded to it is filled by rebuild_projection when opened.
+constexpr std::string_view kV3 = R"SQL(
+CREATE TABLE case_rows (
+  case_id        text COLLATE "C" PRIMARY KEY,
+  tracking_code  text COLLATE "C" NOT NULL,
+  community      text COLLATE "C" NOT NULL,
+  office         text COLLATE "C" NOT NULL,
+  stage          text COLLATE "C" NOT NULL,
+  source         text COLLATE "C" NOT NULL,
+  channel        text COLLATE "C" NOT NULL,
+  level          text COLLATE "C" NOT NULL,
+  kind           text COLLATE "C" NOT NULL,
+  description    text NOT NULL,
+  collected_ms   bigint NOT NULL,
+  stage_since_ms bigint NOT NULL,
+  last_change_ms bigint NOT NULL,
+  next_due_ms    bigint NOT NULL,
+  open_conflicts integer NOT NULL,
+  reopen_count   integer NOT NULL,
+  evaluation     text COLLATE "C" NOT NULL,
+  sent_back      boolean NOT NULL DEFAULT false,
+  departments    text NOT NULL,
+  detail_json    text NOT NULL
+);
+CREATE INDEX case_row_recent ON case_rows (last_change_ms DESC, case_id);
+CREATE INDEX case_row_due ON case_rows (next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_row_office ON case_rows (office, last_change_ms DESC, case_id);
+CREATE INDEX case_row_office_due ON case_rows (office, next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_row_community ON case_rows (community, last_change_ms DESC, case_id);
+CREATE INDEX case_row_community_due ON case_rows (community, next_due_ms, last_change_ms DESC,
+  case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_row_stage ON case_rows (stage, last_change_ms DESC, case_id);
+CREATE INDEX case_row_stage_due ON case_rows (stage, next_due_ms, last_change_ms DESC, case_id)
+  WHERE next_due_ms > 0;
+CREATE INDEX case_row_tracking ON case_rows (tracking_code);
+CREATE TABLE case_departments (
+  department      text COLLATE "C" NOT NULL,
+  case_id         text COLLATE "C" NOT NULL,
+  step            text COLLATE "C" NOT NULL,
+  report_due_ms   bigint NOT NULL,
+  reported_ms     bigint NOT NULL,
+  feedback_due_ms bigint NOT NULL,
+  feedback_ms     bigint NOT NULL,
+  expected_ms     bigint NOT NULL,
+  due_ms          bigint NOT NULL,
+  next_due_ms     bigint NOT NULL,
+  last_change_ms  bigint NOT NULL,
+  PRIMARY KEY (department, case_id)
+);
+CREATE INDEX case_department_case ON case_departments (case_id);
+CREATE INDEX case_department_recent ON case_departments (department, last_change_ms DESC, case_id);
+CREATE INDEX case_department_due ON case_departments (department, next_due_ms, last_change_ms DESC,
+  case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_department_step ON case_departments (department, step, last_change_ms DESC,
+  case_id);
+CREATE INDEX case_department_step_due ON case_departments (department, step, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+)SQL";
+
+// Version 4: the console's accounts, their sessions (by the sha-256 hex of the session id) and
+// the audit; stations an admin revoked.
+constexpr std::string_view kV4 = R"SQL(
+ALTER TABLE station ADD COLUMN revoked_ms bigint;
+CREATE TABLE account (
+  user_name            text COLLATE "C" PRIMARY KEY,
+  role                 text NOT NULL,
+  scope                text COLLATE "C" NOT NULL,
+  password_hash        text NOT NULL,
+  must_change_password boolean NOT NULL,
+  disabled             boolean NOT NULL,
+  created_ms           bigint NOT NULL,
+  failed_signins       integer NOT NULL,
+  locked_until_ms      bigint NOT NULL
+);
+CREATE TABLE session (
+  id_hash      text COLLATE "C" PRIMARY KEY,
+  user_name    text COLLATE "C" NOT NULL,
+  csrf         text NOT NULL,
+  address      text NOT NULL,
+  created_ms   bigint NOT NULL,
+  last_seen_ms bigint NOT NULL
+);
+CREATE INDEX session_by_user ON session (user_name);
+CREATE INDEX session_by_seen ON session (last_seen_ms);
+CREATE TABLE audit (
+  id        bigserial PRIMARY KEY,
+  at_ms     bigint NOT NULL,
+  user_name text NOT NULL,
+  address   text NOT NULL,
+  action    text NOT NULL,
+  target    text NOT NULL,
+  detail    text NOT NULL
+);
+)SQL";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
+    {3, "the case projection", kV3},
+    {4, "console accounts, sessions and audit; revoked stations", kV4},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

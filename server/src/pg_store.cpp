@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <tuple>
@@ -13,6 +14,7 @@
 
 #include "pg_connection.hpp"
 #include "pg_schema.hpp"
+#include "projection_store.hpp"
 #include "weimin/core/id.hpp"
 #include "weimin/sync/protocol_digest.hpp"
 
@@ -118,7 +120,7 @@ class PgStore final : public DistrictStore {
           "INSERT INTO station (station_id, community, public_key, enrolled_ms) "
           "VALUES ($1, $2, $3, $4) ON CONFLICT (station_id) DO UPDATE SET "
           "community = EXCLUDED.community, public_key = EXCLUDED.public_key, "
-          "enrolled_ms = EXCLUDED.enrolled_ms",
+          "enrolled_ms = EXCLUDED.enrolled_ms, revoked_ms = NULL",
           out.station_id, community, pqxx::binarystring(public_key), now_ms);
       return Status::ok();
     }));
@@ -129,8 +131,8 @@ class PgStore final : public DistrictStore {
     std::optional<StationRecord> out;
     WEIMIN_TRY(pool_->transact("finding a station", [&](pqxx::work& w) {
       auto r = w.exec_params(
-          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms "
-          "FROM station WHERE station_id = $1",
+          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms, "
+          "revoked_ms FROM station WHERE station_id = $1",
           station_id);
       if (!r.empty()) out = station_from_row(r[0]);
       return Status::ok();
@@ -142,8 +144,8 @@ class PgStore final : public DistrictStore {
     std::vector<StationRecord> out;
     WEIMIN_TRY(pool_->transact("listing stations", [&](pqxx::work& w) {
       auto r = w.exec(
-          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms "
-          "FROM station ORDER BY station_id");
+          "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms, "
+          "revoked_ms FROM station ORDER BY station_id");
       for (const auto& row : r) out.push_back(station_from_row(row));
       return Status::ok();
     }));
@@ -217,7 +219,9 @@ class PgStore final : public DistrictStore {
           rejects.emplace_back(e->seq, e->reject_reason);
         }
       }
-      WEIMIN_ASSIGN_OR_RETURN(auto applied, insert_facts(w, facts, batch.now_ms));
+      std::vector<std::string> touched;  // cases given a new fact
+      WEIMIN_ASSIGN_OR_RETURN(auto applied, insert_facts(w, facts, batch.now_ms, &touched));
+      WEIMIN_TRY(project_cases(w, touched));
       out.applied = applied;
       out.duplicates = static_cast<std::int64_t>(facts.size()) - applied;
       if (!rejects.empty()) {
@@ -283,8 +287,9 @@ class PgStore final : public DistrictStore {
     WEIMIN_TRY(pool_->transact("appending district facts", [&](pqxx::work& w) {
       std::vector<const FactRecord*> list;
       for (const auto& f : facts) list.push_back(&f);
-      WEIMIN_ASSIGN_OR_RETURN(applied, insert_facts(w, list, std::nullopt));
-      return Status::ok();
+      std::vector<std::string> touched;  // cases given a new fact
+      WEIMIN_ASSIGN_OR_RETURN(applied, insert_facts(w, list, std::nullopt, &touched));
+      return project_cases(w, touched);
     }));
     return applied;
   }
@@ -492,21 +497,401 @@ class PgStore final : public DistrictStore {
     return n;
   }
 
+  // [SECTION] Revoked stations; console accounts, sessions and audit (accounts.hpp)
+
+  Status revoke_station(const std::string& station_id, std::int64_t now_ms) override {
+    return pool_->transact("revoking a station", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "UPDATE station SET revoked_ms = COALESCE(revoked_ms, $2) WHERE station_id = $1",
+          station_id, now_ms);
+      if (r.affected_rows() == 0) {
+        return Status(ErrorCode::NotFound, "no station '" + station_id.substr(0, 64) +
+                                               "' is enrolled here; see weimin-district stations");
+      }
+      return Status::ok();
+    });
+  }
+
+  static AccountRecord account_from_row(const pqxx::row& row) {
+    AccountRecord a;
+    a.user = row[0].as<std::string>();
+    a.role = row[1].as<std::string>();
+    a.scope = row[2].as<std::string>();
+    a.password_hash = row[3].as<std::string>();
+    a.must_change_password = row[4].as<bool>();
+    a.disabled = row[5].as<bool>();
+    a.created_ms = row[6].as<std::int64_t>();
+    a.failed_signins = row[7].as<int>();
+    a.locked_until_ms = row[8].as<std::int64_t>();
+    return a;
+  }
+  static constexpr const char* kAccountColumns =
+      "SELECT user_name, role, scope, password_hash, must_change_password, disabled, created_ms, "
+      "failed_signins, locked_until_ms FROM account";
+
+  Status add_account(const AccountRecord& a) override {
+    return pool_->transact("adding an account", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "INSERT INTO account (user_name, role, scope, password_hash, must_change_password, "
+          "disabled, created_ms, failed_signins, locked_until_ms) VALUES ($1, $2, $3, $4, $5, "
+          "$6, $7, $8, $9) ON CONFLICT (user_name) DO NOTHING",
+          a.user, a.role, a.scope, a.password_hash, a.must_change_password, a.disabled,
+          a.created_ms, a.failed_signins, a.locked_until_ms);
+      if (r.affected_rows() == 0) {
+        return Status(ErrorCode::AlreadyExists, "the account '" + a.user + "' exists already");
+      }
+      return Status::ok();
+    });
+  }
+
+  Result<std::optional<AccountRecord>> find_account(const std::string& user) override {
+    std::optional<AccountRecord> out;
+    WEIMIN_TRY(pool_->transact("finding an account", [&](pqxx::work& w) {
+      auto r = w.exec_params(std::string(kAccountColumns) + " WHERE user_name = $1", user);
+      out.reset();
+      if (!r.empty()) out = account_from_row(r[0]);
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  // [SECTION] The case projection (projection.hpp; the tables of migration 3)
+
+  Result<std::optional<CaseRow>> case_row(const std::string& case_id) override {
+    std::optional<CaseRow> out;
+    WEIMIN_TRY(pool_->read("reading a case's row", [&](pqxx::transaction_base& w) {
+      out.reset();
+      auto r = w.exec_params("SELECT " + std::string(projection::row_columns()) +
+                                 ", r.detail_json FROM case_rows r WHERE r.case_id = $1",
+                             case_id);
+      if (!r.empty()) out = case_row_from(r[0], true);
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<AccountRecord>> accounts() override {
+    std::vector<AccountRecord> out;
+    WEIMIN_TRY(pool_->transact("listing accounts", [&](pqxx::work& w) {
+      out.clear();
+      auto r = w.exec(std::string(kAccountColumns) + " ORDER BY user_name");
+      for (const auto& row : r) out.push_back(account_from_row(row));
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Status update_account(const AccountRecord& a) override {
+    return pool_->transact("updating an account", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "UPDATE account SET role = $2, scope = $3, password_hash = $4, "
+          "must_change_password = $5, disabled = $6, created_ms = $7, failed_signins = $8, "
+          "locked_until_ms = $9 WHERE user_name = $1",
+          a.user, a.role, a.scope, a.password_hash, a.must_change_password, a.disabled,
+          a.created_ms, a.failed_signins, a.locked_until_ms);
+      if (r.affected_rows() == 0) {
+        return Status(ErrorCode::NotFound, "there is no account '" + a.user.substr(0, 64) + "'");
+      }
+      return Status::ok();
+    });
+  }
+
+  Status add_session(const SessionRecord& s) override {
+    return pool_->transact("adding a session", [&](pqxx::work& w) {
+      // Rows unused for longer than any console's limits ended long ago.
+      w.exec_params("DELETE FROM session WHERE last_seen_ms < $1",
+                    s.last_seen_ms - kSessionRowLifetimeMs);
+      w.exec_params(
+          "INSERT INTO session (id_hash, user_name, csrf, address, created_ms, last_seen_ms) "
+          "VALUES ($1, $2, $3, $4, $5, $6)",
+          s.id_hash, s.user, s.csrf, s.address, s.created_ms, s.last_seen_ms);
+      return Status::ok();
+    });
+  }
+
+  Result<std::optional<SessionRecord>> find_session(const std::string& id_hash) override {
+    std::optional<SessionRecord> out;
+    WEIMIN_TRY(pool_->transact("finding a session", [&](pqxx::work& w) {
+      auto r = w.exec_params(
+          "SELECT id_hash, user_name, csrf, address, created_ms, last_seen_ms FROM session "
+          "WHERE id_hash = $1",
+          id_hash);
+      out.reset();
+      if (!r.empty()) {
+        out = SessionRecord{r[0][0].as<std::string>(),  r[0][1].as<std::string>(),
+                            r[0][2].as<std::string>(),  r[0][3].as<std::string>(),
+                            r[0][4].as<std::int64_t>(), r[0][5].as<std::int64_t>()};
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Status touch_session(const std::string& id_hash, std::int64_t now_ms) override {
+    return pool_->transact("touching a session", [&](pqxx::work& w) {
+      w.exec_params("UPDATE session SET last_seen_ms = $2 WHERE id_hash = $1", id_hash, now_ms);
+      return Status::ok();
+    });
+  }
+
+  Status end_sessions(const std::string& id_hash, const std::string& user) override {
+    return pool_->transact("ending sessions", [&](pqxx::work& w) {
+      if (id_hash.empty()) {
+        w.exec_params("DELETE FROM session WHERE user_name = $1", user);
+      } else {
+        w.exec_params("DELETE FROM session WHERE id_hash = $1", id_hash);
+      }
+      return Status::ok();
+    });
+  }
+
+  Status add_audit(const AuditRecord& a) override {
+    return pool_->transact("adding to the audit", [&](pqxx::work& w) {
+      w.exec_params(
+          "INSERT INTO audit (at_ms, user_name, address, action, target, detail) VALUES ($1, "
+          "$2, $3, $4, $5, $6)",
+          a.at_ms, a.user, a.address, a.action, a.target, a.detail);
+      return Status::ok();
+    });
+  }
+
+  Result<std::vector<AuditRecord>> audit_log(std::int64_t before_id, int limit) override {
+    std::vector<AuditRecord> out;
+    WEIMIN_TRY(pool_->transact("reading the audit", [&](pqxx::work& w) {
+      out.clear();
+      auto r = w.exec_params(
+          "SELECT id, at_ms, user_name, address, action, target, detail FROM audit "
+          "WHERE ($1::bigint = 0 OR id < $1::bigint) ORDER BY id DESC LIMIT $2",
+          before_id, limit);
+      for (const auto& row : r) {
+        out.push_back(AuditRecord{row[0].as<std::int64_t>(), row[1].as<std::int64_t>(),
+                                  row[2].as<std::string>(), row[3].as<std::string>(),
+                                  row[4].as<std::string>(), row[5].as<std::string>(),
+                                  row[6].as<std::string>()});
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  // A session row unused this long is dropped when another session is added: longer than any
+  // idle timeout or absolute limit a console is given (AccountOptions), so it ended already.
+  static constexpr std::int64_t kSessionRowLifetimeMs = 48LL * 3600 * 1000;
+
+  Result<CasePage> query_cases(const CaseQuery& query) override {
+    WEIMIN_TRY(projection::check_query(query));
+    const projection::PagePlan plan = projection::plan_page(query, projection::Dialect::Postgres);
+    CasePage page;
+    WEIMIN_TRY(pool_->read("reading an inbox", [&](pqxx::transaction_base& w) {
+      auto run = [&](const projection::SqlQuery& q) -> Result<std::vector<CaseRow>> {
+        // Parameters inlined as literals quoted by libpq, in one pass over our own text (the
+        // only '$' in it are the placeholders).
+        std::string sql;
+        for (std::size_t i = 0; i < q.sql.size(); ++i) {
+          if (q.sql[i] != '$') {
+            sql += q.sql[i];
+            continue;
+          }
+          std::size_t n = 0;
+          while (i + 1 < q.sql.size() && std::isdigit(static_cast<unsigned char>(q.sql[i + 1]))) {
+            n = n * 10 + static_cast<std::size_t>(q.sql[++i] - '0');
+          }
+          const projection::SqlParam& p = q.params.at(n - 1);
+          sql += std::holds_alternative<std::string>(p) ? w.quote(std::get<std::string>(p))
+                                                        : std::to_string(std::get<std::int64_t>(p));
+        }
+        std::vector<CaseRow> rows;
+        for (const auto& row : w.exec(sql)) rows.push_back(case_row_from(row, false));
+        return rows;
+      };
+      WEIMIN_ASSIGN_OR_RETURN(page, projection::run_plan(query, plan, run));
+      return Status::ok();
+    }));
+    return page;
+  }
+
+  Result<std::int64_t> rebuild_projection() override {
+    std::int64_t cases = 0;
+    WEIMIN_TRY(pool_->transact("rebuilding the case projection", [&](pqxx::work& w) {
+      cases = 0;
+      w.exec("SELECT pg_advisory_xact_lock(7004, hashtext(current_schema()))");
+      w.exec("TRUNCATE case_rows, case_departments");
+      const core::CaseDeadlines deadlines = catalog_deadlines(w);
+      // Every case fact once, case by case, read through a cursor a slice at a time.
+      w.exec(
+          "DECLARE projection_rebuild NO SCROLL CURSOR FOR SELECT payload, community, "
+          "received_ms, subject FROM fact WHERE kind LIKE 'case.%' ORDER BY subject, hlc, "
+          "origin, id");
+      std::string subject;
+      std::vector<FactRecord> facts;
+      std::vector<CaseRow> rows;
+      while (true) {
+        auto slice = w.exec("FETCH 20000 FROM projection_rebuild");
+        for (const auto& row : slice) {
+          std::string next_subject = row[3].as<std::string>();
+          if (next_subject != subject) {
+            if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
+            facts.clear();
+            subject = std::move(next_subject);
+          }
+          WEIMIN_ASSIGN_OR_RETURN(auto f, fact_from_row(row));
+          facts.push_back(std::move(f));
+        }
+        if (slice.empty()) break;
+        cases += static_cast<std::int64_t>(rows.size());
+        write_rows(w, rows, false);
+        rows.clear();
+      }
+      if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
+      cases += static_cast<std::int64_t>(rows.size());
+      w.exec("CLOSE projection_rebuild");
+      write_rows(w, rows, false);
+      return Status::ok();
+    }));
+    return cases;
+  }
+
+  // After migrating a store of before the projection: its rows are made once.
+  Status fill_projection_if_missing() {
+    bool missing = false;
+    WEIMIN_TRY(pool_->transact("checking the case projection", [&](pqxx::work& w) {
+      missing = w.exec(
+                     "SELECT EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'case.%') AND NOT "
+                     "EXISTS (SELECT 1 FROM case_rows)")[0][0]
+                    .as<bool>();
+      return Status::ok();
+    }));
+    if (missing) WEIMIN_TRY(rebuild_projection().status());
+    return Status::ok();
+  }
+
  private:
+  // The deadlines of the latest published catalog (none: zero).
+  core::CaseDeadlines catalog_deadlines(pqxx::work& w) {
+    auto r = w.exec(
+        "SELECT record, gseq, at_ms FROM reference_change WHERE type = 'catalog' ORDER BY gseq "
+        "DESC LIMIT 1");
+    std::optional<ReferenceRecord> latest;
+    if (!r.empty()) {
+      latest = ReferenceRecord{"catalog", r[0][0].as<std::string>(), r[0][1].as<std::int64_t>(),
+                               r[0][2].as<std::int64_t>()};
+    }
+    return deadlines_.get(latest);
+  }
+
+  // Remakes the rows of `case_ids` from all their facts, in the caller's transaction.
+  Status project_cases(pqxx::work& w, const std::vector<std::string>& case_ids) {
+    if (case_ids.empty()) return Status::ok();
+    const core::CaseDeadlines deadlines = catalog_deadlines(w);
+    auto r = w.exec_params(
+        "SELECT payload, community, received_ms, subject FROM fact WHERE subject = "
+        "ANY($1::text[]) AND kind LIKE 'case.%' ORDER BY subject, hlc, origin, id",
+        text_array(case_ids));
+    std::vector<CaseRow> rows;
+    std::string subject;
+    std::vector<FactRecord> facts;
+    for (const auto& row : r) {
+      std::string next_subject = row[3].as<std::string>();
+      if (next_subject != subject) {
+        if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
+        facts.clear();
+        subject = std::move(next_subject);
+      }
+      WEIMIN_ASSIGN_OR_RETURN(auto f, fact_from_row(row));
+      facts.push_back(std::move(f));
+    }
+    if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
+    write_rows(w, rows, true);
+    return Status::ok();
+  }
+
+  // Writes `rows` (replacing the cases' rows when `replace`) with two COPYs.
+  static void write_rows(pqxx::work& w, const std::vector<CaseRow>& rows, bool replace) {
+    if (rows.empty()) return;
+    if (replace) {
+      std::vector<std::string> ids;
+      for (const CaseRow& r : rows) ids.push_back(r.case_id);
+      const std::string array = text_array(ids);
+      w.exec_params("DELETE FROM case_departments WHERE case_id = ANY($1::text[])", array);
+      w.exec_params("DELETE FROM case_rows WHERE case_id = ANY($1::text[])", array);
+    }
+    {
+      pqxx::stream_to st(
+          w, "case_rows",
+          std::vector<std::string>{"case_id", "tracking_code", "community", "office", "stage",
+                                   "source", "channel", "level", "kind", "description",
+                                   "collected_ms", "stage_since_ms", "last_change_ms",
+                                   "next_due_ms", "open_conflicts", "reopen_count",
+                                   "evaluation", "departments", "detail_json"});
+      for (const CaseRow& r : rows) {
+        st << std::make_tuple(r.case_id, r.tracking_code, r.community, r.office, r.stage,
+                              r.source, r.channel, r.level, r.kind, r.description, r.collected_ms,
+                              r.stage_since_ms, r.last_change_ms, r.next_due_ms, r.open_conflicts,
+                              r.reopen_count, r.evaluation,
+                              projection::departments_to_json(r.departments), r.detail_json);
+      }
+      st.complete();
+    }
+    bool any_department = false;
+    for (const CaseRow& r : rows) any_department = any_department || !r.departments.empty();
+    if (!any_department) return;
+    pqxx::stream_to st(w, "case_departments",
+                       std::vector<std::string>{"department", "case_id", "step", "report_due_ms",
+                                                "reported_ms", "feedback_due_ms", "feedback_ms",
+                                                "expected_ms", "due_ms", "next_due_ms",
+                                                "last_change_ms"});
+    for (const CaseRow& r : rows) {
+      for (const CaseDepartmentRow& d : r.departments) {
+        st << std::make_tuple(d.department, r.case_id, d.step, d.report_due_ms, d.reported_ms,
+                              d.feedback_due_ms, d.feedback_ms, d.expected_ms,
+                              projection::department_due_ms(d), r.next_due_ms, r.last_change_ms);
+      }
+    }
+    st.complete();
+  }
+
+  // A row of projection::row_columns() (detail_json at column 18 when selected).
+  static CaseRow case_row_from(const pqxx::row& row, bool with_detail) {
+    CaseRow r;
+    r.case_id = row[0].as<std::string>();
+    r.tracking_code = row[1].as<std::string>();
+    r.community = row[2].as<std::string>();
+    r.office = row[3].as<std::string>();
+    r.stage = row[4].as<std::string>();
+    r.source = row[5].as<std::string>();
+    r.channel = row[6].as<std::string>();
+    r.level = row[7].as<std::string>();
+    r.kind = row[8].as<std::string>();
+    r.description = row[9].as<std::string>();
+    r.collected_ms = row[10].as<std::int64_t>();
+    r.stage_since_ms = row[11].as<std::int64_t>();
+    r.last_change_ms = row[12].as<std::int64_t>();
+    r.next_due_ms = row[13].as<std::int64_t>();
+    r.open_conflicts = row[14].as<int>();
+    r.reopen_count = row[15].as<int>();
+    r.evaluation = row[16].as<std::string>();
+    r.departments = projection::departments_from_json(row[17].as<std::string>());
+    if (with_detail) r.detail_json = row[18].as<std::string>();
+    return r;
+  }
+
   static StationRecord station_from_row(const pqxx::row& row) {
     pqxx::binarystring key(row[2]);
     StationRecord st{row[0].as<std::string>(), row[1].as<std::string>(), key.str(),
                      row[3].as<std::int64_t>()};
     if (!row[4].is_null()) st.skew_ms = row[4].as<std::int64_t>();
     st.skew_at_ms = row[5].as<std::int64_t>();
+    if (!row[6].is_null()) st.revoked_ms = row[6].as<std::int64_t>();
     return st;
   }
 
   // Inserts the facts whose ids the store does not hold yet (and the first of repeats within
   // the list), numbering them with the next gseqs under the counter's lock, which is held
   // until the caller's transaction commits. received_ms: the push's time, or each record's own.
+  // The subjects of the new case facts are added to `touched` (each once).
   Result<std::int64_t> insert_facts(pqxx::work& w, const std::vector<const FactRecord*>& facts,
-                                    std::optional<std::int64_t> received_ms) {
+                                    std::optional<std::int64_t> received_ms,
+                                    std::vector<std::string>* touched) {
     if (facts.empty()) return std::int64_t{0};
     // The lock first: inserters are serialised from here on, so the ids read below are exactly
     // the ones held when the new rows are written.
@@ -528,6 +913,10 @@ class PgStore final : public DistrictStore {
                                                   "payload"});
       for (const auto* f : facts) {
         if (!held.insert(f->fact.id).second) continue;
+        if (f->fact.kind.starts_with("case.") &&
+            std::find(touched->begin(), touched->end(), f->fact.subject) == touched->end()) {
+          touched->push_back(f->fact.subject);
+        }
         ++gseq;
         st << std::make_tuple(f->fact.id, gseq, f->community, f->fact.day, f->fact.kind,
                               f->fact.subject, f->fact.origin, f->fact.hlc,
@@ -561,6 +950,7 @@ class PgStore final : public DistrictStore {
   std::unique_ptr<ConnectionPool> pool_;
   std::string district_;
   std::int64_t last_nonce_sweep_ms_ = 0;
+  projection::DeadlineCache deadlines_;  // the case projection's
 };
 
 }  // namespace
@@ -605,7 +995,9 @@ Result<std::unique_ptr<DistrictStore>> open_pg_store(std::string_view url,
                             pg::check_epoch(*lease, parsed, random_epoch(options.now_ms)));
     if (!check.warning.empty()) std::fprintf(stderr, "weimin-district: warning: %s\n", check.warning.c_str());
   }
-  return std::unique_ptr<DistrictStore>(new PgStore(std::move(pool), std::move(district)));
+  auto store = std::make_unique<PgStore>(std::move(pool), std::move(district));
+  WEIMIN_TRY(store->fill_projection_if_missing());
+  return std::unique_ptr<DistrictStore>(std::move(store));
 }
 
 Result<std::string> new_pg_epoch(std::string_view url, std::int64_t now_ms) {

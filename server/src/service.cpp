@@ -293,18 +293,12 @@ HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& 
       if (auto bad = only("GET")) return *bad;
       auto v = view_locked(parts[2]);
       if (!v.is_ok()) return status_response(v.status());
-      if (actor->role == "street_office" && !office_serves(actor->actor, v->community)) {
-        return error_response(403, "out_of_scope",
-                              "case " + parts[2] + " is of community " + v->community +
-                                  ", not of street office " + actor->actor + "'s communities");
-      }
-      if (actor->role == "department") {
-        bool mine = false;
-        for (const auto& d : v->state.departments) mine = mine || d.department == actor->actor;
-        if (!mine) {
-          return error_response(403, "out_of_scope",
-                                "case " + parts[2] + " was not whistled to " + actor->actor);
-        }
+      auto catalog = catalog_locked();
+      if (!catalog.is_ok()) return status_response(catalog.status());
+      const core::Role role =
+          actor->role == "department" ? core::Role::Department : core::Role::StreetOffice;
+      if (auto why = case_scope_refusal(actor->actor, role, v->community, v->state, *catalog)) {
+        return error_response(403, "out_of_scope", *why);
       }
       return json_response(200, to_json(*v).dump());
     }

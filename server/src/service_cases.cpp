@@ -1,7 +1,9 @@
 // The street office's and departments' side of DistrictService (docs/PROTOCOL.md, "Street
 // office and departments"): their bearer-token API (/v1/cases), the cases as they see them
 // (folded from the district's facts), and the case actions made at the district — a
-// department reports in or gives feedback, the street office blows a district whistle.
+// department reports in, gives feedback or returns a whistle; the street office blows a
+// district whistle, raises a community one or sends a case back; either adds a note. Each is
+// checked against the actor's scope first (fact_rules.hpp, case_scope_refusal).
 // Thread-safety: the *_locked members and ServiceHandlers run with the service's mutex held;
 // the public members take it.
 #include <algorithm>
@@ -44,7 +46,12 @@ json to_json(const CaseView& v) {
   for (const auto& d : s.departments) {
     deps.push_back({{"department", d.department},
                     {"reported", d.reported.has_value()},
-                    {"feedback", d.feedback.has_value()}});
+                    {"feedback", d.feedback.has_value()},
+                    {"returned", d.returned.has_value()},
+                    {"report_note", d.report_note},
+                    {"expected_ms", d.expected_ms},
+                    {"feedback_action", d.feedback_action},
+                    {"return_reason", d.return_reason}});
   }
   json j = {{"case", v.case_id},
             {"community", v.community},
@@ -59,6 +66,10 @@ json to_json(const CaseView& v) {
   j["level"] = s.level ? json(core::to_string(*s.level)) : json(nullptr);
   j["kind"] = s.kind ? json(core::to_string(*s.kind)) : json(nullptr);
   j["evaluation"] = s.evaluation ? json(core::to_string(*s.evaluation)) : json(nullptr);
+  j["sent_back"] = s.sent_back ? json{{"reason", s.sent_back->reason},
+                                      {"by", s.sent_back->actor},
+                                      {"at_ms", s.sent_back->at.wall_ms}}
+                               : json(nullptr);
   return j;
 }
 
@@ -110,6 +121,43 @@ HttpResponse ServiceHandlers::case_action(const HttpRequest& req, const District
       schema->get<std::int64_t>() > sync::kSchema) {
     return error_response(400, "bad_request", "$.schema: expected 1");
   }
+  // Which role takes each step, and the fields of its body besides "schema".
+  struct Step {
+    const char* name;
+    const char* role;  // "department", "street_office", or nullptr for either
+    std::vector<std::string> fields;
+  };
+  static const std::vector<Step> kSteps = {
+      {"report", "department", {"note", "expected_ms"}},
+      {"feedback", "department", {"action"}},
+      {"return", "department", {"reason"}},
+      {"whistle", "street_office", {"departments", "kind", "note"}},
+      {"escalate", "street_office", {"departments", "note"}},
+      {"send_back", "street_office", {"reason"}},
+      {"note", nullptr, {"text"}},
+  };
+  const auto step =
+      std::find_if(kSteps.begin(), kSteps.end(), [&](const Step& s) { return action == s.name; });
+  if (step == kSteps.end()) {
+    return error_response(404, "not_found",
+                          "no case action '" + action.substr(0, 32) +
+                              "'; use report, feedback, return, whistle, escalate, send_back or "
+                              "note");
+  }
+  if (step->role != nullptr && a.role != step->role) {
+    return error_response(
+        403, "forbidden",
+        std::string("only a ") +
+            (std::string(step->role) == "department" ? "department" : "street office") + " may " +
+            step->name + " a case");
+  }
+  for (auto it = body->begin(); it != body->end(); ++it) {
+    if (it.key() != "schema" &&
+        std::find(step->fields.begin(), step->fields.end(), it.key()) == step->fields.end()) {
+      return error_response(400, "bad_request",
+                            "$." + it.key() + ": is not a field of this message");
+    }
+  }
   auto text_field = [&](const char* name, bool required,
                         std::string& out) -> std::optional<HttpResponse> {
     auto it = body->find(name);
@@ -124,42 +172,10 @@ HttpResponse ServiceHandlers::case_action(const HttpRequest& req, const District
     out = it->get<std::string>();
     return std::nullopt;
   };
-  std::set<std::string> allowed = {"schema"};
-  Result<CaseView> done = Status(ErrorCode::Internal, "no action");
-  if (action == "report" || action == "feedback") {
-    if (a.role != "department") {
-      return error_response(403, "forbidden", "only a department reports in or gives feedback");
-    }
-    std::string text;
-    const char* field = action == "report" ? "note" : "action";
-    allowed.insert(field);
-    for (auto it = body->begin(); it != body->end(); ++it) {
-      if (!allowed.count(it.key())) {
-        return error_response(400, "bad_request",
-                              "$." + it.key() + ": is not a field of this message");
-      }
-    }
-    if (auto bad = text_field(field, action == "feedback", text)) return *bad;
-    done = action == "report" ? s_.report_locked(a.actor, case_id, text)
-                              : s_.feedback_locked(a.actor, case_id, text);
-  } else if (action == "whistle") {
-    if (a.role != "street_office") {
-      return error_response(403, "forbidden", "only the street office blows a district whistle");
-    }
-    allowed.insert({"departments", "kind", "note"});
-    for (auto it = body->begin(); it != body->end(); ++it) {
-      if (!allowed.count(it.key())) {
-        return error_response(400, "bad_request",
-                              "$." + it.key() + ": is not a field of this message");
-      }
-    }
-    std::string note, kind_text = "routine";
-    if (auto bad = text_field("note", false, note)) return *bad;
-    if (auto bad = text_field("kind", false, kind_text)) return *bad;
-    auto kind = core::parse_whistle_kind(kind_text);
-    if (!kind.is_ok())
-      return error_response(400, "bad_request", "$.kind: " + kind.status().message());
+  auto departments_field = [&](bool required,
+                               std::vector<std::string>& out) -> std::optional<HttpResponse> {
     auto deps = body->find("departments");
+    if (deps == body->end() && !required) return std::nullopt;
     if (deps == body->end() || !deps->is_array()) {
       return error_response(400, "bad_request",
                             "$.departments: expected an array of department ids");
@@ -170,24 +186,72 @@ HttpResponse ServiceHandlers::case_action(const HttpRequest& req, const District
                                 std::to_string(kMaxWhistleDepartments) + " departments, not " +
                                 std::to_string(deps->size()));
     }
-    auto v = s_.view_locked(case_id);
-    if (!v.is_ok()) return status_response(v.status());
-    if (!office_serves(a.actor, v->community)) {
-      return error_response(403, "out_of_scope",
-                            "case " + case_id + " is of community " + v->community +
-                                ", not of street office " + a.actor + "'s communities");
-    }
-    std::vector<std::string> departments;
     for (const json& d : *deps) {
       if (!d.is_string())
         return error_response(400, "bad_request", "$.departments: expected strings");
-      departments.push_back(d.get<std::string>());
+      out.push_back(d.get<std::string>());
     }
-    done = s_.whistle_locked(a.actor, case_id, departments, *kind, note);
+    return std::nullopt;
+  };
+  const core::Role role =
+      a.role == "department" ? core::Role::Department : core::Role::StreetOffice;
+
+  // Read the whole body before anything is looked up.
+  std::string text, kind_text = "routine";
+  std::int64_t expected_ms = 0;
+  std::vector<std::string> departments;
+  const std::string_view name = step->name;
+  if (name == "report") {
+    if (auto bad = text_field("note", false, text)) return *bad;
+    if (auto it = body->find("expected_ms"); it != body->end()) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 0) {
+        return error_response(400, "bad_request",
+                              "$.expected_ms: expected Unix milliseconds of the expected day "
+                              "(a non-negative integer; 0 or left out for none)");
+      }
+      expected_ms = it->get<std::int64_t>();
+    }
+  } else if (name == "feedback") {
+    if (auto bad = text_field("action", true, text)) return *bad;
+  } else if (name == "return" || name == "send_back") {
+    if (auto bad = text_field("reason", true, text)) return *bad;
+  } else if (name == "whistle" || name == "escalate") {
+    if (auto bad = text_field("note", false, text)) return *bad;
+    if (name == "whistle") {
+      if (auto bad = text_field("kind", false, kind_text)) return *bad;
+    }
+    if (auto bad = departments_field(name == "whistle", departments)) return *bad;
   } else {
-    return error_response(
-        404, "not_found",
-        "no case action '" + action.substr(0, 32) + "'; use report, feedback or whistle");
+    if (auto bad = text_field("text", true, text)) return *bad;
+  }
+  auto kind = core::parse_whistle_kind(kind_text);
+  if (!kind.is_ok())
+    return error_response(400, "bad_request", "$.kind: " + kind.status().message());
+
+  // The actor's scope, before any step is tried: 403 out_of_scope and nothing written.
+  auto v = s_.view_locked(case_id);
+  if (!v.is_ok()) return status_response(v.status());
+  auto catalog = s_.catalog_locked();
+  if (!catalog.is_ok()) return status_response(catalog.status());
+  if (auto why = case_scope_refusal(a.actor, role, v->community, v->state, *catalog)) {
+    return error_response(403, "out_of_scope", *why);
+  }
+
+  Result<CaseView> done = Status(ErrorCode::Internal, "no action");
+  if (name == "report") {
+    done = s_.report_locked(a.actor, case_id, text, expected_ms);
+  } else if (name == "feedback") {
+    done = s_.feedback_locked(a.actor, case_id, text);
+  } else if (name == "return") {
+    done = s_.act_in_scope(a.actor, role, case_id, core::CaseReturned{text});
+  } else if (name == "whistle") {
+    done = s_.whistle_locked(a.actor, case_id, departments, *kind, text);
+  } else if (name == "escalate") {
+    done = s_.act_in_scope(a.actor, role, case_id, core::CaseEscalated{departments, text});
+  } else if (name == "send_back") {
+    done = s_.act_in_scope(a.actor, role, case_id, core::CaseSentBack{text});
+  } else {
+    done = s_.act_in_scope(a.actor, role, case_id, core::CaseNote{text});
   }
   if (!done.is_ok()) return status_response(done.status());
   return json_response(200, to_json(*done).dump());
@@ -274,15 +338,33 @@ Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
   return view_locked(case_id);
 }
 
+Result<CaseView> DistrictService::act_in_scope(const std::string& actor, core::Role role,
+                                               const std::string& case_id,
+                                               core::CasePayload payload) {
+  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(const CatalogScope* catalog, catalog_locked());
+  if (auto why = case_scope_refusal(actor, role, v.community, v.state, catalog)) {
+    return Status(ErrorCode::PermissionDenied, *why);
+  }
+  if (const auto* up = std::get_if<core::CaseEscalated>(&payload)) {
+    if (auto why =
+            escalation_departments_refusal(up->departments, v.state.departments.size(), catalog)) {
+      return Status(ErrorCode::Invalid, "departments: " + *why);
+    }
+  }
+  return act(actor, role, case_id, std::move(payload));
+}
+
 Result<CaseView> DistrictService::report(const std::string& department, const std::string& case_id,
-                                         const std::string& note) {
+                                         const std::string& note, std::int64_t expected_ms) {
   std::lock_guard lock(mutex_);
-  return report_locked(department, case_id, note);
+  return report_locked(department, case_id, note, expected_ms);
 }
 Result<CaseView> DistrictService::report_locked(const std::string& department,
-                                                const std::string& case_id,
-                                                const std::string& note) {
-  return act(department, core::Role::Department, case_id, core::CaseReported{note});
+                                                const std::string& case_id, const std::string& note,
+                                                std::int64_t expected_ms) {
+  return act_in_scope(department, core::Role::Department, case_id,
+                      core::CaseReported{note, expected_ms});
 }
 
 Result<CaseView> DistrictService::feedback(const std::string& department,
@@ -293,7 +375,7 @@ Result<CaseView> DistrictService::feedback(const std::string& department,
 Result<CaseView> DistrictService::feedback_locked(const std::string& department,
                                                   const std::string& case_id,
                                                   const std::string& action) {
-  return act(department, core::Role::Department, case_id, core::CaseFeedback{action});
+  return act_in_scope(department, core::Role::Department, case_id, core::CaseFeedback{action});
 }
 
 Result<CaseView> DistrictService::whistle(const std::string& office, const std::string& case_id,
@@ -310,8 +392,41 @@ Result<CaseView> DistrictService::whistle_locked(const std::string& office,
   if (auto why = whistle_departments_refusal(departments, catalog)) {
     return Status(ErrorCode::Invalid, "departments: " + *why);
   }
-  return act(office, core::Role::StreetOffice, case_id,
-             core::CaseWhistled{core::WhistleLevel::District, kind, departments, note});
+  return act_in_scope(office, core::Role::StreetOffice, case_id,
+                      core::CaseWhistled{core::WhistleLevel::District, kind, departments, note});
+}
+
+Result<CaseView> DistrictService::return_whistle(const std::string& department,
+                                                 const std::string& case_id,
+                                                 const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  return act_in_scope(department, core::Role::Department, case_id, core::CaseReturned{reason});
+}
+
+Result<CaseView> DistrictService::escalate(const std::string& office, const std::string& case_id,
+                                           const std::vector<std::string>& departments,
+                                           const std::string& note) {
+  std::lock_guard lock(mutex_);
+  return act_in_scope(office, core::Role::StreetOffice, case_id,
+                      core::CaseEscalated{departments, note});
+}
+
+Result<CaseView> DistrictService::send_back(const std::string& office, const std::string& case_id,
+                                            const std::string& reason) {
+  std::lock_guard lock(mutex_);
+  return act_in_scope(office, core::Role::StreetOffice, case_id, core::CaseSentBack{reason});
+}
+
+Result<CaseView> DistrictService::note(const std::string& actor, core::Role role,
+                                       const std::string& case_id, const std::string& text) {
+  if (role != core::Role::StreetOffice && role != core::Role::Department) {
+    return Status(ErrorCode::Invalid,
+                  "a note at the district is written by a street office or a "
+                  "department, not by a " +
+                      std::string(core::to_string(role)));
+  }
+  std::lock_guard lock(mutex_);
+  return act_in_scope(actor, role, case_id, core::CaseNote{text});
 }
 
 }  // namespace weimin::server

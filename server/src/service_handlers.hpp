@@ -31,6 +31,9 @@ sync::HttpResponse status_response(const Status& s);
 // "; charset=utf-8") after it.
 bool is_json_media_type(std::string_view type);
 
+// What a revoked station is told (code "station_revoked"), by authenticate and precheck.
+std::string station_revoked_message(const std::string& station_id, std::int64_t revoked_ms);
+
 // The 6-digit district code of a 12-digit community code.
 inline std::string district_of(const std::string& community) {
   return community.substr(0, 6);

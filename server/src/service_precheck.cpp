@@ -79,9 +79,16 @@ std::optional<sync::HttpResponse> DistrictService::precheck(const std::string& m
     std::unique_lock lock(mutex_, std::try_to_lock);
     if (!lock.owns_lock()) return std::nullopt;
     auto station = store_.find_station(keyid);
-    if (!station.is_ok() || *station) return std::nullopt;  // the full check answers
-    answer.emplace("unknown_key", "no station '" + keyid.substr(0, 64) +
-                                      "' is enrolled here; enrol it with a token (weimin enroll)");
+    if (!station.is_ok()) return std::nullopt;  // the full check answers
+    if (!*station) {
+      answer.emplace("unknown_key",
+                     "no station '" + keyid.substr(0, 64) +
+                         "' is enrolled here; enrol it with a token (weimin enroll)");
+    } else if ((*station)->revoked_ms) {
+      answer.emplace("station_revoked", station_revoked_message(keyid, *(*station)->revoked_ms));
+    } else {
+      return std::nullopt;
+    }
   }
   const std::int64_t now = clock_.now_ms();
   sync::HttpResponse r = refusal(answer->first, answer->second, now);

@@ -80,6 +80,14 @@ json roster_for(const json& roster, const std::string& community) {
 
 }  // namespace
 
+std::string station_revoked_message(const std::string& station_id, std::int64_t revoked_ms) {
+  return "station " + station_id.substr(0, 64) + " was revoked by the district's administrator (" +
+         core::local_date_time(revoked_ms) +
+         " Beijing time): the district refuses its requests and keeps its data. If this station "
+         "should work again, ask the district for a new enrol token and enrol again (weimin "
+         "enroll)";
+}
+
 std::optional<ServiceHandlers::Signed> ServiceHandlers::authenticate(
     const HttpRequest& req, HttpResponse& fail, sync::SignedPartsOrError* pre) {
   auto parts = pre != nullptr ? std::move(*pre) : sync::read_signed_parts(req);
@@ -98,6 +106,11 @@ std::optional<ServiceHandlers::Signed> ServiceHandlers::authenticate(
     fail = error_response(401, "unknown_key",
                           "no station '" + p.params.keyid.substr(0, 64) +
                               "' is enrolled here; enrol it with a token (weimin enroll)");
+    return std::nullopt;
+  }
+  if ((*station)->revoked_ms) {
+    fail = error_response(401, "station_revoked",
+                          station_revoked_message(p.params.keyid, *(*station)->revoked_ms));
     return std::nullopt;
   }
   if (!sync::verify_signature(p.base, p.signature, (*station)->public_key)) {

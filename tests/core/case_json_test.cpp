@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "case_test_support.hpp"
@@ -34,6 +35,11 @@ std::vector<CaseEvent> one_of_each(Maker& m) {
       m.reopened(),
       m.note(kSystem),
       m.settle(make_uuid(kT, 77), SettleDecision::Accept),
+      m.make(dept(kWater), CaseReported{"三日内处理", kT + 72 * kHour}),
+      m.make(kStaff, CaseReturned{"不属本部门职责"}, kUrban),
+      m.make(kStreet, CaseEscalated{{kWater, "dept.housing"}, "涉及多个部门"}),
+      m.make(kStreet, CaseEscalated{{}, ""}),
+      m.make(kStreet, CaseSentBack{"请社区先行协调"}),
   };
   std::get<CaseEvaluated>(ev[7].payload).comment = "太慢";
   ev[0].hlc.logical = 3;
@@ -52,7 +58,9 @@ TEST_CASE("kind strings are stable and parse back") {
       "case.collected", "case.resolved_locally", "case.whistled",
       "case.reported",  "case.feedback",         "case.verified",
       "case.closed",    "case.evaluated",        "case.reopened",
-      "case.note",      "case.conflict_settled"};
+      "case.note",      "case.conflict_settled", "case.returned",
+      "case.escalated", "case.sent_back"};
+  CHECK(names.size() == std::variant_size_v<CasePayload>);
   for (std::size_t i = 0; i < names.size(); ++i) {
     const auto kind = static_cast<CaseEventKind>(i);
     CHECK(to_string(kind) == names[i]);
@@ -60,6 +68,7 @@ TEST_CASE("kind strings are stable and parse back") {
   }
   CHECK(parse_case_event_kind("case.deleted").status().code() == ErrorCode::Invalid);
   CHECK(to_string(CaseStage::Reopened) == "reopened");
+  CHECK(to_string(CaseStage::Returned) == "returned");
   CHECK(parse_rating("basically_satisfied").value() == Rating::BasicallySatisfied);
   CHECK(parse_case_channel("grid_round").value() == CaseChannel::GridRound);
   CHECK(parse_settle_decision("dismiss").value() == SettleDecision::Dismiss);
@@ -104,6 +113,30 @@ TEST_CASE("a collected event's JSON has the documented shape and no personal num
                     {"resident_ref", "R-42"}}}});
 }
 
+TEST_CASE("the district's new steps have the documented bodies; a report-in's date is optional") {
+  Maker m;
+  const CaseEvent reported = m.make(dept(kWater), CaseReported{"已受理", kT + 72 * kHour});
+  CHECK(case_event_body(reported) == json{{"actor", kWater},
+                                          {"actor_role", "department"},
+                                          {"note", "已受理"},
+                                          {"expected_ms", kT + 72 * kHour}});
+  // Without a date the body is what it was before expected dates existed.
+  CHECK(case_event_body(m.make(dept(kWater), CaseReported{"已受理"})) ==
+        json{{"actor", kWater}, {"actor_role", "department"}, {"note", "已受理"}});
+  CHECK(case_event_body(m.make(kStaff, CaseReturned{"不归我们管"}, kUrban)) ==
+        json{{"actor", "S01"},
+             {"actor_role", "staff"},
+             {"on_behalf_of", kUrban},
+             {"reason", "不归我们管"}});
+  CHECK(case_event_body(m.make(kStreet, CaseEscalated{{kWater}, "升级"})) ==
+        json{{"actor", "530102001"},
+             {"actor_role", "street_office"},
+             {"departments", {kWater}},
+             {"note", "升级"}});
+  CHECK(case_event_body(m.make(kStreet, CaseSentBack{"社区先处理"})) ==
+        json{{"actor", "530102001"}, {"actor_role", "street_office"}, {"reason", "社区先处理"}});
+}
+
 TEST_CASE("bad input is refused as Invalid with a message naming what is wrong") {
   struct Bad {
     const char* what;
@@ -138,7 +171,77 @@ TEST_CASE("bad input is refused as Invalid with a message naming what is wrong")
        [](json& j) { j["body"]["resident_ref"] = "11010519491231002X"; },
        "phone or identity number"},
       {"on_behalf_of on a collection", [](json& j) { j["body"]["on_behalf_of"] = "x"; },
-       "reported, feedback and evaluated only"},
+       "reported, feedback, returned and evaluated only"},
+      {"on_behalf_of on an escalation",
+       [](json& j) {
+         j["kind"] = "case.escalated";
+         j["body"] = {{"actor", "530102001"},
+                      {"actor_role", "street_office"},
+                      {"on_behalf_of", "x"},
+                      {"departments", json::array()}};
+       },
+       "reported, feedback, returned and evaluated only"},
+      {"expected date as text",
+       [](json& j) {
+         j["kind"] = "case.reported";
+         j["body"] = {
+             {"actor", "dept.water"}, {"actor_role", "department"}, {"expected_ms", "明天"}};
+       },
+       "\"expected_ms\" must be a non-negative integer"},
+      {"negative expected date",
+       [](json& j) {
+         j["kind"] = "case.reported";
+         j["body"] = {{"actor", "dept.water"}, {"actor_role", "department"}, {"expected_ms", -1}};
+       },
+       "\"expected_ms\" must be a non-negative integer"},
+      {"expected date past the clock's range",
+       [](json& j) {
+         j["kind"] = "case.reported";
+         j["body"] = {{"actor", "dept.water"},
+                      {"actor_role", "department"},
+                      {"expected_ms", std::int64_t{1} << 62}};
+       },
+       "expected_ms is"},
+      {"return without a reason",
+       [](json& j) {
+         j["kind"] = "case.returned";
+         j["body"] = {{"actor", "dept.water"}, {"actor_role", "department"}, {"reason", ""}};
+       },
+       "reason is empty"},
+      {"return with no reason field",
+       [](json& j) {
+         j["kind"] = "case.returned";
+         j["body"] = {{"actor", "dept.water"}, {"actor_role", "department"}};
+       },
+       "\"reason\" is missing"},
+      {"escalation naming a department twice",
+       [](json& j) {
+         j["kind"] = "case.escalated";
+         j["body"] = {
+             {"actor", "530102001"}, {"actor_role", "street_office"}, {"departments", {"a", "a"}}};
+       },
+       "names a twice"},
+      {"escalation without its department list",
+       [](json& j) {
+         j["kind"] = "case.escalated";
+         j["body"] = {{"actor", "530102001"}, {"actor_role", "street_office"}};
+       },
+       "\"departments\" is missing"},
+      {"sending back with an unknown field",
+       [](json& j) {
+         j["kind"] = "case.sent_back";
+         j["body"] = {{"actor", "530102001"},
+                      {"actor_role", "street_office"},
+                      {"reason", "x"},
+                      {"community", "530102001001"}};
+       },
+       "unknown field \"community\""},
+      {"sending back without a reason",
+       [](json& j) {
+         j["kind"] = "case.sent_back";
+         j["body"] = {{"actor", "530102001"}, {"actor_role", "street_office"}, {"reason", ""}};
+       },
+       "reason is empty"},
       {"a named resident",
        [](json& j) {
          j["body"]["actor_role"] = "resident";

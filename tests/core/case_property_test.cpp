@@ -1,5 +1,6 @@
 // Property: a case's state is a function of the set of its events. Random cases are made by a
-// random walk through valid transitions with notes, refused events and settlements mixed in;
+// random walk through valid transitions (returns, escalations and sendings back included) with
+// notes, refused events and settlements mixed in;
 // a model of the walk predicts the state, and every shuffle of the events, with repeats,
 // must fold to that same state.
 #include <doctest/doctest.h>
@@ -29,6 +30,11 @@ struct Model {
   CaseStage stage = CaseStage::Collected;
   std::vector<std::string> whistled;
   std::set<std::string> reported;
+  std::set<std::string> returned;
+  std::set<std::string> fed_back;
+  std::optional<WhistleLevel> level;
+  bool sent_back = false;
+  int returns = 0, all_returned = 0, escalations = 0, sendings_back = 0;
   std::optional<Rating> rating;
   int reopens = 0;
   int notes = 0;
@@ -120,9 +126,25 @@ class Walk {
   std::string unreported() {
     std::vector<std::string> left;
     for (const auto& d : model_.whistled) {
-      if (!model_.reported.count(d)) left.push_back(d);
+      if (!model_.reported.count(d) && !model_.returned.count(d)) left.push_back(d);
     }
     return left.empty() ? std::string() : pick(left);
+  }
+  // A department that may still return the whistle: in the round, no feedback, not returned.
+  std::string may_return() {
+    std::vector<std::string> left;
+    for (const auto& d : model_.whistled) {
+      if (!model_.fed_back.count(d) && !model_.returned.count(d)) left.push_back(d);
+    }
+    return left.empty() ? std::string() : pick(left);
+  }
+  void new_round(std::vector<std::string> departments, WhistleLevel level) {
+    model_.whistled = std::move(departments);
+    model_.reported.clear();
+    model_.returned.clear();
+    model_.fed_back.clear();
+    model_.level = level;
+    model_.sent_back = false;
   }
 
   // A department's response, itself or by phone through station staff.
@@ -137,26 +159,36 @@ class Walk {
     switch (model_.stage) {
       case CaseStage::Collected:
       case CaseStage::Reopened:
+      case CaseStage::Returned:
+        if (chance(20)) {
+          // The street office sends it back; a second time while the first stands is refused.
+          if (model_.sent_back) return push_conflict(m_.sent_back());
+          model_.sent_back = true;
+          ++model_.sendings_back;
+          return push(m_.sent_back());
+        }
         if (model_.late_whistle && model_.stage == CaseStage::Reopened) {
           const CaseEvent& w = *model_.late_whistle;
           std::erase(model_.open_conflicts, w.id);
-          model_.whistled = std::get<CaseWhistled>(w.payload).departments;
-          model_.reported.clear();
+          new_round(std::get<CaseWhistled>(w.payload).departments, WhistleLevel::District);
           push(m_.settle(w.id, SettleDecision::Accept));
           model_.late_whistle.reset();
           ++model_.settled;
           ++model_.accepted;
           return set(CaseStage::Whistled);
         }
-        if (chance(30)) return push(m_.resolved(pick(kStationStaff))), set(CaseStage::Resolved);
+        if (chance(30)) {
+          model_.sent_back = false;
+          return push(m_.resolved(pick(kStationStaff))), set(CaseStage::Resolved);
+        }
         {
           std::vector<std::string> d = kDepartments;
           std::shuffle(d.begin(), d.end(), rng_);
           d.resize(1 + rng_() % d.size());
           const Actor& by = chance(30) ? kStreet : (chance(50) ? kDirector : kDeputy);
           push(m_.whistled(by, d, static_cast<WhistleKind>(rng_() % 3)));
-          model_.whistled = d;
-          model_.reported.clear();
+          new_round(
+              d, by.role == Role::StreetOffice ? WhistleLevel::District : WhistleLevel::Community);
         }
         return set(CaseStage::Whistled);
       case CaseStage::Resolved:
@@ -164,6 +196,37 @@ class Walk {
       case CaseStage::Whistled:
       case CaseStage::Reported:
       case CaseStage::Feedback: {
+        if (chance(15)) {
+          if (model_.level != WhistleLevel::Community) return push_conflict(m_.escalated());
+          std::vector<std::string> added;
+          for (const std::string& d : {std::string("dept.fire"), std::string("dept.gas")}) {
+            if (std::find(model_.whistled.begin(), model_.whistled.end(), d) ==
+                    model_.whistled.end() &&
+                chance(50)) {
+              added.push_back(d);
+            }
+          }
+          push(m_.escalated(added, kStreet));
+          model_.whistled.insert(model_.whistled.end(), added.begin(), added.end());
+          model_.level = WhistleLevel::District;
+          ++model_.escalations;
+          return;
+        }
+        if (const std::string d = may_return(); !d.empty() && chance(20)) {
+          push(respond(d, CaseReturned{"不属本部门职责"}));
+          model_.returned.insert(d);
+          ++model_.returns;
+          if (model_.returned.size() == model_.whistled.size()) {
+            ++model_.all_returned;
+            return set(CaseStage::Returned);
+          }
+          if (model_.stage == CaseStage::Reported) {
+            bool any = false;
+            for (const auto& r : model_.reported) any = any || !model_.returned.count(r);
+            if (!any) set(CaseStage::Whistled);
+          }
+          return;
+        }
         const std::string d = unreported();
         const int r = static_cast<int>(rng_() % 3);
         if (!d.empty() && (r == 0 || model_.stage == CaseStage::Whistled)) {
@@ -171,8 +234,13 @@ class Walk {
           model_.reported.insert(d);
           if (model_.stage == CaseStage::Whistled) set(CaseStage::Reported);
         } else if (r == 1 || model_.stage == CaseStage::Reported) {
-          const std::vector<std::string> done(model_.reported.begin(), model_.reported.end());
-          push(respond(pick(done), CaseFeedback{"处理完毕"}));
+          std::vector<std::string> done;
+          for (const auto& x : model_.reported) {
+            if (!model_.returned.count(x)) done.push_back(x);
+          }
+          const std::string who = pick(done);
+          push(respond(who, CaseFeedback{"处理完毕"}));
+          model_.fed_back.insert(who);
           set(CaseStage::Feedback);
         } else {
           push(m_.verified());
@@ -204,7 +272,8 @@ class Walk {
         }
         push(m_.reopened(chance(50) ? kDirector : kDeputy));
         ++model_.reopens;
-        model_.whistled.clear();
+        new_round({}, WhistleLevel::Community);
+        model_.level.reset();
         model_.rating.reset();
         return set(CaseStage::Reopened);
       case CaseStage::None:
@@ -226,6 +295,7 @@ TEST_CASE("any order of a case's events, with repeats, folds to the state the wa
   std::mt19937_64 rng(seed);
   const long walks = weimin::test::env_int("WEIMIN_CASE_WALKS", 300);
   int conflicts = 0, accepted = 0, dismissed = 0, reopens = 0;
+  int returns = 0, all_returned = 0, escalations = 0, sendings_back = 0;
   for (long w = 0; w < walks; ++w) {
     Walk walk(rng);
     walk.run();
@@ -244,6 +314,13 @@ TEST_CASE("any order of a case's events, with repeats, folds to the state the wa
     std::vector<std::string> departments;
     for (const DepartmentProgress& d : state.departments) departments.push_back(d.department);
     CHECK(departments == model.whistled);
+    std::set<std::string> returned;
+    for (const DepartmentProgress& d : state.departments) {
+      if (d.returned) returned.insert(d.department);
+    }
+    CHECK(returned == model.returned);
+    CHECK(state.level == model.level);
+    CHECK(state.sent_back.has_value() == model.sent_back);
     // Nothing is dropped: every event is a step, an open conflict or a settled one.
     std::size_t own_steps = 0;
     for (const CaseStep& s : state.timeline) own_steps += s.accepted_by ? 0 : 1;
@@ -265,7 +342,13 @@ TEST_CASE("any order of a case's events, with repeats, folds to the state the wa
     accepted += model.accepted;
     dismissed += model.settled - model.accepted;
     reopens += model.reopens;
+    returns += model.returns;
+    all_returned += model.all_returned;
+    escalations += model.escalations;
+    sendings_back += model.sendings_back;
   }
+  MESSAGE("returns " << returns << " (all of a round " << all_returned << "), escalations "
+                     << escalations << ", sendings back " << sendings_back);
   MESSAGE("conflicts " << conflicts << ", accepted " << accepted << ", dismissed " << dismissed
                        << ", reopens " << reopens);
   if (walks >= 100) {
@@ -273,5 +356,8 @@ TEST_CASE("any order of a case's events, with repeats, folds to the state the wa
     CHECK(accepted > 0);
     CHECK(dismissed > 0);
     CHECK(reopens > 0);
+    CHECK(all_returned > 0);
+    CHECK(escalations > 0);
+    CHECK(sendings_back > 0);
   }
 }

@@ -104,6 +104,18 @@ TEST_CASE("every step has its owners: other roles are refused with PermissionDen
        },
        {Role::Director, Role::DeputyHead, Role::Staff, Role::GridWorker, Role::SocialWorker,
         Role::Resident}},
+      {"return (退单)",
+       At::Whistled,
+       [](Maker& m, const Actor& a) { return m.make(a, CaseReturned{"不属本部门"}); },
+       {Role::Department}},
+      {"escalation (升级为区级)",
+       At::Reported,
+       [](Maker& m, const Actor& a) { return m.escalated({}, a); },
+       {Role::StreetOffice}},
+      {"sending back (退回社区)",
+       At::Returned,
+       [](Maker& m, const Actor& a) { return m.sent_back(a); },
+       {Role::StreetOffice}},
       {"note",
        At::Verified,
        [](Maker& m, const Actor& a) { return m.note(a); },
@@ -148,18 +160,21 @@ TEST_CASE("every step expects its states: elsewhere it is a Conflict") {
   // reported), feedback from kUrban (reported in at Reported and later).
   const std::map<K, std::set<At>> allowed = {
       {K::Collected, {At::None}},
-      {K::ResolvedLocally, {At::Collected, At::Reopened}},
-      {K::Whistled, {At::Collected, At::Reopened}},
+      {K::ResolvedLocally, {At::Collected, At::Reopened, At::Returned}},
+      {K::Whistled, {At::Collected, At::Reopened, At::Returned}},
       {K::Reported, {At::Whistled, At::Reported, At::Feedback}},
       {K::Feedback, {At::Reported, At::Feedback}},
       {K::Verified, {At::Resolved, At::Feedback}},
       {K::Closed, {At::Verified}},
       {K::Evaluated, {At::Closed}},
       {K::Reopened, {At::Closed, At::EvaluatedBad}},
+      {K::Returned, {At::Whistled, At::Reported, At::Feedback}},
+      {K::Escalated, {At::Whistled, At::Reported, At::Feedback}},
+      {K::SentBack, {At::Collected, At::Reopened, At::Returned}},
   };
   const std::vector<At> stages = {At::None,        At::Collected,    At::Resolved, At::Whistled,
                                   At::Reported,    At::Feedback,     At::Verified, At::Closed,
-                                  At::EvaluatedOk, At::EvaluatedBad, At::Reopened};
+                                  At::EvaluatedOk, At::EvaluatedBad, At::Reopened, At::Returned};
   for (const auto& [kind, ok_at] : allowed) {
     for (At at : stages) {
       Maker m;
@@ -190,6 +205,15 @@ TEST_CASE("every step expects its states: elsewhere it is a Conflict") {
           break;
         case K::Evaluated:
           e = m.evaluated(Rating::Satisfied);
+          break;
+        case K::Returned:
+          e = m.returned(kWater);
+          break;
+        case K::Escalated:
+          e = m.escalated({"dept.housing"});
+          break;
+        case K::SentBack:
+          e = m.sent_back();
           break;
         default:
           e = m.reopened();
@@ -407,4 +431,186 @@ TEST_CASE("overdue steps are found per department and by how much") {
   CHECK(late[0].step == OverdueStep::Verify);
   CHECK(late[0].late_ms == kHour);
   CHECK(overdue(fold(local, path_to(local, At::Closed)), dl, kT + 1000 * kHour).empty());
+}
+
+TEST_CASE(
+    "a department returns a whistle (退单) with its reason; when all have, it is back with the "
+    "office") {
+  Maker m;
+  std::vector<CaseEvent> ev = path_to(m, At::Whistled);
+  ev.push_back(m.reported(kUrban));
+  const CaseEvent urban_back = m.returned(kUrban, "井盖归水务");
+  ev.push_back(urban_back);
+  CaseState s = fold(m, ev);
+  CHECK(s.conflicts.empty());
+  // The only report-in left with its department: the case waits for report-ins again.
+  CHECK(s.stage == CaseStage::Whistled);
+  CHECK(s.departments[0].returned == urban_back.hlc);
+  CHECK(s.departments[0].return_reason == "井盖归水务");
+  CHECK(s.timeline.back().text == "井盖归水务");
+
+  // A department that returned takes no further step in the round.
+  const Status again = check_transition(s, m.returned(kUrban));
+  CHECK(again.code() == ErrorCode::Conflict);
+  CHECK(contains(again.message(), "returned the whistle"));
+  CHECK(check_transition(s, m.feedback(kUrban)).code() == ErrorCode::Conflict);
+  CHECK(check_transition(s, m.returned("dept.police")).code() == ErrorCode::PermissionDenied);
+  const Status empty_reason = check_transition(s, m.returned(kWater, ""));
+  CHECK(empty_reason.code() == ErrorCode::Invalid);
+  CHECK(contains(empty_reason.message(), "reason is empty"));
+
+  SUBCASE("after its feedback a department can no longer return") {
+    ev.push_back(m.reported(kWater));
+    ev.push_back(m.feedback(kWater));
+    s = fold(m, ev);
+    const Status late = check_transition(s, m.returned(kWater));
+    CHECK(late.code() == ErrorCode::Conflict);
+    CHECK(contains(late.message(), "gave feedback on"));
+    CHECK(contains(late.message(), "before its feedback"));
+  }
+  SUBCASE("the last return puts the case back in the street office's inbox") {
+    const CaseEvent water_back = m.make(kStaff, CaseReturned{"电话：非本部门"}, kWater);
+    ev.push_back(water_back);
+    s = fold(m, ev);
+    CHECK(s.conflicts.empty());
+    CHECK(s.stage == CaseStage::Returned);
+    CHECK(s.stage_since == water_back.hlc);
+    CHECK(s.departments[1].return_reason == "电话：非本部门");
+    CHECK(s.timeline.back().on_behalf_of == kWater);
+    const Status msg = check_transition(s, m.verified());
+    CHECK(contains(msg.message(), "was returned by every department"));
+    // A new round: the street office whistles other departments, and the old ones are gone.
+    ev.push_back(m.whistled(kStreet, {"dept.housing"}, WhistleKind::Key));
+    s = fold(m, ev);
+    CHECK(s.conflicts.empty());
+    CHECK(s.stage == CaseStage::Whistled);
+    CHECK(s.level == WhistleLevel::District);
+    REQUIRE(s.departments.size() == 1);
+    CHECK(s.departments[0].department == "dept.housing");
+    CHECK_FALSE(s.departments[0].returned);
+  }
+  SUBCASE("or the community settles it itself") {
+    ev.push_back(m.returned(kWater));
+    ev.push_back(m.resolved());
+    s = fold(m, ev);
+    CHECK(s.conflicts.empty());
+    CHECK(s.stage == CaseStage::Resolved);
+  }
+}
+
+TEST_CASE("a department's report-in carries its note and expected date, its feedback the action") {
+  Maker m;
+  std::vector<CaseEvent> ev = path_to(m, At::Whistled);
+  const CaseEvent report = m.make(dept(kUrban), CaseReported{"明日派人", kT + 48 * kHour});
+  ev.push_back(report);
+  ev.push_back(m.make(kStaff, CaseReported{"电话报到"}, kWater));
+  ev.push_back(m.feedback(kUrban));
+  const CaseState s = fold(m, ev);
+  REQUIRE(s.conflicts.empty());
+  CHECK(s.departments[0].report_note == "明日派人");
+  CHECK(s.departments[0].expected_ms == kT + 48 * kHour);
+  CHECK(s.departments[0].feedback_action == "已清运");
+  CHECK(s.departments[0].whistled == ev[1].hlc);
+  CHECK(s.departments[1].report_note == "电话报到");
+  CHECK(s.departments[1].expected_ms == 0);
+  CHECK(s.departments[1].feedback_action.empty());
+  CHECK(s.timeline[2].text == "明日派人");
+  CHECK(s.timeline[0].text == "楼道堆放垃圾");
+  CaseEvent never = m.make(dept(kWater), CaseReported{"", -1});
+  CHECK(check_transition(s, never).code() == ErrorCode::Invalid);
+}
+
+TEST_CASE("the street office raises a community whistle to district level (升级为区级) once") {
+  CaseDeadlines dl;
+  dl.routine = {24, 72, 72};
+  Maker m;
+  std::vector<CaseEvent> ev = path_to(m, At::Reported);
+  const std::int64_t whistled = ev[1].hlc.wall_ms;
+  m.t += 10 * kHour;
+  const CaseEvent up = m.escalated({"dept.housing"});
+  ev.push_back(up);
+  CaseState s = fold(m, ev);
+  CHECK(s.conflicts.empty());
+  CHECK(s.stage == CaseStage::Reported);  // the stage stays
+  CHECK(s.level == WhistleLevel::District);
+  CHECK(s.escalated_at == up.hlc);
+  CHECK(s.whistled_at == ev[1].hlc);
+  REQUIRE(s.departments.size() == 3);
+  CHECK(s.departments[2].department == "dept.housing");
+  CHECK(s.departments[2].whistled == up.hlc);
+  CHECK(s.timeline.back().text == "涉及区级部门");
+  // The added department's report-in is due from the escalation, not from the first whistle.
+  const auto late = overdue(s, dl, whistled + 30 * kHour);
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].department == kWater);
+  CHECK(overdue(s, dl, up.hlc.wall_ms + 25 * kHour).size() == 2);
+  // The added department answers like the others.
+  CHECK(check_transition(s, m.reported("dept.housing")).is_ok());
+
+  const Status twice = check_transition(s, m.escalated());
+  CHECK(twice.code() == ErrorCode::Conflict);
+  CHECK(contains(twice.message(), "district level already"));
+
+  Maker m2;
+  std::vector<CaseEvent> ev2 = path_to(m2, At::Whistled);
+  const Status named = check_transition(fold(m2, ev2), m2.escalated({kWater}));
+  CHECK(named.code() == ErrorCode::Conflict);
+  CHECK(contains(named.message(), "department " + kWater + " is whistled"));
+  // A district whistle cannot be raised; a collected case is whistled, not raised.
+  Maker m3;
+  std::vector<CaseEvent> ev3 = {m3.collected(), m3.whistled(kStreet)};
+  CHECK(check_transition(fold(m3, ev3), m3.escalated()).code() == ErrorCode::Conflict);
+  Maker m4;
+  const Status early = check_transition(fold(m4, path_to(m4, At::Collected)), m4.escalated());
+  CHECK(early.code() == ErrorCode::Conflict);
+  CHECK(contains(early.message(), "whistle it at district level"));
+}
+
+TEST_CASE("the street office sends a waiting case back to its community (退回社区) with a reason") {
+  Maker m;
+  std::vector<CaseEvent> ev = path_to(m, At::Returned);
+  const CaseEvent back = m.sent_back();
+  ev.push_back(back);
+  CaseState s = fold(m, ev);
+  CHECK(s.conflicts.empty());
+  CHECK(s.stage == CaseStage::Returned);  // the stage stays
+  REQUIRE(s.sent_back);
+  CHECK(s.sent_back->reason == "请社区先行协调");
+  CHECK(s.sent_back->actor == kStreet.name);
+  CHECK(s.sent_back->at == back.hlc);
+  const Status twice = check_transition(s, m.sent_back());
+  CHECK(twice.code() == ErrorCode::Conflict);
+  CHECK(contains(twice.message(), "sent back to its community already"));
+  CHECK(check_transition(s, m.make(kStreet, CaseSentBack{""})).code() == ErrorCode::Invalid);
+
+  SUBCASE("the community's next whistle clears it") {
+    ev.push_back(m.whistled(kDirector, {kUrban}));
+    s = fold(m, ev);
+    CHECK_FALSE(s.sent_back);
+    CHECK(s.stage == CaseStage::Whistled);
+  }
+  SUBCASE("so does a local resolution") {
+    ev.push_back(m.resolved());
+    CHECK_FALSE(fold(m, ev).sent_back);
+  }
+  SUBCASE("a whistle being worked on is not sent back") {
+    Maker w;
+    const Status busy = check_transition(fold(w, path_to(w, At::Whistled)), w.sent_back());
+    CHECK(busy.code() == ErrorCode::Conflict);
+    CHECK(contains(busy.message(), "waiting for a whistle"));
+  }
+}
+
+TEST_CASE("a department that returned the whistle owes no deadline") {
+  CaseDeadlines dl;
+  dl.routine = {24, 72, 72};
+  Maker m;
+  std::vector<CaseEvent> ev = path_to(m, At::Whistled);
+  const std::int64_t w = ev[1].hlc.wall_ms;
+  ev.push_back(m.returned(kUrban));
+  const auto late = overdue(fold(m, ev), dl, w + 25 * kHour);
+  REQUIRE(late.size() == 1);
+  CHECK(late[0].department == kWater);
+  ev.push_back(m.returned(kWater));
+  CHECK(overdue(fold(m, ev), dl, w + 1000 * kHour).empty());
 }

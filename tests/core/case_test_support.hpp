@@ -89,6 +89,13 @@ struct Maker {
   CaseEvent settle(const Uuid& id, SettleDecision d, const Actor& a = kDirector) {
     return make(a, ConflictSettled{id, d, "核实后处理"});
   }
+  CaseEvent returned(const std::string& d, std::string reason = "不属本部门职责") {
+    return make(dept(d), CaseReturned{std::move(reason)});
+  }
+  CaseEvent escalated(std::vector<std::string> d = {}, const Actor& a = kStreet) {
+    return make(a, CaseEscalated{std::move(d), "涉及区级部门"});
+  }
+  CaseEvent sent_back(const Actor& a = kStreet) { return make(a, CaseSentBack{"请社区先行协调"}); }
 };
 
 inline CaseState fold(const Maker& m, const std::vector<CaseEvent>& events) {
@@ -107,7 +114,8 @@ enum class At {
   Closed,
   EvaluatedOk,
   EvaluatedBad,
-  Reopened
+  Reopened,
+  Returned  // both whistled departments returned the whistle
 };
 inline std::vector<CaseEvent> path_to(Maker& m, At at) {
   std::vector<CaseEvent> ev;
@@ -117,6 +125,11 @@ inline std::vector<CaseEvent> path_to(Maker& m, At at) {
   if (at == At::Resolved) return ev.push_back(m.resolved()), ev;
   ev.push_back(m.whistled());
   if (at == At::Whistled) return ev;
+  if (at == At::Returned) {
+    ev.push_back(m.returned(kUrban));
+    ev.push_back(m.returned(kWater));
+    return ev;
+  }
   ev.push_back(m.reported(kUrban));
   if (at == At::Reported) return ev;
   ev.push_back(m.feedback(kUrban));

@@ -62,6 +62,9 @@ TEST_CASE("permission table: who may do what") {
   CHECK(roles_that_can(Permission::WhistleDistrict) == std::vector<Role>{Role::StreetOffice});
   CHECK(roles_that_can(Permission::ReportIn) == std::vector<Role>{Role::Department});
   CHECK(roles_that_can(Permission::GiveFeedback) == std::vector<Role>{Role::Department});
+  CHECK(roles_that_can(Permission::ReturnWhistle) == std::vector<Role>{Role::Department});
+  CHECK(roles_that_can(Permission::EscalateWhistle) == std::vector<Role>{Role::StreetOffice});
+  CHECK(roles_that_can(Permission::SendBackCase) == std::vector<Role>{Role::StreetOffice});
   CHECK(roles_that_can(Permission::EvaluateCase) == std::vector<Role>{Role::Resident});
   CHECK(roles_that_can(Permission::SubmitCase) == std::vector<Role>{Role::Resident});
   CHECK(roles_that_can(Permission::ManageStaff) == std::vector<Role>{Role::Director});
@@ -100,6 +103,9 @@ TEST_CASE("permission names round-trip and each has a description") {
   CHECK(to_string(Permission::RecordDepartmentResponseByPhone) ==
         "record_department_response_by_phone");
   CHECK(describe(Permission::ManageStaff) == "manage the staff roster");
+  CHECK(to_string(Permission::ReturnWhistle) == "return_whistle");
+  CHECK(to_string(Permission::EscalateWhistle) == "escalate_whistle");
+  CHECK(to_string(Permission::SendBackCase) == "send_back_case");
   CHECK(parse_permission("fly").status().code() == ErrorCode::Invalid);
 }
 

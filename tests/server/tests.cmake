@@ -16,6 +16,10 @@ if(TARGET weimin_server)
             ${CMAKE_CURRENT_SOURCE_DIR}/server/front_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/serve_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/trust_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/accounts_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/console_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/projection_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/loop_test.cpp
     LIBS weimin_server PkgConfig::HTTPLIB_TEST OpenSSL::SSL ZLIB::ZLIB)
   target_compile_definitions(weimin_server_test PRIVATE
     WEIMIN_DISTRICT_BIN="$<TARGET_FILE:weimin-district>"

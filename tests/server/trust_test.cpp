@@ -172,6 +172,60 @@ TEST_CASE("a station may not report in or give feedback as a department") {
   CHECK(d.service().case_view(c.case_id.to_string())->state.stage == core::CaseStage::Feedback);
 }
 
+TEST_CASE("a station may not raise a whistle, send a case back, or return one as a department") {
+  District d;
+  d.publish_catalog();
+  TestStation st = d.enroll(kA);
+  CaseWriter c{st, *core::Uuid::parse(uuid_n(8, 1))};
+  push(d, st, {c.collected()});
+  auto community = c.fact(
+      core::Role::Director, "D001",
+      core::CaseWhistled{
+          core::WhistleLevel::Community, core::WhistleKind::Routine, {"urban_management"}, ""});
+  REQUIRE(push(d, st, {community}).applied == 1);
+  const std::int64_t facts = d.store().fact_count().value();
+  struct Forgery {
+    const char* what;
+    sync::FactPayload fact;
+    const char* reason;  // part of the reject's reason
+  };
+  const std::vector<Forgery> forged = {
+      {"an escalation by the office's role",
+       c.fact(core::Role::StreetOffice, "530102001", core::CaseEscalated{{"housing"}, ""}),
+       "street_office"},
+      {"an escalation by the director",
+       c.fact(core::Role::Director, "D001", core::CaseEscalated{{}, "升级"}),
+       "street office's step"},
+      {"a sending back by staff", c.fact(core::Role::Staff, "S01", core::CaseSentBack{"退回"}),
+       "street office's step"},
+      {"a return as the department",
+       c.fact(core::Role::Department, "urban_management", core::CaseReturned{"不归我们"}),
+       "department"},
+      {"a return by staff for nobody", c.fact(core::Role::Staff, "S01", core::CaseReturned{"x"}),
+       "on_behalf_of"},
+  };
+  for (const Forgery& f : forged) {
+    auto r = push(d, st, {f.fact});
+    INFO(f.what << ": " << last_reject(d, st));
+    CHECK(r.applied == 0);
+    CHECK(r.rejected.size() == 1);
+    CHECK(last_reject(d, st).find(f.reason) != std::string::npos);
+  }
+  CHECK(d.store().fact_count().value() == facts);
+  auto view = d.service().case_view(c.case_id.to_string()).value();
+  CHECK(view.state.level == core::WhistleLevel::Community);
+  CHECK_FALSE(view.state.departments[0].returned);
+  // Staff recording a department's return taken by phone is the station's step.
+  auto by_phone =
+      c.fact(core::Role::Staff, "S01", core::CaseReturned{"电话：不属城管"}, "urban_management");
+  auto ok = push(d, st, {by_phone});
+  CHECK(ok.applied == 1);
+  CHECK(ok.rejected.empty());
+  view = d.service().case_view(c.case_id.to_string()).value();
+  CHECK(view.state.stage == core::CaseStage::Returned);
+  CHECK(view.state.departments[0].return_reason == "电话：不属城管");
+}
+
 TEST_CASE(
     "a station may not write steps of another community's case; the real department still "
     "reports in") {

@@ -1,7 +1,8 @@
 // Cases (诉求案件): a resident's request followed through the closed loop "街道吹哨、部门报到"
-// (DOMAIN.md) — collected, resolved locally or whistled, reported in, feedback, verified,
-// closed, evaluated, perhaps reopened. A case is its append-only events; its current state is
-// a fold of them in (HLC, origin, id) order (DESIGN.md, "workflows as folds of facts"). An
+// (DOMAIN.md) — collected, resolved locally or whistled, reported in (or returned, 退单),
+// feedback, verified, closed, evaluated, perhaps reopened; a community whistle raised to
+// district level, a case sent back to its community. A case is its append-only events; its current
+// state is a fold of them in (HLC, origin, id) order (DESIGN.md, "workflows as folds of facts"). An
 // event that is not allowed where it falls is kept as a conflict for staff to settle, never
 // dropped and never silently applied. Also: deadlines, the residents' tracking code, JSON.
 // Personal numbers are never part of an event: the station keeps them apart and an event
@@ -63,10 +64,20 @@ enum class CaseEventKind {
   Reopened,         // closed, or evaluated dissatisfied → reopened (behaves like collected)
   Note,             // anyone, any state; no transition
   ConflictSettled,  // a director/deputy accepts or dismisses an event kept as a conflict
+  // 退单: a whistled department returns the whistle as not its business, before its feedback;
+  // when every department of the round has returned: whistled/reported → returned
+  Returned,
+  // 升级为区级: the street office raises the current round's community-level whistle to district
+  // level, perhaps naming more departments; the stage stays (whistled, reported or feedback)
+  Escalated,
+  // 退回社区: the street office sends a case waiting for a district whistle (collected, reopened
+  // or returned) back to its community with a reason; the stage stays
+  SentBack,
 };
 // Stable fact kinds: "case.collected", "case.resolved_locally", "case.whistled",
 // "case.reported", "case.feedback", "case.verified", "case.closed", "case.evaluated",
-// "case.reopened", "case.note", "case.conflict_settled".
+// "case.reopened", "case.note", "case.conflict_settled", "case.returned", "case.escalated",
+// "case.sent_back".
 std::string_view to_string(CaseEventKind kind);
 Result<CaseEventKind> parse_case_event_kind(std::string_view text);
 
@@ -89,10 +100,13 @@ struct CaseWhistled {
   std::string note;                      // may be empty
   auto operator<=>(const CaseWhistled&) const = default;
 };
-// The department reporting in or giving feedback is the actor (actor_role Department) or, when
-// station staff record it by phone, the event's on_behalf_of: see responding_department().
+// The department reporting in, giving feedback or returning a whistle is the actor (actor_role
+// Department) or, when station staff record it by phone, the event's on_behalf_of: see
+// responding_department().
 struct CaseReported {
   std::string note;  // may be empty
+  // The day the department expects to be done (预计完成), Unix ms; 0: none given.
+  std::int64_t expected_ms = 0;
   auto operator<=>(const CaseReported&) const = default;
 };
 struct CaseFeedback {
@@ -126,10 +140,24 @@ struct ConflictSettled {
   std::string reason;  // why; non-empty
   auto operator<=>(const ConflictSettled&) const = default;
 };
+struct CaseReturned {
+  std::string reason;  // why it is not the department's business; non-empty
+  auto operator<=>(const CaseReturned&) const = default;
+};
+struct CaseEscalated {
+  std::vector<std::string> departments;  // departments added to the round; may be empty, distinct
+  std::string note;                      // may be empty
+  auto operator<=>(const CaseEscalated&) const = default;
+};
+struct CaseSentBack {
+  std::string reason;  // why the community should handle it; non-empty
+  auto operator<=>(const CaseSentBack&) const = default;
+};
 
 using CasePayload =
     std::variant<CaseCollected, CaseResolved, CaseWhistled, CaseReported, CaseFeedback,
-                 CaseVerified, CaseClosed, CaseEvaluated, CaseReopened, CaseNote, ConflictSettled>;
+                 CaseVerified, CaseClosed, CaseEvaluated, CaseReopened, CaseNote, ConflictSettled,
+                 CaseReturned, CaseEscalated, CaseSentBack>;
 
 // One fact of a case's history (案件事件). Created once where it happened; never changed.
 struct CaseEvent {
@@ -141,8 +169,9 @@ struct CaseEvent {
   std::string actor;         // staff number, department id, street office code or "resident"
   Role actor_role = Role::Staff;
   // Empty, unless the actor records the step for someone else: the department whose
-  // report-in or feedback station staff took by phone (reported, feedback), or "resident" when
-  // staff record a resident's rating (evaluated). Allowed on those three kinds only.
+  // report-in, feedback or return station staff took by phone (reported, feedback, returned),
+  // or "resident" when staff record a resident's rating (evaluated). Allowed on those four
+  // kinds only.
   std::string on_behalf_of;
   CasePayload payload;
 
@@ -150,13 +179,14 @@ struct CaseEvent {
   auto operator<=>(const CaseEvent&) const = default;
 };
 
-// The department a reported or feedback event speaks for: the actor when a department acts
-// itself, else on_behalf_of. Empty for other kinds.
+// The department a reported, feedback or returned event speaks for: the actor when a
+// department acts itself, else on_behalf_of. Empty for other kinds.
 std::string responding_department(const CaseEvent& event);
 
 // Ok when the event's own fields are well-formed, whatever the case's state: ids not nil,
 // origin and actor set, texts within their limits (ids and names ≤ 128 bytes, texts ≤ 8000),
-// required texts non-empty, departments distinct and non-empty, resident_ref free of phone and
+// required texts non-empty, departments distinct (and non-empty for a whistle), an expected
+// date within the HLC's range, resident_ref free of phone and
 // identity numbers, on_behalf_of only where allowed, a resident actor named "resident".
 // Otherwise Invalid naming the field.
 Status validate_case_event(const CaseEvent& event);
@@ -175,9 +205,12 @@ enum class CaseStage {
   Closed,
   Evaluated,
   Reopened,
+  // Every department of the round returned the whistle (退单): back in the street office's
+  // inbox; it may be whistled again (a new round) or resolved locally, like a collected case.
+  Returned,
 };
 // "none", "collected", "resolved", "whistled", "reported", "feedback", "verified", "closed",
-// "evaluated", "reopened".
+// "evaluated", "reopened", "returned".
 std::string_view to_string(CaseStage stage);
 
 // One applied step of the timeline: what, who, when.
@@ -193,6 +226,9 @@ struct CaseStep {
   // The step then took effect at the settlement's time.
   std::optional<Uuid> accepted_by;
   HlcTimestamp effective;  // when it took effect: hlc, or the settlement's hlc
+  // The step's own words: the description, summary, whistle or escalation note, report-in
+  // note, feedback action, outcome, comment, reason or note text; empty when it has none.
+  std::string text;
   bool operator==(const CaseStep&) const = default;
 };
 
@@ -212,12 +248,29 @@ struct SettledConflict {
   bool operator==(const SettledConflict&) const = default;
 };
 
-// A whistled department's progress in the current round.
+// A whistled department's progress in the current round: when it was named, what it said
+// and when.
 struct DepartmentProgress {
   std::string department;
   std::optional<HlcTimestamp> reported;  // effective time of its report-in
   std::optional<HlcTimestamp> feedback;  // effective time of its latest feedback
+  // Effective time of the whistle (or escalation) that named it: its report-in is due from
+  // then.
+  HlcTimestamp whistled;
+  std::string report_note;       // the note of its report-in
+  std::int64_t expected_ms = 0;  // the day it expects to be done, given at report-in; 0: none
+  std::string feedback_action;   // what it did: its latest feedback
+  std::optional<HlcTimestamp> returned;  // effective time it returned the whistle (退单)
+  std::string return_reason;             // why it returned it
   bool operator==(const DepartmentProgress&) const = default;
+};
+
+// The street office sent the case back to its community (退回社区).
+struct CaseSendBack {
+  std::string reason;
+  std::string actor;  // the office's code
+  HlcTimestamp at;    // effective time
+  bool operator==(const CaseSendBack&) const = default;
 };
 
 struct CaseNoteEntry {
@@ -238,11 +291,16 @@ struct CaseState {
   std::optional<CaseChannel> channel;
   std::string description;
   std::string resident_ref;
-  // The current round's whistle; cleared when the case is reopened.
+  // The current round's whistle; cleared when the case is reopened. A community-level whistle
+  // the street office escalated has level District and escalated_at set.
   std::optional<WhistleLevel> level;
   std::optional<WhistleKind> kind;
   std::optional<HlcTimestamp> whistled_at;
-  std::vector<DepartmentProgress> departments;  // in the whistle's order
+  std::optional<HlcTimestamp> escalated_at;
+  std::vector<DepartmentProgress> departments;  // in the whistle's order, then escalations'
+  // Set while the street office's sending back stands: cleared by the next whistle or local
+  // resolution.
+  std::optional<CaseSendBack> sent_back;
   std::string resolution;            // the latest local resolution summary or department feedback
   std::string outcome;               // the latest verified outcome
   std::optional<Rating> evaluation;  // the current round's rating; cleared on reopen
@@ -267,10 +325,14 @@ struct CaseState {
 // Rules beyond the event kinds' comments: a whistled case takes report-ins from each whistled
 // department once, also after another department's feedback (until verified); feedback comes
 // from a department that reported in, more than once if it likes; a whistle is blown only on a
-// collected or reopened case (a case is whistled once per round); a case is evaluated once per
-// round; reopening an evaluated case needs a dissatisfied rating. A conflict_settled event
-// must name an open conflict of this state, and to accept it the named event must pass this
-// check against `state` now.
+// collected, reopened or returned case (a case is whistled once per round); a department
+// returns a whistle once, before any feedback of its own, and takes no further step in that
+// round; an escalation raises a community-level round (whistled, reported or feedback) once,
+// naming no department already in the round; a case is sent back only while it waits for a
+// whistle (collected, reopened, returned) and not while a sending back stands; a case is
+// evaluated once per round; reopening an evaluated case needs a dissatisfied rating. A
+// conflict_settled event must name an open conflict of this state, and to accept it the named event
+// must pass this check against `state` now.
 Status check_transition(const CaseState& state, const CaseEvent& event);
 
 // The state of case `case_id` after its events, given in any order and possibly repeated.
@@ -318,8 +380,9 @@ struct Overdue {
 // The steps of the current round that are past their deadline at now_ms (strictly after the
 // due time), most late first (ties by department). Times are the steps' effective HLC wall
 // times. Whistled, reported or feedback stage: each whistled department not yet reported in
-// (due: whistle + report_in) and each reported department with no feedback yet (due: its
-// report-in + feedback). Feedback stage: the verification (due: the first feedback +
+// (due: the whistle or escalation that named it + report_in) and each reported department
+// with no feedback yet (due: its report-in + feedback); a department that returned the
+// whistle owes nothing. Feedback stage: the verification (due: the first feedback +
 // verify). Resolved stage: the verification (due: the resolution + routine verify). No other
 // stage has deadlines. Never fails.
 std::vector<Overdue> overdue(const CaseState& state, const CaseDeadlines& deadlines,
@@ -356,7 +419,8 @@ struct CaseEventEnvelope {
 };
 
 // The body of the event's fact: {"actor", "actor_role", "on_behalf_of" (when set), and the
-// payload's fields}; see case_json.cpp for each kind's fields.
+// payload's fields}; see case_json.cpp for each kind's fields. Optional fields are left out
+// when empty (or 0), so a body of before they existed reads the same.
 nlohmann::json case_event_body(const CaseEvent& event);
 // An event from its fact row's parts. The body is untrusted: an unknown or missing field, a
 // wrong type or a value breaking validate_case_event is Invalid with a message naming the

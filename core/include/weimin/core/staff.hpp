@@ -42,16 +42,19 @@ bool is_station_role(Role role);
 // [SECTION] Permissions
 
 enum class Permission {
-  TakeTicket,                       // take a queue ticket (public: every role)
-  CallQueue,                        // call the next ticket to a window
-  RecordCase,                       // record a resident's request as a case (case.collected)
-  SubmitCase,                       // a resident's own request typed in at the kiosk
-  ResolveCase,                      // resolve a case in the community, without a whistle
-  WhistleCommunity,                 // blow a community-level whistle (社区级): director, deputy
-  WhistleDistrict,                  // blow a district-level whistle (区级): street office only
-  ReportIn,                         // report in on a whistled case (a department)
-  GiveFeedback,                     // say what was done on a case (a department)
-  RecordDepartmentResponseByPhone,  // record a department's report-in/feedback taken by phone
+  TakeTicket,        // take a queue ticket (public: every role)
+  CallQueue,         // call the next ticket to a window
+  RecordCase,        // record a resident's request as a case (case.collected)
+  SubmitCase,        // a resident's own request typed in at the kiosk
+  ResolveCase,       // resolve a case in the community, without a whistle
+  WhistleCommunity,  // blow a community-level whistle (社区级): director, deputy
+  WhistleDistrict,   // blow a district-level whistle (区级): street office only
+  EscalateWhistle,  // raise a community-level whistle to district level (升级为区级): street office
+  SendBackCase,   // send a case back to its community (退回社区): street office
+  ReportIn,       // report in on a whistled case (a department)
+  GiveFeedback,   // say what was done on a case (a department)
+  ReturnWhistle,  // return a whistle as not its business (退单): a department
+  RecordDepartmentResponseByPhone,  // record a department's report-in/feedback/return by phone
   VerifyCase,                       // check the outcome with the resident
   CloseCase,                        // close a verified case
   ReopenCase,                       // reopen a closed case (or one rated dissatisfied)
@@ -85,7 +88,9 @@ std::string_view describe(Permission permission);
 //   resolve_case                 ✓   ✓   ✓   ✓   ✓
 //   whistle_community            ✓   ✓
 //   whistle_district                                 ✓
+//   escalate_whistle, send_back_case                 ✓
 //   report_in, give_feedback                             ✓
+//   return_whistle                                       ✓
 //   record_department_response…  ✓   ✓   ✓
 //   verify_case                  ✓   ✓   ✓   ✓   ✓
 //   close_case                   ✓   ✓   ✓

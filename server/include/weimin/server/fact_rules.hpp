@@ -47,4 +47,20 @@ std::optional<std::string> whistle_departments_form_refusal(
 // starts with the office's.
 bool office_serves(std::string_view office, std::string_view community);
 
+// Why `actor` of `role` may not act on or see case `state` of `community` at the district, or
+// nothing when it may: a street office reaches the cases of its own communities, a department
+// the cases whistled to it in the current round (returned or not); either must be listed by
+// the published catalog (`scope`; null: none published, so nobody is). Other roles reach no
+// case at the district.
+std::optional<std::string> case_scope_refusal(const std::string& actor, core::Role role,
+                                              const std::string& community,
+                                              const core::CaseState& state,
+                                              const CatalogScope* scope);
+
+// Why an escalation's added departments are not acceptable: one not in the catalog (`scope`
+// null: none published), one named twice, or more than kMaxWhistleDepartments in the round
+// with the `already` departments whistled.
+std::optional<std::string> escalation_departments_refusal(
+    const std::vector<std::string>& departments, std::size_t already, const CatalogScope* scope);
+
 }  // namespace weimin::server

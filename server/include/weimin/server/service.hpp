@@ -68,7 +68,7 @@ struct CaseView {
   core::CaseState state;
 };
 // {"case", "community", "stage", "description", "source", "level", "kind", "departments":[…],
-//  "resolution", "outcome", "evaluation", "conflicts"}
+//  "resolution", "outcome", "evaluation", "conflicts", "steps", "sent_back"} (docs/PROTOCOL.md)
 nlohmann::json to_json(const CaseView& view);
 
 class DistrictService {
@@ -114,8 +114,9 @@ class DistrictService {
   // The department reports in / gives feedback: a real core case event (actor_role
   // Department) checked against the case's folded state (PermissionDenied / Conflict when not
   // allowed, NotFound for an unknown case), stored as a district fact of the case's community.
+  // A report-in may say the day the department expects to be done (Unix ms; 0: none).
   Result<CaseView> report(const std::string& department, const std::string& case_id,
-                          const std::string& note);
+                          const std::string& note, std::int64_t expected_ms = 0);
   Result<CaseView> feedback(const std::string& department, const std::string& case_id,
                             const std::string& action);
   // The street office blows a district-level whistle on a collected or reopened case, naming
@@ -124,6 +125,27 @@ class DistrictService {
   Result<CaseView> whistle(const std::string& office, const std::string& case_id,
                            const std::vector<std::string>& departments, core::WhistleKind kind,
                            const std::string& note);
+  // The steps of the console and the /v1/cases API, each a core case event made like
+  // report(). Every one is checked first against the actor's scope (fact_rules.hpp,
+  // case_scope_refusal: an office reaches its own communities' cases, a department the cases
+  // whistled to it in the current round, and either must be in the published catalog):
+  // PermissionDenied otherwise, and nothing is written.
+  // A whistled department returns the whistle as not its business (退单), before its feedback,
+  // with a non-empty reason; when every department has, the case is back with the office.
+  Result<CaseView> return_whistle(const std::string& department, const std::string& case_id,
+                                  const std::string& reason);
+  // The street office raises the current community-level whistle to district level (升级为区级),
+  // adding catalog departments not yet in the round (may be none; at most 20 in all).
+  Result<CaseView> escalate(const std::string& office, const std::string& case_id,
+                            const std::vector<std::string>& departments, const std::string& note);
+  // The street office sends a case waiting for its whistle (collected, reopened, returned) back
+  // to the community (退回社区) with a non-empty reason.
+  Result<CaseView> send_back(const std::string& office, const std::string& case_id,
+                             const std::string& reason);
+  // A note on a case in scope, by a street office (role StreetOffice) or a department
+  // (Department); Invalid for another role.
+  Result<CaseView> note(const std::string& actor, core::Role role, const std::string& case_id,
+                        const std::string& text);
 
   const ServiceOptions& options() const { return options_; }
   const platform::Clock& clock() const { return clock_; }
@@ -161,8 +183,11 @@ class DistrictService {
   // (all when empty).
   Result<std::vector<CaseView>> cases_locked(const std::string& department,
                                              const std::string& office = "");
+  // act() for a street office or department after its scope and the catalog were checked.
+  Result<CaseView> act_in_scope(const std::string& actor, core::Role role,
+                                const std::string& case_id, core::CasePayload payload);
   Result<CaseView> report_locked(const std::string& department, const std::string& case_id,
-                                 const std::string& note);
+                                 const std::string& note, std::int64_t expected_ms = 0);
   Result<CaseView> feedback_locked(const std::string& department, const std::string& case_id,
                                    const std::string& action);
   Result<CaseView> whistle_locked(const std::string& office, const std::string& case_id,

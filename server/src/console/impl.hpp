@@ -1,0 +1,93 @@
+// The console's insides (console.hpp): one request's context, the page and redirect builders
+// the pages share, and the page handlers (console.cpp: routing, sign-in, sessions, CSRF;
+// pages_cases.cpp: inbox and case page with its actions; pages_admin.cpp: stations, accounts,
+// audit).
+// Thread-safety: Impl is shared by every request thread; its members only read its fields
+// except the catalog cache, which takes catalog_mutex.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "console/forms.hpp"
+#include "console/strings.hpp"
+#include "weimin/core/catalog.hpp"
+#include "weimin/server/console.hpp"
+#include "weimin/server/scope.hpp"
+
+namespace weimin::server {
+
+namespace console {
+
+// One request as the console sees it.
+struct Ctx {
+  const sync::HttpRequest& req;
+  RequestLog& log;
+  Lang lang = Lang::Zh;
+  std::string address;  // the client's address for the audit ("-" when unknown)
+  Form query;
+  Form form;  // a POST's fields
+  std::optional<Accounts::Session> session;
+  const Principal& who() const { return session->who; }
+  std::string t(std::string_view key) const { return text(lang, key); }
+};
+
+}  // namespace console
+
+struct Console::Impl {
+  Impl(DistrictService& s, Accounts& a, ConsoleOptions o) : service(s), accounts(a), options(o) {}
+
+  DistrictService& service;
+  Accounts& accounts;
+  ConsoleOptions options;
+
+  std::mutex catalog_mutex;
+  std::int64_t catalog_gseq = -1;
+  std::shared_ptr<const core::Catalog> catalog_cache;
+  // The published catalog (cached by its change's gseq); null when none is published.
+  Result<std::shared_ptr<const core::Catalog>> catalog();
+
+  sync::HttpResponse handle(const sync::HttpRequest& request, RequestLog& log);
+
+  // [SECTION] Answers
+  // The page `tpl` in the layout, with `data` plus the common fields (t, lang, user, nav, csrf).
+  sync::HttpResponse page(const console::Ctx& c, int status, std::string_view tpl,
+                          nlohmann::json data);
+  sync::HttpResponse redirect(std::string location, int status = 303);
+  sync::HttpResponse forbidden(const console::Ctx& c, const std::string& why);
+  sync::HttpResponse not_found(const console::Ctx& c);
+  // 500 with the request id; `detail` goes to the log only.
+  sync::HttpResponse internal(const console::Ctx& c, const std::string& detail);
+  // The page for a failed Status: 403 for PermissionDenied, 404 NotFound, 500 for the rest.
+  sync::HttpResponse failure(const console::Ctx& c, const Status& s);
+  void audit(const console::Ctx& c, const std::string& action, const std::string& target,
+             const std::string& detail);
+
+  // [SECTION] Pages (pages_cases.cpp)
+  sync::HttpResponse inbox(console::Ctx& c);
+  sync::HttpResponse case_page(console::Ctx& c, const std::string& case_id);
+  sync::HttpResponse case_action(console::Ctx& c, const std::string& case_id,
+                                 const std::string& action);
+  // The case page with `error` shown and the fields of the failed form kept.
+  sync::HttpResponse case_page_with(console::Ctx& c, const std::string& case_id, int status,
+                                    const std::string& form_id, const std::string& error,
+                                    const nlohmann::json& extra = nlohmann::json::object());
+
+  // [SECTION] Admin pages (pages_admin.cpp)
+  sync::HttpResponse stations(console::Ctx& c, nlohmann::json extra = nlohmann::json::object(),
+                              int status = 200);
+  sync::HttpResponse issue_token(console::Ctx& c);
+  sync::HttpResponse revoke_station(console::Ctx& c, const std::string& station_id);
+  sync::HttpResponse accounts_page(console::Ctx& c, nlohmann::json extra = nlohmann::json::object(),
+                                   int status = 200);
+  sync::HttpResponse add_account(console::Ctx& c);
+  sync::HttpResponse account_action(console::Ctx& c, const std::string& user,
+                                    const std::string& action);
+  sync::HttpResponse audit_page(console::Ctx& c);
+};
+
+}  // namespace weimin::server

@@ -1,0 +1,209 @@
+// The admin's pages (docs/CONSOLE.md): stations (enrolment tokens with a QR code, revoking),
+// accounts (add, disable, reset, each password shown once) and the audit log. The routing in
+// console.cpp lets only admins reach them.
+#include "console/impl.hpp"
+#include "console/render.hpp"
+
+namespace weimin::server {
+
+using console::Ctx;
+using console::Lang;
+using nlohmann::json;
+using sync::HttpResponse;
+
+namespace {
+
+const std::string& name_of(const core::Text& t, Lang lang) {
+  return lang == Lang::En && !t.en.empty() ? t.en : t.zh;
+}
+
+}  // namespace
+
+HttpResponse Console::Impl::stations(Ctx& c, json extra, int status) {
+  auto cat = catalog();
+  if (!cat.is_ok()) return internal(c, cat.status().to_string());
+  const core::Catalog* catalog = cat->get();
+  auto list = service.with_store([](DistrictStore& s) { return s.stations(); });
+  if (!list.is_ok()) return internal(c, list.status().to_string());
+  json rows = json::array();
+  for (const StationRecord& st : *list) {
+    std::string community = st.community;
+    if (catalog != nullptr) {
+      if (const core::Community* cm = catalog->community_by_code(st.community)) {
+        community = name_of(cm->name, c.lang) + " (" + st.community + ")";
+      }
+    }
+    json skew = "";
+    bool skew_off = false;
+    if (st.skew_ms) {
+      skew = std::to_string(*st.skew_ms / 1000) + " s";
+      skew_off = *st.skew_ms > 5 * 60 * 1000 || *st.skew_ms < -5 * 60 * 1000;
+    }
+    rows.push_back({{"station", st.station_id},
+                    {"community", community},
+                    {"enrolled", console::local_time(st.enrolled_ms)},
+                    {"last_seen", console::local_time(st.skew_at_ms)},
+                    {"skew", skew},
+                    {"skew_off", skew_off},
+                    {"revoked", st.revoked_ms ? console::local_time(*st.revoked_ms) : ""},
+                    {"is_revoked", st.revoked_ms.has_value()},
+                    {"form_id", "revoke-" + st.station_id},
+                    {"revoke_action", "/console/stations/" + st.station_id + "/revoke"}});
+  }
+  json communities = json::array();
+  if (catalog != nullptr) {
+    for (const core::Community& cm : catalog->communities) {
+      communities.push_back({{"value", cm.code},
+                             {"label", name_of(cm.name, c.lang) + " (" + cm.code + ")"},
+                             {"selected", cm.code == c.form.get("community")}});
+    }
+  }
+  json data{{"title", c.t("stations_title")},
+            {"rows", std::move(rows)},
+            {"communities", std::move(communities)},
+            {"csrf", c.session->csrf}};
+  data.update(extra);
+  return page(c, status, "stations", std::move(data));
+}
+
+HttpResponse Console::Impl::issue_token(Ctx& c) {
+  auto cat = catalog();
+  if (!cat.is_ok()) return internal(c, cat.status().to_string());
+  const std::string community = c.form.get("community");
+  if (*cat == nullptr || (*cat)->community_by_code(community) == nullptr) {
+    return stations(c,
+                    json{{"error", "community '" + community +
+                                       "' is not in the published catalog; choose one of "
+                                       "the list"}},
+                    400);
+  }
+  auto token = service.issue_enroll_token(community);
+  if (!token.is_ok()) return stations(c, json{{"error", token.status().message()}}, 400);
+  audit(c, "issue_enroll_token", community, "");
+  auto qr = console::qr_code(*token);
+  if (!qr.is_ok()) return internal(c, qr.status().to_string());
+  return stations(c, json{{"token", *token}, {"token_community", community}, {"qr", *qr}});
+}
+
+HttpResponse Console::Impl::revoke_station(Ctx& c, const std::string& station_id) {
+  auto s = service.with_store([&](DistrictStore& store) {
+    return store.revoke_station(station_id, service.clock().now_ms());
+  });
+  if (!s.is_ok()) {
+    if (s.code() == ErrorCode::NotFound) return not_found(c);
+    return stations(c, json{{"error", s.message()}}, 409);
+  }
+  audit(c, "revoke_station", station_id, c.form.get("reason"));
+  return redirect("/console/stations");
+}
+
+HttpResponse Console::Impl::accounts_page(Ctx& c, json extra, int status) {
+  auto list = accounts.list();
+  if (!list.is_ok()) return internal(c, list.status().to_string());
+  const std::int64_t now = service.clock().now_ms();
+  json rows = json::array();
+  for (const AccountRecord& a : *list) {
+    std::string state = a.disabled                ? c.t("state_disabled")
+                        : a.locked_until_ms > now ? c.t("state_locked")
+                        : a.must_change_password  ? c.t("state_must_change")
+                                                  : c.t("state_active");
+    rows.push_back({{"user", a.user},
+                    {"role", c.t("role_" + a.role)},
+                    {"scope", a.scope},
+                    {"state", state},
+                    {"disabled", a.disabled},
+                    {"created", console::local_time(a.created_ms)},
+                    {"disable_action", "/console/accounts/" + a.user + "/disable"},
+                    {"reset_action", "/console/accounts/" + a.user + "/reset"},
+                    {"disable_id", "disable-" + a.user},
+                    {"reset_id", "reset-" + a.user}});
+  }
+  const std::string role = c.form.get("role");
+  json roles = json::array();
+  for (const char* r : {"office", "department", "admin"}) {
+    roles.push_back(
+        {{"value", r}, {"label", c.t(std::string("role_") + r)}, {"selected", role == r}});
+  }
+  json data{{"title", c.t("accounts_title")}, {"rows", std::move(rows)},
+            {"roles", std::move(roles)},      {"v_user", c.form.get("user")},
+            {"v_scope", c.form.get("scope")}, {"csrf", c.session->csrf}};
+  data.update(extra);
+  return page(c, status, "accounts", std::move(data));
+}
+
+HttpResponse Console::Impl::add_account(Ctx& c) {
+  if (auto field = console::too_long_field(c.form, 256)) {
+    return accounts_page(c, json{{"error", "'" + *field + "' is too long"}}, 400);
+  }
+  auto role = parse_console_role(c.form.get("role"));
+  if (!role.is_ok()) return accounts_page(c, json{{"error", role.status().message()}}, 400);
+  const std::string user = c.form.get("user");
+  auto made = accounts.add(user, *role, c.form.get("scope"), c.form.get("password"), c.who().user);
+  if (!made.is_ok()) {
+    return accounts_page(c, json{{"error", made.status().message()}},
+                         made.status().code() == ErrorCode::AlreadyExists ? 409 : 400);
+  }
+  audit(c, "account_add", user, c.form.get("role") + " " + c.form.get("scope"));
+  json extra{{"done_user", user}};
+  if (!made->empty()) {
+    extra["one_time"] = console::fill(c.t("one_time_password"), {*made});
+  }
+  c.form = console::Form{};  // the add form starts empty again
+  return accounts_page(c, std::move(extra));
+}
+
+HttpResponse Console::Impl::account_action(Ctx& c, const std::string& user,
+                                           const std::string& action) {
+  if (action == "disable") {
+    Status s = accounts.disable(user, c.who().user);
+    if (!s.is_ok()) {
+      if (s.code() == ErrorCode::NotFound) return not_found(c);
+      return accounts_page(c, json{{"error", s.message()}}, 409);
+    }
+    audit(c, "account_disable", user, "");
+    return redirect("/console/accounts");
+  }
+  if (action == "reset") {
+    auto pw = accounts.reset(user, c.who().user);
+    if (!pw.is_ok()) {
+      if (pw.status().code() == ErrorCode::NotFound) return not_found(c);
+      return accounts_page(c, json{{"error", pw.status().message()}}, 409);
+    }
+    audit(c, "account_reset", user, "");
+    c.form = console::Form{};
+    return accounts_page(
+        c, json{{"done_user", user}, {"one_time", console::fill(c.t("one_time_password"), {*pw})}});
+  }
+  return not_found(c);
+}
+
+HttpResponse Console::Impl::audit_page(Ctx& c) {
+  std::int64_t before = 0;
+  const std::string b = c.query.get("before");
+  if (!b.empty()) {
+    try {
+      before = std::stoll(b);
+    } catch (...) {
+      before = 0;
+    }
+  }
+  constexpr int kPage = 100;
+  auto log = accounts.audit_log(before, kPage);
+  if (!log.is_ok()) return internal(c, log.status().to_string());
+  json rows = json::array();
+  for (const AuditRecord& a : *log) {
+    rows.push_back({{"at", console::local_time(a.at_ms)},
+                    {"user", a.user},
+                    {"address", a.address},
+                    {"action", a.action},
+                    {"target", a.target},
+                    {"detail", a.detail}});
+  }
+  json data{{"title", c.t("audit_title")}, {"rows", std::move(rows)}};
+  if (static_cast<int>(log->size()) == kPage) {
+    data["older_href"] = "/console/audit?before=" + std::to_string(log->back().id);
+  }
+  return page(c, 200, "audit", std::move(data));
+}
+
+}  // namespace weimin::server

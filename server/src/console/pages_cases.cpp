@@ -1,0 +1,599 @@
+// The inbox and the case page with its actions (docs/CONSOLE.md). Rows come from the case
+// projection (projection.hpp), never from folding facts; who sees and does what is scope.hpp's.
+#include <algorithm>
+
+#include "console/impl.hpp"
+#include "console/render.hpp"
+#include "weimin/core/case.hpp"
+#include "weimin/core/mask.hpp"
+
+namespace weimin::server {
+
+using console::Ctx;
+using console::Form;
+using console::Lang;
+using nlohmann::json;
+using sync::HttpResponse;
+
+namespace {
+
+constexpr std::string_view kStages[] = {"collected", "resolved",  "whistled",
+                                        "reported",  "feedback",  "verified",
+                                        "closed",    "evaluated", "reopened"};
+constexpr std::string_view kKinds[] = {"emergency", "key", "routine"};
+
+const std::string& name_of(const core::Text& t, Lang lang) {
+  return lang == Lang::En && !t.en.empty() ? t.en : t.zh;
+}
+
+std::string community_name(const core::Catalog* catalog, const std::string& code, Lang lang) {
+  if (catalog != nullptr) {
+    if (const core::Community* c = catalog->community_by_code(code)) return name_of(c->name, lang);
+  }
+  return code;
+}
+
+std::string department_name(const core::Catalog* catalog, const std::string& id, Lang lang) {
+  if (catalog != nullptr) {
+    if (const core::Department* d = catalog->department_by_id(id)) return name_of(d->name, lang);
+  }
+  return id;
+}
+
+std::string source_name(const core::Catalog* catalog, const std::string& id, Lang lang) {
+  if (catalog != nullptr) {
+    if (const core::WhistleSource* s = catalog->source_by_id(id)) return name_of(s->name, lang);
+  }
+  return id;
+}
+
+std::string label(const Ctx& c, std::string_view prefix, const std::string& value) {
+  if (value.empty()) return "";
+  std::string key = std::string(prefix) + value;
+  std::string t = c.t(key);
+  return t == key ? value : t;
+}
+
+// The due column: {"due_text", "overdue"}.
+json due_of(const Ctx& c, std::int64_t due_ms, std::int64_t now_ms) {
+  if (due_ms <= 0) return json{{"due_text", ""}, {"overdue", false}};
+  if (due_ms < now_ms) {
+    std::int64_t hours = (now_ms - due_ms + 3'599'999) / 3'600'000;
+    return json{{"due_text", console::fill(c.t("overdue_hours"), {std::to_string(hours)})},
+                {"overdue", true}};
+  }
+  return json{{"due_text", console::fill(c.t("due_at"), {console::local_time(due_ms)})},
+              {"overdue", false}};
+}
+
+struct Tab {
+  const char* id;
+  const char* label;
+};
+
+std::vector<Tab> tabs_for(ConsoleRole role) {
+  switch (role) {
+    case ConsoleRole::Office:
+      return {{"waiting", "tab_waiting"},
+              {"community", "tab_community"},
+              {"whistled", "tab_whistled"},
+              {"overdue", "tab_overdue"},
+              {"all", "tab_all"}};
+    case ConsoleRole::Department:
+      return {{"new", "tab_new"},
+              {"progress", "tab_progress"},
+              {"returned", "tab_returned"},
+              {"overdue", "tab_overdue"},
+              {"all", "tab_all"}};
+    case ConsoleRole::Admin:
+      return {{"all", "tab_all"}, {"overdue", "tab_overdue"}};
+  }
+  return {};
+}
+
+// The tab's own conditions on top of the filters.
+void apply_tab(CaseQuery& q, const std::string& tab) {
+  if (tab == "waiting") {
+    q.stages = {"collected", "reopened", "returned"};
+  } else if (tab == "community") {
+    q.level = "community";
+    q.stages = {"whistled", "reported", "feedback"};
+  } else if (tab == "whistled") {
+    q.level = "district";
+    q.stages = {"whistled", "reported", "feedback"};
+  } else if (tab == "new") {
+    q.department_step = "whistled";
+  } else if (tab == "progress") {
+    q.department_step = "reported";
+  } else if (tab == "returned") {
+    q.department_step = "returned";
+  } else if (tab == "overdue") {
+    q.overdue_only = true;
+  }
+}
+
+// A select's options with the chosen one marked.
+json select_options(const std::vector<std::pair<std::string, std::string>>& values,
+                    const std::string& chosen) {
+  json out = json::array();
+  for (const auto& [v, l] : values) {
+    out.push_back({{"value", v}, {"label", l}, {"selected", v == chosen}});
+  }
+  return out;
+}
+
+// The resident's reference, masked: its first four characters and stars.
+std::string masked_ref(const std::string& ref) {
+  if (ref.empty()) return "";
+  return ref.substr(0, std::min<std::size_t>(4, ref.size())) + "********";
+}
+
+}  // namespace
+
+// [SECTION] Inbox
+
+HttpResponse Console::Impl::inbox(Ctx& c) {
+  auto cat = catalog();
+  if (!cat.is_ok()) return internal(c, cat.status().to_string());
+  const core::Catalog* catalog = cat->get();
+  const Principal& who = c.who();
+  if (auto why = principal_refusal(who, catalog)) return forbidden(c, *why);
+
+  const std::int64_t now = service.clock().now_ms();
+  const std::vector<Tab> tabs = tabs_for(who.role);
+  std::string tab = c.query.get("tab");
+  if (std::none_of(tabs.begin(), tabs.end(), [&](const Tab& t) { return tab == t.id; })) {
+    tab = tabs.front().id;
+  }
+
+  CaseQuery q;
+  q.now_ms = now;
+  q.limit = options.page_size;
+  apply_tab(q, tab);
+  json errors = json::array();
+  const std::string stage = c.query.get("stage");
+  if (!stage.empty()) {
+    if (std::find(std::begin(kStages), std::end(kStages), stage) != std::end(kStages)) {
+      q.stages = {stage};
+    } else {
+      errors.push_back("stage '" + stage + "' is not one of the stages");
+    }
+  }
+  q.community = c.query.get("community");
+  if (who.role != ConsoleRole::Department) q.department = c.query.get("department");
+  q.source = c.query.get("source");
+  q.kind = c.query.get("kind");
+  if (c.query.get("overdue") == "1") q.overdue_only = true;
+  if (const std::string from = c.query.get("from"); !from.empty()) {
+    auto ms = console::parse_local_date(from);
+    if (ms.is_ok())
+      q.collected_from_ms = *ms;
+    else
+      errors.push_back(ms.status().message());
+  }
+  if (const std::string to = c.query.get("to"); !to.empty()) {
+    auto ms = console::parse_local_date(to);
+    if (ms.is_ok())
+      q.collected_to_ms = *ms + 24LL * 3600 * 1000;
+    else
+      errors.push_back(ms.status().message());
+  }
+  const std::string search = c.query.get("q");
+  if (!search.empty()) {
+    auto code = core::parse_tracking_code(search);
+    if (code.is_ok())
+      q.tracking_code = *code;
+    else
+      errors.push_back(code.status().message());
+  }
+  q.after = c.query.get("after");
+  q = scoped_query(who, std::move(q));
+
+  auto page_rows = service.with_store([&](DistrictStore& s) { return s.query_cases(q); });
+  if (!page_rows.is_ok()) return internal(c, page_rows.status().to_string());
+
+  json rows = json::array();
+  for (const CaseRow& row : page_rows->rows) {
+    json deps = json::array();
+    for (const CaseDepartmentRow& d : row.departments) {
+      deps.push_back({{"name", department_name(catalog, d.department, c.lang)},
+                      {"step", label(c, "step_", d.step)}});
+    }
+    json r{{"id", row.case_id},
+           {"href", "/console/cases/" + row.case_id},
+           {"code", row.tracking_code},
+           {"stage", label(c, "stage_", row.stage)},
+           {"community", community_name(catalog, row.community, c.lang)},
+           {"source", source_name(catalog, row.source, c.lang)},
+           {"level", label(c, "level_", row.level)},
+           {"kind", label(c, "kind_", row.kind)},
+           {"departments", std::move(deps)},
+           {"changed", console::local_time(row.last_change_ms)},
+           {"description", row.description.substr(0, 120)}};
+    r.update(due_of(c, row.next_due_ms, now));
+    rows.push_back(std::move(r));
+  }
+
+  // The filters' choices, from the catalog (an office sees its own communities only).
+  std::vector<std::pair<std::string, std::string>> stages{{"", c.t("filter_any")}};
+  for (std::string_view s : kStages) stages.emplace_back(s, label(c, "stage_", std::string(s)));
+  std::vector<std::pair<std::string, std::string>> communities{{"", c.t("filter_any")}};
+  std::vector<std::pair<std::string, std::string>> departments{{"", c.t("filter_any")}};
+  std::vector<std::pair<std::string, std::string>> sources{{"", c.t("filter_any")}};
+  if (catalog != nullptr) {
+    for (const core::Community& cm : catalog->communities) {
+      if (who.role == ConsoleRole::Office && cm.street_office != who.scope) continue;
+      communities.emplace_back(cm.code, name_of(cm.name, c.lang));
+    }
+    for (const core::Department& d : catalog->departments) {
+      departments.emplace_back(d.id, name_of(d.name, c.lang));
+    }
+    for (const core::WhistleSource& s : catalog->whistle_sources) {
+      sources.emplace_back(s.id, name_of(s.name, c.lang));
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> kinds{{"", c.t("filter_any")}};
+  for (std::string_view k : kKinds) kinds.emplace_back(k, label(c, "kind_", std::string(k)));
+
+  json tab_links = json::array();
+  for (const Tab& t : tabs) {
+    tab_links.push_back({{"id", t.id},
+                         {"label", c.t(t.label)},
+                         {"href", std::string("/console/?tab=") + t.id},
+                         {"current", tab == t.id}});
+  }
+  json data{{"title", c.t("nav_inbox")},
+            {"tab", tab},
+            {"tabs", std::move(tab_links)},
+            {"rows", std::move(rows)},
+            {"errors", std::move(errors)},
+            {"stages", select_options(stages, stage)},
+            {"communities", select_options(communities, c.query.get("community"))},
+            {"show_department_filter", who.role != ConsoleRole::Department},
+            {"departments", select_options(departments, c.query.get("department"))},
+            {"sources", select_options(sources, q.source)},
+            {"kinds", select_options(kinds, q.kind)},
+            {"overdue_checked", c.query.get("overdue") == "1"},
+            {"from", c.query.get("from")},
+            {"to", c.query.get("to")},
+            {"q", search}};
+  if (c.query.get("done") == "password") data["done"] = c.t("password_done");
+  if (!page_rows->next.empty()) {
+    Form next = c.query;
+    std::string href = "/console/?";
+    bool first = true;
+    for (const auto& [k, v] : next.fields) {
+      if (k == "after" || k == "done") continue;
+      href += (first ? "" : "&") + console::url_escape(k) + "=" + console::url_escape(v);
+      first = false;
+    }
+    href += (first ? "" : "&") + std::string("after=") + console::url_escape(page_rows->next);
+    data["next_href"] = href;
+  }
+  if (!q.after.empty()) data["first_href"] = "/console/?tab=" + tab;
+  return page(c, 200, "inbox", std::move(data));
+}
+
+// [SECTION] Case page
+
+HttpResponse Console::Impl::case_page(Ctx& c, const std::string& case_id) {
+  return case_page_with(c, case_id, 200, "", "");
+}
+
+HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, int status,
+                                           const std::string& form_id, const std::string& error,
+                                           const json& extra) {
+  auto cat = catalog();
+  if (!cat.is_ok()) return internal(c, cat.status().to_string());
+  const core::Catalog* catalog = cat->get();
+  auto found = service.with_store([&](DistrictStore& s) { return s.case_row(case_id); });
+  if (!found.is_ok()) return internal(c, found.status().to_string());
+  if (!*found) return not_found(c);
+  const CaseRow& row = **found;
+  if (auto why = view_refusal(c.who(), row, catalog)) return forbidden(c, *why);
+  const std::int64_t now = service.clock().now_ms();
+
+  json detail = json::object();
+  if (!row.detail_json.empty()) {
+    detail = json::parse(row.detail_json, nullptr, false);
+    if (detail.is_discarded() || !detail.is_object()) detail = json::object();
+  }
+  auto str = [](const json& j, const char* k) {
+    auto it = j.find(k);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto num = [](const json& j, const char* k) -> std::int64_t {
+    auto it = j.find(k);
+    return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+  };
+
+  json timeline = json::array();
+  for (const json& e : detail.value("timeline", json::array())) {
+    if (!e.is_object()) continue;
+    json deps = json::array();
+    for (const json& d : e.value("departments", json::array())) {
+      if (d.is_string()) deps.push_back(department_name(catalog, d.get<std::string>(), c.lang));
+    }
+    json item{{"kind", str(e, "kind")},
+              {"label", label(c, "ev_", str(e, "kind"))},
+              {"actor", str(e, "actor")},
+              {"actor_role", str(e, "actor_role")},
+              {"on_behalf_of", str(e, "on_behalf_of")},
+              {"at", console::local_time(num(e, "at_ms"))},
+              {"text", str(e, "text")},
+              {"level", label(c, "level_", str(e, "level"))},
+              {"whistle_kind", label(c, "kind_", str(e, "whistle_kind"))},
+              {"departments", deps.empty() ? json(false) : json{{"list", std::move(deps)}}},
+              {"rating", str(e, "rating")},
+              {"accepted_by", str(e, "accepted_by")},
+              {"due", console::local_time(num(e, "due_ms"))}};
+    auto met = e.find("met");
+    item["met"] = met != e.end() && met->is_boolean() && met->get<bool>();
+    item["missed"] = met != e.end() && met->is_boolean() && !met->get<bool>();
+    timeline.push_back(std::move(item));
+  }
+  json notes = json::array();
+  for (const json& n : detail.value("notes", json::array())) {
+    if (!n.is_object()) continue;
+    notes.push_back({{"actor", str(n, "actor")},
+                     {"actor_role", str(n, "actor_role")},
+                     {"at", console::local_time(num(n, "at_ms"))},
+                     {"text", str(n, "text")}});
+  }
+  json conflicts = json::array();
+  for (const json& n : detail.value("conflicts", json::array())) {
+    if (!n.is_object()) continue;
+    conflicts.push_back({{"kind", label(c, "ev_", str(n, "kind"))},
+                         {"actor", str(n, "actor")},
+                         {"at", console::local_time(num(n, "at_ms"))},
+                         {"why", str(n, "why")}});
+  }
+  json departments = json::array();
+  for (const CaseDepartmentRow& d : row.departments) {
+    departments.push_back({{"name", department_name(catalog, d.department, c.lang)},
+                           {"step", label(c, "step_", d.step)},
+                           {"report_due", console::local_time(d.report_due_ms)},
+                           {"feedback_due", console::local_time(d.feedback_due_ms)},
+                           {"expected", console::local_time(d.expected_ms)}});
+  }
+
+  const std::string resident_ref = str(detail, "resident_ref");
+  json data{
+      {"title", console::fill(c.t("case_title"), {row.tracking_code})},
+      {"case_id", row.case_id},
+      {"code", row.tracking_code},
+      {"stage", label(c, "stage_", row.stage)},
+      {"community", community_name(catalog, row.community, c.lang)},
+      {"source", source_name(catalog, row.source, c.lang)},
+      {"channel", label(c, "channel_", row.channel)},
+      {"description", row.description},
+      {"collected", console::local_time(row.collected_ms)},
+      {"level", label(c, "level_", row.level)},
+      {"kind", label(c, "kind_", row.kind)},
+      {"resolution", str(detail, "resolution")},
+      {"outcome", str(detail, "outcome")},
+      {"contact_masked", resident_ref.empty() ? c.t("contact_none") : masked_ref(resident_ref)},
+      {"departments", std::move(departments)},
+      {"timeline", std::move(timeline)},
+      {"notes", std::move(notes)},
+      {"conflicts", std::move(conflicts)},
+      {"csrf", c.session->csrf},
+      {"action_base", "/console/cases/" + row.case_id + "/"}};
+  data.update(due_of(c, row.next_due_ms, now));
+  data["has_notes"] = !data["notes"].empty();
+  data["has_departments"] = !data["departments"].empty();
+  data["has_conflicts"] = !data["conflicts"].empty();
+  if (const std::string done = c.query.get("done"); !done.empty() && status == 200) {
+    std::string key = "action_" + done;
+    std::replace(key.begin(), key.end(), '-', '_');
+    data["done"] = console::fill(c.t("done"), {c.t(key)});
+  }
+
+  // The forms the principal may use now, each with its error and kept text when it failed.
+  const Principal& who = c.who();
+  auto form_of = [&](CaseAction action, const std::string& id) -> json {
+    json f{{"id", id}};
+    if (form_id == id) {
+      f["error"] = error;
+      for (const auto& [k, v] : c.form.fields) {
+        if (k != "csrf" && k != "departments") f["v_" + k] = v;
+      }
+    }
+    (void)action;
+    return f;
+  };
+  bool any_action = false;
+  auto offer = [&](CaseAction action, const char* key, const std::string& id) {
+    if (action_offered(who, row, action) || form_id == id) {
+      data[key] = form_of(action, id);
+      any_action = true;
+    }
+  };
+  offer(CaseAction::Whistle, "whistle", "whistle");
+  offer(CaseAction::Escalate, "escalate", "escalate");
+  offer(CaseAction::SendBack, "send_back", "send-back");
+  offer(CaseAction::Report, "report", "report");
+  offer(CaseAction::Feedback, "feedback", "feedback");
+  offer(CaseAction::Return, "return_form", "return");
+  offer(CaseAction::Note, "note", "note");
+  offer(CaseAction::Reveal, "reveal", "reveal");
+  data["any_action"] = any_action;
+  if (data.contains("whistle") || data.contains("escalate")) {
+    const std::vector<std::string> chosen = form_id == "whistle" || form_id == "escalate"
+                                                ? c.form.all("departments")
+                                                : std::vector<std::string>{};
+    json deps = json::array();
+    if (catalog != nullptr) {
+      for (const core::Department& d : catalog->departments) {
+        deps.push_back(
+            {{"id", d.id},
+             {"name", name_of(d.name, c.lang)},
+             {"checked", std::find(chosen.begin(), chosen.end(), d.id) != chosen.end()}});
+      }
+    }
+    const std::string kind = c.form.get("kind").empty() ? "routine" : c.form.get("kind");
+    std::vector<std::pair<std::string, std::string>> kinds;
+    for (std::string_view k : kKinds) kinds.emplace_back(k, label(c, "kind_", std::string(k)));
+    for (const char* key : {"whistle", "escalate"}) {
+      if (!data.contains(key)) continue;
+      data[key]["departments"] = deps;
+      data[key]["kinds"] = select_options(kinds, kind);
+      data[key]["levels"] = select_options({{"district", c.t("level_district")}}, "district");
+    }
+  }
+  data.update(extra);
+  return page(c, status, "case", std::move(data));
+}
+
+// [SECTION] Actions
+
+HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
+                                        const std::string& action_name) {
+  static const std::map<std::string, CaseAction, std::less<>> kByForm = {
+      {"whistle", CaseAction::Whistle},    {"escalate", CaseAction::Escalate},
+      {"send-back", CaseAction::SendBack}, {"report", CaseAction::Report},
+      {"feedback", CaseAction::Feedback},  {"return", CaseAction::Return},
+      {"note", CaseAction::Note},          {"reveal", CaseAction::Reveal}};
+  auto it = kByForm.find(action_name);
+  if (it == kByForm.end()) return not_found(c);
+  const CaseAction action = it->second;
+
+  auto cat = catalog();
+  if (!cat.is_ok()) return internal(c, cat.status().to_string());
+  const core::Catalog* catalog = cat->get();
+  auto found = service.with_store([&](DistrictStore& s) { return s.case_row(case_id); });
+  if (!found.is_ok()) return internal(c, found.status().to_string());
+  if (!*found) return not_found(c);
+  const CaseRow& row = **found;
+  const Principal& who = c.who();
+  if (auto why = action_refusal(who, row, action, catalog)) {
+    audit(c, "denied_" + std::string(to_string(action)), case_id, *why);
+    return forbidden(c, *why);
+  }
+
+  auto refuse = [&](int status, const std::string& message) {
+    return case_page_with(c, case_id, status, action_name, message);
+  };
+  if (auto field = console::too_long_field(c.form, options.max_field_bytes)) {
+    return refuse(400, console::fill(c.t("field_too_long"),
+                                     {*field, std::to_string(c.form.get(*field).size()),
+                                      std::to_string(options.max_field_bytes)}));
+  }
+  auto required = [&](const char* field, const char* label_key) -> std::optional<std::string> {
+    std::string v = c.form.get(field);
+    if (std::all_of(v.begin(), v.end(),
+                    [](char ch) { return ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t'; })) {
+      return console::fill(c.t("field_required"), {c.t(label_key)});
+    }
+    return std::nullopt;
+  };
+
+  Status done;
+  std::string detail;
+  switch (action) {
+    case CaseAction::View:
+      return not_found(c);
+    case CaseAction::Whistle: {
+      if (c.form.get("level") != "district") {
+        return refuse(400,
+                      "the street office blows district-level whistles (区级); a "
+                      "community-level whistle (社区级) is the station's");
+      }
+      auto kind = core::parse_whistle_kind(c.form.get("kind"));
+      if (!kind.is_ok()) return refuse(400, kind.status().message());
+      const std::vector<std::string> deps = c.form.all("departments");
+      if (deps.empty())
+        return refuse(400, console::fill(c.t("field_required"), {c.t("field_departments")}));
+      for (const std::string& d : deps) {
+        if (catalog->department_by_id(d) == nullptr) {
+          return refuse(400, "department '" + d + "' is not in the published catalog");
+        }
+      }
+      auto r = service.whistle(who.scope, case_id, deps, *kind, c.form.get("note"));
+      done = r.status();
+      detail = c.form.get("kind");
+      for (const std::string& d : deps) detail += " " + d;
+      break;
+    }
+    case CaseAction::Escalate: {
+      const std::vector<std::string> deps = c.form.all("departments");
+      for (const std::string& d : deps) {
+        if (catalog->department_by_id(d) == nullptr) {
+          return refuse(400, "department '" + d + "' is not in the published catalog");
+        }
+      }
+      done = service.escalate(who.scope, case_id, deps, c.form.get("note")).status();
+      for (const std::string& d : deps) detail += (detail.empty() ? "" : " ") + d;
+      break;
+    }
+    case CaseAction::SendBack:
+      if (auto e = required("reason", "field_reason")) return refuse(400, *e);
+      done = service.send_back(who.scope, case_id, c.form.get("reason")).status();
+      detail = c.form.get("reason");
+      break;
+    case CaseAction::Report: {
+      std::int64_t expected_ms = 0;
+      if (const std::string expected = c.form.get("expected"); !expected.empty()) {
+        auto ms = console::parse_local_date(expected);
+        if (!ms.is_ok()) return refuse(400, ms.status().message());
+        expected_ms = *ms;
+        detail = expected;
+      }
+      auto r = service.report(who.scope, case_id, c.form.get("note"), expected_ms);
+      done = r.status();
+      break;
+    }
+    case CaseAction::Feedback: {
+      if (auto e = required("action", "field_action")) return refuse(400, *e);
+      auto r = service.feedback(who.scope, case_id, c.form.get("action"));
+      done = r.status();
+      break;
+    }
+    case CaseAction::Return:
+      if (auto e = required("reason", "field_reason")) return refuse(400, *e);
+      done = service.return_whistle(who.scope, case_id, c.form.get("reason")).status();
+      detail = c.form.get("reason");
+      break;
+    case CaseAction::Note:
+      if (auto e = required("text", "field_text")) return refuse(400, *e);
+      done = service
+                 .note(who.scope,
+                       who.role == ConsoleRole::Office ? core::Role::StreetOffice
+                                                       : core::Role::Department,
+                       case_id, c.form.get("text"))
+                 .status();
+      break;
+    case CaseAction::Reveal: {
+      if (auto e = required("reason", "reveal_reason")) return refuse(400, *e);
+      audit(c, "reveal_contact", case_id, c.form.get("reason"));
+      auto f = service.with_store([&](DistrictStore& s) { return s.case_row(case_id); });
+      std::string ref;
+      if (f.is_ok() && *f && !(*f)->detail_json.empty()) {
+        json d = json::parse((*f)->detail_json, nullptr, false);
+        if (d.is_object() && d.contains("resident_ref") && d["resident_ref"].is_string()) {
+          ref = d["resident_ref"].get<std::string>();
+        }
+      }
+      return case_page_with(c, case_id, 200, "", "",
+                            json{{"contact_revealed", ref.empty() ? c.t("contact_none") : ref}});
+    }
+  }
+  if (!done.is_ok()) {
+    c.log.code = std::string(to_string(done.code()));
+    if (done.code() == ErrorCode::Internal) {
+      c.log.detail = done.to_string();
+      return refuse(500,
+                    c.t("error_text") + " (" + c.t("request_id") + " " + c.log.request_id + ")");
+    }
+    const int status = done.code() == ErrorCode::Invalid            ? 400
+                       : done.code() == ErrorCode::NotFound         ? 404
+                       : done.code() == ErrorCode::Unavailable      ? 503
+                       : done.code() == ErrorCode::PermissionDenied ? 403
+                                                                    : 409;
+    return refuse(status, done.message());
+  }
+  audit(c, std::string(to_string(action)), case_id, detail);
+  return redirect("/console/cases/" + case_id + "?done=" + action_name);
+}
+
+}  // namespace weimin::server

@@ -1,0 +1,179 @@
+// The console's and the case API's scope rules (scope.hpp): one place that says who may see
+// and do what.
+#include "weimin/server/scope.hpp"
+
+#include <algorithm>
+
+#include "weimin/server/fact_rules.hpp"
+
+namespace weimin::server {
+
+namespace {
+
+const CaseDepartmentRow* department_of(const CaseRow& row, std::string_view department) {
+  for (const CaseDepartmentRow& d : row.departments) {
+    if (d.department == department) return &d;
+  }
+  return nullptr;
+}
+
+bool stage_in(const CaseRow& row, std::initializer_list<std::string_view> stages) {
+  return std::find(stages.begin(), stages.end(), row.stage) != stages.end();
+}
+
+}  // namespace
+
+std::string_view to_string(CaseAction action) {
+  switch (action) {
+    case CaseAction::View:
+      return "view";
+    case CaseAction::Whistle:
+      return "whistle";
+    case CaseAction::Escalate:
+      return "escalate";
+    case CaseAction::SendBack:
+      return "send_back";
+    case CaseAction::Report:
+      return "report";
+    case CaseAction::Feedback:
+      return "feedback";
+    case CaseAction::Return:
+      return "return";
+    case CaseAction::Note:
+      return "note";
+    case CaseAction::Reveal:
+      return "reveal";
+  }
+  return "view";
+}
+
+std::optional<std::string> principal_refusal(const Principal& who, const core::Catalog* catalog) {
+  switch (who.role) {
+    case ConsoleRole::Admin:
+      if (catalog != nullptr && who.scope != catalog->district.code) {
+        return "account '" + who.user + "' is an admin of district '" + who.scope +
+               "', not of this district (" + catalog->district.code + ")";
+      }
+      return std::nullopt;
+    case ConsoleRole::Office:
+      if (catalog == nullptr) {
+        return "no catalog is published, so street office '" + who.scope +
+               "' cannot be checked; ask the district's admin to publish it";
+      }
+      if (catalog->street_office_by_code(who.scope) == nullptr) {
+        return "street office '" + who.scope + "' of account '" + who.user +
+               "' is not in the published catalog; ask the district's admin to fix the account";
+      }
+      return std::nullopt;
+    case ConsoleRole::Department:
+      if (catalog == nullptr) {
+        return "no catalog is published, so department '" + who.scope +
+               "' cannot be checked; ask the district's admin to publish it";
+      }
+      if (catalog->department_by_id(who.scope) == nullptr) {
+        return "department '" + who.scope + "' of account '" + who.user +
+               "' is not in the published catalog; ask the district's admin to fix the account";
+      }
+      return std::nullopt;
+  }
+  return "unknown role";
+}
+
+std::optional<std::string> view_refusal(const Principal& who, const CaseRow& row,
+                                        const core::Catalog* catalog) {
+  if (auto r = principal_refusal(who, catalog)) return r;
+  if (who.role == ConsoleRole::Admin) return std::nullopt;
+  if (catalog->community_by_code(row.community) == nullptr) {
+    return "case " + row.tracking_code + " belongs to community '" + row.community +
+           "', which the published catalog does not list";
+  }
+  if (who.role == ConsoleRole::Office) {
+    if (!office_serves(who.scope, row.community)) {
+      return "case " + row.tracking_code + " belongs to community " + row.community +
+             ", not one of street office " + who.scope + "'s communities";
+    }
+    return std::nullopt;
+  }
+  if (department_of(row, who.scope) == nullptr) {
+    return "case " + row.tracking_code + " was not whistled to department '" + who.scope + "'";
+  }
+  return std::nullopt;
+}
+
+bool role_may(const Principal& who, CaseAction action) {
+  switch (action) {
+    case CaseAction::View:
+    case CaseAction::Note:
+    case CaseAction::Reveal:
+      return true;
+    case CaseAction::Whistle:
+    case CaseAction::Escalate:
+    case CaseAction::SendBack:
+      return who.role == ConsoleRole::Office;
+    case CaseAction::Report:
+    case CaseAction::Feedback:
+    case CaseAction::Return:
+      return who.role == ConsoleRole::Department;
+  }
+  return false;
+}
+
+std::optional<std::string> action_refusal(const Principal& who, const CaseRow& row,
+                                          CaseAction action, const core::Catalog* catalog) {
+  if (auto r = view_refusal(who, row, catalog)) return r;
+  if (!role_may(who, action)) {
+    const bool office_step = action == CaseAction::Whistle || action == CaseAction::Escalate ||
+                             action == CaseAction::SendBack;
+    const bool department_step = action == CaseAction::Report || action == CaseAction::Feedback ||
+                                 action == CaseAction::Return;
+    return "a " + std::string(to_string(who.role)) + " account may not " +
+           std::string(to_string(action)) + " (" +
+           (office_step       ? "the street office does"
+            : department_step ? "the whistled department does"
+                              : "notes are written by the street office and the departments") +
+           ")";
+  }
+  return std::nullopt;
+}
+
+bool action_offered(const Principal& who, const CaseRow& row, CaseAction action) {
+  if (!role_may(who, action)) return false;
+  const CaseDepartmentRow* mine =
+      who.role == ConsoleRole::Department ? department_of(row, who.scope) : nullptr;
+  switch (action) {
+    case CaseAction::View:
+    case CaseAction::Note:
+    case CaseAction::Reveal:
+      return true;
+    case CaseAction::Whistle:
+      return stage_in(row, {"collected", "reopened"});
+    case CaseAction::Escalate:
+      return row.level == "community" && stage_in(row, {"whistled", "reported", "feedback"});
+    case CaseAction::SendBack:
+      return stage_in(row, {"collected", "reopened", "whistled"});
+    case CaseAction::Report:
+      return mine != nullptr && mine->step == "whistled";
+    case CaseAction::Feedback:
+      return mine != nullptr && (mine->step == "reported" || mine->step == "feedback");
+    case CaseAction::Return:
+      return mine != nullptr && mine->step == "whistled";
+  }
+  return false;
+}
+
+CaseQuery scoped_query(const Principal& who, CaseQuery asked) {
+  switch (who.role) {
+    case ConsoleRole::Office:
+      asked.office = who.scope;
+      break;
+    case ConsoleRole::Department:
+      asked.department = who.scope;
+      break;
+    case ConsoleRole::Admin:
+      break;
+  }
+  asked.limit = std::clamp(asked.limit, 1, 200);
+  return asked;
+}
+
+}  // namespace weimin::server

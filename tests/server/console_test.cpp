@@ -1,0 +1,607 @@
+// The district's web console at the HTTP level, in process through DistrictService::handle
+// with the console mounted (issue 13): sign-in and sign-out with the cookie's attributes,
+// CSRF, session expiry by the test clock, lockout and throttling shown on the sign-in page,
+// the role × action scope matrix (a case outside the principal's scope is a 403 and nothing
+// is written), a resident's words holding markup rendered as text, the security headers, and
+// the redirect of "/".
+#include <doctest/doctest.h>
+#include <sodium.h>
+
+#include <map>
+#include <regex>
+
+#include "server_fixture.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/server/accounts.hpp"
+#include "weimin/server/console.hpp"
+#include "weimin/server/scope.hpp"
+
+using namespace weimin;
+using namespace weimin::test;
+
+namespace {
+
+const std::string kA = "530102001001";      // of street office 530102001
+const std::string kOther = "530102002001";  // of street office 530102002
+const std::string kOffice = "530102001";
+const std::string kPassword = "correct horse battery";
+const std::string kXss = "<script>alert(1)</script> \"双引号\" 'single' & more";
+
+std::string uuid_n(std::uint64_t n, std::uint64_t space) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "018f%04llx-0000-7000-8000-%012llx",
+                static_cast<unsigned long long>(space & 0xffff),
+                static_cast<unsigned long long>(n));
+  return buf;
+}
+
+// Case events written at a station, pushed signed like a real station's.
+struct CaseWriter {
+  TestStation& st;
+  core::Uuid case_id;
+  std::uint64_t space;
+  std::uint64_t n = 0;
+  std::int64_t t = kStart - 3'600'000;
+
+  sync::FactPayload fact(core::Role role, std::string actor, core::CasePayload p) {
+    t += 60'000;
+    core::CaseEvent e;
+    e.id = *core::Uuid::parse(uuid_n(++n, space));
+    e.case_id = case_id;
+    e.hlc = {t, 0};
+    e.origin = st.station_id;
+    e.wall_ms = t;
+    e.actor = std::move(actor);
+    e.actor_role = role;
+    e.payload = std::move(p);
+    return sync::FactPayload{e.id.to_string(),
+                             std::string(core::to_string(e.kind())),
+                             case_id.to_string(),
+                             e.origin,
+                             static_cast<std::int64_t>(e.hlc.pack()),
+                             t,
+                             core::local_date(t).to_string(),
+                             core::case_event_body(e)};
+  }
+};
+
+void push(District& d, TestStation& st, const std::vector<sync::FactPayload>& facts) {
+  sync::PushRequest p;
+  p.station_id = st.station_id;
+  p.stream = st.stream;
+  p.base_seq = st.seq;
+  for (const auto& f : facts) p.entries.push_back({++st.seq, "fact", sync::to_json_value(f)});
+  auto r = d.signed_call(st, "POST", "/v1/push", "", sync::to_json(p));
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto resp = sync::parse_push_response(r.body);
+  REQUIRE(resp.is_ok());
+  REQUIRE_MESSAGE(resp->rejected.empty(), resp->rejected.front().reason);
+}
+
+std::string header(const sync::HttpResponse& r, const char* name) {
+  auto v = sync::header_value(r.headers, name);
+  return v ? *v : "";
+}
+
+// A browser: keeps cookies, reads the CSRF token of the last page, sends urlencoded forms.
+int next_address = 0;
+
+struct Browser {
+  District& d;
+  // One address per browser, as people at their own PCs (sign-in is throttled per address).
+  std::string address = "198.51.100." + std::to_string(++next_address % 250);
+  std::map<std::string, std::string> cookies;
+  std::string csrf;
+
+  sync::HttpResponse send(sync::HttpRequest r) {
+    std::string c;
+    for (const auto& [k, v] : cookies) c += (c.empty() ? "" : "; ") + k + "=" + v;
+    if (!c.empty()) r.headers["Cookie"] = c;
+    r.remote_address = address;
+    sync::HttpResponse out = d.service().handle(r);
+    if (auto set = sync::header_value(out.headers, "Set-Cookie")) {
+      std::string first = set->substr(0, set->find(';'));
+      std::string name = first.substr(0, first.find('='));
+      std::string value = first.substr(first.find('=') + 1);
+      if (set->find("Max-Age=0") != std::string::npos)
+        cookies.erase(name);
+      else
+        cookies[name] = value;
+    }
+    static const std::regex token(R"re(name="csrf" value="([0-9a-f]+)")re");
+    std::smatch m;
+    if (std::regex_search(out.body, m, token)) csrf = m[1];
+    return out;
+  }
+  sync::HttpResponse get(std::string path, std::string query = "") {
+    return send({"GET", std::move(path), std::move(query), {}, ""});
+  }
+  sync::HttpResponse post(std::string path, std::vector<std::pair<std::string, std::string>> fields,
+                          bool with_csrf = true) {
+    std::string body;
+    if (with_csrf) fields.emplace_back("csrf", csrf);
+    for (const auto& [k, v] : fields) {
+      body += (body.empty() ? "" : "&") + escape(k) + "=" + escape(v);
+    }
+    sync::HttpRequest r{"POST", std::move(path), "", {}, std::move(body)};
+    r.headers["Content-Type"] = "application/x-www-form-urlencoded";
+    return send(std::move(r));
+  }
+  static std::string escape(const std::string& s) {
+    std::string out;
+    char buf[4];
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+        out.push_back(static_cast<char>(c));
+      } else {
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        out += buf;
+      }
+    }
+    return out;
+  }
+  sync::HttpResponse sign_in(const std::string& user, const std::string& password = kPassword) {
+    auto page = get("/console/signin");
+    REQUIRE(page.status == 200);
+    return post("/console/signin", {{"user", user}, {"password", password}});
+  }
+};
+
+server::AccountOptions fast_accounts() {
+  server::AccountOptions o;
+  o.opslimit = crypto_pwhash_OPSLIMIT_MIN;
+  o.memlimit = crypto_pwhash_MEMLIMIT_MIN;
+  return o;
+}
+
+// A district with a catalog, the console mounted, and an office, a department and an admin.
+struct ConsoleDistrict {
+  District d;
+  server::Accounts accounts{d.service(), fast_accounts()};
+  server::Console console{d.service(), accounts};
+  TestStation a;      // community kA, of street office kOffice
+  TestStation other;  // community kOther, of another street office
+
+  ConsoleDistrict() {
+    d.publish_catalog();
+    server::Console::mount(d.service(), console);
+    add("office1", server::ConsoleRole::Office, kOffice);
+    add("office2", server::ConsoleRole::Office, "530102002");
+    add("urban", server::ConsoleRole::Department, "urban_management");
+    add("police", server::ConsoleRole::Department, "police");
+    add("admin", server::ConsoleRole::Admin, "530102");
+    a = d.enroll(kA);
+    other = d.enroll(kOther);
+    other.stream = "018f0000-0000-7000-8000-00000000bbbb";
+  }
+  void add(const std::string& user, server::ConsoleRole role, const std::string& scope) {
+    auto made = accounts.add(user, role, scope, kPassword, "test");
+    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
+  }
+  // A case collected at `st`; whistled at community level to `whistled` when not empty.
+  std::string make_case(TestStation& st, std::uint64_t space, const std::string& description,
+                        const std::string& whistled = "") {
+    CaseWriter w{st, *core::Uuid::parse(uuid_n(space, 0xcafe)), space};
+    std::vector<sync::FactPayload> facts{
+        w.fact(core::Role::Staff, "S01",
+               core::CaseCollected{"env_sanitation", core::CaseChannel::Kiosk, description,
+                                   "R-12345678"})};
+    if (!whistled.empty()) {
+      facts.push_back(w.fact(core::Role::Director, "D01",
+                             core::CaseWhistled{core::WhistleLevel::Community,
+                                                core::WhistleKind::Routine,
+                                                {whistled},
+                                                "请部门处理"}));
+    }
+    push(d, st, facts);
+    return w.case_id.to_string();
+  }
+  std::int64_t facts() { return d.store().fact_count().value(); }
+};
+
+void check_security_headers(const sync::HttpResponse& r) {
+  CHECK(header(r, "Content-Security-Policy").find("default-src 'self'") != std::string::npos);
+  CHECK(header(r, "Content-Security-Policy").find("unsafe-inline") == std::string::npos);
+  CHECK(header(r, "X-Frame-Options") == "DENY");
+  CHECK(header(r, "Referrer-Policy") == "no-referrer");
+  CHECK(header(r, "X-Content-Type-Options") == "nosniff");
+}
+
+}  // namespace
+
+TEST_CASE("console: / redirects to the console, which asks for a sign-in") {
+  ConsoleDistrict c;
+  Browser b{c.d};
+  auto root = b.get("/");
+  CHECK(root.status == 302);
+  CHECK(header(root, "Location") == "/console/");
+  auto bare = b.get("/console");
+  CHECK(bare.status == 302);
+  CHECK(header(bare, "Location") == "/console/");
+  auto inbox = b.get("/console/");
+  CHECK(inbox.status == 303);
+  CHECK(header(inbox, "Location") == "/console/signin");
+  auto signin = b.get("/console/signin");
+  CHECK(signin.status == 200);
+  CHECK(signin.body.find("id=\"signin\"") != std::string::npos);
+  CHECK(signin.body.find("lang=\"zh-CN\"") != std::string::npos);
+}
+
+TEST_CASE("console: every page, redirect and refusal carries the security headers") {
+  ConsoleDistrict c;
+  Browser b{c.d};
+  for (const char* path : {"/", "/console/", "/console/signin", "/console/nothing-here"}) {
+    CAPTURE(path);
+    auto r = b.get(path);
+    check_security_headers(r);
+    CHECK(header(r, "Cache-Control") == "no-store");
+  }
+  REQUIRE(b.sign_in("office1").status == 303);
+  auto inbox = b.get("/console/");
+  REQUIRE(inbox.status == 200);
+  check_security_headers(inbox);
+  CHECK(header(inbox, "Cache-Control") == "no-store");
+  CHECK(header(inbox, "Content-Type").rfind("text/html", 0) == 0);
+  // No inline script or style: every script is a file.
+  CHECK(inbox.body.find("<script>") == std::string::npos);
+  CHECK(inbox.body.find("<style") == std::string::npos);
+  CHECK(inbox.body.find("style=") == std::string::npos);
+  auto forbidden = b.get("/console/stations");
+  CHECK(forbidden.status == 403);
+  check_security_headers(forbidden);
+  auto css = b.get("/console/static/console.css");
+  CHECK(css.status == 200);
+  CHECK(header(css, "Content-Type").rfind("text/css", 0) == 0);
+  CHECK(header(css, "Cache-Control").find("max-age=") != std::string::npos);
+  check_security_headers(css);
+  CHECK(b.get("/console/static/nothing.css").status == 404);
+}
+
+TEST_CASE(
+    "console: sign-in sets a session cookie that is HttpOnly, Secure, SameSite=Strict; "
+    "sign-out ends it") {
+  ConsoleDistrict c;
+  Browser b{c.d};
+  b.get("/console/signin");
+  auto in = b.post("/console/signin", {{"user", "office1"}, {"password", kPassword}});
+  REQUIRE(in.status == 303);
+  CHECK(header(in, "Location") == "/console/");
+  const std::string cookie = header(in, "Set-Cookie");
+  CHECK(cookie.rfind("weimin_session=", 0) == 0);
+  CHECK(cookie.find("; HttpOnly") != std::string::npos);
+  CHECK(cookie.find("; Secure") != std::string::npos);
+  CHECK(cookie.find("; SameSite=Strict") != std::string::npos);
+  CHECK(cookie.find("; Path=/console") != std::string::npos);
+  auto inbox = b.get("/console/");
+  REQUIRE(inbox.status == 200);
+  CHECK(inbox.body.find("id=\"cases\"") != std::string::npos);
+  CHECK(inbox.body.find("id=\"signout\"") != std::string::npos);
+
+  const std::string session = b.cookies["weimin_session"];
+  auto out = b.post("/console/signout", {});
+  CHECK(out.status == 303);
+  CHECK(header(out, "Location") == "/console/signin");
+  CHECK(header(out, "Set-Cookie").find("Max-Age=0") != std::string::npos);
+  // The old cookie is dead at the district, not only forgotten by the browser.
+  b.cookies["weimin_session"] = session;
+  CHECK(b.get("/console/").status == 303);
+
+  // A wrong password: the refusal on the form, the user name kept, no session.
+  Browser w{c.d};
+  auto bad = w.sign_in("office1", "not the password");
+  CHECK(bad.status == 401);
+  CHECK(bad.body.find("id=\"signin-error\"") != std::string::npos);
+  CHECK(bad.body.find("value=\"office1\"") != std::string::npos);
+  CHECK(w.cookies.count("weimin_session") == 0);
+}
+
+TEST_CASE("console: a POST without the session's CSRF token is a 403 and does nothing") {
+  ConsoleDistrict c;
+  const std::string id = c.make_case(c.a, 1, "路灯不亮");
+  Browser b{c.d};
+  REQUIRE(b.sign_in("office1").status == 303);
+  REQUIRE(b.get("/console/cases/" + id).status == 200);
+  const std::int64_t before = c.facts();
+  const std::vector<std::pair<std::string, std::string>> whistle{
+      {"level", "district"},
+      {"kind", "routine"},
+      {"departments", "urban_management"},
+      {"note", "请处理"}};
+
+  auto missing = b.post("/console/cases/" + id + "/whistle", whistle, /*with_csrf=*/false);
+  CHECK(missing.status == 403);
+  CHECK(missing.body.find("id=\"forbidden\"") != std::string::npos);
+  auto wrong_fields = whistle;
+  wrong_fields.emplace_back("csrf", std::string(32, '0'));
+  auto wrong = b.post("/console/cases/" + id + "/whistle", wrong_fields, /*with_csrf=*/false);
+  CHECK(wrong.status == 403);
+  CHECK(c.facts() == before);
+
+  // Sign-out without it is refused too: the session lives on.
+  CHECK(b.post("/console/signout", {}, /*with_csrf=*/false).status == 403);
+  CHECK(b.get("/console/").status == 200);
+
+  // The sign-in form's own token (a cookie and a field that must agree).
+  Browser s{c.d};
+  s.get("/console/signin");
+  s.csrf = std::string(32, 'a');
+  auto in = s.post("/console/signin", {{"user", "office1"}, {"password", kPassword}});
+  CHECK(in.status == 403);
+  CHECK(s.cookies.count("weimin_session") == 0);
+
+  // With the token the same whistle is made.
+  auto done = b.post("/console/cases/" + id + "/whistle", whistle);
+  CHECK_MESSAGE(done.status == 303, done.body);
+  CHECK(c.facts() == before + 1);
+}
+
+TEST_CASE("console: a session ends after 30 idle minutes by the district's clock") {
+  ConsoleDistrict c;
+  Browser b{c.d};
+  REQUIRE(b.sign_in("office1").status == 303);
+  c.d.clock().advance(29 * 60 * 1000);
+  CHECK(b.get("/console/").status == 200);  // used: the idle timer starts again
+  c.d.clock().advance(29 * 60 * 1000);
+  CHECK(b.get("/console/").status == 200);
+  c.d.clock().advance(31 * 60 * 1000);
+  auto expired = b.get("/console/");
+  CHECK(expired.status == 303);
+  CHECK(header(expired, "Location") == "/console/signin");
+}
+
+TEST_CASE(
+    "console: repeated failures lock the account and many attempts from one address are "
+    "throttled, both said on the sign-in page") {
+  ConsoleDistrict c;
+  Browser b{c.d};
+  const int failures = c.accounts.options().lock_after_failures;
+  for (int i = 0; i < failures; ++i) {
+    b.address = "198.51.100." + std::to_string(10 + i);  // not throttled: one try per address
+    CHECK(b.sign_in("office1", "wrong password " + std::to_string(i)).status == 401);
+  }
+  b.address = "198.51.100.99";
+  auto locked = b.sign_in("office1");  // the right password, but locked
+  CHECK(locked.status == 423);
+  CHECK(locked.body.find("id=\"signin-error\"") != std::string::npos);
+  CHECK(b.cookies.count("weimin_session") == 0);
+
+  Browser t{c.d};
+  t.address = "203.0.113.5";
+  sync::HttpResponse last;
+  for (int i = 0; i <= c.accounts.options().address_attempts_per_minute; ++i) {
+    last = t.sign_in("nobody" + std::to_string(i), "wrong");
+  }
+  CHECK(last.status == 503);
+  CHECK(last.body.find("id=\"signin-error\"") != std::string::npos);
+  // Even the right password waits its turn from that address.
+  CHECK(t.sign_in("urban").status == 503);
+}
+
+TEST_CASE(
+    "console: an office or department may not act outside its scope (403, nothing "
+    "written); inside it, it may") {
+  ConsoleDistrict c;
+  // Cases: one of office1's communities and one of another office's, each whistled at
+  // community level to urban_management (so departments have something in and out of scope).
+  const std::string mine = c.make_case(c.a, 1, "楼道堆放垃圾");
+  const std::string theirs = c.make_case(c.other, 2, "井盖缺失");
+  const std::string urban_case = c.make_case(c.a, 3, "路面破损", "urban_management");
+  const std::string police_case = c.make_case(c.a, 4, "噪音扰民", "police");
+
+  struct Attempt {
+    const char* form;
+    std::vector<std::pair<std::string, std::string>> fields;
+  };
+  const std::vector<Attempt> attempts = {
+      {"whistle",
+       {{"level", "district"},
+        {"kind", "key"},
+        {"departments", "urban_management"},
+        {"note", "n"}}},
+      {"escalate", {{"departments", "police"}, {"note", "n"}}},
+      {"send-back", {{"reason", "不属于街道"}}},
+      {"report", {{"note", "已报到"}, {"expected", "2026-12-01"}}},
+      {"feedback", {{"action", "已清理"}}},
+      {"return", {{"reason", "不是本部门职责"}}},
+      {"note", {{"text", "备注"}}},
+      {"reveal", {{"reason", "回访"}}},
+  };
+
+  struct Who {
+    const char* user;
+    std::string outside;  // a case outside its scope
+  };
+  for (const Who& who : {Who{"office1", theirs}, Who{"office2", mine}, Who{"urban", police_case},
+                         Who{"police", urban_case}}) {
+    Browser b{c.d};
+    REQUIRE(b.sign_in(who.user).status == 303);
+    CHECK(b.get("/console/cases/" + who.outside).status == 403);
+    for (const Attempt& a : attempts) {
+      CAPTURE(who.user);
+      CAPTURE(a.form);
+      const std::int64_t before = c.facts();
+      auto r = b.post("/console/cases/" + who.outside + "/" + a.form, a.fields);
+      CHECK(r.status == 403);
+      CHECK(r.body.find("id=\"forbidden\"") != std::string::npos);
+      CHECK(c.facts() == before);
+    }
+  }
+
+  // A role's own actions only: an office may not report in, a department may not whistle,
+  // an admin may do neither — each on a case it can see.
+  struct Cross {
+    const char* user;
+    std::string case_id;
+    const char* form;
+  };
+  for (const Cross& x :
+       {Cross{"office1", urban_case, "report"}, Cross{"office1", urban_case, "feedback"},
+        Cross{"office1", urban_case, "return"}, Cross{"urban", urban_case, "whistle"},
+        Cross{"urban", urban_case, "escalate"}, Cross{"urban", urban_case, "send-back"},
+        Cross{"admin", mine, "whistle"}, Cross{"admin", urban_case, "report"},
+        Cross{"admin", mine, "note"}}) {
+    CAPTURE(x.user);
+    CAPTURE(x.form);
+    Browser b{c.d};
+    REQUIRE(b.sign_in(x.user).status == 303);
+    REQUIRE(b.get("/console/cases/" + x.case_id).status == 200);
+    const std::int64_t before = c.facts();
+    auto fields = std::find_if(attempts.begin(), attempts.end(), [&](const Attempt& a) {
+                    return std::string(a.form) == x.form;
+                  })->fields;
+    CHECK(b.post("/console/cases/" + x.case_id + "/" + x.form, fields).status == 403);
+    CHECK(c.facts() == before);
+  }
+
+  // Inside the scope every form acts, each writing its one fact: the office whistles,
+  // escalates, sends back and notes its own communities' cases; the department reports in,
+  // gives feedback, returns and notes the cases whistled to it.
+  const std::string mine2 = c.make_case(c.a, 5, "小区路灯不亮");
+  const std::string urban_case2 = c.make_case(c.a, 6, "下水道堵塞", "urban_management");
+  struct Act {
+    const char* user;
+    std::string case_id;
+    const char* form;
+  };
+  for (const Act& act : {Act{"office1", mine, "whistle"}, Act{"office1", urban_case, "escalate"},
+                         Act{"office1", mine2, "send-back"}, Act{"office1", mine, "note"},
+                         Act{"urban", urban_case, "report"}, Act{"urban", urban_case, "feedback"},
+                         Act{"urban", urban_case2, "return"}, Act{"urban", urban_case, "note"}}) {
+    CAPTURE(act.user);
+    CAPTURE(act.form);
+    Browser b{c.d};
+    REQUIRE(b.sign_in(act.user).status == 303);
+    auto page = b.get("/console/cases/" + act.case_id);
+    REQUIRE(page.status == 200);
+    // The form is offered on the page before it is used.
+    CHECK(page.body.find(std::string("id=\"action-") + act.form + "\"") != std::string::npos);
+    const std::int64_t before = c.facts();
+    auto fields = std::find_if(attempts.begin(), attempts.end(), [&](const Attempt& a) {
+                    return std::string(a.form) == act.form;
+                  })->fields;
+    auto r = b.post("/console/cases/" + act.case_id + "/" + act.form, fields);
+    CHECK_MESSAGE(r.status == 303, r.body);
+    CHECK(header(r, "Location") == "/console/cases/" + act.case_id + "?done=" + act.form);
+    CHECK(c.facts() == before + 1);
+  }
+  // The case office1 whistled to urban_management is now urban's too.
+  Browser urban{c.d};
+  REQUIRE(urban.sign_in("urban").status == 303);
+  CHECK(urban.get("/console/cases/" + mine).status == 200);
+
+  auto revealed = urban.post("/console/cases/" + urban_case + "/reveal", attempts[7].fields);
+  CHECK(revealed.status == 200);
+  CHECK(revealed.body.find("R-12345678") != std::string::npos);
+  bool audited = false;
+  auto log = c.accounts.audit_log(0, 100);
+  REQUIRE(log.is_ok());
+  for (const auto& r : *log) {
+    if (r.action == "reveal_contact" && r.target == urban_case && r.user == "urban" &&
+        r.detail == "回访" && r.address == urban.address) {
+      audited = true;
+    }
+  }
+  CHECK(audited);
+  // Masked until revealed.
+  auto plain = urban.get("/console/cases/" + urban_case);
+  CHECK(plain.body.find("R-12345678") == std::string::npos);
+  CHECK(plain.body.find("id=\"contact\"") != std::string::npos);
+}
+
+TEST_CASE("console: the inbox shows only the principal's cases, whatever the filters ask") {
+  ConsoleDistrict c;
+  const std::string mine = c.make_case(c.a, 1, "楼道堆放垃圾");
+  const std::string theirs = c.make_case(c.other, 2, "井盖缺失");
+  Browser b{c.d};
+  REQUIRE(b.sign_in("office1").status == 303);
+  auto inbox = b.get("/console/", "tab=all");
+  REQUIRE(inbox.status == 200);
+  CHECK(inbox.body.find("data-case=\"" + mine + "\"") != std::string::npos);
+  CHECK(inbox.body.find("data-case=\"" + theirs + "\"") == std::string::npos);
+  auto asked = b.get("/console/", "tab=all&community=" + kOther);
+  CHECK(asked.body.find("data-case=\"" + theirs + "\"") == std::string::npos);
+
+  Browser admin{c.d};
+  REQUIRE(admin.sign_in("admin").status == 303);
+  auto all = admin.get("/console/", "tab=all");
+  CHECK(all.body.find("data-case=\"" + mine + "\"") != std::string::npos);
+  CHECK(all.body.find("data-case=\"" + theirs + "\"") != std::string::npos);
+}
+
+TEST_CASE("console: a resident's words holding markup and quotes render as text") {
+  ConsoleDistrict c;
+  const std::string id = c.make_case(c.a, 1, kXss);
+  Browser b{c.d};
+  REQUIRE(b.sign_in("office1").status == 303);
+  for (const std::string& path : {std::string("/console/"), "/console/cases/" + id}) {
+    CAPTURE(path);
+    auto r = b.get(path, path == "/console/" ? "tab=all" : "");
+    REQUIRE(r.status == 200);
+    CHECK(r.body.find("data-case=\"" + id + "\"") != std::string::npos);
+    CHECK(r.body.find("<script>alert(1)</script>") == std::string::npos);
+    CHECK(r.body.find("\"双引号\"") == std::string::npos);
+    CHECK(r.body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+    CHECK(r.body.find("&quot;双引号&quot;") != std::string::npos);
+  }
+  // A note typed with markup is kept on the refused form as text too.
+  auto long_note =
+      b.post("/console/cases/" + id + "/whistle", {{"level", "district"},
+                                                   {"kind", "routine"},
+                                                   {"departments", "urban_management"},
+                                                   {"note", "<b>x</b>" + std::string(9000, 'y')}});
+  CHECK(long_note.status == 400);
+  CHECK(long_note.body.find("&lt;b&gt;x&lt;/b&gt;" + std::string(9000, 'y')) != std::string::npos);
+  CHECK(long_note.body.find("<b>x</b>") == std::string::npos);
+}
+
+TEST_CASE("console: English is one link away and stays chosen") {
+  ConsoleDistrict c;
+  Browser b{c.d};
+  auto zh = b.get("/console/signin");
+  CHECK(zh.body.find("登录") != std::string::npos);
+  CHECK(zh.body.find("id=\"lang-en\"") != std::string::npos);
+  auto to_en = b.get("/console/lang", "to=en&back=%2Fconsole%2Fsignin");
+  CHECK(to_en.status == 303);
+  CHECK(header(to_en, "Location") == "/console/signin");
+  auto en = b.get("/console/signin");
+  CHECK(en.body.find("lang=\"en\"") != std::string::npos);
+  CHECK(en.body.find("Sign in") != std::string::npos);
+  // No way out of the console through the switch.
+  auto away = b.get("/console/lang", "to=zh&back=https%3A%2F%2Fevil.example%2F");
+  CHECK(header(away, "Location") == "/console/");
+}
+
+TEST_CASE("console: the admin's pages are the admin's; a token is shown once with its QR code") {
+  ConsoleDistrict c;
+  Browser office{c.d};
+  REQUIRE(office.sign_in("office1").status == 303);
+  for (const char* path : {"/console/stations", "/console/accounts", "/console/audit"}) {
+    CAPTURE(path);
+    auto r = office.get(path);
+    CHECK(r.status == 403);
+    CHECK(r.body.find("id=\"forbidden\"") != std::string::npos);
+  }
+  Browser admin{c.d};
+  REQUIRE(admin.sign_in("admin").status == 303);
+  auto st = admin.get("/console/stations");
+  REQUIRE(st.status == 200);
+  CHECK(st.body.find("id=\"issue-token\"") != std::string::npos);
+  CHECK(st.body.find("id=\"revoke-" + c.a.station_id + "\"") != std::string::npos);
+  auto issued = admin.post("/console/stations/token", {{"community", kA}});
+  REQUIRE(issued.status == 200);
+  CHECK(issued.body.find("id=\"token-qr\"") != std::string::npos);
+  CHECK(issued.body.find("id=\"token\"") != std::string::npos);
+  // A community the catalog does not list is refused on the form.
+  CHECK(admin.post("/console/stations/token", {{"community", "530102999999"}}).status == 400);
+
+  auto accounts = admin.get("/console/accounts");
+  REQUIRE(accounts.status == 200);
+  CHECK(accounts.body.find("data-user=\"office1\"") != std::string::npos);
+  auto added =
+      admin.post("/console/accounts", {{"user", "clerk2"}, {"role", "office"}, {"scope", kOffice}});
+  CHECK(added.status == 200);
+  CHECK(added.body.find("id=\"one-time-password\"") != std::string::npos);
+  auto audit = admin.get("/console/audit");
+  CHECK(audit.status == 200);
+  CHECK(audit.body.find("account_add") != std::string::npos);
+}
