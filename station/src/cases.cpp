@@ -221,9 +221,16 @@ Result<core::CaseState> Cases::whistle(const Session& by, const core::Uuid& id,
 }
 
 Result<core::CaseState> Cases::record_report(const Session& by, const core::Uuid& id,
-                                             const std::string& department, std::string note) {
+                                             const std::string& department, std::string note,
+                                             std::int64_t expected_ms) {
   return step(by, id, core::Permission::RecordDepartmentResponseByPhone, department,
-              core::CaseReported{std::move(note)}, "case_reported_by_phone");
+              core::CaseReported{std::move(note), expected_ms}, "case_reported_by_phone");
+}
+
+Result<core::CaseState> Cases::record_return(const Session& by, const core::Uuid& id,
+                                             const std::string& department, std::string reason) {
+  return step(by, id, core::Permission::RecordDepartmentResponseByPhone, department,
+              core::CaseReturned{std::move(reason)}, "case_returned_by_phone");
 }
 
 Result<core::CaseState> Cases::record_feedback(const Session& by, const core::Uuid& id,

@@ -125,3 +125,34 @@ TEST_CASE("a resident reports at the kiosk; a kiosk report cannot claim another 
   CHECK_FALSE(cases.record(std::nullopt, pretending).is_ok());
   CHECK(f.fact_count() == before);
 }
+
+TEST_CASE(
+    "staff record a department's report-in with its expected date, and its return, by phone") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const auto id = cases.record(f.staff, rubbish()).value().case_id;
+  REQUIRE(cases
+              .whistle(f.director, id, core::WhistleLevel::Community, core::WhistleKind::Routine,
+                       {"urban_management", "housing"}, "")
+              .is_ok());
+  const std::int64_t expected = f.clock.now_ms() + 3 * 24 * 3600000LL;
+  auto reported = cases.record_report(f.staff, id, "urban_management", "明日派人", expected);
+  REQUIRE_MESSAGE(reported.is_ok(), reported.status().to_string());
+  CHECK(reported->departments[0].expected_ms == expected);
+  const auto before = f.fact_count();
+  // A return needs its reason; a department not whistled cannot return.
+  CHECK(cases.record_return(f.staff, id, "housing", "").status().code() == ErrorCode::Invalid);
+  CHECK(cases.record_return(f.staff, id, "police", "x").status().code() ==
+        ErrorCode::PermissionDenied);
+  CHECK(f.fact_count() == before);
+  auto returned = cases.record_return(f.staff, id, "housing", "电话告知：非本部门职责");
+  REQUIRE_MESSAGE(returned.is_ok(), returned.status().to_string());
+  CHECK(returned->departments[1].return_reason == "电话告知：非本部门职责");
+  CHECK(returned->timeline.back().kind == core::CaseEventKind::Returned);
+  CHECK(returned->timeline.back().on_behalf_of == "housing");
+  // Its report-in is no longer owed.
+  f.clock.advance(1000 * 3600000LL);
+  const CaseView later = cases.view(id).value();
+  REQUIRE(later.overdue.size() == 1);
+  CHECK(later.overdue[0].department == "urban_management");  // its feedback
+}

@@ -179,18 +179,28 @@ TEST_CASE(
 
   REQUIRE_FALSE(s.station->catalog().departments.empty());
   const std::string dept = s.station->catalog().departments.front().id;
-  auto whistled = district.service->whistle("street:530102001", case_id, {dept},
+  const std::string other = s.station->catalog().departments.back().id;
+  auto whistled = district.service->whistle("530102001", case_id, {dept, other},
                                             core::WhistleKind::Routine, "请住建部门处理");
   REQUIRE_MESSAGE(whistled.is_ok(), whistled.status().to_string());
-  REQUIRE(district.service->report(dept, case_id, "已接单").is_ok());
+  const std::int64_t expected = district.clock.now_ms() + 2 * 24 * 3'600'000LL;
+  REQUIRE(district.service->report(dept, case_id, "已接单", expected).is_ok());
+  REQUIRE(district.service->return_whistle(other, case_id, "非本部门职责").is_ok());
   REQUIRE(district.service->feedback(dept, case_id, "已更换灯具").is_ok());
 
   auto pulled = s.sync(*transport);
   REQUIRE_MESSAGE(pulled.is_ok(), pulled.status().to_string());
-  CHECK(pulled->pulled_new >= 3);
+  CHECK(pulled->pulled_new >= 4);
   auto view = cases.view(receipt->case_id);
   REQUIRE(view.is_ok());
   CHECK(view->state.stage == core::CaseStage::Feedback);
+  CHECK(view->state.conflicts.empty());
+  // What the district did, and by when, is at the station.
+  REQUIRE(view->state.departments.size() == 2);
+  CHECK(view->state.departments[0].report_note == "已接单");
+  CHECK(view->state.departments[0].expected_ms == expected);
+  CHECK(view->state.departments[0].feedback_action == "已更换灯具");
+  CHECK(view->state.departments[1].return_reason == "非本部门职责");
   auto verified = cases.verify(*director, receipt->case_id, "居民确认灯已修好");
   REQUIRE_MESSAGE(verified.is_ok(), verified.status().to_string());
   REQUIRE(s.sync(*transport).is_ok());
