@@ -22,11 +22,16 @@ void keypad_press(std::string& field, char key, std::string_view allowed, std::s
 
 std::string priority_reason(core::Priority priority) {
   switch (priority) {
-    case core::Priority::Elderly: return "70岁以上老人";
-    case core::Priority::Disability: return "残疾人";
-    case core::Priority::Pregnancy: return "孕妇";
-    case core::Priority::AppointmentCheckIn: return "预约签到";
-    case core::Priority::None: break;
+    case core::Priority::Elderly:
+      return "70岁以上老人";
+    case core::Priority::Disability:
+      return "残疾人";
+    case core::Priority::Pregnancy:
+      return "孕妇";
+    case core::Priority::AppointmentCheckIn:
+      return "预约签到";
+    case core::Priority::None:
+      break;
   }
   return {};
 }
@@ -257,10 +262,18 @@ Status console_act(station::Station& station, StaffState& staff, ConsoleAction a
   const auto& by = *staff.session;
   Result<core::Ticket> done = Status(ErrorCode::Invalid, "unknown action");
   switch (action) {
-    case ConsoleAction::CallNext: done = queue.call_next(by, staff.window); break;
-    case ConsoleAction::Recall: done = queue.recall(by, staff.window); break;
-    case ConsoleAction::NoShow: done = queue.no_show(by, staff.window); break;
-    case ConsoleAction::Finish: done = queue.finish(by, staff.window); break;
+    case ConsoleAction::CallNext:
+      done = queue.call_next(by, staff.window);
+      break;
+    case ConsoleAction::Recall:
+      done = queue.recall(by, staff.window);
+      break;
+    case ConsoleAction::NoShow:
+      done = queue.no_show(by, staff.window);
+      break;
+    case ConsoleAction::Finish:
+      done = queue.finish(by, staff.window);
+      break;
     case ConsoleAction::Transfer: {
       // To the next window of the station.
       const auto& windows = station.catalog().windows_for(station.community());

@@ -59,16 +59,16 @@ struct TakeNumberState {
 };
 
 struct GuideState {
-  int line = 0;       // 0: the list of lines
-  std::string item;   // empty: the line's items
+  int line = 0;      // 0: the list of lines
+  std::string item;  // empty: the line's items
 };
 
 struct ReportState {
-  int step = 0;            // 0 source, 1 phrases and detail, 2 phone and consent
-  std::string source;      // whistle source id
+  int step = 0;              // 0 source, 1 phrases and detail, 2 phone and consent
+  std::string source;        // whistle source id
   std::vector<int> phrases;  // indexes of the chosen common phrases, in the order chosen
-  std::string detail;      // optional free text
-  std::string phone;       // digits as typed on our keypad
+  std::string detail;        // optional free text
+  std::string phone;         // digits as typed on our keypad
   bool consent = false;
   std::optional<station::CaseReceipt> receipt;
   std::string error;
@@ -125,10 +125,10 @@ struct CaseDeskState {
   // The resident's identity number (optional): typed on the keypad (digits and X) or filled by
   // the card reader. Shown only masked once complete (530102********1234).
   std::string id_number;
-  bool id_keypad = false;   // the identity keypad is open
-  bool consent = false;     // the resident agreed that the number is kept with the case
-  std::string card_name;    // the name on the card last read (for staff to compare)
-  std::string card_error;   // the card reader's last problem, in plain words
+  bool id_keypad = false;             // the identity keypad is open
+  bool consent = false;               // the resident agreed that the number is kept with the case
+  std::string card_name;              // the name on the card last read (for staff to compare)
+  std::string card_error;             // the card reader's last problem, in plain words
   bool card_error_is_device = false;  // the reader is gone (cleared when it answers again)
   std::string message;
   std::string error;
