@@ -406,6 +406,9 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
                "ORDER BY f.hlc").find("facts_case_kind") != std::string::npos);
     REQUIRE(raw->db()
                 .exec(R"SQL(
+      DELETE FROM schema_migrations WHERE version = 5;
+      DROP TABLE case_rows;
+      DROP TABLE case_departments;
       DELETE FROM schema_migrations WHERE version = 3;
       DROP INDEX facts_case;
       DROP INDEX facts_case_kind;
