@@ -4,9 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>

@@ -892,7 +892,8 @@ class EmbeddedStore final : public DistrictStore {
   Result<CasePage> query_cases(const CaseQuery& query) override {
     WEIMIN_TRY(projection::check_query(query));
     const projection::PagePlan plan = projection::plan_page(query, projection::Dialect::Sqlite);
-    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin(storage::Database::TxMode::Deferred));
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
+                            db().begin(storage::Database::TxMode::Deferred));
     auto run = [&](const projection::SqlQuery& q) -> Result<std::vector<CaseRow>> {
       auto it = query_cache_.find(q.sql);
       if (it == query_cache_.end()) {
@@ -953,7 +954,8 @@ class EmbeddedStore final : public DistrictStore {
         WEIMIN_TRY(flush());
         subject = std::move(next_subject);
       }
-      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j, sync::parse_json(s.column_text(0), "a stored fact"));
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j,
+                              sync::parse_json(s.column_text(0), "a stored fact"));
       WEIMIN_ASSIGN_OR_RETURN(sync::FactPayload f, sync::parse_fact_payload(std::move(j)));
       facts.push_back({std::move(f), s.column_text(1), s.column_int64(2)});
     }
