@@ -65,24 +65,30 @@ std::string department(int d) {
   std::snprintf(buf, sizeof buf, "dept_%02d", d + 1);
   return buf;
 }
+// Time-ordered like the stations' UUIDv7 case ids: case i after case i - 1.
 core::Uuid case_uuid(std::uint64_t i) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "0190%04llx-%04llx-7000-8000-%012llx",
-                static_cast<unsigned long long>((i >> 32) & 0xffff),
-                static_cast<unsigned long long>((i >> 16) & 0xffff),
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-7000-8000-%012llx",
+                static_cast<unsigned long long>(0x01900000ULL + (i >> 16)),
+                static_cast<unsigned long long>(i & 0xffff),
                 static_cast<unsigned long long>(i * 2654435761ULL % 0xffffffffffffULL));
   return *core::Uuid::parse(buf);
 }
 
 // One case's history: a realistic mix of stages, spread over the last year (so that some open
 // rounds are overdue), each event a station's (or for district whistles, the street office's).
-std::vector<server::FactRecord> history(std::uint64_t i, std::mt19937_64& rng) {
+std::vector<server::FactRecord> history(std::uint64_t i, std::uint64_t cases,
+                                        std::mt19937_64& rng) {
   const int community = static_cast<int>(i % 100);
   const std::string code = community_code(community);
   const std::string origin = "station:" + code;
   const core::Uuid case_id = case_uuid(i);
   std::vector<server::FactRecord> out;
-  std::int64_t t = kNow - static_cast<std::int64_t>(rng() % (365 * 24)) * kHour;
+  // Cases come in over the last year in the order of their ids, as they would at a district.
+  std::int64_t t = kNow - 365 * 24 * kHour +
+                   static_cast<std::int64_t>(static_cast<double>(i) / static_cast<double>(cases) *
+                                             static_cast<double>(365 * 24 * kHour)) +
+                   static_cast<std::int64_t>(rng() % 24) * kHour;
   std::uint64_t n = 0;
   auto add = [&](core::Role role, std::string actor, core::CasePayload p,
                  std::string on_behalf_of = "") {
@@ -180,7 +186,8 @@ Status fill_raw(const fs::path& folder, platform::KeyStore& keys, std::int64_t c
       WEIMIN_ASSIGN_OR_RETURN(storage::Transaction t, db.begin());
       tx.emplace(std::move(t));
     }
-    for (const server::FactRecord& r : history(static_cast<std::uint64_t>(i), rng)) {
+    for (const server::FactRecord& r :
+         history(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(cases), rng)) {
       const sync::FactPayload& p = r.fact;
       ++gseq;
       f.reset();
@@ -288,7 +295,9 @@ int main(int argc, char** argv) {
                                                server::EmbeddedStoreOptions{"530102", kNow}));
     }
     for (std::int64_t i = 0; !raw && i < args.cases; ++i) {
-      for (auto& f : history(static_cast<std::uint64_t>(i), rng)) batch.push_back(std::move(f));
+      for (auto& f :
+           history(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(args.cases), rng))
+        batch.push_back(std::move(f));
       if (batch.size() >= 20'000 || i + 1 == args.cases) {
         facts += must("appending facts", store->append_facts(batch));
         batch.clear();
