@@ -5,9 +5,9 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -788,7 +788,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       } else {
         char took[32];
         std::snprintf(took, sizeof took, "%.1f", seconds);
-        ctx.io.out << "rebuilt the projection of " << *cases << " cases in " << took << " s\n";
+        ctx.io.out << "rebuilt the projection of " << *cases << (*cases == 1 ? " case" : " cases")
+                   << " in " << took << " s\n";
       }
       return 0;
     };
