@@ -720,7 +720,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   });
 
   // stations, rejects
-  auto* stations_cmd = app.add_subcommand("stations", "list enrolled stations and their streams");
+  auto* stations_cmd = app.add_subcommand(
+      "stations", "list enrolled stations (revoked ones marked) and their streams");
   stations_cmd->callback([&] {
     ctx.action = [&] {
       auto store = ctx.open_store();
