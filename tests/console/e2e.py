@@ -14,7 +14,9 @@ mocked. The loop:
 
 Also: a description holding <script> and quotes shows as text (no alert, no script element);
 a department opening another department's case gets the 403 page; an office opening an admin
-page gets it too; after sign-out the inbox redirects to sign-in.
+page gets it too; after sign-out the inbox redirects to sign-in; a wrong password is told on the
+sign-in page; an admin with a one-time password must change it first; an enrolment token issued
+in the browser enrols a second station; accounts made while the district serves work at once.
 
 Every console page is photographed at 1366x768 and 1920x1080 (and in full when it is taller
 than the screen) into the folder given by --shots (default build/console-tour/), like the
