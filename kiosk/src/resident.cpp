@@ -45,6 +45,12 @@ std::string step_key(core::CaseEventKind kind) {
       return "stage.evaluated";
     case core::CaseEventKind::Reopened:
       return "stage.reopened";
+    case core::CaseEventKind::Returned:
+      return "step.returned";
+    case core::CaseEventKind::Escalated:
+      return "step.escalated";
+    case core::CaseEventKind::SentBack:
+      return "step.sent_back";
     default:
       return "";
   }
@@ -425,6 +431,31 @@ void App::Impl::draw_report_done() {
   }
 }
 
+void App::Impl::draw_departments(const station::CaseView& v) {
+  station::Cases cases(station);
+  const std::vector<DepartmentLine> lines =
+      department_lines(v, station.catalog(), cases.deadlines(), lang());
+  const std::vector<std::string> office = office_lines(v.state, lang());
+  if (lines.empty() && office.empty()) return;
+  ImGui::PushTextWrapPos(0);
+  if (!lines.empty()) ImGui::TextUnformatted(t("progress.departments"));
+  for (const DepartmentLine& line : lines) {
+    const std::string head = line.name + "  ·  " + line.step;
+    if (line.overdue) {
+      error_line(head + "  ·  " + t("cases.overdue"));
+    } else {
+      ImGui::TextUnformatted(head.c_str());
+    }
+    ImGui::Indent();
+    ImGui::PushStyleColor(ImGuiCol_Text, colour_muted());
+    for (const std::string& d : line.details) ImGui::TextUnformatted(d.c_str());
+    ImGui::PopStyleColor();
+    ImGui::Unindent();
+  }
+  for (const std::string& o : office) ImGui::TextUnformatted(o.c_str());
+  ImGui::PopTextWrapPos();
+}
+
 void App::Impl::draw_progress() {
   auto& progress = resident.progress;
   const float h = target_height();
@@ -434,8 +465,10 @@ void App::Impl::draw_progress() {
     ImGui::TextUnformatted(v.tracking_code.c_str());
     ImGui::TextUnformatted(tf("progress.stage", {t(stage_key(v.state.stage))}).c_str());
     ImGui::Spacing();
-    ImGui::TextUnformatted(t("progress.steps"));
     begin_scroll("##steps", ImVec2(0, -(h + 16)));
+    draw_departments(v);
+    ImGui::Spacing();
+    ImGui::TextUnformatted(t("progress.steps"));
     for (const auto& step : v.state.timeline) {
       const std::string key = step_key(step.kind);
       if (key.empty()) continue;

@@ -387,11 +387,14 @@ void App::Impl::draw_case_desk() {
   if (!v.id_number_masked.empty()) ImGui::TextUnformatted(v.id_number_masked.c_str());
   ImGui::PopTextWrapPos();
   for (const auto& o : v.overdue) {
+    if (!o.department.empty()) continue;  // shown with its department below
     error_line(std::string(t("cases.overdue")) + ": " + std::string(core::to_string(o.step)));
   }
+  // Who has the case, what it did and by when; what the street office did.
+  draw_departments(v);
   const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   using Stage = core::CaseStage;
-  if (s.stage == Stage::Collected || s.stage == Stage::Reopened) {
+  if (s.stage == Stage::Collected || s.stage == Stage::Reopened || s.stage == Stage::Returned) {
     if (button("cases.resolve", t("cases.resolve"), ImVec2(-1, h))) {
       report(cases.resolve(by, s.case_id, t("cases.resolved_text")), "stage.resolved");
     }
@@ -438,17 +441,27 @@ void App::Impl::draw_case_desk() {
     }
   }
   if (s.stage == Stage::Whistled || s.stage == Stage::Reported || s.stage == Stage::Feedback) {
+    // A department's answer taken by phone: its report-in, its feedback, or its return (退单).
     for (const auto& d : s.departments) {
+      if (d.returned) continue;
       const auto* dept = cat.department_by_id(d.department);
       const std::string name = dept ? pick(dept->name, lang()) : d.department;
       ImGui::TextUnformatted(name.c_str());
       if (!d.reported) {
-        if (button("cases.report." + d.department, t("cases.report"), ImVec2(-1, h))) {
+        if (button("cases.report." + d.department, t("cases.report"), ImVec2(bw, h))) {
           report(cases.record_report(by, s.case_id, d.department, ""), "stage.reported");
         }
-      } else if (button("cases.feedback." + d.department, t("cases.feedback"), ImVec2(-1, h))) {
+      } else if (button("cases.feedback." + d.department, t("cases.feedback"),
+                        ImVec2(d.feedback ? -1 : bw, h))) {
         report(cases.record_feedback(by, s.case_id, d.department, t("cases.done_by_phone")),
                "stage.feedback");
+      }
+      if (!d.feedback) {
+        ImGui::SameLine();
+        if (button("cases.return." + d.department, t("cases.return"), ImVec2(-1, h))) {
+          report(cases.record_return(by, s.case_id, d.department, t("cases.returned_by_phone")),
+                 "step.returned");
+        }
       }
     }
   }

@@ -57,10 +57,26 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
   c.phone = "13912345678";
   c.consent = true;
   WEIMIN_ASSIGN_OR_RETURN(auto made, cases.record(std::nullopt, c));
+  // Whistled to three departments: one reports in with the day it expects to be done and gives
+  // feedback, one returns the whistle (退单), one has yet to report in (its deadline shows) —
+  // what the case desk and the resident's progress screen show of the district's work.
+  const std::string first = st.catalog().departments.front().id;
+  const std::string second = st.catalog().departments.at(1).id;
+  const std::string third = st.catalog().departments.at(2).id;
   WEIMIN_TRY(cases
                  .whistle(director, made.case_id, core::WhistleLevel::Community,
-                          core::WhistleKind::Routine, {st.catalog().departments.front().id}, "")
+                          core::WhistleKind::Routine, {first, second, third}, "")
                  .status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(cases
+                 .record_report(director, made.case_id, first, "已派维修班组，明日到场",
+                                kTourMs + 3 * 24 * 3'600'000LL)
+                 .status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(
+      cases.record_return(director, made.case_id, second, "路灯归城管，不属本部门职责").status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(cases.record_feedback(director, made.case_id, first, "已更换灯泡，恢复照明").status());
   c.description = "楼道堆放杂物";
   c.phone.reset();
   c.consent = false;

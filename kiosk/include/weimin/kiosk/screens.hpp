@@ -183,6 +183,29 @@ std::string identity_problem(std::string_view typed, core::CivilDate today);
 // given; on success clears the form and sets message to the tracking code, else error.
 Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk);
 
+// [SECTION] What the district did (the case desk and the resident's progress screen)
+
+// One department of a case's current round: who has the case, what it did and by when.
+struct DepartmentLine {
+  std::string department;            // catalog id
+  std::string name;                  // its catalog name in the language (the id if unknown)
+  std::string step;                  // in the language: waiting for its report-in, reported in,
+                                     // gave feedback, or returned the whistle (退单)
+  std::vector<std::string> details;  // in the language: its report-in note, the day it expects
+                                     // to be done (预计完成), its feedback, the reason of its
+                                     // return, the deadline of the step it owes
+  bool overdue = false;              // the step it owes is past its deadline
+  bool operator==(const DepartmentLine&) const = default;
+};
+// The departments of the case's current round in the whistle's order (then those the street
+// office added raising it), with deadlines from `deadlines` (the station's catalog).
+std::vector<DepartmentLine> department_lines(const station::CaseView& view,
+                                             const core::Catalog& catalog,
+                                             const core::CaseDeadlines& deadlines, Lang lang);
+// What the street office did to the round besides whistling, in the language, one line each:
+// raised to district level (升级为区级), sent back to the community (退回社区) with its reason.
+std::vector<std::string> office_lines(const core::CaseState& state, Lang lang);
+
 Status staff_sign_in(station::Station& station, StaffState& staff);
 void staff_sign_out(station::Station& station, StaffState& staff);
 // Acts at staff.window; fills message or error.
