@@ -670,10 +670,15 @@ def run(args, root):
         b.shoot("audit")
         b.sign_out()
         if later:
-            raise Failure("the flow ran to its end, but:\n- " + "\n- ".join(later))
+            failed = list(later)
+            later.clear()
+            raise Failure("the flow ran to its end, but:\n- " + "\n- ".join(failed))
         print("console e2e: every check passed; %d pages photographed at %s into %s" %
               (len(b.taken), ", ".join("%dx%d" % s for s in SIZES), args.shots))
     except BaseException:
+        if later:
+            print("console e2e: before that, these checks failed too:\n- " +
+                  "\n- ".join(later), file=sys.stderr)
         if browser is not None:
             try:
                 browser.driver.save_screenshot(os.path.join(args.shots, "FAILED.png"))
