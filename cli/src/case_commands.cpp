@@ -1,5 +1,5 @@
-// weimin case new | show | list | resolve | whistle | report | feedback | verify | close |
-//              reopen | note | settle | evaluate | progress
+// weimin case new | show | list | resolve | whistle | report | feedback | return | verify |
+//              close | reopen | note | settle | evaluate | progress
 #include "context.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/station/cases.hpp"
@@ -15,7 +15,8 @@ nlohmann::json view_json(const station::CaseView& v, const core::Catalog& catalo
                      {"by", step.actor},
                      {"role", core::to_string(step.actor_role)},
                      {"on_behalf_of", step.on_behalf_of},
-                     {"at", core::local_date_time(step.effective.wall_ms)}});
+                     {"at", core::local_date_time(step.effective.wall_ms)},
+                     {"text", step.text}});
   }
   nlohmann::json conflicts = nlohmann::json::array();
   for (const auto& c : s.conflicts) {
@@ -32,10 +33,16 @@ nlohmann::json view_json(const station::CaseView& v, const core::Catalog& catalo
   nlohmann::json depts = nlohmann::json::array();
   for (const auto& d : s.departments) {
     const auto* dep = catalog.department_by_id(d.department);
-    depts.push_back({{"id", d.department},
-                     {"name", dep ? dep->name.zh : d.department},
-                     {"reported", d.reported.has_value()},
-                     {"feedback", d.feedback.has_value()}});
+    nlohmann::json one = {{"id", d.department},
+                          {"name", dep ? dep->name.zh : d.department},
+                          {"reported", d.reported.has_value()},
+                          {"feedback", d.feedback.has_value()},
+                          {"returned", d.returned.has_value()},
+                          {"report_note", d.report_note},
+                          {"feedback_action", d.feedback_action},
+                          {"return_reason", d.return_reason}};
+    if (d.expected_ms > 0) one["expected"] = core::local_date(d.expected_ms).to_string();
+    depts.push_back(std::move(one));
   }
   nlohmann::json j = {{"case_id", s.case_id.to_string()},
                       {"tracking_code", v.tracking_code},
@@ -54,7 +61,18 @@ nlohmann::json view_json(const station::CaseView& v, const core::Catalog& catalo
   if (s.level) j["level"] = core::to_string(*s.level);
   if (s.kind) j["kind"] = core::to_string(*s.kind);
   if (s.evaluation) j["evaluation"] = core::to_string(*s.evaluation);
+  if (s.escalated_at) j["escalated_at"] = core::local_date_time(s.escalated_at->wall_ms);
+  if (s.sent_back) {
+    j["sent_back"] = {{"reason", s.sent_back->reason},
+                      {"by", s.sent_back->actor},
+                      {"at", core::local_date_time(s.sent_back->at.wall_ms)}};
+  }
   return j;
+}
+
+// "returned", "feedback", "reported" or "waiting": where a department of the round stands.
+std::string department_step(const core::DepartmentProgress& d) {
+  return d.returned ? "returned" : d.feedback ? "feedback" : d.reported ? "reported" : "waiting";
 }
 
 std::string view_text(const station::CaseView& v) {
@@ -66,11 +84,27 @@ std::string view_text(const station::CaseView& v) {
   if (!v.phone_masked.empty()) t += "phone: " + v.phone_masked + "\n";
   if (!v.id_number_masked.empty()) t += "identity number: " + v.id_number_masked + "\n";
   if (s.evaluation) t += "evaluation: " + std::string(core::to_string(*s.evaluation)) + "\n";
+  if (s.level) {
+    t += "whistle: " + std::string(core::to_string(*s.level)) +
+         (s.kind ? " " + std::string(core::to_string(*s.kind)) : "") +
+         (s.escalated_at ? " (raised to district level by the street office)" : "") + "\n";
+  }
+  for (const auto& d : s.departments) {
+    t += "department " + d.department + ": " + department_step(d) + "\n";
+    if (!d.report_note.empty()) t += "  report-in: " + d.report_note + "\n";
+    if (d.expected_ms > 0) t += "  expected: " + core::local_date(d.expected_ms).to_string() + "\n";
+    if (!d.feedback_action.empty()) t += "  feedback: " + d.feedback_action + "\n";
+    if (d.returned) t += "  returned: " + d.return_reason + "\n";
+  }
+  if (s.sent_back) {
+    t += "sent back to the community by " + s.sent_back->actor + ": " + s.sent_back->reason + "\n";
+  }
   t += "steps:\n";
   for (const auto& step : s.timeline) {
     t += "  " + core::local_date_time(step.effective.wall_ms) + "  " +
          std::string(core::to_string(step.kind)) + "  by " + step.actor +
-         (step.on_behalf_of.empty() ? "" : " for " + step.on_behalf_of) + "\n";
+         (step.on_behalf_of.empty() ? "" : " for " + step.on_behalf_of) +
+         (step.text.empty() ? "" : ": " + step.text) + "\n";
   }
   for (const auto& c : s.conflicts) {
     t += "conflict: " + c.event.id.to_string() + " " +
@@ -85,7 +119,7 @@ std::string view_text(const station::CaseView& v) {
 }
 
 struct StepOptions {
-  std::string ref, as, text, dept, level = "community", kind = "routine", decision, event;
+  std::string ref, as, text, dept, level = "community", kind = "routine", decision, event, expected;
   std::vector<std::string> depts;
 };
 
@@ -282,9 +316,28 @@ void add_case_commands(CLI::App& app, Context& ctx) {
   whistle->add_option("--text", o->text, "a note for the departments");
   auto* report = add_step(
       cas, ctx, "report", "record a department's report-in that came by phone", o,
-      [](auto& c, auto& s, auto& id, auto& o) { return c.record_report(s, id, o.dept, o.text); });
+      [](auto& c, auto& s, auto& id, auto& o) -> Result<core::CaseState> {
+        std::int64_t expected_ms = 0;
+        if (!o.expected.empty()) {
+          auto day = core::CivilDate::parse(o.expected);
+          if (!day.is_ok()) {
+            return Status(ErrorCode::Invalid,
+                          "--expected must be a date like 2026-11-28: " + day.status().message());
+          }
+          expected_ms = core::unix_ms_at(*day, 0);
+        }
+        return c.record_report(s, id, o.dept, o.text, expected_ms);
+      });
   report->add_option("--dept", o->dept, "the department")->required();
   report->add_option("--text", o->text, "what they said");
+  report->add_option("--expected", o->expected,
+                     "the day they expect to be done, YYYY-MM-DD (预计完成)");
+  auto* give_back = add_step(
+      cas, ctx, "return", "record a department's return of the whistle (退单) that came by phone",
+      o,
+      [](auto& c, auto& s, auto& id, auto& o) { return c.record_return(s, id, o.dept, o.text); });
+  give_back->add_option("--dept", o->dept, "the department")->required();
+  give_back->add_option("--reason", o->text, "why it is not their business")->required();
   auto* feedback = add_step(
       cas, ctx, "feedback", "record a department's feedback that came by phone", o,
       [](auto& c, auto& s, auto& id, auto& o) { return c.record_feedback(s, id, o.dept, o.text); });

@@ -22,11 +22,16 @@ void keypad_press(std::string& field, char key, std::string_view allowed, std::s
 
 std::string priority_reason(core::Priority priority) {
   switch (priority) {
-    case core::Priority::Elderly: return "70岁以上老人";
-    case core::Priority::Disability: return "残疾人";
-    case core::Priority::Pregnancy: return "孕妇";
-    case core::Priority::AppointmentCheckIn: return "预约签到";
-    case core::Priority::None: break;
+    case core::Priority::Elderly:
+      return "70岁以上老人";
+    case core::Priority::Disability:
+      return "残疾人";
+    case core::Priority::Pregnancy:
+      return "孕妇";
+    case core::Priority::AppointmentCheckIn:
+      return "预约签到";
+    case core::Priority::None:
+      break;
   }
   return {};
 }
@@ -225,6 +230,66 @@ Status record_walk_in(station::Station& station, const station::Session& by, Cas
   return Status::ok();
 }
 
+// [SECTION] What the district did
+
+std::vector<DepartmentLine> department_lines(const station::CaseView& view,
+                                             const core::Catalog& catalog,
+                                             const core::CaseDeadlines& deadlines, Lang lang) {
+  const core::CaseState& s = view.state;
+  constexpr std::int64_t kHourMs = 3'600'000;
+  const core::CaseDeadlines::Hours hours =
+      s.kind ? deadlines.for_kind(*s.kind) : core::CaseDeadlines::Hours{};
+  std::vector<DepartmentLine> out;
+  for (const core::DepartmentProgress& d : s.departments) {
+    DepartmentLine line;
+    line.department = d.department;
+    const core::Department* dept = catalog.department_by_id(d.department);
+    line.name = dept ? (lang == Lang::En && !dept->name.en.empty() ? dept->name.en : dept->name.zh)
+                     : d.department;
+    const char* step = d.returned   ? "dept.returned"
+                       : d.feedback ? "dept.feedback"
+                       : d.reported ? "dept.reported"
+                                    : "dept.waiting";
+    line.step = tr(lang, step);
+    if (!d.report_note.empty()) line.details.push_back(trf(lang, "dept.note", {d.report_note}));
+    if (d.expected_ms > 0) {
+      line.details.push_back(
+          trf(lang, "dept.expected", {core::local_date(d.expected_ms).to_string()}));
+    }
+    if (!d.feedback_action.empty()) {
+      line.details.push_back(trf(lang, "dept.action", {d.feedback_action}));
+    }
+    if (d.returned) line.details.push_back(trf(lang, "dept.reason", {d.return_reason}));
+    // The deadline of the step it owes: its report-in, or its first feedback.
+    const bool open_round = s.stage == core::CaseStage::Whistled ||
+                            s.stage == core::CaseStage::Reported ||
+                            s.stage == core::CaseStage::Feedback;
+    if (open_round && !d.returned && !d.feedback) {
+      const bool report_owed = !d.reported;
+      const int h = report_owed ? hours.report_in : hours.feedback;
+      if (h > 0) {
+        const std::int64_t from = report_owed ? d.whistled.wall_ms : d.reported->wall_ms;
+        line.details.push_back(trf(lang, report_owed ? "dept.report_due" : "dept.feedback_due",
+                                   {core::local_date_time(from + h * kHourMs)}));
+      }
+      const core::OverdueStep owed =
+          report_owed ? core::OverdueStep::ReportIn : core::OverdueStep::Feedback;
+      for (const core::Overdue& o : view.overdue) {
+        line.overdue = line.overdue || (o.department == d.department && o.step == owed);
+      }
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::vector<std::string> office_lines(const core::CaseState& state, Lang lang) {
+  std::vector<std::string> out;
+  if (state.escalated_at) out.push_back(tr(lang, "cases.escalated"));
+  if (state.sent_back) out.push_back(trf(lang, "cases.sent_back", {state.sent_back->reason}));
+  return out;
+}
+
 Status staff_sign_in(station::Station& station, StaffState& staff) {
   staff.error.clear();
   station::StaffDesk desk(station);
@@ -257,10 +322,18 @@ Status console_act(station::Station& station, StaffState& staff, ConsoleAction a
   const auto& by = *staff.session;
   Result<core::Ticket> done = Status(ErrorCode::Invalid, "unknown action");
   switch (action) {
-    case ConsoleAction::CallNext: done = queue.call_next(by, staff.window); break;
-    case ConsoleAction::Recall: done = queue.recall(by, staff.window); break;
-    case ConsoleAction::NoShow: done = queue.no_show(by, staff.window); break;
-    case ConsoleAction::Finish: done = queue.finish(by, staff.window); break;
+    case ConsoleAction::CallNext:
+      done = queue.call_next(by, staff.window);
+      break;
+    case ConsoleAction::Recall:
+      done = queue.recall(by, staff.window);
+      break;
+    case ConsoleAction::NoShow:
+      done = queue.no_show(by, staff.window);
+      break;
+    case ConsoleAction::Finish:
+      done = queue.finish(by, staff.window);
+      break;
     case ConsoleAction::Transfer: {
       // To the next window of the station.
       const auto& windows = station.catalog().windows_for(station.community());

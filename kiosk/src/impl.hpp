@@ -137,6 +137,9 @@ struct App::Impl {
   void draw_report();
   void draw_report_done();
   void draw_progress();
+  // Who has case `v`, what each department did and by when (department_lines), and what the
+  // street office did (office_lines): on the case desk and the resident's progress screen.
+  void draw_departments(const station::CaseView& v);
   void draw_rate();
   void draw_book();
 

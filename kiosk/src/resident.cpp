@@ -27,16 +27,32 @@ std::string stage_key(core::CaseStage stage) {
 
 std::string step_key(core::CaseEventKind kind) {
   switch (kind) {
-    case core::CaseEventKind::Collected: return "stage.collected";
-    case core::CaseEventKind::ResolvedLocally: return "stage.resolved";
-    case core::CaseEventKind::Whistled: return "stage.whistled";
-    case core::CaseEventKind::Reported: return "stage.reported";
-    case core::CaseEventKind::Feedback: return "stage.feedback";
-    case core::CaseEventKind::Verified: return "stage.verified";
-    case core::CaseEventKind::Closed: return "stage.closed";
-    case core::CaseEventKind::Evaluated: return "stage.evaluated";
-    case core::CaseEventKind::Reopened: return "stage.reopened";
-    default: return "";
+    case core::CaseEventKind::Collected:
+      return "stage.collected";
+    case core::CaseEventKind::ResolvedLocally:
+      return "stage.resolved";
+    case core::CaseEventKind::Whistled:
+      return "stage.whistled";
+    case core::CaseEventKind::Reported:
+      return "stage.reported";
+    case core::CaseEventKind::Feedback:
+      return "stage.feedback";
+    case core::CaseEventKind::Verified:
+      return "stage.verified";
+    case core::CaseEventKind::Closed:
+      return "stage.closed";
+    case core::CaseEventKind::Evaluated:
+      return "stage.evaluated";
+    case core::CaseEventKind::Reopened:
+      return "stage.reopened";
+    case core::CaseEventKind::Returned:
+      return "step.returned";
+    case core::CaseEventKind::Escalated:
+      return "step.escalated";
+    case core::CaseEventKind::SentBack:
+      return "step.sent_back";
+    default:
+      return "";
   }
 }
 
@@ -48,32 +64,58 @@ void App::Impl::draw_resident() {
   const float footer_h = target_height() + st.ItemSpacing.y + 4;
   ImGui::BeginChild("##content", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
   switch (resident.screen) {
-    case Screen::Home: draw_home(); break;
-    case Screen::TakeNumber: draw_take(); break;
-    case Screen::TicketShown: draw_ticket(); break;
-    case Screen::Guide: draw_guide(); break;
-    case Screen::Report: draw_report(); break;
-    case Screen::ReportDone: draw_report_done(); break;
-    case Screen::Progress: draw_progress(); break;
-    case Screen::Rate: draw_rate(); break;
-    case Screen::Book: draw_book(); break;
-    default: resident.screen = Screen::Home; break;
+    case Screen::Home:
+      draw_home();
+      break;
+    case Screen::TakeNumber:
+      draw_take();
+      break;
+    case Screen::TicketShown:
+      draw_ticket();
+      break;
+    case Screen::Guide:
+      draw_guide();
+      break;
+    case Screen::Report:
+      draw_report();
+      break;
+    case Screen::ReportDone:
+      draw_report_done();
+      break;
+    case Screen::Progress:
+      draw_progress();
+      break;
+    case Screen::Rate:
+      draw_rate();
+      break;
+    case Screen::Book:
+      draw_book();
+      break;
+    default:
+      resident.screen = Screen::Home;
+      break;
   }
   ImGui::EndChild();
   std::function<void()> back;
   switch (resident.screen) {
-    case Screen::Home: break;
+    case Screen::Home:
+      break;
     case Screen::Guide:
       back = [this] {
-        if (!resident.guide.item.empty()) resident.guide.item.clear();
-        else if (resident.guide.line) resident.guide.line = 0;
-        else resident.screen = Screen::Home;
+        if (!resident.guide.item.empty())
+          resident.guide.item.clear();
+        else if (resident.guide.line)
+          resident.guide.line = 0;
+        else
+          resident.screen = Screen::Home;
       };
       break;
     case Screen::Report:
       back = [this] {
-        if (resident.report.step > 0) --resident.report.step;
-        else resident.screen = Screen::Home;
+        if (resident.report.step > 0)
+          --resident.report.step;
+        else
+          resident.screen = Screen::Home;
       };
       break;
     default:
@@ -227,7 +269,8 @@ void App::Impl::draw_guide() {
     int i = 0;
     for (const auto& line : cat.lines) {
       if (i++ % 2) ImGui::SameLine();
-      if (button("guide.line." + std::to_string(line.number), pick(line.name, lang()), ImVec2(col_w, h))) {
+      if (button("guide.line." + std::to_string(line.number), pick(line.name, lang()),
+                 ImVec2(col_w, h))) {
         guide.line = line.number;
       }
     }
@@ -242,7 +285,8 @@ void App::Impl::draw_guide() {
     auto items = cat.items_for_line(guide.line);
     if (items.empty()) ImGui::TextUnformatted(t("guide.none"));
     for (const auto* it : items) {
-      if (button("guide.item." + it->id, pick(it->name, lang()), ImVec2(-1, h))) guide.item = it->id;
+      if (button("guide.item." + it->id, pick(it->name, lang()), ImVec2(-1, h)))
+        guide.item = it->id;
     }
     end_scroll();
     return;
@@ -309,8 +353,10 @@ void App::Impl::draw_report() {
       std::string label = std::string(on ? "✓ " : "") + t("phrase." + std::to_string(p));
       if (button("report.phrase." + std::to_string(p), label, ImVec2(col_w, h),
                  on ? ButtonKind::Selected : ButtonKind::Normal)) {
-        if (on) report.phrases.erase(at);
-        else report.phrases.push_back(p);
+        if (on)
+          report.phrases.erase(at);
+        else
+          report.phrases.push_back(p);
       }
     }
     end_scroll();
@@ -337,7 +383,8 @@ void App::Impl::draw_report() {
   const float left_w = ImGui::GetContentRegionAvail().x * 0.48f;
   ImGui::BeginGroup();
   // Masked once complete: the next person must not read it over a shoulder.
-  const std::string shown = report.phone.size() == 11 ? core::mask_phone(report.phone) : report.phone;
+  const std::string shown =
+      report.phone.size() == 11 ? core::mask_phone(report.phone) : report.phone;
   ImGui::PushFont(big);
   ImGui::SetWindowFontScale(0.5f);
   ImGui::TextUnformatted(shown.empty() ? "___________" : shown.c_str());
@@ -353,7 +400,9 @@ void App::Impl::draw_report() {
   ImGui::TextUnformatted(t("report.privacy_text"));
   ImGui::PopTextWrapPos();
   ImGui::EndChild();
-  if (button("report.consent", std::string(report.consent ? "✓ " : "") + t(report.consent ? "report.consent_given" : "report.consent"),
+  if (button("report.consent",
+             std::string(report.consent ? "✓ " : "") +
+                 t(report.consent ? "report.consent_given" : "report.consent"),
              ImVec2(-1, h), report.consent ? ButtonKind::Selected : ButtonKind::Normal)) {
     report.consent = !report.consent;
   }
@@ -382,6 +431,31 @@ void App::Impl::draw_report_done() {
   }
 }
 
+void App::Impl::draw_departments(const station::CaseView& v) {
+  station::Cases cases(station);
+  const std::vector<DepartmentLine> lines =
+      department_lines(v, station.catalog(), cases.deadlines(), lang());
+  const std::vector<std::string> office = office_lines(v.state, lang());
+  if (lines.empty() && office.empty()) return;
+  ImGui::PushTextWrapPos(0);
+  if (!lines.empty()) ImGui::TextUnformatted(t("progress.departments"));
+  for (const DepartmentLine& line : lines) {
+    const std::string head = line.name + "  ·  " + line.step;
+    if (line.overdue) {
+      error_line(head + "  ·  " + t("cases.overdue"));
+    } else {
+      ImGui::TextUnformatted(head.c_str());
+    }
+    ImGui::Indent();
+    ImGui::PushStyleColor(ImGuiCol_Text, colour_muted());
+    for (const std::string& d : line.details) ImGui::TextUnformatted(d.c_str());
+    ImGui::PopStyleColor();
+    ImGui::Unindent();
+  }
+  for (const std::string& o : office) ImGui::TextUnformatted(o.c_str());
+  ImGui::PopTextWrapPos();
+}
+
 void App::Impl::draw_progress() {
   auto& progress = resident.progress;
   const float h = target_height();
@@ -391,8 +465,10 @@ void App::Impl::draw_progress() {
     ImGui::TextUnformatted(v.tracking_code.c_str());
     ImGui::TextUnformatted(tf("progress.stage", {t(stage_key(v.state.stage))}).c_str());
     ImGui::Spacing();
-    ImGui::TextUnformatted(t("progress.steps"));
     begin_scroll("##steps", ImVec2(0, -(h + 16)));
+    draw_departments(v);
+    ImGui::Spacing();
+    ImGui::TextUnformatted(t("progress.steps"));
     for (const auto& step : v.state.timeline) {
       const std::string key = step_key(step.kind);
       if (key.empty()) continue;
@@ -406,7 +482,8 @@ void App::Impl::draw_progress() {
   const float w = ImGui::GetContentRegionAvail().x;
   if (button("progress.field.code",
              std::string(t("progress.code")) + ":  " + (progress.code.empty() ? "" : progress.code),
-             ImVec2(w * 0.6f - gap, h), progress.field == 0 ? ButtonKind::Selected : ButtonKind::Normal)) {
+             ImVec2(w * 0.6f - gap, h),
+             progress.field == 0 ? ButtonKind::Selected : ButtonKind::Normal)) {
     progress.field = 0;
   }
   ImGui::SameLine();
@@ -458,8 +535,10 @@ void App::Impl::draw_rate() {
   for (int i = 0; i < 3; ++i) {
     if (i) ImGui::SameLine();
     if (button(ratings[i], t(ratings[i]), ImVec2(bw, h * 1.3f), ButtonKind::Primary)) {
-      if (rate.reference.empty()) rate.error = t("rate.need_ref");
-      else (void)rate_service(station, rate, values[i]);
+      if (rate.reference.empty())
+        rate.error = t("rate.need_ref");
+      else
+        (void)rate_service(station, rate, values[i]);
     }
   }
   error_line(rate.error);
@@ -475,17 +554,22 @@ void App::Impl::draw_book() {
     return;
   }
   if (book.booked) {
-    const auto* tmpl = cat.slot_template_by_id(book.booked->slot.substr(0, book.booked->slot.find('@')));
+    const auto* tmpl =
+        cat.slot_template_by_id(book.booked->slot.substr(0, book.booked->slot.find('@')));
     std::string what = (tmpl ? pick(tmpl->name, lang()) : book.booked->slot) + "  " +
                        book.booked->slot.substr(book.booked->slot.find('@') + 1);
     ImGui::Spacing();
     ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(
-        tf(book.booked->status == core::BookingStatus::Waitlisted ? "book.waitlisted" : "book.booked", {what}).c_str());
+    ImGui::TextUnformatted(tf(book.booked->status == core::BookingStatus::Waitlisted
+                                  ? "book.waitlisted"
+                                  : "book.booked",
+                              {what})
+                               .c_str());
     ImGui::TextUnformatted(book.booked->phone_masked.c_str());
     ImGui::TextUnformatted(t("book.checkin_hint"));
     ImGui::PopTextWrapPos();
-    if (button("book.done", t("common.done"), ImVec2(-1, h), ButtonKind::Primary)) resident.screen = Screen::Home;
+    if (button("book.done", t("common.done"), ImVec2(-1, h), ButtonKind::Primary))
+      resident.screen = Screen::Home;
     return;
   }
   const float w = ImGui::GetContentRegionAvail().x;
@@ -502,7 +586,8 @@ void App::Impl::draw_book() {
     const bool ready = book.phone.size() == 11;
     ImGui::BeginDisabled(!ready);
     if (button("book.confirm", t(book.checking_in ? "book.checkin" : "book.confirm"), ImVec2(-1, h),
-               ButtonKind::Primary) && ready) {
+               ButtonKind::Primary) &&
+        ready) {
       if (book.checking_in) {
         if (check_in_by_phone(station, book).is_ok()) {
           resident.screen = Screen::TicketShown;
@@ -529,7 +614,8 @@ void App::Impl::draw_book() {
       std::snprintf(when, sizeof when, "%s %02d:%02d", s.slot.date.to_string().c_str(),
                     s.slot.start_minute / 60, s.slot.start_minute % 60);
       std::string label = std::string(when) + "  " + (tmpl ? pick(tmpl->name, lang()) : s.slot.id) +
-                          "  ·  " + (free > 0 ? tf("book.seats", {std::to_string(free)}) : t("book.full"));
+                          "  ·  " +
+                          (free > 0 ? tf("book.seats", {std::to_string(free)}) : t("book.full"));
       if (button("book.slot." + s.slot.id, label, ImVec2(-1, h))) book.slot = s.slot.id;
     }
   } else {

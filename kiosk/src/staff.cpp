@@ -42,8 +42,9 @@ void App::Impl::draw_staff_sign_in() {
              staff.field == 0 ? ButtonKind::Selected : ButtonKind::Normal)) {
     staff.field = 0;
   }
-  if (button("staff.field.pin", std::string(t("staff.pin")) + ":  " + std::string(staff.pin.size(), '*'),
-             ImVec2(w, h), staff.field == 1 ? ButtonKind::Selected : ButtonKind::Normal)) {
+  if (button("staff.field.pin",
+             std::string(t("staff.pin")) + ":  " + std::string(staff.pin.size(), '*'), ImVec2(w, h),
+             staff.field == 1 ? ButtonKind::Selected : ButtonKind::Normal)) {
     staff.field = 1;
   }
   // Staff numbers are a letter and digits (D001, S002): D and S are on the keypad.
@@ -80,8 +81,10 @@ void App::Impl::draw_staff() {
     const char* id;
     Screen screen;
   };
-  const Tab tabs[] = {{"nav.console", Screen::StaffConsole}, {"nav.cases", Screen::CaseDesk},
-                      {"nav.figures", Screen::Figures},      {"nav.sync", Screen::SyncPanel},
+  const Tab tabs[] = {{"nav.console", Screen::StaffConsole},
+                      {"nav.cases", Screen::CaseDesk},
+                      {"nav.figures", Screen::Figures},
+                      {"nav.sync", Screen::SyncPanel},
                       {"nav.access", Screen::WorkAccess}};
   if (resident.screen < Screen::StaffConsole) resident.screen = Screen::StaffConsole;
   const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
@@ -113,11 +116,21 @@ void App::Impl::draw_staff() {
   ImGui::Separator();
   ImGui::BeginChild("##staff_content", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
   switch (resident.screen) {
-    case Screen::CaseDesk: draw_case_desk(); break;
-    case Screen::Figures: draw_figures(); break;
-    case Screen::SyncPanel: draw_sync_panel(); break;
-    case Screen::WorkAccess: draw_work_access(); break;
-    default: draw_console(); break;
+    case Screen::CaseDesk:
+      draw_case_desk();
+      break;
+    case Screen::Figures:
+      draw_figures();
+      break;
+    case Screen::SyncPanel:
+      draw_sync_panel();
+      break;
+    case Screen::WorkAccess:
+      draw_work_access();
+      break;
+    default:
+      draw_console();
+      break;
   }
   ImGui::EndChild();
 }
@@ -156,8 +169,9 @@ void App::Impl::draw_console() {
       waiting.push_back(&ticket);
     }
   }
-  std::sort(waiting.begin(), waiting.end(),
-            [](const core::Ticket* a, const core::Ticket* b) { return core::queue_precedes(*a, *b); });
+  std::sort(waiting.begin(), waiting.end(), [](const core::Ticket* a, const core::Ticket* b) {
+    return core::queue_precedes(*a, *b);
+  });
   const float left_w = ImGui::GetContentRegionAvail().x * 0.55f;
   ImGui::BeginGroup();
   ImGui::BeginChild("##current", ImVec2(left_w, 0), true);
@@ -177,7 +191,8 @@ void App::Impl::draw_console() {
   }
   ImGui::TextUnformatted(tf("console.waiting", {std::to_string(waiting.size())}).c_str());
   const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  if (button("console.call_next", t("console.call_next"), ImVec2(-1, h * 1.2f), ButtonKind::Primary)) {
+  if (button("console.call_next", t("console.call_next"), ImVec2(-1, h * 1.2f),
+             ButtonKind::Primary)) {
     if (console_act(station, staff, ConsoleAction::CallNext).is_ok()) on_called(staff.message);
   }
   if (button("console.recall", t("console.recall"), ImVec2(bw, h))) {
@@ -195,7 +210,8 @@ void App::Impl::draw_console() {
   for (std::size_t i = 0; i < windows.size(); ++i) {
     if (windows[i].number == staff.window) next_window = windows[(i + 1) % windows.size()].number;
   }
-  if (button("console.transfer", tf("console.transfer", {std::to_string(next_window)}), ImVec2(bw, h))) {
+  if (button("console.transfer", tf("console.transfer", {std::to_string(next_window)}),
+             ImVec2(bw, h))) {
     (void)console_act(station, staff, ConsoleAction::Transfer);
   }
   if (!staff.message.empty()) ImGui::TextUnformatted(tf("console.called", {staff.message}).c_str());
@@ -207,7 +223,8 @@ void App::Impl::draw_console() {
   ImGui::TextUnformatted(t("console.queue"));
   begin_scroll("##waiting", ImVec2(0, 0));
   for (const auto* ticket : waiting) {
-    std::string row = ticket->label + "   " + tf("console.waited", {minutes_since(ticket->taken_ms, now)});
+    std::string row =
+        ticket->label + "   " + tf("console.waited", {minutes_since(ticket->taken_ms, now)});
     if (core::is_priority(ticket->priority)) row += "   ★ " + ticket->reason;
     ImGui::TextUnformatted(row.c_str());
   }
@@ -222,11 +239,13 @@ void App::Impl::draw_case_desk() {
   const float h = target_height();
   const core::Catalog& cat = station.catalog();
   station::Cases cases(station);
-  if (button("cases.all", t("cases.all"), ImVec2(140, h), desk.only_overdue ? ButtonKind::Normal : ButtonKind::Selected)) {
+  if (button("cases.all", t("cases.all"), ImVec2(140, h),
+             desk.only_overdue ? ButtonKind::Normal : ButtonKind::Selected)) {
     desk.only_overdue = false;
   }
   ImGui::SameLine();
-  if (button("cases.overdue", t("cases.overdue"), ImVec2(140, h), desk.only_overdue ? ButtonKind::Selected : ButtonKind::Normal)) {
+  if (button("cases.overdue", t("cases.overdue"), ImVec2(140, h),
+             desk.only_overdue ? ButtonKind::Selected : ButtonKind::Normal)) {
     desk.only_overdue = true;
   }
   ImGui::SameLine();
@@ -249,11 +268,13 @@ void App::Impl::draw_case_desk() {
       for (const auto& v : listed.value()) {
         const auto* src = cat.source_by_id(v.state.source);
         (void)src;
-        std::string label = v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage)));
+        std::string label =
+            v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage)));
         if (!v.overdue.empty()) label += "  !";
         if (!v.state.conflicts.empty()) label += "  ⚠";
         const bool on = desk.selected && *desk.selected == v.state.case_id;
-        if (button("cases.item." + v.tracking_code, label, ImVec2(-1, h), on ? ButtonKind::Selected : ButtonKind::Normal)) {
+        if (button("cases.item." + v.tracking_code, label, ImVec2(-1, h),
+                   on ? ButtonKind::Selected : ButtonKind::Normal)) {
           desk.selected = v.state.case_id;
           desk.recording = false;
           desk.message.clear();
@@ -356,30 +377,37 @@ void App::Impl::draw_case_desk() {
   }
   const auto& v = view.value();
   const auto& s = v.state;
-  ImGui::TextUnformatted((v.tracking_code + "  " + t("stage." + std::string(core::to_string(s.stage)))).c_str());
-  if (const auto* src = cat.source_by_id(s.source)) ImGui::TextUnformatted(pick(src->name, lang()).c_str());
+  ImGui::TextUnformatted(
+      (v.tracking_code + "  " + t("stage." + std::string(core::to_string(s.stage)))).c_str());
+  if (const auto* src = cat.source_by_id(s.source))
+    ImGui::TextUnformatted(pick(src->name, lang()).c_str());
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(s.description.c_str());
   if (!v.phone_masked.empty()) ImGui::TextUnformatted(v.phone_masked.c_str());
   if (!v.id_number_masked.empty()) ImGui::TextUnformatted(v.id_number_masked.c_str());
   ImGui::PopTextWrapPos();
   for (const auto& o : v.overdue) {
+    if (!o.department.empty()) continue;  // shown with its department below
     error_line(std::string(t("cases.overdue")) + ": " + std::string(core::to_string(o.step)));
   }
+  // Who has the case, what it did and by when; what the street office did.
+  draw_departments(v);
   const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
   using Stage = core::CaseStage;
-  if (s.stage == Stage::Collected || s.stage == Stage::Reopened) {
+  if (s.stage == Stage::Collected || s.stage == Stage::Reopened || s.stage == Stage::Returned) {
     if (button("cases.resolve", t("cases.resolve"), ImVec2(-1, h))) {
       report(cases.resolve(by, s.case_id, t("cases.resolved_text")), "stage.resolved");
     }
     // Whistle: level, kind, department.
     if (button("cases.level.community", t("cases.level_community"), ImVec2(bw, h * 0.8f),
-               desk.level == core::WhistleLevel::Community ? ButtonKind::Selected : ButtonKind::Normal)) {
+               desk.level == core::WhistleLevel::Community ? ButtonKind::Selected
+                                                           : ButtonKind::Normal)) {
       desk.level = core::WhistleLevel::Community;
     }
     ImGui::SameLine();
     if (button("cases.level.district", t("cases.level_district"), ImVec2(bw, h * 0.8f),
-               desk.level == core::WhistleLevel::District ? ButtonKind::Selected : ButtonKind::Normal)) {
+               desk.level == core::WhistleLevel::District ? ButtonKind::Selected
+                                                          : ButtonKind::Normal)) {
       desk.level = core::WhistleLevel::District;
     }
     const std::pair<const char*, core::WhistleKind> kinds[] = {
@@ -413,16 +441,27 @@ void App::Impl::draw_case_desk() {
     }
   }
   if (s.stage == Stage::Whistled || s.stage == Stage::Reported || s.stage == Stage::Feedback) {
+    // A department's answer taken by phone: its report-in, its feedback, or its return (退单).
     for (const auto& d : s.departments) {
+      if (d.returned) continue;
       const auto* dept = cat.department_by_id(d.department);
       const std::string name = dept ? pick(dept->name, lang()) : d.department;
       ImGui::TextUnformatted(name.c_str());
       if (!d.reported) {
-        if (button("cases.report." + d.department, t("cases.report"), ImVec2(-1, h))) {
+        if (button("cases.report." + d.department, t("cases.report"), ImVec2(bw, h))) {
           report(cases.record_report(by, s.case_id, d.department, ""), "stage.reported");
         }
-      } else if (button("cases.feedback." + d.department, t("cases.feedback"), ImVec2(-1, h))) {
-        report(cases.record_feedback(by, s.case_id, d.department, t("cases.done_by_phone")), "stage.feedback");
+      } else if (button("cases.feedback." + d.department, t("cases.feedback"),
+                        ImVec2(d.feedback ? -1 : bw, h))) {
+        report(cases.record_feedback(by, s.case_id, d.department, t("cases.done_by_phone")),
+               "stage.feedback");
+      }
+      if (!d.feedback) {
+        ImGui::SameLine();
+        if (button("cases.return." + d.department, t("cases.return"), ImVec2(-1, h))) {
+          report(cases.record_return(by, s.case_id, d.department, t("cases.returned_by_phone")),
+                 "step.returned");
+        }
       }
     }
   }
@@ -443,11 +482,13 @@ void App::Impl::draw_case_desk() {
     ImGui::TextUnformatted(c.why.c_str());
     ImGui::PopTextWrapPos();
     if (button("cases.accept", t("cases.accept"), ImVec2(bw, h))) {
-      report(cases.settle(by, s.case_id, c.event.id, core::SettleDecision::Accept, "staff"), "cases.settle");
+      report(cases.settle(by, s.case_id, c.event.id, core::SettleDecision::Accept, "staff"),
+             "cases.settle");
     }
     ImGui::SameLine();
     if (button("cases.dismiss", t("cases.dismiss"), ImVec2(bw, h))) {
-      report(cases.settle(by, s.case_id, c.event.id, core::SettleDecision::Dismiss, "staff"), "cases.settle");
+      report(cases.settle(by, s.case_id, c.event.id, core::SettleDecision::Dismiss, "staff"),
+             "cases.settle");
     }
   }
   ImGui::EndChild();
@@ -467,11 +508,14 @@ void App::Impl::draw_figures() {
   ImGui::TextUnformatted(tf("figures.taken", {std::to_string(f.queue.taken)}).c_str());
   ImGui::TextUnformatted(tf("figures.served", {std::to_string(f.queue.served)}).c_str());
   ImGui::TextUnformatted(tf("figures.no_show", {std::to_string(f.queue.no_shows)}).c_str());
-  ImGui::TextUnformatted(tf("figures.cases_today", {std::to_string(f.cases_collected_today)}).c_str());
+  ImGui::TextUnformatted(
+      tf("figures.cases_today", {std::to_string(f.cases_collected_today)}).c_str());
   ImGui::TextUnformatted(tf("figures.overdue", {std::to_string(f.cases_overdue)}).c_str());
   const auto rate = f.satisfaction.satisfaction_rate();
   ImGui::TextUnformatted(
-      tf("figures.satisfaction", {rate ? std::to_string(static_cast<int>(*rate * 100 + 0.5)) + "%" : t("figures.none")}).c_str());
+      tf("figures.satisfaction",
+         {rate ? std::to_string(static_cast<int>(*rate * 100 + 0.5)) + "%" : t("figures.none")})
+          .c_str());
   ImGui::Spacing();
   for (const auto& [stage, n] : f.cases_by_stage) {
     ImGui::TextUnformatted((std::string(t("stage." + stage)) + "  " + std::to_string(n)).c_str());
@@ -486,7 +530,9 @@ void App::Impl::draw_sync_panel() {
   ImGui::TextUnformatted(tf("sync.server", {status.server.empty() ? "—" : status.server}).c_str());
   ImGui::TextUnformatted(tf("sync.pending", {std::to_string(status.pending)}).c_str());
   ImGui::TextUnformatted(
-      tf("sync.last", {status.last_ok_ms ? core::local_date_time(*status.last_ok_ms) : t("status.never")}).c_str());
+      tf("sync.last",
+         {status.last_ok_ms ? core::local_date_time(*status.last_ok_ms) : t("status.never")})
+          .c_str());
   if (!status.last_error.empty()) error_line(tf("sync.error", {status.last_error}));
   ImGui::Spacing();
   if (!sync) {
@@ -581,9 +627,12 @@ void App::Impl::draw_board() {
   dl->PushClipRect(ImVec2(0, 0), ImVec2(size.x, bar_h), false);
   dl->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, bar_h), bar);
   dl->PopClipRect();
-  dl->AddText(ImVec2(24, 12), IM_COL32_WHITE, (std::string(t("board.title")) + "   " + t("app.title")).c_str());
-  const std::string right = tf("board.waiting", {std::to_string(board_waiting)}) + "   " + shown_minute;
-  dl->AddText(ImVec2(size.x - 24 - ImGui::CalcTextSize(right.c_str()).x, 12), IM_COL32_WHITE, right.c_str());
+  dl->AddText(ImVec2(24, 12), IM_COL32_WHITE,
+              (std::string(t("board.title")) + "   " + t("app.title")).c_str());
+  const std::string right =
+      tf("board.waiting", {std::to_string(board_waiting)}) + "   " + shown_minute;
+  dl->AddText(ImVec2(size.x - 24 - ImGui::CalcTextSize(right.c_str()).x, 12), IM_COL32_WHITE,
+              right.c_str());
   ImGui::SetCursorPosY(bar_h + 24);
   if (board_calls.empty()) {
     ImGui::TextUnformatted(t("board.empty"));
@@ -620,12 +669,15 @@ void App::Impl::on_ticket_taken() {
   if (!receipt) return;
   const core::Catalog& cat = station.catalog();
   platform::TicketSlip slip;
-  if (const auto* c = cat.community_by_code(station.community())) slip.station_name = c->name.zh + "为民服务站";
+  if (const auto* c = cat.community_by_code(station.community()))
+    slip.station_name = c->name.zh + "为民服务站";
   slip.ticket_label = receipt->ticket.label;
-  if (const auto* line = cat.line_by_number(receipt->ticket.line)) slip.line_name = pick(line->name, lang());
+  if (const auto* line = cat.line_by_number(receipt->ticket.line))
+    slip.line_name = pick(line->name, lang());
   slip.waiting_ahead = receipt->wait.people_ahead;
   slip.issued_at = core::local_date_time(clock.now_ms());
-  if (core::is_priority(receipt->ticket.priority)) slip.note = "优先 Priority: " + receipt->ticket.reason;
+  if (core::is_priority(receipt->ticket.priority))
+    slip.note = "优先 Priority: " + receipt->ticket.reason;
   slip.english = lang() == Lang::En;
   // A printer that fails leaves the number on screen, large, with a line saying so.
   resident.take.printer_failed = !devices.printer->print_ticket(slip).is_ok();
@@ -636,7 +688,8 @@ void App::Impl::on_called(const std::string& label) {
   platform::Call call;
   call.ticket_label = label;
   call.window = std::to_string(staff.window);
-  call.language = lang() == Lang::En ? platform::SpeechLanguage::English : platform::SpeechLanguage::Chinese;
+  call.language =
+      lang() == Lang::En ? platform::SpeechLanguage::English : platform::SpeechLanguage::Chinese;
   devices.announcer->announce(std::move(call));  // queued; spoken off this thread
 }
 

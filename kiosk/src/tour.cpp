@@ -57,9 +57,26 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
   c.phone = "13912345678";
   c.consent = true;
   WEIMIN_ASSIGN_OR_RETURN(auto made, cases.record(std::nullopt, c));
-  WEIMIN_TRY(cases.whistle(director, made.case_id, core::WhistleLevel::Community,
-                           core::WhistleKind::Routine, {st.catalog().departments.front().id}, "")
+  // Whistled to three departments: one reports in with the day it expects to be done and gives
+  // feedback, one returns the whistle (退单), one has yet to report in (its deadline shows) —
+  // what the case desk and the resident's progress screen show of the district's work.
+  const std::string first = st.catalog().departments.front().id;
+  const std::string second = st.catalog().departments.at(1).id;
+  const std::string third = st.catalog().departments.at(2).id;
+  WEIMIN_TRY(cases
+                 .whistle(director, made.case_id, core::WhistleLevel::Community,
+                          core::WhistleKind::Routine, {first, second, third}, "")
                  .status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(cases
+                 .record_report(director, made.case_id, first, "已派维修班组，明日到场",
+                                kTourMs + 3 * 24 * 3'600'000LL)
+                 .status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(
+      cases.record_return(director, made.case_id, second, "路灯归城管，不属本部门职责").status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(cases.record_feedback(director, made.case_id, first, "已更换灯泡，恢复照明").status());
   c.description = "楼道堆放杂物";
   c.phone.reset();
   c.consent = false;
@@ -74,9 +91,11 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
                                                     AppOptions options) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
-  if (ec) return Status(ErrorCode::Unavailable, "cannot make " + out_dir.string() + ": " + ec.message());
+  if (ec)
+    return Status(ErrorCode::Unavailable, "cannot make " + out_dir.string() + ": " + ec.message());
   ScratchDir scratch;
-  if (scratch.path.empty()) return Status(ErrorCode::Unavailable, "cannot make a temporary folder for the tour's station");
+  if (scratch.path.empty())
+    return Status(ErrorCode::Unavailable, "cannot make a temporary folder for the tour's station");
   platform::ManualClock clock(kTourMs);
   platform::FileKeyStore keys(scratch.path / "station.kek", scratch.path / "data");
   std::filesystem::create_directories(scratch.path / "data");
@@ -92,7 +111,8 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
     bool elder;
     bool contrast;
   };
-  const Theme themes[] = {{"standard", false, false}, {"elder", true, false}, {"contrast", false, true}};
+  const Theme themes[] = {
+      {"standard", false, false}, {"elder", true, false}, {"contrast", false, true}};
   const std::pair<const char*, Lang> langs[] = {{"zh", Lang::Zh}, {"en", Lang::En}};
 
   {
@@ -110,41 +130,55 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
     using Setup = std::function<void(App&)>;
     const std::vector<std::pair<std::string, Setup>> screens = {
         {"home", [](App& a) { a.show(Screen::Home); }},
-        {"take_line", [](App& a) { a.show(Screen::TakeNumber); a.resident().take.line = 1; }},
-        {"take_service", [](App& a) {
+        {"take_line",
+         [](App& a) {
+           a.show(Screen::TakeNumber);
+           a.resident().take.line = 1;
+         }},
+        {"take_service",
+         [](App& a) {
            a.show(Screen::TakeNumber);
            a.resident().take.by_service = true;
            a.resident().take.priority = core::Priority::Elderly;
          }},
-        {"ticket", [&](App& a) {
+        {"ticket",
+         [&](App& a) {
            a.resident().take.line = 1;
            a.resident().take.priority = core::Priority::Elderly;
            (void)take_number(*st, a.resident().take);
            a.show(Screen::TicketShown);
          }},
-        {"ticket_printer_failed", [&](App& a) {
+        {"ticket_printer_failed",
+         [&](App& a) {
            a.resident().take.line = 1;
            (void)take_number(*st, a.resident().take);
            a.resident().take.printer_failed = true;
            a.show(Screen::TicketShown);
          }},
         {"guide_lines", [](App& a) { a.show(Screen::Guide); }},
-        {"guide_items", [](App& a) { a.show(Screen::Guide); a.resident().guide.line = 4; }},
-        {"guide_item", [&](App& a) {
+        {"guide_items",
+         [](App& a) {
+           a.show(Screen::Guide);
+           a.resident().guide.line = 4;
+         }},
+        {"guide_item",
+         [&](App& a) {
            a.show(Screen::Guide);
            const auto& item = cat.service_items.front();
            a.resident().guide.line = item.line;
            a.resident().guide.item = item.id;
          }},
         {"report_source", [](App& a) { a.show(Screen::Report); }},
-        {"report_describe", [&](App& a) {
+        {"report_describe",
+         [&](App& a) {
            a.show(Screen::Report);
            auto& r = a.resident().report;
            r.step = 1;
            r.source = cat.whistle_sources.front().id;
            r.phrases = {0, 7};
          }},
-        {"report_phone", [&](App& a) {
+        {"report_phone",
+         [&](App& a) {
            a.show(Screen::Report);
            auto& r = a.resident().report;
            r.step = 2;
@@ -153,18 +187,21 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
            r.phone = "13912345678";
            r.consent = true;
          }},
-        {"report_done", [&](App& a) {
+        {"report_done",
+         [&](App& a) {
            auto& r = a.resident().report;
            r.source = cat.whistle_sources.front().id;
            r.phrases = {1};
            (void)submit_report(*st, r, a.resident().prefs.lang);
            a.show(Screen::ReportDone);
          }},
-        {"progress_form", [](App& a) {
+        {"progress_form",
+         [](App& a) {
            a.show(Screen::Progress);
            a.resident().progress.code = "7K3";
          }},
-        {"progress_result", [&](App& a) {
+        {"progress_result",
+         [&](App& a) {
            a.show(Screen::Progress);
            station::Cases cases(*st);
            auto listed = cases.list(std::nullopt, false);
@@ -177,42 +214,54 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              }
            }
          }},
-        {"rate", [](App& a) { a.show(Screen::Rate); a.resident().rate.reference = "A001"; }},
+        {"rate",
+         [](App& a) {
+           a.show(Screen::Rate);
+           a.resident().rate.reference = "A001";
+         }},
         {"book_slots", [](App& a) { a.show(Screen::Book); }},
-        {"book_phone", [&](App& a) {
+        {"book_phone",
+         [&](App& a) {
            a.show(Screen::Book);
            station::Appointments ap(*st);
            auto slots = ap.slots();
            if (slots.is_ok() && !slots->empty()) a.resident().book.slot = slots->front().slot.id;
            a.resident().book.phone = "1391234";
          }},
-        {"idle_countdown", [&](App& a) {
+        {"idle_countdown",
+         [&](App& a) {
            a.show(Screen::Report);
            a.resident().report.step = 2;
            a.resident().report.phone = "13912";
            a.touch();
            clock.advance(static_cast<std::int64_t>(options.idle_timeout_s) * 1000 *
-                             (a.resident().prefs.elder ? 2 : 1) + 7'000);
+                             (a.resident().prefs.elder ? 2 : 1) +
+                         7'000);
          }},
-        {"staff_sign_in", [](App& a) {
+        {"staff_sign_in",
+         [](App& a) {
            a.show(Screen::StaffSignIn);
            a.staff().staff_no = "S002";
            a.staff().pin = "6492";
            a.staff().field = 1;
          }},
-        {"staff_console", [&](App& a) {
+        {"staff_console",
+         [&](App& a) {
            a.staff().staff_no = "D001";
            a.staff().pin = "583920";
            (void)staff_sign_in(*st, a.staff());
            a.show(Screen::StaffConsole);
          }},
-        {"staff_cases", [&](App& a) {
+        {"staff_cases",
+         [&](App& a) {
            a.show(Screen::CaseDesk);
            station::Cases cases(*st);
            auto listed = cases.list(std::nullopt, false);
-           if (listed.is_ok() && !listed->empty()) a.staff().cases.selected = listed->back().state.case_id;
+           if (listed.is_ok() && !listed->empty())
+             a.staff().cases.selected = listed->back().state.case_id;
          }},
-        {"staff_walk_in", [&](App& a) {
+        {"staff_walk_in",
+         [&](App& a) {
            // The walk-in form just after a card read: the number masked, the reader's name.
            a.show(Screen::CaseDesk);
            auto& desk = a.staff().cases;
@@ -220,22 +269,27 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
            desk.recording = true;
            desk.source = cat.whistle_sources.front().id;
            desk.description = tr(Lang::Zh, "cases.resolved_text");
-           desk.id_number = "53010219900101123" + std::string(1, *core::compute_identity_check_digit("53010219900101123"));
+           desk.id_number =
+               "53010219900101123" +
+               std::string(1, *core::compute_identity_check_digit("53010219900101123"));
            desk.card_name = "张三";
            desk.consent = true;
          }},
-        {"staff_figures", [](App& a) {
+        {"staff_figures",
+         [](App& a) {
            a.staff().cases = CaseDeskState{};
            a.show(Screen::Figures);
          }},
         {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},
-        {"staff_access", [&](App& a) {
+        {"staff_access",
+         [&](App& a) {
            a.show(Screen::WorkAccess);
            a.staff().access_task = tr(Lang::Zh, "access.sample1");
            auto d = core::check_work_access(cat, a.staff().access_task);
            if (d.is_ok()) a.staff().access = d.value();
          }},
-        {"home_clock_off", [&](App& a) {
+        {"home_clock_off",
+         [&](App& a) {
            // The station's clock a week fast: flagged on the status bar until it is set.
            set_clock_offset(-7 * 24 * 3600'000LL);
            a.refresh_status_now();
@@ -253,7 +307,8 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
           app->touch();
           setup(*app);
           app->frame(true);  // lays the screen out; the next frame is the picture
-          const auto file = out_dir / (std::string(theme.name) + "-" + lang_name + "-" + name + ".png");
+          const auto file =
+              out_dir / (std::string(theme.name) + "-" + lang_name + "-" + name + ".png");
           app->frame(true, &file);
           written.push_back(file);
           if (name == "home_clock_off") {

@@ -112,9 +112,23 @@ bool all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// A name or code from outside, cut short for a message.
+// A name or code from outside, for a message or the audit: printable ASCII only (anything else,
+// e.g. bytes that are not UTF-8, becomes '?'; valid names and codes are ASCII), at most 64.
 std::string shown(const std::string& s) {
-  return s.size() > 64 ? s.substr(0, 64) + "…" : s;
+  std::string out;
+  for (char c : s.substr(0, 64)) out.push_back(c >= 0x20 && c <= 0x7e ? c : '?');
+  if (s.size() > 64) out += "...";
+  return out;
+}
+
+// "30 minutes", "12 hours", "90 seconds".
+std::string duration(std::int64_t ms) {
+  auto n = [](std::int64_t v, const char* unit) {
+    return std::to_string(v) + " " + unit + (v == 1 ? "" : "s");
+  };
+  if (ms >= 3'600'000 && ms % 3'600'000 == 0) return n(ms / 3'600'000, "hour");
+  if (ms >= 60'000 && ms % 60'000 == 0) return n(ms / 60'000, "minute");
+  return n((ms + 999) / 1000, "second");
 }
 
 std::string when(std::int64_t ms) {
@@ -423,11 +437,11 @@ Result<Accounts::Session> Accounts::session(const std::string& session_id) {
     }
     std::string ended;
     if (now - s->last_seen_ms >= options_.idle_timeout_ms) {
-      ended = "you were signed out after " + std::to_string(options_.idle_timeout_ms / 60'000) +
-              " minutes without use; sign in again";
+      ended = "you were signed out after " + duration(options_.idle_timeout_ms) +
+              " without use; sign in again";
     } else if (now - s->created_ms >= options_.absolute_limit_ms) {
-      ended = "your session reached its limit of " +
-              std::to_string(options_.absolute_limit_ms / 3'600'000) + " hours; sign in again";
+      ended = "your session reached its limit of " + duration(options_.absolute_limit_ms) +
+              "; sign in again";
     }
     std::optional<AccountRecord> a;
     if (ended.empty()) {

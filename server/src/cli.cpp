@@ -5,9 +5,9 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -720,7 +720,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   });
 
   // stations, rejects
-  auto* stations_cmd = app.add_subcommand("stations", "list enrolled stations and their streams");
+  auto* stations_cmd = app.add_subcommand(
+      "stations", "list enrolled stations (revoked ones marked) and their streams");
   stations_cmd->callback([&] {
     ctx.action = [&] {
       auto store = ctx.open_store();
@@ -788,7 +789,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       } else {
         char took[32];
         std::snprintf(took, sizeof took, "%.1f", seconds);
-        ctx.io.out << "rebuilt the projection of " << *cases << " cases in " << took << " s\n";
+        ctx.io.out << "rebuilt the projection of " << *cases << (*cases == 1 ? " case" : " cases")
+                   << " in " << took << " s\n";
       }
       return 0;
     };

@@ -730,7 +730,8 @@ class PgStore final : public DistrictStore {
         for (const auto& row : slice) {
           std::string next_subject = row[3].as<std::string>();
           if (next_subject != subject) {
-            if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
+            if (!facts.empty())
+              rows.push_back(projection::project_facts(subject, facts, deadlines));
             facts.clear();
             subject = std::move(next_subject);
           }
@@ -816,16 +817,15 @@ class PgStore final : public DistrictStore {
       w.exec_params("DELETE FROM case_rows WHERE case_id = ANY($1::text[])", array);
     }
     {
-      pqxx::stream_to st(
-          w, "case_rows",
-          std::vector<std::string>{"case_id", "tracking_code", "community", "office", "stage",
-                                   "source", "channel", "level", "kind", "description",
-                                   "collected_ms", "stage_since_ms", "last_change_ms",
-                                   "next_due_ms", "open_conflicts", "reopen_count",
-                                   "evaluation", "departments", "detail_json"});
+      pqxx::stream_to st(w, "case_rows",
+                         std::vector<std::string>{
+                             "case_id", "tracking_code", "community", "office", "stage", "source",
+                             "channel", "level", "kind", "description", "collected_ms",
+                             "stage_since_ms", "last_change_ms", "next_due_ms", "open_conflicts",
+                             "reopen_count", "evaluation", "departments", "detail_json"});
       for (const CaseRow& r : rows) {
-        st << std::make_tuple(r.case_id, r.tracking_code, r.community, r.office, r.stage,
-                              r.source, r.channel, r.level, r.kind, r.description, r.collected_ms,
+        st << std::make_tuple(r.case_id, r.tracking_code, r.community, r.office, r.stage, r.source,
+                              r.channel, r.level, r.kind, r.description, r.collected_ms,
                               r.stage_since_ms, r.last_change_ms, r.next_due_ms, r.open_conflicts,
                               r.reopen_count, r.evaluation,
                               projection::departments_to_json(r.departments), r.detail_json);
@@ -835,11 +835,11 @@ class PgStore final : public DistrictStore {
     bool any_department = false;
     for (const CaseRow& r : rows) any_department = any_department || !r.departments.empty();
     if (!any_department) return;
-    pqxx::stream_to st(w, "case_departments",
-                       std::vector<std::string>{"department", "case_id", "step", "report_due_ms",
-                                                "reported_ms", "feedback_due_ms", "feedback_ms",
-                                                "expected_ms", "due_ms", "next_due_ms",
-                                                "last_change_ms"});
+    pqxx::stream_to st(
+        w, "case_departments",
+        std::vector<std::string>{"department", "case_id", "step", "report_due_ms", "reported_ms",
+                                 "feedback_due_ms", "feedback_ms", "expected_ms", "due_ms",
+                                 "next_due_ms", "last_change_ms"});
     for (const CaseRow& r : rows) {
       for (const CaseDepartmentRow& d : r.departments) {
         st << std::make_tuple(d.department, r.case_id, d.step, d.report_due_ms, d.reported_ms,

@@ -293,7 +293,9 @@ CaseRow project_facts(const std::string& case_id, const std::vector<FactRecord>&
                       const core::CaseDeadlines& deadlines) {
   const auto id = core::Uuid::parse(case_id);
   const std::vector<core::CaseEvent> events = case_events(facts);
-  return project_case(id ? *id : core::Uuid{}, events, case_community(facts), deadlines);
+  CaseRow row = project_case(id ? *id : core::Uuid{}, events, case_community(facts), deadlines);
+  row.case_id = case_id;  // the facts' subject as stored, even one that is not a UUID
+  return row;
 }
 
 core::CaseDeadlines deadlines_of(const core::Catalog& catalog) {

@@ -26,9 +26,9 @@ Result<core::CaseEvent> event_of(const storage::FactRow& row) {
   }
   nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
   if (body.is_discarded()) return Status(ErrorCode::Corrupt, "fact " + row.id + " is not JSON");
-  const core::CaseEventEnvelope envelope{*id, *case_id,
-                                         core::HlcTimestamp::unpack(static_cast<std::uint64_t>(row.hlc)),
-                                         row.origin, row.wall_ms};
+  const core::CaseEventEnvelope envelope{
+      *id, *case_id, core::HlcTimestamp::unpack(static_cast<std::uint64_t>(row.hlc)), row.origin,
+      row.wall_ms};
   return core::case_event_from_body(envelope, row.kind, body);
 }
 
@@ -56,7 +56,8 @@ Result<std::string> code_of(storage::Database& db, const core::Uuid& id) {
 
 core::CaseDeadlines Cases::deadlines() const {
   core::CaseDeadlines d;
-  for (auto kind : {core::WhistleKind::Emergency, core::WhistleKind::Key, core::WhistleKind::Routine}) {
+  for (auto kind :
+       {core::WhistleKind::Emergency, core::WhistleKind::Key, core::WhistleKind::Routine}) {
     const core::Deadline& src = station_.catalog().deadline_for(kind);
     core::CaseDeadlines::Hours h{src.report_in_hours, src.feedback_hours, src.verify_hours};
     (kind == core::WhistleKind::Emergency ? d.emergency
@@ -70,7 +71,8 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
   if (by) WEIMIN_TRY(StaffDesk::require(*by, core::Permission::RecordCase));
   if (!station_.catalog().source_by_id(request.source)) {
     std::string known;
-    for (const auto& s : station_.catalog().whistle_sources) known += (known.empty() ? "" : ", ") + s.id;
+    for (const auto& s : station_.catalog().whistle_sources)
+      known += (known.empty() ? "" : ", ") + s.id;
     return Status(ErrorCode::Invalid,
                   "there is no problem category '" + request.source + "'; choose one of: " + known);
   }
@@ -79,9 +81,9 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
     WEIMIN_ASSIGN_OR_RETURN(contact.phone, core::parse_mobile_number(*request.phone));
   }
   if (request.id_number && !request.id_number->empty()) {
-    WEIMIN_ASSIGN_OR_RETURN(core::IdentityNumber parsed,
-                            core::parse_identity_number(*request.id_number,
-                                                        core::local_date(station_.now_ms())));
+    WEIMIN_ASSIGN_OR_RETURN(
+        core::IdentityNumber parsed,
+        core::parse_identity_number(*request.id_number, core::local_date(station_.now_ms())));
     contact.id_number = parsed.number;
   }
   const bool has_contact = !contact.phone.empty() || !contact.id_number.empty();
@@ -123,7 +125,8 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
     ev.wall_ms = s.wall_ms;
     ev.actor = by ? by->staff_no : "resident";
     ev.actor_role = by ? by->role : core::Role::Resident;  // a resident only at the kiosk
-    ev.payload = core::CaseCollected{request.source, request.channel, request.description, resident_ref};
+    ev.payload =
+        core::CaseCollected{request.source, request.channel, request.description, resident_ref};
     WEIMIN_TRY(core::check_transition(core::fold_case(receipt.case_id, {}), ev));
     facts.push_back({std::string(core::to_string(ev.kind())), receipt.case_id.to_string(),
                      core::case_event_body(ev), s});
@@ -192,7 +195,8 @@ Result<core::CaseState> Cases::step(const std::optional<Session>& by, const core
   return after;
 }
 
-Result<core::CaseState> Cases::resolve(const Session& by, const core::Uuid& id, std::string summary) {
+Result<core::CaseState> Cases::resolve(const Session& by, const core::Uuid& id,
+                                       std::string summary) {
   return step(by, id, core::Permission::ResolveCase, "", core::CaseResolved{std::move(summary)},
               "case_resolved");
 }
@@ -203,7 +207,8 @@ Result<core::CaseState> Cases::whistle(const Session& by, const core::Uuid& id,
   for (const auto& d : departments) {
     if (!station_.catalog().department_by_id(d)) {
       std::string known;
-      for (const auto& dep : station_.catalog().departments) known += (known.empty() ? "" : ", ") + dep.id;
+      for (const auto& dep : station_.catalog().departments)
+        known += (known.empty() ? "" : ", ") + dep.id;
       return Status(ErrorCode::Invalid, "there is no department '" + d + "'; known: " + known);
     }
   }
@@ -216,9 +221,16 @@ Result<core::CaseState> Cases::whistle(const Session& by, const core::Uuid& id,
 }
 
 Result<core::CaseState> Cases::record_report(const Session& by, const core::Uuid& id,
-                                             const std::string& department, std::string note) {
+                                             const std::string& department, std::string note,
+                                             std::int64_t expected_ms) {
   return step(by, id, core::Permission::RecordDepartmentResponseByPhone, department,
-              core::CaseReported{std::move(note)}, "case_reported_by_phone");
+              core::CaseReported{std::move(note), expected_ms}, "case_reported_by_phone");
+}
+
+Result<core::CaseState> Cases::record_return(const Session& by, const core::Uuid& id,
+                                             const std::string& department, std::string reason) {
+  return step(by, id, core::Permission::RecordDepartmentResponseByPhone, department,
+              core::CaseReturned{std::move(reason)}, "case_returned_by_phone");
 }
 
 Result<core::CaseState> Cases::record_feedback(const Session& by, const core::Uuid& id,
@@ -227,7 +239,8 @@ Result<core::CaseState> Cases::record_feedback(const Session& by, const core::Uu
               core::CaseFeedback{std::move(action)}, "case_feedback_by_phone");
 }
 
-Result<core::CaseState> Cases::verify(const Session& by, const core::Uuid& id, std::string outcome) {
+Result<core::CaseState> Cases::verify(const Session& by, const core::Uuid& id,
+                                      std::string outcome) {
   return step(by, id, core::Permission::VerifyCase, "", core::CaseVerified{std::move(outcome)},
               "case_verified");
 }
@@ -271,9 +284,9 @@ Result<core::Uuid> Cases::resolve_reference(std::string_view id_or_code) {
   if (auto id = core::Uuid::parse(id_or_code)) return *id;
   auto code = core::parse_tracking_code(id_or_code);
   if (!code.is_ok()) {
-    return Status(ErrorCode::Invalid, "'" + std::string(id_or_code) +
-                                          "' is neither a case id nor a tracking code: " +
-                                          code.status().message());
+    return Status(ErrorCode::Invalid,
+                  "'" + std::string(id_or_code) +
+                      "' is neither a case id nor a tracking code: " + code.status().message());
   }
   WEIMIN_ASSIGN_OR_RETURN(storage::Statement s,
                           station_.db().prepare("SELECT case_id FROM tracking WHERE code = ?"));
@@ -294,7 +307,8 @@ Result<CaseView> Cases::view(const core::Uuid& id) {
   WEIMIN_ASSIGN_OR_RETURN(v.tracking_code, code_of(station_.db(), id));
   if (auto contact = contact_of(rows)) {
     if (!contact->phone.empty()) v.phone_masked = core::mask_phone(contact->phone);
-    if (!contact->id_number.empty()) v.id_number_masked = core::mask_identity_number(contact->id_number);
+    if (!contact->id_number.empty())
+      v.id_number_masked = core::mask_identity_number(contact->id_number);
   }
   return v;
 }

@@ -120,6 +120,41 @@ TEST_CASE("weimin runs a station's day end to end") {
   CHECK(cli.run({"verify"}).code == 0);
 }
 
+TEST_CASE("weimin case show prints what each department did: report-in, expected date, return") {
+  Cli cli;
+  auto init = cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n");
+  REQUIRE_MESSAGE(init.code == 0, init.err);
+  ::setenv("WEIMIN_PIN", "583920", 1);
+  auto made = cli.json({"case", "new", "--source", "env_sanitation", "--channel", "window",
+                        "--text", "路灯不亮", "--as", "D001"});
+  REQUIRE_MESSAGE(made.code == 0, made.err);
+  const std::string code = made.json()["tracking_code"];
+  for (const auto& step : std::vector<std::vector<std::string>>{
+           {"case", "whistle", code, "--dept", "urban_management", "--dept", "housing", "--as",
+            "D001"},
+           {"case", "report", code, "--dept", "urban_management", "--text", "明日到场",
+            "--expected", "2026-12-01", "--as", "D001"},
+           {"case", "return", code, "--dept", "housing", "--reason", "不属本部门职责", "--as",
+            "D001"}}) {
+    auto r = cli.run(step);
+    REQUIRE_MESSAGE(r.code == 0, step[1] << ": " << r.err);
+  }
+  CHECK(cli.run({"case", "report", code, "--dept", "housing", "--expected", "明天", "--as", "D001"})
+            .code == 1);
+  auto text = cli.run({"case", "show", code, "--as", "D001"});
+  REQUIRE(text.code == 0);
+  CHECK(text.out.find("department urban_management: reported") != std::string::npos);
+  CHECK(text.out.find("expected: 2026-12-01") != std::string::npos);
+  CHECK(text.out.find("department housing: returned") != std::string::npos);
+  CHECK(text.out.find("returned: 不属本部门职责") != std::string::npos);
+  CHECK(text.out.find("case.returned  by D001 for housing: 不属本部门职责") != std::string::npos);
+  auto shown = cli.json({"case", "show", code, "--as", "D001"});
+  REQUIRE(shown.code == 0);
+  CHECK(shown.json()["departments"][0]["expected"] == "2026-12-01");
+  CHECK(shown.json()["departments"][1]["returned"] == true);
+  CHECK(shown.json()["timeline"].back()["text"] == "不属本部门职责");
+}
+
 TEST_CASE("weimin refuses bad input with exit 1 and writes nothing") {
   Cli cli;
   REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==

@@ -27,7 +27,9 @@ struct KioskFixture : test::StationFixture {
     app = std::move(made).value();
     app->pump();
   }
-  void tap(std::string_view id) { REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen"); }
+  void tap(std::string_view id) {
+    REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen");
+  }
   // Lets the clock run without touching the screen, drawing what comes due.
   void wait_ms(std::int64_t ms) {
     const std::int64_t end = clock.now_ms() + ms;
@@ -251,7 +253,8 @@ struct RecordingAnnouncer final : platform::Announcer {
 
 }  // namespace
 
-TEST_CASE("a printer failure keeps the number on screen with a line saying so; calls are announced") {
+TEST_CASE(
+    "a printer failure keeps the number on screen with a line saying so; calls are announced") {
   test::StationFixture f;
   setenv("SDL_VIDEODRIVER", "dummy", 0);
   FailingPrinter printer;
@@ -283,4 +286,36 @@ TEST_CASE("a printer failure keeps the number on screen with a line saying so; c
   REQUIRE(announcer.calls.size() == 1);
   CHECK(announcer.calls[0].ticket_label == label);
   CHECK(announcer.calls[0].window == std::to_string(window.number));
+}
+
+TEST_CASE("on the case desk staff record a department's return taken by phone (退单)") {
+  KioskFixture f;
+  station::Cases cases(*f.station);
+  auto made = cases.record(f.director, {"env_sanitation", core::CaseChannel::Window, "路灯不亮",
+                                        std::nullopt, std::nullopt, false});
+  REQUIRE(made.is_ok());
+  REQUIRE(cases
+              .whistle(f.director, made->case_id, core::WhistleLevel::Community,
+                       core::WhistleKind::Routine, {"housing"}, "")
+              .is_ok());
+  f.tap("home.staff");
+  REQUIRE(f.app->type_on_keypad("pad", "D001"));
+  f.tap("staff.field.pin");
+  REQUIRE(f.app->type_on_keypad("pad", "583920"));
+  f.tap("staff.sign_in");
+  REQUIRE_MESSAGE(f.app->staff().session.has_value(), f.app->staff().error);
+  f.tap("nav.cases");
+  f.tap("cases.item." + made->tracking_code);
+  f.tap("cases.return.housing");
+  const station::CaseView v = cases.view(made->case_id).value();
+  REQUIRE(v.state.departments.size() == 1);
+  CHECK(v.state.departments[0].returned.has_value());
+  CHECK(v.state.departments[0].return_reason == "电话告知：不属本部门职责");
+  CHECK(v.state.timeline.back().on_behalf_of == "housing");
+  // Every department returned: the case is back with the office, and the desk offers to
+  // whistle it again or resolve it, no longer the department's buttons.
+  CHECK(v.state.stage == core::CaseStage::Returned);
+  f.app->frame(true);
+  CHECK_FALSE(f.app->tap("cases.return.housing"));
+  CHECK(f.app->tap("cases.resolve"));
 }

@@ -177,9 +177,15 @@ TEST_CASE(
   CHECK(message_of(wrong) == message_of(unknown));
   CHECK(message_of(wrong) == message_of(disabled));
   CHECK(contains(message_of(wrong), "wrong user name or password"));
-  // A name no account could have is refused the same way.
+  // A name no account could have is refused the same way, and audited legibly (also when its
+  // bytes are not UTF-8, which the PostgreSQL store would not take).
   CHECK(message_of(a.sign_in("Robert'); DROP TABLE", kPassword, "203.0.113.7")) ==
         message_of(wrong));
+  CHECK(message_of(a.sign_in("li\xff\xfe" + std::string(100, 'x'), kPassword, "203.0.113.7")) ==
+        message_of(wrong));
+  auto last = a.audit_log(0, 1).value().at(0);
+  CHECK(last.action == "signin_failed");
+  CHECK(last.user == "li??" + std::string(60, 'x') + "...");
 
   // A second session of the same account is independent of the first.
   auto second = a.sign_in("li.wei", kPassword, "203.0.113.8");

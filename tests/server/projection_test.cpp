@@ -17,7 +17,9 @@
 #include "seed.hpp"
 #include "server_fixture.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/server/cli.hpp"
 #include "weimin/server/projection.hpp"
+#include "weimin/storage/keyed_store.hpp"
 
 using namespace weimin;
 using namespace weimin::test;
@@ -631,4 +633,75 @@ TEST_CASE("an inbox lists overdue cases first, earliest due first, then the newe
   CHECK(page.rows[0].case_id == ids[0].to_string());
   CHECK(page.rows[0].departments.at(0).report_due_ms == kStart - 10 * 24 * kHour + 49 * kHour);
   CHECK(page.rows[0].detail_json.empty());
+}
+
+TEST_CASE("an embedded store of before the projection gets its rows when opened") {
+  if (using_pg_store()) return;  // PostgreSQL: fill_projection_if_missing, same rule
+  District d;
+  d.publish_catalog();
+  TestStation st = d.enroll("530102001001");
+  Events ev;
+  ev.add(kStart, core::Role::Staff, "S01",
+         core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "井盖缺失", ""});
+  ev.add(kStart + kHour, core::Role::Director, "D001",
+         core::CaseWhistled{
+             core::WhistleLevel::Community, core::WhistleKind::Emergency, {"police"}, ""});
+  std::vector<sync::FactPayload> facts;
+  for (auto& e : ev.list) {
+    e.origin = st.station_id;
+    facts.push_back(to_fact(e));
+  }
+  push_facts(d, st, facts);
+  const server::CaseRow before = d.store().case_row(ev.case_id.to_string()).value().value();
+  CHECK(before.stage == "whistled");
+  CHECK(before.next_due_ms == kStart + 2 * kHour);  // emergency: report-in within 1 h
+  d.close();
+  {
+    auto kek = d.keys().load_or_create();
+    REQUIRE(kek.is_ok());
+    auto raw = storage::KeyedStore::open(d.dir() / "data", "district.db", *kek);
+    REQUIRE(raw.is_ok());
+    REQUIRE(raw->db()
+                .exec("DROP TABLE case_rows; DROP TABLE case_departments; "
+                      "DELETE FROM schema_migrations WHERE version = 5;")
+                .is_ok());
+  }
+  d.reopen();
+  CHECK(d.store().case_row(ev.case_id.to_string()).value() == before);
+}
+
+TEST_CASE("weimin-district projection rebuild remakes the rows and says how many cases") {
+  if (using_pg_store()) return;  // the command opens --data; the store test above covers both
+  TempDir dir;
+  const std::string data = (dir.path() / "data").string();
+  const std::string key = (dir.path() / "kek").string();
+  auto run = [&](std::vector<std::string> args, std::string* out) {
+    std::vector<std::string> all = {"--data", data, "--key-file", key, "--district", "530102"};
+    for (auto& a : args) all.push_back(std::move(a));
+    std::istringstream in;
+    std::ostringstream o, e;
+    const int code = server::run_district_cli(all, {in, o, e});
+    *out = o.str() + e.str();
+    return code;
+  };
+  std::string out;
+  REQUIRE(run({"init"}, &out) == 0);
+  {
+    platform::FileKeyStore keys(key, data);
+    auto store =
+        server::open_embedded_store(data, keys, server::EmbeddedStoreOptions{"530102", kStart});
+    REQUIRE(store.is_ok());
+    Events ev;
+    ev.add(kStart, core::Role::Staff, "S01",
+           core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "漏水", ""});
+    REQUIRE(
+        (*store)
+            ->append_facts({server::FactRecord{to_fact(ev.list[0]), "530102001001", kStart, {}}})
+            .is_ok());
+  }
+  CHECK(run({"projection", "rebuild"}, &out) == 0);
+  CHECK_MESSAGE(out.find("rebuilt the projection of 1 case in ") == 0, out);
+  CHECK(run({"--json", "projection", "rebuild"}, &out) == 0);
+  CHECK_MESSAGE(json::parse(out)["cases"] == 1, out);
+  CHECK(run({"projection"}, &out) == 2);
 }

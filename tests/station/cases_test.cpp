@@ -8,8 +8,12 @@ using namespace weimin::station;
 
 namespace {
 NewCase rubbish() {
-  return NewCase{"env_sanitation", core::CaseChannel::Window, "小区门口垃圾桶满溢三天无人清运",
-                 "139 1234 5678", std::nullopt, true};
+  return NewCase{"env_sanitation",
+                 core::CaseChannel::Window,
+                 "小区门口垃圾桶满溢三天无人清运",
+                 "139 1234 5678",
+                 std::nullopt,
+                 true};
 }
 }  // namespace
 
@@ -20,8 +24,9 @@ TEST_CASE("a case runs the whole closed loop and keeps every step in order") {
   REQUIRE_MESSAGE(receipt.is_ok(), receipt.status().to_string());
   CHECK(core::is_valid_tracking_code(receipt->tracking_code));
   const auto id = receipt->case_id;
-  REQUIRE(cases.whistle(f.director, id, core::WhistleLevel::Community, core::WhistleKind::Routine,
-                        {"urban_management"}, "请尽快处理")
+  REQUIRE(cases
+              .whistle(f.director, id, core::WhistleLevel::Community, core::WhistleKind::Routine,
+                       {"urban_management"}, "请尽快处理")
               .is_ok());
   REQUIRE(cases.record_report(f.staff, id, "urban_management", "已派环卫班组").is_ok());
   REQUIRE(cases.record_feedback(f.staff, id, "urban_management", "已清运").is_ok());
@@ -48,8 +53,8 @@ TEST_CASE("refused steps write nothing: a closed case whistled, a staff whistle,
   REQUIRE(cases.close(f.director, id, "").is_ok());
   const auto before = f.fact_count();
 
-  auto again = cases.whistle(f.director, id, core::WhistleLevel::Community,
-                             core::WhistleKind::Key, {"urban_management"}, "");
+  auto again = cases.whistle(f.director, id, core::WhistleLevel::Community, core::WhistleKind::Key,
+                             {"urban_management"}, "");
   REQUIRE_FALSE(again.is_ok());
   CHECK(again.status().code() == ErrorCode::Conflict);
   CHECK(again.status().message().find("reopen") != std::string::npos);
@@ -93,8 +98,9 @@ TEST_CASE("an overdue department report-in is detected from the catalog's deadli
   test::StationFixture f;
   Cases cases(*f.station);
   const auto id = cases.record(f.staff, rubbish()).value().case_id;
-  REQUIRE(cases.whistle(f.director, id, core::WhistleLevel::Community,
-                        core::WhistleKind::Emergency, {"urban_management"}, "")
+  REQUIRE(cases
+              .whistle(f.director, id, core::WhistleLevel::Community, core::WhistleKind::Emergency,
+                       {"urban_management"}, "")
               .is_ok());
   CHECK(cases.view(id)->overdue.empty());
   const int hours = f.station->catalog().deadline_for(core::WhistleKind::Emergency).report_in_hours;
@@ -118,4 +124,35 @@ TEST_CASE("a resident reports at the kiosk; a kiosk report cannot claim another 
   NewCase pretending = rubbish();  // channel window, but nobody signed in
   CHECK_FALSE(cases.record(std::nullopt, pretending).is_ok());
   CHECK(f.fact_count() == before);
+}
+
+TEST_CASE(
+    "staff record a department's report-in with its expected date, and its return, by phone") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const auto id = cases.record(f.staff, rubbish()).value().case_id;
+  REQUIRE(cases
+              .whistle(f.director, id, core::WhistleLevel::Community, core::WhistleKind::Routine,
+                       {"urban_management", "housing"}, "")
+              .is_ok());
+  const std::int64_t expected = f.clock.now_ms() + 3 * 24 * 3600000LL;
+  auto reported = cases.record_report(f.staff, id, "urban_management", "明日派人", expected);
+  REQUIRE_MESSAGE(reported.is_ok(), reported.status().to_string());
+  CHECK(reported->departments[0].expected_ms == expected);
+  const auto before = f.fact_count();
+  // A return needs its reason; a department not whistled cannot return.
+  CHECK(cases.record_return(f.staff, id, "housing", "").status().code() == ErrorCode::Invalid);
+  CHECK(cases.record_return(f.staff, id, "police", "x").status().code() ==
+        ErrorCode::PermissionDenied);
+  CHECK(f.fact_count() == before);
+  auto returned = cases.record_return(f.staff, id, "housing", "电话告知：非本部门职责");
+  REQUIRE_MESSAGE(returned.is_ok(), returned.status().to_string());
+  CHECK(returned->departments[1].return_reason == "电话告知：非本部门职责");
+  CHECK(returned->timeline.back().kind == core::CaseEventKind::Returned);
+  CHECK(returned->timeline.back().on_behalf_of == "housing");
+  // Its report-in is no longer owed.
+  f.clock.advance(1000 * 3600000LL);
+  const CaseView later = cases.view(id).value();
+  REQUIRE(later.overdue.size() == 1);
+  CHECK(later.overdue[0].department == "urban_management");  // its feedback
 }

@@ -64,7 +64,7 @@ TEST_CASE(
   auto handle_at_district = [&](const core::Uuid& id) {
     const std::string case_id = id.to_string();
     district.clock.advance(kMinute);
-    auto whistled = district.service->whistle("street:530102001", case_id, {dept},
+    auto whistled = district.service->whistle("530102001", case_id, {dept},
                                               core::WhistleKind::Routine, "请处理");
     REQUIRE_MESSAGE(whistled.is_ok(), whistled.status().to_string());
     district.clock.advance(kMinute);

@@ -47,7 +47,8 @@ TEST_CASE("enrolment with a bad token is refused in plain words and changes noth
   District district;
   TestStation s("530102001001");
   auto transport = district.transport();
-  auto r = station::enroll_station(*s.station, *transport, {"inproc://district", "not-a-token", ""});
+  auto r =
+      station::enroll_station(*s.station, *transport, {"inproc://district", "not-a-token", ""});
   REQUIRE_FALSE(r.is_ok());
   CHECK(r.status().code() == ErrorCode::Rejected);
   CHECK(r.status().message().find("token") != std::string::npos);
@@ -156,8 +157,9 @@ TEST_CASE("a pull whose answer is lost is fetched again and applied once") {
   CHECK(b.digests() == district.digests("530102001001"));
 }
 
-TEST_CASE("the closed loop: collected at the station, whistled and handled at the district, "
-          "verified at the station") {
+TEST_CASE(
+    "the closed loop: collected at the station, whistled and handled at the district, "
+    "verified at the station") {
   District district;
   district.publish_catalog();  // the office whistles to its departments
   auto transport = district.transport();
@@ -177,18 +179,28 @@ TEST_CASE("the closed loop: collected at the station, whistled and handled at th
 
   REQUIRE_FALSE(s.station->catalog().departments.empty());
   const std::string dept = s.station->catalog().departments.front().id;
-  auto whistled = district.service->whistle("street:530102001", case_id, {dept},
+  const std::string other = s.station->catalog().departments.back().id;
+  auto whistled = district.service->whistle("530102001", case_id, {dept, other},
                                             core::WhistleKind::Routine, "请住建部门处理");
   REQUIRE_MESSAGE(whistled.is_ok(), whistled.status().to_string());
-  REQUIRE(district.service->report(dept, case_id, "已接单").is_ok());
+  const std::int64_t expected = district.clock.now_ms() + 2 * 24 * 3'600'000LL;
+  REQUIRE(district.service->report(dept, case_id, "已接单", expected).is_ok());
+  REQUIRE(district.service->return_whistle(other, case_id, "非本部门职责").is_ok());
   REQUIRE(district.service->feedback(dept, case_id, "已更换灯具").is_ok());
 
   auto pulled = s.sync(*transport);
   REQUIRE_MESSAGE(pulled.is_ok(), pulled.status().to_string());
-  CHECK(pulled->pulled_new >= 3);
+  CHECK(pulled->pulled_new >= 4);
   auto view = cases.view(receipt->case_id);
   REQUIRE(view.is_ok());
   CHECK(view->state.stage == core::CaseStage::Feedback);
+  CHECK(view->state.conflicts.empty());
+  // What the district did, and by when, is at the station.
+  REQUIRE(view->state.departments.size() == 2);
+  CHECK(view->state.departments[0].report_note == "已接单");
+  CHECK(view->state.departments[0].expected_ms == expected);
+  CHECK(view->state.departments[0].feedback_action == "已更换灯具");
+  CHECK(view->state.departments[1].return_reason == "非本部门职责");
   auto verified = cases.verify(*director, receipt->case_id, "居民确认灯已修好");
   REQUIRE_MESSAGE(verified.is_ok(), verified.status().to_string());
   REQUIRE(s.sync(*transport).is_ok());
@@ -206,8 +218,10 @@ TEST_CASE("every auth and scope refusal") {
   b.enroll(district, *transport);
   a.write(3);
   const auto state_a = station::load_sync_state(a.station->db()).value();
-  const auto key_a = sync::base64_decode(storage::Meta::get(a.station->db(), station::kMetaSigningKey)
-                                             .value().value()).value();
+  const auto key_a =
+      sync::base64_decode(
+          storage::Meta::get(a.station->db(), station::kMetaSigningKey).value().value())
+          .value();
   sync::HttpRequest status;
   status.method = "GET";
   status.path = "/v1/status";
@@ -222,9 +236,11 @@ TEST_CASE("every auth and scope refusal") {
   CHECK(district.handle(status).status == 401);
 
   auto other = sync::generate_station_key();
-  CHECK(error_code(send_signed(status, state_a.station_id, other.secret_key, now)) == "bad_signature");
+  CHECK(error_code(send_signed(status, state_a.station_id, other.secret_key, now)) ==
+        "bad_signature");
   CHECK(error_code(send_signed(status, "station:530102009999", key_a, now)) == "unknown_key");
-  CHECK(error_code(send_signed(status, state_a.station_id, key_a, now - 10 * 60'000)) == "stale_time");
+  CHECK(error_code(send_signed(status, state_a.station_id, key_a, now - 10 * 60'000)) ==
+        "stale_time");
 
   sync::HttpRequest signed_once = status;
   sync::sign_request(signed_once, state_a.station_id, key_a, now);
@@ -301,7 +317,8 @@ TEST_CASE("the district restored from an older backup: stations re-bootstrap and
   const std::string old_epoch = district.epoch();
   district.close();
   REQUIRE(server::backup_embedded_store(district.dir / "data", district.dir / "backup.db",
-                                        district.keys).is_ok());
+                                        district.keys)
+              .is_ok());
   district.open();
   const auto late = a.write(70);
   const auto late_b = b.write(20);
@@ -339,7 +356,8 @@ TEST_CASE("nightly digests find a difference and repair it") {
   a.write(10);
   REQUIRE(a.sync(*transport).is_ok());
   // The station loses a pulled fact's row behind sync's back (a restored station backup).
-  auto del = a.station->db().exec("DELETE FROM facts WHERE rowid IN (SELECT rowid FROM facts LIMIT 3)");
+  auto del =
+      a.station->db().exec("DELETE FROM facts WHERE rowid IN (SELECT rowid FROM facts LIMIT 3)");
   REQUIRE(del.is_ok());
   station::SyncOptions options;
   options.anti_entropy = true;

@@ -59,16 +59,16 @@ struct TakeNumberState {
 };
 
 struct GuideState {
-  int line = 0;       // 0: the list of lines
-  std::string item;   // empty: the line's items
+  int line = 0;      // 0: the list of lines
+  std::string item;  // empty: the line's items
 };
 
 struct ReportState {
-  int step = 0;            // 0 source, 1 phrases and detail, 2 phone and consent
-  std::string source;      // whistle source id
+  int step = 0;              // 0 source, 1 phrases and detail, 2 phone and consent
+  std::string source;        // whistle source id
   std::vector<int> phrases;  // indexes of the chosen common phrases, in the order chosen
-  std::string detail;      // optional free text
-  std::string phone;       // digits as typed on our keypad
+  std::string detail;        // optional free text
+  std::string phone;         // digits as typed on our keypad
   bool consent = false;
   std::optional<station::CaseReceipt> receipt;
   std::string error;
@@ -125,10 +125,10 @@ struct CaseDeskState {
   // The resident's identity number (optional): typed on the keypad (digits and X) or filled by
   // the card reader. Shown only masked once complete (530102********1234).
   std::string id_number;
-  bool id_keypad = false;   // the identity keypad is open
-  bool consent = false;     // the resident agreed that the number is kept with the case
-  std::string card_name;    // the name on the card last read (for staff to compare)
-  std::string card_error;   // the card reader's last problem, in plain words
+  bool id_keypad = false;             // the identity keypad is open
+  bool consent = false;               // the resident agreed that the number is kept with the case
+  std::string card_name;              // the name on the card last read (for staff to compare)
+  std::string card_error;             // the card reader's last problem, in plain words
   bool card_error_is_device = false;  // the reader is gone (cleared when it answers again)
   std::string message;
   std::string error;
@@ -182,6 +182,29 @@ std::string identity_problem(std::string_view typed, core::CivilDate today);
 // Records the walk-in request at the staff's window, with the identity number when one was
 // given; on success clears the form and sets message to the tracking code, else error.
 Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk);
+
+// [SECTION] What the district did (the case desk and the resident's progress screen)
+
+// One department of a case's current round: who has the case, what it did and by when.
+struct DepartmentLine {
+  std::string department;            // catalog id
+  std::string name;                  // its catalog name in the language (the id if unknown)
+  std::string step;                  // in the language: waiting for its report-in, reported in,
+                                     // gave feedback, or returned the whistle (退单)
+  std::vector<std::string> details;  // in the language: its report-in note, the day it expects
+                                     // to be done (预计完成), its feedback, the reason of its
+                                     // return, the deadline of the step it owes
+  bool overdue = false;              // the step it owes is past its deadline
+  bool operator==(const DepartmentLine&) const = default;
+};
+// The departments of the case's current round in the whistle's order (then those the street
+// office added raising it), with deadlines from `deadlines` (the station's catalog).
+std::vector<DepartmentLine> department_lines(const station::CaseView& view,
+                                             const core::Catalog& catalog,
+                                             const core::CaseDeadlines& deadlines, Lang lang);
+// What the street office did to the round besides whistling, in the language, one line each:
+// raised to district level (升级为区级), sent back to the community (退回社区) with its reason.
+std::vector<std::string> office_lines(const core::CaseState& state, Lang lang);
 
 Status staff_sign_in(station::Station& station, StaffState& staff);
 void staff_sign_out(station::Station& station, StaffState& staff);

@@ -1,7 +1,8 @@
 // The `weimin-district` command: serve the HTTPS API, issue enrol and department tokens,
 // publish reference data, act on cases for the street office and departments, list rejects,
-// back up and restore. run_district_cli is the whole program; main() only wires it to the
-// process. Exit codes: 0 done, 1 refused (the reason on standard error), 2 usage.
+// back up and restore; manage console accounts, revoke stations and read the audit.
+// run_district_cli is the whole program; main() only wires it to the process.
+// Exit codes: 0 done, 1 refused (the reason on standard error), 2 usage.
 // Thread-safety: touches only what it is given and the data folder.
 #pragma once
 

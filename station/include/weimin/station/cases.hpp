@@ -1,8 +1,10 @@
 // Cases: the station's half of the closed loop (DOMAIN.md) — a resident's request recorded at
 // the kiosk, at a window or on a grid round; resolved locally or whistled; a department's
-// report-in and feedback taken by phone; verified, closed, rated, reopened; notes; conflicts
-// settled. Each step is one transaction: the case's events are folded, the step is checked
-// against the state (a refusal writes nothing), then the event, its outbox entry and, for
+// report-in (with the day it expects to be done), feedback or return (退单) taken by phone;
+// verified, closed, rated, reopened; notes; conflicts settled. The district's steps
+// (report-ins, feedback, returns, escalations, sendings back, notes) arrive on pull and fold in
+// like the station's own. Each step is one transaction: the case's events are folded, the step is
+// checked against the state (a refusal writes nothing), then the event, its outbox entry and, for
 // staff, an audit fact are written. Phone and identity numbers are kept in a separate contact
 // fact and only ever shown masked.
 // Thread-safety: as Station.
@@ -54,9 +56,14 @@ class Cases {
   Result<core::CaseState> whistle(const Session& by, const core::Uuid& id, core::WhistleLevel level,
                                   core::WhistleKind kind, std::vector<std::string> departments,
                                   std::string note);
-  // A department's report-in or feedback that came by phone, recorded by staff.
+  // A department's report-in, feedback or return (with its reason) that came by phone,
+  // recorded by staff. expected_ms: the day the department expects to be done (Unix ms; 0:
+  // none).
   Result<core::CaseState> record_report(const Session& by, const core::Uuid& id,
-                                        const std::string& department, std::string note);
+                                        const std::string& department, std::string note,
+                                        std::int64_t expected_ms = 0);
+  Result<core::CaseState> record_return(const Session& by, const core::Uuid& id,
+                                        const std::string& department, std::string reason);
   Result<core::CaseState> record_feedback(const Session& by, const core::Uuid& id,
                                           const std::string& department, std::string action);
   Result<core::CaseState> verify(const Session& by, const core::Uuid& id, std::string outcome);

@@ -1,0 +1,382 @@
+// Console benchmark, store level (issue 13): a district store holding N cases (default
+// 1,000,000) over 100 communities, 10 street offices and 20 departments, filled through the
+// store's bulk path, then:
+//   fill_s, fill_facts                  how long the fill took, how many facts
+//   projection_rebuild_s                rebuild_projection over every case
+//   store_office_inbox_p50_ms / _p99_ms       an office's inbox, first page of 50
+//   store_department_inbox_p50_ms / _p99_ms   a department's inbox, first page of 50
+//   store_filtered_inbox_p50_ms / _p99_ms     an office's overdue whistled cases (stage + overdue)
+//   store_three_pages_p50_ms / _p99_ms        the office inbox's first three pages (cursor paging)
+//   store_case_row_p50_ms / _p99_ms           one case's row with its page content
+// On PostgreSQL (--store-url URL) the same keys start with pg_ instead of store_. The HTTPS
+// measurements over the console (inbox_p99_ms, case_p99_ms) are the console's own.
+// The fill: on the embedded store the facts go straight into its `facts` and `changes` tables
+// in big transactions (the rows insert_fact writes, without the projection's upkeep: the measured
+// rebuild then makes every row); with --through-store, and always on PostgreSQL, through
+// append_facts in batches of whole case histories (the projection kept as on any append; about
+// ten times slower).
+// Usage: weimin_console_bench [--json FILE] [--cases N] [--queries N] [--store-url URL]
+//        [--data DIR] [--through-store] (a store filled before is reused as it is)
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "bench_support.hpp"
+#include "weimin/core/case.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/platform/key_store.hpp"
+#include "weimin/server/embedded_store.hpp"
+#include "weimin/server/pg_store.hpp"
+#include "weimin/storage/keyed_store.hpp"
+
+using namespace weimin;
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void die(const std::string& what, const Status& st) {
+  std::fprintf(stderr, "bench: %s: %s\n", what.c_str(), st.to_string().c_str());
+  std::exit(1);
+}
+template <class T>
+T must(const std::string& what, Result<T> r) {
+  if (!r.is_ok()) die(what, r.status());
+  return std::move(r).value();
+}
+
+constexpr std::int64_t kHour = 3'600'000;
+constexpr std::int64_t kNow = 1'795'336'200'000;  // 2026-11-22T08:30:00Z
+
+std::string office_code(int k) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "530102%03d", k + 1);
+  return buf;
+}
+std::string community_code(int c) {  // 100: ten per office
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%s%03d", office_code(c / 10).c_str(), c % 10 + 1);
+  return buf;
+}
+std::string department(int d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "dept_%02d", d + 1);
+  return buf;
+}
+// Time-ordered like the stations' UUIDv7 case ids: case i after case i - 1.
+core::Uuid case_uuid(std::uint64_t i) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%08llx-%04llx-7000-8000-%012llx",
+                static_cast<unsigned long long>(0x01900000ULL + (i >> 16)),
+                static_cast<unsigned long long>(i & 0xffff),
+                static_cast<unsigned long long>(i * 2654435761ULL % 0xffffffffffffULL));
+  return *core::Uuid::parse(buf);
+}
+
+// One case's history: a realistic mix of stages, spread over the last year (so that some open
+// rounds are overdue), each event a station's (or for district whistles, the street office's).
+std::vector<server::FactRecord> history(std::uint64_t i, std::uint64_t cases,
+                                        std::mt19937_64& rng) {
+  const int community = static_cast<int>(i % 100);
+  const std::string code = community_code(community);
+  const std::string origin = "station:" + code;
+  const core::Uuid case_id = case_uuid(i);
+  std::vector<server::FactRecord> out;
+  // Cases come in over the last year in the order of their ids, as they would at a district.
+  std::int64_t t = kNow - 365 * 24 * kHour +
+                   static_cast<std::int64_t>(static_cast<double>(i) / static_cast<double>(cases) *
+                                             static_cast<double>(365 * 24 * kHour)) +
+                   static_cast<std::int64_t>(rng() % 24) * kHour;
+  std::uint64_t n = 0;
+  auto add = [&](core::Role role, std::string actor, core::CasePayload p,
+                 std::string on_behalf_of = "") {
+    core::CaseEvent e;
+    std::array<std::uint8_t, 16> bytes{};
+    const std::uint64_t hi = (static_cast<std::uint64_t>(t) << 16) | 0x7000 | (n & 0xfff);
+    const std::uint64_t lo = (0x8ULL << 60) | ((i & 0xffffffffffULL) << 8) | (++n & 0xff);
+    for (int b = 0; b < 8; ++b) {
+      bytes[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(hi >> (56 - 8 * b));
+      bytes[static_cast<std::size_t>(8 + b)] = static_cast<std::uint8_t>(lo >> (56 - 8 * b));
+    }
+    e.id.bytes = bytes;
+    e.case_id = case_id;
+    e.hlc = {t, 0};
+    e.origin = origin;
+    e.wall_ms = t;
+    e.actor = std::move(actor);
+    e.actor_role = role;
+    e.on_behalf_of = std::move(on_behalf_of);
+    e.payload = std::move(p);
+    sync::FactPayload f{e.id.to_string(),
+                        std::string(core::to_string(e.kind())),
+                        case_id.to_string(),
+                        origin,
+                        static_cast<std::int64_t>(e.hlc.pack()),
+                        t,
+                        core::local_date(t).to_string(),
+                        core::case_event_body(e)};
+    out.push_back(server::FactRecord{std::move(f), code, t, {}});
+    t += static_cast<std::int64_t>(1 + rng() % 72) * kHour;
+  };
+  add(core::Role::Staff, "S01",
+      core::CaseCollected{"env_sanitation", core::CaseChannel::Window,
+                          "楼道堆放杂物，影响通行，请尽快处理", "r" + std::to_string(i)});
+  const int fate = static_cast<int>(rng() % 100);
+  if (fate < 12) return out;  // collected
+  if (fate < 22) {
+    add(core::Role::Staff, "S01", core::CaseResolved{"社区已协调解决"});
+    if (fate < 16) return out;
+    add(core::Role::Staff, "S01", core::CaseVerified{"居民确认"});
+    add(core::Role::Staff, "S01", core::CaseClosed{""});
+    return out;
+  }
+  std::vector<std::string> deps;
+  const int first = static_cast<int>(rng() % 20);
+  deps.push_back(department(first));
+  if (rng() % 4 == 0) deps.push_back(department((first + 1 + static_cast<int>(rng() % 19)) % 20));
+  const auto kind = static_cast<core::WhistleKind>(rng() % 3);
+  if (rng() % 3 == 0) {
+    add(core::Role::StreetOffice, office_code(community / 10),
+        core::CaseWhistled{core::WhistleLevel::District, kind, deps, "街道吹哨"});
+  } else {
+    add(core::Role::Director, "D001",
+        core::CaseWhistled{core::WhistleLevel::Community, kind, deps, "社区吹哨"});
+  }
+  if (fate < 40) return out;  // whistled
+  for (const auto& d : deps) add(core::Role::Department, d, core::CaseReported{"已报到"});
+  if (fate < 55) return out;  // reported
+  for (const auto& d : deps) add(core::Role::Department, d, core::CaseFeedback{"已派人处理完毕"});
+  if (fate < 68) return out;  // feedback
+  add(core::Role::Staff, "S01", core::CaseVerified{"居民确认已解决"});
+  if (fate < 75) return out;
+  add(core::Role::Staff, "S01", core::CaseClosed{"结项"});
+  if (fate < 85) return out;
+  add(core::Role::Resident, "resident",
+      core::CaseEvaluated{static_cast<core::Rating>(rng() % 3), ""});
+  return out;
+}
+
+// Writes the facts as EmbeddedStore::insert_fact does (facts and changes rows, gseq after the
+// store's highest), straight into its database file, with no projection upkeep.
+Status fill_raw(const fs::path& folder, platform::KeyStore& keys, std::int64_t cases,
+                std::int64_t& facts) {
+  WEIMIN_ASSIGN_OR_RETURN(SecretKey kek, keys.load_or_create());
+  WEIMIN_ASSIGN_OR_RETURN(storage::KeyedStore ks,
+                          storage::KeyedStore::open(folder, "district.db", kek));
+  storage::Database& db = ks.db();
+  WEIMIN_ASSIGN_OR_RETURN(storage::Statement top,
+                          db.prepare("SELECT COALESCE(MAX(gseq), 0) FROM changes"));
+  WEIMIN_ASSIGN_OR_RETURN(bool row, top.step());
+  std::int64_t gseq = row ? top.column_int64(0) : 0;
+  WEIMIN_ASSIGN_OR_RETURN(
+      storage::Statement f,
+      db.prepare("INSERT INTO facts (id, kind, subject, origin, community, hlc, "
+                 "wall_ms, day, received_ms, gseq) VALUES (?, ?, ?, ?, ?, ?, "
+                 "?, ?, ?, ?)"));
+  WEIMIN_ASSIGN_OR_RETURN(storage::Statement c,
+                          db.prepare("INSERT INTO changes (gseq, type, community, record, origin) "
+                                     "VALUES (?, 'fact', ?, ?, ?)"));
+  std::mt19937_64 rng(13);
+  const double t0 = bench::now_ms();
+  std::optional<storage::Transaction> tx;
+  for (std::int64_t i = 0; i < cases; ++i) {
+    if (!tx) {
+      WEIMIN_ASSIGN_OR_RETURN(storage::Transaction t, db.begin());
+      tx.emplace(std::move(t));
+    }
+    for (const server::FactRecord& r :
+         history(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(cases), rng)) {
+      const sync::FactPayload& p = r.fact;
+      ++gseq;
+      f.reset();
+      f.bind(1, p.id).bind(2, p.kind).bind(3, p.subject).bind(4, p.origin).bind(5, r.community);
+      f.bind(6, p.hlc).bind(7, p.wall_ms).bind(8, p.day).bind(9, r.received_ms).bind(10, gseq);
+      WEIMIN_TRY(f.run());
+      c.reset();
+      c.bind(1, gseq).bind(2, r.community).bind(3, sync::canonical_text(p)).bind(4, p.origin);
+      WEIMIN_TRY(c.run());
+      ++facts;
+    }
+    if ((i + 1) % 50'000 == 0 || i + 1 == cases) {
+      WEIMIN_TRY(tx->commit());
+      tx.reset();
+    }
+    if ((i + 1) % 100'000 == 0) {
+      std::fprintf(stderr, "bench: %lld cases filled, %.0f s\n", static_cast<long long>(i + 1),
+                   (bench::now_ms() - t0) / 1000);
+    }
+  }
+  return Status::ok();
+}
+
+struct Args {
+  bool through_store = false;
+  std::string json;
+  std::string store_url;
+  std::string data;
+  std::int64_t cases = 1'000'000;
+  int queries = 300;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "bench: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--json") {
+      args.json = next();
+    } else if (a == "--cases") {
+      args.cases = std::stoll(next());
+    } else if (a == "--queries") {
+      args.queries = std::stoi(next());
+    } else if (a == "--store-url") {
+      args.store_url = next();
+    } else if (a == "--data") {
+      args.data = next();
+    } else if (a == "--through-store") {
+      args.through_store = true;
+    } else {
+      std::printf(
+          "usage: weimin_console_bench [--json FILE] [--cases N] [--queries N] "
+          "[--store-url postgresql://…] [--data DIR]\n");
+      return a == "--help" || a == "-h" ? 0 : 2;
+    }
+  }
+  const bool pg = !args.store_url.empty();
+  const std::string prefix = pg ? "pg_" : "store_";
+  fs::path dir = args.data.empty() ? fs::temp_directory_path() /
+                                         ("weimin-console-bench-" + std::to_string(args.cases))
+                                   : fs::path(args.data);
+  fs::create_directories(dir);
+  platform::FileKeyStore keys(dir / "kek", dir / "data");
+  std::unique_ptr<server::DistrictStore> store =
+      pg ? must("opening the PostgreSQL store",
+                server::open_pg_store(args.store_url, server::PgStoreOptions{"530102", kNow}))
+         : must("opening the embedded store",
+                server::open_embedded_store(dir / "data", keys,
+                                            server::EmbeddedStoreOptions{"530102", kNow}));
+  bench::Report report;
+  report.add("cases", static_cast<double>(args.cases));
+
+  // Fill (skipped when the store holds facts already: a store of an earlier run).
+  if (must("counting facts", store->fact_count()) == 0) {
+    must(
+        "publishing the catalog",
+        store->publish_reference(
+            "catalog", read_file(fs::path(WEIMIN_SOURCE_DIR) / "assets/catalog/wuhua.json"), kNow));
+    const double t0 = bench::now_ms();
+    std::mt19937_64 rng(13);
+    std::vector<server::FactRecord> batch;
+    std::int64_t facts = 0;
+    const bool raw = !pg && !args.through_store;
+    if (raw) {
+      store.reset();
+      const Status filled = fill_raw(dir / "data", keys, args.cases, facts);
+      if (!filled.is_ok()) die("filling the store", filled);
+      store = must("opening the embedded store",
+                   server::open_embedded_store(dir / "data", keys,
+                                               server::EmbeddedStoreOptions{"530102", kNow}));
+    }
+    for (std::int64_t i = 0; !raw && i < args.cases; ++i) {
+      for (auto& f :
+           history(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(args.cases), rng))
+        batch.push_back(std::move(f));
+      if (batch.size() >= 20'000 || i + 1 == args.cases) {
+        facts += must("appending facts", store->append_facts(batch));
+        batch.clear();
+      }
+      if ((i + 1) % 100'000 == 0) {
+        std::fprintf(stderr, "bench: %lld cases filled, %.0f s\n", static_cast<long long>(i + 1),
+                     (bench::now_ms() - t0) / 1000);
+      }
+    }
+    report.add("fill_s", (bench::now_ms() - t0) / 1000);
+    report.add("fill_facts", static_cast<double>(facts));
+  }
+
+  {
+    const double t0 = bench::now_ms();
+    const std::int64_t n = must("rebuilding the projection", store->rebuild_projection());
+    report.add("projection_rebuild_s", (bench::now_ms() - t0) / 1000);
+    report.add("projection_rebuild_cases", static_cast<double>(n));
+  }
+
+  std::mt19937_64 rng(7);
+  auto measure = [&](const std::string& name, auto&& one) {
+    std::vector<double> ms;
+    std::size_t rows = 0;
+    for (int k = 0; k < args.queries; ++k) {
+      const double t0 = bench::now_ms();
+      rows += one();
+      ms.push_back(bench::now_ms() - t0);
+    }
+    report.add(prefix + name + "_p50_ms", bench::median(ms));
+    report.add(prefix + name + "_p99_ms", bench::percentile(ms, 99));
+    report.add(prefix + name + "_rows_per_query",
+               static_cast<double>(rows) / static_cast<double>(args.queries));
+  };
+  measure("office_inbox", [&] {
+    server::CaseQuery q;
+    q.office = office_code(static_cast<int>(rng() % 10));
+    q.now_ms = kNow;
+    return must("office inbox", store->query_cases(q)).rows.size();
+  });
+  measure("department_inbox", [&] {
+    server::CaseQuery q;
+    q.department = department(static_cast<int>(rng() % 20));
+    q.now_ms = kNow;
+    return must("department inbox", store->query_cases(q)).rows.size();
+  });
+  measure("filtered_inbox", [&] {
+    server::CaseQuery q;
+    q.office = office_code(static_cast<int>(rng() % 10));
+    q.stages = {"whistled"};
+    q.overdue_only = true;
+    q.now_ms = kNow;
+    return must("filtered inbox", store->query_cases(q)).rows.size();
+  });
+  measure("department_new_whistles", [&] {
+    server::CaseQuery q;
+    q.department = department(static_cast<int>(rng() % 20));
+    q.department_step = "whistled";
+    q.now_ms = kNow;
+    return must("department's new whistles", store->query_cases(q)).rows.size();
+  });
+  measure("three_pages", [&] {
+    server::CaseQuery q;
+    q.office = office_code(static_cast<int>(rng() % 10));
+    q.now_ms = kNow;
+    std::size_t n = 0;
+    for (int page = 0; page < 3; ++page) {
+      auto p = must("office inbox page", store->query_cases(q));
+      n = p.rows.size();
+      if (p.next.empty()) break;
+      q.after = p.next;
+    }
+    return n;
+  });
+  measure("case_row", [&] {
+    const auto id = case_uuid(rng() % static_cast<std::uint64_t>(args.cases)).to_string();
+    auto row = must("case row", store->case_row(id));
+    if (!row) die("case row", Status(ErrorCode::NotFound, "no row for case " + id));
+    return std::size_t{1};
+  });
+  return report.finish(args.json);
+}
