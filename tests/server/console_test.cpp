@@ -605,3 +605,25 @@ TEST_CASE("console: the admin's pages are the admin's; a token is shown once wit
   CHECK(audit.status == 200);
   CHECK(audit.body.find("account_add") != std::string::npos);
 }
+
+TEST_CASE("console: a one-time password is changed at the first sign-in, through its own form") {
+  ConsoleDistrict c;
+  auto made = c.accounts.add("newclerk", server::ConsoleRole::Office, kOffice, "", "test");
+  REQUIRE(made.is_ok());
+  const std::string one_time = *made;
+  Browser b{c.d};
+  auto in = b.sign_in("newclerk", one_time);
+  REQUIRE(in.status == 303);
+  CHECK(header(in, "Location") == "/console/password");
+  // Every form of the page carries the session's token (the password form once had none).
+  auto page = b.get("/console/password");
+  REQUIRE(page.status == 200);
+  static const std::regex empty_token(R"re(name="csrf" value="")re");
+  CHECK_FALSE(std::regex_search(page.body, empty_token));
+  auto changed = b.post("/console/password", {{"old_password", one_time},
+                                              {"new_password", "a new long passphrase"},
+                                              {"new_password_again", "a new long passphrase"}});
+  CHECK_MESSAGE(changed.status == 303, changed.body.substr(0, 400));
+  CHECK(header(changed, "Location") == "/console/?done=password");
+  CHECK(b.get("/console/").status == 200);
+}

@@ -125,6 +125,9 @@ Result<std::shared_ptr<const core::Catalog>> Console::Impl::catalog() {
 
 HttpResponse Console::Impl::page(const Ctx& c, int status, std::string_view tpl, json data) {
   data["t"] = console::strings(c.lang);
+  // Every form of a signed-in page carries the session's CSRF token: given here, so no page
+  // can forget it.
+  if (c.session) data["csrf"] = c.session->csrf;
   auto body = console::render(tpl, data);
   if (!body.is_ok()) return internal(c, body.status().to_string());
   json layout = data;
