@@ -973,14 +973,15 @@ class EmbeddedStore final : public DistrictStore {
         auto* s, stmt("INSERT OR REPLACE INTO case_rows (case_id, tracking_code, community, "
                       "office, stage, source, channel, level, kind, description, collected_ms, "
                       "stage_since_ms, last_change_ms, next_due_ms, open_conflicts, reopen_count, "
-                      "evaluation, departments, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                      "evaluation, departments, sent_back, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s->bind(1, r.case_id).bind(2, r.tracking_code).bind(3, r.community).bind(4, r.office);
     s->bind(5, r.stage).bind(6, r.source).bind(7, r.channel).bind(8, r.level).bind(9, r.kind);
     s->bind(10, r.description).bind(11, r.collected_ms).bind(12, r.stage_since_ms);
     s->bind(13, r.last_change_ms).bind(14, r.next_due_ms).bind(15, r.open_conflicts);
     s->bind(16, r.reopen_count).bind(17, r.evaluation);
-    s->bind(18, projection::departments_to_json(r.departments)).bind(19, r.detail_json);
+    s->bind(18, projection::departments_to_json(r.departments));
+    s->bind(19, static_cast<std::int64_t>(r.sent_back ? 1 : 0)).bind(20, r.detail_json);
     WEIMIN_TRY(s->run());
     for (const CaseDepartmentRow& dr : r.departments) {
       WEIMIN_ASSIGN_OR_RETURN(
@@ -997,7 +998,7 @@ class EmbeddedStore final : public DistrictStore {
     return Status::ok();
   }
 
-  // A row of projection::row_columns() (detail_json at column 18 when selected).
+  // A row of projection::row_columns() (detail_json at column 19 when selected).
   static CaseRow case_row_from(storage::Statement& s, bool with_detail) {
     CaseRow r;
     r.case_id = s.column_text(0);
@@ -1018,7 +1019,8 @@ class EmbeddedStore final : public DistrictStore {
     r.reopen_count = static_cast<int>(s.column_int64(15));
     r.evaluation = s.column_text(16);
     r.departments = projection::departments_from_json(s.column_text(17));
-    if (with_detail) r.detail_json = s.column_text(18);
+    r.sent_back = s.column_int64(18) != 0;
+    if (with_detail) r.detail_json = s.column_text(19);
     return r;
   }
 

@@ -217,6 +217,7 @@ CaseRow project_case(const core::Uuid& case_id, std::span<const core::CaseEvent>
   row.open_conflicts = static_cast<int>(state.conflicts.size());
   row.reopen_count = state.reopen_count;
   row.evaluation = state.evaluation ? std::string(core::to_string(*state.evaluation)) : "";
+  row.sent_back = state.sent_back.has_value();
 
   // The current round's departments and deadlines (core::overdue's rules, every step still
   // waiting rather than only the late ones).
@@ -232,15 +233,19 @@ CaseRow project_case(const core::Uuid& case_id, std::span<const core::CaseEvent>
   for (const core::DepartmentProgress& d : state.departments) {
     CaseDepartmentRow dr;
     dr.department = d.department;
-    dr.step = d.feedback ? "feedback" : d.reported ? "reported" : "whistled";
-    if (state.whistled_at)
-      dr.report_due_ms = due_after(state.whistled_at->wall_ms, hours.report_in);
+    dr.step = d.returned   ? "returned"
+              : d.feedback ? "feedback"
+              : d.reported ? "reported"
+                           : "whistled";
+    // Due from the whistle or escalation that named the department (core::overdue's rule).
+    if (state.whistled_at) dr.report_due_ms = due_after(d.whistled.wall_ms, hours.report_in);
     if (d.reported) {
       dr.reported_ms = d.reported->wall_ms;
       dr.feedback_due_ms = due_after(d.reported->wall_ms, hours.feedback);
     }
     if (d.feedback) dr.feedback_ms = d.feedback->wall_ms;
-    if (in_round && state.kind && state.whistled_at) {
+    dr.expected_ms = d.expected_ms;
+    if (in_round && state.kind && state.whistled_at && !d.returned) {
       if (!d.reported) {
         consider(dr.report_due_ms);
       } else if (!d.feedback) {
@@ -455,7 +460,7 @@ CasePage finish_page(std::vector<CaseRow> rows, const CaseQuery& query) {
 std::string_view row_columns() {
   return "r.case_id, r.tracking_code, r.community, r.office, r.stage, r.source, r.channel, "
          "r.level, r.kind, r.description, r.collected_ms, r.stage_since_ms, r.last_change_ms, "
-         "r.next_due_ms, r.open_conflicts, r.reopen_count, r.evaluation, r.departments";
+         "r.next_due_ms, r.open_conflicts, r.reopen_count, r.evaluation, r.departments, r.sent_back";
 }
 
 namespace {
