@@ -310,7 +310,8 @@ class EmbeddedStore final : public DistrictStore {
     return out;
   }
   Status set_meta(const std::string& key, const std::string& value) {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
     s->bind(1, key).bind(2, value);
     return s->run();
   }
@@ -418,19 +419,21 @@ class EmbeddedStore final : public DistrictStore {
                     "this enrol token has expired; ask the district for a new one");
     }
     if (token_community != community) {
-      return Status(ErrorCode::Unauthenticated, "this enrol token is for community " +
-                                                    token_community + ", not " + community);
+      return Status(ErrorCode::Unauthenticated,
+                    "this enrol token is for community " + token_community + ", not " + community);
     }
     StationRecord st{sync::station_id_for(community), community, public_key, now_ms};
     WEIMIN_ASSIGN_OR_RETURN(auto* u, stmt("UPDATE enroll_tokens SET used_ms = ?, used_by = ? "
                                           "WHERE token_hash = ?"));
     u->bind(1, now_ms).bind(2, st.station_id).bind(3, hash);
     WEIMIN_TRY(u->run());
-    WEIMIN_ASSIGN_OR_RETURN(auto* i, stmt("INSERT OR REPLACE INTO stations (station_id, "
-                                          "community, public_key, enrolled_ms) VALUES (?, ?, ?, ?)"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* i,
+                            stmt("INSERT OR REPLACE INTO stations (station_id, "
+                                 "community, public_key, enrolled_ms) VALUES (?, ?, ?, ?)"));
     i->bind(1, st.station_id).bind(2, community);
-    i->bind_blob(3, std::span<const std::uint8_t>(
-                        reinterpret_cast<const std::uint8_t*>(public_key.data()), public_key.size()));
+    i->bind_blob(
+        3, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(public_key.data()),
+                                         public_key.size()));
     i->bind(4, now_ms);
     WEIMIN_TRY(i->run());
     WEIMIN_TRY(tx.commit());
@@ -617,7 +620,8 @@ class EmbeddedStore final : public DistrictStore {
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j, sync::parse_json(s->column_text(0), "a stored fact"));
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j,
+                              sync::parse_json(s->column_text(0), "a stored fact"));
       WEIMIN_ASSIGN_OR_RETURN(sync::FactPayload f, sync::parse_fact_payload(j));
       out.push_back({std::move(f), s->column_text(1), s->column_int64(2)});
     }
@@ -627,9 +631,10 @@ class EmbeddedStore final : public DistrictStore {
 
   Result<std::vector<FactRecord>> case_facts(const std::string& case_id) override {
     // The kind term matches the partial index facts_case's, so SQLite uses it.
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT c.record, f.community, f.received_ms FROM facts f "
-                                          "JOIN changes c ON c.gseq = f.gseq WHERE f.subject = ? "
-                                          "AND f.kind LIKE 'case.%' ORDER BY f.hlc, f.origin, f.id"));
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT c.record, f.community, f.received_ms FROM facts f "
+                                 "JOIN changes c ON c.gseq = f.gseq WHERE f.subject = ? "
+                                 "AND f.kind LIKE 'case.%' ORDER BY f.hlc, f.origin, f.id"));
     s->bind(1, case_id);
     return read_facts(s);
   }
@@ -657,12 +662,13 @@ class EmbeddedStore final : public DistrictStore {
   Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) override {
     // Case kinds through the partial index facts_case_kind; others scan (none are asked today).
     WEIMIN_ASSIGN_OR_RETURN(
-        auto* s, kind.starts_with("case.")
-                     ? stmt("SELECT c.record, f.community, f.received_ms FROM facts f JOIN changes "
-                            "c ON c.gseq = f.gseq WHERE f.kind = ? AND f.kind LIKE 'case.%' "
-                            "ORDER BY f.hlc, f.origin, f.id")
-                     : stmt("SELECT c.record, f.community, f.received_ms FROM facts f JOIN changes "
-                            "c ON c.gseq = f.gseq WHERE f.kind = ? ORDER BY f.hlc, f.origin, f.id"));
+        auto* s,
+        kind.starts_with("case.")
+            ? stmt("SELECT c.record, f.community, f.received_ms FROM facts f JOIN changes "
+                   "c ON c.gseq = f.gseq WHERE f.kind = ? AND f.kind LIKE 'case.%' "
+                   "ORDER BY f.hlc, f.origin, f.id")
+            : stmt("SELECT c.record, f.community, f.received_ms FROM facts f JOIN changes "
+                   "c ON c.gseq = f.gseq WHERE f.kind = ? ORDER BY f.hlc, f.origin, f.id"));
     s->bind(1, kind);
     return read_facts(s);
   }
@@ -679,16 +685,18 @@ class EmbeddedStore final : public DistrictStore {
                                   std::int64_t max_count, std::size_t max_bytes,
                                   const std::string& skip_origin) override {
     // Two ordered index scans (the community's facts, the reference data) merged by gseq.
-    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin(storage::Database::TxMode::Deferred));
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
+                            db().begin(storage::Database::TxMode::Deferred));
     struct Row {
       std::int64_t gseq;
       std::string type;
       std::string record;
     };
     auto scan = [&](const std::string& scope) -> Result<std::vector<Row>> {
-      WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT gseq, type, record FROM changes WHERE "
-                                            "community = ? AND gseq > ? AND (? = '' OR origin <> ?) "
-                                            "ORDER BY gseq LIMIT ?"));
+      WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                              stmt("SELECT gseq, type, record FROM changes WHERE "
+                                   "community = ? AND gseq > ? AND (? = '' OR origin <> ?) "
+                                   "ORDER BY gseq LIMIT ?"));
       s->bind(1, scope).bind(2, after).bind(3, skip_origin).bind(4, skip_origin);
       s->bind(5, max_count + 1);
       std::vector<Row> rows;
@@ -716,7 +724,8 @@ class EmbeddedStore final : public DistrictStore {
       if (static_cast<std::int64_t>(page.changes.size()) >= max_count) break;
       if (!page.changes.empty() && bytes + all[k].record.size() > max_bytes) break;
       bytes += all[k].record.size();
-      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json rec, sync::parse_json(all[k].record, "a stored change"));
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json rec,
+                              sync::parse_json(all[k].record, "a stored change"));
       page.changes.push_back({all[k].gseq, all[k].type, std::move(rec)});
       page.next_after = all[k].gseq;
     }
@@ -726,7 +735,8 @@ class EmbeddedStore final : public DistrictStore {
     return page;
   }
 
-  Result<std::vector<sync::DayDigest>> digests(const std::string& community, const std::string& from,
+  Result<std::vector<sync::DayDigest>> digests(const std::string& community,
+                                               const std::string& from,
                                                const std::string& to) override {
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT day, id FROM facts WHERE community = ? AND day "
                                           ">= ? AND day <= ? ORDER BY day, id"));
@@ -970,11 +980,12 @@ class EmbeddedStore final : public DistrictStore {
       WEIMIN_TRY(d->run());
     }
     WEIMIN_ASSIGN_OR_RETURN(
-        auto* s, stmt("INSERT OR REPLACE INTO case_rows (case_id, tracking_code, community, "
-                      "office, stage, source, channel, level, kind, description, collected_ms, "
-                      "stage_since_ms, last_change_ms, next_due_ms, open_conflicts, reopen_count, "
-                      "evaluation, departments, sent_back, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, "
-                      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        auto* s,
+        stmt("INSERT OR REPLACE INTO case_rows (case_id, tracking_code, community, "
+             "office, stage, source, channel, level, kind, description, collected_ms, "
+             "stage_since_ms, last_change_ms, next_due_ms, open_conflicts, reopen_count, "
+             "evaluation, departments, sent_back, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, "
+             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s->bind(1, r.case_id).bind(2, r.tracking_code).bind(3, r.community).bind(4, r.office);
     s->bind(5, r.stage).bind(6, r.source).bind(7, r.channel).bind(8, r.level).bind(9, r.kind);
     s->bind(10, r.description).bind(11, r.collected_ms).bind(12, r.stage_since_ms);
@@ -1181,8 +1192,8 @@ Result<std::unique_ptr<EmbeddedStore>> open_impl(const fs::path& folder, platfor
   std::error_code ec;
   fs::create_directories(folder, ec);
   if (ec) {
-    return Status(ErrorCode::ReadOnly, "cannot make the data folder " + folder.string() + ": " +
-                                           ec.message());
+    return Status(ErrorCode::ReadOnly,
+                  "cannot make the data folder " + folder.string() + ": " + ec.message());
   }
   WEIMIN_ASSIGN_OR_RETURN(SecretKey kek, keys.load_or_create());
   WEIMIN_ASSIGN_OR_RETURN(storage::KeyedStore ks, storage::KeyedStore::open(folder, kDbName, kek));
@@ -1205,8 +1216,8 @@ Status checkpoint_embedded_store_now(DistrictStore& store) {
 }
 
 Result<std::unique_ptr<DistrictStore>> open_embedded_store(const fs::path& folder,
-                                                            platform::KeyStore& keys,
-                                                            const EmbeddedStoreOptions& options) {
+                                                           platform::KeyStore& keys,
+                                                           const EmbeddedStoreOptions& options) {
   WEIMIN_ASSIGN_OR_RETURN(auto store, open_impl(folder, keys, options));
   return std::unique_ptr<DistrictStore>(std::move(store));
 }
@@ -1216,8 +1227,9 @@ Result<std::string> restore_embedded_store(const fs::path& folder, const fs::pat
   fs::path key = backup_db;
   key += ".key";
   if (!fs::exists(backup_db) || !fs::exists(key)) {
-    return Status(ErrorCode::NotFound, "the backup " + backup_db.string() + " (and its sealed key " +
-                                           key.string() + ") is not there; give the file that "
+    return Status(ErrorCode::NotFound, "the backup " + backup_db.string() +
+                                           " (and its sealed key " + key.string() +
+                                           ") is not there; give the file that "
                                            "weimin-district backup wrote");
   }
   std::error_code ec;
@@ -1232,7 +1244,9 @@ Result<std::string> restore_embedded_store(const fs::path& folder, const fs::pat
   db_key += ".key";
   fs::copy_file(backup_db, db, fs::copy_options::overwrite_existing, ec);
   if (!ec) fs::copy_file(key, db_key, fs::copy_options::overwrite_existing, ec);
-  if (ec) return Status(ErrorCode::Io, "cannot copy the backup into " + folder.string() + ": " + ec.message());
+  if (ec)
+    return Status(ErrorCode::Io,
+                  "cannot copy the backup into " + folder.string() + ": " + ec.message());
   WEIMIN_ASSIGN_OR_RETURN(auto store, open_impl(folder, keys, EmbeddedStoreOptions{{}, now_ms}));
   WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, store->db().begin());
   WEIMIN_TRY(store->renew_epoch(now_ms));
@@ -1261,7 +1275,9 @@ Status backup_embedded_store(const fs::path& folder, const fs::path& target,
   db_key += ".key";
   fs::copy_file(folder / kDbName, target, ec);
   if (!ec) fs::copy_file(db_key, key, ec);
-  if (ec) return Status(ErrorCode::Io, "cannot write the backup " + target.string() + ": " + ec.message());
+  if (ec)
+    return Status(ErrorCode::Io,
+                  "cannot write the backup " + target.string() + ": " + ec.message());
   return Status::ok();
 }
 

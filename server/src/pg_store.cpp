@@ -26,7 +26,8 @@ using pg::StoreUrl;
 
 std::string random_epoch(std::int64_t now_ms) {
   if (sodium_init() < 0) std::abort();
-  core::UuidV7Generator gen([](std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); });
+  core::UuidV7Generator gen(
+      [](std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); });
   return gen.next(now_ms).to_string();
 }
 
@@ -225,8 +226,9 @@ class PgStore final : public DistrictStore {
       out.applied = applied;
       out.duplicates = static_cast<std::int64_t>(facts.size()) - applied;
       if (!rejects.empty()) {
-        pqxx::stream_to st(w, "reject",
-                           std::vector<std::string>{"station_id", "stream", "seq", "reason", "at_ms"});
+        pqxx::stream_to st(
+            w, "reject",
+            std::vector<std::string>{"station_id", "stream", "seq", "reason", "at_ms"});
         for (const auto& [seq, reason] : rejects) {
           st << std::make_tuple(batch.station_id, batch.stream, seq, reason, batch.now_ms);
           out.rejected.push_back(sync::RejectedEntry{seq, reason});
@@ -234,9 +236,8 @@ class PgStore final : public DistrictStore {
         st.complete();
       }
       out.applied_through = todo.back()->seq;
-      w.exec_params(
-          "UPDATE stream SET applied_through = $3 WHERE station_id = $1 AND stream = $2",
-          batch.station_id, batch.stream, out.applied_through);
+      w.exec_params("UPDATE stream SET applied_through = $3 WHERE station_id = $1 AND stream = $2",
+                    batch.station_id, batch.stream, out.applied_through);
       return Status::ok();
     });
     if (gap) {
@@ -341,8 +342,7 @@ class PgStore final : public DistrictStore {
       page = ChangePage{};
       // One snapshot: the counter and the rows agree. With the counter's lock held until
       // commit, every change with gseq ≤ counter is committed and visible here.
-      const std::int64_t head =
-          w.exec("SELECT n FROM change_counter")[0][0].as<std::int64_t>();
+      const std::int64_t head = w.exec("SELECT n FROM change_counter")[0][0].as<std::int64_t>();
       auto r = w.exec_params(
           "(SELECT gseq, 'fact' AS type, payload FROM fact WHERE community = $1 AND gseq > $2 "
           " AND origin <> $4 ORDER BY gseq LIMIT $3) "
@@ -413,8 +413,8 @@ class PgStore final : public DistrictStore {
     WEIMIN_TRY(pool_->transact("publishing reference data", [&](pqxx::work& w) {
       gseq = w.exec("UPDATE change_counter SET n = n + 1 RETURNING n")[0][0].as<std::int64_t>();
       w.exec_params(
-          "INSERT INTO reference_change (gseq, type, record, at_ms) VALUES ($1, $2, $3, $4)",
-          gseq, type, json, now_ms);
+          "INSERT INTO reference_change (gseq, type, record, at_ms) VALUES ($1, $2, $3, $4)", gseq,
+          type, json, now_ms);
       return Status::ok();
     }));
     return gseq;
@@ -817,20 +817,19 @@ class PgStore final : public DistrictStore {
       w.exec_params("DELETE FROM case_rows WHERE case_id = ANY($1::text[])", array);
     }
     {
-      pqxx::stream_to st(w, "case_rows",
-                         std::vector<std::string>{
-                             "case_id", "tracking_code", "community", "office", "stage", "source",
-                             "channel", "level", "kind", "description", "collected_ms",
-                             "stage_since_ms", "last_change_ms", "next_due_ms", "open_conflicts",
-                             "reopen_count", "evaluation", "departments", "sent_back",
-                             "detail_json"});
+      pqxx::stream_to st(
+          w, "case_rows",
+          std::vector<std::string>{
+              "case_id",      "tracking_code",  "community",      "office",      "stage",
+              "source",       "channel",        "level",          "kind",        "description",
+              "collected_ms", "stage_since_ms", "last_change_ms", "next_due_ms", "open_conflicts",
+              "reopen_count", "evaluation",     "departments",    "sent_back",   "detail_json"});
       for (const CaseRow& r : rows) {
-        st << std::make_tuple(r.case_id, r.tracking_code, r.community, r.office, r.stage, r.source,
-                              r.channel, r.level, r.kind, r.description, r.collected_ms,
-                              r.stage_since_ms, r.last_change_ms, r.next_due_ms, r.open_conflicts,
-                              r.reopen_count, r.evaluation,
-                              projection::departments_to_json(r.departments), r.sent_back,
-                              r.detail_json);
+        st << std::make_tuple(
+            r.case_id, r.tracking_code, r.community, r.office, r.stage, r.source, r.channel,
+            r.level, r.kind, r.description, r.collected_ms, r.stage_since_ms, r.last_change_ms,
+            r.next_due_ms, r.open_conflicts, r.reopen_count, r.evaluation,
+            projection::departments_to_json(r.departments), r.sent_back, r.detail_json);
       }
       st.complete();
     }
@@ -904,16 +903,16 @@ class PgStore final : public DistrictStore {
     ids.reserve(facts.size());
     for (const auto* f : facts) ids.push_back(f->fact.id);
     std::unordered_set<std::string> held;
-    for (const auto& row : w.exec_params("SELECT id FROM fact WHERE id = ANY($1::text[])",
-                                         text_array(ids))) {
+    for (const auto& row :
+         w.exec_params("SELECT id FROM fact WHERE id = ANY($1::text[])", text_array(ids))) {
       held.insert(row[0].as<std::string>());
     }
     std::int64_t gseq = head;
     {
-      pqxx::stream_to st(w, "fact",
-                         std::vector<std::string>{"id", "gseq", "community", "day", "kind",
-                                                  "subject", "origin", "hlc", "received_ms",
-                                                  "payload"});
+      pqxx::stream_to st(
+          w, "fact",
+          std::vector<std::string>{"id", "gseq", "community", "day", "kind", "subject", "origin",
+                                   "hlc", "received_ms", "payload"});
       for (const auto* f : facts) {
         if (!held.insert(f->fact.id).second) continue;
         if (f->fact.kind.starts_with("case.") &&
@@ -938,9 +937,10 @@ class PgStore final : public DistrictStore {
     std::vector<FactRecord> out;
     WEIMIN_TRY(pool_->transact(what, [&](pqxx::work& w) {
       out.clear();
-      auto r = w.exec_params(std::string("SELECT payload, community, received_ms FROM fact WHERE ") +
-                                 column + " = $1 ORDER BY hlc, origin, id",
-                             value);
+      auto r =
+          w.exec_params(std::string("SELECT payload, community, received_ms FROM fact WHERE ") +
+                            column + " = $1 ORDER BY hlc, origin, id",
+                        value);
       for (const auto& row : r) {
         WEIMIN_ASSIGN_OR_RETURN(auto f, fact_from_row(row));
         out.push_back(std::move(f));
@@ -963,7 +963,7 @@ bool is_postgres_url(std::string_view store) {
 }
 
 Result<std::unique_ptr<DistrictStore>> open_pg_store(std::string_view url,
-                                                      const PgStoreOptions& options) {
+                                                     const PgStoreOptions& options) {
   WEIMIN_ASSIGN_OR_RETURN(auto parsed, pg::parse_store_url(url));
   WEIMIN_ASSIGN_OR_RETURN(auto pool, ConnectionPool::open(parsed, options.max_connections));
   {
@@ -986,9 +986,9 @@ Result<std::unique_ptr<DistrictStore>> open_pg_store(std::string_view url,
     }
     district = r[0][0].as<std::string>();
     if (!options.district.empty() && options.district != district) {
-      return Status(ErrorCode::Invalid, "PostgreSQL store " + parsed.shown +
-                                            " serves district " + district + ", not " +
-                                            options.district + ": check --store and --district");
+      return Status(ErrorCode::Invalid, "PostgreSQL store " + parsed.shown + " serves district " +
+                                            district + ", not " + options.district +
+                                            ": check --store and --district");
     }
     return Status::ok();
   }));
@@ -996,7 +996,8 @@ Result<std::unique_ptr<DistrictStore>> open_pg_store(std::string_view url,
     WEIMIN_ASSIGN_OR_RETURN(auto lease, pool->acquire());
     WEIMIN_ASSIGN_OR_RETURN(auto check,
                             pg::check_epoch(*lease, parsed, random_epoch(options.now_ms)));
-    if (!check.warning.empty()) std::fprintf(stderr, "weimin-district: warning: %s\n", check.warning.c_str());
+    if (!check.warning.empty())
+      std::fprintf(stderr, "weimin-district: warning: %s\n", check.warning.c_str());
   }
   auto store = std::make_unique<PgStore>(std::move(pool), std::move(district));
   WEIMIN_TRY(store->fill_projection_if_missing());

@@ -460,7 +460,8 @@ CasePage finish_page(std::vector<CaseRow> rows, const CaseQuery& query) {
 std::string_view row_columns() {
   return "r.case_id, r.tracking_code, r.community, r.office, r.stage, r.source, r.channel, "
          "r.level, r.kind, r.description, r.collected_ms, r.stage_since_ms, r.last_change_ms, "
-         "r.next_due_ms, r.open_conflicts, r.reopen_count, r.evaluation, r.departments, r.sent_back";
+         "r.next_due_ms, r.open_conflicts, r.reopen_count, r.evaluation, r.departments, "
+         "r.sent_back";
 }
 
 namespace {

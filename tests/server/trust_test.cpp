@@ -664,6 +664,36 @@ class FailingStore final : public server::DistrictStore {
   Result<std::int64_t> revoke_actor_tokens(const std::string& a, std::int64_t b) override {
     return in_.revoke_actor_tokens(a, b);
   }
+  Status revoke_station(const std::string& a, std::int64_t b) override {
+    return in_.revoke_station(a, b);
+  }
+  Result<std::optional<server::CaseRow>> case_row(const std::string& a) override {
+    return in_.case_row(a);
+  }
+  Result<server::CasePage> query_cases(const server::CaseQuery& q) override {
+    return in_.query_cases(q);
+  }
+  Result<std::int64_t> rebuild_projection() override { return in_.rebuild_projection(); }
+  Status add_account(const server::AccountRecord& a) override { return in_.add_account(a); }
+  Result<std::optional<server::AccountRecord>> find_account(const std::string& a) override {
+    return in_.find_account(a);
+  }
+  Result<std::vector<server::AccountRecord>> accounts() override { return in_.accounts(); }
+  Status update_account(const server::AccountRecord& a) override { return in_.update_account(a); }
+  Status add_session(const server::SessionRecord& s) override { return in_.add_session(s); }
+  Result<std::optional<server::SessionRecord>> find_session(const std::string& a) override {
+    return in_.find_session(a);
+  }
+  Status touch_session(const std::string& a, std::int64_t b) override {
+    return in_.touch_session(a, b);
+  }
+  Status end_sessions(const std::string& a, const std::string& b) override {
+    return in_.end_sessions(a, b);
+  }
+  Status add_audit(const server::AuditRecord& r) override { return in_.add_audit(r); }
+  Result<std::vector<server::AuditRecord>> audit_log(std::int64_t a, int b) override {
+    return in_.audit_log(a, b);
+  }
 
  private:
   server::DistrictStore& in_;

@@ -29,7 +29,7 @@ struct CaseDepartmentRow {
   std::int64_t reported_ms = 0;      // effective wall time of its report-in; 0: not yet
   std::int64_t feedback_due_ms = 0;  // report-in + feedback hours; 0: none (or not reported)
   std::int64_t feedback_ms = 0;      // its latest feedback; 0: none
-  std::int64_t expected_ms = 0;  // the date it expects to be done (given at report-in); 0: none
+  std::int64_t expected_ms = 0;      // the date it expects to be done (given at report-in); 0: none
   bool operator==(const CaseDepartmentRow&) const = default;
 };
 
@@ -53,7 +53,10 @@ struct CaseRow {
   std::int64_t next_due_ms = 0;
   int open_conflicts = 0;
   int reopen_count = 0;
-  std::string evaluation;                      // current round's rating; empty when none
+  std::string evaluation;  // current round's rating; empty when none
+  // The street office sent the case back to its community (case.sent_back) and nobody
+  // whistled or resolved it since.
+  bool sent_back = false;
   std::vector<CaseDepartmentRow> departments;  // in the whistle's order
   // The case page's content as JSON text: every step of the timeline with who, when, what and
   // its text (note, action, outcome, reason…), each step's deadline and whether it was met,

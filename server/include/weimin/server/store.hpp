@@ -126,9 +126,6 @@ struct ReferenceRecord {
   std::int64_t published_ms = 0;
 };
 
-// DEV: the default bodies below go when the stores implement them (before the merge).
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 class DistrictStore {
  public:
   virtual ~DistrictStore() = default;
@@ -150,9 +147,7 @@ class DistrictStore {
   virtual Result<std::vector<StationRecord>> stations() = 0;
   // Marks the station revoked at now_ms (NotFound when not enrolled; a second revoke keeps the
   // first time).
-  virtual Status revoke_station(const std::string& station_id, std::int64_t now_ms) {  // DEV
-    return Status(ErrorCode::Internal, "not implemented");
-  }
+  virtual Status revoke_station(const std::string& station_id, std::int64_t now_ms) = 0;
   // Remembers a station's clock skew at `now_ms` (StationRecord::skew_ms).
   virtual Status record_skew(const std::string& station_id, std::int64_t skew_ms,
                              std::int64_t now_ms) = 0;
@@ -239,71 +234,29 @@ class DistrictStore {
   // Kept by apply_push and append_facts in their own transactions: every case whose facts they
   // add gets its row remade by project_case from all its facts, with the deadlines of the
   // latest published catalog (none before one is published).
-  virtual Result<std::optional<CaseRow>> case_row(
-      const std::string& case_id) {  // DEV: implemented by the stores before merge
-    return Result<std::optional<CaseRow>>(ErrorCode::Internal, "not implemented");
-  }
+  virtual Result<std::optional<CaseRow>> case_row(const std::string& case_id) = 0;
   // One page of rows matching `query` in its order (detail_json left empty).
-  virtual Result<CasePage> query_cases(
-      const CaseQuery& query) {  // DEV: implemented by the stores before merge
-    return Result<CasePage>(ErrorCode::Internal, "not implemented");
-  }
+  virtual Result<CasePage> query_cases(const CaseQuery& query) = 0;
   // Remakes every case's row from the facts in one transaction; returns the number of cases.
-  virtual Result<std::int64_t>
-  rebuild_projection() {  // DEV: implemented by the stores before merge
-    return Result<std::int64_t>(ErrorCode::Internal, "not implemented");
-  }
+  virtual Result<std::int64_t> rebuild_projection() = 0;
 
   // [SECTION] Console accounts, sessions and audit (accounts.hpp)
   // AlreadyExists when the user exists.
-  virtual Status add_account(
-      const AccountRecord& account) {  // DEV: implemented by the stores before merge
-    return Status(ErrorCode::Internal, "not implemented");
-  }
-  virtual Result<std::optional<AccountRecord>> find_account(
-      const std::string& user) {  // DEV: implemented by the stores before merge
-    return Result<std::optional<AccountRecord>>(ErrorCode::Internal, "not implemented");
-  }
+  virtual Status add_account(const AccountRecord& account) = 0;
+  virtual Result<std::optional<AccountRecord>> find_account(const std::string& user) = 0;
   // Every account, by user name.
-  virtual Result<std::vector<AccountRecord>>
-  accounts() {  // DEV: implemented by the stores before merge
-    return Result<std::vector<AccountRecord>>(ErrorCode::Internal, "not implemented");
-  }
+  virtual Result<std::vector<AccountRecord>> accounts() = 0;
   // Replaces the stored account of account.user (NotFound when none).
-  virtual Status update_account(
-      const AccountRecord& account) {  // DEV: implemented by the stores before merge
-    return Status(ErrorCode::Internal, "not implemented");
-  }
-  virtual Status add_session(
-      const SessionRecord& session) {  // DEV: implemented by the stores before merge
-    return Status(ErrorCode::Internal, "not implemented");
-  }
-  virtual Result<std::optional<SessionRecord>> find_session(
-      const std::string& id_hash) {  // DEV: implemented by the stores before merge
-    return Result<std::optional<SessionRecord>>(ErrorCode::Internal, "not implemented");
-  }
-  virtual Status touch_session(
-      const std::string& id_hash,
-      std::int64_t now_ms) {  // DEV: implemented by the stores before merge
-    return Status(ErrorCode::Internal, "not implemented");
-  }
+  virtual Status update_account(const AccountRecord& account) = 0;
+  virtual Status add_session(const SessionRecord& session) = 0;
+  virtual Result<std::optional<SessionRecord>> find_session(const std::string& id_hash) = 0;
+  virtual Status touch_session(const std::string& id_hash, std::int64_t now_ms) = 0;
   // Ends one session (id_hash set) or every session of `user` (id_hash empty).
-  virtual Status end_sessions(
-      const std::string& id_hash,
-      const std::string& user) {  // DEV: implemented by the stores before merge
-    return Status(ErrorCode::Internal, "not implemented");
-  }
+  virtual Status end_sessions(const std::string& id_hash, const std::string& user) = 0;
   // Appends to the audit log (record.id is ignored).
-  virtual Status add_audit(
-      const AuditRecord& record) {  // DEV: implemented by the stores before merge
-    return Status(ErrorCode::Internal, "not implemented");
-  }
+  virtual Status add_audit(const AuditRecord& record) = 0;
   // Audit records with id < before_id (any when 0), newest first, at most `limit`.
-  virtual Result<std::vector<AuditRecord>> audit_log(
-      std::int64_t before_id, int limit) {  // DEV: implemented by the stores before merge
-    return Result<std::vector<AuditRecord>>(ErrorCode::Internal, "not implemented");
-  }
+  virtual Result<std::vector<AuditRecord>> audit_log(std::int64_t before_id, int limit) = 0;
 };
-#pragma GCC diagnostic pop
 
 }  // namespace weimin::server
