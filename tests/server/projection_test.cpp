@@ -662,12 +662,27 @@ TEST_CASE("an embedded store of before the projection gets its rows when opened"
     auto raw = storage::KeyedStore::open(d.dir() / "data", "district.db", *kek);
     REQUIRE(raw.is_ok());
     REQUIRE(raw->db()
-                .exec("DROP TABLE case_rows; DROP TABLE case_departments; "
-                      "DELETE FROM schema_migrations WHERE version = 5;")
+                .exec(R"SQL(
+      DROP TABLE case_rows;
+      DROP TABLE case_departments;
+      DROP TABLE accounts;
+      DROP TABLE sessions;
+      DROP TABLE audit;
+      CREATE TABLE stations_v4 (station_id TEXT PRIMARY KEY, community TEXT NOT NULL,
+        public_key BLOB NOT NULL, enrolled_ms INTEGER NOT NULL, skew_ms INTEGER,
+        skew_at_ms INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO stations_v4 SELECT station_id, community, public_key, enrolled_ms, skew_ms,
+        skew_at_ms FROM stations;
+      DROP TABLE stations;
+      ALTER TABLE stations_v4 RENAME TO stations;
+      DELETE FROM schema_migrations WHERE version >= 5;
+    )SQL")
                 .is_ok());
   }
   d.reopen();
-  CHECK(d.store().case_row(ev.case_id.to_string()).value() == before);
+  auto after = d.store().case_row(ev.case_id.to_string());
+  REQUIRE_MESSAGE(after.is_ok(), after.status().to_string());
+  CHECK(*after == before);
 }
 
 TEST_CASE("weimin-district projection rebuild remakes the rows and says how many cases") {
