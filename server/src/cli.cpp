@@ -721,7 +721,9 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
 
   // stations, rejects
   auto* stations_cmd = app.add_subcommand(
-      "stations", "list enrolled stations (revoked ones marked) and their streams");
+      "stations",
+      "list enrolled stations (revoked ones marked): what each reported (version, facts waiting "
+      "in its outbox), its last sync and last request, and its streams");
   stations_cmd->callback([&] {
     ctx.action = [&] {
       auto store = ctx.open_store();
@@ -742,6 +744,13 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
                      << " (requests refused; enrol again to lift)";
         }
         ctx.io.out << "\n";
+        // What the station reported with its last signed request ("?" when it did not).
+        ctx.io.out << "    version " << (st.version ? *st.version : "?") << "  waiting "
+                   << (st.waiting ? std::to_string(*st.waiting) : "?") << " facts  last sync "
+                   << (st.last_sync_ms > 0 ? core::local_date_time(st.last_sync_ms) : "never")
+                   << "  last request "
+                   << (st.last_seen_ms > 0 ? core::local_date_time(st.last_seen_ms) : "never")
+                   << "\n";
         auto streams = (*store)->streams(st.station_id);
         if (!streams.is_ok()) return ctx.fail(streams.status());
         for (const auto& p : *streams) ctx.io.out << "    stream " << p.stream << " applied through " << p.applied_through << "\n";

@@ -144,13 +144,25 @@ CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL
   detail TEXT NOT NULL);
 )SQL";
 
+// Version 7: what each station last reported (its software version, the facts waiting in its
+// outbox), when its last push or pull succeeded and when it last made a signed request. The
+// last clock-skew time is the best known "last seen" of before.
+constexpr const char* kSchemaV7 = R"SQL(
+ALTER TABLE stations ADD COLUMN software_version TEXT;
+ALTER TABLE stations ADD COLUMN waiting_facts INTEGER;
+ALTER TABLE stations ADD COLUMN last_sync_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stations ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE stations SET last_seen_ms = skew_at_ms;
+)SQL";
+
 const storage::Migration kMigrations[] = {
     {1, "district store", kSchemaV1},
     {2, "changes carry their origin", kSchemaV2},
     {3, "case facts indexed by subject and kind", kSchemaV3},
     {4, "actor tokens expire; stations' clock skew", kSchemaV4},
     {5, "the case projection", kSchemaV5},
-    {6, "console accounts, sessions and audit; revoked stations", kSchemaV6}};
+    {6, "console accounts, sessions and audit; revoked stations", kSchemaV6},
+    {7, "what stations report; their last sync and last request", kSchemaV7}};
 
 // A session row unused this long is dropped when another session is added: longer than any
 // idle timeout or absolute limit a console is given (AccountOptions), so it ended already.
@@ -442,8 +454,9 @@ class EmbeddedStore final : public DistrictStore {
 
   Result<std::optional<StationRecord>> find_station(const std::string& station_id) override {
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
-                                          "skew_ms, skew_at_ms, revoked_ms FROM stations WHERE "
-                                          "station_id = ?"));
+                                          "skew_ms, skew_at_ms, revoked_ms, software_version, "
+                                          "waiting_facts, last_sync_ms, last_seen_ms FROM "
+                                          "stations WHERE station_id = ?"));
     s->bind(1, station_id);
     WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
     std::optional<StationRecord> out;
@@ -457,7 +470,23 @@ class EmbeddedStore final : public DistrictStore {
     if (!s.is_null(4)) st.skew_ms = s.column_int64(4);
     st.skew_at_ms = s.column_int64(5);
     if (!s.is_null(6)) st.revoked_ms = s.column_int64(6);
+    if (!s.is_null(7)) st.version = s.column_text(7);
+    if (!s.is_null(8)) st.waiting = s.column_int64(8);
+    st.last_sync_ms = s.column_int64(9);
+    st.last_seen_ms = s.column_int64(10);
     return st;
+  }
+
+  Status record_station_contact(const std::string& station_id, const sync::StationReport& report,
+                                std::int64_t now_ms, bool synced) override {
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("UPDATE stations SET software_version = COALESCE(?, software_version), "
+                      "waiting_facts = COALESCE(?, waiting_facts), last_seen_ms = ?, "
+                      "last_sync_ms = CASE WHEN ? THEN ? ELSE last_sync_ms END "
+                      "WHERE station_id = ?"));
+    s->bind(1, report.version).bind(2, report.waiting).bind(3, now_ms);
+    s->bind(4, synced ? 1 : 0).bind(5, now_ms).bind(6, station_id);
+    return s->run();
   }
 
   Status record_skew(const std::string& station_id, std::int64_t skew_ms,
@@ -470,8 +499,9 @@ class EmbeddedStore final : public DistrictStore {
 
   Result<std::vector<StationRecord>> stations() override {
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT station_id, community, public_key, enrolled_ms, "
-                                          "skew_ms, skew_at_ms, revoked_ms FROM stations ORDER BY "
-                                          "station_id"));
+                                          "skew_ms, skew_at_ms, revoked_ms, software_version, "
+                                          "waiting_facts, last_sync_ms, last_seen_ms FROM "
+                                          "stations ORDER BY station_id"));
     std::vector<StationRecord> out;
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());

@@ -206,11 +206,23 @@ CREATE TABLE audit (
 );
 )SQL";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Version 5: what each station last reported (its software version, the facts waiting in its
+// outbox), when its last push or pull succeeded and when it last made a signed request. The
+// last clock-skew time is the best known "last seen" of before.
+constexpr std::string_view kV5 = R"SQL(
+ALTER TABLE station ADD COLUMN software_version text;
+ALTER TABLE station ADD COLUMN waiting_facts bigint;
+ALTER TABLE station ADD COLUMN last_sync_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE station ADD COLUMN last_seen_ms bigint NOT NULL DEFAULT 0;
+UPDATE station SET last_seen_ms = skew_at_ms;
+)SQL";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
     {4, "console accounts, sessions and audit; revoked stations", kV4},
+    {5, "what stations report; their last sync and last request", kV5},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

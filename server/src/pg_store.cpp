@@ -133,7 +133,8 @@ class PgStore final : public DistrictStore {
     WEIMIN_TRY(pool_->transact("finding a station", [&](pqxx::work& w) {
       auto r = w.exec_params(
           "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms, "
-          "revoked_ms FROM station WHERE station_id = $1",
+          "revoked_ms, software_version, waiting_facts, last_sync_ms, last_seen_ms FROM station "
+          "WHERE station_id = $1",
           station_id);
       if (!r.empty()) out = station_from_row(r[0]);
       return Status::ok();
@@ -146,7 +147,8 @@ class PgStore final : public DistrictStore {
     WEIMIN_TRY(pool_->transact("listing stations", [&](pqxx::work& w) {
       auto r = w.exec(
           "SELECT station_id, community, public_key, enrolled_ms, skew_ms, skew_at_ms, "
-          "revoked_ms FROM station ORDER BY station_id");
+          "revoked_ms, software_version, waiting_facts, last_sync_ms, last_seen_ms FROM station "
+          "ORDER BY station_id");
       for (const auto& row : r) out.push_back(station_from_row(row));
       return Status::ok();
     }));
@@ -158,6 +160,18 @@ class PgStore final : public DistrictStore {
     return pool_->transact("remembering a station's clock skew", [&](pqxx::work& w) {
       w.exec_params("UPDATE station SET skew_ms = $2, skew_at_ms = $3 WHERE station_id = $1",
                     station_id, skew_ms, now_ms);
+      return Status::ok();
+    });
+  }
+
+  Status record_station_contact(const std::string& station_id, const sync::StationReport& report,
+                                std::int64_t now_ms, bool synced) override {
+    return pool_->transact("recording a station's contact", [&](pqxx::work& w) {
+      w.exec_params(
+          "UPDATE station SET software_version = COALESCE($2, software_version), "
+          "waiting_facts = COALESCE($3, waiting_facts), last_seen_ms = $4, "
+          "last_sync_ms = CASE WHEN $5 THEN $4 ELSE last_sync_ms END WHERE station_id = $1",
+          station_id, report.version, report.waiting, now_ms, synced);
       return Status::ok();
     });
   }
@@ -884,6 +898,10 @@ class PgStore final : public DistrictStore {
     if (!row[4].is_null()) st.skew_ms = row[4].as<std::int64_t>();
     st.skew_at_ms = row[5].as<std::int64_t>();
     if (!row[6].is_null()) st.revoked_ms = row[6].as<std::int64_t>();
+    if (!row[7].is_null()) st.version = row[7].as<std::string>();
+    if (!row[8].is_null()) st.waiting = row[8].as<std::int64_t>();
+    st.last_sync_ms = row[9].as<std::int64_t>();
+    st.last_seen_ms = row[10].as<std::int64_t>();
     return st;
   }
 

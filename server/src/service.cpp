@@ -243,7 +243,9 @@ HttpResponse DistrictService::route(const HttpRequest& request, RequestLog& log)
   Result<sync::PushRequest> parsed = sync::parse_push_request(request.body);
   std::unique_lock lock(mutex_);
   ServiceHandlers h(*this, log, &parsed, lock);
-  return h.push(request, *who);
+  HttpResponse r = h.push(request, *who);
+  h.record_contact(request, *who, r);
+  return r;
 }
 
 HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& log,
@@ -275,10 +277,12 @@ HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& 
     HttpResponse fail;
     auto who = h.authenticate(req, fail);
     if (!who) return fail;
-    if (req.path == "/v1/push") return h.push(req, *who);
-    if (req.path == "/v1/pull") return h.pull(req, *who);
-    if (req.path == "/v1/status") return h.status(req, *who);
-    return h.digest(req, *who);
+    HttpResponse r = req.path == "/v1/push"     ? h.push(req, *who)
+                     : req.path == "/v1/pull"   ? h.pull(req, *who)
+                     : req.path == "/v1/status" ? h.status(req, *who)
+                                                : h.digest(req, *who);
+    h.record_contact(req, *who, r);
+    return r;
   }
   if (req.path == "/v1/cases" || req.path.rfind("/v1/cases/", 0) == 0) {
     HttpResponse fail;

@@ -66,6 +66,11 @@ class ServiceHandlers {
   sync::HttpResponse pull(const sync::HttpRequest& req, const Signed& who);
   sync::HttpResponse status(const sync::HttpRequest& req, const Signed& who);
   sync::HttpResponse digest(const sync::HttpRequest& req, const Signed& who);
+  // After a signed request of `who` was answered with `response`: records the contact (one
+  // store write: what the station reported in its headers, when it was seen, and for a push or
+  // pull answered 200 when it last synced). A store failure goes to the log, never the answer.
+  void record_contact(const sync::HttpRequest& req, const Signed& who,
+                      const sync::HttpResponse& response);
 
   // [SECTION] Street office and departments (service_cases.cpp)
   // Checks a department's or street office's bearer token; on failure `fail` holds the 401.

@@ -153,6 +153,16 @@ std::optional<ServiceHandlers::Signed> ServiceHandlers::authenticate(
   return Signed{std::move(**station), skew};
 }
 
+void ServiceHandlers::record_contact(const HttpRequest& req, const Signed& who,
+                                     const HttpResponse& response) {
+  const bool synced = response.status == 200 && (req.path == "/v1/push" || req.path == "/v1/pull");
+  Status recorded = s_.store_.record_station_contact(
+      who.station.station_id, sync::read_station_report(req.headers), now(), synced);
+  if (!recorded.is_ok() && log_.detail.empty()) {
+    log_.detail = "the station's contact was not recorded: " + recorded.to_string();
+  }
+}
+
 HttpResponse ServiceHandlers::health() {
   auto e = s_.store_.epoch();
   if (!e.is_ok()) return status_response(e.status());

@@ -231,7 +231,14 @@ std::string SyncReport::summary() const {
 // [SECTION] A sync run
 
 SyncEngine::SyncEngine(Station& station, sync::Transport& transport)
-    : station_(station), client_(transport, [&station] { return station.now_ms(); }) {}
+    : station_(station), client_(transport, [&station] { return station.now_ms(); }) {
+  // Each signed request tells the district how many facts still wait here (X-Weimin-Waiting).
+  client_.set_waiting_count([&station]() -> std::optional<std::int64_t> {
+    auto stats = storage::Outbox::stats(station.db());
+    if (!stats.is_ok()) return std::nullopt;
+    return stats->pending();
+  });
+}
 
 Status SyncEngine::load_identity() {
   WEIMIN_ASSIGN_OR_RETURN(SyncState state, load_sync_state(station_.db()));

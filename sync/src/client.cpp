@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "weimin/sync/protocol_auth.hpp"
+#include "weimin/sync/version.hpp"
 
 namespace weimin::sync {
 namespace {
@@ -95,6 +96,13 @@ Result<HttpResponse> SyncClient::call(HttpRequest request, bool sign) {
   for (int attempt = 0;; ++attempt) {
     HttpRequest sent = request;
     if (sign) {
+      // What the station reports (outside the signature; the district only shows it).
+      sent.headers[std::string(kVersionHeader)] = std::string(kSoftwareVersion);
+      if (waiting_count_) {
+        if (std::optional<std::int64_t> waiting = waiting_count_(); waiting && *waiting >= 0) {
+          sent.headers[std::string(kWaitingHeader)] = std::to_string(*waiting);
+        }
+      }
       sign_request(sent, identity_.station_id, identity_.secret_key.view(), now_ms_() + offset_ms_);
     }
     ++requests_;

@@ -758,4 +758,29 @@ std::string station_id_for(std::string_view community) {
   return "station:" + std::string(community);
 }
 
+// [SECTION] What a station reports
+
+StationReport read_station_report(const Headers& headers) {
+  StationReport out;
+  auto version = headers.find(kVersionHeader);
+  if (version != headers.end()) {
+    const std::string& v = version->second;
+    if (!v.empty() && v.size() <= kMaxVersionBytes &&
+        std::all_of(v.begin(), v.end(), [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+      out.version = v;
+    }
+  }
+  auto waiting = headers.find(kWaitingHeader);
+  if (waiting != headers.end()) {
+    const std::string& w = waiting->second;
+    std::int64_t n = 0;
+    if (!w.empty() && w.size() <= 13 &&
+        std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), n);
+      if (ec == std::errc() && end == w.data() + w.size() && n <= kMaxWaiting) out.waiting = n;
+    }
+  }
+  return out;
+}
+
 }  // namespace weimin::sync

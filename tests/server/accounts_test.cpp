@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "server_fixture.hpp"
+#include "weimin/core/civil_time.hpp"
 #include "weimin/server/accounts.hpp"
 #include "weimin/server/cli.hpp"
 
@@ -608,4 +609,40 @@ TEST_CASE(
   REQUIRE(cli.run({"--json", "audit"}) == 0);
   CHECK(contains(cli.out, R"("action":"account_add")"));
   CHECK(cli.run({"audit", "--limit", "0"}) == 2);
+}
+
+TEST_CASE("weimin-district stations prints what each station reported, its last sync and request") {
+  Cli cli;
+  REQUIRE(cli.run({"init"}) == 0);
+  REQUIRE(cli.run({"enroll-token", "--community", "530102001001"}) == 0);
+  const std::string token = cli.out.substr(0, cli.out.find('\n'));
+  {
+    platform::FileKeyStore keys(cli.dir.path() / "kek", cli.dir.path() / "data");
+    auto store = server::open_embedded_store(cli.dir.path() / "data", keys, {"530102", kStart});
+    REQUIRE(store.is_ok());
+    platform::ManualClock clock(kStart);
+    server::DistrictService service(**store, clock);
+    auto key = sync::generate_station_key();
+    auto enrolled =
+        service.handle({"POST",
+                        "/v1/enroll",
+                        "",
+                        {{"Content-Type", "application/json"}},
+                        sync::to_json(sync::EnrollRequest{sync::kSchema, token, "530102001001",
+                                                          sync::base64_encode(key.public_key)})});
+    REQUIRE_MESSAGE(enrolled.status == 200, enrolled.body);
+    REQUIRE(cli.run({"stations"}) == 0);
+    CHECK(contains(cli.out, "    version ?  waiting ? facts  last sync never  last request never"));
+    sync::HttpRequest pull{"GET", "/v1/pull", "after=0", {}, ""};
+    sync::sign_request(pull, "station:530102001001", key.secret_key, clock.now_ms());
+    pull.headers[std::string(sync::kVersionHeader)] = "0.1.0";
+    pull.headers[std::string(sync::kWaitingHeader)] = "4";
+    auto pulled = service.handle(pull);
+    REQUIRE_MESSAGE(pulled.status == 200, pulled.body);
+  }
+  REQUIRE(cli.run({"stations"}) == 0);
+  const std::string at = core::local_date_time(kStart);
+  CHECK(contains(cli.out, "station:530102001001  community 530102001001  clock +0 s\n"));
+  CHECK(contains(cli.out, "    version 0.1.0  waiting 4 facts  last sync " + at +
+                              "  last request " + at + "\n"));
 }

@@ -627,3 +627,87 @@ TEST_CASE("console: a one-time password is changed at the first sign-in, through
   CHECK(header(changed, "Location") == "/console/?done=password");
   CHECK(b.get("/console/").status == 200);
 }
+
+TEST_CASE("console: the stations page shows what each station reported, its last sync and link") {
+  ConsoleDistrict c;
+  TestStation today = c.d.enroll("530102001002");
+  TestStation recent = c.d.enroll("530102001003");
+  TestStation online = c.d.enroll("530102002002");
+  TestStation fresh = c.d.enroll("530102002003");
+  // Station a pushes for real, reporting its version and its outbox.
+  sync::PushRequest p;
+  p.station_id = c.a.station_id;
+  p.stream = c.a.stream;
+  CaseWriter w{c.a, *core::Uuid::parse(uuid_n(1, 0xcafe)), 1};
+  p.entries.push_back(
+      {1, "fact",
+       sync::to_json_value(w.fact(core::Role::Staff, "S01",
+                                  core::CaseCollected{"env_sanitation", core::CaseChannel::Kiosk,
+                                                      "路灯坏了", "R-12345678"}))});
+  sync::HttpRequest r = c.d.signed_request(c.a, "POST", "/v1/push", "", sync::to_json(p));
+  r.headers[std::string(sync::kVersionHeader)] = "0.1.0-test";
+  r.headers[std::string(sync::kWaitingHeader)] = "42";
+  REQUIRE(c.d.call(r).status == 200);
+  // 40 hours later (08:30 in Beijing, two days on): a's last sync is 40 hours old (amber);
+  // `other` synced 80 hours ago (red); the rest by what the store recorded.
+  auto& store = c.d.store();
+  REQUIRE(
+      store.record_station_contact(c.other.station_id, {"0.0.9", 7}, kStart - 40 * 3'600'000, true)
+          .is_ok());
+  c.d.clock().advance(40 * 3'600'000);
+  const std::int64_t now = c.d.clock().now_ms();
+  REQUIRE(store.record_station_contact(today.station_id, {"0.1.0", 0}, now - 6 * 3'600'000, true)
+              .is_ok());
+  REQUIRE(store.record_station_contact(recent.station_id, {}, now - 20 * 3'600'000, true).is_ok());
+  REQUIRE(store.record_station_contact(online.station_id, {"0.1.0", 3}, now - 5 * 60'000, true)
+              .is_ok());
+  REQUIRE(store.revoke_station(fresh.station_id, now).is_ok());
+
+  Browser admin{c.d};
+  REQUIRE(admin.sign_in("admin").status == 303);
+  auto page = admin.get("/console/stations");
+  REQUIRE(page.status == 200);
+  auto row = [&](const TestStation& st) {
+    const std::size_t at = page.body.find("<tr data-station=\"" + st.station_id + "\"");
+    REQUIRE_MESSAGE(at != std::string::npos, st.station_id);
+    return page.body.substr(at, page.body.find("</tr>", at) - at);
+  };
+  const std::string a = row(c.a);
+  CHECK(a.find("data-link=\"amber\"") != std::string::npos);
+  CHECK(a.find("超过 36 小时未同步") != std::string::npos);
+  CHECK(a.find("link-amber") != std::string::npos);
+  CHECK(a.find(">0.1.0-test<") != std::string::npos);
+  CHECK(a.find(">42<") != std::string::npos);
+  CHECK(a.find(core::local_date_time(kStart).substr(0, 16)) != std::string::npos);
+  CHECK(a.find("40 小时前") != std::string::npos);
+  CHECK(a.find("翠湖社区 (530102001001)") != std::string::npos);  // the catalog's name
+  const std::string other = row(c.other);
+  CHECK(other.find("data-link=\"red\"") != std::string::npos);
+  CHECK(other.find("超过 3 天未同步") != std::string::npos);
+  CHECK(other.find("3 天前") != std::string::npos);
+  CHECK(row(today).find("data-link=\"today\"") != std::string::npos);
+  CHECK(row(today).find("今日已同步") != std::string::npos);
+  CHECK(row(recent).find("data-link=\"recent\"") != std::string::npos);
+  CHECK(row(recent).find("未报告") != std::string::npos);  // no version reported
+  CHECK(row(online).find("data-link=\"online\"") != std::string::npos);
+  CHECK(row(online).find("在线") != std::string::npos);
+  CHECK(row(online).find("5 分钟前") != std::string::npos);
+  CHECK(row(fresh).find("data-link=\"revoked\"") != std::string::npos);
+  // Those needing attention first: red, amber, then the rest; revoked last.
+  auto pos = [&](const TestStation& st) {
+    return page.body.find("<tr data-station=\"" + st.station_id + "\"");
+  };
+  CHECK(pos(c.other) < pos(c.a));
+  CHECK(pos(c.a) < pos(today));
+  CHECK(pos(c.a) < pos(recent));
+  CHECK(pos(c.a) < pos(online));
+  CHECK(pos(online) < pos(fresh));
+  CHECK(pos(today) < pos(fresh));
+  // The thresholds are explained on the page, and in English too.
+  CHECK(page.body.find("id=\"stations-legend\"") != std::string::npos);
+  REQUIRE(admin.get("/console/lang", "to=en&back=%2Fconsole%2Fstations").status == 303);
+  auto en = admin.get("/console/stations");
+  REQUIRE(en.status == 200);
+  CHECK(en.body.find("No sync for over 36 hours") != std::string::npos);
+  CHECK(en.body.find("40 h ago") != std::string::npos);
+}

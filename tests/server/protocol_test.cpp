@@ -290,3 +290,32 @@ TEST_CASE("a key given twice in one object is refused, at any level") {
           push_with(std::string(R"([{"seq":1,"seq":1,"topic":"fact","payload":)") + kFact + "}]"))
           .is_ok());
 }
+
+TEST_CASE("what a station reports: bounded headers are read, anything else is left unset") {
+  auto report = [](std::string version, std::string waiting) {
+    Headers h;
+    h["x-weimin-version"] = std::move(version);  // any case
+    h["X-Weimin-Waiting"] = std::move(waiting);
+    return read_station_report(h);
+  };
+  CHECK(read_station_report(Headers{}) == StationReport{});
+  auto ok = report("0.1.0 (build 7)", "42");
+  CHECK(ok.version == "0.1.0 (build 7)");
+  CHECK(ok.waiting == 42);
+  CHECK(report(std::string(64, 'v'), "0").version == std::string(64, 'v'));
+  CHECK(report("1", "1000000000000").waiting == kMaxWaiting);
+  // Out of bounds: unset, the other header still read.
+  CHECK_FALSE(report(std::string(65, 'v'), "1").version);
+  CHECK(report(std::string(65, 'v'), "1").waiting == 1);
+  CHECK_FALSE(report("", "1").version);
+  CHECK_FALSE(report("0.1\n", "1").version);
+  CHECK_FALSE(report("0.1\x7f", "1").version);
+  CHECK_FALSE(report("版本", "1").version);
+  for (const char* bad : {"", "-1", "+1", "1.5", "1e3", " 1", "0x10", "1000000000001",
+                          "99999999999999999999", "12a"}) {
+    CAPTURE(bad);
+    auto r = report("0.1.0", bad);
+    CHECK_FALSE(r.waiting);
+    CHECK(r.version == "0.1.0");
+  }
+}

@@ -744,3 +744,87 @@ TEST_CASE("a day's push of 10,000 facts in batches of 1,000 is applied once, in 
   auto status = sync::parse_status_response(d.signed_call(st, "GET", "/v1/status").body).value();
   CHECK(status.streams.at(0).applied_through == 10000);
 }
+
+TEST_CASE(
+    "what a station reports reaches the store through signed requests; a bad header is ignored") {
+  District d;
+  TestStation st = d.enroll("530102001001");
+  auto station = [&] { return d.store().find_station(st.station_id).value().value(); };
+  auto reported = [&](std::string method, std::string path, std::string query, std::string body,
+                      std::string version, std::string waiting) {
+    // The report headers are added after signing: they are outside the signature.
+    sync::HttpRequest r =
+        d.signed_request(st, std::move(method), std::move(path), std::move(query), std::move(body));
+    r.headers[std::string(sync::kVersionHeader)] = std::move(version);
+    r.headers[std::string(sync::kWaitingHeader)] = std::move(waiting);
+    return d.call(std::move(r));
+  };
+  {
+    auto fresh = station();
+    CHECK_FALSE(fresh.version);
+    CHECK_FALSE(fresh.waiting);
+    CHECK(fresh.last_sync_ms == 0);
+    CHECK(fresh.last_seen_ms == 0);
+  }
+  // A push that succeeds: reported, seen and synced at the district's time.
+  d.clock().advance(60'000);
+  const std::int64_t pushed_at = d.clock().now_ms();
+  auto push = reported("POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)})),
+                       "0.1.0", "17");
+  REQUIRE_MESSAGE(push.status == 200, push.body);
+  auto after_push = station();
+  CHECK(after_push.version == "0.1.0");
+  CHECK(after_push.waiting == 17);
+  CHECK(after_push.last_sync_ms == pushed_at);
+  CHECK(after_push.last_seen_ms == pushed_at);
+
+  // Malformed headers on a status request: served as ever, the reported values kept, seen but
+  // not synced (a status is no sync).
+  d.clock().advance(60'000);
+  const std::int64_t status_at = d.clock().now_ms();
+  auto status = reported("GET", "/v1/status", "", "", std::string(65, 'x') + "\x01", "-3");
+  CHECK_MESSAGE(status.status == 200, status.body);
+  auto after_status = station();
+  CHECK(after_status.version == "0.1.0");
+  CHECK(after_status.waiting == 17);
+  CHECK(after_status.last_sync_ms == pushed_at);
+  CHECK(after_status.last_seen_ms == status_at);
+  auto odd = reported("GET", "/v1/status", "", "", "0.1.0", "1000000000001");
+  CHECK(odd.status == 200);
+  CHECK(station().waiting == 17);
+
+  // A push refused for a gap is no sync either.
+  d.clock().advance(60'000);
+  sync::PushRequest gap = batch(st, {ticket_fact(st, 9)});
+  gap.base_seq = 5;
+  gap.entries[0].seq = 6;
+  auto refused = reported("POST", "/v1/push", "", sync::to_json(gap), "0.1.1", "3");
+  CHECK(refused.status == 409);
+  CHECK(station().last_sync_ms == pushed_at);
+  CHECK(station().version == "0.1.1");
+
+  // A pull that succeeds is a sync.
+  d.clock().advance(60'000);
+  const std::int64_t pulled_at = d.clock().now_ms();
+  auto pull = reported("GET", "/v1/pull", "after=0", "", "0.1.1", "0");
+  CHECK_MESSAGE(pull.status == 200, pull.body);
+  auto after_pull = station();
+  CHECK(after_pull.waiting == 0);
+  CHECK(after_pull.last_sync_ms == pulled_at);
+  CHECK(after_pull.last_seen_ms == pulled_at);
+
+  // A request whose signature fails records nothing.
+  d.clock().advance(60'000);
+  sync::HttpRequest forged = d.signed_request(st, "GET", "/v1/status", "", "");
+  forged.headers["Signature"] = "sig1=:" + sync::base64_encode(std::string(64, 'x')) + ":";
+  forged.headers[std::string(sync::kVersionHeader)] = "6.6.6";
+  CHECK(d.call(forged).status == 401);
+  CHECK(station().version == "0.1.1");
+  CHECK(station().last_seen_ms == pulled_at);
+
+  // The list shows the same.
+  auto all = d.store().stations().value();
+  REQUIRE(all.size() == 1);
+  CHECK(all[0].version == "0.1.1");
+  CHECK(all[0].last_sync_ms == pulled_at);
+}

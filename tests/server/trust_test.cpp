@@ -611,6 +611,10 @@ class FailingStore final : public server::DistrictStore {
   Status record_skew(const std::string& a, std::int64_t b, std::int64_t c) override {
     return in_.record_skew(a, b, c);
   }
+  Status record_station_contact(const std::string& a, const sync::StationReport& b, std::int64_t c,
+                                bool d) override {
+    return in_.record_station_contact(a, b, c, d);
+  }
   Result<bool> remember_nonce(const std::string& a, const std::string& b, std::int64_t c,
                               std::int64_t e) override {
     return in_.remember_nonce(a, b, c, e);

@@ -12,6 +12,7 @@
 #include "weimin/station/sync_status.hpp"
 #include "weimin/sync/client.hpp"
 #include "weimin/sync/protocol_auth.hpp"
+#include "weimin/sync/version.hpp"
 
 using namespace weimin;
 using weimin::test::District;
@@ -366,4 +367,49 @@ TEST_CASE("nightly digests find a difference and repair it") {
   CHECK_FALSE(r->digest_mismatches.empty());
   CHECK(r->digest_mismatches_after_repair == 0);
   CHECK(district.digests("530102001001") == a.digests());
+}
+
+TEST_CASE("every signed request reports the station's version and the facts still waiting") {
+  District district;
+  struct Recording final : sync::Transport {
+    District& district;
+    std::vector<sync::HttpRequest> sent;
+    explicit Recording(District& d) : district(d) {}
+    Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
+      sent.push_back(r);
+      return district.handle(r);
+    }
+  } transport{district};
+  TestStation a("530102001001");
+  a.enroll(district, transport);
+  a.write(5);
+  const std::int64_t waiting_before = a.pending();
+  REQUIRE(waiting_before >= 5);
+  transport.sent.clear();
+  station::SyncOptions pages;
+  pages.push_page_count = 2;
+  auto run = a.sync(transport, pages);
+  REQUIRE_MESSAGE(run.is_ok(), run.status().to_string());
+  std::vector<std::int64_t> pushes, pulls;
+  for (const auto& r : transport.sent) {
+    CAPTURE(r.path);
+    REQUIRE(sync::header_value(r.headers, "Signature"));
+    CHECK(sync::header_value(r.headers, sync::kVersionHeader) ==
+          std::string(sync::kSoftwareVersion));
+    auto report = sync::read_station_report(r.headers);
+    REQUIRE(report.waiting);
+    (r.path == "/v1/push" ? pushes : pulls).push_back(*report.waiting);
+  }
+  // Each push reports what waited before it (its own page included); the pull after them, none.
+  REQUIRE(pushes.size() >= 3);
+  CHECK(pushes.front() == waiting_before);
+  for (std::size_t i = 1; i < pushes.size(); ++i) CHECK(pushes[i] == pushes[i - 1] - 2);
+  REQUIRE_FALSE(pulls.empty());
+  CHECK(pulls.back() == 0);
+  // The district recorded the last of them with the sync's time.
+  auto at_district = district.store->find_station("station:530102001001").value().value();
+  CHECK(at_district.version == std::string(sync::kSoftwareVersion));
+  CHECK(at_district.waiting == 0);
+  CHECK(at_district.last_sync_ms == district.clock.now_ms());
+  CHECK(at_district.last_seen_ms == district.clock.now_ms());
 }

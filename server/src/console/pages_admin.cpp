@@ -1,8 +1,12 @@
 // The admin's pages (docs/CONSOLE.md): stations (enrolment tokens with a QR code, revoking),
 // accounts (add, disable, reset, each password shown once) and the audit log. The routing in
 // console.cpp lets only admins reach them.
+#include <algorithm>
+#include <tuple>
+
 #include "console/impl.hpp"
 #include "console/render.hpp"
+#include "weimin/core/civil_time.hpp"
 
 namespace weimin::server {
 
@@ -17,6 +21,51 @@ const std::string& name_of(const core::Text& t, Lang lang) {
   return lang == Lang::En && !t.en.empty() ? t.en : t.zh;
 }
 
+// [SECTION] A station's link state (docs/CONSOLE.md, "Admin")
+
+constexpr std::int64_t kMinuteMs = 60'000;
+constexpr std::int64_t kHourMs = 60 * kMinuteMs;
+// Online: a signed request accepted this recently.
+constexpr std::int64_t kOnlineMs = 15 * kMinuteMs;
+// No successful push or pull for longer than these (since enrolment when there was none yet):
+// amber, then red.
+constexpr std::int64_t kAmberMs = 36 * kHourMs;
+constexpr std::int64_t kRedMs = 72 * kHourMs;
+
+struct LinkState {
+  const char* name;  // "online", "today", "recent", "never", "amber", "red", "revoked"
+  const char* css;   // the state cell's class ("" for none)
+  int attention;     // lower sorts first: 0 red, 1 amber, 2 not synced yet, 3 fine, 4 revoked
+};
+
+LinkState link_state(const StationRecord& st, std::int64_t now_ms) {
+  if (st.revoked_ms) return {"revoked", "", 4};
+  const std::int64_t since = st.last_sync_ms > 0 ? st.last_sync_ms : st.enrolled_ms;
+  if (now_ms - since > kRedMs) return {"red", "link-red", 0};
+  if (now_ms - since > kAmberMs) return {"amber", "link-amber", 1};
+  if (st.last_seen_ms > 0 && now_ms - st.last_seen_ms <= kOnlineMs) {
+    return {"online", "link-online", 3};
+  }
+  if (st.last_sync_ms <= 0) return {"never", "", 2};
+  if (core::local_date(st.last_sync_ms) == core::local_date(now_ms)) {
+    return {"today", "", 3};
+  }
+  return {"recent", "", 3};
+}
+
+// "3 小时前": how long before now_ms `then_ms` was (minutes below an hour, hours below two
+// days, then days).
+std::string ago(const console::Ctx& c, std::int64_t then_ms, std::int64_t now_ms) {
+  const std::int64_t d = std::max<std::int64_t>(0, now_ms - then_ms);
+  if (d < kMinuteMs) return c.t("stations_ago_now");
+  if (d < kHourMs)
+    return console::fill(c.t("stations_ago_minutes"), {std::to_string(d / kMinuteMs)});
+  if (d < 48 * kHourMs) {
+    return console::fill(c.t("stations_ago_hours"), {std::to_string(d / kHourMs)});
+  }
+  return console::fill(c.t("stations_ago_days"), {std::to_string(d / (24 * kHourMs))});
+}
+
 }  // namespace
 
 HttpResponse Console::Impl::stations(Ctx& c, json extra, int status) {
@@ -25,7 +74,15 @@ HttpResponse Console::Impl::stations(Ctx& c, json extra, int status) {
   const core::Catalog* catalog = cat->get();
   auto list = service.with_store([](DistrictStore& s) { return s.stations(); });
   if (!list.is_ok()) return internal(c, list.status().to_string());
-  json rows = json::array();
+  // The stations needing attention first (red, amber or a clock off, then not synced yet),
+  // each group the longest without a sync first; revoked ones last.
+  const std::int64_t now = service.clock().now_ms();
+  struct Row {
+    int attention;
+    std::int64_t since;
+    json data;
+  };
+  std::vector<Row> rows;
   for (const StationRecord& st : *list) {
     std::string community = st.community;
     if (catalog != nullptr) {
@@ -37,19 +94,42 @@ HttpResponse Console::Impl::stations(Ctx& c, json extra, int status) {
     bool skew_off = false;
     if (st.skew_ms) {
       skew = std::to_string(*st.skew_ms / 1000) + " s";
-      skew_off = *st.skew_ms > 5 * 60 * 1000 || *st.skew_ms < -5 * 60 * 1000;
+      skew_off = *st.skew_ms > sync::kMaxClockSkewMs || *st.skew_ms < -sync::kMaxClockSkewMs;
     }
-    rows.push_back({{"station", st.station_id},
-                    {"community", community},
-                    {"enrolled", console::local_time(st.enrolled_ms)},
-                    {"last_seen", console::local_time(st.skew_at_ms)},
-                    {"skew", skew},
-                    {"skew_off", skew_off},
-                    {"revoked", st.revoked_ms ? console::local_time(*st.revoked_ms) : ""},
-                    {"is_revoked", st.revoked_ms.has_value()},
-                    {"form_id", "revoke-" + st.station_id},
-                    {"revoke_action", "/console/stations/" + st.station_id + "/revoke"}});
+    const LinkState link = link_state(st, now);
+    int attention = link.attention;
+    if (skew_off && !st.revoked_ms && attention > 1) attention = 1;
+    rows.push_back(
+        {attention,
+         st.last_sync_ms > 0 ? st.last_sync_ms : st.enrolled_ms,
+         {{"station", st.station_id},
+          {"community", community},
+          {"version", st.version ? *st.version : c.t("stations_unknown")},
+          {"version_known", st.version.has_value()},
+          {"last_sync",
+           st.last_sync_ms > 0 ? console::local_time(st.last_sync_ms) : c.t("stations_never")},
+          {"last_sync_ago", st.last_sync_ms > 0 ? ago(c, st.last_sync_ms, now) : ""},
+          {"waiting", st.waiting ? std::to_string(*st.waiting) : c.t("stations_unknown")},
+          {"waiting_known", st.waiting.has_value()},
+          {"link", c.t(std::string("stations_link_") + link.name)},
+          {"link_state", link.name},
+          {"link_class", link.css},
+          {"last_request",
+           st.last_seen_ms > 0 ? console::local_time(st.last_seen_ms) : c.t("stations_never")},
+          {"last_request_ago", st.last_seen_ms > 0 ? ago(c, st.last_seen_ms, now) : ""},
+          {"enrolled", console::local_time(st.enrolled_ms)},
+          {"skew", skew},
+          {"skew_off", skew_off},
+          {"revoked", st.revoked_ms ? console::local_time(*st.revoked_ms) : ""},
+          {"is_revoked", st.revoked_ms.has_value()},
+          {"form_id", "revoke-" + st.station_id},
+          {"revoke_action", "/console/stations/" + st.station_id + "/revoke"}}});
   }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.attention, a.since) < std::tie(b.attention, b.since);
+  });
+  json row_data = json::array();
+  for (Row& r : rows) row_data.push_back(std::move(r.data));
   json communities = json::array();
   if (catalog != nullptr) {
     for (const core::Community& cm : catalog->communities) {
@@ -59,7 +139,7 @@ HttpResponse Console::Impl::stations(Ctx& c, json extra, int status) {
     }
   }
   json data{{"title", c.t("stations_title")},
-            {"rows", std::move(rows)},
+            {"rows", std::move(row_data)},
             {"communities", std::move(communities)},
             {"csrf", c.session->csrf}};
   data.update(extra);

@@ -38,6 +38,15 @@ struct StationRecord {
   // Set when an admin revoked the station: its requests are refused from then on; its data
   // stays.
   std::optional<std::int64_t> revoked_ms;
+  // What the station last reported on a signed request (sync::StationReport: its software
+  // version, the facts waiting in its outbox); informational, never trusted. Unset until a
+  // request carried a valid one.
+  std::optional<std::string> version;
+  std::optional<std::int64_t> waiting;
+  // When its last push or pull succeeded, and when the district last accepted a signed
+  // request of it (record_station_contact); 0 before the first.
+  std::int64_t last_sync_ms = 0;
+  std::int64_t last_seen_ms = 0;
 };
 
 // A fact as the district keeps it: the wire payload, the community it belongs to (see
@@ -151,6 +160,12 @@ class DistrictStore {
   // Remembers a station's clock skew at `now_ms` (StationRecord::skew_ms).
   virtual Status record_skew(const std::string& station_id, std::int64_t skew_ms,
                              std::int64_t now_ms) = 0;
+  // Records an accepted signed request of a station at now_ms (last_seen_ms), what it reported
+  // (an unset value keeps the one stored) and, when `synced` (its push or pull succeeded),
+  // last_sync_ms. One UPDATE; a station not enrolled here changes nothing and is no error.
+  virtual Status record_station_contact(const std::string& station_id,
+                                        const sync::StationReport& report, std::int64_t now_ms,
+                                        bool synced) = 0;
   // Records a nonce of a station; false when it was seen already. Nonces older than
   // forget_before_ms may be forgotten.
   virtual Result<bool> remember_nonce(const std::string& station_id, const std::string& nonce,

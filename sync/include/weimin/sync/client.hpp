@@ -6,12 +6,15 @@
 // Refusals come back as Status values that say in plain words what the district refused and
 // why (Unauthenticated / PermissionDenied / Rejected are permanent; Unavailable is worth a
 // retry). A gap on push and a changed epoch on pull are answers, not errors: see PushOutcome
-// and PullOutcome.
+// and PullOutcome. Every signed request also reports this build's version and, when the
+// station gave a way to count them, how many facts wait in its outbox (X-Weimin-Version,
+// X-Weimin-Waiting; informational, outside the signature).
 // Thread-safety: one thread at a time per SyncClient.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -64,6 +67,10 @@ class SyncClient {
   SyncClient(Transport& transport, NowMs now_ms);
 
   void set_identity(StationIdentity identity) { identity_ = std::move(identity); }
+  // Asked before each signed request for the number of facts waiting in the station's outbox
+  // (sent as X-Weimin-Waiting); nothing, or no function set, sends no such header.
+  using WaitingCount = std::function<std::optional<std::int64_t>()>;
+  void set_waiting_count(WaitingCount count) { waiting_count_ = std::move(count); }
   // The district's clock minus ours, as last seen (0 before any response).
   std::int64_t clock_offset_ms() const { return offset_ms_; }
   bool clock_known() const { return clock_known_; }
@@ -89,6 +96,7 @@ class SyncClient {
   Transport& transport_;
   NowMs now_ms_;
   StationIdentity identity_;
+  WaitingCount waiting_count_;
   std::int64_t offset_ms_ = 0;
   bool clock_known_ = false;
   std::int64_t requests_ = 0;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "weimin/core/result.hpp"
+#include "weimin/sync/http.hpp"
 
 namespace weimin::sync {
 
@@ -230,5 +231,25 @@ bool is_community_code(std::string_view text);  // 12 digits
 bool is_uuid_text(std::string_view text);       // 8-4-4-4-12 lower-case hex
 // "station:530102001001" for a community.
 std::string station_id_for(std::string_view community);
+
+// [SECTION] What a station reports
+
+// Headers a station adds to every signed request: its software version and how many facts
+// wait in its outbox, not yet pushed. Informational only: not signed, never trusted for
+// anything, shown to the district's administrator (docs/PROTOCOL.md, "What a station reports").
+inline constexpr std::string_view kVersionHeader = "X-Weimin-Version";
+inline constexpr std::string_view kWaitingHeader = "X-Weimin-Waiting";
+inline constexpr std::size_t kMaxVersionBytes = 64;
+inline constexpr std::int64_t kMaxWaiting = 1'000'000'000'000;  // 10^12
+
+struct StationReport {
+  std::optional<std::string> version;   // 1-64 printable ASCII characters
+  std::optional<std::int64_t> waiting;  // 0 ... kMaxWaiting
+  bool operator==(const StationReport&) const = default;
+};
+// What the report headers of a request say. A header that is absent or out of bounds (a
+// version of 1 to 64 printable ASCII characters, space to '~'; a waiting count of 1 to 13
+// decimal digits, at most 10^12) is left unset: never an error.
+StationReport read_station_report(const Headers& headers);
 
 }  // namespace weimin::sync
