@@ -6,6 +6,7 @@
 //   store_office_inbox_p50_ms / _p99_ms       an office's inbox, first page of 50
 //   store_department_inbox_p50_ms / _p99_ms   a department's inbox, first page of 50
 //   store_filtered_inbox_p50_ms / _p99_ms     an office's overdue whistled cases (stage + overdue)
+//   store_office_waiting_p50_ms / _p99_ms     an office's cases waiting for a whistle (3 stages)
 //   store_three_pages_p50_ms / _p99_ms        the office inbox's first three pages (cursor paging)
 //   store_case_row_p50_ms / _p99_ms           one case's row with its page content
 // On PostgreSQL (--store-url URL) the same keys start with pg_ instead of store_. The HTTPS
@@ -357,6 +358,14 @@ int main(int argc, char** argv) {
     q.overdue_only = true;
     q.now_ms = kNow;
     return must("filtered inbox", store->query_cases(q)).rows.size();
+  });
+  // An office's "waiting for a whistle" tab: a few stages, rare among its cases.
+  measure("office_waiting", [&] {
+    server::CaseQuery q;
+    q.office = office_code(static_cast<int>(rng() % 10));
+    q.stages = {"collected", "reopened", "returned"};
+    q.now_ms = kNow;
+    return must("office waiting", store->query_cases(q)).rows.size();
   });
   measure("department_new_whistles", [&] {
     server::CaseQuery q;

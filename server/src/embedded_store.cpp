@@ -144,13 +144,28 @@ CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL
   detail TEXT NOT NULL);
 )SQL";
 
+// Version 7: inbox tabs ask an office or a community for a few stages (waiting for a whistle:
+// collected, reopened, returned), which are few among its cases: their own indexes, so such a
+// page reads its rows and not the whole office.
+constexpr const char* kSchemaV7 = R"SQL(
+CREATE INDEX IF NOT EXISTS case_rows_office_stage ON case_rows (office, stage,
+  last_change_ms DESC, case_id);
+CREATE INDEX IF NOT EXISTS case_rows_office_stage_due ON case_rows (office, stage, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+CREATE INDEX IF NOT EXISTS case_rows_community_stage ON case_rows (community, stage,
+  last_change_ms DESC, case_id);
+CREATE INDEX IF NOT EXISTS case_rows_community_stage_due ON case_rows (community, stage,
+  next_due_ms, last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+)SQL";
+
 const storage::Migration kMigrations[] = {
     {1, "district store", kSchemaV1},
     {2, "changes carry their origin", kSchemaV2},
     {3, "case facts indexed by subject and kind", kSchemaV3},
     {4, "actor tokens expire; stations' clock skew", kSchemaV4},
     {5, "the case projection", kSchemaV5},
-    {6, "console accounts, sessions and audit; revoked stations", kSchemaV6}};
+    {6, "console accounts, sessions and audit; revoked stations", kSchemaV6},
+    {7, "inbox indexes by office or community and stage", kSchemaV7}};
 
 // A session row unused this long is dropped when another session is added: longer than any
 // idle timeout or absolute limit a console is given (AccountOptions), so it ended already.

@@ -206,11 +206,24 @@ CREATE TABLE audit (
 );
 )SQL";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// Version 5: inbox tabs ask an office or a community for a few stages, few among its cases:
+// their own indexes (as the embedded store's version 7).
+constexpr std::string_view kV5 = R"SQL(
+CREATE INDEX case_row_office_stage ON case_rows (office, stage, last_change_ms DESC, case_id);
+CREATE INDEX case_row_office_stage_due ON case_rows (office, stage, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_row_community_stage ON case_rows (community, stage, last_change_ms DESC,
+  case_id);
+CREATE INDEX case_row_community_stage_due ON case_rows (community, stage, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+)SQL";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
     {4, "console accounts, sessions and audit; revoked stations", kV4},
+    {5, "inbox indexes by office or community and stage", kV5},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).
