@@ -12,9 +12,14 @@
 // measurements over the console (inbox_p99_ms, case_p99_ms) are the console's own.
 // The fill: on the embedded store the facts go straight into its `facts` and `changes` tables
 // in big transactions (the rows insert_fact writes, without the projection's upkeep: the measured
-// rebuild then makes every row); with --through-store, and always on PostgreSQL, through
-// append_facts in batches of whole case histories (the projection kept as on any append; about
-// ten times slower).
+// rebuild then makes every row); on PostgreSQL likewise into its `fact` table with COPY (the rows
+// PgStore::insert_facts writes, numbered after `change_counter` under its row lock, the counter
+// then set to the last gseq; the table's secondary indexes dropped for the fill and made again
+// from their definitions), then ANALYZE of the case rows after the rebuild (what autovacuum would
+// do a little later); with --through-store, through append_facts in batches of whole case
+// histories (the projection kept as on any append; about ten times slower). After a fill, one new
+// case goes through append_facts and must get its row (and on PostgreSQL the counter must be the
+// highest gseq held): push_after_fill_ok.
 // Usage: weimin_console_bench [--json FILE] [--cases N] [--queries N] [--store-url URL]
 //        [--data DIR] [--through-store] [--no-rebuild] (a store filled before is reused as it
 //        is; --no-rebuild keeps its rows from the earlier run and leaves out projection_rebuild_s)
