@@ -204,8 +204,10 @@ HttpResponse Console::Impl::page(const Ctx& c, int status, std::string_view tpl,
     layout["user"] = who.user;
     layout["role_label"] = c.t("role_" + std::string(to_string(who.role)));
     auto cat = catalog();
-    layout["scope"] =
+    // The office's or the department's name; an admin's role and district.
+    const std::string name =
         console::scope_name(cat.is_ok() ? cat->get() : nullptr, who.role, who.scope, c.lang);
+    layout["scope"] = who.role == ConsoleRole::Admin ? c.t("role_admin") + " · " + name : name;
     layout["admin"] = who.role == ConsoleRole::Admin;
     layout["csrf"] = c.session->csrf;
   }
