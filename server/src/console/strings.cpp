@@ -189,6 +189,8 @@ constexpr Entry kStrings[] = {
     {"col_detail", "详情", "Detail"},
     {"older", "更早", "Older"},
     {"col_channel", "受理渠道", "Channel"},
+    {"col_department", "部门", "Department"},
+    {"colon", "：", ": "},
     {"col_collected", "登记时间", "Collected"},
     {"col_step", "进度", "Step"},
     {"col_report_due", "报到时限", "Report-in due"},
