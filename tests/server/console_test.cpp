@@ -933,8 +933,8 @@ TEST_CASE(
         const bool accepted = !server::action_refusal(who, row, action, &*catalog) &&
                               core::check_transition(state, e).is_ok();
         // What the case page offers (a page the principal may see at all).
-        const bool offered = !server::view_refusal(who, row, &*catalog) &&
-                             server::action_offered(who, row, action);
+        const bool offered =
+            !server::view_refusal(who, row, &*catalog) && server::action_offered(who, row, action);
         CAPTURE(name);
         CAPTURE(who.user);
         CAPTURE(server::to_string(action));
