@@ -790,6 +790,10 @@ TEST_CASE(
   // The level badge of a community-level whistle; the stage is 吹哨/部门报到, not 街道吹哨.
   CHECK(has(page.body, "<span class=\"badge level-community\">社区级</span>"));
   CHECK_FALSE(has(page.body, "街道吹哨"));
+  // The escalate form offers only departments to add, not those whistled already.
+  CHECK(has(page.body, "id=\"action-escalate\""));
+  CHECK(has(page.body, "value=\"police\""));
+  CHECK_FALSE(has(page.body, "value=\"urban_management\""));
   // The departments' table has its headers, and the expected day is a date only.
   CHECK(has(page.body, "<th scope=\"col\">报到时限</th>"));
   CHECK(has(page.body, "<th scope=\"col\">预计完成</th>"));

@@ -465,6 +465,18 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
     for (const char* key : {"whistle", "escalate"}) {
       if (!data.contains(key)) continue;
       data[key]["departments"] = deps;
+      if (std::string_view(key) == "escalate") {
+        // Raising a whistle adds departments: those of the round already are not offered.
+        json more = json::array();
+        for (const json& d : deps) {
+          const std::string id = d["id"].get<std::string>();
+          if (std::none_of(row.departments.begin(), row.departments.end(),
+                           [&](const CaseDepartmentRow& r) { return r.department == id; })) {
+            more.push_back(d);
+          }
+        }
+        data[key]["departments"] = std::move(more);
+      }
       data[key]["kinds"] = select_options(kinds, kind);
       data[key]["levels"] = select_options({{"district", c.t("level_district")}}, "district");
     }
