@@ -6,17 +6,24 @@
 //   store_office_inbox_p50_ms / _p99_ms       an office's inbox, first page of 50
 //   store_department_inbox_p50_ms / _p99_ms   a department's inbox, first page of 50
 //   store_filtered_inbox_p50_ms / _p99_ms     an office's overdue whistled cases (stage + overdue)
+//   store_office_waiting_p50_ms / _p99_ms     an office's cases waiting for a whistle (3 stages)
 //   store_three_pages_p50_ms / _p99_ms        the office inbox's first three pages (cursor paging)
 //   store_case_row_p50_ms / _p99_ms           one case's row with its page content
 // On PostgreSQL (--store-url URL) the same keys start with pg_ instead of store_. The HTTPS
 // measurements over the console (inbox_p99_ms, case_p99_ms) are the console's own.
 // The fill: on the embedded store the facts go straight into its `facts` and `changes` tables
 // in big transactions (the rows insert_fact writes, without the projection's upkeep: the measured
-// rebuild then makes every row); with --through-store, and always on PostgreSQL, through
-// append_facts in batches of whole case histories (the projection kept as on any append; about
-// ten times slower).
+// rebuild then makes every row); on PostgreSQL likewise into its `fact` table with COPY (the rows
+// PgStore::insert_facts writes, numbered after `change_counter` under its row lock, the counter
+// then set to the last gseq; the table's secondary indexes dropped for the fill and made again
+// from their definitions), then ANALYZE of the case rows after the rebuild (what autovacuum would
+// do a little later); with --through-store, through append_facts in batches of whole case
+// histories (the projection kept as on any append; about ten times slower). After a fill, one new
+// case goes through append_facts and must get its row (and on PostgreSQL the counter must be the
+// highest gseq held): push_after_fill_ok.
 // Usage: weimin_console_bench [--json FILE] [--cases N] [--queries N] [--store-url URL]
-//        [--data DIR] [--through-store] (a store filled before is reused as it is)
+//        [--data DIR] [--through-store] [--no-rebuild] (a store filled before is reused as it
+//        is; --no-rebuild keeps its rows from the earlier run and leaves out projection_rebuild_s)
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +38,8 @@
 #include "weimin/server/embedded_store.hpp"
 #include "weimin/server/pg_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
+
+#include <pqxx/pqxx>
 
 using namespace weimin;
 namespace fs = std::filesystem;
@@ -211,8 +220,118 @@ Status fill_raw(const fs::path& folder, platform::KeyStore& keys, std::int64_t c
   return Status::ok();
 }
 
+// The store URL's connection (libpq's URI without the store's own `schema=` parameter) and its
+// schema ("public" when none).
+std::pair<std::string, std::string> pg_conninfo(const std::string& url) {
+  const auto q = url.find('?');
+  if (q == std::string::npos) return {url, "public"};
+  std::string kept;
+  std::string schema = "public";
+  std::stringstream params(url.substr(q + 1));
+  for (std::string param; std::getline(params, param, '&');) {
+    if (param.starts_with("schema=")) {
+      schema = param.substr(7);
+    } else if (!param.empty()) {
+      kept += (kept.empty() ? "?" : "&") + param;
+    }
+  }
+  return {url.substr(0, q) + kept, schema};
+}
+
+// Writes the facts as PgStore::insert_facts does (`fact` rows numbered with the gseqs after
+// `change_counter`'s, then the counter set to the last), with COPY in transactions of 100,000
+// cases, each holding the counter's row lock as an insert does, and no projection upkeep (the
+// measured rebuild makes every row). The fact table's secondary indexes are dropped for the
+// fill and made again at the end from their own definitions (pg_indexes), as a restore would.
+Status fill_pg(const std::string& url, std::int64_t cases, std::int64_t& facts) {
+  try {
+    const auto [conninfo, schema] = pg_conninfo(url);
+    pqxx::connection c(conninfo);
+    {
+      pqxx::nontransaction n(c);
+      n.exec("SET search_path TO " + c.quote_name(schema));
+    }
+    std::vector<std::pair<std::string, std::string>> indexes;  // name, definition
+    {
+      pqxx::work w(c);
+      for (const auto& row : w.exec_params(
+               "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename "
+               "= 'fact' AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid "
+               "= 'fact'::regclass)",
+               schema)) {
+        indexes.emplace_back(row[0].as<std::string>(), row[1].as<std::string>());
+      }
+      for (const auto& [name, def] : indexes) w.exec("DROP INDEX " + w.quote_name(name));
+      w.commit();
+    }
+    std::mt19937_64 rng(13);
+    const double t0 = bench::now_ms();
+    for (std::int64_t i = 0; i < cases;) {
+      pqxx::work w(c);
+      std::int64_t gseq =
+          w.exec("SELECT n FROM change_counter FOR UPDATE")[0][0].as<std::int64_t>();
+      {
+        pqxx::stream_to st(
+            w, "fact",
+            std::vector<std::string>{"id", "gseq", "community", "day", "kind", "subject", "origin",
+                                     "hlc", "received_ms", "payload"});
+        const std::int64_t end = std::min(cases, i + 100'000);
+        for (; i < end; ++i) {
+          for (const server::FactRecord& r :
+               history(static_cast<std::uint64_t>(i), static_cast<std::uint64_t>(cases), rng)) {
+            const sync::FactPayload& p = r.fact;
+            st << std::make_tuple(p.id, ++gseq, r.community, p.day, p.kind, p.subject, p.origin,
+                                  p.hlc, r.received_ms, server::record_text(r));
+            ++facts;
+          }
+        }
+        st.complete();
+      }
+      w.exec_params("UPDATE change_counter SET n = $1", gseq);
+      w.commit();
+      std::fprintf(stderr, "bench: %lld cases filled, %.0f s\n", static_cast<long long>(i),
+                   (bench::now_ms() - t0) / 1000);
+    }
+    pqxx::work w(c);
+    for (const auto& [name, def] : indexes) w.exec(def);
+    w.commit();
+    pqxx::nontransaction n(c);
+    n.exec("ANALYZE fact");
+    std::fprintf(stderr, "bench: fact indexes made again, %.0f s\n", (bench::now_ms() - t0) / 1000);
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::Io, std::string("PostgreSQL fill: ") + e.what());
+  }
+}
+
+// After a fill: the change counter is the highest gseq held (facts and reference changes).
+Status check_pg_counter(const std::string& url) {
+  try {
+    const auto [conninfo, schema] = pg_conninfo(url);
+    pqxx::connection c(conninfo);
+    pqxx::work w(c);
+    w.exec("SET LOCAL search_path TO " + w.quote_name(schema));
+    const auto r = w.exec(
+        "SELECT (SELECT n FROM change_counter), GREATEST((SELECT COALESCE(MAX(gseq), 0) FROM "
+        "fact), (SELECT COALESCE(MAX(gseq), 0) FROM reference_change)), (SELECT COUNT(*) FROM "
+        "fact) + (SELECT COUNT(*) FROM reference_change)");
+    const auto n = r[0][0].as<std::int64_t>();
+    const auto top = r[0][1].as<std::int64_t>();
+    const auto rows = r[0][2].as<std::int64_t>();
+    if (n != top || n != rows) {
+      return Status(ErrorCode::Corrupt, "change_counter is " + std::to_string(n) +
+                                            ", the highest gseq " + std::to_string(top) + " over " +
+                                            std::to_string(rows) + " rows");
+    }
+    return Status::ok();
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::Io, std::string("checking the counter: ") + e.what());
+  }
+}
+
 struct Args {
   bool through_store = false;
+  bool rebuild = true;  // --no-rebuild: the store's rows are those of an earlier run
   std::string json;
   std::string store_url;
   std::string data;
@@ -252,10 +371,12 @@ int main(int argc, char** argv) {
       args.data = next();
     } else if (a == "--through-store") {
       args.through_store = true;
+    } else if (a == "--no-rebuild") {
+      args.rebuild = false;
     } else {
       std::printf(
           "usage: weimin_console_bench [--json FILE] [--cases N] [--queries N] "
-          "[--store-url postgresql://…] [--data DIR]\n");
+          "[--store-url postgresql://…] [--data DIR] [--through-store] [--no-rebuild]\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }
   }
@@ -276,7 +397,8 @@ int main(int argc, char** argv) {
   report.add("cases", static_cast<double>(args.cases));
 
   // Fill (skipped when the store holds facts already: a store of an earlier run).
-  if (must("counting facts", store->fact_count()) == 0) {
+  const bool filled_now = must("counting facts", store->fact_count()) == 0;
+  if (filled_now) {
     must(
         "publishing the catalog",
         store->publish_reference(
@@ -285,8 +407,11 @@ int main(int argc, char** argv) {
     std::mt19937_64 rng(13);
     std::vector<server::FactRecord> batch;
     std::int64_t facts = 0;
-    const bool raw = !pg && !args.through_store;
-    if (raw) {
+    const bool raw = !args.through_store;
+    if (raw && pg) {
+      const Status filled = fill_pg(args.store_url, args.cases, facts);
+      if (!filled.is_ok()) die("filling the store", filled);
+    } else if (raw) {
       store.reset();
       const Status filled = fill_raw(dir / "data", keys, args.cases, facts);
       if (!filled.is_ok()) die("filling the store", filled);
@@ -311,11 +436,53 @@ int main(int argc, char** argv) {
     report.add("fill_facts", static_cast<double>(facts));
   }
 
-  {
+  // A store filled now always gets its rows made (the raw fill writes none).
+  if (args.rebuild || filled_now) {
     const double t0 = bench::now_ms();
     const std::int64_t n = must("rebuilding the projection", store->rebuild_projection());
     report.add("projection_rebuild_s", (bench::now_ms() - t0) / 1000);
     report.add("projection_rebuild_cases", static_cast<double>(n));
+  }
+
+  if (pg) {
+    // The statistics autovacuum would gather on its own a while after the rebuild's COPYs.
+    const Status analyzed = [&]() -> Status {
+      try {
+        const auto [conninfo, schema] = pg_conninfo(args.store_url);
+        pqxx::connection c(conninfo);
+        pqxx::nontransaction n(c);
+        n.exec("SET search_path TO " + c.quote_name(schema));
+        n.exec("ANALYZE case_rows");
+        n.exec("ANALYZE case_departments");
+        return Status::ok();
+      } catch (const std::exception& e) {
+        return Status(ErrorCode::Io, e.what());
+      }
+    }();
+    if (!analyzed.is_ok()) die("analyzing the case rows", analyzed);
+  }
+
+  // After a fill: the store takes a push as always (a new case's history through append_facts,
+  // its row made), and on PostgreSQL the change counter is the highest gseq held.
+  if (filled_now) {
+    std::mt19937_64 extra(99);
+    const auto fresh = history(static_cast<std::uint64_t>(args.cases),
+                               static_cast<std::uint64_t>(args.cases), extra);
+    const std::int64_t applied =
+        must("appending a new case after the fill", store->append_facts(fresh));
+    const std::string id = case_uuid(static_cast<std::uint64_t>(args.cases)).to_string();
+    if (applied != static_cast<std::int64_t>(fresh.size()) ||
+        !must("the new case's row", store->case_row(id))) {
+      die("appending a new case after the fill",
+          Status(ErrorCode::Corrupt, std::to_string(applied) + " of " +
+                                         std::to_string(fresh.size()) +
+                                         " facts applied or no row for case " + id));
+    }
+    if (pg) {
+      const Status counted = check_pg_counter(args.store_url);
+      if (!counted.is_ok()) die("checking the store after the fill", counted);
+    }
+    report.add("push_after_fill_ok", 1);
   }
 
   std::mt19937_64 rng(7);
@@ -351,6 +518,14 @@ int main(int argc, char** argv) {
     q.overdue_only = true;
     q.now_ms = kNow;
     return must("filtered inbox", store->query_cases(q)).rows.size();
+  });
+  // An office's "waiting for a whistle" tab: a few stages, rare among its cases.
+  measure("office_waiting", [&] {
+    server::CaseQuery q;
+    q.office = office_code(static_cast<int>(rng() % 10));
+    q.stages = {"collected", "reopened", "returned"};
+    q.now_ms = kNow;
+    return must("office waiting", store->query_cases(q)).rows.size();
   });
   measure("department_new_whistles", [&] {
     server::CaseQuery q;

@@ -144,10 +144,24 @@ CREATE TABLE audit (id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL
   detail TEXT NOT NULL);
 )SQL";
 
-// Version 7: what each station last reported (its software version, the facts waiting in its
+// Version 7: inbox tabs ask an office or a community for a few stages (waiting for a whistle:
+// collected, reopened, returned), which are few among its cases: their own indexes, so such a
+// page reads its rows and not the whole office.
+constexpr const char* kSchemaV7 = R"SQL(
+CREATE INDEX IF NOT EXISTS case_rows_office_stage ON case_rows (office, stage,
+  last_change_ms DESC, case_id);
+CREATE INDEX IF NOT EXISTS case_rows_office_stage_due ON case_rows (office, stage, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+CREATE INDEX IF NOT EXISTS case_rows_community_stage ON case_rows (community, stage,
+  last_change_ms DESC, case_id);
+CREATE INDEX IF NOT EXISTS case_rows_community_stage_due ON case_rows (community, stage,
+  next_due_ms, last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+)SQL";
+
+// Version 8: what each station last reported (its software version, the facts waiting in its
 // outbox), when its last push or pull succeeded and when it last made a signed request. The
 // last clock-skew time is the best known "last seen" of before.
-constexpr const char* kSchemaV7 = R"SQL(
+constexpr const char* kSchemaV8 = R"SQL(
 ALTER TABLE stations ADD COLUMN software_version TEXT;
 ALTER TABLE stations ADD COLUMN waiting_facts INTEGER;
 ALTER TABLE stations ADD COLUMN last_sync_ms INTEGER NOT NULL DEFAULT 0;
@@ -162,7 +176,8 @@ const storage::Migration kMigrations[] = {
     {4, "actor tokens expire; stations' clock skew", kSchemaV4},
     {5, "the case projection", kSchemaV5},
     {6, "console accounts, sessions and audit; revoked stations", kSchemaV6},
-    {7, "what stations report; their last sync and last request", kSchemaV7}};
+    {7, "inbox indexes by office or community and stage", kSchemaV7},
+    {8, "what stations report; their last sync and last request", kSchemaV8}};
 
 // A session row unused this long is dropped when another session is added: longer than any
 // idle timeout or absolute limit a console is given (AccountOptions), so it ended already.

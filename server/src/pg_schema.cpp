@@ -206,10 +206,22 @@ CREATE TABLE audit (
 );
 )SQL";
 
-// Version 5: what each station last reported (its software version, the facts waiting in its
+// Version 5: inbox tabs ask an office or a community for a few stages, few among its cases:
+// their own indexes (as the embedded store's version 7).
+constexpr std::string_view kV5 = R"SQL(
+CREATE INDEX case_row_office_stage ON case_rows (office, stage, last_change_ms DESC, case_id);
+CREATE INDEX case_row_office_stage_due ON case_rows (office, stage, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+CREATE INDEX case_row_community_stage ON case_rows (community, stage, last_change_ms DESC,
+  case_id);
+CREATE INDEX case_row_community_stage_due ON case_rows (community, stage, next_due_ms,
+  last_change_ms DESC, case_id) WHERE next_due_ms > 0;
+)SQL";
+
+// Version 6: what each station last reported (its software version, the facts waiting in its
 // outbox), when its last push or pull succeeded and when it last made a signed request. The
 // last clock-skew time is the best known "last seen" of before.
-constexpr std::string_view kV5 = R"SQL(
+constexpr std::string_view kV6 = R"SQL(
 ALTER TABLE station ADD COLUMN software_version text;
 ALTER TABLE station ADD COLUMN waiting_facts bigint;
 ALTER TABLE station ADD COLUMN last_sync_ms bigint NOT NULL DEFAULT 0;
@@ -217,12 +229,13 @@ ALTER TABLE station ADD COLUMN last_seen_ms bigint NOT NULL DEFAULT 0;
 UPDATE station SET last_seen_ms = skew_at_ms;
 )SQL";
 
-constexpr std::array<Migration, 5> kMigrations{{
+constexpr std::array<Migration, 6> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
     {4, "console accounts, sessions and audit; revoked stations", kV4},
-    {5, "what stations report; their last sync and last request", kV5},
+    {5, "inbox indexes by office or community and stage", kV5},
+    {6, "what stations report; their last sync and last request", kV6},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

@@ -482,14 +482,28 @@ class Builder {
 };
 
 // Which index leads a query: the most selective filter given.
-enum class Lead { Tracking, Department, DepartmentStep, Community, Office, Stage, All };
+enum class Lead {
+  Tracking,
+  Department,
+  DepartmentStep,
+  CommunityStage,
+  Community,
+  OfficeStage,
+  Office,
+  Stage,
+  All
+};
 
+// The index a query's most selective filter leads with. A community or an office with stages
+// has its own index: the stages an inbox tab asks for (waiting for a whistle: collected,
+// reopened, returned) are few among an office's cases, which an office-only scan would read
+// nearly all of to find them.
 Lead lead_of(const CaseQuery& q) {
   if (!q.tracking_code.empty()) return Lead::Tracking;
   if (!q.department.empty())
     return q.department_step.empty() ? Lead::Department : Lead::DepartmentStep;
-  if (!q.community.empty()) return Lead::Community;
-  if (!q.office.empty()) return Lead::Office;
+  if (!q.community.empty()) return q.stages.empty() ? Lead::Community : Lead::CommunityStage;
+  if (!q.office.empty()) return q.stages.empty() ? Lead::Office : Lead::OfficeStage;
   if (!q.stages.empty()) return Lead::Stage;
   return Lead::All;
 }
@@ -503,8 +517,12 @@ std::pair<const char*, const char*> sqlite_indexes(Lead lead) {
       return {"case_departments_due", "case_departments_recent"};
     case Lead::DepartmentStep:
       return {"case_departments_step_due", "case_departments_step"};
+    case Lead::CommunityStage:
+      return {"case_rows_community_stage_due", "case_rows_community_stage"};
     case Lead::Community:
       return {"case_rows_community_due", "case_rows_community"};
+    case Lead::OfficeStage:
+      return {"case_rows_office_stage_due", "case_rows_office_stage"};
     case Lead::Office:
       return {"case_rows_office_due", "case_rows_office"};
     case Lead::Stage:
@@ -610,7 +628,10 @@ PagePlan plan_page(const CaseQuery& q, Dialect dialect) {
   if (!q.after.empty()) after = decode_cursor(q.after);
   // Several stages leading: one ordered index scan per stage, merged (an IN list would sort).
   const std::set<std::string> stages(q.stages.begin(), q.stages.end());
-  const bool stage_arms = lead_of(q) == Lead::Stage && stages.size() > 1;
+  const Lead lead = lead_of(q);
+  const bool stage_arms =
+      (lead == Lead::Stage || lead == Lead::OfficeStage || lead == Lead::CommunityStage) &&
+      stages.size() > 1;
   auto arms = [&](bool overdue_part) {
     std::vector<SqlQuery> out;
     if (stage_arms) {

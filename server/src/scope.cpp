@@ -47,55 +47,73 @@ std::string_view to_string(CaseAction action) {
   return "view";
 }
 
-std::optional<std::string> principal_refusal(const Principal& who, const core::Catalog* catalog) {
+std::optional<Refusal> principal_refusal(const Principal& who, const core::Catalog* catalog) {
+  auto refuse = [&](RefusalKind kind, std::string message) {
+    return Refusal{kind, std::move(message), who.user, who.scope, "", "", ""};
+  };
   switch (who.role) {
     case ConsoleRole::Admin:
       if (catalog != nullptr && who.scope != catalog->district.code) {
-        return "account '" + who.user + "' is an admin of district '" + who.scope +
-               "', not of this district (" + catalog->district.code + ")";
+        return refuse(RefusalKind::AdminOfOtherDistrict,
+                      "account '" + who.user + "' is an admin of district '" + who.scope +
+                          "', not of this district (" + catalog->district.code + ")");
       }
       return std::nullopt;
     case ConsoleRole::Office:
       if (catalog == nullptr) {
-        return "no catalog is published, so street office '" + who.scope +
-               "' cannot be checked; ask the district's admin to publish it";
+        return refuse(RefusalKind::NoCatalog,
+                      "no catalog is published, so street office '" + who.scope +
+                          "' cannot be checked; ask the district's admin to publish it");
       }
       if (catalog->street_office_by_code(who.scope) == nullptr) {
-        return "street office '" + who.scope + "' of account '" + who.user +
-               "' is not in the published catalog; ask the district's admin to fix the account";
+        return refuse(RefusalKind::OfficeNotInCatalog,
+                      "street office '" + who.scope + "' of account '" + who.user +
+                          "' is not in the published catalog; ask the district's admin to fix "
+                          "the account");
       }
       return std::nullopt;
     case ConsoleRole::Department:
       if (catalog == nullptr) {
-        return "no catalog is published, so department '" + who.scope +
-               "' cannot be checked; ask the district's admin to publish it";
+        return refuse(RefusalKind::NoCatalog,
+                      "no catalog is published, so department '" + who.scope +
+                          "' cannot be checked; ask the district's admin to publish it");
       }
       if (catalog->department_by_id(who.scope) == nullptr) {
-        return "department '" + who.scope + "' of account '" + who.user +
-               "' is not in the published catalog; ask the district's admin to fix the account";
+        return refuse(RefusalKind::DepartmentNotInCatalog,
+                      "department '" + who.scope + "' of account '" + who.user +
+                          "' is not in the published catalog; ask the district's admin to fix "
+                          "the account");
       }
       return std::nullopt;
   }
-  return "unknown role";
+  return refuse(RefusalKind::RoleMayNot, "unknown role");
 }
 
-std::optional<std::string> view_refusal(const Principal& who, const CaseRow& row,
-                                        const core::Catalog* catalog) {
+std::optional<Refusal> view_refusal(const Principal& who, const CaseRow& row,
+                                    const core::Catalog* catalog) {
   if (auto r = principal_refusal(who, catalog)) return r;
   if (who.role == ConsoleRole::Admin) return std::nullopt;
+  auto refuse = [&](RefusalKind kind, std::string message) {
+    return Refusal{kind, std::move(message), who.user, who.scope, row.tracking_code, row.community,
+                   ""};
+  };
   if (catalog->community_by_code(row.community) == nullptr) {
-    return "case " + row.tracking_code + " belongs to community '" + row.community +
-           "', which the published catalog does not list";
+    return refuse(RefusalKind::CommunityNotInCatalog,
+                  "case " + row.tracking_code + " belongs to community '" + row.community +
+                      "', which the published catalog does not list");
   }
   if (who.role == ConsoleRole::Office) {
     if (!office_serves(who.scope, row.community)) {
-      return "case " + row.tracking_code + " belongs to community " + row.community +
-             ", not one of street office " + who.scope + "'s communities";
+      return refuse(RefusalKind::NotOfficesCommunity,
+                    "case " + row.tracking_code + " belongs to community " + row.community +
+                        ", not one of street office " + who.scope + "'s communities");
     }
     return std::nullopt;
   }
   if (department_of(row, who.scope) == nullptr) {
-    return "case " + row.tracking_code + " was not whistled to department '" + who.scope + "'";
+    return refuse(
+        RefusalKind::NotWhistledToDepartment,
+        "case " + row.tracking_code + " was not whistled to department '" + who.scope + "'");
   }
   return std::nullopt;
 }
@@ -103,9 +121,10 @@ std::optional<std::string> view_refusal(const Principal& who, const CaseRow& row
 bool role_may(const Principal& who, CaseAction action) {
   switch (action) {
     case CaseAction::View:
-    case CaseAction::Note:
     case CaseAction::Reveal:
       return true;
+    case CaseAction::Note:  // the district's notes are the office's and the departments'
+      return who.role != ConsoleRole::Admin;
     case CaseAction::Whistle:
     case CaseAction::Escalate:
     case CaseAction::SendBack:
@@ -118,45 +137,57 @@ bool role_may(const Principal& who, CaseAction action) {
   return false;
 }
 
-std::optional<std::string> action_refusal(const Principal& who, const CaseRow& row,
-                                          CaseAction action, const core::Catalog* catalog) {
+std::optional<Refusal> action_refusal(const Principal& who, const CaseRow& row, CaseAction action,
+                                      const core::Catalog* catalog) {
   if (auto r = view_refusal(who, row, catalog)) return r;
   if (!role_may(who, action)) {
     const bool office_step = action == CaseAction::Whistle || action == CaseAction::Escalate ||
                              action == CaseAction::SendBack;
     const bool department_step = action == CaseAction::Report || action == CaseAction::Feedback ||
                                  action == CaseAction::Return;
-    return "a " + std::string(to_string(who.role)) + " account may not " +
-           std::string(to_string(action)) + " (" +
-           (office_step       ? "the street office does"
-            : department_step ? "the whistled department does"
-                              : "notes are written by the street office and the departments") +
-           ")";
+    return Refusal{
+        RefusalKind::RoleMayNot,
+        "a " + std::string(to_string(who.role)) + " account may not " +
+            std::string(to_string(action)) + " (" +
+            (office_step       ? "the street office does"
+             : department_step ? "the whistled department does"
+                               : "notes are written by the street office and the departments") +
+            ")",
+        who.user,
+        who.scope,
+        row.tracking_code,
+        row.community,
+        std::string(to_string(action))};
   }
   return std::nullopt;
 }
 
+// The stage conditions are core::check_transition's (core/src/case.cpp), read from the row.
 bool action_offered(const Principal& who, const CaseRow& row, CaseAction action) {
   if (!role_may(who, action)) return false;
   const CaseDepartmentRow* mine =
       who.role == ConsoleRole::Department ? department_of(row, who.scope) : nullptr;
+  // Collected, reopened or returned: waiting for a whistle (core's waits_for_whistle).
+  const bool waiting = stage_in(row, {"collected", "reopened", "returned"});
+  const bool in_round = stage_in(row, {"whistled", "reported", "feedback"});
   switch (action) {
     case CaseAction::View:
     case CaseAction::Note:
     case CaseAction::Reveal:
       return true;
     case CaseAction::Whistle:
-      return stage_in(row, {"collected", "reopened"});
+      return waiting;
     case CaseAction::Escalate:
-      return row.level == "community" && stage_in(row, {"whistled", "reported", "feedback"});
+      return row.level == "community" && in_round;
     case CaseAction::SendBack:
-      return stage_in(row, {"collected", "reopened", "whistled"});
+      return waiting && !row.sent_back;
     case CaseAction::Report:
-      return mine != nullptr && mine->step == "whistled";
+      return in_round && mine != nullptr && mine->step == "whistled";
     case CaseAction::Feedback:
-      return mine != nullptr && (mine->step == "reported" || mine->step == "feedback");
+      return stage_in(row, {"reported", "feedback"}) && mine != nullptr &&
+             (mine->step == "reported" || mine->step == "feedback");
     case CaseAction::Return:
-      return mine != nullptr && mine->step == "whistled";
+      return in_round && mine != nullptr && (mine->step == "whistled" || mine->step == "reported");
   }
   return false;
 }

@@ -26,5 +26,9 @@ if(WEIMIN_FUZZ)
                             WEIMIN_CATALOG="${CMAKE_SOURCE_DIR}/assets/catalog/wuhua.json")
       math(EXPR i "${i} + 1")
     endforeach()
+    # The web console: paths, queries, forms and cookies, signed in or not.
+    weimin_fuzzer(console SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_console.cpp
+                  LIBS weimin_server
+                  DEFINES WEIMIN_CATALOG="${CMAKE_SOURCE_DIR}/assets/catalog/wuhua.json")
   endif()
 endif()

@@ -246,6 +246,23 @@ TEST_CASE(
   CHECK(a.sign_in("li.wei", kPassword, "203.0.113.9").is_ok());
 }
 
+TEST_CASE("a session's use is written at most once a minute, never losing idle time") {
+  Console c;
+  auto& a = c.accounts;
+  REQUIRE(a.add("li.wei", ConsoleRole::Office, "530102001", kPassword, "cli").is_ok());
+  auto in = a.sign_in("li.wei", kPassword, "203.0.113.7");
+  REQUIRE(in.is_ok());
+  const std::string id_hash = sync::sha256_hex(in->session_id);
+  const std::int64_t signed_in_at = c.d.clock().now_ms();
+  auto last_seen = [&] { return c.d.store().find_session(id_hash).value()->last_seen_ms; };
+  c.d.clock().advance(30'000);
+  REQUIRE(a.session(in->session_id).is_ok());
+  CHECK(last_seen() == signed_in_at);  // a page 30 s later writes nothing
+  c.d.clock().advance(31'000);
+  REQUIRE(a.session(in->session_id).is_ok());
+  CHECK(last_seen() == signed_in_at + 61'000);
+}
+
 TEST_CASE("a session ends after the idle timeout and at its absolute limit") {
   Console c;
   auto& a = c.accounts;

@@ -7,8 +7,10 @@
 #include <doctest/doctest.h>
 #include <sodium.h>
 
+#include <fstream>
 #include <map>
 #include <regex>
+#include <sstream>
 
 #include "server_fixture.hpp"
 #include "weimin/core/civil_time.hpp"
@@ -626,6 +628,357 @@ TEST_CASE("console: a one-time password is changed at the first sign-in, through
   CHECK_MESSAGE(changed.status == 303, changed.body.substr(0, 400));
   CHECK(header(changed, "Location") == "/console/?done=password");
   CHECK(b.get("/console/").status == 200);
+}
+
+// [SECTION] Words, names and forms as a clerk reads them
+
+namespace {
+
+bool has(const std::string& body, const std::string& what) {
+  return body.find(what) != std::string::npos;
+}
+
+// A case's events as pure values, for the forms test (no district needed).
+struct Steps {
+  core::Uuid case_id = *core::Uuid::parse("018f0000-0000-7000-8000-00000000c0de");
+  std::vector<core::CaseEvent> events;
+  std::int64_t t = kStart;
+  Steps& add(core::Role role, std::string actor, core::CasePayload p) {
+    t += 60'000;
+    core::CaseEvent e;
+    e.id = *core::Uuid::parse(uuid_n(events.size() + 1, 0xf0f0));
+    e.case_id = case_id;
+    e.hlc = {t, 0};
+    e.origin = "station:" + kA;
+    e.wall_ms = t;
+    e.actor = std::move(actor);
+    e.actor_role = role;
+    e.payload = std::move(p);
+    events.push_back(std::move(e));
+    return *this;
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "console: on a Chinese page the sign-in refusals, the lock and the throttle are Chinese "
+    "with their values; English pages keep the English") {
+  ConsoleDistrict c;
+  Browser b{c.d};
+  auto wrong = b.sign_in("office1", "not the password");
+  CHECK(wrong.status == 401);
+  CHECK(has(wrong.body, "用户名或密码不正确"));
+  CHECK_FALSE(has(wrong.body, "wrong user name"));
+
+  const int failures = c.accounts.options().lock_after_failures;
+  for (int i = 1; i < failures; ++i) {
+    b.address = "198.51.100." + std::to_string(20 + i);
+    b.sign_in("office1", "wrong password " + std::to_string(i));
+  }
+  b.address = "198.51.100.99";
+  auto locked = b.sign_in("office1");
+  REQUIRE(locked.status == 423);
+  CHECK(has(locked.body, "已锁定到"));
+  // The time until unlock, in minutes, from the account's own lock (15 minutes by default).
+  CHECK(has(locked.body,
+            "还有约 " + std::to_string(c.accounts.options().lock_ms / 60'000) + " 分钟"));
+  CHECK_FALSE(has(locked.body, "locked"));
+
+  Browser t{c.d};
+  t.address = "203.0.113.7";
+  sync::HttpResponse last;
+  for (int i = 0; i <= c.accounts.options().address_attempts_per_minute; ++i) {
+    last = t.sign_in("nobody" + std::to_string(i), "wrong");
+  }
+  REQUIRE(last.status == 503);
+  static const std::regex seconds(R"(请 (\d+) 秒后再试)");
+  std::smatch m;
+  REQUIRE(std::regex_search(last.body, m, seconds));
+  CHECK(std::stoi(m[1]) >= 1);
+  CHECK(std::stoi(m[1]) <= 60);
+  CHECK_FALSE(has(last.body, "too many"));
+
+  Browser en{c.d};
+  en.cookies["lang"] = "en";
+  auto wrong_en = en.sign_in("urban", "not the password");
+  CHECK(has(wrong_en.body, "wrong user name or password"));
+}
+
+TEST_CASE(
+    "console: 403 reasons and form refusals are in the page's language, with the "
+    "department's and the office's names") {
+  ConsoleDistrict c;
+  const std::string police_case = c.make_case(c.a, 1, "噪音扰民", "police");
+  const std::string theirs = c.make_case(c.other, 2, "井盖缺失");
+  const std::string whistled = c.make_case(c.a, 3, "路面破损", "urban_management");
+
+  Browser urban{c.d};
+  REQUIRE(urban.sign_in("urban").status == 303);
+  auto not_mine = urban.get("/console/cases/" + police_case);
+  REQUIRE(not_mine.status == 403);
+  CHECK(has(not_mine.body, "没有向五华区城市管理综合行政执法局吹哨"));
+  CHECK_FALSE(has(not_mine.body, "was not whistled"));
+  CHECK_FALSE(has(not_mine.body, "urban_management"));
+  auto admin_only = urban.get("/console/accounts");
+  CHECK(admin_only.status == 403);
+  CHECK(has(admin_only.body, "只对区级管理员开放"));
+  // The header names the account's department, not its id.
+  CHECK(has(admin_only.body, "<span class=\"scope\">五华区城市管理综合行政执法局</span>"));
+
+  Browser office{c.d};
+  REQUIRE(office.sign_in("office1").status == 303);
+  auto other_office = office.get("/console/cases/" + theirs);
+  REQUIRE(other_office.status == 403);
+  CHECK(has(other_office.body, "不是华山街道管辖的社区"));
+  // A form the case's stage no longer allows (whistled already): said in Chinese, stage named.
+  auto late = office.post(
+      "/console/cases/" + whistled + "/whistle",
+      {{"level", "district"}, {"kind", "routine"}, {"departments", "housing"}, {"note", "再吹"}});
+  CHECK(late.status == 409);
+  CHECK(has(late.body, "案件现在的进度是“吹哨”"));
+  CHECK_FALSE(has(late.body, "cannot be whistled"));
+  auto bad_kind = office.post("/console/cases/" + whistled + "/escalate",
+                              {{"departments", "no_such_department"}, {"note", ""}});
+  CHECK(bad_kind.status == 400);
+  CHECK(has(bad_kind.body, "部门“no_such_department”不在已发布的目录中"));
+
+  // English pages keep the English sentences.
+  Browser en{c.d};
+  en.cookies["lang"] = "en";
+  REQUIRE(en.sign_in("urban").status == 303);
+  auto en_403 = en.get("/console/cases/" + police_case);
+  CHECK(has(en_403.body, "was not whistled to department"));
+}
+
+TEST_CASE(
+    "console: the timeline and notes name people as a clerk does; ratings, levels and roles "
+    "are translated") {
+  ConsoleDistrict c;
+  const std::string id = c.make_case(c.a, 1, "路灯不亮", "urban_management");
+  Browser urban{c.d};
+  REQUIRE(urban.sign_in("urban").status == 303);
+  REQUIRE(urban.get("/console/cases/" + id).status == 200);
+  REQUIRE(urban
+              .post("/console/cases/" + id + "/report",
+                    {{"note", "已派人"}, {"expected", "2026-12-05"}})
+              .status == 303);
+  REQUIRE(urban.post("/console/cases/" + id + "/note", {{"text", "明天到场"}}).status == 303);
+  // A resident's rating of another, locally resolved case.
+  CaseWriter w{c.a, *core::Uuid::parse(uuid_n(9, 0xcafe)), 9};
+  push(
+      c.d, c.a,
+      {w.fact(core::Role::Resident, "resident",
+              core::CaseCollected{"env_sanitation", core::CaseChannel::Kiosk, "垃圾没人收", ""}),
+       w.fact(core::Role::Director, "D01", core::CaseResolved{"已清运"}),
+       w.fact(core::Role::Director, "D01", core::CaseVerified{"居民确认"}),
+       w.fact(core::Role::Director, "D01", core::CaseClosed{""}),
+       w.fact(core::Role::Resident, "resident", core::CaseEvaluated{core::Rating::Satisfied, ""})});
+
+  Browser office{c.d};
+  REQUIRE(office.sign_in("office1").status == 303);
+  auto page = office.get("/console/cases/" + id);
+  REQUIRE(page.status == 200);
+  CHECK(has(page.body, "翠湖社区工作人员 S01（专职工作者）"));
+  CHECK(has(page.body, "翠湖社区工作人员 D01（书记/主任）"));
+  CHECK(has(page.body, "<span class=\"who\">五华区城市管理综合行政执法局"));
+  for (const char* raw : {"(street_office)", "(department)", "(resident)", "(staff)", "(director)",
+                          "urban_management (", "530102001 ("}) {
+    CAPTURE(raw);
+    CHECK_FALSE(has(page.body, raw));
+  }
+  // The level badge of a community-level whistle; the stage is 吹哨/部门报到, not 街道吹哨.
+  CHECK(has(page.body, "<span class=\"badge level-community\">社区级</span>"));
+  CHECK_FALSE(has(page.body, "街道吹哨"));
+  // The escalate form offers only departments to add, not those whistled already.
+  CHECK(has(page.body, "id=\"action-escalate\""));
+  CHECK(has(page.body, "value=\"police\""));
+  CHECK_FALSE(has(page.body, "value=\"urban_management\""));
+  // The departments' table has its headers, and the expected day is a date only.
+  CHECK(has(page.body, "<th scope=\"col\">报到时限</th>"));
+  CHECK(has(page.body, "<th scope=\"col\">预计完成</th>"));
+  CHECK(has(page.body, ">2026-12-05</td>"));
+  CHECK_FALSE(has(page.body, "2026-12-05 00:00"));
+  // The contact: the reference's ending, where the phone is, and no "R-12********".
+  CHECK(has(page.body, "尾号 5678"));
+  CHECK(has(page.body, "翠湖社区服务站"));
+  CHECK_FALSE(has(page.body, "R-12"));
+
+  auto rated = office.get("/console/cases/" + w.case_id.to_string());
+  REQUIRE(rated.status == 200);
+  CHECK(has(rated.body, "评价：满意"));
+  CHECK(has(rated.body, "<span class=\"who\">居民"));
+  CHECK_FALSE(has(rated.body, "satisfied"));
+  // Never whistled: no level row; anonymous: said so.
+  CHECK_FALSE(has(rated.body, "id=\"level\""));
+  CHECK(has(rated.body, "匿名"));
+  CHECK(has(page.body, "id=\"level\""));
+}
+
+TEST_CASE(
+    "console: at every stage the forms offered are exactly the steps the district would "
+    "accept") {
+  std::ifstream in(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto catalog = core::parse_catalog(text.str(), "wuhua.json");
+  REQUIRE(catalog.is_ok());
+  using core::Role;
+  const std::string office = kOffice;
+  auto collected = [] {
+    Steps s;
+    s.add(Role::Staff, "S01",
+          core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "路灯不亮", "R-1"});
+    return s;
+  };
+  auto whistled = [&](core::WhistleLevel level) {
+    Steps s = collected();
+    if (level == core::WhistleLevel::Community) {
+      s.add(Role::Director, "D01",
+            core::CaseWhistled{
+                level, core::WhistleKind::Routine, {"urban_management", "police"}, ""});
+    } else {
+      s.add(Role::StreetOffice, office,
+            core::CaseWhistled{
+                level, core::WhistleKind::Routine, {"urban_management", "police"}, ""});
+    }
+    return s;
+  };
+  auto community = [&] { return whistled(core::WhistleLevel::Community); };
+  std::vector<std::pair<std::string, Steps>> cases;
+  cases.emplace_back("collected", collected());
+  cases.emplace_back("sent back",
+                     collected().add(Role::StreetOffice, office, core::CaseSentBack{"r"}));
+  cases.emplace_back("resolved", collected().add(Role::Director, "D01", core::CaseResolved{"s"}));
+  cases.emplace_back("whistled (community)", community());
+  cases.emplace_back("whistled (district)", whistled(core::WhistleLevel::District));
+  cases.emplace_back("escalated",
+                     community().add(Role::StreetOffice, office, core::CaseEscalated{{}, ""}));
+  cases.emplace_back("one reported", community().add(Role::Department, "urban_management",
+                                                     core::CaseReported{"n", 0}));
+  cases.emplace_back("one gave feedback",
+                     community()
+                         .add(Role::Department, "urban_management", core::CaseReported{"n", 0})
+                         .add(Role::Department, "urban_management", core::CaseFeedback{"a"}));
+  cases.emplace_back("one returned",
+                     community().add(Role::Department, "police", core::CaseReturned{"r"}));
+  cases.emplace_back("all returned",
+                     community()
+                         .add(Role::Department, "police", core::CaseReturned{"r"})
+                         .add(Role::Department, "urban_management", core::CaseReturned{"r"}));
+  cases.emplace_back("returned, sent back",
+                     community()
+                         .add(Role::Department, "police", core::CaseReturned{"r"})
+                         .add(Role::Department, "urban_management", core::CaseReturned{"r"})
+                         .add(Role::StreetOffice, office, core::CaseSentBack{"r"}));
+  auto verified = [&] {
+    return community()
+        .add(Role::Department, "urban_management", core::CaseReported{"n", 0})
+        .add(Role::Department, "urban_management", core::CaseFeedback{"a"})
+        .add(Role::Director, "D01", core::CaseVerified{"ok"});
+  };
+  cases.emplace_back("verified", verified());
+  cases.emplace_back("closed", verified().add(Role::Director, "D01", core::CaseClosed{""}));
+  cases.emplace_back("evaluated", verified()
+                                      .add(Role::Director, "D01", core::CaseClosed{""})
+                                      .add(Role::Resident, "resident",
+                                           core::CaseEvaluated{core::Rating::Dissatisfied, ""}));
+  cases.emplace_back("reopened", verified()
+                                     .add(Role::Director, "D01", core::CaseClosed{""})
+                                     .add(Role::Director, "D01", core::CaseReopened{"again"}));
+
+  const std::vector<server::Principal> principals = {
+      {"office1", server::ConsoleRole::Office, office},
+      {"urban", server::ConsoleRole::Department, "urban_management"},
+      {"police", server::ConsoleRole::Department, "police"},
+      {"admin", server::ConsoleRole::Admin, "530102"}};
+  int offered_count = 0;
+  for (const auto& [name, steps] : cases) {
+    const core::CaseState state = core::fold_case(steps.case_id, steps.events);
+    const server::CaseRow row =
+        server::project_case(steps.case_id, steps.events, kA, core::CaseDeadlines{});
+    for (const server::Principal& who : principals) {
+      for (server::CaseAction action : server::kCaseActions) {
+        if (action == server::CaseAction::View || action == server::CaseAction::Reveal) continue;
+        // The step the console would make for this form (actor and role as the service's).
+        core::CaseEvent e;
+        e.id = *core::Uuid::parse(uuid_n(999, 0xf0f0));
+        e.case_id = steps.case_id;
+        e.hlc = {steps.t + 60'000, 0};
+        e.origin = "district:530102";
+        e.wall_ms = steps.t + 60'000;
+        e.actor = who.scope;
+        e.actor_role =
+            who.role == server::ConsoleRole::Office ? Role::StreetOffice : Role::Department;
+        switch (action) {
+          case server::CaseAction::Whistle:
+            e.payload = core::CaseWhistled{
+                core::WhistleLevel::District, core::WhistleKind::Routine, {"housing"}, ""};
+            break;
+          case server::CaseAction::Escalate:
+            e.payload = core::CaseEscalated{{}, ""};
+            break;
+          case server::CaseAction::SendBack:
+            e.payload = core::CaseSentBack{"r"};
+            break;
+          case server::CaseAction::Report:
+            e.payload = core::CaseReported{"n", 0};
+            break;
+          case server::CaseAction::Feedback:
+            e.payload = core::CaseFeedback{"a"};
+            break;
+          case server::CaseAction::Return:
+            e.payload = core::CaseReturned{"r"};
+            break;
+          default:
+            e.payload = core::CaseNote{"t"};
+            break;
+        }
+        const bool accepted = !server::action_refusal(who, row, action, &*catalog) &&
+                              core::check_transition(state, e).is_ok();
+        // What the case page offers (a page the principal may see at all).
+        const bool offered =
+            !server::view_refusal(who, row, &*catalog) && server::action_offered(who, row, action);
+        CAPTURE(name);
+        CAPTURE(who.user);
+        CAPTURE(server::to_string(action));
+        CAPTURE(row.stage);
+        CHECK(offered == accepted);
+        offered_count += offered ? 1 : 0;
+      }
+    }
+  }
+  CHECK(offered_count > 20);  // the table is not vacuous
+}
+
+TEST_CASE("console: a sign-out is audited once, and every refused page or form is audited") {
+  ConsoleDistrict c;
+  const std::string police_case = c.make_case(c.a, 1, "噪音扰民", "police");
+  Browser b{c.d};
+  REQUIRE(b.sign_in("urban").status == 303);
+  CHECK(b.get("/console/cases/" + police_case).status == 403);
+  CHECK(b.post("/console/cases/" + police_case + "/report", {{"note", "n"}}).status == 403);
+  CHECK(b.get("/console/audit").status == 403);
+  CHECK(b.post("/console/cases/" + police_case + "/note", {{"text", "t"}}, false).status == 403);
+  REQUIRE(b.post("/console/signout", {}).status == 303);
+
+  auto log = c.accounts.audit_log(0, 100);
+  REQUIRE(log.is_ok());
+  int signouts = 0;
+  std::map<std::string, int> denied;  // action → count, of urban's
+  for (const auto& r : *log) {
+    if (r.user != "urban") continue;
+    if (r.action == "signout") ++signouts;
+    if (r.action.rfind("denied", 0) == 0) {
+      ++denied[r.action];
+      CHECK(r.address == b.address);
+      CHECK_FALSE(r.detail.empty());
+    }
+  }
+  CHECK(signouts == 1);
+  CHECK(denied["denied_view"] == 1);    // the case page
+  CHECK(denied["denied_report"] == 1);  // the form
+  CHECK(denied["denied"] == 2);         // the admin page and the POST without its CSRF token
 }
 
 TEST_CASE("console: the stations page shows what each station reported, its last sync and link") {

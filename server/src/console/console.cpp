@@ -89,7 +89,68 @@ int status_of(ErrorCode code) {
   }
 }
 
+// A user name as typed, for the audit: printable ASCII, at most 64 characters.
+std::string user_of(const std::string& typed) {
+  std::string out;
+  for (char ch : typed.substr(0, 64)) out.push_back(ch >= 0x20 && ch <= 0x7e ? ch : '?');
+  return out;
+}
+
 }  // namespace
+
+// The sign-in page's words for a refused sign-in (accounts.hpp's sign_in), in the page's
+// language with the values filled in; English pages keep Accounts' own sentence.
+std::string Console::Impl::signin_error(const Ctx& c, const Status& s, const std::string& user) {
+  if (c.lang == Lang::En && s.code() != ErrorCode::Internal) return s.message();
+  switch (s.code()) {
+    case ErrorCode::Unauthenticated:
+      return c.t("err_wrong_credentials");
+    case ErrorCode::Locked: {
+      auto account =
+          service.with_store([&](DistrictStore& store) { return store.find_account(user); });
+      const std::int64_t now = service.clock().now_ms();
+      if (account.is_ok() && *account && (*account)->locked_until_ms > now) {
+        const std::int64_t until = (*account)->locked_until_ms;
+        return console::fill(
+            c.t("err_locked"),
+            {user, std::to_string(accounts.options().lock_after_failures),
+             console::local_time(until), std::to_string((until - now + 59'999) / 60'000)});
+      }
+      return console::fill(c.t("err_locked_plain"), {user});
+    }
+    case ErrorCode::Unavailable: {
+      // "… try again in N s" (the throttle); anything else is the server being busy.
+      const std::string& m = s.message();
+      const std::string mark = "try again in ";
+      const std::size_t at = m.rfind(mark);
+      if (at != std::string::npos) {
+        std::size_t i = at + mark.size(), j = i;
+        while (j < m.size() && m[j] >= '0' && m[j] <= '9') ++j;
+        if (j > i) return console::fill(c.t("err_throttled"), {m.substr(i, j - i)});
+      }
+      return c.t("err_busy");
+    }
+    default:
+      return c.t("err_busy");
+  }
+}
+
+// The password page's words for a refused change (accounts.hpp's change_password).
+std::string Console::Impl::password_error(const Ctx& c, const Status& s, const std::string& old,
+                                          const std::string& fresh) {
+  if (c.lang == Lang::En) return s.message();
+  if (s.code() == ErrorCode::Unauthenticated) return c.t("err_password_wrong");
+  if (s.code() == ErrorCode::Invalid) {
+    if (fresh.size() < accounts.options().min_password_length) {
+      return console::fill(
+          c.t("err_password_short"),
+          {std::to_string(fresh.size()), std::to_string(accounts.options().min_password_length)});
+    }
+    if (fresh == old) return c.t("err_password_same");
+    return console::fill(c.t("err_password_long"), {"256"});
+  }
+  return c.t("err_busy");
+}
 
 Console::Console(DistrictService& service, Accounts& accounts, ConsoleOptions options)
     : impl_(std::make_unique<Impl>(service, accounts, options)) {
@@ -142,7 +203,11 @@ HttpResponse Console::Impl::page(const Ctx& c, int status, std::string_view tpl,
     layout["signed_in"] = true;
     layout["user"] = who.user;
     layout["role_label"] = c.t("role_" + std::string(to_string(who.role)));
-    layout["scope"] = who.scope;
+    auto cat = catalog();
+    // The office's or the department's name; an admin's role and district.
+    const std::string name =
+        console::scope_name(cat.is_ok() ? cat->get() : nullptr, who.role, who.scope, c.lang);
+    layout["scope"] = who.role == ConsoleRole::Admin ? c.t("role_admin") + " · " + name : name;
     layout["admin"] = who.role == ConsoleRole::Admin;
     layout["csrf"] = c.session->csrf;
   }
@@ -160,8 +225,13 @@ HttpResponse Console::Impl::redirect(std::string location, int status) {
   return r;
 }
 
-HttpResponse Console::Impl::forbidden(const Ctx& c, const std::string& why) {
+HttpResponse Console::Impl::forbidden(const Ctx& c, const std::string& why,
+                                      const std::string& logged, const std::string& action,
+                                      const std::string& target) {
   c.log.code = "forbidden";
+  // Every refusal is in the audit, with what was asked and why (in English, as the log).
+  audit(c, action, target.empty() ? c.req.method + " " + c.req.path : target,
+        logged.empty() ? why : logged);
   return page(c, 403, "forbidden", json{{"title", c.t("forbidden_title")}, {"why", why}});
 }
 
@@ -189,7 +259,7 @@ HttpResponse Console::Impl::internal(const Ctx& c, const std::string& detail) {
 HttpResponse Console::Impl::failure(const Ctx& c, const Status& s) {
   switch (s.code()) {
     case ErrorCode::PermissionDenied:
-      return forbidden(c, s.message());
+      return forbidden(c, c.lang == Lang::En ? s.message() : c.t("forbidden_title"), s.message());
     case ErrorCode::NotFound:
       return not_found(c);
     default:
@@ -226,8 +296,11 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
 
     auto q = console::parse_urlencoded(req.query);
     if (!q.is_ok()) {
-      return page(c, 400, "message",
-                  json{{"title", c.t("error_title")}, {"message", q.status().message()}});
+      c.log.detail = q.status().message();
+      return page(
+          c, 400, "message",
+          json{{"title", c.t("error_title")},
+               {"message", c.lang == Lang::En ? q.status().message() : c.t("err_form_bad")}});
     }
     c.query = std::move(*q);
 
@@ -243,20 +316,22 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
       auto type = sync::header_value(req.headers, "Content-Type");
       if (!type || type->rfind("application/x-www-form-urlencoded", 0) != 0) {
         return page(c, 415, "message",
-                    json{{"title", c.t("error_title")},
-                         {"message", "forms are sent as application/x-www-form-urlencoded"}});
+                    json{{"title", c.t("error_title")}, {"message", c.t("err_form_type")}});
       }
       if (req.body.size() > options.max_form_bytes) {
-        return page(c, 413, "message",
-                    json{{"title", c.t("error_title")},
-                         {"message", "this form is larger than " +
-                                         std::to_string(options.max_form_bytes / 1024) +
-                                         " KiB; shorten its text and send it again"}});
+        return page(
+            c, 413, "message",
+            json{{"title", c.t("error_title")},
+                 {"message", console::fill(c.t("err_form_large"),
+                                           {std::to_string(options.max_form_bytes / 1024)})}});
       }
       auto f = console::parse_urlencoded(req.body);
       if (!f.is_ok()) {
-        return page(c, 400, "message",
-                    json{{"title", c.t("error_title")}, {"message", f.status().message()}});
+        c.log.detail = f.status().message();
+        return page(
+            c, 400, "message",
+            json{{"title", c.t("error_title")},
+                 {"message", c.lang == Lang::En ? f.status().message() : c.t("err_form_bad")}});
       }
       c.form = std::move(*f);
     } else if (req.method != "GET" && req.method != "HEAD") {
@@ -274,9 +349,9 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
       }
       const std::string expected = console::cookie(req, kSigninCsrfCookie);
       if (!same_secret(c.form.get("csrf"), expected)) {
-        return forbidden(c,
-                         "the sign-in form is stale or did not come from this console "
-                         "(CSRF token missing or wrong); reload the sign-in page and try again");
+        return forbidden(c, c.t("err_csrf_signin"),
+                         "CSRF token of the sign-in form missing or wrong", "denied_signin",
+                         user_of(c.form.get("user")));
       }
       const std::string user = c.form.get("user");
       auto in = accounts.sign_in(user, c.form.get("password"), c.address);
@@ -287,7 +362,7 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
                               json{{"title", c.t("signin_title")},
                                    {"signin_csrf", token},
                                    {"user_value", user},
-                                   {"error", in.status().message()}});
+                                   {"error", signin_error(c, in.status(), user)}});
         s.headers["Set-Cookie"] = set_cookie(kSigninCsrfCookie, token, "/console");
         return s;
       }
@@ -307,14 +382,12 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
     log.who = "account:" + c.who().user;
 
     if (req.method == "POST" && !same_secret(c.form.get("csrf"), c.session->csrf)) {
-      return forbidden(c,
-                       "this form is stale or did not come from this console (CSRF token "
-                       "missing or wrong); nothing was done. Reload the page and try again");
+      return forbidden(c, c.t("err_csrf"), "CSRF token missing or wrong; nothing was done");
     }
 
     if (path == "/console/signout") {
       if (req.method != "POST") return not_found(c);
-      audit(c, "signout", c.who().user, "");
+      // Accounts::sign_out records the sign-out in the audit (once).
       Status s = accounts.sign_out(sid);
       if (!s.is_ok()) return internal(c, s.to_string());
       HttpResponse out = redirect("/console/signin");
@@ -332,7 +405,7 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
       }
       Status s = accounts.change_password(sid, c.form.get("old_password"), fresh, c.address);
       if (!s.is_ok()) {
-        data["error"] = s.message();
+        data["error"] = password_error(c, s, c.form.get("old_password"), fresh);
         return page(c, status_of(s.code()), "password", data);
       }
       return redirect("/console/?done=password");
@@ -365,11 +438,16 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
                             path.rfind("/console/accounts/", 0) == 0 || path == "/console/audit";
     if (!admin_page) return not_found(c);
     if (c.who().role != ConsoleRole::Admin) {
-      return forbidden(c,
-                       "the stations, accounts and audit pages are for the district's admins; "
-                       "account '" +
-                           c.who().user + "' is a " + std::string(to_string(c.who().role)) +
-                           " account");
+      const std::string english =
+          "the stations, accounts and audit pages are for the district's admins; account '" +
+          c.who().user + "' is a " + std::string(to_string(c.who().role)) + " account";
+      return forbidden(
+          c,
+          c.lang == Lang::En
+              ? english
+              : console::fill(c.t("err_admin_only"),
+                              {c.who().user, c.t("role_" + std::string(to_string(c.who().role)))}),
+          english);
     }
     if (path == "/console/stations") {
       return req.method == "POST" ? not_found(c) : stations(c);

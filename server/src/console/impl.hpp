@@ -58,7 +58,14 @@ struct Console::Impl {
   sync::HttpResponse page(const console::Ctx& c, int status, std::string_view tpl,
                           nlohmann::json data);
   sync::HttpResponse redirect(std::string location, int status = 303);
-  sync::HttpResponse forbidden(const console::Ctx& c, const std::string& why);
+  // The 403 page saying `why` (in the page's language), audited as `action` on `target` (the
+  // request's method and path when empty) with `logged` (English; `why` when empty).
+  sync::HttpResponse forbidden(const console::Ctx& c, const std::string& why,
+                               const std::string& logged = "", const std::string& action = "denied",
+                               const std::string& target = "");
+  std::string signin_error(const console::Ctx& c, const Status& s, const std::string& user);
+  std::string password_error(const console::Ctx& c, const Status& s, const std::string& old,
+                             const std::string& fresh);
   sync::HttpResponse not_found(const console::Ctx& c);
   // 500 with the request id; `detail` goes to the log only.
   sync::HttpResponse internal(const console::Ctx& c, const std::string& detail);

@@ -6,6 +6,7 @@
 
 #include "console/impl.hpp"
 #include "console/render.hpp"
+#include "weimin/core/case.hpp"
 #include "weimin/core/civil_time.hpp"
 
 namespace weimin::server {
@@ -15,11 +16,9 @@ using console::Lang;
 using nlohmann::json;
 using sync::HttpResponse;
 
-namespace {
+using console::name_of;
 
-const std::string& name_of(const core::Text& t, Lang lang) {
-  return lang == Lang::En && !t.en.empty() ? t.en : t.zh;
-}
+namespace {
 
 // [SECTION] A station's link state (docs/CONSOLE.md, "Admin")
 
@@ -178,6 +177,9 @@ HttpResponse Console::Impl::revoke_station(Ctx& c, const std::string& station_id
 }
 
 HttpResponse Console::Impl::accounts_page(Ctx& c, json extra, int status) {
+  auto cat = catalog();
+  if (!cat.is_ok()) return internal(c, cat.status().to_string());
+  const core::Catalog* catalog = cat->get();
   auto list = accounts.list();
   if (!list.is_ok()) return internal(c, list.status().to_string());
   const std::int64_t now = service.clock().now_ms();
@@ -187,9 +189,13 @@ HttpResponse Console::Impl::accounts_page(Ctx& c, json extra, int status) {
                         : a.locked_until_ms > now ? c.t("state_locked")
                         : a.must_change_password  ? c.t("state_must_change")
                                                   : c.t("state_active");
+    auto role = parse_console_role(a.role);
+    const std::string scope_name =
+        role.is_ok() ? console::scope_name(catalog, *role, a.scope, c.lang) : a.scope;
     rows.push_back({{"user", a.user},
                     {"role", c.t("role_" + a.role)},
-                    {"scope", a.scope},
+                    {"scope_name", scope_name},
+                    {"scope_code", scope_name == a.scope ? "" : a.scope},
                     {"state", state},
                     {"disabled", a.disabled},
                     {"created", console::local_time(a.created_ms)},
@@ -204,24 +210,67 @@ HttpResponse Console::Impl::accounts_page(Ctx& c, json extra, int status) {
     roles.push_back(
         {{"value", r}, {"label", c.t(std::string("role_") + r)}, {"selected", role == r}});
   }
+  // The scopes the catalog offers, for the add form's list.
+  json scopes = json::array();
+  if (catalog != nullptr) {
+    scopes.push_back(
+        {{"value", catalog->district.code},
+         {"label", c.t("role_admin") + " · " + name_of(catalog->district.name, c.lang)}});
+    for (const core::StreetOffice& o : catalog->street_offices) {
+      scopes.push_back(
+          {{"value", o.code}, {"label", c.t("role_office") + " · " + name_of(o.name, c.lang)}});
+    }
+    for (const core::Department& d : catalog->departments) {
+      scopes.push_back(
+          {{"value", d.id}, {"label", c.t("role_department") + " · " + name_of(d.name, c.lang)}});
+    }
+  }
   json data{{"title", c.t("accounts_title")}, {"rows", std::move(rows)},
-            {"roles", std::move(roles)},      {"v_user", c.form.get("user")},
-            {"v_scope", c.form.get("scope")}, {"csrf", c.session->csrf}};
+            {"scopes", std::move(scopes)},    {"roles", std::move(roles)},
+            {"v_user", c.form.get("user")},   {"v_scope", c.form.get("scope")},
+            {"csrf", c.session->csrf}};
   data.update(extra);
   return page(c, status, "accounts", std::move(data));
 }
 
 HttpResponse Console::Impl::add_account(Ctx& c) {
   if (auto field = console::too_long_field(c.form, 256)) {
-    return accounts_page(c, json{{"error", "'" + *field + "' is too long"}}, 400);
+    return accounts_page(
+        c,
+        json{{"error", console::fill(c.t("field_too_long"),
+                                     {*field, std::to_string(c.form.get(*field).size()), "256"})}},
+        400);
   }
   auto role = parse_console_role(c.form.get("role"));
-  if (!role.is_ok()) return accounts_page(c, json{{"error", role.status().message()}}, 400);
+  if (!role.is_ok()) {
+    return accounts_page(
+        c, json{{"error", c.lang == Lang::En ? role.status().message() : c.t("err_role")}}, 400);
+  }
   const std::string user = c.form.get("user");
-  auto made = accounts.add(user, *role, c.form.get("scope"), c.form.get("password"), c.who().user);
+  const std::string scope = c.form.get("scope");
+  auto made = accounts.add(user, *role, scope, c.form.get("password"), c.who().user);
   if (!made.is_ok()) {
-    return accounts_page(c, json{{"error", made.status().message()}},
-                         made.status().code() == ErrorCode::AlreadyExists ? 409 : 400);
+    const Status& s = made.status();
+    std::string words = s.message();
+    if (c.lang != Lang::En) {
+      // Which field was wrong: a user name not 3-32 of [a-z0-9._-], a taken one, or the scope.
+      const bool name_ok = user.size() >= 3 && user.size() <= 32 &&
+                           std::all_of(user.begin(), user.end(), [](char ch) {
+                             return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                                    ch == '.' || ch == '_' || ch == '-';
+                           });
+      auto cat = catalog();
+      const std::string district =
+          cat.is_ok() && *cat != nullptr ? (*cat)->district.code : std::string();
+      words = s.code() == ErrorCode::AlreadyExists ? console::fill(c.t("err_user_taken"), {user})
+              : !name_ok                           ? console::fill(c.t("err_user_name"), {user})
+              : s.code() == ErrorCode::Invalid
+                  ? console::fill(c.t("err_scope"),
+                                  {scope, c.t("role_" + std::string(to_string(*role))), district})
+                  : c.t("err_busy");
+    }
+    return accounts_page(c, json{{"error", words}},
+                         s.code() == ErrorCode::AlreadyExists ? 409 : 400);
   }
   audit(c, "account_add", user, c.form.get("role") + " " + c.form.get("scope"));
   json extra{{"done_user", user}};
@@ -238,7 +287,12 @@ HttpResponse Console::Impl::account_action(Ctx& c, const std::string& user,
     Status s = accounts.disable(user, c.who().user);
     if (!s.is_ok()) {
       if (s.code() == ErrorCode::NotFound) return not_found(c);
-      return accounts_page(c, json{{"error", s.message()}}, 409);
+      return accounts_page(
+          c,
+          json{{"error", c.lang == Lang::En
+                             ? s.message()
+                             : console::fill(c.t("err_account_action"), {c.t("account_disable")})}},
+          409);
     }
     audit(c, "account_disable", user, "");
     return redirect("/console/accounts");
@@ -247,7 +301,12 @@ HttpResponse Console::Impl::account_action(Ctx& c, const std::string& user,
     auto pw = accounts.reset(user, c.who().user);
     if (!pw.is_ok()) {
       if (pw.status().code() == ErrorCode::NotFound) return not_found(c);
-      return accounts_page(c, json{{"error", pw.status().message()}}, 409);
+      return accounts_page(
+          c,
+          json{{"error", c.lang == Lang::En
+                             ? pw.status().message()
+                             : console::fill(c.t("err_account_action"), {c.t("account_reset")})}},
+          409);
     }
     audit(c, "account_reset", user, "");
     c.form = console::Form{};
@@ -272,11 +331,19 @@ HttpResponse Console::Impl::audit_page(Ctx& c) {
   if (!log.is_ok()) return internal(c, log.status().to_string());
   json rows = json::array();
   for (const AuditRecord& a : *log) {
+    // A case's id is shown as its tracking code (the id in its title).
+    std::string target_code;
+    if (auto id = core::Uuid::parse(a.target)) target_code = core::tracking_code(*id);
+    std::string action = a.action;
+    if (action.rfind("denied", 0) == 0) action = "denied";
     rows.push_back({{"at", console::local_time(a.at_ms)},
                     {"user", a.user},
                     {"address", a.address},
-                    {"action", a.action},
+                    {"action_key", a.action},
+                    {"action", console::term(c.lang, "audit_", action) +
+                                   (action != a.action ? " (" + a.action + ")" : "")},
                     {"target", a.target},
+                    {"target_code", target_code},
                     {"detail", a.detail}});
   }
   json data{{"title", c.t("audit_title")}, {"rows", std::move(rows)}};

@@ -22,36 +22,18 @@ constexpr std::string_view kStages[] = {"collected", "resolved",  "whistled",
                                         "closed",    "evaluated", "reopened"};
 constexpr std::string_view kKinds[] = {"emergency", "key", "routine"};
 
-const std::string& name_of(const core::Text& t, Lang lang) {
-  return lang == Lang::En && !t.en.empty() ? t.en : t.zh;
-}
-
-std::string community_name(const core::Catalog* catalog, const std::string& code, Lang lang) {
-  if (catalog != nullptr) {
-    if (const core::Community* c = catalog->community_by_code(code)) return name_of(c->name, lang);
-  }
-  return code;
-}
-
-std::string department_name(const core::Catalog* catalog, const std::string& id, Lang lang) {
-  if (catalog != nullptr) {
-    if (const core::Department* d = catalog->department_by_id(id)) return name_of(d->name, lang);
-  }
-  return id;
-}
-
-std::string source_name(const core::Catalog* catalog, const std::string& id, Lang lang) {
-  if (catalog != nullptr) {
-    if (const core::WhistleSource* s = catalog->source_by_id(id)) return name_of(s->name, lang);
-  }
-  return id;
-}
+using console::community_name;
+using console::department_name;
+using console::name_of;
+using console::source_name;
 
 std::string label(const Ctx& c, std::string_view prefix, const std::string& value) {
-  if (value.empty()) return "";
-  std::string key = std::string(prefix) + value;
-  std::string t = c.t(key);
-  return t == key ? value : t;
+  return console::term(c.lang, prefix, value);
+}
+
+// "2026-12-05" of a time (China's date); "" for 0.
+std::string local_day(std::int64_t ms) {
+  return ms > 0 ? console::local_time(ms).substr(0, 10) : std::string();
 }
 
 // The due column: {"due_text", "overdue"}.
@@ -132,10 +114,11 @@ std::string first_chars(const std::string& text, std::size_t n) {
   return i < text.size() ? text.substr(0, i) + "…" : text;
 }
 
-// The resident's reference, masked: its first four characters and stars.
-std::string masked_ref(const std::string& ref) {
-  if (ref.empty()) return "";
-  return ref.substr(0, std::min<std::size_t>(4, ref.size())) + "********";
+// The resident's reference, masked: its last four characters (after any "contact:" kind).
+std::string ref_ending(const std::string& ref) {
+  const std::size_t colon = ref.find(':');
+  const std::string bare = colon == std::string::npos ? ref : ref.substr(colon + 1);
+  return bare.size() <= 4 ? std::string("****") : bare.substr(bare.size() - 4);
 }
 
 }  // namespace
@@ -147,7 +130,9 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
   if (!cat.is_ok()) return internal(c, cat.status().to_string());
   const core::Catalog* catalog = cat->get();
   const Principal& who = c.who();
-  if (auto why = principal_refusal(who, catalog)) return forbidden(c, *why);
+  if (auto why = principal_refusal(who, catalog)) {
+    return forbidden(c, console::refusal_text(catalog, *why, c.lang), why->message);
+  }
 
   const std::int64_t now = service.clock().now_ms();
   const std::vector<Tab> tabs = tabs_for(who.role);
@@ -166,7 +151,7 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
     if (std::find(std::begin(kStages), std::end(kStages), stage) != std::end(kStages)) {
       q.stages = {stage};
     } else {
-      errors.push_back("stage '" + stage + "' is not one of the stages");
+      errors.push_back(console::fill(c.t("err_stage_filter"), {stage}));
     }
   }
   q.community = c.query.get("community");
@@ -179,14 +164,14 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
     if (ms.is_ok())
       q.collected_from_ms = *ms;
     else
-      errors.push_back(ms.status().message());
+      errors.push_back(console::fill(c.t("err_date"), {from}));
   }
   if (const std::string to = c.query.get("to"); !to.empty()) {
     auto ms = console::parse_local_date(to);
     if (ms.is_ok())
       q.collected_to_ms = *ms + 24LL * 3600 * 1000;
     else
-      errors.push_back(ms.status().message());
+      errors.push_back(console::fill(c.t("err_date"), {to}));
   }
   const std::string search = c.query.get("q");
   if (!search.empty()) {
@@ -194,7 +179,8 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
     if (code.is_ok())
       q.tracking_code = *code;
     else
-      errors.push_back(code.status().message());
+      errors.push_back(c.lang == Lang::En ? code.status().message()
+                                          : console::fill(c.t("err_tracking_code"), {search}));
   }
   q.after = c.query.get("after");
   q = scoped_query(who, std::move(q));
@@ -300,7 +286,10 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
   if (!found.is_ok()) return internal(c, found.status().to_string());
   if (!*found) return not_found(c);
   const CaseRow& row = **found;
-  if (auto why = view_refusal(c.who(), row, catalog)) return forbidden(c, *why);
+  if (auto why = view_refusal(c.who(), row, catalog)) {
+    return forbidden(c, console::refusal_text(catalog, *why, c.lang), why->message, "denied_view",
+                     case_id);
+  }
   const std::int64_t now = service.clock().now_ms();
 
   json detail = json::object();
@@ -317,6 +306,21 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
     return it != j.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
   };
 
+  // People as a clerk names them: 居民, 华山街道, the department's name, 翠湖社区工作人员 D001.
+  auto who_of = [&](const json& e) {
+    return console::who_text(catalog, str(e, "actor"), str(e, "actor_role"), row.community, c.lang);
+  };
+  auto behalf_of = [&](const std::string& id) -> std::string {
+    if (id.empty()) return "";
+    if (id == "resident") return c.t("who_resident");
+    if (catalog != nullptr && catalog->department_by_id(id) != nullptr) {
+      return department_name(catalog, id, c.lang);
+    }
+    if (catalog != nullptr && catalog->street_office_by_code(id) != nullptr) {
+      return console::office_name(catalog, id, c.lang);
+    }
+    return id;
+  };
   json timeline = json::array();
   for (const json& e : detail.value("timeline", json::array())) {
     if (!e.is_object()) continue;
@@ -326,15 +330,14 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
     }
     json item{{"kind", str(e, "kind")},
               {"label", label(c, "ev_", str(e, "kind"))},
-              {"actor", str(e, "actor")},
-              {"actor_role", str(e, "actor_role")},
-              {"on_behalf_of", str(e, "on_behalf_of")},
+              {"who", who_of(e)},
+              {"on_behalf_of", behalf_of(str(e, "on_behalf_of"))},
               {"at", console::local_time(num(e, "at_ms"))},
               {"text", str(e, "text")},
               {"level", label(c, "level_", str(e, "level"))},
               {"whistle_kind", label(c, "kind_", str(e, "whistle_kind"))},
               {"departments", deps.empty() ? json(false) : json{{"list", std::move(deps)}}},
-              {"rating", str(e, "rating")},
+              {"rating", label(c, "rating_", str(e, "rating"))},
               {"accepted_by", str(e, "accepted_by")},
               {"due", console::local_time(num(e, "due_ms"))}};
     auto met = e.find("met");
@@ -345,8 +348,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
   json notes = json::array();
   for (const json& n : detail.value("notes", json::array())) {
     if (!n.is_object()) continue;
-    notes.push_back({{"actor", str(n, "actor")},
-                     {"actor_role", str(n, "actor_role")},
+    notes.push_back({{"who", who_of(n)},
                      {"at", console::local_time(num(n, "at_ms"))},
                      {"text", str(n, "text")}});
   }
@@ -354,7 +356,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
   for (const json& n : detail.value("conflicts", json::array())) {
     if (!n.is_object()) continue;
     conflicts.push_back({{"kind", label(c, "ev_", str(n, "kind"))},
-                         {"actor", str(n, "actor")},
+                         {"who", who_of(n)},
                          {"at", console::local_time(num(n, "at_ms"))},
                          {"why", str(n, "why")}});
   }
@@ -362,27 +364,36 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
   for (const CaseDepartmentRow& d : row.departments) {
     departments.push_back({{"name", department_name(catalog, d.department, c.lang)},
                            {"step", label(c, "step_", d.step)},
+                           {"returned", d.step == "returned"},
                            {"report_due", console::local_time(d.report_due_ms)},
                            {"feedback_due", console::local_time(d.feedback_due_ms)},
-                           {"expected", console::local_time(d.expected_ms)}});
+                           {"expected", local_day(d.expected_ms)}});
   }
 
   const std::string resident_ref = str(detail, "resident_ref");
+  const std::string community = community_name(catalog, row.community, c.lang);
   json data{
       {"title", console::fill(c.t("case_title"), {row.tracking_code})},
       {"case_id", row.case_id},
       {"code", row.tracking_code},
       {"stage", label(c, "stage_", row.stage)},
-      {"community", community_name(catalog, row.community, c.lang)},
+      {"community", community},
       {"source", source_name(catalog, row.source, c.lang)},
       {"channel", label(c, "channel_", row.channel)},
       {"description", row.description},
       {"collected", console::local_time(row.collected_ms)},
+      // The level and kind of the current round, only when it was whistled.
+      {"whistled", !row.level.empty()},
       {"level", label(c, "level_", row.level)},
+      {"level_key", row.level},
       {"kind", label(c, "kind_", row.kind)},
       {"resolution", str(detail, "resolution")},
       {"outcome", str(detail, "outcome")},
-      {"contact_masked", resident_ref.empty() ? c.t("contact_none") : masked_ref(resident_ref)},
+      {"has_contact", !resident_ref.empty()},
+      {"contact_masked", resident_ref.empty()
+                             ? ""
+                             : console::fill(c.t("contact_ending"), {ref_ending(resident_ref)})},
+      {"contact_where", console::fill(c.t("contact_at_station"), {community, row.tracking_code})},
       {"departments", std::move(departments)},
       {"timeline", std::move(timeline)},
       {"notes", std::move(notes)},
@@ -416,7 +427,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
   auto offer = [&](CaseAction action, const char* key, const std::string& id) {
     if (action_offered(who, row, action) || form_id == id) {
       data[key] = form_of(action, id);
-      any_action = true;
+      if (action != CaseAction::Reveal) any_action = true;
     }
   };
   offer(CaseAction::Whistle, "whistle", "whistle");
@@ -432,13 +443,20 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
     const std::vector<std::string> chosen = form_id == "whistle" || form_id == "escalate"
                                                 ? c.form.all("departments")
                                                 : std::vector<std::string>{};
+    // Every catalog department, those that handle the case's source first (marked 对口).
     json deps = json::array();
     if (catalog != nullptr) {
-      for (const core::Department& d : catalog->departments) {
-        deps.push_back(
-            {{"id", d.id},
-             {"name", name_of(d.name, c.lang)},
-             {"checked", std::find(chosen.begin(), chosen.end(), d.id) != chosen.end()}});
+      for (const bool suggested : {true, false}) {
+        for (const core::Department& d : catalog->departments) {
+          const bool handles =
+              std::find(d.sources.begin(), d.sources.end(), row.source) != d.sources.end();
+          if (handles != suggested) continue;
+          deps.push_back(
+              {{"id", d.id},
+               {"name", name_of(d.name, c.lang)},
+               {"suggested", handles},
+               {"checked", std::find(chosen.begin(), chosen.end(), d.id) != chosen.end()}});
+        }
       }
     }
     const std::string kind = c.form.get("kind").empty() ? "routine" : c.form.get("kind");
@@ -447,6 +465,18 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
     for (const char* key : {"whistle", "escalate"}) {
       if (!data.contains(key)) continue;
       data[key]["departments"] = deps;
+      if (std::string_view(key) == "escalate") {
+        // Raising a whistle adds departments: those of the round already are not offered.
+        json more = json::array();
+        for (const json& d : deps) {
+          const std::string id = d["id"].get<std::string>();
+          if (std::none_of(row.departments.begin(), row.departments.end(),
+                           [&](const CaseDepartmentRow& r) { return r.department == id; })) {
+            more.push_back(d);
+          }
+        }
+        data[key]["departments"] = std::move(more);
+      }
       data[key]["kinds"] = select_options(kinds, kind);
       data[key]["levels"] = select_options({{"district", c.t("level_district")}}, "district");
     }
@@ -477,12 +507,16 @@ HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
   const CaseRow& row = **found;
   const Principal& who = c.who();
   if (auto why = action_refusal(who, row, action, catalog)) {
-    audit(c, "denied_" + std::string(to_string(action)), case_id, *why);
-    return forbidden(c, *why);
+    return forbidden(c, console::refusal_text(catalog, *why, c.lang), why->message,
+                     "denied_" + std::string(to_string(action)), case_id);
   }
 
   auto refuse = [&](int status, const std::string& message) {
     return case_page_with(c, case_id, status, action_name, message);
+  };
+  // The page's words, or on an English page the English sentence the refusal came with.
+  auto said = [&](const std::string& zh, const std::string& en) {
+    return c.lang == Lang::En && !en.empty() ? en : zh;
   };
   if (auto field = console::too_long_field(c.form, options.max_field_bytes)) {
     return refuse(400, console::fill(c.t("field_too_long"),
@@ -505,18 +539,16 @@ HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
       return not_found(c);
     case CaseAction::Whistle: {
       if (c.form.get("level") != "district") {
-        return refuse(400,
-                      "the street office blows district-level whistles (区级); a "
-                      "community-level whistle (社区级) is the station's");
+        return refuse(400, c.t("err_level_district"));
       }
       auto kind = core::parse_whistle_kind(c.form.get("kind"));
-      if (!kind.is_ok()) return refuse(400, kind.status().message());
+      if (!kind.is_ok()) return refuse(400, c.t("err_kind"));
       const std::vector<std::string> deps = c.form.all("departments");
       if (deps.empty())
         return refuse(400, console::fill(c.t("field_required"), {c.t("field_departments")}));
       for (const std::string& d : deps) {
         if (catalog->department_by_id(d) == nullptr) {
-          return refuse(400, "department '" + d + "' is not in the published catalog");
+          return refuse(400, console::fill(c.t("err_department_unknown"), {d}));
         }
       }
       auto r = service.whistle(who.scope, case_id, deps, *kind, c.form.get("note"));
@@ -529,7 +561,7 @@ HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
       const std::vector<std::string> deps = c.form.all("departments");
       for (const std::string& d : deps) {
         if (catalog->department_by_id(d) == nullptr) {
-          return refuse(400, "department '" + d + "' is not in the published catalog");
+          return refuse(400, console::fill(c.t("err_department_unknown"), {d}));
         }
       }
       done = service.escalate(who.scope, case_id, deps, c.form.get("note")).status();
@@ -545,7 +577,7 @@ HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
       std::int64_t expected_ms = 0;
       if (const std::string expected = c.form.get("expected"); !expected.empty()) {
         auto ms = console::parse_local_date(expected);
-        if (!ms.is_ok()) return refuse(400, ms.status().message());
+        if (!ms.is_ok()) return refuse(400, console::fill(c.t("err_date"), {expected}));
         expected_ms = *ms;
         detail = expected;
       }
@@ -600,7 +632,24 @@ HttpResponse Console::Impl::case_action(Ctx& c, const std::string& case_id,
                        : done.code() == ErrorCode::Unavailable      ? 503
                        : done.code() == ErrorCode::PermissionDenied ? 403
                                                                     : 409;
-    return refuse(status, done.message());
+    c.log.detail = done.message();
+    std::string words;
+    const std::string what = c.t("action_" + std::string(to_string(action)));
+    if (done.code() == ErrorCode::Invalid) {
+      words = done.message().rfind("departments:", 0) == 0 ? c.t("err_departments_invalid")
+                                                           : c.t("err_invalid");
+    } else if (done.code() == ErrorCode::NotFound) {
+      words = c.t("notfound_text");
+    } else if (done.code() == ErrorCode::Unavailable) {
+      words = c.t("err_service_unavailable");
+    } else {
+      // The case moved on (another clerk, a station's sync): say where it stands now.
+      auto now_row = service.with_store([&](DistrictStore& s) { return s.case_row(case_id); });
+      const std::string stage = now_row.is_ok() && *now_row ? label(c, "stage_", (*now_row)->stage)
+                                                            : label(c, "stage_", row.stage);
+      words = console::fill(c.t("err_stage_now"), {what, stage});
+    }
+    return refuse(status, said(words, done.message()));
   }
   audit(c, std::string(to_string(action)), case_id, detail);
   return redirect("/console/cases/" + case_id + "?done=" + action_name);

@@ -1,6 +1,8 @@
 // The console's words (strings.hpp). Keys are [a-z0-9_] so mustache reads them as t.<key>.
 #include "console/strings.hpp"
 
+#include "console/forms.hpp"
+
 namespace weimin::server::console {
 
 namespace {
@@ -73,10 +75,10 @@ constexpr Entry kStrings[] = {
     {"stage_none", "未受理", "Not received"},
     {"stage_collected", "问题收集", "Collected"},
     {"stage_resolved", "社区已解决", "Resolved by the community"},
-    {"stage_whistled", "街道吹哨", "Whistle blown"},
+    {"stage_whistled", "吹哨", "Whistle blown"},
     {"stage_reported", "部门报到", "Department reported in"},
     {"stage_feedback", "处理反馈", "Department feedback"},
-    {"stage_returned", "部门退单", "Returned by the departments"},
+    {"stage_returned", "部门退单，待街道处理", "Returned; back with the street office"},
     {"stage_verified", "核实结项", "Verified"},
     {"stage_closed", "已办结", "Closed"},
     {"stage_evaluated", "综合评价", "Rated"},
@@ -110,7 +112,10 @@ constexpr Entry kStrings[] = {
     {"case_title", "案件 {}", "Case {}"},
     {"case_reported", "居民反映", "What the resident reported"},
     {"case_contact", "居民联系方式", "Resident's contact"},
-    {"contact_at_station", "联系方式保存在社区服务站，区级只保存居民编号；需要联系居民时请联系服务站。", "The contact is kept at the station; the district holds only the resident's reference. Ask the station to reach the resident."},
+    {"contact_at_station", "居民的电话保存在{}服务站，区级只保存居民编号。需要联系居民时，请联系服务站并报上查询码 {}。", "The resident's phone is kept at the {} station; the district holds only the resident's reference. To reach the resident, call the station and give tracking code {}."},
+    {"contact_ref", "居民编号", "Resident's reference"},
+    {"contact_ending", "尾号 {}（已隐藏）", "ending in {} (hidden)"},
+    {"contact_anonymous", "居民未留联系方式（匿名反映）", "The resident left no contact (anonymous)"},
     {"contact_none", "未登记", "None recorded"},
     {"reveal_reason", "查看原因（必填，将记入审计日志）", "Reason to reveal (required; it is audited)"},
     {"reveal_submit", "查看", "Reveal"},
@@ -133,6 +138,7 @@ constexpr Entry kStrings[] = {
     {"action_feedback", "反馈", "Give feedback"},
     {"action_return", "退单", "Return the whistle"},
     {"action_note", "添加备注", "Add a note"},
+    {"action_reveal", "查看联系方式", "Reveal the contact"},
     {"field_level", "级别", "Level"},
     {"field_kind", "哨类", "Kind"},
     {"field_departments", "职能部门（可多选）", "Departments (one or more)"},
@@ -152,6 +158,7 @@ constexpr Entry kStrings[] = {
     {"stations_title", "服务站", "Stations"},
     {"col_station", "服务站", "Station"},
     {"col_enrolled", "接入时间", "Enrolled"},
+    {"col_created", "创建时间", "Created"},
     {"col_last_seen", "最近同步", "Last seen"},
     {"col_skew", "时钟偏差", "Clock skew"},
     {"col_revoked", "已吊销", "Revoked"},
@@ -200,6 +207,99 @@ constexpr Entry kStrings[] = {
     {"col_target", "对象", "Target"},
     {"col_detail", "详情", "Detail"},
     {"older", "更早", "Older"},
+    {"col_channel", "受理渠道", "Channel"},
+    {"col_department", "部门", "Department"},
+    {"colon", "：", ": "},
+    {"col_collected", "登记时间", "Collected"},
+    {"col_step", "进度", "Step"},
+    {"col_report_due", "报到时限", "Report-in due"},
+    {"col_feedback_due", "反馈时限", "Feedback due"},
+    {"col_expected", "预计完成", "Expected"},
+    {"dept_suggested", "对口", "matches"},
+    {"rating_satisfied", "满意", "Satisfied"},
+    {"rating_basically_satisfied", "基本满意", "Basically satisfied"},
+    {"rating_dissatisfied", "不满意", "Dissatisfied"},
+    {"who_resident", "居民", "Resident"},
+    {"who_system", "系统", "System"},
+    {"who_staff", "{}工作人员 {}（{}）", "{} staff {} ({})"},
+    {"who_staff_nocommunity", "服务站工作人员 {}（{}）", "Station staff {} ({})"},
+    {"who_office", "街道 {}", "Street office {}"},
+    {"who_department", "职能部门 {}", "Department {}"},
+    {"actor_director", "书记/主任", "director"},
+    {"actor_deputy_head", "副站长", "deputy head"},
+    {"actor_staff", "专职工作者", "community worker"},
+    {"actor_grid_worker", "网格员", "grid worker"},
+    {"actor_social_worker", "社工", "social worker"},
+    {"actor_street_office", "街道", "street office"},
+    {"actor_department", "职能部门", "department"},
+    {"actor_resident", "居民", "resident"},
+    {"actor_system", "系统", "system"},
+    {"err_wrong_credentials", "用户名或密码不正确，请检查后重试（连续多次失败后账号会被锁定一段时间，管理员可以重置）", "wrong user name or password; check both and try again (after repeated failures the account locks for a while; an admin can reset it)"},
+    {"err_locked", "账号 {} 连续 {} 次登录失败，已锁定到 {}（还有约 {} 分钟）；届时再试，或请管理员重置密码", "the account '{}' is locked after {} failed sign-ins until {} (about {} min from now); try again then, or ask an admin to reset it"},
+    {"err_locked_plain", "账号 {} 已被锁定；请稍后再试，或请管理员重置密码", "the account '{}' is locked; try again later, or ask an admin to reset it"},
+    {"err_throttled", "这台电脑的登录尝试过于频繁，请 {} 秒后再试", "too many sign-in attempts from this computer; try again in {} s"},
+    {"err_busy", "服务器暂时繁忙，请稍后再试", "the server is busy; try again in a moment"},
+    {"err_password_wrong", "当前密码不正确，请输入登录时用的密码", "the current password is wrong; type the password you signed in with"},
+    {"err_password_short", "新密码太短（{} 个字符），至少需要 {} 个字符，例如几个不相关的词", "the new password is too short ({} characters); use {} or more, e.g. a few unrelated words"},
+    {"err_password_long", "新密码太长，最多 {} 个字符", "the new password is longer than {} characters; use a shorter one"},
+    {"err_password_same", "新密码不能与当前密码相同", "the new password is the same as the current one; choose a different one"},
+    {"err_csrf_signin", "登录页面已过期或不是从本工作台打开的，请刷新登录页面后再试", "the sign-in form is stale or did not come from this console (CSRF token missing or wrong); reload the sign-in page and try again"},
+    {"err_csrf", "页面已过期或不是从本工作台打开的，本次操作没有执行。请刷新页面后再试", "this form is stale or did not come from this console (CSRF token missing or wrong); nothing was done. Reload the page and try again"},
+    {"err_admin_only", "服务站、账号和审计日志页面只对区级管理员开放；账号 {} 是{}账号", "the stations, accounts and audit pages are for the district's admins; account '{}' is a {} account"},
+    {"err_no_catalog", "区级尚未发布目录，无法核对账号 {} 的范围；请区级管理员先发布目录", "no catalog is published, so account '{}' cannot be checked; ask the district's admin to publish it"},
+    {"err_admin_other_district", "账号 {} 是区划 {} 的管理员，不是本区（{}）的", "account '{}' is an admin of district '{}', not of this district ({})"},
+    {"err_office_not_in_catalog", "账号 {} 的街道 {} 不在已发布的目录中；请区级管理员修改账号", "street office '{}' of account '{}' is not in the published catalog; ask the district's admin to fix the account"},
+    {"err_department_not_in_catalog", "账号 {} 的部门 {} 不在已发布的目录中；请区级管理员修改账号", "department '{}' of account '{}' is not in the published catalog; ask the district's admin to fix the account"},
+    {"err_community_not_in_catalog", "案件 {} 所属社区 {} 不在已发布的目录中", "case {} belongs to community '{}', which the published catalog does not list"},
+    {"err_not_offices_community", "案件 {} 属于{}，不是{}管辖的社区", "case {} belongs to {}, not one of {}'s communities"},
+    {"err_not_whistled_to", "案件 {} 没有向{}吹哨，只有被吹哨的部门可以查看和办理", "case {} was not whistled to {}; only the whistled departments see and act on it"},
+    {"err_role_may_not", "账号 {} 不能“{}”：这一步由{}办理", "account '{}' may not {}: {} does this step"},
+    {"err_by_office", "街道", "the street office"},
+    {"err_by_department", "被吹哨的职能部门", "the whistled department"},
+    {"err_by_writers", "街道和职能部门", "the street office and the departments"},
+    {"err_stage_now", "未能{}：案件现在的进度是“{}”，这一步现在不能做。请查看办理过程后再操作", "could not {}: the case is now at “{}”, where this step cannot be taken. Look at the timeline and act from there"},
+    {"err_step_conflict", "未能{}：案件刚有变化（{}），请查看办理过程后再操作", "could not {}: the case has changed ({}); look at the timeline and act from there"},
+    {"err_department_unknown", "部门“{}”不在已发布的目录中，请从列表中选择", "department '{}' is not in the published catalog; choose from the list"},
+    {"err_departments_invalid", "所选部门不符合要求：最多 20 个，每个只能选一次", "the departments chosen are not allowed: at most 20, each once"},
+    {"err_level_district", "街道吹的是区级哨；社区级哨由社区服务站吹", "the street office blows district-level whistles; a community-level whistle is the station's"},
+    {"err_kind", "请选择哨类（应急哨、重点哨或常规哨）", "choose the kind of whistle (emergency, key or routine)"},
+    {"err_date", "日期“{}”的格式不对，请用 年-月-日，例如 2026-12-05", "the date '{}' is not a date; use YYYY-MM-DD, e.g. 2026-12-05"},
+    {"err_tracking_code", "“{}”不是查询码：查询码是 9 位字母和数字，例如 K754APPHS", "'{}' is not a tracking code: a tracking code has 9 letters and digits, e.g. K754APPHS"},
+    {"err_stage_filter", "“{}”不是一个进度", "'{}' is not one of the stages"},
+    {"err_invalid", "提交的内容不符合要求，请检查后再提交；已输入的内容都还在", "what was sent is not allowed; check it and send it again; nothing typed was lost"},
+    {"err_form_type", "表单须以 application/x-www-form-urlencoded 提交", "forms are sent as application/x-www-form-urlencoded"},
+    {"err_form_large", "表单超过 {} KiB，请缩短内容后再提交", "this form is larger than {} KiB; shorten its text and send it again"},
+    {"err_form_bad", "提交的内容无法读取（编码有误或字段太多），请刷新页面后再试", "what was sent cannot be read (a bad escape, too many fields, or text that is not UTF-8); reload the page and try again"},
+    {"err_service_unavailable", "服务器暂时不可用，请稍后再试；已输入的内容都还在", "the server is unavailable for a moment; try again; nothing typed was lost"},
+    {"err_user_name", "用户名“{}”不行：须为 3–32 个小写字母、数字或 . _ -", "'{}' is not a user name: use 3-32 of a-z, 0-9, '.', '_' and '-'"},
+    {"err_user_taken", "用户名“{}”已被使用，请换一个", "the user name '{}' is taken; choose another"},
+    {"err_scope", "“{}”不是{}账号的范围：街道填 9 位街道代码，职能部门填部门编号，区级管理员填本区代码 {}", "'{}' is not a scope for a {} account: a street office's 9-digit code, a department's id, or this district's code {} for an admin"},
+    {"err_role", "请选择角色", "choose a role"},
+    {"err_account_action", "未能完成：{}", "could not do it: {}"},
+    {"err_account_disabled", "账号 {} 已停用", "account '{}' is disabled already"},
+    {"scope_hint", "街道：9 位街道代码；职能部门：部门编号；区级管理员：本区代码", "street office: its 9-digit code; department: its id; admin: the district's code"},
+    {"audit_signin", "登录", "signed in"},
+    {"audit_signout", "退出登录", "signed out"},
+    {"audit_signin_failed", "登录失败", "sign-in failed"},
+    {"audit_signin_locked", "登录被拒（账号锁定）", "sign-in refused (locked)"},
+    {"audit_signin_throttled", "登录被拒（过于频繁）", "sign-in refused (too many)"},
+    {"audit_account_locked", "账号锁定", "account locked"},
+    {"audit_password_change", "修改密码", "changed password"},
+    {"audit_password_change_failed", "修改密码失败", "password change failed"},
+    {"audit_account_add", "新增账号", "added account"},
+    {"audit_account_disable", "停用账号", "disabled account"},
+    {"audit_account_reset", "重置密码", "reset password"},
+    {"audit_issue_enroll_token", "签发接入令牌", "issued enrolment token"},
+    {"audit_revoke_station", "吊销服务站", "revoked station"},
+    {"audit_reveal_contact", "查看居民联系方式", "revealed contact"},
+    {"audit_whistle", "吹哨", "whistled"},
+    {"audit_escalate", "升级为区级", "raised to district level"},
+    {"audit_send_back", "退回社区", "sent back"},
+    {"audit_report", "报到", "reported in"},
+    {"audit_feedback", "反馈", "gave feedback"},
+    {"audit_return", "退单", "returned"},
+    {"audit_note", "备注", "added a note"},
+    {"audit_denied", "被拒绝（无权）", "refused (not allowed)"},
     {"yes", "是", "yes"},
     {"no", "否", "no"},
     {"field_too_long", "“{}”太长（{} 字节，最多 {} 字节），请缩短后再提交；已输入的内容都还在", "“{}” is too long ({} bytes, at most {}); shorten it and send again; nothing typed was lost"},
@@ -225,6 +325,122 @@ std::string text(Lang lang, std::string_view key) {
   const nlohmann::json& s = strings(lang);
   auto it = s.find(key);
   return it == s.end() ? std::string(key) : it->get<std::string>();
+}
+
+std::string term(Lang lang, std::string_view prefix, const std::string& value) {
+  if (value.empty()) return "";
+  std::string key = std::string(prefix) + value;
+  const nlohmann::json& s = strings(lang);
+  auto it = s.find(key);
+  return it == s.end() ? value : it->get<std::string>();
+}
+
+// [SECTION] Names
+
+const std::string& name_of(const core::Text& t, Lang lang) {
+  return lang == Lang::En && !t.en.empty() ? t.en : t.zh;
+}
+
+std::string community_name(const core::Catalog* catalog, const std::string& code, Lang lang) {
+  if (catalog != nullptr) {
+    if (const core::Community* c = catalog->community_by_code(code)) return name_of(c->name, lang);
+  }
+  return code;
+}
+
+std::string department_name(const core::Catalog* catalog, const std::string& id, Lang lang) {
+  if (catalog != nullptr) {
+    if (const core::Department* d = catalog->department_by_id(id)) return name_of(d->name, lang);
+  }
+  return id;
+}
+
+std::string office_name(const core::Catalog* catalog, const std::string& code, Lang lang) {
+  if (catalog != nullptr) {
+    if (const core::StreetOffice* o = catalog->street_office_by_code(code)) {
+      return name_of(o->name, lang);
+    }
+  }
+  return code;
+}
+
+std::string source_name(const core::Catalog* catalog, const std::string& id, Lang lang) {
+  if (catalog != nullptr) {
+    if (const core::WhistleSource* s = catalog->source_by_id(id)) return name_of(s->name, lang);
+  }
+  return id;
+}
+
+std::string who_text(const core::Catalog* catalog, const std::string& actor,
+                     const std::string& role, const std::string& community, Lang lang) {
+  if (role == "resident") return text(lang, "who_resident");
+  if (role == "system") return text(lang, "who_system");
+  if (role == "street_office") {
+    const std::string name = office_name(catalog, actor, lang);
+    return name != actor ? name : fill(text(lang, "who_office"), {actor});
+  }
+  if (role == "department") {
+    const std::string name = department_name(catalog, actor, lang);
+    return name != actor ? name : fill(text(lang, "who_department"), {actor});
+  }
+  if (role.empty()) return actor;
+  const std::string role_label = term(lang, "actor_", role);
+  const std::string place = community_name(catalog, community, lang);
+  if (community.empty() || place == community) {
+    return fill(text(lang, "who_staff_nocommunity"), {actor, role_label});
+  }
+  return fill(text(lang, "who_staff"), {place, actor, role_label});
+}
+
+std::string scope_name(const core::Catalog* catalog, ConsoleRole role, const std::string& scope,
+                       Lang lang) {
+  switch (role) {
+    case ConsoleRole::Office:
+      return office_name(catalog, scope, lang);
+    case ConsoleRole::Department:
+      return department_name(catalog, scope, lang);
+    case ConsoleRole::Admin:
+      if (catalog != nullptr && catalog->district.code == scope) {
+        return name_of(catalog->district.name, lang);
+      }
+      return scope;
+  }
+  return scope;
+}
+
+std::string refusal_text(const core::Catalog* catalog, const Refusal& r, Lang lang) {
+  if (lang == Lang::En) return r.message;
+  auto t = [&](std::string_view key) { return text(lang, key); };
+  switch (r.kind) {
+    case RefusalKind::NoCatalog:
+      return fill(t("err_no_catalog"), {r.user});
+    case RefusalKind::AdminOfOtherDistrict:
+      return fill(t("err_admin_other_district"),
+                  {r.user, r.scope, catalog != nullptr ? catalog->district.code : ""});
+    case RefusalKind::OfficeNotInCatalog:
+      return fill(t("err_office_not_in_catalog"), {r.user, r.scope});
+    case RefusalKind::DepartmentNotInCatalog:
+      return fill(t("err_department_not_in_catalog"), {r.user, r.scope});
+    case RefusalKind::CommunityNotInCatalog:
+      return fill(t("err_community_not_in_catalog"), {r.case_code, r.community});
+    case RefusalKind::NotOfficesCommunity:
+      return fill(t("err_not_offices_community"),
+                  {r.case_code, community_name(catalog, r.community, lang),
+                   office_name(catalog, r.scope, lang)});
+    case RefusalKind::NotWhistledToDepartment:
+      return fill(t("err_not_whistled_to"), {r.case_code, department_name(catalog, r.scope, lang)});
+    case RefusalKind::RoleMayNot: {
+      const bool office_step =
+          r.action == "whistle" || r.action == "escalate" || r.action == "send_back";
+      const bool department_step =
+          r.action == "report" || r.action == "feedback" || r.action == "return";
+      return fill(t("err_role_may_not"), {r.user, term(lang, "action_", r.action),
+                                          t(office_step       ? "err_by_office"
+                                            : department_step ? "err_by_department"
+                                                              : "err_by_writers")});
+    }
+  }
+  return r.message;
 }
 
 }  // namespace weimin::server::console

@@ -40,30 +40,53 @@ inline constexpr CaseAction kCaseActions[] = {
     CaseAction::SendBack, CaseAction::Report,  CaseAction::Feedback,
     CaseAction::Return,   CaseAction::Note,    CaseAction::Reveal};
 
+// Why a principal may not see or do something: its kind and the values it names (for the
+// console's own words in each language), and the English sentence (for logs and the API).
+enum class RefusalKind {
+  NoCatalog,                // no catalog published: offices and departments cannot be checked
+  AdminOfOtherDistrict,     // an admin account of another district
+  OfficeNotInCatalog,       // the account's street office is not in the catalog
+  DepartmentNotInCatalog,   // the account's department is not in the catalog
+  CommunityNotInCatalog,    // the case's community is not in the catalog
+  NotOfficesCommunity,      // the case is of a community another street office serves
+  NotWhistledToDepartment,  // the case was not whistled to the account's department
+  RoleMayNot,               // the account's role does not take this action
+};
+struct Refusal {
+  RefusalKind kind = RefusalKind::NoCatalog;
+  std::string message;    // English, whole
+  std::string user;       // the account
+  std::string scope;      // the account's scope (office code, department id, district code)
+  std::string case_code;  // the case's tracking code, when about a case
+  std::string community;  // the case's community code, when about a case
+  std::string action;     // to_string(CaseAction), for RoleMayNot
+};
+
 // Why `who`'s own scope does not stand in the published catalog (an office code the catalog
 // does not list, a department it does not list, an admin of another district), or nothing
 // when it does. `catalog` null: nothing is published, so office and department principals are
 // refused (admins are not).
-std::optional<std::string> principal_refusal(const Principal& who, const core::Catalog* catalog);
+std::optional<Refusal> principal_refusal(const Principal& who, const core::Catalog* catalog);
 
 // Why `who` may not see case `row`, or nothing when it may: an office sees the cases of its
 // own communities, a department those whose current round whistled it, an admin all. A case
 // whose community the catalog does not list is refused to everyone but an admin.
-std::optional<std::string> view_refusal(const Principal& who, const CaseRow& row,
-                                        const core::Catalog* catalog);
+std::optional<Refusal> view_refusal(const Principal& who, const CaseRow& row,
+                                    const core::Catalog* catalog);
 
 // Why `who` may not take `action` on `row`, or nothing when it may (scope and role only; the
 // case's stage is checked when the step is made). Includes view_refusal and
 // principal_refusal.
-std::optional<std::string> action_refusal(const Principal& who, const CaseRow& row,
-                                          CaseAction action, const core::Catalog* catalog);
+std::optional<Refusal> action_refusal(const Principal& who, const CaseRow& row, CaseAction action,
+                                      const core::Catalog* catalog);
 
 // True when `action` is one `who`'s role may take at all (an office whistles, a department
 // reports in, …): what decides which forms a page offers, before the case's stage.
 bool role_may(const Principal& who, CaseAction action);
 
 // True when the form for `action` is worth offering on `row` now: the role may take it and
-// the case's stage (and, for a department, its own step) allows it.
+// the case's stage (and, for a department, its own step) allows it — exactly when
+// core::check_transition would accept the step (the console test checks every stage).
 bool action_offered(const Principal& who, const CaseRow& row, CaseAction action);
 
 // The inbox query `who` may run: `asked` with its office (an office principal) or department
