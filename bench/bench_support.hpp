@@ -3,13 +3,28 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "weimin/core/result.hpp"
+
 namespace weimin::bench {
+
+// Ends a benchmark that cannot go on, saying what it was doing and why.
+[[noreturn]] inline void die(const std::string& what, const Status& st) {
+  std::fprintf(stderr, "bench: %s: %s\n", what.c_str(), st.to_string().c_str());
+  std::exit(1);
+}
+// The value of `r`, or die().
+template <class T>
+T must(const std::string& what, Result<T> r) {
+  if (!r.is_ok()) die(what, r.status());
+  return std::move(r).value();
+}
 
 inline double now_ms() {
   using namespace std::chrono;

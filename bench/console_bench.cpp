@@ -46,15 +46,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void die(const std::string& what, const Status& st) {
-  std::fprintf(stderr, "bench: %s: %s\n", what.c_str(), st.to_string().c_str());
-  std::exit(1);
-}
-template <class T>
-T must(const std::string& what, Result<T> r) {
-  if (!r.is_ok()) die(what, r.status());
-  return std::move(r).value();
-}
+using bench::die;
+using bench::must;
 
 constexpr std::int64_t kHour = 3'600'000;
 constexpr std::int64_t kNow = 1'795'336'200'000;  // 2026-11-22T08:30:00Z

@@ -39,15 +39,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void die(const std::string& what, const Status& st) {
-  std::fprintf(stderr, "bench: %s: %s\n", what.c_str(), st.to_string().c_str());
-  std::exit(1);
-}
-template <class T>
-T must(const std::string& what, Result<T> r) {
-  if (!r.is_ok()) die(what, r.status());
-  return std::move(r).value();
-}
+using bench::die;
+using bench::must;
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p);
