@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <string>
@@ -38,7 +38,9 @@ inline double percentile(std::vector<double> v, double p) {
   const auto rank = static_cast<std::size_t>(p / 100.0 * static_cast<double>(v.size() - 1) + 0.5);
   return v[std::min(rank, v.size() - 1)];
 }
-inline double median(std::vector<double> v) { return percentile(std::move(v), 50); }
+inline double median(std::vector<double> v) {
+  return percentile(std::move(v), 50);
+}
 
 // Collects figures, prints them as "key value" lines and writes them as one flat JSON object.
 class Report {
