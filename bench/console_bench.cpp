@@ -53,17 +53,17 @@ constexpr std::int64_t kHour = 3'600'000;
 constexpr std::int64_t kNow = 1'795'336'200'000;  // 2026-11-22T08:30:00Z
 
 std::string office_code(int k) {
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "530102%03d", k + 1);
   return buf;
 }
 std::string community_code(int c) {  // 100: ten per office
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%s%03d", office_code(c / 10).c_str(), c % 10 + 1);
   return buf;
 }
 std::string department(int d) {
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "dept_%02d", d + 1);
   return buf;
 }
