@@ -9,8 +9,8 @@
 //   push_vs_bulk_ratio   push_facts_per_s / bulk_facts_per_s
 //   resent_pages_after_cut  pages re-sent by the sync after a push answer was lost
 // Usage: weimin_sync_bench [--json FILE] [--facts N] [--stations N] [--pull N] [--runs N]
-//        [--fleet-only] [--store embedded|postgres] [--store-url URL] (postgres: URL or WEIMIN_BENCH_PG_URL,
-//        passed to the server as --store URL)
+//        [--fleet-only] [--store embedded|postgres] [--store-url URL] (postgres: URL or
+//        WEIMIN_BENCH_PG_URL, passed to the server as --store URL)
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -62,7 +62,8 @@ struct Args {
 
 // The Wuhua catalog with enough communities for the fleet (synthetic ones after the real ones).
 std::string fleet_catalog(int needed, std::vector<std::string>& codes) {
-  auto j = nlohmann::json::parse(read_file(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json"));
+  auto j = nlohmann::json::parse(
+      read_file(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json"));
   auto& communities = j["communities"];
   for (const auto& c : communities) codes.push_back(c["code"].get<std::string>());
   const nlohmann::json model = communities.front();
@@ -91,19 +92,21 @@ struct ServerProcess {
   ServerProcess(fs::path folder, const Args& args)
       : dir(std::move(folder)),
         // A fresh schema for every server: each starts from an empty store, as the embedded one.
-        store_url(args.store == "postgres" ? server::pg_url_with_fresh_schema(args.store_url, "bench")
-                                           : "") {
+        store_url(args.store == "postgres"
+                      ? server::pg_url_with_fresh_schema(args.store_url, "bench")
+                      : "") {
     int pipefd[2];
     if (::pipe(pipefd) != 0) std::exit(1);
     const std::string data = (dir / "data").string(), key = (dir / "district.kek").string();
     pid = ::fork();
     if (pid == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // the bench may end through die(), skipping ~ServerProcess
+      ::prctl(PR_SET_PDEATHSIG,
+              SIGTERM);  // the bench may end through die(), skipping ~ServerProcess
       ::dup2(pipefd[1], 1);
       const int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 2);
       std::vector<std::string> argv = {"weimin-district", "--data", data, "--key-file", key,
-                                       "--district", "530102"};
+                                       "--district",      "530102"};
       if (!store_url.empty()) {
         argv.push_back("--store");
         argv.push_back(store_url);
@@ -207,7 +210,9 @@ struct BenchStation {
   std::string community;
 
   BenchStation(const fs::path& root, const std::string& code, const std::string& catalog)
-      : dir(root / ("station-" + code)), keys(root / ("station-" + code + ".kek"), dir), community(code) {
+      : dir(root / ("station-" + code)),
+        keys(root / ("station-" + code + ".kek"), dir),
+        community(code) {
     station = must("station init " + code,
                    station::Station::init(dir, keys, clock,
                                           {code, catalog, "bench.json", "D001", "主任", "583920"}));
@@ -218,9 +223,12 @@ struct BenchStation {
       auto st = station->transact([&]() -> Status {
         std::vector<station::NewFact> facts;
         for (int i = done; i < std::min(n, done + batch); ++i) {
-          facts.push_back({"ticket.issued", "ticket-" + std::to_string(i),
-                           nlohmann::json{{"line", 1 + i % 10}, {"number", "A" + std::to_string(i % 1000)},
-                                          {"window", 1 + i % 3}, {"priority", i % 17 == 0}},
+          facts.push_back({"ticket.issued",
+                           "ticket-" + std::to_string(i),
+                           nlohmann::json{{"line", 1 + i % 10},
+                                          {"number", "A" + std::to_string(i % 1000)},
+                                          {"window", 1 + i % 3},
+                                          {"priority", i % 17 == 0}},
                            {}});
         }
         return station->append(facts).status();
@@ -230,7 +238,8 @@ struct BenchStation {
   }
   void enroll(const ServerProcess& server, sync::Transport& t) {
     must("enrol " + community,
-         station::enroll_station(*station, t, {server.url(), server.token(community), server.ca_pem}));
+         station::enroll_station(*station, t,
+                                 {server.url(), server.token(community), server.ca_pem}));
   }
 };
 
@@ -284,17 +293,26 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--json") args.json = next();
-    else if (a == "--facts") args.facts = std::stoi(next());
-    else if (a == "--stations") args.stations = std::stoi(next());
-    else if (a == "--pull") args.pull = std::stoi(next());
-    else if (a == "--runs") args.runs = std::stoi(next());
-    else if (a == "--store") args.store = next();
-    else if (a == "--store-url") args.store_url = next();
-    else if (a == "--fleet-only") args.fleet_only = true;
+    if (a == "--json")
+      args.json = next();
+    else if (a == "--facts")
+      args.facts = std::stoi(next());
+    else if (a == "--stations")
+      args.stations = std::stoi(next());
+    else if (a == "--pull")
+      args.pull = std::stoi(next());
+    else if (a == "--runs")
+      args.runs = std::stoi(next());
+    else if (a == "--store")
+      args.store = next();
+    else if (a == "--store-url")
+      args.store_url = next();
+    else if (a == "--fleet-only")
+      args.fleet_only = true;
     else if (a == "--help" || a == "-h") {
-      std::printf("usage: weimin_sync_bench [--json FILE] [--facts N] [--stations N] [--pull N] "
-                  "[--runs N] [--store embedded|postgres] [--store-url URL]\n");
+      std::printf(
+          "usage: weimin_sync_bench [--json FILE] [--facts N] [--stations N] [--pull N] "
+          "[--runs N] [--store embedded|postgres] [--store-url URL]\n");
       return 0;
     } else {
       std::fprintf(stderr, "bench: unknown argument %s (see --help)\n", a.c_str());
@@ -306,8 +324,9 @@ int main(int argc, char** argv) {
       if (const char* env = std::getenv("WEIMIN_BENCH_PG_URL")) args.store_url = env;
     }
     if (args.store_url.empty()) {
-      std::fprintf(stderr, "bench: --store postgres needs --store-url postgresql://… or "
-                           "WEIMIN_BENCH_PG_URL (tests/postgres/cluster.sh url)\n");
+      std::fprintf(stderr,
+                   "bench: --store postgres needs --store-url postgresql://… or "
+                   "WEIMIN_BENCH_PG_URL (tests/postgres/cluster.sh url)\n");
       return 2;
     }
   } else if (args.store != "embedded") {
@@ -344,10 +363,11 @@ int main(int argc, char** argv) {
       whole.push_back(args.facts / (whole_ms / 1000.0));
       wire.push_back(static_cast<double>(t->bytes_sent() - sent0 + t->bytes_received() - recv0) /
                      args.facts);
-      std::printf("push run %d: %d facts in %.0f ms (%lld pushed; %zu requests, median %.1f ms "
-                  "from send to answer)\n",
-                  run, args.facts, ms, static_cast<long long>(r.pushed), timer.push_ms.size(),
-                  bench::median(timer.push_ms));
+      std::printf(
+          "push run %d: %d facts in %.0f ms (%lld pushed; %zu requests, median %.1f ms "
+          "from send to answer)\n",
+          run, args.facts, ms, static_cast<long long>(r.pushed), timer.push_ms.size(),
+          bench::median(timer.push_ms));
     }
     push_rate = bench::median(rates);
     report.add("push_and_pull_back_facts_per_s", bench::median(whole));
@@ -387,8 +407,8 @@ int main(int argc, char** argv) {
       auto r = must("pull", engine.run());
       const double ms = bench::now_ms() - t0;
       report.add("pull_50k_s", ms / 1000.0);
-      std::printf("pull: %lld new facts in %lld pages, %.0f ms\n", static_cast<long long>(r.pulled_new),
-                  static_cast<long long>(r.pull_pages), ms);
+      std::printf("pull: %lld new facts in %lld pages, %.0f ms\n",
+                  static_cast<long long>(r.pulled_new), static_cast<long long>(r.pull_pages), ms);
     }
   }
 
@@ -399,7 +419,8 @@ int main(int argc, char** argv) {
     std::atomic<int> next{0};
     auto setup = [&] {
       for (int i; (i = next++) < args.stations;) {
-        auto s = std::make_unique<BenchStation>(root / "fleet", codes[next_code + static_cast<std::size_t>(i)], catalog);
+        auto s = std::make_unique<BenchStation>(
+            root / "fleet", codes[next_code + static_cast<std::size_t>(i)], catalog);
         auto t = curl(server);
         s->enroll(server, *t);
         s->write(args.facts);
@@ -449,11 +470,12 @@ int main(int argc, char** argv) {
     std::vector<double> bulk_rates;
     for (int run = 0; run < args.runs; ++run) {
       const fs::path folder = root / ("bulk" + std::to_string(run));
-      auto store = args.store == "postgres"
-                       ? must("bulk store", server::open_pg_store(
-                                                server::pg_url_with_fresh_schema(args.store_url, "bulk"),
-                                                server::PgStoreOptions{"530102", 1}))
-                       : must("bulk store", server::open_embedded_store(folder, keys, {"530102", 1}));
+      auto store =
+          args.store == "postgres"
+              ? must("bulk store",
+                     server::open_pg_store(server::pg_url_with_fresh_schema(args.store_url, "bulk"),
+                                           server::PgStoreOptions{"530102", 1}))
+              : must("bulk store", server::open_embedded_store(folder, keys, {"530102", 1}));
       std::vector<server::FactRecord> facts;
       for (int i = 0; i < args.facts; ++i) {
         sync::FactPayload f;
@@ -466,8 +488,10 @@ int main(int argc, char** argv) {
         f.hlc = (1795568400000LL << 16) + i;
         f.wall_ms = 1795568400000LL + i;
         f.day = "2026-11-25";
-        f.body = nlohmann::json{{"line", 1 + i % 10}, {"number", "A" + std::to_string(i % 1000)},
-                                {"window", 1 + i % 3}, {"priority", i % 17 == 0}};
+        f.body = nlohmann::json{{"line", 1 + i % 10},
+                                {"number", "A" + std::to_string(i % 1000)},
+                                {"window", 1 + i % 3},
+                                {"priority", i % 17 == 0}};
         facts.push_back({f, "530102001001", 1795568400000LL});
       }
       const double t0 = bench::now_ms();

@@ -1,9 +1,9 @@
 // weimin-district (cli.hpp).
 #include "weimin/server/cli.hpp"
 
-#include <CLI/CLI.hpp>
 #include <signal.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "pg_connection.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/secret.hpp"
 #include "weimin/platform/key_store.hpp"
@@ -20,15 +21,13 @@
 #include "weimin/server/accounts.hpp"
 #include "weimin/server/console.hpp"
 #include "weimin/server/embedded_store.hpp"
-#include "weimin/server/pg_store.hpp"
 #include "weimin/server/https.hpp"
+#include "weimin/server/pg_store.hpp"
 #include "weimin/server/service.hpp"
-#include "pg_connection.hpp"
 
 namespace weimin::server {
 
 namespace {
-
 
 struct Ctx {
   explicit Ctx(DistrictIo io) : io(io) {}
@@ -87,8 +86,8 @@ void print_case(Ctx& ctx, const CaseView& v) {
     ctx.io.out << to_json(v).dump() << "\n";
     return;
   }
-  ctx.io.out << v.case_id << "  " << core::to_string(v.state.stage) << "  community "
-             << v.community << "  " << v.state.description << "\n";
+  ctx.io.out << v.case_id << "  " << core::to_string(v.state.stage) << "  community " << v.community
+             << "  " << v.state.description << "\n";
   for (const auto& d : v.state.departments) {
     ctx.io.out << "    " << d.department << (d.reported ? " reported" : " not reported")
                << (d.feedback ? ", feedback given" : "") << "\n";
@@ -436,9 +435,10 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   if (const char* env = std::getenv("WEIMIN_DISTRICT_DATA")) ctx.data_dir = env;
   if (const char* env = std::getenv("WEIMIN_DISTRICT_STORE")) ctx.store = env;  // as --store
   app.add_option("--data", ctx.data_dir, "the district's data folder (or WEIMIN_DISTRICT_DATA)");
-  app.add_option("--store", ctx.store,
-                 "the store: a data folder (as --data) or postgresql://USER@HOST:PORT/DB[?schema=S] "
-                 "for PostgreSQL (docs/DEPLOY.md)");
+  app.add_option(
+      "--store", ctx.store,
+      "the store: a data folder (as --data) or postgresql://USER@HOST:PORT/DB[?schema=S] "
+      "for PostgreSQL (docs/DEPLOY.md)");
   app.add_option("--key-file", ctx.key_file,
                  "the key-encryption key file, outside the data folder (default: DATA.kek, or "
                  "WEIMIN_KEY_FILE)");
@@ -451,8 +451,9 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   bool dev = false;
   auto* serve_cmd = app.add_subcommand("serve", "serve the HTTPS API until SIGINT/SIGTERM");
   serve_cmd->add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port)");
-  serve_cmd->add_flag("--dev", dev, "make a local CA and server certificate in DATA/tls on first "
-                                    "run and print the CA file for stations");
+  serve_cmd->add_flag("--dev", dev,
+                      "make a local CA and server certificate in DATA/tls on first "
+                      "run and print the CA file for stations");
   serve_cmd->add_option("--cert", cert, "the server certificate chain (PEM)");
   serve_cmd->add_option("--key", key, "the server's private key (PEM)");
   HttpsOptions tuning;
@@ -475,8 +476,7 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
     ctx.action = [&] {
       return ctx.with_service([&](DistrictService&) {
         ctx.io.out << "district store ready in "
-                   << (is_postgres_url(ctx.store) ? shown_store(ctx.store) : ctx.data_dir)
-                   << "\n";
+                   << (is_postgres_url(ctx.store) ? shown_store(ctx.store) : ctx.data_dir) << "\n";
         return 0;
       });
     };
@@ -491,15 +491,17 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       auto e = (*store)->epoch();
       auto d = (*store)->district();
       auto n = (*store)->fact_count();
-      if (!e.is_ok() || !d.is_ok() || !n.is_ok()) return ctx.fail(Status(ErrorCode::Corrupt, "the store cannot be read"));
+      if (!e.is_ok() || !d.is_ok() || !n.is_ok())
+        return ctx.fail(Status(ErrorCode::Corrupt, "the store cannot be read"));
       ctx.io.out << "district " << *d << " epoch " << *e << " facts " << *n << "\n";
       return 0;
     };
   });
 
   auto* epoch_cmd = app.add_subcommand(
-      "new-epoch", "PostgreSQL store: make a new epoch now, after a restore the server could not "
-                   "detect (docs/DEPLOY.md, the epoch rule); every station re-pulls once");
+      "new-epoch",
+      "PostgreSQL store: make a new epoch now, after a restore the server could not "
+      "detect (docs/DEPLOY.md, the epoch rule); every station re-pulls once");
   epoch_cmd->callback([&] {
     ctx.action = [&] {
       if (!is_postgres_url(ctx.store)) {
@@ -518,7 +520,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   // enroll-token
   std::string community;
   auto* token_cmd = app.add_subcommand("enroll-token", "print a one-time, expiring enrol token");
-  token_cmd->add_option("--community", community, "the station's 12-digit community code")->required();
+  token_cmd->add_option("--community", community, "the station's 12-digit community code")
+      ->required();
   token_cmd->callback([&] {
     ctx.action = [&] {
       return ctx.with_service([&](DistrictService& s) {
@@ -535,8 +538,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   for (const char* kind : {"catalog", "roster"}) {
     auto* group = app.add_subcommand(kind, std::string("reference data: the ") + kind);
     group->require_subcommand(1);
-    auto* pub = group->add_subcommand("publish", std::string("publish a ") + kind +
-                                                     " JSON file to every station");
+    auto* pub = group->add_subcommand(
+        "publish", std::string("publish a ") + kind + " JSON file to every station");
     pub->add_option("FILE", file, "the JSON file")->required();
     std::string k = kind;
     pub->callback([&ctx, &file, k] {
@@ -575,7 +578,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       });
     };
   });
-  auto* dlist = dept->add_subcommand("list", "cases whistled to a department (all without --department)");
+  auto* dlist =
+      dept->add_subcommand("list", "cases whistled to a department (all without --department)");
   dlist->add_option("--department", department, "the department id");
   dlist->callback([&] {
     ctx.action = [&] {
@@ -753,13 +757,16 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
                    << "\n";
         auto streams = (*store)->streams(st.station_id);
         if (!streams.is_ok()) return ctx.fail(streams.status());
-        for (const auto& p : *streams) ctx.io.out << "    stream " << p.stream << " applied through " << p.applied_through << "\n";
+        for (const auto& p : *streams)
+          ctx.io.out << "    stream " << p.stream << " applied through " << p.applied_through
+                     << "\n";
       }
       return 0;
     };
   });
   std::string station;
-  auto* rejects_cmd = app.add_subcommand("rejects", "entries the district rejected (they never block a stream)");
+  auto* rejects_cmd =
+      app.add_subcommand("rejects", "entries the district rejected (they never block a stream)");
   rejects_cmd->add_option("--station", station, "only this station, e.g. station:530102001001");
   rejects_cmd->callback([&] {
     ctx.action = [&] {
@@ -769,7 +776,12 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       if (!list.is_ok()) return ctx.fail(list.status());
       for (const auto& r : *list) {
         if (ctx.json) {
-          ctx.io.out << nlohmann::json{{"stream", r.stream}, {"seq", r.seq}, {"reason", r.reason}, {"at_ms", r.at_ms}}.dump() << "\n";
+          ctx.io.out << nlohmann::json{{"stream", r.stream},
+                                       {"seq", r.seq},
+                                       {"reason", r.reason},
+                                       {"at_ms", r.at_ms}}
+                            .dump()
+                     << "\n";
         } else {
           ctx.io.out << r.stream << " seq " << r.seq << ": " << r.reason << "\n";
         }
@@ -806,7 +818,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   });
 
   // backup / restore
-  auto* backup = app.add_subcommand("backup", "write a consistent copy of the store to FILE (and FILE.key)");
+  auto* backup =
+      app.add_subcommand("backup", "write a consistent copy of the store to FILE (and FILE.key)");
   backup->add_option("FILE", file, "the backup file to write")->required();
   backup->callback([&] {
     ctx.action = [&] {
@@ -818,7 +831,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       return 0;
     };
   });
-  auto* restore = app.add_subcommand("restore", "put a backup in place (server stopped) and start a new epoch");
+  auto* restore =
+      app.add_subcommand("restore", "put a backup in place (server stopped) and start a new epoch");
   restore->add_option("FILE", file, "the backup file")->required();
   restore->callback([&] {
     ctx.action = [&] {
@@ -859,7 +873,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   }
   // A PostgreSQL store needs no data folder, except for serve --dev's certificates (below).
   if (ctx.data_dir.empty() && !is_postgres_url(ctx.store)) {
-    io.err << "weimin-district: say which data folder to use: --data DIR (or WEIMIN_DISTRICT_DATA)\n";
+    io.err
+        << "weimin-district: say which data folder to use: --data DIR (or WEIMIN_DISTRICT_DATA)\n";
     return 2;
   }
   try {

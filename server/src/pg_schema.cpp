@@ -244,7 +244,9 @@ constexpr int kEpochLock = 7002;
 
 }  // namespace
 
-int latest_schema_version() { return kMigrations.back().version; }
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
 
 Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms) {
   try {
@@ -263,15 +265,15 @@ Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms) {
       const std::string name = row[1].as<std::string>();
       if (v > latest_schema_version()) {
         return Status(ErrorCode::TooNew,
-                      "PostgreSQL store " + url.shown + " has schema version " +
-                          std::to_string(v) + ", newer than this weimin-district knows (" +
+                      "PostgreSQL store " + url.shown + " has schema version " + std::to_string(v) +
+                          ", newer than this weimin-district knows (" +
                           std::to_string(latest_schema_version()) +
                           "): run the newer weimin-district, or restore a backup");
       }
       if (name != kMigrations[static_cast<std::size_t>(v - 1)].name) {
-        return Status(ErrorCode::Corrupt, "PostgreSQL store " + url.shown + " records migration " +
-                                              std::to_string(v) + " as '" + name +
-                                              "', which is not Weimin's; is this the right database?");
+        return Status(ErrorCode::Corrupt,
+                      "PostgreSQL store " + url.shown + " records migration " + std::to_string(v) +
+                          " as '" + name + "', which is not Weimin's; is this the right database?");
       }
       current = v;
     }
@@ -301,8 +303,7 @@ std::string cluster_identity(pqxx::work& w, std::string* warning) {
     s.commit();
     return r[0][0].as<std::string>();
   } catch (const pqxx::sql_error& e) {
-    *warning = std::string("cannot read the cluster's identity to detect a restore (") +
-               e.what() +
+    *warning = std::string("cannot read the cluster's identity to detect a restore (") + e.what() +
                "); grant the store's role EXECUTE on pg_control_system() and "
                "pg_control_checkpoint(), or make a new epoch by hand after every restore "
                "(docs/DEPLOY.md, Restoring)";

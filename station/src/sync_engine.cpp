@@ -22,7 +22,8 @@ namespace {
 using nlohmann::json;
 
 std::string new_stream_id(std::int64_t now_ms) {
-  core::UuidV7Generator ids([](std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); });
+  core::UuidV7Generator ids(
+      [](std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); });
   return ids.next(now_ms).to_string();
 }
 
@@ -33,9 +34,10 @@ Result<std::string> meta_or_empty(storage::Database& db, std::string_view key) {
 
 // A fact row as the outbox payload Station::append writes.
 json payload_of(const storage::FactRow& f) {
-  return json{{"id", f.id},         {"kind", f.kind}, {"subject", f.subject},
-              {"origin", f.origin}, {"hlc", f.hlc},   {"wall_ms", f.wall_ms},
-              {"day", f.day},       {"body", json::parse(f.body)}};
+  return json{{"id", f.id},           {"kind", f.kind},
+              {"subject", f.subject}, {"origin", f.origin},
+              {"hlc", f.hlc},         {"wall_ms", f.wall_ms},
+              {"day", f.day},         {"body", json::parse(f.body)}};
 }
 
 Status apply_roster(storage::Database& db, const json& roster, const std::string& community,
@@ -60,8 +62,13 @@ Status apply_roster(storage::Database& db, const json& roster, const std::string
       continue;  // an entry this station cannot use; the rest still apply
     }
     stmt.reset();
-    WEIMIN_TRY(stmt.bind(1, no).bind(2, name).bind(3, role).bind(4, pin_hash)
-                   .bind(5, s.value("active", true) ? 1 : 0).bind(6, now_ms).run());
+    WEIMIN_TRY(stmt.bind(1, no)
+                   .bind(2, name)
+                   .bind(3, role)
+                   .bind(4, pin_hash)
+                   .bind(5, s.value("active", true) ? 1 : 0)
+                   .bind(6, now_ms)
+                   .run());
   }
   return Status::ok();
 }
@@ -103,9 +110,11 @@ Result<sync::EnrollResponse> enroll_station(Station& station, sync::Transport& t
     // Everything not yet acknowledged goes out on the new stream. A re-enrolled station (a
     // replaced key) also replays its own facts, as the district may know it under an old stream.
     if (!state.station_id.empty()) {
-      WEIMIN_TRY(start_stream(db, {new_stream_id(station.now_ms()), outbox.last_seq, enrolled.epoch},
+      WEIMIN_TRY(start_stream(db,
+                              {new_stream_id(station.now_ms()), outbox.last_seq, enrolled.epoch},
                               station.now_ms()));
-      WEIMIN_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT id FROM facts WHERE origin = ?1 ORDER BY hlc, id"));
+      WEIMIN_ASSIGN_OR_RETURN(
+          auto stmt, db.prepare("SELECT id FROM facts WHERE origin = ?1 ORDER BY hlc, id"));
       stmt.bind(1, station.origin());
       std::vector<std::string> ids;
       while (true) {
@@ -315,9 +324,9 @@ Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
       WEIMIN_TRY(storage::Outbox::acknowledge(db, stream.base_seq));
       continue;
     }
-    WEIMIN_ASSIGN_OR_RETURN(auto entries, storage::Outbox::read(db, stats.acked_seq,
-                                                                options.push_page_count,
-                                                                options.push_page_bytes));
+    WEIMIN_ASSIGN_OR_RETURN(auto entries,
+                            storage::Outbox::read(db, stats.acked_seq, options.push_page_count,
+                                                  options.push_page_bytes));
     if (entries.empty()) return Status::ok();
     // The outbox holds each payload's JSON text: it goes into the body as it is.
     sync::RawPushRequest request;
@@ -334,9 +343,9 @@ Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
       // The district has less of this stream than was acknowledged here (it lost it): send
       // every fact of this station again on a new stream.
       if (replayed_after_gap) {
-        return Status(ErrorCode::Rejected,
-                      "the district keeps answering 'gap' (expects seq " +
-                          std::to_string(outcome.expected_seq) + ") on a fresh stream");
+        return Status(ErrorCode::Rejected, "the district keeps answering 'gap' (expects seq " +
+                                               std::to_string(outcome.expected_seq) +
+                                               ") on a fresh stream");
       }
       replayed_after_gap = true;
       WEIMIN_TRY(replay_own_facts(stream.epoch, report));
@@ -381,9 +390,9 @@ Status SyncEngine::pull_all(const SyncOptions& options, SyncReport& report) {
                       std::all_of(page.changes.begin(), page.changes.end(),
                                   [&](const sync::Change& c) { return c.gseq > state.pull_after; });
     if (!fits) {
-      return Status(ErrorCode::Unavailable,
-                    "the district's answer does not fit the pull after " +
-                        std::to_string(state.pull_after) + " (a stale or mixed-up page); retrying");
+      return Status(ErrorCode::Unavailable, "the district's answer does not fit the pull after " +
+                                                std::to_string(state.pull_after) +
+                                                " (a stale or mixed-up page); retrying");
     }
     WEIMIN_TRY(apply_page(page, report));
     if (!outcome.page.more) return Status::ok();
@@ -406,8 +415,8 @@ Status SyncEngine::apply_page(const sync::PullResponse& page, SyncReport& report
       if (change.type == "fact") {
         auto fact = sync::parse_fact_payload(change.record, "$.record");
         if (!fact.is_ok()) continue;  // the district checked it; an odd record is skipped
-        storage::FactRow row{fact->id, fact->kind, fact->subject, fact->origin, fact->hlc,
-                             fact->wall_ms, fact->day, fact->body.dump(), std::nullopt};
+        storage::FactRow row{fact->id,      fact->kind, fact->subject,     fact->origin, fact->hlc,
+                             fact->wall_ms, fact->day,  fact->body.dump(), std::nullopt};
         WEIMIN_ASSIGN_OR_RETURN(bool inserted, storage::Facts::insert(db, row));
         if (inserted) {
           ++report.pulled_new;
@@ -441,10 +450,12 @@ Status SyncEngine::replay_own_facts(const std::string& epoch, SyncReport& report
   WEIMIN_TRY(station_.transact([&]() -> Status {
     WEIMIN_ASSIGN_OR_RETURN(storage::OutboxStats stats, storage::Outbox::stats(db));
     base = stats.last_seq;
-    WEIMIN_TRY(start_stream(db, {new_stream_id(station_.now_ms()), base, epoch}, station_.now_ms()));
+    WEIMIN_TRY(
+        start_stream(db, {new_stream_id(station_.now_ms()), base, epoch}, station_.now_ms()));
     WEIMIN_ASSIGN_OR_RETURN(
-        auto stmt, db.prepare("SELECT id, kind, subject, origin, hlc, wall_ms, day, body FROM facts "
-                              "WHERE origin = ?1 ORDER BY hlc, id"));
+        auto stmt,
+        db.prepare("SELECT id, kind, subject, origin, hlc, wall_ms, day, body FROM facts "
+                   "WHERE origin = ?1 ORDER BY hlc, id"));
     stmt.bind(1, station_.origin());
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, stmt.step());
@@ -476,7 +487,8 @@ namespace {
 Result<std::vector<sync::DayDigest>> local_digests(storage::Database& db, const std::string& from,
                                                    const std::string& to) {
   WEIMIN_ASSIGN_OR_RETURN(
-      auto stmt, db.prepare("SELECT day, id FROM facts WHERE day >= ?1 AND day <= ?2 ORDER BY day, id"));
+      auto stmt,
+      db.prepare("SELECT day, id FROM facts WHERE day >= ?1 AND day <= ?2 ORDER BY day, id"));
   stmt.bind(1, from).bind(2, to);
   std::vector<sync::DayDigest> out;
   std::optional<sync::DayDigestBuilder> builder;
@@ -529,7 +541,8 @@ Status SyncEngine::anti_entropy(const SyncOptions& options, SyncReport& report) 
   // Repair: pull everything again (what the station misses) and send this station's facts
   // again (what the district misses); both sides ignore what they hold already.
   WEIMIN_ASSIGN_OR_RETURN(SyncState state, load_sync_state(db));
-  WEIMIN_TRY(station_.transact([&]() { return save_cursor(db, state.epoch, 0, station_.now_ms()); }));
+  WEIMIN_TRY(
+      station_.transact([&]() { return save_cursor(db, state.epoch, 0, station_.now_ms()); }));
   WEIMIN_TRY(replay_own_facts(state.epoch, report));
   WEIMIN_TRY(push_all(options, report));
   WEIMIN_TRY(pull_all(options, report));
