@@ -173,6 +173,38 @@ std::vector<const Department*> Catalog::departments_for_source(std::string_view 
   return out;
 }
 
+std::vector<const Place*> Catalog::places_for(std::string_view community_code) const {
+  std::vector<const Place*> out;
+  for (const Place& p : places) {
+    if (p.community == community_code) out.push_back(&p);
+  }
+  return out;
+}
+
+const Place* Catalog::place_by_id(std::string_view id) const {
+  for (const Place& p : places) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<const Phrase*> Catalog::phrases_for(std::string_view source_id) const {
+  std::vector<const Phrase*> out;
+  for (const Phrase& p : phrases) {
+    if (std::find(p.sources.begin(), p.sources.end(), source_id) != p.sources.end()) {
+      out.push_back(&p);
+    }
+  }
+  return out;
+}
+
+const Phrase* Catalog::phrase_by_id(std::string_view id) const {
+  for (const Phrase& p : phrases) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
 std::vector<const Window*> Catalog::windows_serving(int line,
                                                     std::string_view community_code) const {
   std::vector<const Window*> out;

@@ -673,6 +673,8 @@ void App::Impl::draw() {
   labels.clear();
   if (options.mode == Mode::Board) {
     draw_board();
+  } else if (keyboard.open) {
+    draw_keyboard();
   } else {
     draw_status_bar();
     if (staff.session) {
@@ -700,6 +702,7 @@ void App::Impl::draw() {
       const std::int64_t left = timeout + countdown - idle;
       if (left <= 0) {
         if (staff_mode) staff_sign_out(station, staff);
+        keyboard = KeyboardState{};
         resident = ResidentState{};  // every field of the resident, wholesale
         last_input_ms = clock.now_ms();
         dirty(2);
@@ -865,7 +868,7 @@ int App::next_tick_ms() const {
   const std::int64_t now = m.clock.now_ms();
   const std::int64_t poll = m.options.mode == Mode::Board ? 2'000 : 10'000;
   const std::int64_t data_at =
-      (m.options.mode == Mode::Board ? m.board_read_ms : m.status_read_ms) + poll;
+      (m.options.mode == Mode::Board ? m.board.read_ms : m.status_read_ms) + poll;
   std::int64_t at = std::min(m.redraw_at_ms, data_at);
   if (m.wants_card()) at = std::min(at, m.card_polled_ms + Impl::kCardPollMs);
   return static_cast<int>(std::clamp<std::int64_t>(at - now, 0, 60'000));
@@ -1008,6 +1011,7 @@ bool App::type_on_keypad(std::string_view pad, std::string_view keys) {
 }
 
 void App::reset_resident() {
+  impl_->keyboard = KeyboardState{};
   impl_->resident = ResidentState{};
   impl_->dirty(2);
 }

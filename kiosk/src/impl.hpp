@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "board.hpp"
+#include "keyboard.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/station/sync_status.hpp"
@@ -80,9 +82,9 @@ struct App::Impl {
   std::string shown_minute;
 
   // The board's data.
-  std::vector<core::Ticket> board_calls;
-  int board_waiting = 0;
-  std::int64_t board_read_ms = -1;
+  BoardState board;
+  // The on-screen keyboard (open over the screen while a text field is edited).
+  KeyboardState keyboard;
 
   // [SECTION] app.cpp
   Status start();
@@ -143,6 +145,15 @@ struct App::Impl {
   void draw_rate();
   void draw_book();
 
+  // [SECTION] keyboard.cpp
+  // A text field named `id` showing `value` (or the hint, muted, when empty); a tap opens the
+  // on-screen keyboard on it (true on that frame). Physical keys type into it too.
+  bool text_field(const std::string& id, std::string& value, std::size_t max_len,
+                  const std::string& hint, float height);
+  // The keyboard over the whole window while keyboard.open; draw() calls it instead of the
+  // screen.
+  void draw_keyboard();
+
   // [SECTION] staff.cpp
   void draw_staff_sign_in();
   void draw_staff();
@@ -151,8 +162,16 @@ struct App::Impl {
   void draw_figures();
   void draw_sync_panel();
   void draw_work_access();
+
+  // [SECTION] board.cpp
   void draw_board();
+
+  // [SECTION] printing.cpp
+  // After a ticket was taken (take a number, or checking in a booking): prints its slip.
   void on_ticket_taken();
+
+  // [SECTION] voice.cpp
+  // After staff called `label` at their window: the board's voice announces it.
   void on_called(const std::string& label);
 };
 

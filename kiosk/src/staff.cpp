@@ -1,5 +1,4 @@
-// Staff screens (sign-in, queue console, case desk, figures, sync, work access) and the
-// calling board.
+// Staff screens (sign-in, queue console, case desk, figures, sync, work access).
 #include <imgui.h>
 
 #include <algorithm>
@@ -588,109 +587,6 @@ void App::Impl::draw_work_access() {
     }
     ImGui::PopTextWrapPos();
   }
-}
-
-// [SECTION] The calling board
-
-bool App::Impl::refresh_board(bool force) {
-  const std::int64_t now = clock.now_ms();
-  if (!force && board_read_ms >= 0 && now - board_read_ms < 2'000) return false;
-  board_read_ms = now;
-  station::Queue queue(station);
-  auto today = queue.today();
-  if (!today.is_ok()) return false;
-  std::vector<core::Ticket> calls;
-  int waiting = 0;
-  for (const auto& [id, ticket] : today->tickets) {
-    if (ticket.state == core::TicketState::Waiting) ++waiting;
-    if ((ticket.state == core::TicketState::Called || ticket.state == core::TicketState::Serving) &&
-        ticket.last_called_ms) {
-      calls.push_back(ticket);
-    }
-  }
-  std::sort(calls.begin(), calls.end(), [](const core::Ticket& a, const core::Ticket& b) {
-    return a.last_called_ms.value_or(0) > b.last_called_ms.value_or(0);
-  });
-  if (calls.size() > 6) calls.resize(6);
-  const bool changed = calls != board_calls || waiting != board_waiting;
-  board_calls = std::move(calls);
-  board_waiting = waiting;
-  return changed;
-}
-
-void App::Impl::draw_board() {
-  (void)refresh_board(board_read_ms < 0);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 size = ImGui::GetWindowSize();
-  const ImU32 bar = contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(168, 24, 24, 255);
-  const float bar_h = ImGui::GetFontSize() + 24;
-  dl->PushClipRect(ImVec2(0, 0), ImVec2(size.x, bar_h), false);
-  dl->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, bar_h), bar);
-  dl->PopClipRect();
-  dl->AddText(ImVec2(24, 12), IM_COL32_WHITE,
-              (std::string(t("board.title")) + "   " + t("app.title")).c_str());
-  const std::string right =
-      tf("board.waiting", {std::to_string(board_waiting)}) + "   " + shown_minute;
-  dl->AddText(ImVec2(size.x - 24 - ImGui::CalcTextSize(right.c_str()).x, 12), IM_COL32_WHITE,
-              right.c_str());
-  ImGui::SetCursorPosY(bar_h + 24);
-  if (board_calls.empty()) {
-    ImGui::TextUnformatted(t("board.empty"));
-    return;
-  }
-  ImGui::TextUnformatted(t("board.number"));
-  ImGui::SameLine(size.x * 0.45f);
-  ImGui::TextUnformatted(t("board.window"));
-  ImGui::Separator();
-  for (std::size_t i = 0; i < board_calls.size(); ++i) {
-    const auto& c = board_calls[i];
-    const ImU32 ink = i == 0 ? colour_error() : colour_text();
-    ImGui::PushFont(big);
-    ImGui::SetWindowFontScale(i == 0 ? 1.f : 0.55f);
-    ImGui::PushStyleColor(ImGuiCol_Text, ink);
-    ImGui::TextUnformatted(c.label.c_str());
-    ImGui::SameLine(size.x * 0.45f);
-    ImGui::Text("%d", c.window);
-    ImGui::PopStyleColor();
-    ImGui::SetWindowFontScale(1.f);
-    ImGui::PopFont();
-    ImGui::SameLine(size.x * 0.62f);
-    ImGui::TextUnformatted(tf("board.to_window", {c.label, std::to_string(c.window)}).c_str());
-  }
-}
-
-// [SECTION] Devices
-
-void App::Impl::on_ticket_taken() {
-  resident.take.printer_failed = false;
-  if (!devices.printer) return;
-  const station::TicketReceipt* receipt = resident.take.receipt ? &*resident.take.receipt : nullptr;
-  if (!receipt && resident.book.checked_in) receipt = &resident.book.checked_in->ticket;
-  if (!receipt) return;
-  const core::Catalog& cat = station.catalog();
-  platform::TicketSlip slip;
-  if (const auto* c = cat.community_by_code(station.community()))
-    slip.station_name = c->name.zh + "为民服务站";
-  slip.ticket_label = receipt->ticket.label;
-  if (const auto* line = cat.line_by_number(receipt->ticket.line))
-    slip.line_name = pick(line->name, lang());
-  slip.waiting_ahead = receipt->wait.people_ahead;
-  slip.issued_at = core::local_date_time(clock.now_ms());
-  if (core::is_priority(receipt->ticket.priority))
-    slip.note = "优先 Priority: " + receipt->ticket.reason;
-  slip.english = lang() == Lang::En;
-  // A printer that fails leaves the number on screen, large, with a line saying so.
-  resident.take.printer_failed = !devices.printer->print_ticket(slip).is_ok();
-}
-
-void App::Impl::on_called(const std::string& label) {
-  if (!devices.announcer || label.empty()) return;
-  platform::Call call;
-  call.ticket_label = label;
-  call.window = std::to_string(staff.window);
-  call.language =
-      lang() == Lang::En ? platform::SpeechLanguage::English : platform::SpeechLanguage::Chinese;
-  devices.announcer->announce(std::move(call));  // queued; spoken off this thread
 }
 
 }  // namespace weimin::kiosk

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "string_tables.hpp"
+
 namespace weimin::kiosk {
 namespace {
 
@@ -267,19 +269,25 @@ const std::vector<StringEntry> kTable = {
     {"access.samples", "示例", "Examples"},
     {"access.sample0", "协助开展高龄津贴申报", "Help with old-age allowance applications"},
     {"access.sample1", "完成招商引资任务指标", "Meet an investment attraction quota"},
-    // Board
-    {"board.title", "叫号", "Now calling"},
-    {"board.number", "号码", "Number"},
-    {"board.window", "窗口", "Window"},
-    {"board.to_window", "请 {} 号到 {} 号窗口", "{} to window {}"},
-    {"board.waiting", "等候人数 {}", "{} waiting"},
-    {"board.empty", "暂无叫号", "Nobody called yet"},
 };
+
+// The screens' table followed by each feature's own (string_tables.hpp).
+const std::vector<StringEntry>& all() {
+  static const std::vector<StringEntry> built = [] {
+    std::vector<StringEntry> v = kTable;
+    for (const auto* part :
+         {&keyboard_strings(), &receipt_strings(), &voice_strings(), &board_strings()}) {
+      v.insert(v.end(), part->begin(), part->end());
+    }
+    return v;
+  }();
+  return built;
+}
 
 const std::map<std::string_view, const StringEntry*>& index() {
   static const std::map<std::string_view, const StringEntry*> built = [] {
     std::map<std::string_view, const StringEntry*> m;
-    for (const auto& e : kTable) m.emplace(e.key, &e);
+    for (const auto& e : all()) m.emplace(e.key, &e);
     return m;
   }();
   return built;
@@ -288,7 +296,7 @@ const std::map<std::string_view, const StringEntry*>& index() {
 }  // namespace
 
 const std::vector<StringEntry>& string_table() {
-  return kTable;
+  return all();
 }
 
 bool has_string(std::string_view key) {

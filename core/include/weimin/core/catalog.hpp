@@ -156,6 +156,25 @@ struct WhistleSource {
   bool operator==(const WhistleSource&) const = default;
 };
 
+// A place of a community a resident names when reporting a problem (a building, a courtyard, a
+// market, a road), in the grid it lies in.
+struct Place {
+  std::string id;
+  Text name;
+  std::string community;  // code of its Community
+  std::string grid;       // code of its Grid; may be empty
+  bool operator==(const Place&) const = default;
+};
+
+// A common phrase a resident puts a problem description together from, offered under the
+// whistle sources it belongs to (路灯不亮 under 市政设施, not under 环境卫生).
+struct Phrase {
+  std::string id;
+  Text text;
+  std::vector<std::string> sources;  // ids of WhistleSources
+  bool operator==(const Phrase&) const = default;
+};
+
 // A department (职能部门) that reports in when whistled.
 struct Department {
   std::string id;
@@ -208,6 +227,8 @@ struct Catalog {
   std::vector<Department> departments;
   std::vector<Deadline> deadlines;  // one per WhistleKind, in enum order
   std::vector<SlotTemplate> slot_templates;
+  std::vector<Place> places;    // may be empty (older catalogs)
+  std::vector<Phrase> phrases;  // may be empty (older catalogs)
 
   // Lookups: nullptr when there is no such entry.
   const ServiceLine* line_by_number(int number) const;
@@ -231,6 +252,12 @@ struct Catalog {
   std::vector<const ServiceItem*> items_for_line(int line) const;
   // The departments that usually handle a whistle source, in catalog order.
   std::vector<const Department*> departments_for_source(std::string_view source_id) const;
+  // The places of a community, in catalog order.
+  std::vector<const Place*> places_for(std::string_view community_code) const;
+  const Place* place_by_id(std::string_view id) const;
+  // The phrases offered under a whistle source, in catalog order.
+  std::vector<const Phrase*> phrases_for(std::string_view source_id) const;
+  const Phrase* phrase_by_id(std::string_view id) const;
   // The windows of a station that serve a line, in window order.
   std::vector<const Window*> windows_serving(int line, std::string_view community_code = {}) const;
 

@@ -45,6 +45,7 @@ struct Prefs {
   Lang lang = Lang::Zh;
   bool elder = false;          // 长者模式
   bool high_contrast = false;  // 高对比度
+  bool voice = false;          // 语音播报: resident screens speak (on with elder mode)
   bool operator==(const Prefs&) const = default;
 };
 
@@ -66,6 +67,8 @@ struct GuideState {
 struct ReportState {
   int step = 0;              // 0 source, 1 phrases and detail, 2 phone and consent
   std::string source;        // whistle source id
+  std::string place;         // id of the catalog place chosen (core::Place); empty: none
+  std::string place_text;    // optional: where, in the resident's words ("3栋2单元门口")
   std::vector<int> phrases;  // indexes of the chosen common phrases, in the order chosen
   std::string detail;        // optional free text
   std::string phone;         // digits as typed on our keypad
@@ -76,8 +79,8 @@ struct ReportState {
 
 struct ProgressState {
   std::string code;   // tracking number as typed
-  std::string last4;  // last four digits of the phone
-  int field = 0;      // 0 code, 1 last4
+  std::string last4;  // last four digits of the phone, or the receipt's check code
+  int field = 0;      // 0 code, 1 last4 (or check code)
   std::optional<station::CaseView> view;
   std::string error;
 };
@@ -109,7 +112,17 @@ struct ResidentState {
   BookState book;
 };
 
-enum class ConsoleAction { CallNext, Recall, NoShow, Finish, Transfer };
+enum class ConsoleAction {
+  CallNext,
+  Recall,
+  NoShow,
+  Finish,
+  Transfer,
+  CallNumber,  // call StaffState::call_label, out of turn
+  Pause,       // the window stops calling (暂停服务) until Resume
+  Resume,
+  Requeue,     // a no-show of today (StaffState::call_label) back in line
+};
 
 struct CaseDeskState {
   bool only_overdue = false;
@@ -140,7 +153,9 @@ struct StaffState {
   int field = 0;  // 0 staff number, 1 PIN
   std::optional<station::Session> session;
   int window = 1;
-  std::string message;  // the last action's result
+  std::string call_label;  // a ticket typed to call out of turn or put back in line
+  bool paused = false;     // the window is paused (read from the station)
+  std::string message;     // the last action's result
   std::string error;
   CaseDeskState cases;
   std::string access_task;

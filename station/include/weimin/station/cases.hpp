@@ -32,6 +32,9 @@ struct NewCase {
 struct CaseReceipt {
   core::Uuid case_id;
   std::string tracking_code;  // what the resident keeps to follow the case
+  // A case recorded without a phone: the short code printed on the receipt that, with the
+  // tracking code, lets the resident follow it (never the tracking code alone). Else empty.
+  std::string check_code;
 };
 
 // A case as staff see it: its state, its code, overdue steps and masked contact.
