@@ -346,6 +346,12 @@ Status console_act(station::Station& station, StaffState& staff, ConsoleAction a
       done = queue.transfer(by, staff.window, std::nullopt, to);
       break;
     }
+    case ConsoleAction::CallNumber:
+    case ConsoleAction::Pause:
+    case ConsoleAction::Resume:
+    case ConsoleAction::Requeue:
+      done = Status(ErrorCode::Invalid, "not built yet");  // issue 14: the station's queue
+      break;
   }
   if (!done.is_ok()) {
     staff.error = done.status().message();
