@@ -361,10 +361,7 @@ void App::Impl::draw_report() {
     }
     end_scroll();
     ImGui::TextUnformatted(t("report.more"));
-    char buf[512];
-    std::snprintf(buf, sizeof buf, "%s", report.detail.c_str());
-    ImGui::SetNextItemWidth(-1);
-    if (ImGui::InputText("##detail", buf, sizeof buf)) report.detail = buf;
+    text_field("report.detail", report.detail, 500, t("report.more"), h);
     error_line(report.error);
     if (button("report.next", t("common.next"), ImVec2(-1, h), ButtonKind::Primary)) {
       if (report_description(report).empty()) {

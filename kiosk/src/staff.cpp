@@ -311,10 +311,7 @@ void App::Impl::draw_case_desk() {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(t("cases.note_text"));
     ImGui::SameLine();
-    char buf[1024];
-    std::snprintf(buf, sizeof buf, "%s", desk.description.c_str());
-    ImGui::SetNextItemWidth(-1);
-    if (ImGui::InputText("##walkin", buf, sizeof buf)) desk.description = buf;
+    text_field("cases.note", desk.description, 1000, t("cases.note_text"), target_height());
     // The identity number: the card reader fills it; the keypad (digits and X) is the fallback.
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(t("cases.id_number"));
@@ -551,10 +548,7 @@ void App::Impl::draw_work_access() {
   const float h = target_height();
   ImGui::TextUnformatted(t("access.title"));
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s", t("access.hint"));
-  char buf[512];
-  std::snprintf(buf, sizeof buf, "%s", staff.access_task.c_str());
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::InputText("##task", buf, sizeof buf)) staff.access_task = buf;
+  text_field("access.task", staff.access_task, 500, t("access.hint"), target_height());
   ImGui::TextUnformatted(t("access.samples"));
   for (int i = 0; i < 2; ++i) {
     if (i) ImGui::SameLine();
