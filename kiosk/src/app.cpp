@@ -24,7 +24,7 @@ constexpr const char* kFontCandidates[] = {
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
 };
 
-constexpr float kStandardLineSpacing = 1.2f;
+constexpr float kStandardLineSpacing = 1.3f;  // the issue of residents: ≥ 1.3 in both modes
 constexpr float kElderLineSpacing = 1.35f;  // DESIGN.md: elder mode ≥ 1.3
 
 void add_text(ImFontGlyphRangesBuilder& b, const core::Text& t) {
@@ -225,7 +225,7 @@ Status App::Impl::load_fonts() {
   ImFontGlyphRangesBuilder builder;
   ImGuiIO& io = ImGui::GetIO();
   builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
-  builder.AddText("0123456789 ——…·•“”‘’，。、；：？！（）《》【】℃→←✓√×★⚠");
+  builder.AddText("0123456789 ——…·•“”‘’，。、；：？！（）《》【】℃→←✓√×★⚠▼▲☐☑");
   for (const auto& e : string_table()) {
     builder.AddText(e.zh);
     builder.AddText(e.en);
@@ -410,9 +410,19 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
     }
   }
   // Touch targets: at least 60 px in elder mode, 44 px otherwise (we use more).
-  const float min_h = elder() ? 60.f : 44.f;
+  const float min_h = min_target();
   if (size.y > 0 && size.y < min_h) size.y = min_h;
   if (size.x > 0 && size.x < min_h) size.x = min_h;
+  // A label too wide for its button breaks onto a second line (and the layout test says so
+  // when even that does not fit).
+  const float width = size.x > 0 ? size.x : size.x < 0 ? ImGui::GetContentRegionAvail().x + size.x + 1 : 0;
+  std::string shown = kind == ButtonKind::Selected ? "✓ " + label : label;
+  if (width > 0) shown = fit_label(shown, width - 2 * ImGui::GetStyle().FramePadding.x);
+  if (size.y > 0 && shown.find('\n') != std::string::npos) {
+    // Two lines need the room of two lines.
+    size.y = std::max(size.y, ImGui::CalcTextSize(shown.c_str()).y +
+                                  2 * ImGui::GetStyle().FramePadding.y);
+  }
   if (custom) {
     ImGui::PushStyleColor(ImGuiCol_Button, bg);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, bg);
@@ -421,13 +431,20 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
     ImGui::PushStyleColor(ImGuiCol_Text, fg);
   }
   ImGui::PushID(id.c_str());
-  const bool pressed = ImGui::Button(label.c_str(), size);
+  const bool pressed = ImGui::Button(shown.c_str(), size);
   ImGui::PopID();
   if (custom) ImGui::PopStyleColor(4);
   const ImVec2 a = ImGui::GetItemRectMin();
   const ImVec2 b = ImGui::GetItemRectMax();
-  hits[id] = Rect{a.x, a.y, b.x - a.x, b.y - a.y};
-  labels[id] = label;
+  if (kind == ButtonKind::Selected) {
+    // Chosen is never colour alone: a check mark and a thick inner border too.
+    const float k = elder() ? 5.f : 4.f;
+    ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x + k / 2, a.y + k / 2),
+                                       ImVec2(b.x - k / 2, b.y - k / 2),
+                                       contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 214, 0, 255),
+                                       0.f, 0, k);
+  }
+  record(id, label, shown, Rect{a.x, a.y, b.x - a.x, b.y - a.y}, kind);
   const ImGuiIO& io = ImGui::GetIO();
   const float drag = io.MouseDragThreshold;
   if (pressed && io.MouseDragMaxDistanceSqr[0] > drag * drag) return false;  // a scroll, not a tap
@@ -449,25 +466,103 @@ void App::Impl::big_text(const std::string& text, ImU32 colour) {
 void App::Impl::keypad(const std::string& id, std::string& field, std::string_view keys,
                        std::size_t max_len, int columns, float key_width) {
   const float h = elder() ? 84.f : 64.f;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float pad = 2 * ImGui::GetStyle().FramePadding.x;
   int col = 0;
   for (char k : keys) {
-    if (col > 0) ImGui::SameLine();
     std::string label = k == '<'   ? t("common.delete")
                         : k == '*' ? t("common.clear")
                                    : std::string(1, k);
+    // Delete and clear take two keys' room when their word needs it.
+    const int span = ImGui::CalcTextSize(label.c_str()).x > key_width - pad ? 2 : 1;
+    if (col > 0 && col + span > columns) col = 0;
+    if (col > 0) ImGui::SameLine();
+    const float width = key_width * static_cast<float>(span) + gap * static_cast<float>(span - 1);
     std::string key_id = id + "." +
                          (k == '<'   ? std::string("del")
                           : k == '*' ? std::string("clr")
                                      : std::string(1, k));
-    if (button(key_id, label, ImVec2(key_width, h), ButtonKind::Key)) {
+    if (button(key_id, label, ImVec2(width, h), ButtonKind::Key)) {
       keypad_press(field, k, keys, max_len);
     }
-    if (++col == columns) col = 0;
+    col += span;
+    if (col >= columns) col = 0;
   }
 }
 
-void App::Impl::begin_scroll(const char* id, ImVec2 size) {
-  ImGui::BeginChild(id, size, true);
+void App::Impl::record(const std::string& id, const std::string& label, const std::string& shown,
+                       Rect rect, ButtonKind kind) {
+  hits[id] = rect;
+  labels[id] = label;
+  const ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 c0 = dl->GetClipRectMin(), c1 = dl->GetClipRectMax();
+  Rect visible;
+  visible.x = std::max(rect.x, c0.x);
+  visible.y = std::max(rect.y, c0.y);
+  visible.w = std::max(0.f, std::min(rect.x + rect.w, c1.x) - visible.x);
+  visible.h = std::max(0.f, std::min(rect.y + rect.h, c1.y) - visible.y);
+  const ImVec2 text = ImGui::CalcTextSize(shown.c_str());
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  ControlInfo info;
+  info.id = id;
+  info.rect = rect;
+  info.visible = visible;
+  info.region = region_stack.empty() ? -1 : region_stack.back();
+  info.label = shown;
+  // ImGui clips a label to the frame less its padding; allow half the padding.
+  info.label_fits = text.x <= rect.w - pad.x && text.y <= rect.h - pad.y / 2;
+  info.primary = kind == ButtonKind::Primary;
+  controls.push_back(std::move(info));
+}
+
+std::string App::Impl::fit_label(const std::string& label, float width) const {
+  if (label.find('\n') != std::string::npos || ImGui::CalcTextSize(label.c_str()).x <= width)
+    return label;
+  // Where a line may break: at a space, or before a CJK character.
+  std::vector<std::size_t> breaks;
+  for (std::size_t i = 1; i < label.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(label[i]);
+    if (label[i] == ' ' || (c >= 0xE3 && c <= 0xE9)) breaks.push_back(i);
+  }
+  auto width_of = [](const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; };
+  auto trim = [](std::string s) {
+    while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s;
+  };
+  // Two lines as even as they can be when that fits; else fill lines greedily.
+  std::string best;
+  float best_w = width_of(label);
+  for (std::size_t at : breaks) {
+    const std::string a = trim(label.substr(0, at)), b = trim(label.substr(at));
+    const float w = std::max(width_of(a), width_of(b));
+    if (w < best_w) {
+      best_w = w;
+      best = a + "\n" + b;
+    }
+  }
+  if (best_w <= width) return best;
+  std::string out, line;
+  std::size_t from = 0;
+  breaks.push_back(label.size());
+  for (std::size_t at : breaks) {
+    const std::string piece = label.substr(from, at - from);
+    if (!line.empty() && width_of(trim(line + piece)) > width) {
+      out += (out.empty() ? "" : "\n") + trim(line);
+      line.clear();
+    }
+    line += piece;
+    from = at;
+  }
+  out += (out.empty() ? "" : "\n") + trim(line);
+  return out;
+}
+
+void App::Impl::begin_scroll(const char* id, ImVec2 size, bool border) {
+  ImGui::BeginChild(id, size, border);
+  const ImVec2 a = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+  regions.push_back(ScrollRegion{Rect{a.x, a.y, s.x, s.y}, false});
+  region_stack.push_back(static_cast<int>(regions.size()) - 1);
 }
 
 void App::Impl::end_scroll() {
@@ -479,37 +574,192 @@ void App::Impl::end_scroll() {
     ImGui::SetScrollY(ImGui::GetScrollY() - io.MouseDelta.y);
     dirty(2);
   }
+  const float max = ImGui::GetScrollMaxY();
+  if (!region_stack.empty()) {
+    regions[static_cast<std::size_t>(region_stack.back())].scrolls = max > 0;
+    region_stack.pop_back();
+  }
+  if (max > 0) {
+    // It scrolls: besides the scrollbar, a shadow and an arrow at the edge that hides more.
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 a = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+    const float bar = ImGui::GetStyle().ScrollbarSize;
+    const ImU32 ink = contrast() ? IM_COL32(255, 214, 0, 255) : IM_COL32(22, 93, 175, 255);
+    const float fs = ImGui::GetFontSize();
+    if (ImGui::GetScrollY() < max - 1) {
+      const ImVec2 at(a.x + s.x - bar - fs * 1.6f, a.y + s.y - fs * 1.2f);
+      dl->AddRectFilled(ImVec2(a.x, a.y + s.y - 6), ImVec2(a.x + s.x - bar, a.y + s.y), ink);
+      dl->AddText(at, ink, "▼");
+    }
+    if (ImGui::GetScrollY() > 1) {
+      dl->AddRectFilled(ImVec2(a.x, a.y), ImVec2(a.x + s.x - bar, a.y + 6), ink);
+    }
+  }
   ImGui::EndChild();
+}
+
+void App::Impl::action(std::string id, std::string label, std::function<void()> tap,
+                       ButtonKind kind, bool enabled) {
+  actions.push_back(Action{std::move(id), std::move(label), kind, std::move(tap), enabled});
+}
+
+void App::Impl::grid(int n, int columns, float min_w, float h,
+                     const std::function<void(int, ImVec2)>& draw) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const int fit = min_w > 0 ? static_cast<int>((avail + gap) / (min_w + gap)) : columns;
+  const int cols = std::max(1, std::min(columns, fit));
+  const float w = (avail - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+  for (int i = 0; i < n; ++i) {
+    if (i % cols) ImGui::SameLine();
+    draw(i, ImVec2(w, h));
+  }
+}
+
+bool App::Impl::checkbox(const std::string& id, const std::string& label, bool& value) {
+  const float h = target_height();
+  const float box = elder() ? 48.f : 36.f;
+  // The words after room for the box; the box drawn over the button's left.
+  const std::string padded = std::string(static_cast<std::size_t>(box / 8 + 2), ' ') + label;
+  ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.f, 0.5f));
+  const bool tapped = button(id, padded, ImVec2(-1, h), ButtonKind::Normal);
+  ImGui::PopStyleVar();
+  labels[id] = (value ? "☑ " : "☐ ") + label;
+  const ImVec2 a = ImGui::GetItemRectMin();
+  const float y = a.y + (h - box) / 2, x = a.x + ImGui::GetStyle().FramePadding.x;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 ink = contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(26, 26, 26, 255);
+  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + box, y + box), IM_COL32(255, 255, 255, 255));
+  dl->AddRect(ImVec2(x, y), ImVec2(x + box, y + box), ink, 0.f, 0, 3.f);
+  if (value) {
+    const float k = box;
+    dl->AddLine(ImVec2(x + k * 0.2f, y + k * 0.52f), ImVec2(x + k * 0.42f, y + k * 0.75f), ink,
+                k * 0.12f);
+    dl->AddLine(ImVec2(x + k * 0.42f, y + k * 0.75f), ImVec2(x + k * 0.82f, y + k * 0.25f), ink,
+                k * 0.12f);
+  }
+  if (tapped) value = !value;
+  return tapped;
+}
+
+void App::Impl::draw_action_bar() {
+  const float h = target_height();
+  float need = actions.empty() ? 0.f : h + ImGui::GetStyle().ItemSpacing.y;
+  if (!action_error.empty()) {
+    need += ImGui::CalcTextSize(action_error.c_str(), nullptr, false,
+                                ImGui::GetContentRegionAvail().x)
+                .y +
+            ImGui::GetStyle().ItemSpacing.y;
+  }
+  if (need != action_bar_h) {
+    action_bar_h = need;  // the content gave it the wrong room: lay out again
+    dirty(2);
+  }
+  error_line(action_error);
+  action_error.clear();
+  if (actions.empty()) return;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float w = (ImGui::GetContentRegionAvail().x - gap * static_cast<float>(actions.size() - 1)) /
+                  static_cast<float>(actions.size());
+  std::vector<Action> now;
+  now.swap(actions);
+  for (std::size_t i = 0; i < now.size(); ++i) {
+    if (i) ImGui::SameLine();
+    ImGui::BeginDisabled(!now[i].enabled);
+    const bool tapped = button(now[i].id, now[i].label, ImVec2(w, h), now[i].kind);
+    ImGui::EndDisabled();
+    if (tapped && now[i].enabled && now[i].tap) now[i].tap();
+  }
+}
+
+std::vector<App::Impl::FooterItem> App::Impl::footer_items(bool with_back) const {
+  std::vector<FooterItem> items;
+  if (with_back) {
+    items.push_back({"nav.back", t("common.back"), false});
+    items.push_back({"nav.home", t("common.home"), false});
+  } else {
+    items.push_back({"home.staff", t("home.staff"), false});
+  }
+  // The four switches, one tap from every resident screen.
+  items.push_back({"toggle.lang", t("toggle.lang"), true});
+  items.push_back({"toggle.elder", t("toggle.elder"), true});
+  items.push_back({"toggle.contrast", t("toggle.contrast"), true});
+  items.push_back({"toggle.voice", t(voice_on() ? "toggle.voice_on" : "toggle.voice_off"), true});
+  return items;
+}
+
+float App::Impl::item_width(const std::string& label) const {
+  // Room for the check mark a chosen one shows, so choosing never breaks the label.
+  const std::string shown = "✓ " + label;
+  return std::max(min_target() * 2.2f, ImGui::CalcTextSize(shown.c_str()).x +
+                                           2 * ImGui::GetStyle().FramePadding.x + 16.f);
+}
+
+int App::Impl::footer_rows(bool with_back) const {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  float total = 0;
+  for (const auto& item : footer_items(with_back)) total += item_width(item.label) + gap;
+  return total + 2 * gap <= ImGui::GetIO().DisplaySize.x - 2 * ImGui::GetStyle().WindowPadding.x
+             ? 1
+             : 2;
+}
+
+float App::Impl::footer_height(bool with_back) const {
+  return static_cast<float>(footer_rows(with_back)) *
+             (target_height() + ImGui::GetStyle().ItemSpacing.y) +
+         4;
 }
 
 void App::Impl::footer(const std::function<void()>& back) {
   const float h = target_height();
-  if (back) {
-    if (button("nav.back", t("common.back"), ImVec2(elder() ? 200 : 160, h))) back();
-    ImGui::SameLine();
-    if (button("nav.home", t("common.home"), ImVec2(elder() ? 220 : 180, h))) {
-      resident.screen = Screen::Home;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const auto items = footer_items(static_cast<bool>(back));
+  const bool two_rows = footer_rows(static_cast<bool>(back)) == 2;
+  const float avail = ImGui::GetContentRegionAvail().x;
+  // One row: navigation on the left, the switches on the right. Two rows (a narrow screen):
+  // navigation above, the switches below sharing the width.
+  float switches_w = 0;
+  int switches = 0;
+  for (const auto& item : items) {
+    if (!item.is_switch) continue;
+    switches_w += item_width(item.label) + gap;
+    ++switches;
+  }
+  bool first_switch = true;
+  for (const auto& item : items) {
+    float w = item_width(item.label);
+    if (item.is_switch) {
+      if (two_rows) {
+        w = (avail - gap * static_cast<float>(switches - 1)) / static_cast<float>(switches);
+        if (!first_switch) ImGui::SameLine();
+      } else {
+        ImGui::SameLine(first_switch ? ImGui::GetWindowContentRegionMax().x - switches_w + gap : 0);
+      }
+      first_switch = false;
+    } else if (&item != &items.front()) {
+      ImGui::SameLine();
     }
-  } else {
-    if (button("home.staff", t("home.staff"), ImVec2(0, h))) resident.screen = Screen::StaffSignIn;
-  }
-  // The three switches, one tap from every resident screen.
-  const float w_lang = elder() ? 200 : 150, w_elder = elder() ? 220 : 170,
-              w_c = elder() ? 220 : 170;
-  const float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SameLine(right - (w_lang + w_elder + w_c + 2 * ImGui::GetStyle().ItemSpacing.x));
-  if (button("toggle.lang", t("toggle.lang"), ImVec2(w_lang, h))) {
-    resident.prefs.lang = lang() == Lang::Zh ? Lang::En : Lang::Zh;
-  }
-  ImGui::SameLine();
-  if (button("toggle.elder", t("toggle.elder"), ImVec2(w_elder, h),
-             elder() ? ButtonKind::Selected : ButtonKind::Normal)) {
-    resident.prefs.elder = !resident.prefs.elder;
-  }
-  ImGui::SameLine();
-  if (button("toggle.contrast", t("toggle.contrast"), ImVec2(w_c, h),
-             contrast() ? ButtonKind::Selected : ButtonKind::Normal)) {
-    resident.prefs.high_contrast = !resident.prefs.high_contrast;
+    const bool on = (item.id == "toggle.elder" && elder()) ||
+                    (item.id == "toggle.contrast" && contrast()) ||
+                    (item.id == "toggle.voice" && voice_on());
+    if (!button(item.id, item.label, ImVec2(w, h), on ? ButtonKind::Selected : ButtonKind::Normal))
+      continue;
+    if (item.id == "nav.back") {
+      back();
+    } else if (item.id == "nav.home") {
+      resident.screen = Screen::Home;
+    } else if (item.id == "home.staff") {
+      resident.screen = Screen::StaffSignIn;
+    } else if (item.id == "toggle.lang") {
+      resident.prefs.lang = lang() == Lang::Zh ? Lang::En : Lang::Zh;
+    } else if (item.id == "toggle.elder") {
+      resident.prefs.elder = !resident.prefs.elder;
+      resident.prefs.voice = resident.prefs.elder;  // elder mode speaks unless switched off
+    } else if (item.id == "toggle.contrast") {
+      resident.prefs.high_contrast = !resident.prefs.high_contrast;
+    } else if (item.id == "toggle.voice") {
+      resident.prefs.voice = !resident.prefs.voice;
+    }
   }
 }
 
@@ -655,6 +905,16 @@ void App::Impl::draw_idle_overlay(int seconds_left, bool staff_mode) {
   ImGui::End();
 }
 
+std::pair<std::int64_t, std::int64_t> App::Impl::idle_limits(bool staff_mode) const {
+  if (staff_mode) {
+    // Staff are signed out staff_idle_timeout_s after their last touch; the last minute warns.
+    const std::int64_t total = std::max(120, options.staff_idle_timeout_s) * 1000LL;
+    return {total - kStaffWarningMs, kStaffWarningMs};
+  }
+  return {static_cast<std::int64_t>(options.idle_timeout_s) * 1000 * (elder() ? 2 : 1),
+          std::max(20, options.idle_countdown_s) * 1000LL};
+}
+
 bool App::Impl::busy() const {
   const ResidentState fresh;
   const auto& r = resident;
@@ -671,6 +931,11 @@ void App::Impl::draw() {
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
   hits.clear();
   labels.clear();
+  controls.clear();
+  regions.clear();
+  region_stack.clear();
+  actions.clear();
+  action_error.clear();
   if (options.mode == Mode::Board) {
     draw_board();
   } else if (keyboard.open) {
@@ -692,11 +957,7 @@ void App::Impl::draw() {
   if (options.mode == Mode::Kiosk) {
     const bool staff_mode = staff.session.has_value();
     const bool active = staff_mode || busy();
-    std::int64_t timeout =
-        static_cast<std::int64_t>(staff_mode ? options.staff_idle_timeout_s
-                                             : options.idle_timeout_s * (elder() ? 2 : 1)) *
-        1000;
-    const std::int64_t countdown = std::max(20, options.idle_countdown_s) * 1000LL;
+    const auto [timeout, countdown] = idle_limits(staff_mode);
     const std::int64_t idle = clock.now_ms() - last_input_ms;
     if (active && idle >= timeout) {
       const std::int64_t left = timeout + countdown - idle;
@@ -811,6 +1072,11 @@ bool App::frame(bool force, const std::filesystem::path* png) {
   m.shown_minute = core::local_date_time(now).substr(11, 5);
   if (m.frames_pending > 0) --m.frames_pending;
 
+  // Elder mode is for residents: staff work in the standard theme.
+  if (m.staff.session && m.resident.prefs.elder) {
+    m.resident.prefs.elder = false;
+    m.resident.prefs.voice = false;
+  }
   m.apply_style();  // may re-bake the atlas: before NewFrame
   ImGuiIO& io = ImGui::GetIO();
   int w = 0, h = 0;
@@ -879,10 +1145,7 @@ std::int64_t App::Impl::next_redraw_at(std::int64_t now) const {
   if (options.mode != Mode::Kiosk) return at;
   const bool staff_mode = staff.session.has_value();
   if (!staff_mode && !busy()) return at;
-  const std::int64_t timeout =
-      static_cast<std::int64_t>(staff_mode ? options.staff_idle_timeout_s
-                                           : options.idle_timeout_s * (elder() ? 2 : 1)) *
-      1000;
+  const std::int64_t timeout = idle_limits(staff_mode).first;
   const std::int64_t idle = now - last_input_ms;
   if (idle < timeout) return std::min(at, last_input_ms + timeout);
   // Counting down: once a second, on the second.
@@ -970,14 +1233,78 @@ bool App::poll_card_now() {
   return changed;
 }
 
+const std::vector<ControlInfo>& App::controls() const {
+  return impl_->controls;
+}
+
+std::vector<RegionInfo> App::regions() const {
+  std::vector<RegionInfo> out;
+  for (const auto& r : impl_->regions) out.push_back(RegionInfo{r.rect, r.scrolls});
+  return out;
+}
+
+float App::min_target() const {
+  return impl_->min_target();
+}
+
 std::optional<Rect> App::target(std::string_view id) const {
   auto it = impl_->hits.find(id);
   if (it == impl_->hits.end()) return std::nullopt;
   return it->second;
 }
 
+void App::drag(float x, float y, float dy) {
+  SDL_Event e{};
+  e.type = SDL_MOUSEMOTION;
+  e.motion.x = static_cast<Sint32>(x);
+  e.motion.y = static_cast<Sint32>(y);
+  SDL_PushEvent(&e);
+  pump();
+  e = SDL_Event{};
+  e.type = SDL_MOUSEBUTTONDOWN;
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.state = SDL_PRESSED;
+  e.button.x = static_cast<Sint32>(x);
+  e.button.y = static_cast<Sint32>(y);
+  SDL_PushEvent(&e);
+  pump(1);
+  constexpr int kSteps = 6;
+  for (int i = 1; i <= kSteps; ++i) {
+    e = SDL_Event{};
+    e.type = SDL_MOUSEMOTION;
+    e.motion.x = static_cast<Sint32>(x);
+    e.motion.y = static_cast<Sint32>(y + dy * static_cast<float>(i) / kSteps);
+    e.motion.state = SDL_BUTTON_LMASK;
+    SDL_PushEvent(&e);
+    pump(1);
+  }
+  e = SDL_Event{};
+  e.type = SDL_MOUSEBUTTONUP;
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.state = SDL_RELEASED;
+  e.button.x = static_cast<Sint32>(x);
+  e.button.y = static_cast<Sint32>(y + dy);
+  SDL_PushEvent(&e);
+  pump();
+}
+
 bool App::tap(std::string_view id) {
   pump();
+  // A control scrolled out of sight is dragged into it first, as a finger would.
+  for (int tries = 0; tries < 30; ++tries) {
+    const ControlInfo* c = nullptr;
+    for (const auto& info : impl_->controls) {
+      if (info.id == id) c = &info;
+    }
+    if (!c || c->region < 0 || c->region >= static_cast<int>(impl_->regions.size())) break;
+    if (c->visible.w >= c->rect.w - 1 && c->visible.h >= c->rect.h - 1) break;
+    const Rect r = impl_->regions[static_cast<std::size_t>(c->region)].rect;
+    const float want = (c->rect.y + c->rect.h / 2) - (r.y + r.h / 2);
+    const float room = r.h / 2 - 8;
+    const float dy = std::clamp(want, -room, room);
+    if (std::abs(dy) < 1) break;
+    drag(r.x + 12, r.y + r.h / 2, -dy);
+  }
   auto where = target(id);
   if (!where) return false;
   const Sint32 x = static_cast<Sint32>(where->cx()), y = static_cast<Sint32>(where->cy());

@@ -53,42 +53,84 @@ Status take_number(station::Station& station, TakeNumberState& take) {
   return Status::ok();
 }
 
-std::string report_description(const ReportState& report) {
-  std::string text;
-  for (int p : report.phrases) {
-    if (p < 0 || p >= kPhraseCount) continue;
-    if (!text.empty()) text += "；";
-    text += tr(Lang::Zh, "phrase." + std::to_string(p));
+std::string report_description(const core::Catalog& catalog, const ReportState& report) {
+  std::string what;
+  for (const std::string& id : report.phrases) {
+    const core::Phrase* phrase = catalog.phrase_by_id(id);
+    if (!phrase) continue;
+    if (!what.empty()) what += "；";
+    what += phrase->text.zh;
   }
   if (!report.detail.empty()) {
-    if (!text.empty()) text += "。";
-    text += report.detail;
+    if (!what.empty()) what += "。";
+    what += report.detail;
   }
-  return text;
+  if (what.empty()) return what;  // where alone is not a problem
+  std::string where;
+  if (const core::Place* place = catalog.place_by_id(report.place)) where = place->name.zh;
+  if (!report.place_text.empty()) {
+    where += where.empty() ? report.place_text : "（" + report.place_text + "）";
+  }
+  return where.empty() ? what : "地点：" + where + "。" + what;
+}
+
+Status check_contact(ReportState& report, Lang lang) {
+  report.error.clear();
+  if (report.phone.empty()) return Status::ok();
+  if (!core::parse_mobile_number(report.phone).is_ok()) {
+    report.error = tr(lang, "report.bad_phone");
+    return Status(ErrorCode::Invalid, report.error);
+  }
+  if (!report.consent) {
+    report.error = tr(lang, "report.need_consent");
+    return Status(ErrorCode::Invalid, report.error);
+  }
+  return Status::ok();
+}
+
+std::vector<std::pair<std::string, std::string>> report_summary(const core::Catalog& catalog,
+                                                                std::string_view community,
+                                                                const ReportState& report,
+                                                                Lang lang) {
+  auto pick = [lang](const core::Text& text) {
+    return lang == Lang::En && !text.en.empty() ? text.en : text.zh;
+  };
+  std::vector<std::pair<std::string, std::string>> out;
+  const core::WhistleSource* source = catalog.source_by_id(report.source);
+  out.emplace_back("report.sum_source", source ? pick(source->name) : report.source);
+  std::string where;
+  if (const core::Place* place = catalog.place_by_id(report.place)) {
+    if (place->community == community) where = pick(place->name);
+  }
+  if (!report.place_text.empty()) where += (where.empty() ? "" : "  ") + report.place_text;
+  out.emplace_back("report.sum_where", where.empty() ? tr(lang, "report.sum_none") : where);
+  std::string what;
+  for (const std::string& id : report.phrases) {
+    if (const core::Phrase* phrase = catalog.phrase_by_id(id)) {
+      what += (what.empty() ? "" : lang == Lang::Zh ? "；" : "; ") + pick(phrase->text);
+    }
+  }
+  if (!report.detail.empty()) what += (what.empty() ? "" : "\n") + report.detail;
+  out.emplace_back("report.sum_what", what);
+  out.emplace_back("report.sum_phone", report.phone.empty()
+                                           ? std::string(tr(lang, "report.sum_no_phone"))
+                                           : core::mask_phone(report.phone));
+  return out;
 }
 
 Status submit_report(station::Station& station, ReportState& report, Lang lang) {
   report.error.clear();
-  const std::string description = report_description(report);
+  const std::string description = report_description(station.catalog(), report);
   if (description.empty()) {
     report.error = tr(lang, "report.need_phrase");
     return Status(ErrorCode::Invalid, report.error);
   }
+  WEIMIN_TRY(check_contact(report, lang));
   station::NewCase request;
   request.source = report.source;
   request.channel = core::CaseChannel::Kiosk;
   request.description = description;
-  if (!report.phone.empty()) {
-    if (!core::parse_mobile_number(report.phone).is_ok()) {
-      report.error = tr(lang, "report.bad_phone");
-      return Status(ErrorCode::Invalid, report.error);
-    }
-    if (!report.consent) {
-      report.error = tr(lang, "report.need_consent");
-      return Status(ErrorCode::Invalid, report.error);
-    }
-    request.phone = report.phone;
-  }
+  if (!report.phone.empty()) request.phone = report.phone;
   request.consent = report.consent;
   station::Cases cases(station);
   auto made = cases.record(std::nullopt, request);

@@ -67,6 +67,31 @@ struct App::Impl {
   // What the last frame drew, by name, and each button's label (tests read what is shown).
   std::map<std::string, Rect, std::less<>> hits;
   std::map<std::string, std::string, std::less<>> labels;
+  // Every control of the last frame, in drawing order, and the scrolling regions they sit in
+  // (the layout test reads them).
+  std::vector<ControlInfo> controls;
+  struct ScrollRegion {
+    Rect rect;
+    bool scrolls = false;  // its content is taller than it: the scrollbar and arrow show
+  };
+  std::vector<ScrollRegion> regions;
+  std::vector<int> region_stack;  // the regions open while drawing
+  // The primary actions of the screen being drawn: kept in a bar below the scrolling content,
+  // so they are always in sight.
+  struct Action {
+    std::string id;
+    std::string label;
+    ButtonKind kind = ButtonKind::Primary;
+    std::function<void()> tap;
+    bool enabled = true;
+  };
+  std::vector<Action> actions;
+  float action_bar_h = 0;  // the room the last frame's bar took
+  struct FooterItem {
+    std::string id;
+    std::string label;
+    bool is_switch = false;
+  };
 
   // The card reader is polled only while a screen asks for an identity number, every
   // kCardPollMs (a poll that reads nothing draws nothing).
@@ -99,6 +124,9 @@ struct App::Impl {
   std::string clock_flag(std::int64_t offset_ms) const;
   bool refresh_board(bool force);
   bool busy() const;  // a resident is part-way through something
+  // How long without a touch before the countdown shows, and how long it counts down.
+  std::pair<std::int64_t, std::int64_t> idle_limits(bool staff_mode) const;
+  static constexpr std::int64_t kStaffWarningMs = 60'000;
   void dirty(int frames = 2) { frames_pending = std::max(frames_pending, frames); }
 
   Lang lang() const { return resident.prefs.lang; }
@@ -108,7 +136,10 @@ struct App::Impl {
   }
   bool elder() const { return resident.prefs.elder; }
   bool contrast() const { return resident.prefs.high_contrast; }
+  bool voice_on() const { return resident.prefs.voice; }
   float target_height() const { return elder() ? 96.f : 72.f; }
+  // The smallest a control may be in each direction: 60 px in elder mode, 44 px otherwise.
+  float min_target() const { return elder() ? 60.f : 44.f; }
   float font_px() const { return elder() ? 36.f : 26.f; }
 
   // A button named `id` (tests tap it by that name). True when tapped, not when a drag ended
@@ -120,9 +151,31 @@ struct App::Impl {
   // A keypad on `field` with the keys given ('<' delete, '*' clear) in rows of `columns`.
   void keypad(const std::string& id, std::string& field, std::string_view keys, std::size_t max_len,
               int columns, float key_width);
-  // A scrolling region that drags with the finger; end_scroll() closes it.
-  void begin_scroll(const char* id, ImVec2 size);
+  // Notes a control drawn by the last item call (for target() and the layout test).
+  void record(const std::string& id, const std::string& label, const std::string& shown, Rect rect,
+              ButtonKind kind);
+  // The label broken onto two lines where it fits `width` best, when it does not fit on one.
+  std::string fit_label(const std::string& label, float width) const;
+  // A scrolling region that drags with the finger, shows a scrollbar and an arrow when it has
+  // more than it shows; end_scroll() closes it.
+  void begin_scroll(const char* id, ImVec2 size, bool border = true);
   void end_scroll();
+  // Queues a primary action of the screen for the action bar (drawn by draw_action_bar after
+  // the content, always in sight); `tap` runs when it is tapped.
+  void action(std::string id, std::string label, std::function<void()> tap,
+              ButtonKind kind = ButtonKind::Primary, bool enabled = true);
+  void draw_action_bar();
+  std::string action_error;  // shown above the action bar (what stopped the last action)
+  // Lays out n controls in rows of as many columns as fit (at most `columns`, each at least
+  // `min_w` wide), filling the width; draw(i, size) draws the i-th.
+  void grid(int n, int columns, float min_w, float h,
+            const std::function<void(int, ImVec2)>& draw);
+  // A check box: a box (ticked when on) and its words, the whole row one target; a tap flips it.
+  bool checkbox(const std::string& id, const std::string& label, bool& value);
+  std::vector<FooterItem> footer_items(bool with_back) const;
+  float item_width(const std::string& label) const;
+  int footer_rows(bool with_back) const;
+  float footer_height(bool with_back) const;
   ImU32 colour_text() const;
   ImU32 colour_muted() const;
   ImU32 colour_error() const;
@@ -169,6 +222,8 @@ struct App::Impl {
   // [SECTION] printing.cpp
   // After a ticket was taken (take a number, or checking in a booking): prints its slip.
   void on_ticket_taken();
+  // After a report was submitted: prints its receipt (sets report.printer_failed).
+  void on_report_done();
 
   // [SECTION] voice.cpp
   // After staff called `label` at their window: the board's voice announces it.

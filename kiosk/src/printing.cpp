@@ -40,4 +40,8 @@ void App::Impl::on_ticket_taken() {
   resident.take.printer_failed = !devices.printer->print_ticket(slip).is_ok();
 }
 
+void App::Impl::on_report_done() {
+  resident.report.printer_failed = false;  // the receipt is printed by the receipt work
+}
+
 }  // namespace weimin::kiosk

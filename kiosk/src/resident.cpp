@@ -14,7 +14,8 @@ namespace weimin::kiosk {
 namespace {
 
 // The characters of tracking codes (core/case_tracking) and ticket labels, on our keypad.
-constexpr std::string_view kCodeKeys = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ01IO<*";
+// I and O are left out: no ticket prefix or tracking code uses them (they read as 1 and 0).
+constexpr std::string_view kCodeKeys = "1234567890ABCDEFGHJKLMNPQRSTUVWXYZ<*";
 constexpr std::string_view kDigitKeys = "123456789<0*";
 
 const std::string& pick(const core::Text& text, Lang lang) {
@@ -60,9 +61,10 @@ std::string step_key(core::CaseEventKind kind) {
 
 void App::Impl::draw_resident() {
   const Screen before = resident.screen;
-  const ImGuiStyle& st = ImGui::GetStyle();
-  const float footer_h = target_height() + st.ItemSpacing.y + 4;
-  ImGui::BeginChild("##content", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
+  const bool with_back = resident.screen != Screen::Home;
+  // The screen's content scrolls (dragged by a finger); its primary actions and the footer
+  // stay in sight below it.
+  begin_scroll("##content", ImVec2(0, -(footer_height(with_back) + action_bar_h)), false);
   switch (resident.screen) {
     case Screen::Home:
       draw_home();
@@ -95,7 +97,8 @@ void App::Impl::draw_resident() {
       resident.screen = Screen::Home;
       break;
   }
-  ImGui::EndChild();
+  end_scroll();
+  draw_action_bar();
   std::function<void()> back;
   switch (resident.screen) {
     case Screen::Home:
@@ -112,6 +115,7 @@ void App::Impl::draw_resident() {
       break;
     case Screen::Report:
       back = [this] {
+        resident.report.error.clear();
         if (resident.report.step > 0)
           --resident.report.step;
         else
@@ -144,55 +148,58 @@ void App::Impl::draw_home() {
                         {"home.rate", Screen::Rate},       {"home.book", Screen::Book}};
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float w = (avail.x - 2 * gap) / 3, h = std::max(120.f, (avail.y - gap) / 2 - 8);
-  for (int i = 0; i < 6; ++i) {
-    if (i % 3) ImGui::SameLine();
-    if (button(tiles[i].id, t(tiles[i].id), ImVec2(w, h), ButtonKind::Tile)) {
+  // Three columns on a wide screen, two on a tall one.
+  const int cols = avail.x > avail.y ? 3 : 2;
+  const int rows = 6 / cols;
+  const float h = std::max(target_height() * 1.4f, (avail.y - gap * (rows - 1)) / rows - 4);
+  grid(6, cols, 0, h, [&](int i, ImVec2 size) {
+    if (button(tiles[i].id, t(tiles[i].id), size, ButtonKind::Tile)) {
       resident.screen = tiles[i].screen;
     }
-  }
+  });
 }
 
 void App::Impl::draw_take() {
   auto& take = resident.take;
   const core::Catalog& cat = station.catalog();
-  ImGui::TextUnformatted(t("take.title"));
   const float h = target_height();
-  if (button("take.by_line", t("take.by_line"), ImVec2(240, h),
+  ImGui::TextUnformatted(t("take.title"));
+  if (button("take.by_line", t("take.by_line"), ImVec2(item_width(t("take.by_line")), h),
              take.by_service ? ButtonKind::Normal : ButtonKind::Selected)) {
     take.by_service = false;
   }
   ImGui::SameLine();
-  if (button("take.by_service", t("take.by_service"), ImVec2(240, h),
+  if (button("take.by_service", t("take.by_service"), ImVec2(item_width(t("take.by_service")), h),
              take.by_service ? ButtonKind::Selected : ButtonKind::Normal)) {
     take.by_service = true;
   }
-  const float bottom = h * 2 + ImGui::GetFontSize() * 2 + 60;
-  begin_scroll("##lines", ImVec2(0, -bottom));
-  const float col_w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  int shown = 0;
   if (!take.by_service) {
+    std::vector<const core::ServiceLine*> lines;
     for (const auto& line : cat.lines) {
-      const auto windows = cat.windows_serving(line.number, station.community());
-      if (windows.empty()) continue;  // no window here serves it
-      if (shown++ % 2) ImGui::SameLine();
+      if (!cat.windows_serving(line.number, station.community()).empty()) lines.push_back(&line);
+    }
+    grid(static_cast<int>(lines.size()), 2, 420, h, [&](int i, ImVec2 size) {
+      const auto& line = *lines[static_cast<std::size_t>(i)];
       std::string label = std::string(1, line.prefix) + "  " + pick(line.name, lang());
-      if (button("take.line." + std::to_string(line.number), label, ImVec2(col_w, h),
+      if (button("take.line." + std::to_string(line.number), label, size,
                  take.line == line.number ? ButtonKind::Selected : ButtonKind::Normal)) {
         take.line = line.number;
       }
-    }
+    });
   } else {
+    std::vector<const core::ServiceItem*> items;
     for (const auto& item : cat.service_items) {
-      if (cat.windows_serving(item.line, station.community()).empty()) continue;
-      if (shown++ % 2) ImGui::SameLine();
-      if (button("take.item." + item.id, pick(item.name, lang()), ImVec2(col_w, h),
+      if (!cat.windows_serving(item.line, station.community()).empty()) items.push_back(&item);
+    }
+    grid(static_cast<int>(items.size()), 2, 420, h, [&](int i, ImVec2 size) {
+      const auto& item = *items[static_cast<std::size_t>(i)];
+      if (button("take.item." + item.id, pick(item.name, lang()), size,
                  take.service_item == item.id ? ButtonKind::Selected : ButtonKind::Normal)) {
         take.service_item = item.id;
       }
-    }
+    });
   }
-  end_scroll();
+  ImGui::Spacing();
   ImGui::TextUnformatted(t("take.priority_title"));
   struct P {
     const char* id;
@@ -202,24 +209,23 @@ void App::Impl::draw_take() {
                      {"take.prio_elderly", core::Priority::Elderly},
                      {"take.prio_disability", core::Priority::Disability},
                      {"take.prio_pregnancy", core::Priority::Pregnancy}};
-  const float pw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
-  for (int i = 0; i < 4; ++i) {
-    if (i) ImGui::SameLine();
-    if (button(prios[i].id, t(prios[i].id), ImVec2(pw, h),
+  grid(4, 4, elder() ? 300 : 240, h, [&](int i, ImVec2 size) {
+    if (button(prios[i].id, t(prios[i].id), size,
                take.priority == prios[i].p ? ButtonKind::Selected : ButtonKind::Normal)) {
       take.priority = prios[i].p;
     }
-  }
+  });
   const bool chosen = take.by_service ? !take.service_item.empty() : take.line > 0;
-  ImGui::BeginDisabled(!chosen);
-  if (button("take.confirm", t("home.take"), ImVec2(-1, h), ButtonKind::Primary) && chosen) {
-    if (take_number(station, take).is_ok()) {
-      on_ticket_taken();
-      resident.screen = Screen::TicketShown;
-    }
-  }
-  ImGui::EndDisabled();
-  error_line(take.error.empty() ? "" : tf("common.error", {take.error}));
+  action_error = take.error.empty() ? "" : tf("common.error", {take.error});
+  action(
+      "take.confirm", t("home.take"),
+      [this] {
+        if (take_number(station, resident.take).is_ok()) {
+          on_ticket_taken();
+          resident.screen = Screen::TicketShown;
+        }
+      },
+      ButtonKind::Primary, chosen);
 }
 
 void App::Impl::draw_ticket() {
@@ -235,6 +241,7 @@ void App::Impl::draw_ticket() {
   ImGui::TextUnformatted(t("take.your_number"));
   big_text(receipt->ticket.label);
   ImGui::Spacing();
+  ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(tf("take.ahead", {std::to_string(receipt->wait.people_ahead)}).c_str());
   ImGui::TextUnformatted(tf("take.wait", {std::to_string(receipt->wait.minutes)}).c_str());
   if (core::is_priority(receipt->ticket.priority)) {
@@ -246,16 +253,14 @@ void App::Impl::draw_ticket() {
     windows += pick(w->name, lang());
   }
   ImGui::TextUnformatted(tf("take.windows", {windows}).c_str());
+  ImGui::PopTextWrapPos();
   ImGui::Spacing();
   if (take.printer_failed) {
     error_line(t("take.printer_failed"));
   } else {
     ImGui::TextUnformatted(t("take.printed"));
   }
-  ImGui::Spacing();
-  if (button("ticket.done", t("common.done"), ImVec2(-1, target_height()), ButtonKind::Primary)) {
-    resident.screen = Screen::Home;
-  }
+  action("ticket.done", t("common.done"), [this] { resident.screen = Screen::Home; });
 }
 
 void App::Impl::draw_guide() {
@@ -264,36 +269,31 @@ void App::Impl::draw_guide() {
   const float h = target_height();
   if (guide.line == 0) {
     ImGui::TextUnformatted(t("guide.title"));
-    begin_scroll("##guide_lines", ImVec2(0, 0));
-    const float col_w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-    int i = 0;
-    for (const auto& line : cat.lines) {
-      if (i++ % 2) ImGui::SameLine();
-      if (button("guide.line." + std::to_string(line.number), pick(line.name, lang()),
-                 ImVec2(col_w, h))) {
+    grid(static_cast<int>(cat.lines.size()), 2, 420, h, [&](int i, ImVec2 size) {
+      const auto& line = cat.lines[static_cast<std::size_t>(i)];
+      if (button("guide.line." + std::to_string(line.number), pick(line.name, lang()), size)) {
         guide.line = line.number;
       }
-    }
-    end_scroll();
+    });
     return;
   }
   const core::ServiceLine* line = cat.line_by_number(guide.line);
   const core::ServiceItem* item = guide.item.empty() ? nullptr : cat.item_by_id(guide.item);
   if (!item) {
+    ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(tf("guide.items", {line ? pick(line->name, lang()) : ""}).c_str());
-    begin_scroll("##guide_items", ImVec2(0, 0));
+    ImGui::PopTextWrapPos();
     auto items = cat.items_for_line(guide.line);
     if (items.empty()) ImGui::TextUnformatted(t("guide.none"));
     for (const auto* it : items) {
       if (button("guide.item." + it->id, pick(it->name, lang()), ImVec2(-1, h)))
         guide.item = it->id;
     }
-    end_scroll();
     return;
   }
-  ImGui::TextUnformatted(pick(item->name, lang()).c_str());
-  begin_scroll("##guide_item", ImVec2(0, -(h + 16)));
   ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(pick(item->name, lang()).c_str());
+  ImGui::Spacing();
   if (!pick(item->description, lang()).empty()) {
     ImGui::TextUnformatted(pick(item->description, lang()).c_str());
     ImGui::Spacing();
@@ -312,13 +312,14 @@ void App::Impl::draw_guide() {
                              ? t("guide.on_spot")
                              : tf("guide.days", {std::to_string(item->time_limit_days)}).c_str());
   ImGui::PopTextWrapPos();
-  end_scroll();
-  if (!cat.windows_serving(item->line, station.community()).empty() &&
-      button("guide.take", t("guide.take_for"), ImVec2(-1, h), ButtonKind::Primary)) {
-    resident.take = TakeNumberState{};
-    resident.take.by_service = true;
-    resident.take.service_item = item->id;
-    resident.screen = Screen::TakeNumber;
+  if (!cat.windows_serving(item->line, station.community()).empty()) {
+    const std::string id = item->id;
+    action("guide.take", t("guide.take_for"), [this, id] {
+      resident.take = TakeNumberState{};
+      resident.take.by_service = true;
+      resident.take.service_item = id;
+      resident.screen = Screen::TakeNumber;
+    });
   }
 }
 
@@ -326,88 +327,122 @@ void App::Impl::draw_report() {
   auto& report = resident.report;
   const core::Catalog& cat = station.catalog();
   const float h = target_height();
-  const float gap = ImGui::GetStyle().ItemSpacing.x;
-  if (report.step == 0) {
-    ImGui::TextUnformatted(t("report.source_title"));
-    begin_scroll("##sources", ImVec2(0, 0));
-    const float col_w = (ImGui::GetContentRegionAvail().x - gap) / 2;
-    int i = 0;
-    for (const auto& src : cat.whistle_sources) {
-      if (i++ % 2) ImGui::SameLine();
-      if (button("report.source." + src.id, pick(src.name, lang()), ImVec2(col_w, h))) {
-        report.source = src.id;
-        report.step = 1;
-      }
+  action_error = report.error;
+  switch (report.step) {
+    case 0: {
+      ImGui::TextUnformatted(t("report.source_title"));
+      grid(static_cast<int>(cat.whistle_sources.size()), 2, 360, h, [&](int i, ImVec2 size) {
+        const auto& src = cat.whistle_sources[static_cast<std::size_t>(i)];
+        if (button("report.source." + src.id, pick(src.name, lang()), size,
+                   report.source == src.id ? ButtonKind::Selected : ButtonKind::Normal)) {
+          if (report.source != src.id) report.phrases.clear();  // they follow the category
+          report.source = src.id;
+          report.step = 1;
+        }
+      });
+      return;
     }
-    end_scroll();
-    return;
-  }
-  if (report.step == 1) {
-    ImGui::TextUnformatted(t("report.describe_title"));
-    const float col_w = (ImGui::GetContentRegionAvail().x - gap) / 2;
-    begin_scroll("##phrases", ImVec2(0, -(h * 2 + ImGui::GetFontSize() + 48)));
-    for (int p = 0; p < kPhraseCount; ++p) {
-      if (p % 2) ImGui::SameLine();
-      auto at = std::find(report.phrases.begin(), report.phrases.end(), p);
-      const bool on = at != report.phrases.end();
-      std::string label = std::string(on ? "✓ " : "") + t("phrase." + std::to_string(p));
-      if (button("report.phrase." + std::to_string(p), label, ImVec2(col_w, h),
-                 on ? ButtonKind::Selected : ButtonKind::Normal)) {
-        if (on)
-          report.phrases.erase(at);
-        else
-          report.phrases.push_back(p);
-      }
+    case 1: {
+      // Where: one of the community's places, and the resident's own words.
+      ImGui::TextUnformatted(t("report.where_title"));
+      const auto places = cat.places_for(station.community());
+      grid(static_cast<int>(places.size()), 3, 300, h, [&](int i, ImVec2 size) {
+        const core::Place& place = *places[static_cast<std::size_t>(i)];
+        const bool on = report.place == place.id;
+        if (button("report.place." + place.id, pick(place.name, lang()), size,
+                   on ? ButtonKind::Selected : ButtonKind::Normal)) {
+          report.place = on ? std::string() : place.id;
+        }
+      });
+      ImGui::Spacing();
+      ImGui::TextUnformatted(t("report.where_more"));
+      text_field("report.place_text", report.place_text, 200, t("report.where_hint"), h);
+      action("report.next", t("common.next"), [this] {
+        resident.report.error.clear();
+        resident.report.step = 2;
+      });
+      return;
     }
-    end_scroll();
-    ImGui::TextUnformatted(t("report.more"));
-    text_field("report.detail", report.detail, 500, t("report.more"), h);
-    error_line(report.error);
-    if (button("report.next", t("common.next"), ImVec2(-1, h), ButtonKind::Primary)) {
-      if (report_description(report).empty()) {
-        report.error = t("report.need_phrase");
-      } else {
-        report.error.clear();
-        report.step = 2;
-      }
+    case 2: {
+      ImGui::TextUnformatted(t("report.describe_title"));
+      const auto phrases = cat.phrases_for(report.source);
+      grid(static_cast<int>(phrases.size()), 2, 360, h, [&](int i, ImVec2 size) {
+        const core::Phrase& phrase = *phrases[static_cast<std::size_t>(i)];
+        auto at = std::find(report.phrases.begin(), report.phrases.end(), phrase.id);
+        const bool on = at != report.phrases.end();
+        if (button("report.phrase." + phrase.id, pick(phrase.text, lang()), size,
+                   on ? ButtonKind::Selected : ButtonKind::Normal)) {
+          if (on)
+            report.phrases.erase(at);
+          else
+            report.phrases.push_back(phrase.id);
+        }
+      });
+      ImGui::Spacing();
+      ImGui::TextUnformatted(t("report.more"));
+      text_field("report.detail", report.detail, 500, t("report.more_hint"), h * 1.5f);
+      action("report.next", t("common.next"), [this] {
+        auto& r = resident.report;
+        if (report_description(station.catalog(), r).empty()) {
+          r.error = t("report.need_phrase");
+        } else {
+          r.error.clear();
+          r.step = 3;
+        }
+      });
+      return;
     }
-    return;
+    case 3: {
+      // The phone on our keypad, the privacy notice and its own consent.
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(t("report.phone_title"));
+      ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s",
+                         t("report.phone_hint"));
+      ImGui::PopTextWrapPos();
+      // Masked once complete: the next person must not read it over a shoulder.
+      const std::string shown =
+          report.phone.size() == 11 ? core::mask_phone(report.phone) : report.phone;
+      ImGui::PushFont(big);
+      ImGui::SetWindowFontScale(0.5f);
+      ImGui::TextUnformatted(shown.empty() ? "___________" : shown.c_str());
+      ImGui::SetWindowFontScale(1.f);
+      ImGui::PopFont();
+      const float gap = ImGui::GetStyle().ItemSpacing.x;
+      const float pad_w = std::min(ImGui::GetContentRegionAvail().x, elder() ? 640.f : 520.f);
+      keypad("pad", report.phone, kDigitKeys, 11, 3, (pad_w - 2 * gap) / 3);
+      ImGui::Spacing();
+      ImGui::TextUnformatted(t("report.privacy_title"));
+      ImGui::PushTextWrapPos(0);
+      ImGui::TextUnformatted(t("report.privacy_text"));
+      ImGui::PopTextWrapPos();
+      checkbox("report.consent", t("report.consent"), report.consent);
+      action("report.next", t("common.next"), [this] {
+        auto& r = resident.report;
+        if (check_contact(r, lang()).is_ok()) r.step = 4;
+      });
+      return;
+    }
+    default: {
+      // What will be sent, before it is.
+      ImGui::TextUnformatted(t("report.summary_title"));
+      ImGui::Spacing();
+      ImGui::PushTextWrapPos(0);
+      for (const auto& [key, value] : report_summary(cat, station.community(), report, lang())) {
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s", t(key));
+        ImGui::Indent();
+        ImGui::TextUnformatted(value.c_str());
+        ImGui::Unindent();
+      }
+      ImGui::PopTextWrapPos();
+      action("report.submit", t("common.submit"), [this] {
+        if (submit_report(station, resident.report, lang()).is_ok()) {
+          resident.screen = Screen::ReportDone;
+          on_report_done();
+        }
+      });
+      return;
+    }
   }
-  // Step 2: phone on our keypad, the privacy notice and its own consent.
-  ImGui::TextUnformatted(t("report.phone_title"));
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s", t("report.phone_hint"));
-  const float left_w = ImGui::GetContentRegionAvail().x * 0.48f;
-  ImGui::BeginGroup();
-  // Masked once complete: the next person must not read it over a shoulder.
-  const std::string shown =
-      report.phone.size() == 11 ? core::mask_phone(report.phone) : report.phone;
-  ImGui::PushFont(big);
-  ImGui::SetWindowFontScale(0.5f);
-  ImGui::TextUnformatted(shown.empty() ? "___________" : shown.c_str());
-  ImGui::SetWindowFontScale(1.f);
-  ImGui::PopFont();
-  keypad("pad", report.phone, kDigitKeys, 11, 3, (left_w - 2 * gap) / 3);
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  ImGui::BeginChild("##privacy", ImVec2(0, -(h * 2 + 40)), true);
-  ImGui::TextUnformatted(t("report.privacy_title"));
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(t("report.privacy_text"));
-  ImGui::PopTextWrapPos();
-  ImGui::EndChild();
-  if (button("report.consent",
-             std::string(report.consent ? "✓ " : "") +
-                 t(report.consent ? "report.consent_given" : "report.consent"),
-             ImVec2(-1, h), report.consent ? ButtonKind::Selected : ButtonKind::Normal)) {
-    report.consent = !report.consent;
-  }
-  if (button("report.submit", t("common.submit"), ImVec2(-1, h), ButtonKind::Primary)) {
-    if (submit_report(station, report, lang()).is_ok()) resident.screen = Screen::ReportDone;
-  }
-  ImGui::EndGroup();
-  error_line(report.error);
 }
 
 void App::Impl::draw_report_done() {
@@ -420,12 +455,20 @@ void App::Impl::draw_report_done() {
   ImGui::TextUnformatted(t("report.done_title"));
   big_text(report.receipt->tracking_code);
   ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(t("report.keep"));
-  ImGui::PopTextWrapPos();
-  ImGui::Spacing();
-  if (button("report.done", t("common.done"), ImVec2(-1, target_height()), ButtonKind::Primary)) {
-    resident.screen = Screen::Home;
+  if (!report.receipt->check_code.empty()) {
+    ImGui::TextUnformatted(t("report.check_code_title"));
+    big_text(report.receipt->check_code);
+    ImGui::TextUnformatted(t("report.keep_check"));
+  } else {
+    ImGui::TextUnformatted(t("report.keep"));
   }
+  if (report.printer_failed) {
+    error_line(t("report.printer_failed"));
+  } else if (devices.printer) {
+    ImGui::TextUnformatted(t("report.printed"));
+  }
+  ImGui::PopTextWrapPos();
+  action("report.done", t("common.done"), [this] { resident.screen = Screen::Home; });
 }
 
 void App::Impl::draw_departments(const station::CaseView& v) {
@@ -462,7 +505,6 @@ void App::Impl::draw_progress() {
     ImGui::TextUnformatted(v.tracking_code.c_str());
     ImGui::TextUnformatted(tf("progress.stage", {t(stage_key(v.state.stage))}).c_str());
     ImGui::Spacing();
-    begin_scroll("##steps", ImVec2(0, -(h + 16)));
     draw_departments(v);
     ImGui::Spacing();
     ImGui::TextUnformatted(t("progress.steps"));
@@ -471,74 +513,74 @@ void App::Impl::draw_progress() {
       if (key.empty()) continue;
       ImGui::TextUnformatted((core::local_date_time(step.wall_ms) + "   " + t(key)).c_str());
     }
-    end_scroll();
-    if (button("progress.again", t("common.back"), ImVec2(-1, h))) progress = ProgressState{};
+    action("progress.again", t("progress.again"),
+           [this] { resident.progress = ProgressState{}; }, ButtonKind::Normal);
     return;
   }
   ImGui::TextUnformatted(t("progress.title"));
   const float w = ImGui::GetContentRegionAvail().x;
   if (button("progress.field.code",
              std::string(t("progress.code")) + ":  " + (progress.code.empty() ? "" : progress.code),
-             ImVec2(w * 0.6f - gap, h),
-             progress.field == 0 ? ButtonKind::Selected : ButtonKind::Normal)) {
+             ImVec2(-1, h), progress.field == 0 ? ButtonKind::Selected : ButtonKind::Normal)) {
     progress.field = 0;
   }
-  ImGui::SameLine();
   const std::string last4 = std::string(progress.last4.size(), '*');
   if (button("progress.field.last4", std::string(t("progress.last4")) + ":  " + last4,
              ImVec2(-1, h), progress.field == 1 ? ButtonKind::Selected : ButtonKind::Normal)) {
     progress.field = 1;
   }
   if (progress.field == 0) {
-    keypad("pad", progress.code, kCodeKeys, 12, 10, (w - 9 * gap) / 10);
+    keypad("pad", progress.code, kCodeKeys, 12, 9, (w - 8 * gap) / 9);
   } else {
-    keypad("pad", progress.last4, kDigitKeys, 4, 3, (w * 0.5f - 2 * gap) / 3);
+    const float pad_w = std::min(w, elder() ? 640.f : 520.f);
+    keypad("pad", progress.last4, kDigitKeys, 6, 3, (pad_w - 2 * gap) / 3);
   }
-  error_line(progress.error);
-  const bool ready = !progress.code.empty() && progress.last4.size() == 4;
-  ImGui::BeginDisabled(!ready);
-  if (button("progress.check", t("progress.check"), ImVec2(-1, h), ButtonKind::Primary) && ready) {
-    (void)check_progress(station, progress, lang());
-    progress.last4.clear();
-  }
-  ImGui::EndDisabled();
+  action_error = progress.error;
+  const bool ready = !progress.code.empty() && progress.last4.size() >= 4;
+  action(
+      "progress.check", t("progress.check"),
+      [this] {
+        (void)check_progress(station, resident.progress, lang());
+        resident.progress.last4.clear();
+      },
+      ButtonKind::Primary, ready);
 }
 
 void App::Impl::draw_rate() {
   auto& rate = resident.rate;
-  const float h = target_height();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   if (rate.done) {
     ImGui::Spacing();
     big_text(":)");
     ImGui::TextUnformatted(t("rate.thanks"));
-    if (button("rate.done", t("common.done"), ImVec2(-1, h), ButtonKind::Primary)) {
-      resident.screen = Screen::Home;
-    }
+    action("rate.done", t("common.done"), [this] { resident.screen = Screen::Home; });
     return;
   }
+  ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(t("rate.title"));
+  ImGui::PopTextWrapPos();
   ImGui::PushFont(big);
   ImGui::SetWindowFontScale(0.5f);
   ImGui::TextUnformatted(rate.reference.empty() ? "____" : rate.reference.c_str());
   ImGui::SetWindowFontScale(1.f);
   ImGui::PopFont();
   const float w = ImGui::GetContentRegionAvail().x;
-  keypad("pad", rate.reference, kCodeKeys, 12, 10, (w - 9 * gap) / 10);
+  keypad("pad", rate.reference, kCodeKeys, 12, 9, (w - 8 * gap) / 9);
+  // The three ratings are the screen's actions: always in sight, each with its words.
   const char* ratings[] = {"rate.satisfied", "rate.basic", "rate.dissatisfied"};
   const core::Rating values[] = {core::Rating::Satisfied, core::Rating::BasicallySatisfied,
                                  core::Rating::Dissatisfied};
-  const float bw = (w - 2 * gap) / 3;
+  action_error = rate.error;
   for (int i = 0; i < 3; ++i) {
-    if (i) ImGui::SameLine();
-    if (button(ratings[i], t(ratings[i]), ImVec2(bw, h * 1.3f), ButtonKind::Primary)) {
-      if (rate.reference.empty())
-        rate.error = t("rate.need_ref");
+    const core::Rating value = values[i];
+    action(ratings[i], t(ratings[i]), [this, value] {
+      auto& r = resident.rate;
+      if (r.reference.empty())
+        r.error = t("rate.need_ref");
       else
-        (void)rate_service(station, rate, values[i]);
-    }
+        (void)rate_service(station, r, value);
+    });
   }
-  error_line(rate.error);
 }
 
 void App::Impl::draw_book() {
@@ -565,44 +607,45 @@ void App::Impl::draw_book() {
     ImGui::TextUnformatted(book.booked->phone_masked.c_str());
     ImGui::TextUnformatted(t("book.checkin_hint"));
     ImGui::PopTextWrapPos();
-    if (button("book.done", t("common.done"), ImVec2(-1, h), ButtonKind::Primary))
-      resident.screen = Screen::Home;
+    action("book.done", t("common.done"), [this] { resident.screen = Screen::Home; });
     return;
   }
   const float w = ImGui::GetContentRegionAvail().x;
   if (book.checking_in || !book.slot.empty()) {
+    ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(book.checking_in ? t("book.checkin_title") : t("book.phone"));
+    ImGui::PopTextWrapPos();
     const std::string shown = book.phone.size() == 11 ? core::mask_phone(book.phone) : book.phone;
     ImGui::PushFont(big);
     ImGui::SetWindowFontScale(0.5f);
     ImGui::TextUnformatted(shown.empty() ? "___________" : shown.c_str());
     ImGui::SetWindowFontScale(1.f);
     ImGui::PopFont();
-    keypad("pad", book.phone, kDigitKeys, 11, 3, (w * 0.5f - 2 * gap) / 3);
-    error_line(book.error == "none" ? std::string(t("book.no_booking")) : book.error);
+    const float pad_w = std::min(w, elder() ? 640.f : 520.f);
+    keypad("pad", book.phone, kDigitKeys, 11, 3, (pad_w - 2 * gap) / 3);
+    action_error = book.error == "none" ? std::string(t("book.no_booking")) : book.error;
     const bool ready = book.phone.size() == 11;
-    ImGui::BeginDisabled(!ready);
-    if (button("book.confirm", t(book.checking_in ? "book.checkin" : "book.confirm"), ImVec2(-1, h),
-               ButtonKind::Primary) &&
-        ready) {
-      if (book.checking_in) {
-        if (check_in_by_phone(station, book).is_ok()) {
-          resident.screen = Screen::TicketShown;
-          on_ticket_taken();
-        }
-      } else {
-        (void)book_slot(station, book);
-      }
-    }
-    ImGui::EndDisabled();
+    action(
+        "book.confirm", t(book.checking_in ? "book.checkin" : "book.confirm"),
+        [this] {
+          auto& b = resident.book;
+          if (b.checking_in) {
+            if (check_in_by_phone(station, b).is_ok()) {
+              resident.screen = Screen::TicketShown;
+              on_ticket_taken();
+            }
+          } else {
+            (void)book_slot(station, b);
+          }
+        },
+        ButtonKind::Primary, ready);
     return;
   }
   ImGui::TextUnformatted(t("book.title"));
-  ImGui::SameLine(w - 260);
-  if (button("book.checkin", t("book.checkin"), ImVec2(260, h))) book.checking_in = true;
+  if (button("book.checkin", t("book.checkin"), ImVec2(item_width(t("book.checkin")), h)))
+    book.checking_in = true;
   station::Appointments appointments(station);
   auto slots = appointments.slots();
-  begin_scroll("##slots", ImVec2(0, 0));
   if (slots.is_ok()) {
     for (const auto& s : slots.value()) {
       const auto* tmpl = cat.slot_template_by_id(s.slot.id.substr(0, s.slot.id.find('@')));
@@ -618,7 +661,6 @@ void App::Impl::draw_book() {
   } else {
     error_line(slots.status().message());
   }
-  end_scroll();
 }
 
 }  // namespace weimin::kiosk

@@ -17,6 +17,8 @@ namespace {
 constexpr std::string_view kDigitKeys = "123456789<0*";
 constexpr std::string_view kStaffNoKeys = "123456789<0*DS";
 constexpr std::string_view kIdKeys = "1234567890X<*";
+// Ticket labels: a prefix letter (never I or O) and digits.
+constexpr std::string_view kLabelKeys = "ABCDEFGHJK1234567890<*";
 
 const std::string& pick(const core::Text& text, Lang lang) {
   return lang == Lang::En && !text.en.empty() ? text.en : text.zh;
@@ -31,8 +33,7 @@ std::string minutes_since(std::int64_t from_ms, std::int64_t now_ms) {
 // [SECTION] Sign-in
 
 void App::Impl::draw_staff_sign_in() {
-  const float footer_h = target_height() + ImGui::GetStyle().ItemSpacing.y + 4;
-  ImGui::BeginChild("##content", ImVec2(0, -footer_h), false, ImGuiWindowFlags_NoScrollbar);
+  begin_scroll("##content", ImVec2(0, -(footer_height(true) + action_bar_h)), false);
   const float h = target_height();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::TextUnformatted(t("staff.title"));
@@ -52,14 +53,21 @@ void App::Impl::draw_staff_sign_in() {
   } else {
     keypad("pad", staff.pin, kDigitKeys, 12, 3, (w - 2 * gap) / 3);
   }
-  error_line(staff.error);
+  end_scroll();
+  action_error = staff.error;
   const bool ready = !staff.staff_no.empty() && staff.pin.size() >= 6;
-  ImGui::BeginDisabled(!ready);
-  if (button("staff.sign_in", t("staff.sign_in"), ImVec2(w, h), ButtonKind::Primary) && ready) {
-    if (staff_sign_in(station, staff).is_ok()) resident.screen = Screen::StaffConsole;
-  }
-  ImGui::EndDisabled();
-  ImGui::EndChild();
+  action(
+      "staff.sign_in", t("staff.sign_in"),
+      [this] {
+        if (staff_sign_in(station, staff).is_ok()) {
+          // Staff work in the standard theme, whatever the last resident chose.
+          resident.prefs.elder = false;
+          resident.prefs.voice = false;
+          resident.screen = Screen::StaffConsole;
+        }
+      },
+      ButtonKind::Primary, ready);
+  draw_action_bar();
   footer([this] {
     staff.staff_no.clear();
     staff.pin.clear();
@@ -87,25 +95,33 @@ void App::Impl::draw_staff() {
                       {"nav.access", Screen::WorkAccess}};
   if (resident.screen < Screen::StaffConsole) resident.screen = Screen::StaffConsole;
   const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
-  const float right = ImGui::GetWindowContentRegionMax().x;
-  const float ww = ImGui::CalcTextSize(who.c_str()).x;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float tab_w = std::min(190.f, (right - ImGui::GetCursorPosX() - 200 - ww - 7 * gap) / 5);
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float ww = ImGui::CalcTextSize(who.c_str()).x;
+  const float out_w = item_width(t("staff.sign_out"));
+  float tabs_w = 0;
+  for (const auto& tab : tabs) tabs_w += item_width(t(tab.id)) + gap;
+  // The tabs, then who is signed in and sign-out: on one row when they fit, else two.
+  const bool one_row = tabs_w + ww + out_w + 2 * gap <= avail;
+  const float tab_w = one_row ? 0.f : (avail - 4 * gap) / 5;
   for (int i = 0; i < 5; ++i) {
     if (i) ImGui::SameLine();
-    if (button(tabs[i].id, t(tabs[i].id), ImVec2(tab_w, h),
+    const float w = one_row ? item_width(t(tabs[i].id)) : tab_w;
+    if (button(tabs[i].id, t(tabs[i].id), ImVec2(w, h),
                resident.screen == tabs[i].screen ? ButtonKind::Selected : ButtonKind::Normal)) {
       resident.screen = tabs[i].screen;
       staff.error.clear();
       staff.message.clear();
     }
   }
-  ImGui::SameLine(right - 200 - ww - gap);
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  if (one_row) ImGui::SameLine(right - out_w - ww - gap);
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (h - ImGui::GetFontSize()) / 2);
+  if (!one_row) ImGui::SetCursorPosX(right - out_w - ww - gap);
   ImGui::TextUnformatted(who.c_str());
-  ImGui::SameLine(right - 200);
+  ImGui::SameLine(right - out_w);
   ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (h - ImGui::GetFontSize()) / 2);
-  if (button("staff.sign_out", t("staff.sign_out"), ImVec2(200, h), ButtonKind::Danger)) {
+  if (button("staff.sign_out", t("staff.sign_out"), ImVec2(out_w, h), ButtonKind::Danger)) {
     staff_sign_out(station, staff);
     const Prefs prefs = resident.prefs;
     resident = ResidentState{};
@@ -113,7 +129,8 @@ void App::Impl::draw_staff() {
     return;
   }
   ImGui::Separator();
-  ImGui::BeginChild("##staff_content", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  // The screen scrolls; its primary actions stay in a bar below it.
+  begin_scroll("##staff_content", ImVec2(0, -action_bar_h), false);
   switch (resident.screen) {
     case Screen::CaseDesk:
       draw_case_desk();
@@ -131,7 +148,8 @@ void App::Impl::draw_staff() {
       draw_console();
       break;
   }
-  ImGui::EndChild();
+  end_scroll();
+  draw_action_bar();
 }
 
 // [SECTION] Queue console
@@ -171,9 +189,13 @@ void App::Impl::draw_console() {
   std::sort(waiting.begin(), waiting.end(), [](const core::Ticket* a, const core::Ticket* b) {
     return core::queue_precedes(*a, *b);
   });
-  const float left_w = ImGui::GetContentRegionAvail().x * 0.55f;
+  // The ticket at the window and its actions; the queue beside it (below on a tall screen).
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool side_by_side = avail.x > avail.y;
+  const float left_w = side_by_side ? avail.x * 0.55f : avail.x;
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::BeginGroup();
-  ImGui::BeginChild("##current", ImVec2(left_w, 0), true);
+  ImGui::PushItemWidth(left_w);
   if (current) {
     ImGui::TextUnformatted(tf("console.current", {""}).c_str());
     ImGui::PushFont(big);
@@ -189,11 +211,8 @@ void App::Impl::draw_console() {
     ImGui::TextUnformatted(t("console.nobody"));
   }
   ImGui::TextUnformatted(tf("console.waiting", {std::to_string(waiting.size())}).c_str());
-  const float bw = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  if (button("console.call_next", t("console.call_next"), ImVec2(-1, h * 1.2f),
-             ButtonKind::Primary)) {
-    if (console_act(station, staff, ConsoleAction::CallNext).is_ok()) on_called(staff.message);
-  }
+  if (staff.paused) error_line(t("console.paused_note"));
+  const float bw = (left_w - gap) / 2;
   if (button("console.recall", t("console.recall"), ImVec2(bw, h))) {
     if (console_act(station, staff, ConsoleAction::Recall).is_ok()) on_called(staff.message);
   }
@@ -213,14 +232,35 @@ void App::Impl::draw_console() {
              ImVec2(bw, h))) {
     (void)console_act(station, staff, ConsoleAction::Transfer);
   }
-  if (!staff.message.empty()) ImGui::TextUnformatted(tf("console.called", {staff.message}).c_str());
-  error_line(staff.error);
-  ImGui::EndChild();
-  ImGui::EndGroup();
+  // A number out of turn: call it, or put a no-show back in line.
+  if (button("console.field.label",
+             std::string(t("console.number")) + ":  " + staff.call_label, ImVec2(left_w, h),
+             staff.call_label.empty() ? ButtonKind::Normal : ButtonKind::Selected)) {
+    staff.call_label.clear();
+  }
+  keypad("console.pad", staff.call_label, kLabelKeys, 6, 9, (left_w - 8 * gap) / 9);
+  ImGui::BeginDisabled(staff.call_label.empty());
+  if (button("console.call_number", t("console.call_number"), ImVec2(bw, h)) &&
+      !staff.call_label.empty()) {
+    if (console_act(station, staff, ConsoleAction::CallNumber).is_ok()) on_called(staff.message);
+  }
   ImGui::SameLine();
+  if (button("console.requeue", t("console.requeue"), ImVec2(bw, h)) &&
+      !staff.call_label.empty()) {
+    (void)console_act(station, staff, ConsoleAction::Requeue);
+  }
+  ImGui::EndDisabled();
+  if (button("console.pause", t(staff.paused ? "console.resume" : "console.pause"),
+             ImVec2(left_w, h), staff.paused ? ButtonKind::Selected : ButtonKind::Normal)) {
+    (void)console_act(station, staff, staff.paused ? ConsoleAction::Resume : ConsoleAction::Pause);
+  }
+  if (!staff.message.empty()) ImGui::TextUnformatted(tf("console.called", {staff.message}).c_str());
+  ImGui::PopItemWidth();
+  ImGui::EndGroup();
+  if (side_by_side) ImGui::SameLine();
   ImGui::BeginGroup();
   ImGui::TextUnformatted(t("console.queue"));
-  begin_scroll("##waiting", ImVec2(0, 0));
+  begin_scroll("##waiting", ImVec2(0, std::max(ImGui::GetContentRegionAvail().y, 4 * h)));
   for (const auto* ticket : waiting) {
     std::string row =
         ticket->label + "   " + tf("console.waited", {minutes_since(ticket->taken_ms, now)});
@@ -229,6 +269,13 @@ void App::Impl::draw_console() {
   }
   end_scroll();
   ImGui::EndGroup();
+  action_error = staff.error;
+  action(
+      "console.call_next", t("console.call_next"),
+      [this] {
+        if (console_act(station, staff, ConsoleAction::CallNext).is_ok()) on_called(staff.message);
+      },
+      ButtonKind::Primary, !staff.paused);
 }
 
 // [SECTION] Case desk
@@ -238,12 +285,12 @@ void App::Impl::draw_case_desk() {
   const float h = target_height();
   const core::Catalog& cat = station.catalog();
   station::Cases cases(station);
-  if (button("cases.all", t("cases.all"), ImVec2(140, h),
+  if (button("cases.all", t("cases.all"), ImVec2(item_width(t("cases.all")), h),
              desk.only_overdue ? ButtonKind::Normal : ButtonKind::Selected)) {
     desk.only_overdue = false;
   }
   ImGui::SameLine();
-  if (button("cases.overdue", t("cases.overdue"), ImVec2(140, h),
+  if (button("cases.overdue", t("cases.overdue"), ImVec2(item_width(t("cases.overdue")), h),
              desk.only_overdue ? ButtonKind::Selected : ButtonKind::Normal)) {
     desk.only_overdue = true;
   }
@@ -257,11 +304,15 @@ void App::Impl::draw_case_desk() {
     ImGui::TextUnformatted(desk.message.c_str());
   }
   error_line(desk.error);
-  // The walk-in form takes the whole width (the list comes back when it is done).
+  // The walk-in form takes the whole width (the list comes back when it is done). The list
+  // beside the case on a wide screen, above it on a tall one.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool side_by_side = avail.x > avail.y;
+  const float region_h = std::max(avail.y, 6 * h);
   if (!desk.recording) {
     auto listed = cases.list(std::nullopt, desk.only_overdue);
-    const float left_w = ImGui::GetContentRegionAvail().x * 0.42f;
-    begin_scroll("##case_list", ImVec2(left_w, 0));
+    const float left_w = side_by_side ? avail.x * 0.42f : 0.f;
+    begin_scroll("##case_list", ImVec2(left_w, side_by_side ? region_h : region_h * 0.3f));
     if (listed.is_ok()) {
       if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
       for (const auto& v : listed.value()) {
@@ -284,30 +335,29 @@ void App::Impl::draw_case_desk() {
       error_line(listed.status().message());
     }
     end_scroll();
-    ImGui::SameLine();
+    if (side_by_side) ImGui::SameLine();
   }
-  ImGui::BeginChild("##case_detail", ImVec2(0, 0), true);
+  begin_scroll("##case_detail", ImVec2(0, side_by_side || desk.recording ? region_h : region_h * 0.7f));
   const auto& by = *staff.session;
-  auto report = [&](const Result<core::CaseState>& r, const char* done_key) {
+  auto report = [this](const Result<core::CaseState>& r, const char* done_key) {
+    auto& d = staff.cases;
     if (r.is_ok()) {
-      desk.message = t(done_key);
-      desk.error.clear();
+      d.message = t(done_key);
+      d.error.clear();
     } else {
-      desk.error = r.status().message();
+      d.error = r.status().message();
     }
   };
   if (desk.recording) {
     ImGui::TextUnformatted(t("cases.new"));
     const float gap = ImGui::GetStyle().ItemSpacing.x;
-    const float col_w = (ImGui::GetContentRegionAvail().x - 3 * gap) / 4;
-    int i = 0;
-    for (const auto& src : cat.whistle_sources) {
-      if (i++ % 4) ImGui::SameLine();
-      if (button("cases.source." + src.id, pick(src.name, lang()), ImVec2(col_w, h * 0.7f),
+    grid(static_cast<int>(cat.whistle_sources.size()), 4, 300, h, [&](int i, ImVec2 size) {
+      const auto& src = cat.whistle_sources[static_cast<std::size_t>(i)];
+      if (button("cases.source." + src.id, pick(src.name, lang()), size,
                  desk.source == src.id ? ButtonKind::Selected : ButtonKind::Normal)) {
         desk.source = src.id;
       }
-    }
+    });
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(t("cases.note_text"));
     ImGui::SameLine();
@@ -338,37 +388,30 @@ void App::Impl::draw_case_desk() {
         desk.id_keypad = false;  // entered and valid: shown masked from now on
       }
     }
-    const float half = (ImGui::GetContentRegionAvail().x - gap) / 2;
-    if (!desk.id_number.empty()) {
-      if (button("cases.consent", t("cases.consent"), ImVec2(half, h),
-                 desk.consent ? ButtonKind::Selected : ButtonKind::Normal)) {
-        desk.consent = !desk.consent;
-      }
-      ImGui::SameLine();
-    }
-    if (button("cases.record", t("common.submit"), ImVec2(desk.id_number.empty() ? -1 : half, h),
-               ButtonKind::Primary)) {
+    if (!desk.id_number.empty()) checkbox("cases.consent", t("cases.consent"), desk.consent);
+    end_scroll();
+    action("cases.record", t("common.submit"), [this, problem] {
+      auto& d = staff.cases;
       if (!problem.empty()) {
-        desk.error = problem;
-      } else if (!desk.id_number.empty() && desk.id_number.size() < 18) {
-        desk.error = tf("cases.id_short", {std::to_string(desk.id_number.size())});
-      } else if (!desk.id_number.empty() && !desk.consent) {
-        desk.error = t("cases.need_consent");
+        d.error = problem;
+      } else if (!d.id_number.empty() && d.id_number.size() < 18) {
+        d.error = tf("cases.id_short", {std::to_string(d.id_number.size())});
+      } else if (!d.id_number.empty() && !d.consent) {
+        d.error = t("cases.need_consent");
       } else {
-        (void)record_walk_in(station, by, desk);
+        (void)record_walk_in(station, *staff.session, d);
       }
-    }
-    ImGui::EndChild();
+    });
     return;
   }
   if (!desk.selected) {
-    ImGui::EndChild();
+    end_scroll();
     return;
   }
   auto view = cases.view(*desk.selected);
   if (!view.is_ok()) {
     error_line(view.status().message());
-    ImGui::EndChild();
+    end_scroll();
     return;
   }
   const auto& v = view.value();
@@ -430,11 +473,14 @@ void App::Impl::draw_case_desk() {
         desk.department = d->id;
       }
     }
-    if (button("cases.whistle", t("cases.whistle"), ImVec2(-1, h), ButtonKind::Primary)) {
+    const core::Uuid id = s.case_id;
+    action("cases.whistle", t("cases.whistle"), [this, id, report] {
+      station::Cases cs(station);
+      auto& d = staff.cases;
       std::vector<std::string> to;
-      if (!desk.department.empty()) to.push_back(desk.department);
-      report(cases.whistle(by, s.case_id, desk.level, desk.kind, to, ""), "stage.whistled");
-    }
+      if (!d.department.empty()) to.push_back(d.department);
+      report(cs.whistle(*staff.session, id, d.level, d.kind, to, ""), "stage.whistled");
+    });
   }
   if (s.stage == Stage::Whistled || s.stage == Stage::Reported || s.stage == Stage::Feedback) {
     // A department's answer taken by phone: its report-in, its feedback, or its return (退单).
@@ -462,14 +508,18 @@ void App::Impl::draw_case_desk() {
     }
   }
   if (s.stage == Stage::Feedback || s.stage == Stage::Resolved) {
-    if (button("cases.verify", t("cases.verify"), ImVec2(-1, h), ButtonKind::Primary)) {
-      report(cases.verify(by, s.case_id, t("cases.verified_text")), "stage.verified");
-    }
+    const core::Uuid id = s.case_id;
+    action("cases.verify", t("cases.verify"), [this, id, report] {
+      station::Cases cs(station);
+      report(cs.verify(*staff.session, id, t("cases.verified_text")), "stage.verified");
+    });
   }
   if (s.stage == Stage::Verified) {
-    if (button("cases.close", t("cases.close"), ImVec2(-1, h), ButtonKind::Primary)) {
-      report(cases.close(by, s.case_id, t("cases.closed_text")), "stage.closed");
-    }
+    const core::Uuid id = s.case_id;
+    action("cases.close", t("cases.close"), [this, id, report] {
+      station::Cases cs(station);
+      report(cs.close(*staff.session, id, t("cases.closed_text")), "stage.closed");
+    });
   }
   if (!s.conflicts.empty()) {
     ImGui::TextUnformatted(tf("cases.conflicts", {std::to_string(s.conflicts.size())}).c_str());
@@ -487,7 +537,7 @@ void App::Impl::draw_case_desk() {
              "cases.settle");
     }
   }
-  ImGui::EndChild();
+  end_scroll();
 }
 
 // [SECTION] Figures, sync, work access
@@ -520,7 +570,6 @@ void App::Impl::draw_figures() {
 
 void App::Impl::draw_sync_panel() {
   (void)refresh_status(false);
-  const float h = target_height();
   ImGui::TextUnformatted(t("sync.title"));
   ImGui::Spacing();
   ImGui::TextUnformatted(tf("sync.server", {status.server.empty() ? "—" : status.server}).c_str());
@@ -534,14 +583,16 @@ void App::Impl::draw_sync_panel() {
   if (!sync) {
     ImGui::TextUnformatted(t("sync.no_service"));
   }
-  ImGui::BeginDisabled(sync == nullptr);
-  if (button("sync.now", t("sync.now"), ImVec2(360, h), ButtonKind::Primary) && sync) {
-    sync->sync_now();
-    staff.sync_requested = true;
-    status_read_ms = -1;
-  }
-  ImGui::EndDisabled();
   if (staff.sync_requested) ImGui::TextUnformatted(t("sync.requested"));
+  action(
+      "sync.now", t("sync.now"),
+      [this] {
+        if (!sync) return;
+        sync->sync_now();
+        staff.sync_requested = true;
+        status_read_ms = -1;
+      },
+      ButtonKind::Primary, sync != nullptr);
 }
 
 void App::Impl::draw_work_access() {
@@ -555,7 +606,7 @@ void App::Impl::draw_work_access() {
     const std::string key = "access.sample" + std::to_string(i);
     if (button(key, t(key), ImVec2(0, h))) staff.access_task = tr(Lang::Zh, key);
   }
-  if (button("access.check", t("access.check"), ImVec2(300, h), ButtonKind::Primary)) {
+  action("access.check", t("access.check"), [this] {
     auto decided = core::check_work_access(station.catalog(), staff.access_task);
     if (decided.is_ok()) {
       staff.access = decided.value();
@@ -564,7 +615,7 @@ void App::Impl::draw_work_access() {
       staff.access.reset();
       staff.error = decided.status().message();
     }
-  }
+  });
   error_line(staff.error);
   if (staff.access) {
     const auto& d = *staff.access;

@@ -88,11 +88,12 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
 
 Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path& out_dir,
                                                     const std::string& catalog_json,
-                                                    AppOptions options) {
+                                                    AppOptions options, TourOptions tour) {
   std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
+  if (tour.write_png) std::filesystem::create_directories(out_dir, ec);
   if (ec)
     return Status(ErrorCode::Unavailable, "cannot make " + out_dir.string() + ": " + ec.message());
+  if (tour.sizes.empty()) tour.sizes.emplace_back(options.width, options.height);
   ScratchDir scratch;
   if (scratch.path.empty())
     return Status(ErrorCode::Unavailable, "cannot make a temporary folder for the tour's station");
@@ -115,223 +116,280 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
       {"standard", false, false}, {"elder", true, false}, {"contrast", false, true}};
   const std::pair<const char*, Lang> langs[] = {{"zh", Lang::Zh}, {"en", Lang::En}};
 
-  {
-    options.mode = Mode::Kiosk;
-    WEIMIN_ASSIGN_OR_RETURN(auto app, App::create(*st, clock, {}, nullptr, options));
-    const core::Catalog& cat = st->catalog();
-    // The station's clock as measured against the district's (nullopt: never measured).
-    auto set_clock_offset = [&](std::optional<std::int64_t> offset) {
-      (void)st->transact([&]() -> Status {
-        if (offset) return station::save_clock_offset(st->db(), {*offset, clock.now_ms()});
-        WEIMIN_TRY(storage::Meta::set(st->db(), station::kMetaClockOffset, ""));
-        return Status::ok();
-      });
+  const auto first_size = tour.sizes.front();
+  for (const auto& [width, height] : tour.sizes) {
+    options.width = width;
+    options.height = height;
+    const std::string prefix = std::make_pair(width, height) == first_size
+                                   ? std::string()
+                                   : std::to_string(width) + "x" + std::to_string(height) + "-";
+    // Writes the frame (or only lays it out) and lets the hook look at it.
+    auto picture = [&](App& app, const std::string& stem) {
+      const auto file = out_dir / (prefix + stem + ".png");
+      app.frame(true, tour.write_png ? &file : nullptr);
+      if (tour.on_screen) tour.on_screen(prefix + stem, app);
+      written.push_back(file);
     };
-    using Setup = std::function<void(App&)>;
-    const std::vector<std::pair<std::string, Setup>> screens = {
-        {"home", [](App& a) { a.show(Screen::Home); }},
-        {"take_line",
-         [](App& a) {
-           a.show(Screen::TakeNumber);
-           a.resident().take.line = 1;
-         }},
-        {"take_service",
-         [](App& a) {
-           a.show(Screen::TakeNumber);
-           a.resident().take.by_service = true;
-           a.resident().take.priority = core::Priority::Elderly;
-         }},
-        {"ticket",
-         [&](App& a) {
-           a.resident().take.line = 1;
-           a.resident().take.priority = core::Priority::Elderly;
-           (void)take_number(*st, a.resident().take);
-           a.show(Screen::TicketShown);
-         }},
-        {"ticket_printer_failed",
-         [&](App& a) {
-           a.resident().take.line = 1;
-           (void)take_number(*st, a.resident().take);
-           a.resident().take.printer_failed = true;
-           a.show(Screen::TicketShown);
-         }},
-        {"guide_lines", [](App& a) { a.show(Screen::Guide); }},
-        {"guide_items",
-         [](App& a) {
-           a.show(Screen::Guide);
-           a.resident().guide.line = 4;
-         }},
-        {"guide_item",
-         [&](App& a) {
-           a.show(Screen::Guide);
-           const auto& item = cat.service_items.front();
-           a.resident().guide.line = item.line;
-           a.resident().guide.item = item.id;
-         }},
-        {"report_source", [](App& a) { a.show(Screen::Report); }},
-        {"report_describe",
-         [&](App& a) {
-           a.show(Screen::Report);
-           auto& r = a.resident().report;
-           r.step = 1;
-           r.source = cat.whistle_sources.front().id;
-           r.phrases = {0, 7};
-         }},
-        {"report_phone",
-         [&](App& a) {
-           a.show(Screen::Report);
-           auto& r = a.resident().report;
-           r.step = 2;
-           r.source = cat.whistle_sources.front().id;
-           r.phrases = {0};
-           r.phone = "13912345678";
-           r.consent = true;
-         }},
-        {"report_done",
-         [&](App& a) {
-           auto& r = a.resident().report;
-           r.source = cat.whistle_sources.front().id;
-           r.phrases = {1};
-           (void)submit_report(*st, r, a.resident().prefs.lang);
-           a.show(Screen::ReportDone);
-         }},
-        {"progress_form",
-         [](App& a) {
-           a.show(Screen::Progress);
-           a.resident().progress.code = "7K3";
-         }},
-        {"progress_result",
-         [&](App& a) {
-           a.show(Screen::Progress);
-           station::Cases cases(*st);
-           auto listed = cases.list(std::nullopt, false);
-           if (listed.is_ok()) {
-             for (const auto& v : listed.value()) {
-               if (v.phone_masked.empty()) continue;
-               a.resident().progress.code = v.tracking_code;
-               a.resident().progress.last4 = "5678";
-               (void)check_progress(*st, a.resident().progress, a.resident().prefs.lang);
-             }
-           }
-         }},
-        {"rate",
-         [](App& a) {
-           a.show(Screen::Rate);
-           a.resident().rate.reference = "A001";
-         }},
-        {"book_slots", [](App& a) { a.show(Screen::Book); }},
-        {"book_phone",
-         [&](App& a) {
-           a.show(Screen::Book);
-           station::Appointments ap(*st);
-           auto slots = ap.slots();
-           if (slots.is_ok() && !slots->empty()) a.resident().book.slot = slots->front().slot.id;
-           a.resident().book.phone = "1391234";
-         }},
-        {"idle_countdown",
-         [&](App& a) {
-           a.show(Screen::Report);
-           a.resident().report.step = 2;
-           a.resident().report.phone = "13912";
-           a.touch();
-           clock.advance(static_cast<std::int64_t>(options.idle_timeout_s) * 1000 *
-                             (a.resident().prefs.elder ? 2 : 1) +
-                         7'000);
-         }},
-        {"staff_sign_in",
-         [](App& a) {
-           a.show(Screen::StaffSignIn);
-           a.staff().staff_no = "S002";
-           a.staff().pin = "6492";
-           a.staff().field = 1;
-         }},
-        {"staff_console",
-         [&](App& a) {
-           a.staff().staff_no = "D001";
-           a.staff().pin = "583920";
-           (void)staff_sign_in(*st, a.staff());
-           a.show(Screen::StaffConsole);
-         }},
-        {"staff_cases",
-         [&](App& a) {
-           a.show(Screen::CaseDesk);
-           station::Cases cases(*st);
-           auto listed = cases.list(std::nullopt, false);
-           if (listed.is_ok() && !listed->empty())
-             a.staff().cases.selected = listed->back().state.case_id;
-         }},
-        {"staff_walk_in",
-         [&](App& a) {
-           // The walk-in form just after a card read: the number masked, the reader's name.
-           a.show(Screen::CaseDesk);
-           auto& desk = a.staff().cases;
-           desk.selected.reset();
-           desk.recording = true;
-           desk.source = cat.whistle_sources.front().id;
-           desk.description = tr(Lang::Zh, "cases.resolved_text");
-           desk.id_number =
-               "53010219900101123" +
-               std::string(1, *core::compute_identity_check_digit("53010219900101123"));
-           desk.card_name = "张三";
-           desk.consent = true;
-         }},
-        {"staff_figures",
-         [](App& a) {
-           a.staff().cases = CaseDeskState{};
-           a.show(Screen::Figures);
-         }},
-        {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},
-        {"staff_access",
-         [&](App& a) {
-           a.show(Screen::WorkAccess);
-           a.staff().access_task = tr(Lang::Zh, "access.sample1");
-           auto d = core::check_work_access(cat, a.staff().access_task);
-           if (d.is_ok()) a.staff().access = d.value();
-         }},
-        {"home_clock_off",
-         [&](App& a) {
-           // The station's clock a week fast: flagged on the status bar until it is set.
-           set_clock_offset(-7 * 24 * 3600'000LL);
-           a.refresh_status_now();
-           a.show(Screen::Home);
-         }},
-    };
-    for (const auto& theme : themes) {
-      for (const auto& [lang_name, lang] : langs) {
-        for (const auto& [name, setup] : screens) {
-          const std::int64_t start = clock.now_ms();
-          const bool staff_screen = name.rfind("staff_", 0) == 0 && name != "staff_sign_in";
-          if (!staff_screen && app->staff().session) staff_sign_out(*st, app->staff());
-          if (!staff_screen) app->reset_resident();
-          app->resident().prefs = Prefs{lang, theme.elder, theme.contrast};
-          app->touch();
-          setup(*app);
-          app->frame(true);  // lays the screen out; the next frame is the picture
-          const auto file =
-              out_dir / (std::string(theme.name) + "-" + lang_name + "-" + name + ".png");
-          app->frame(true, &file);
-          written.push_back(file);
-          if (name == "home_clock_off") {
-            set_clock_offset(std::nullopt);
-            app->refresh_status_now();
-          }
-          clock.set(start);
-          app->touch();
+    {
+      options.mode = Mode::Kiosk;
+      WEIMIN_ASSIGN_OR_RETURN(auto app, App::create(*st, clock, {}, nullptr, options));
+      const core::Catalog& cat = st->catalog();
+      // The station's clock as measured against the district's (nullopt: never measured).
+      auto set_clock_offset = [&](std::optional<std::int64_t> offset) {
+        (void)st->transact([&]() -> Status {
+          if (offset) return station::save_clock_offset(st->db(), {*offset, clock.now_ms()});
+          WEIMIN_TRY(storage::Meta::set(st->db(), station::kMetaClockOffset, ""));
+          return Status::ok();
+        });
+      };
+      // A whistle source that has phrases in the catalog, and its first n phrases.
+      auto source_with_phrases = [&]() -> std::string {
+        for (const auto& src : cat.whistle_sources) {
+          if (!cat.phrases_for(src.id).empty()) return src.id;
         }
-        if (app->staff().session) staff_sign_out(*st, app->staff());
+        return cat.whistle_sources.front().id;
+      };
+      auto first_phrases = [&](std::size_t n) {
+        std::vector<std::string> ids;
+        for (const auto* p : cat.phrases_for(source_with_phrases())) {
+          if (ids.size() < n) ids.push_back(p->id);
+        }
+        return ids;
+      };
+      using Setup = std::function<void(App&)>;
+      const std::vector<std::pair<std::string, Setup>> screens = {
+          {"home", [](App& a) { a.show(Screen::Home); }},
+          {"take_line",
+           [](App& a) {
+             a.show(Screen::TakeNumber);
+             a.resident().take.line = 1;
+           }},
+          {"take_service",
+           [](App& a) {
+             a.show(Screen::TakeNumber);
+             a.resident().take.by_service = true;
+             a.resident().take.priority = core::Priority::Elderly;
+           }},
+          {"ticket",
+           [&](App& a) {
+             a.resident().take.line = 1;
+             a.resident().take.priority = core::Priority::Elderly;
+             (void)take_number(*st, a.resident().take);
+             a.show(Screen::TicketShown);
+           }},
+          {"ticket_printer_failed",
+           [&](App& a) {
+             a.resident().take.line = 1;
+             (void)take_number(*st, a.resident().take);
+             a.resident().take.printer_failed = true;
+             a.show(Screen::TicketShown);
+           }},
+          {"guide_lines", [](App& a) { a.show(Screen::Guide); }},
+          {"guide_items",
+           [](App& a) {
+             a.show(Screen::Guide);
+             a.resident().guide.line = 4;
+           }},
+          {"guide_item",
+           [&](App& a) {
+             a.show(Screen::Guide);
+             const auto& item = cat.service_items.front();
+             a.resident().guide.line = item.line;
+             a.resident().guide.item = item.id;
+           }},
+          {"report_source", [](App& a) { a.show(Screen::Report); }},
+          {"report_where",
+           [&](App& a) {
+             a.show(Screen::Report);
+             auto& r = a.resident().report;
+             r.step = 1;
+             r.source = source_with_phrases();
+             const auto places = cat.places_for(st->community());
+             if (!places.empty()) r.place = places.front()->id;
+             r.place_text = "3栋2单元门口";
+           }},
+          {"report_describe",
+           [&](App& a) {
+             a.show(Screen::Report);
+             auto& r = a.resident().report;
+             r.step = 2;
+             r.source = source_with_phrases();
+             r.phrases = first_phrases(2);
+           }},
+          {"report_phone",
+           [&](App& a) {
+             a.show(Screen::Report);
+             auto& r = a.resident().report;
+             r.step = 3;
+             r.source = source_with_phrases();
+             r.phrases = first_phrases(1);
+             r.phone = "13912345678";
+             r.consent = true;
+           }},
+          {"report_summary",
+           [&](App& a) {
+             a.show(Screen::Report);
+             auto& r = a.resident().report;
+             r.step = 4;
+             r.source = source_with_phrases();
+             const auto places = cat.places_for(st->community());
+             if (!places.empty()) r.place = places.front()->id;
+             r.place_text = "3栋2单元门口";
+             r.phrases = first_phrases(2);
+             r.detail = "灯杆也歪了";
+           }},
+          {"report_done",
+           [&](App& a) {
+             auto& r = a.resident().report;
+             r.source = source_with_phrases();
+             r.phrases = first_phrases(1);
+             r.phone = "13912345678";
+             r.consent = true;
+             (void)submit_report(*st, r, a.resident().prefs.lang);
+             a.show(Screen::ReportDone);
+           }},
+          {"report_done_no_phone",
+           [&](App& a) {
+             auto& r = a.resident().report;
+             r.source = source_with_phrases();
+             r.phrases = first_phrases(1);
+             (void)submit_report(*st, r, a.resident().prefs.lang);
+             a.show(Screen::ReportDone);
+           }},
+          {"progress_form",
+           [](App& a) {
+             a.show(Screen::Progress);
+             a.resident().progress.code = "7K3";
+           }},
+          {"progress_result",
+           [&](App& a) {
+             a.show(Screen::Progress);
+             station::Cases cases(*st);
+             auto listed = cases.list(std::nullopt, false);
+             if (listed.is_ok()) {
+               for (const auto& v : listed.value()) {
+                 if (v.phone_masked.empty()) continue;
+                 a.resident().progress.code = v.tracking_code;
+                 a.resident().progress.last4 = "5678";
+                 (void)check_progress(*st, a.resident().progress, a.resident().prefs.lang);
+               }
+             }
+           }},
+          {"rate",
+           [](App& a) {
+             a.show(Screen::Rate);
+             a.resident().rate.reference = "A001";
+           }},
+          {"book_slots", [](App& a) { a.show(Screen::Book); }},
+          {"book_phone",
+           [&](App& a) {
+             a.show(Screen::Book);
+             station::Appointments ap(*st);
+             auto slots = ap.slots();
+             if (slots.is_ok() && !slots->empty()) a.resident().book.slot = slots->front().slot.id;
+             a.resident().book.phone = "1391234";
+           }},
+          {"idle_countdown",
+           [&](App& a) {
+             a.show(Screen::Report);
+             a.resident().report.step = 3;
+             a.resident().report.phone = "13912";
+             a.touch();
+             clock.advance(static_cast<std::int64_t>(options.idle_timeout_s) * 1000 *
+                               (a.resident().prefs.elder ? 2 : 1) +
+                           7'000);
+           }},
+          {"staff_sign_in",
+           [](App& a) {
+             a.show(Screen::StaffSignIn);
+             a.staff().staff_no = "S002";
+             a.staff().pin = "6492";
+             a.staff().field = 1;
+           }},
+          {"staff_console",
+           [&](App& a) {
+             a.staff().staff_no = "D001";
+             a.staff().pin = "583920";
+             (void)staff_sign_in(*st, a.staff());
+             a.show(Screen::StaffConsole);
+           }},
+          {"staff_cases",
+           [&](App& a) {
+             a.show(Screen::CaseDesk);
+             station::Cases cases(*st);
+             auto listed = cases.list(std::nullopt, false);
+             if (listed.is_ok() && !listed->empty())
+               a.staff().cases.selected = listed->back().state.case_id;
+           }},
+          {"staff_walk_in",
+           [&](App& a) {
+             // The walk-in form just after a card read: the number masked, the reader's name.
+             a.show(Screen::CaseDesk);
+             auto& desk = a.staff().cases;
+             desk.selected.reset();
+             desk.recording = true;
+             desk.source = cat.whistle_sources.front().id;
+             desk.description = tr(Lang::Zh, "cases.resolved_text");
+             desk.id_number =
+                 "53010219900101123" +
+                 std::string(1, *core::compute_identity_check_digit("53010219900101123"));
+             desk.card_name = "张三";
+             desk.consent = true;
+           }},
+          {"staff_figures",
+           [](App& a) {
+             a.staff().cases = CaseDeskState{};
+             a.show(Screen::Figures);
+           }},
+          {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},
+          {"staff_access",
+           [&](App& a) {
+             a.show(Screen::WorkAccess);
+             a.staff().access_task = tr(Lang::Zh, "access.sample1");
+             auto d = core::check_work_access(cat, a.staff().access_task);
+             if (d.is_ok()) a.staff().access = d.value();
+           }},
+          {"home_clock_off",
+           [&](App& a) {
+             // The station's clock a week fast: flagged on the status bar until it is set.
+             set_clock_offset(-7 * 24 * 3600'000LL);
+             a.refresh_status_now();
+             a.show(Screen::Home);
+           }},
+      };
+      for (const auto& theme : themes) {
+        for (const auto& [lang_name, lang] : langs) {
+          for (const auto& [name, setup] : screens) {
+            const std::int64_t start = clock.now_ms();
+            const bool staff_screen = name.rfind("staff_", 0) == 0 && name != "staff_sign_in";
+            if (!staff_screen && app->staff().session) staff_sign_out(*st, app->staff());
+            if (!staff_screen) app->reset_resident();
+            app->resident().prefs = Prefs{lang, theme.elder, theme.contrast, theme.elder};
+            app->touch();
+            setup(*app);
+            app->frame(true);  // lays the screen out; the next frame is the picture
+            app->frame(true);  // (the action bar takes its room)
+            picture(*app, std::string(theme.name) + "-" + lang_name + "-" + name);
+            if (name == "home_clock_off") {
+              set_clock_offset(std::nullopt);
+              app->refresh_status_now();
+            }
+            clock.set(start);
+            app->touch();
+          }
+          if (app->staff().session) staff_sign_out(*st, app->staff());
+        }
       }
     }
-  }
-  // The calling board in each theme.
-  for (const auto& theme : themes) {
-    for (const auto& [lang_name, lang] : langs) {
-      options.mode = Mode::Board;
-      WEIMIN_ASSIGN_OR_RETURN(auto board, App::create(*st, clock, {}, nullptr, options));
-      board->resident().prefs = Prefs{lang, theme.elder, theme.contrast};
-      board->frame(true);
-      const auto file = out_dir / (std::string(theme.name) + "-" + lang_name + "-board.png");
-      board->frame(true, &file);
-      written.push_back(file);
+    // The calling board in each theme.
+    for (const auto& theme : themes) {
+      for (const auto& [lang_name, lang] : langs) {
+        options.mode = Mode::Board;
+        WEIMIN_ASSIGN_OR_RETURN(auto board, App::create(*st, clock, {}, nullptr, options));
+        board->resident().prefs = Prefs{lang, theme.elder, theme.contrast};
+        board->frame(true);
+        picture(*board, std::string(theme.name) + "-" + lang_name + "-board");
+      }
     }
   }
   return written;

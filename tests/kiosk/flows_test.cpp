@@ -2,6 +2,8 @@
 // driver, software renderer), asserting on the station's state afterwards.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 
 #include "station_fixture.hpp"
@@ -72,22 +74,45 @@ TEST_CASE("a resident takes a number by line and sees it with the people ahead")
 
 TEST_CASE("a resident reports a problem with a phone number and gets a tracking number") {
   KioskFixture f;
-  const std::string source = f.station->catalog().whistle_sources.front().id;
+  const core::Catalog& cat = f.station->catalog();
+  const std::string source = "municipal_facilities";
+  const auto phrases = cat.phrases_for(source);
+  REQUIRE(phrases.size() >= 2);
+  const auto places = cat.places_for(f.station->community());
+  REQUIRE(!places.empty());
   f.tap("home.report");
   f.tap("report.source." + source);
-  f.tap("report.phrase.0");
-  f.tap("report.phrase.7");
+  // Where: a place of the community.
+  REQUIRE(f.app->resident().report.step == 1);
+  f.tap("report.place." + places.front()->id);
+  CHECK(f.app->resident().report.place == places.front()->id);
   f.tap("report.next");
+  // What: the phrases of this category only.
   REQUIRE(f.app->resident().report.step == 2);
+  for (const auto& other : cat.phrases) {
+    const bool offered = f.app->target("report.phrase." + other.id).has_value();
+    CHECK_MESSAGE(offered == (std::find(other.sources.begin(), other.sources.end(), source) !=
+                              other.sources.end()),
+                  other.id);
+  }
+  f.tap("report.phrase." + phrases[0]->id);
+  f.tap("report.phrase." + phrases[1]->id);
+  f.tap("report.next");
+  REQUIRE(f.app->resident().report.step == 3);
   REQUIRE(f.app->type_on_keypad("pad", "13912345678"));
   CHECK(f.app->resident().report.phone == "13912345678");
   // Without the consent the phone is refused and nothing is written.
   const auto facts_before = f.fact_count();
-  f.tap("report.submit");
-  CHECK(f.app->resident().screen == kiosk::Screen::Report);
+  f.tap("report.next");
+  CHECK(f.app->resident().report.step == 3);
   CHECK_FALSE(f.app->resident().report.error.empty());
   CHECK(f.fact_count() == facts_before);
   f.tap("report.consent");
+  CHECK(f.app->resident().report.consent);
+  f.tap("report.next");
+  // What will be sent, before it is.
+  REQUIRE(f.app->resident().report.step == 4);
+  CHECK(f.fact_count() == facts_before);
   f.tap("report.submit");
   REQUIRE(f.app->resident().screen == kiosk::Screen::ReportDone);
   const auto receipt = f.app->resident().report.receipt;
@@ -101,7 +126,8 @@ TEST_CASE("a resident reports a problem with a phone number and gets a tracking 
   CHECK(view->state.stage == core::CaseStage::Collected);
   CHECK(view->state.source == source);
   CHECK(view->state.channel == core::CaseChannel::Kiosk);
-  CHECK(view->state.description == "路灯不亮；存在安全隐患");
+  CHECK(view->state.description == "地点：" + places.front()->name.zh + "。" +
+                                        phrases[0]->text.zh + "；" + phrases[1]->text.zh);
   CHECK(view->phone_masked == "139****5678");
 
   // And the resident can follow it on the progress screen.
@@ -161,10 +187,11 @@ TEST_CASE("a wrong PIN is refused on screen and signs nobody in") {
 
 TEST_CASE("the idle countdown wipes a half-typed phone number and shows home") {
   KioskFixture f;
-  const std::string source = f.station->catalog().whistle_sources.front().id;
+  const std::string source = "municipal_facilities";
   f.tap("home.report");
   f.tap("report.source." + source);
-  f.tap("report.phrase.2");
+  f.tap("report.next");
+  f.tap("report.phrase." + f.station->catalog().phrases_for(source).front()->id);
   f.tap("report.next");
   REQUIRE(f.app->type_on_keypad("pad", "13912"));
   REQUIRE(f.app->resident().report.phone == "13912");

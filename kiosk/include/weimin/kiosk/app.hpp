@@ -13,10 +13,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "weimin/core/result.hpp"
 #include "weimin/kiosk/screens.hpp"
@@ -46,7 +49,8 @@ struct AppOptions {
   // lasts idle_countdown_s (at least 20 s).
   int idle_timeout_s = 60;
   int idle_countdown_s = 30;
-  int staff_idle_timeout_s = 300;
+  // Staff are signed out this long after their last touch; the last minute counts down.
+  int staff_idle_timeout_s = 900;
 };
 
 // What the kiosk may use when present. All nullable.
@@ -61,6 +65,22 @@ struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
   float cx() const { return x + w / 2; }
   float cy() const { return y + h / 2; }
+};
+
+// A control as the last frame drew it: for the layout test (every control seen whole, or in a
+// region that shows it scrolls; big enough to touch; its label fitting).
+struct ControlInfo {
+  std::string id;
+  Rect rect;            // where it was laid out
+  Rect visible;         // the part of it not clipped away (w or h 0: none)
+  int region = -1;      // index of the scrolling region it sits in; -1: none
+  std::string label;    // as shown (with the line break fit_label chose)
+  bool label_fits = true;
+  bool primary = false;
+};
+struct RegionInfo {
+  Rect rect;
+  bool scrolls = false;  // has more than it shows, and shows it (scrollbar, arrow)
 };
 
 class App {
@@ -99,9 +119,17 @@ class App {
   // Polls the card reader now if a screen wants an identity number (tests, the tour); true when
   // the screen changed.
   bool poll_card_now();
-  // Pushes a tap (motion, press, release) on the button `id` and pumps frames. False when no
-  // such button was drawn.
+  // Every control and scrolling region of the last frame, and the smallest a control may be
+  // (60 px in elder mode, 44 px otherwise).
+  const std::vector<ControlInfo>& controls() const;
+  std::vector<RegionInfo> regions() const;
+  float min_target() const;
+  // Pushes a tap (motion, press, release) on the button `id` and pumps frames, after dragging
+  // its scrolling region until it is in sight when it is not. False when no such button was
+  // drawn.
   bool tap(std::string_view id);
+  // Drags a finger from (x, y) by dy pixels down (negative: up), a few frames long.
+  void drag(float x, float y, float dy);
   // Taps each character's keypad key of the keypad `pad` ("pad.<char>").
   bool type_on_keypad(std::string_view pad, std::string_view keys);
 
@@ -123,11 +151,21 @@ class App {
   std::unique_ptr<Impl> impl_;
 };
 
+// How the tour runs: at which window sizes (the first one's files are named
+// "<theme>-<lang>-<screen>.png", the others' "<W>x<H>-<theme>-<lang>-<screen>.png"), whether it
+// writes PNGs, and a hook called on every screen once it is laid out (the layout test).
+struct TourOptions {
+  std::vector<std::pair<int, int>> sizes;  // empty: AppOptions' width × height only
+  bool write_png = true;
+  std::function<void(const std::string& file_stem, App& app)> on_screen;
+};
+
 // Renders every screen in every theme and both languages to PNG files in out_dir with the
 // software renderer (the caller sets SDL's video driver), over a fresh demo station made in a
-// temporary folder from `catalog_json`. Returns the files written.
+// temporary folder from `catalog_json`. Returns the files written (or, without PNGs, the files
+// it would have written).
 Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path& out_dir,
                                                     const std::string& catalog_json,
-                                                    AppOptions options);
+                                                    AppOptions options, TourOptions tour = {});
 
 }  // namespace weimin::kiosk

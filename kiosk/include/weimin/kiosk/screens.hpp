@@ -65,15 +65,17 @@ struct GuideState {
 };
 
 struct ReportState {
-  int step = 0;              // 0 source, 1 phrases and detail, 2 phone and consent
+  // 0 source, 1 where, 2 phrases and detail, 3 phone and consent, 4 what will be sent
+  int step = 0;
   std::string source;        // whistle source id
   std::string place;         // id of the catalog place chosen (core::Place); empty: none
   std::string place_text;    // optional: where, in the resident's words ("3栋2单元门口")
-  std::vector<int> phrases;  // indexes of the chosen common phrases, in the order chosen
+  std::vector<std::string> phrases;  // ids of the chosen catalog phrases, in the order chosen
   std::string detail;        // optional free text
   std::string phone;         // digits as typed on our keypad
   bool consent = false;
   std::optional<station::CaseReceipt> receipt;
+  bool printer_failed = false;  // the receipt did not print: the codes stay on screen
   std::string error;
 };
 
@@ -175,9 +177,18 @@ std::string priority_reason(core::Priority priority);
 // Takes the number for the chosen line or item; on success fills receipt, on failure error.
 Status take_number(station::Station& station, TakeNumberState& take);
 
-// The description put together from the chosen phrases and the detail (Chinese phrases, as
-// staff read them).
-std::string report_description(const ReportState& report);
+// The description put together from the place, the chosen phrases and the detail, in Chinese
+// as staff read it ("地点：翠湖小区3栋（3单元门口）。路灯不亮；存在安全隐患。灯杆歪了").
+std::string report_description(const core::Catalog& catalog, const ReportState& report);
+// Whether the phone typed (if any) is a mobile number and, with a phone, consent was given;
+// sets report.error (in `lang`) when not.
+Status check_contact(ReportState& report, Lang lang);
+// What the report will send, as (label key, value) lines in `lang`: the category, where, what,
+// the phone (masked) or that a check code will be printed instead.
+std::vector<std::pair<std::string, std::string>> report_summary(const core::Catalog& catalog,
+                                                                std::string_view community,
+                                                                const ReportState& report,
+                                                                Lang lang);
 // Records the case; on success fills receipt and clears the phone; on failure error.
 Status submit_report(station::Station& station, ReportState& report, Lang lang);
 

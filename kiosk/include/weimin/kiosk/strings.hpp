@@ -31,7 +31,4 @@ std::string trf(Lang lang, std::string_view key, std::initializer_list<std::stri
 // True when `key` is in the table.
 bool has_string(std::string_view key);
 
-// Common phrases a resident puts a problem description together from (report a problem).
-inline constexpr int kPhraseCount = 10;
-
 }  // namespace weimin::kiosk
