@@ -684,21 +684,22 @@ std::vector<App::Impl::FooterItem> App::Impl::footer_items(bool with_back) const
   items.push_back({"toggle.lang", t("toggle.lang"), true});
   items.push_back({"toggle.elder", t("toggle.elder"), true});
   items.push_back({"toggle.contrast", t("toggle.contrast"), true});
-  items.push_back({"toggle.voice", t(voice_on() ? "toggle.voice_on" : "toggle.voice_off"), true});
+  items.push_back({"toggle.voice", t("toggle.voice"), true});
   return items;
 }
 
-float App::Impl::item_width(const std::string& label) const {
+float App::Impl::item_width(const std::string& label, bool can_be_chosen) const {
   // Room for the check mark a chosen one shows, so choosing never breaks the label.
-  const std::string shown = "✓ " + label;
-  return std::max(min_target() * 2.2f, ImGui::CalcTextSize(shown.c_str()).x +
-                                           2 * ImGui::GetStyle().FramePadding.x + 16.f);
+  const std::string shown = can_be_chosen ? "✓ " + label : label;
+  return std::max(min_target() * 2.f, ImGui::CalcTextSize(shown.c_str()).x +
+                                          2 * ImGui::GetStyle().FramePadding.x + 4.f);
 }
 
 int App::Impl::footer_rows(bool with_back) const {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   float total = 0;
-  for (const auto& item : footer_items(with_back)) total += item_width(item.label) + gap;
+  for (const auto& item : footer_items(with_back))
+    total += item_width(item.label, item.is_switch) + gap;
   return total + 2 * gap <= ImGui::GetIO().DisplaySize.x - 2 * ImGui::GetStyle().WindowPadding.x
              ? 1
              : 2;
@@ -722,12 +723,12 @@ void App::Impl::footer(const std::function<void()>& back) {
   int switches = 0;
   for (const auto& item : items) {
     if (!item.is_switch) continue;
-    switches_w += item_width(item.label) + gap;
+    switches_w += item_width(item.label, true) + gap;
     ++switches;
   }
   bool first_switch = true;
   for (const auto& item : items) {
-    float w = item_width(item.label);
+    float w = item_width(item.label, item.is_switch);
     if (item.is_switch) {
       if (two_rows) {
         w = (avail - gap * static_cast<float>(switches - 1)) / static_cast<float>(switches);

@@ -173,7 +173,8 @@ struct App::Impl {
   // A check box: a box (ticked when on) and its words, the whole row one target; a tap flips it.
   bool checkbox(const std::string& id, const std::string& label, bool& value);
   std::vector<FooterItem> footer_items(bool with_back) const;
-  float item_width(const std::string& label) const;
+  // The width a button needs for its label (and the check mark if it can be chosen).
+  float item_width(const std::string& label, bool can_be_chosen = true) const;
   int footer_rows(bool with_back) const;
   float footer_height(bool with_back) const;
   ImU32 colour_text() const;

@@ -37,7 +37,11 @@ void App::Impl::draw_staff_sign_in() {
   const float h = target_height();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::TextUnformatted(t("staff.title"));
-  const float w = std::min(ImGui::GetContentRegionAvail().x, 720.f);
+  // The fields beside the keypad on a wide screen, above it on a tall one.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const bool side_by_side = avail.x > avail.y;
+  const float w = side_by_side ? std::min((avail.x - gap) / 2, 640.f) : std::min(avail.x, 720.f);
+  ImGui::BeginGroup();
   if (button("staff.field.no", std::string(t("staff.no")) + ":  " + staff.staff_no, ImVec2(w, h),
              staff.field == 0 ? ButtonKind::Selected : ButtonKind::Normal)) {
     staff.field = 0;
@@ -47,12 +51,16 @@ void App::Impl::draw_staff_sign_in() {
              staff.field == 1 ? ButtonKind::Selected : ButtonKind::Normal)) {
     staff.field = 1;
   }
+  ImGui::EndGroup();
+  if (side_by_side) ImGui::SameLine();
+  ImGui::BeginGroup();
   // Staff numbers are a letter and digits (D001, S002): D and S are on the keypad.
   if (staff.field == 0) {
     keypad("pad", staff.staff_no, kStaffNoKeys, 12, 3, (w - 2 * gap) / 3);
   } else {
     keypad("pad", staff.pin, kDigitKeys, 12, 3, (w - 2 * gap) / 3);
   }
+  ImGui::EndGroup();
   end_scroll();
   action_error = staff.error;
   const bool ready = !staff.staff_no.empty() && staff.pin.size() >= 6;
