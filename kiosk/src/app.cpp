@@ -712,6 +712,7 @@ void App::Impl::draw() {
       }
     }
   }
+  voice_frame();
 }
 
 }  // namespace weimin::kiosk
