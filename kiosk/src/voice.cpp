@@ -1,10 +1,11 @@
 // What the kiosk says to the resident in front of it (语音播报), when the resident switched voice
 // on (Prefs::voice; on with elder mode): the prompt of each screen and step as it changes, a
-// refusal as it appears, the number taken with the people ahead and the wait, and a tracking
-// code spelled one character at a time. The prompt is derived from ResidentState alone, and
-// is said once per change (screen, step, language or error): a resident tapping through hears
-// only the latest (the announcer drops a prompt not yet said). Calls at the windows are the
-// board's to announce (board.cpp), never the console's, so each call is heard once.
+// refusal as it appears, the number taken with the people ahead and the wait, a tracking
+// code spelled one character at a time, and the idle countdown's question. The prompt is derived
+// from ResidentState alone, and is said once per change (screen, step, language or error): a
+// resident tapping through hears only the latest (the announcer drops a prompt not yet said). Calls
+// at the windows are the board's to announce (board.cpp), never the console's, so each call is
+// heard once.
 #include "impl.hpp"
 #include "string_tables.hpp"
 #include "weimin/core/case.hpp"
@@ -55,6 +56,8 @@ const std::vector<StringEntry>& voice_strings() {
       {"voice.booked", "预约成功。请按时到站签到。", "Booked. Please come on time and check in."},
       {"voice.waitlisted", "时段已满，您已加入候补。",
        "That time is full; you are on the waitlist."},
+      {"voice.idle", "您还在办理吗？如需继续，请点继续办理。",
+       "Are you still there? Tap Continue to go on."},
   };
   return table;
 }
@@ -206,7 +209,8 @@ void App::Impl::voice_frame() {
     return;
   }
   if (keyboard.open) return;  // typing: the field's screen is still the one said
-  Spoken s = resident_prompt(*this);
+  // The idle countdown asks whether the resident is still there; continuing says the screen again.
+  Spoken s = countdown_showing ? Spoken{"idle", t("voice.idle")} : resident_prompt(*this);
   const std::string key = s.key + "|" + (lang() == Lang::En ? "en" : "zh");
   if (key == voice_said) return;
   voice_said = key;

@@ -135,6 +135,25 @@ TEST_CASE("voice: a refusal on screen is said, in the resident's words") {
   CHECK(f.announcer.last() == kiosk::tr(kiosk::Lang::Zh, "rate.need_ref"));
 }
 
+TEST_CASE("voice: the idle countdown asks whether the resident is still there") {
+  VoiceFixture f;
+  f.voice_on();
+  f.tap("home.take");
+  const std::string take = f.announcer.last();
+  for (int i = 0; i < 62; ++i) {  // a minute without a touch
+    f.clock.advance(1'000);
+    f.app->frame();
+  }
+  REQUIRE(f.app->countdown_showing());
+  CHECK(f.announcer.last() == kiosk::tr(kiosk::Lang::Zh, "voice.idle"));
+  const std::size_t said = f.announcer.prompts.size();
+  f.clock.advance(1'000);
+  f.app->frame();  // the countdown ticks: not said again
+  CHECK(f.announcer.prompts.size() == said);
+  f.tap("idle.continue");
+  CHECK(f.announcer.last() == take);
+}
+
 TEST_CASE("voice: off, on staff screens or without an announcer the kiosk says nothing") {
   {
     VoiceFixture f;
