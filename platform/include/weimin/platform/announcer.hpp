@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "weimin/core/result.hpp"
@@ -137,7 +138,7 @@ Result<std::string> prompt_text(const Prompt& prompt);
 std::string spelled_out(std::string_view code, SpeechLanguage language);
 
 // The chime before a call: two tones falling a major third (E5 then C5, "ding-dong"), each a
-// struck tone with a soft attack and an exponential decay, then a short silence; about 1.1 s,
+// struck tone with a soft attack and an exponential decay, then 0.25 s of silence; about 1.45 s,
 // made in code (no sound file). Deterministic: the same samples for the same rate.
 Speech chime(int sample_rate = 22050);
 
