@@ -974,6 +974,7 @@ void App::Impl::draw() {
       }
     }
   }
+  voice_frame();
 }
 
 }  // namespace weimin::kiosk

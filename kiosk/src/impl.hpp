@@ -227,8 +227,15 @@ struct App::Impl {
   void on_report_done();
 
   // [SECTION] voice.cpp
-  // After staff called `label` at their window: the board's voice announces it.
+  // After staff called `label` at their window. Says nothing: the board announces every call
+  // (board.cpp), so a call is heard once however many consoles have a voice.
   void on_called(const std::string& label);
+  // After a ticket was taken: says its number, the people ahead and the wait (voice on).
+  void say_ticket();
+  // Once per drawn frame: when voice is on and the screen, its step, the language or its
+  // refusal changed, says the prompt (Devices.announcer null: nothing).
+  void voice_frame();
+  std::string voice_said;  // what the last prompt said was about (its key)
 };
 
 }  // namespace weimin::kiosk

@@ -19,6 +19,7 @@ const std::vector<StringEntry>& receipt_strings() {
 }
 
 void App::Impl::on_ticket_taken() {
+  say_ticket();
   resident.take.printer_failed = false;
   if (!devices.printer) return;
   const station::TicketReceipt* receipt = resident.take.receipt ? &*resident.take.receipt : nullptr;

@@ -30,14 +30,24 @@ SdlSpeechPlayer::~SdlSpeechPlayer() {
 Status SdlSpeechPlayer::play(const platform::Speech& speech) {
   if (speech.sample_rate != rate_) {
     return Status(ErrorCode::Invalid, "speech at " + std::to_string(speech.sample_rate) +
-                                          " Hz; the sound device was opened at " + std::to_string(rate_));
+                                          " Hz; the sound device was opened at " +
+                                          std::to_string(rate_));
   }
+  cut_ = false;
+  playing_ = true;
   if (SDL_QueueAudio(device_, speech.samples.data(),
                      static_cast<Uint32>(speech.samples.size() * sizeof(std::int16_t))) != 0) {
-    return Status(ErrorCode::Unavailable, std::string("cannot play the call: ") + SDL_GetError());
+    playing_ = false;
+    return Status(ErrorCode::Unavailable, std::string("cannot play the speech: ") + SDL_GetError());
   }
-  while (SDL_GetQueuedAudioSize(device_) > 0) SDL_Delay(20);
+  while (SDL_GetQueuedAudioSize(device_) > 0 && !cut_) SDL_Delay(20);
+  if (cut_) SDL_ClearQueuedAudio(device_);
+  playing_ = false;
   return Status::ok();
+}
+
+void SdlSpeechPlayer::stop() {
+  if (playing_) cut_ = true;
 }
 
 }  // namespace weimin::kiosk

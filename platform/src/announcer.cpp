@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -23,7 +24,7 @@ bool is_plain_ascii_alnum(const std::string& s) {
   });
 }
 
-constexpr const char* kPinyinDigits[] = {"ling2", "yi1", "er4",  "san1", "si4",
+constexpr const char* kPinyinDigits[] = {"ling2", "yi1",  "er4", "san1", "si4",
                                          "wu3",   "liu4", "qi1", "ba1",  "jiu3"};
 constexpr const char* kEnglishDigits[] = {"zero", "one", "two",   "three", "four",
                                           "five", "six", "seven", "eight", "nine"};
@@ -85,10 +86,10 @@ Status ensure_engine() {
   espeak_ng_STATUS st = espeak_ng_Initialize(nullptr);
   if (st == ENS_OK) st = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr);
   if (st != ENS_OK) {
-    e.init_status = Status(ErrorCode::Unavailable,
-                           "voice calling is off: the speech engine espeak-ng could not start (" +
-                               status_message(st) +
-                               "). Check that the package espeak-ng-data is installed.");
+    e.init_status =
+        Status(ErrorCode::Unavailable,
+               "voice calling is off: the speech engine espeak-ng could not start (" +
+                   status_message(st) + "). Check that the package espeak-ng-data is installed.");
     return e.init_status;
   }
   espeak_SetSynthCallback(collect_samples);
@@ -119,6 +120,79 @@ Result<std::string> call_text(const Call& call) {
          spelled(call.window, kEnglishDigits) + ".";
 }
 
+Result<std::string> prompt_text(const Prompt& prompt) {
+  std::string out;
+  out.reserve(prompt.text.size());
+  bool space = true;  // drops leading spaces
+  for (char c : prompt.text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == ' ') {
+      if (!space) out += ' ';
+      space = true;
+    } else {
+      out += c;
+      space = false;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.empty()) {
+    return Status(ErrorCode::Invalid, "cannot say an empty prompt: give the sentence to speak");
+  }
+  if (out.size() > 1000) {
+    return Status(ErrorCode::Invalid, "cannot say a prompt of " + std::to_string(out.size()) +
+                                          " bytes: a spoken prompt is at most 1,000 bytes");
+  }
+  return out;
+}
+
+std::string spelled_out(std::string_view code, SpeechLanguage language) {
+  const char* pause = language == SpeechLanguage::Chinese ? "，" : ", ";
+  std::string out;
+  for (char c : code) {
+    const bool digit = c >= '0' && c <= '9';
+    const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (!digit && !letter) continue;
+    if (!out.empty()) out += pause;
+    out += static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  }
+  return out;
+}
+
+Speech chime(int sample_rate) {
+  Speech s;
+  s.sample_rate = sample_rate > 0 ? sample_rate : 22050;
+  const double sr = s.sample_rate;
+  constexpr double kPi = 3.14159265358979323846;
+  struct Tone {
+    double hz, start_s, length_s;
+  };
+  // E5 then C5: the falling major third of a door chime.
+  constexpr Tone kTones[] = {{659.25, 0.0, 0.55}, {523.25, 0.45, 0.75}};
+  constexpr double kSilenceS = 0.25;  // before the words
+  const double total_s = kTones[1].start_s + kTones[1].length_s + kSilenceS;
+  std::vector<double> mix(static_cast<std::size_t>(total_s * sr), 0.0);
+  for (const Tone& tone : kTones) {
+    const auto from = static_cast<std::size_t>(tone.start_s * sr);
+    const auto n = static_cast<std::size_t>(tone.length_s * sr);
+    for (std::size_t i = 0; i < n && from + i < mix.size(); ++i) {
+      const double t = static_cast<double>(i) / sr;
+      const double attack = std::min(1.0, t / 0.006);
+      const double decay = std::exp(-t / 0.22);
+      const double release = std::min(1.0, (tone.length_s - t) / 0.03);  // no click at the end
+      const double w = 2 * kPi * tone.hz * t;
+      // A struck bar: the fundamental with a little of its octave and twelfth.
+      const double v = std::sin(w) + 0.35 * std::sin(2 * w) * std::exp(-t / 0.08) +
+                       0.12 * std::sin(3 * w) * std::exp(-t / 0.05);
+      mix[from + i] += v * attack * decay * release;
+    }
+  }
+  s.samples.resize(mix.size());
+  for (std::size_t i = 0; i < mix.size(); ++i) {
+    s.samples[i] = static_cast<std::int16_t>(std::lround(std::clamp(mix[i], -1.4, 1.4) * 14000.0));
+  }
+  return s;
+}
+
 Result<Speech> render_speech(const std::string& text, SpeechLanguage language,
                              VoiceSettings settings) {
   std::lock_guard lock(engine_mutex());
@@ -126,9 +200,9 @@ Result<Speech> render_speech(const std::string& text, SpeechLanguage language,
   const char* voice = language == SpeechLanguage::Chinese ? "cmn-latn-pinyin" : "en";
   espeak_ng_STATUS st = espeak_ng_SetVoiceByName(voice);
   if (st != ENS_OK) {
-    return Status(ErrorCode::Unavailable, std::string("voice calling is off: the espeak-ng voice '") +
-                                              voice + "' is missing (" + status_message(st) +
-                                              "). Install espeak-ng-data.");
+    return Status(ErrorCode::Unavailable,
+                  std::string("voice calling is off: the espeak-ng voice '") + voice +
+                      "' is missing (" + status_message(st) + "). Install espeak-ng-data.");
   }
   espeak_ng_SetParameter(espeakRATE, std::clamp(settings.rate, 80, 450), 0);
   espeak_ng_SetParameter(espeakVOLUME, std::clamp(settings.volume, 0, 200), 0);
@@ -201,8 +275,12 @@ namespace {
 
 class EspeakAnnouncer final : public Announcer {
  public:
-  EspeakAnnouncer(std::shared_ptr<SpeechPlayer> player, VoiceSettings settings)
-      : player_(std::move(player)), settings_(settings), thread_([this] { run(); }) {}
+  EspeakAnnouncer(std::shared_ptr<SpeechPlayer> player, VoiceSettings settings,
+                  SpeechRenderer render)
+      : player_(std::move(player)),
+        render_(render ? std::move(render) : SpeechRenderer(render_speech)),
+        settings_(settings),
+        thread_([this] { run(); }) {}
 
   ~EspeakAnnouncer() override {
     {
@@ -218,7 +296,23 @@ class EspeakAnnouncer final : public Announcer {
     {
       std::lock_guard lock(mutex_);
       if (queue_.size() >= kMaxQueued) queue_.pop_front();
-      queue_.push_back(std::move(call));
+      queue_.push_back(Item{false, std::move(call), {}});
+    }
+    wake_.notify_all();
+  }
+
+  void say(Prompt prompt) override {
+    {
+      std::lock_guard lock(mutex_);
+      // The waiting prompt is stale now; so is the one being said.
+      std::erase_if(queue_, [](const Item& item) { return item.is_prompt; });
+      if (busy_ && speaking_prompt_) {
+        cut_ = true;
+        // Under the lock: the thread cannot have moved on to the next item (a call) yet.
+        if (player_) player_->stop();
+      }
+      if (queue_.size() >= kMaxQueued) queue_.pop_front();
+      queue_.push_back(Item{true, {}, std::move(prompt)});
     }
     wake_.notify_all();
   }
@@ -242,39 +336,67 @@ class EspeakAnnouncer final : public Announcer {
   }
 
  private:
+  struct Item {
+    bool is_prompt = false;
+    Call call;
+    Prompt prompt;
+  };
+
   void run() {
     std::unique_lock lock(mutex_);
     for (;;) {
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (stopping_) return;
-      Call call = std::move(queue_.front());
+      Item item = std::move(queue_.front());
       queue_.pop_front();
       const VoiceSettings settings = settings_;
       busy_ = true;
+      speaking_prompt_ = item.is_prompt;
+      cut_ = false;
       lock.unlock();
-      const Status status = speak(call, settings);
+      Status status = Status::ok();
+      auto speech = render(item, settings);
       lock.lock();
+      if (!speech.is_ok()) {
+        status = speech.status();
+      } else if (!cut_ && player_) {  // a prompt replaced while rendering is not played
+        lock.unlock();
+        status = player_->play(*speech);
+        lock.lock();
+      }
+      if (cut_) status = Status::ok();  // cut short on purpose, not a failure
       busy_ = false;
+      speaking_prompt_ = false;
+      cut_ = false;
       last_error_ = status;
       idle_.notify_all();
     }
   }
 
-  Status speak(const Call& call, VoiceSettings settings) {
-    WEIMIN_ASSIGN_OR_RETURN(const std::string text, call_text(call));
-    WEIMIN_ASSIGN_OR_RETURN(const Speech speech, render_speech(text, call.language, settings));
-    if (!player_) return Status::ok();
-    return player_->play(speech);
+  Result<Speech> render(const Item& item, VoiceSettings settings) {
+    if (item.is_prompt) {
+      WEIMIN_ASSIGN_OR_RETURN(const std::string text, prompt_text(item.prompt));
+      return render_(text, item.prompt.language, settings);
+    }
+    WEIMIN_ASSIGN_OR_RETURN(const std::string text, call_text(item.call));
+    WEIMIN_ASSIGN_OR_RETURN(Speech words, render_(text, item.call.language, settings));
+    if (!item.call.chime) return words;
+    Speech out = chime(words.sample_rate);
+    out.samples.insert(out.samples.end(), words.samples.begin(), words.samples.end());
+    return out;
   }
 
   std::shared_ptr<SpeechPlayer> player_;
+  SpeechRenderer render_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable idle_;
-  std::deque<Call> queue_;
+  std::deque<Item> queue_;
   VoiceSettings settings_;
   Status last_error_;
   bool busy_ = false;
+  bool speaking_prompt_ = false;  // the item being rendered or played is a prompt
+  bool cut_ = false;              // ... and a newer prompt replaced it
   bool stopping_ = false;
   std::thread thread_;  // last: starts after everything above is built
 };
@@ -282,8 +404,8 @@ class EspeakAnnouncer final : public Announcer {
 }  // namespace
 
 std::unique_ptr<Announcer> make_espeak_announcer(std::shared_ptr<SpeechPlayer> player,
-                                                 VoiceSettings settings) {
-  return std::make_unique<EspeakAnnouncer>(std::move(player), settings);
+                                                 VoiceSettings settings, SpeechRenderer render) {
+  return std::make_unique<EspeakAnnouncer>(std::move(player), settings, std::move(render));
 }
 
 }  // namespace weimin::platform
