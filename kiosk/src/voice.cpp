@@ -35,8 +35,12 @@ const std::vector<StringEntry>& voice_strings() {
        "Report a problem. Choose what it is about."},
       {"voice.report_describe", "请选择描述问题的短语，可以多选，然后点下一步。",
        "Choose the phrases that describe it, then tap Next."},
-      {"voice.report_phone", "可以留下联系电话，也可以不留。请阅读隐私说明，然后点提交。",
-       "You may leave a phone number. Read the privacy notice, then tap Submit."},
+      {"voice.report_phone", "可以留下联系电话，也可以不留。请阅读隐私说明，然后点下一步。",
+       "You may leave a phone number. Read the privacy notice, then tap Next."},
+      {"voice.report_where", "问题在哪里？可以选择地点，也可以输入具体位置，然后点下一步。",
+       "Where is it? Choose a place or type where exactly, then tap Next."},
+      {"voice.report_summary", "请核对将要提交的内容，无误后点提交。",
+       "Please check what will be sent, then tap Submit."},
       {"voice.report_step", "请看屏幕，按提示继续。", "Please follow the screen to go on."},
       {"voice.report_done", "已受理。您的查询码是 {}。请记下查询码。",
        "Received. Your tracking code is {}. Please keep it."},
@@ -140,8 +144,10 @@ Spoken resident_prompt(const App::Impl& m) {
     case Screen::Report: {
       const auto& report = r.report;
       const char* key = report.step == 0   ? "voice.report_source"
-                        : report.step == 1 ? "voice.report_describe"
-                        : report.step == 2 ? "voice.report_phone"
+                        : report.step == 1 ? "voice.report_where"
+                        : report.step == 2 ? "voice.report_describe"
+                        : report.step == 3 ? "voice.report_phone"
+                        : report.step == 4 ? "voice.report_summary"
                                            : "voice.report_step";
       return with_error({"report:" + std::to_string(report.step), m.t(key)}, report.error);
     }
