@@ -52,14 +52,16 @@ int kiosk_main(int argc, char** argv) {
   cli.add_option("--key-file", key_file, "the key-encryption key file (default: DATA.kek)");
   cli.add_flag("--board", board, "show the calling board instead of the kiosk");
   cli.add_option("--window", window, "the service window this console serves");
-  cli.add_option("--size", size, "window size in pixels, WxH");
+  auto* size_option = cli.add_option(
+      "--size", size, "window size in pixels, WxH (the tour: only this size; default 1280x800, 1920x1080 and 1080x1920)");
   cli.add_flag("--fullscreen", fullscreen, "fill the screen");
   cli.add_option("--font", font, "a CJK font file (default: fonts-wqy-microhei's)");
   std::string card_reader;
   cli.add_option("--card-reader", card_reader,
                  "identity card reader: the simulator's file or FIFO of card records (one JSON a line)");
   cli.add_option("--printer", printer, "ticket printer: a device (/dev/usb/lp0) or a file to append jobs to");
-  cli.add_flag("--voice", voice, "announce calls with espeak-ng through the sound device");
+  cli.add_flag("--voice", voice,
+               "speak with espeak-ng through the sound device: the board announces calls, the kiosk speaks its prompts when a resident turns voice on");
   cli.add_flag("--no-sync", no_sync, "do not start the background sync with the district");
   cli.add_option("--tour", tour_dir, "render every screen in every theme and language to PNG files here");
   cli.add_option("--catalog", catalog, "catalog for the tour's demo station");
@@ -82,7 +84,9 @@ int kiosk_main(int argc, char** argv) {
     std::stringstream text;
     text << in.rdbuf();
     const auto start = std::chrono::steady_clock::now();
-    auto written = run_tour(tour_dir, text.str(), options);
+    TourOptions tour;
+    if (size_option->count() == 0) tour.sizes = {{1280, 800}, {1920, 1080}, {1080, 1920}};
+    auto written = run_tour(tour_dir, text.str(), options, tour);
     if (!written.is_ok()) return fail(written.status().to_string());
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     std::cout << "wrote " << written->size() << " screens to " << tour_dir << " in " << ms << " ms\n";
