@@ -85,7 +85,8 @@ struct Grid {
 };
 
 // One of the ten service lines (十条站线), numbered 1-10. Its tickets carry its prefix letter
-// (A012: the 12th ticket of line A that day); by default line n has letter 'A' + n - 1.
+// (A012: the 12th ticket of line A that day): a capital other than I and O, which read as
+// digits; by default (no "prefix" in the document) line n has the n-th of A B C D E F G H J K.
 struct ServiceLine {
   int number = 0;
   char prefix = 'A';
@@ -270,13 +271,15 @@ struct Catalog {
 // Parses and validates a catalog document. source_name (e.g. "wuhua.json") starts every error
 // message, followed by a JSON-pointer path and what is wrong, e.g.
 //   wuhua.json: /service_items/3/line: line 12 does not exist (lines are 1-10)
-// On success every reference resolves (lines, windows, street offices, communities, sources,
-// service items), ids and codes are unique, division codes nest (a community's code starts
-// with its street office's), there are exactly ten lines numbered 1-10 with distinct prefixes
-// (stored in order), every window layout serves every line, and there is one deadline per
-// whistle kind. A key written twice in one object is refused. Fails with Invalid for
-// malformed JSON (with line and byte position), a missing or unknown field, a wrong type or a
-// broken rule; with TooNew when schema_version is newer than kCatalogSchemaVersion.
+// On success every reference resolves (lines, windows, street offices, communities, grids,
+// sources, service items), ids and codes are unique, division codes nest (a community's code
+// starts with its street office's), there are exactly ten lines numbered 1-10 with distinct
+// prefixes, none I or O (stored in order), every window layout serves every line, there is one
+// deadline per whistle kind, a place's grid is one of the place's community, every phrase
+// names at least one source, and places and phrases carry English. "places" and "phrases" may
+// be absent (catalogs before issue 14). A key written twice in one object is refused. Fails with
+// Invalid for malformed JSON (with line and byte position), a missing or unknown field, a wrong
+// type or a broken rule; with TooNew when schema_version is newer than kCatalogSchemaVersion.
 Result<Catalog> parse_catalog(std::string_view json_text, std::string_view source_name);
 
 // The catalog as a JSON document that parse_catalog reads back to an equal Catalog.
