@@ -95,7 +95,8 @@ Result<TicketEventKind> parse_ticket_event_kind(std::string_view text);
 // (next_ticket_number in queue.hpp) and is what the paper ticket shows.
 struct TicketTaken {
   int line = 0;              // the service line, 1-10
-  char prefix = 'A';         // the line's prefix letter, 'A'-'Z'
+  char prefix = 'A';         // the line's prefix letter, 'A'-'Z' (I and O are read
+                             // too: a catalog before issue 14 gave line 9 the I)
   int number = 0;            // 1-9999
   std::string service_item;  // catalog id of the item asked for; empty when not chosen
   Priority priority = Priority::None;
