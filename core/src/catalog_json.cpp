@@ -35,11 +35,11 @@ class CatalogReader {
                "); update Weimin before loading this catalog",
            ErrorCode::TooNew);
     }
-    Obj o(
-        root, "",
-        {"schema_version", "catalog_version", "district", "street_offices", "communities", "grids",
-         "lines", "windows", "service_items", "certificates", "work_list", "excluded_work",
-         "whistle_sources", "departments", "deadlines", "slot_templates", "places", "phrases"});
+    Obj o(root, "",
+          {"schema_version", "catalog_version", "district", "street_offices", "communities",
+           "grids", "lines", "windows", "service_items", "certificates", "work_list",
+           "excluded_work", "whistle_sources", "departments", "deadlines", "slot_templates",
+           "places", "phrases", "priority_reasons"});
     c_.version = read_int(o.req("catalog_version"), o.at("catalog_version"), 0, INT_MAX);
     district(o.req("district"), o.at("district"));
     c_.street_offices =
@@ -77,6 +77,25 @@ class CatalogReader {
     if (const json* phrases = o.opt("phrases")) {
       c_.phrases = read_array(*phrases, o.at("phrases"),
                               [&](const json& j, const std::string& p) { return phrase(j, p); });
+    }
+    if (const json* reasons = o.opt("priority_reasons")) {
+      Unique priorities("priority");
+      c_.priority_reasons =
+          read_array(*reasons, o.at("priority_reasons"), [&](const json& j, const std::string& p) {
+            Obj r(j, p, {"priority", "name"});
+            PriorityReason reason;
+            reason.priority = read_string(r.req("priority"), r.at("priority"));
+            Result<Priority> parsed = parse_priority(reason.priority);
+            if (!parsed) fail(r.at("priority"), parsed.status().message());
+            if (*parsed == Priority::None) {
+              fail(r.at("priority"),
+                   "\"none\" is no priority; name one of elderly, disability, "
+                   "pregnancy or appointment");
+            }
+            priorities.add(reason.priority, r.at("priority"));
+            reason.name = read_text(r.req("name"), r.at("name"), true);
+            return reason;
+          });
     }
   }
 

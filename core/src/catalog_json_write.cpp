@@ -167,6 +167,13 @@ std::string catalog_to_json(const Catalog& c) {
   doc["slot_templates"] = std::move(slots);
   if (!c.places.empty()) doc["places"] = std::move(places);
   if (!c.phrases.empty()) doc["phrases"] = std::move(phrases);
+  if (!c.priority_reasons.empty()) {
+    ojson reasons = ojson::array();
+    for (const PriorityReason& r : c.priority_reasons) {
+      reasons.push_back({{"priority", r.priority}, {"name", text(r.name)}});
+    }
+    doc["priority_reasons"] = std::move(reasons);
+  }
   return doc.dump(2) + "\n";
 }
 

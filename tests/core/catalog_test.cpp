@@ -197,16 +197,31 @@ TEST_CASE("every whistle source of the Wuhua catalog offers 3-6 phrases of its o
   CHECK(c.phrase_by_id("no_such_phrase") == nullptr);
 }
 
+TEST_CASE("the Wuhua catalog words every priority in both languages") {
+  Catalog c = wuhua();
+  for (const char* p : {"elderly", "disability", "pregnancy", "appointment"}) {
+    CAPTURE(p);
+    const PriorityReason* r = c.priority_reason(p);
+    REQUIRE(r);
+    CHECK_FALSE(r->name.zh.empty());
+    CHECK_FALSE(r->name.en.empty());
+  }
+  CHECK(c.priority_reason("elderly")->name.zh == "70岁以上老人");
+  CHECK(c.priority_reason("none") == nullptr);
+}
+
 TEST_CASE("a catalog without places and phrases (before issue 14) still reads") {
   json doc = json::parse(wuhua_text());
   doc.erase("places");
   doc.erase("phrases");
+  doc.erase("priority_reasons");
   auto r = parse_catalog(doc.dump(), "old.json");
   REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
   CHECK(r->places.empty());
   CHECK(r->phrases.empty());
   CHECK(r->places_for("530102001001").empty());
   CHECK(r->phrases_for("env_sanitation").empty());
+  CHECK(r->priority_reason("elderly") == nullptr);
   // Written back, it still has neither, and reads back equal.
   const std::string written = catalog_to_json(*r);
   CHECK(written.find("\"places\"") == std::string::npos);
@@ -332,6 +347,15 @@ TEST_CASE("catalog validation errors name the path and what is wrong") {
        "/phrases/0/text/en: must not be empty"},
       {"phrase without Chinese", [](json& d) { d["phrases"][0]["text"].erase("zh"); },
        "/phrases/0/text: missing required field \"zh\""},
+      {"unknown priority", [](json& d) { d["priority_reasons"][0]["priority"] = "veteran"; },
+       "/priority_reasons/0/priority: unknown priority \"veteran\""},
+      {"the priority none", [](json& d) { d["priority_reasons"][0]["priority"] = "none"; },
+       "/priority_reasons/0/priority: \"none\" is no priority"},
+      {"priority worded twice", [](json& d) { d["priority_reasons"][1]["priority"] = "elderly"; },
+       "/priority_reasons/1/priority: duplicate priority \"elderly\""},
+      {"priority reason without English",
+       [](json& d) { d["priority_reasons"][2]["name"].erase("en"); },
+       "/priority_reasons/2/name: missing required field \"en\""},
       {"unknown field of a place", [](json& d) { d["places"][0]["building"] = "1"; },
        "/places/0/building: unknown field \"building\""},
       {"unknown field", [](json& d) { d["service_items"][0]["lines"] = 1; },
