@@ -205,6 +205,13 @@ const Phrase* Catalog::phrase_by_id(std::string_view id) const {
   return nullptr;
 }
 
+const PriorityReason* Catalog::priority_reason(std::string_view priority) const {
+  for (const PriorityReason& r : priority_reasons) {
+    if (r.priority == priority) return &r;
+  }
+  return nullptr;
+}
+
 std::vector<const Window*> Catalog::windows_serving(int line,
                                                     std::string_view community_code) const {
   std::vector<const Window*> out;

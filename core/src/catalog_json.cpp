@@ -8,6 +8,7 @@
 
 #include "catalog_json_reader.hpp"
 #include "weimin/core/catalog.hpp"
+#include "weimin/core/ticket.hpp"
 
 namespace weimin::core {
 
@@ -37,7 +38,8 @@ class CatalogReader {
     Obj o(root, "",
           {"schema_version", "catalog_version", "district", "street_offices", "communities",
            "grids", "lines", "windows", "service_items", "certificates", "work_list",
-           "excluded_work", "whistle_sources", "departments", "deadlines", "slot_templates"});
+           "excluded_work", "whistle_sources", "departments", "deadlines", "slot_templates",
+           "places", "phrases", "priority_reasons"});
     c_.version = read_int(o.req("catalog_version"), o.at("catalog_version"), 0, INT_MAX);
     district(o.req("district"), o.at("district"));
     c_.street_offices =
@@ -67,6 +69,34 @@ class CatalogReader {
     deadlines(o.req("deadlines"), o.at("deadlines"));
     c_.slot_templates = read_array(o.req("slot_templates"), o.at("slot_templates"),
                                    [&](const json& j, const std::string& p) { return slot(j, p); });
+    // Places and phrases came with issue 14; a catalog without them is still read.
+    if (const json* places = o.opt("places")) {
+      c_.places = read_array(*places, o.at("places"),
+                             [&](const json& j, const std::string& p) { return place(j, p); });
+    }
+    if (const json* phrases = o.opt("phrases")) {
+      c_.phrases = read_array(*phrases, o.at("phrases"),
+                              [&](const json& j, const std::string& p) { return phrase(j, p); });
+    }
+    if (const json* reasons = o.opt("priority_reasons")) {
+      Unique priorities("priority");
+      c_.priority_reasons =
+          read_array(*reasons, o.at("priority_reasons"), [&](const json& j, const std::string& p) {
+            Obj r(j, p, {"priority", "name"});
+            PriorityReason reason;
+            reason.priority = read_string(r.req("priority"), r.at("priority"));
+            Result<Priority> parsed = parse_priority(reason.priority);
+            if (!parsed) fail(r.at("priority"), parsed.status().message());
+            if (*parsed == Priority::None) {
+              fail(r.at("priority"),
+                   "\"none\" is no priority; name one of elderly, disability, "
+                   "pregnancy or appointment");
+            }
+            priorities.add(reason.priority, r.at("priority"));
+            reason.name = read_text(r.req("name"), r.at("name"), true);
+            return reason;
+          });
+    }
   }
 
  private:
@@ -128,9 +158,18 @@ class CatalogReader {
       ServiceLine l;
       l.number = read_int(o.req("number"), o.at("number"), 1, 10);
       numbers.add(std::to_string(l.number), o.at("number"));
-      std::string prefix = read_string(o.req("prefix"), o.at("prefix"));
-      if (prefix.size() != 1 || prefix[0] < 'A' || prefix[0] > 'Z') {
-        fail(o.at("prefix"), "ticket prefix " + in_quotes(prefix) + " must be one letter A-Z");
+      // Without a prefix line n gets its default letter (A … H, J, K).
+      std::string prefix(1, default_ticket_prefix(l.number));
+      if (const json* given = o.opt("prefix")) prefix = read_string(*given, o.at("prefix"));
+      if (prefix == "I" || prefix == "O") {
+        fail(o.at("prefix"), "ticket prefix " + in_quotes(prefix) + " reads as the digit " +
+                                 (prefix == "I" ? "1" : "0") +
+                                 " on a ticket and on the board; choose another capital letter "
+                                 "(any of A-Z but I and O)");
+      }
+      if (prefix.size() != 1 || !is_ticket_prefix(prefix[0])) {
+        fail(o.at("prefix"), "ticket prefix " + in_quotes(prefix) +
+                                 " must be one capital letter A-Z other than I and O");
       }
       prefixes.add(prefix, o.at("prefix"));
       l.prefix = prefix[0];
@@ -351,7 +390,52 @@ class CatalogReader {
     return s;
   }
 
+  Place place(const json& j, const std::string& path) {
+    Obj o(j, path, {"id", "name", "community", "grid"});
+    Place p;
+    p.id = read_id(o.req("id"), o.at("id"));
+    place_ids_.add(p.id, o.at("id"));
+    p.name = read_text(o.req("name"), o.at("name"), true);
+    p.community = read_string(o.req("community"), o.at("community"));
+    if (!c_.community_by_code(p.community)) {
+      fail(o.at("community"), "community " + in_quotes(p.community) + " does not exist");
+    }
+    if (const json* grid = o.opt("grid")) {
+      p.grid = read_string(*grid, o.at("grid"));
+      const Grid* g = c_.grid_by_code(p.grid);
+      if (!g) fail(o.at("grid"), "grid " + in_quotes(p.grid) + " does not exist");
+      if (g->community != p.community) {
+        fail(o.at("grid"), "grid " + in_quotes(p.grid) + " belongs to community " +
+                               in_quotes(g->community) + ", not to the place's community " +
+                               in_quotes(p.community));
+      }
+    }
+    return p;
+  }
+
+  Phrase phrase(const json& j, const std::string& path) {
+    Obj o(j, path, {"id", "text", "sources"});
+    Phrase p;
+    p.id = read_id(o.req("id"), o.at("id"));
+    phrase_ids_.add(p.id, o.at("id"));
+    p.text = read_text(o.req("text"), o.at("text"), true);
+    Unique listed("whistle source");
+    p.sources =
+        read_array(o.req("sources"), o.at("sources"), [&](const json& e, const std::string& sp) {
+          std::string id = read_string(e, sp);
+          if (!c_.source_by_id(id)) {
+            fail(sp, "whistle source " + in_quotes(id) + " does not exist");
+          }
+          listed.add(id, sp);
+          return id;
+        });
+    non_empty(p.sources, o.at("sources"), "whistle source");
+    return p;
+  }
+
   Catalog& c_;
+  Unique place_ids_{"place id"};
+  Unique phrase_ids_{"phrase id"};
   Unique office_codes_{"street office code"};
   Unique community_codes_{"community code"};
   Unique grid_codes_{"grid code"};

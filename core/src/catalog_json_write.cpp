@@ -142,6 +142,16 @@ std::string catalog_to_json(const Catalog& c) {
                      {"end", time_of_day(s.end_minute)},
                      {"capacity", s.capacity}});
   }
+  ojson places = ojson::array();
+  for (const Place& p : c.places) {
+    ojson j = {{"id", p.id}, {"name", text(p.name)}, {"community", p.community}};
+    if (!p.grid.empty()) j["grid"] = p.grid;
+    places.push_back(std::move(j));
+  }
+  ojson phrases = ojson::array();
+  for (const Phrase& p : c.phrases) {
+    phrases.push_back({{"id", p.id}, {"text", text(p.text)}, {"sources", p.sources}});
+  }
   doc["street_offices"] = std::move(offices);
   doc["communities"] = std::move(communities);
   doc["grids"] = std::move(grids);
@@ -155,6 +165,15 @@ std::string catalog_to_json(const Catalog& c) {
   doc["departments"] = std::move(depts);
   doc["deadlines"] = std::move(deadlines);
   doc["slot_templates"] = std::move(slots);
+  if (!c.places.empty()) doc["places"] = std::move(places);
+  if (!c.phrases.empty()) doc["phrases"] = std::move(phrases);
+  if (!c.priority_reasons.empty()) {
+    ojson reasons = ojson::array();
+    for (const PriorityReason& r : c.priority_reasons) {
+      reasons.push_back({{"priority", r.priority}, {"name", text(r.name)}});
+    }
+    doc["priority_reasons"] = std::move(reasons);
+  }
   return doc.dump(2) + "\n";
 }
 

@@ -31,9 +31,11 @@ std::string_view verb(TicketEventKind kind) {
     case TicketEventKind::Transferred:
       return "transfer";
     case TicketEventKind::Finished:
+      return "finish";
+    case TicketEventKind::Requeued:
       break;
   }
-  return "finish";
+  return "put back in line";
 }
 
 std::string where(const Ticket& t) {
@@ -95,6 +97,13 @@ Status check_event(const QueueState& s, const TicketEvent& e, bool allow_duplica
                   "no ticket " + e.ticket.to_string() + " was taken today; its " +
                       std::string(to_string(e.kind())) + " event cannot be applied");
   }
+  if (e.kind() == TicketEventKind::Requeued) {
+    if (t->state == TicketState::NoShow) return Status::ok();
+    return refuse(*t, e,
+                  t->state == TicketState::Done
+                      ? "take a new ticket if the resident still needs service"
+                      : "only a ticket marked as a no-show goes back in line");
+  }
   const bool ended = t->state == TicketState::Done || t->state == TicketState::NoShow;
   if (ended) return refuse(*t, e, "take a new ticket if the resident still needs service");
   if (e.kind() == TicketEventKind::Called) {
@@ -133,8 +142,8 @@ void apply_checked(QueueState& s, const TicketEvent& e) {
     t.priority = taken->priority;
     t.reason = taken->reason;
     t.booking = taken->booking;
-    t.taken_hlc = e.hlc;
-    t.taken_origin = e.origin;
+    t.taken_hlc = t.place_hlc = e.hlc;
+    t.taken_origin = t.place_origin = e.origin;
     t.taken_ms = e.wall_ms;
     t.staff = e.staff;
     s.tickets.emplace(t.id, std::move(t));
@@ -188,6 +197,15 @@ void apply_checked(QueueState& s, const TicketEvent& e) {
       s.service_ms[t.line].push_back(std::max<std::int64_t>(0, e.wall_ms - start));
       break;
     }
+    case TicketEventKind::Requeued:
+      t.state = TicketState::Waiting;
+      t.window = 0;
+      t.ended_ms.reset();
+      t.place_hlc = e.hlc;
+      t.place_origin = e.origin;
+      ++t.requeues;
+      t.priority_calls_while_waiting = 0;
+      break;
   }
 }
 
@@ -224,13 +242,28 @@ std::string_view to_string(TicketState state) {
 bool queue_precedes(const Ticket& a, const Ticket& b) {
   const int ca = priority_class(a.priority);
   const int cb = priority_class(b.priority);
-  return std::tie(ca, a.taken_hlc, a.taken_origin, a.id) <
-         std::tie(cb, b.taken_hlc, b.taken_origin, b.id);
+  return std::tie(ca, a.place_hlc, a.place_origin, a.id) <
+         std::tie(cb, b.place_hlc, b.place_origin, b.id);
 }
 
 const Ticket* QueueState::find(const TicketId& id) const {
   auto it = tickets.find(id);
   return it == tickets.end() ? nullptr : &it->second;
+}
+
+bool QueueState::is_paused(int window) const {
+  auto it = windows.find(window);
+  return it != windows.end() && it->second.paused;
+}
+
+std::vector<const Ticket*> QueueState::find_label(const TicketLabel& label) const {
+  std::vector<const Ticket*> out;
+  for (const auto& [id, t] : tickets) {
+    if (t.prefix == label.prefix && t.number == label.number) out.push_back(&t);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Ticket* a, const Ticket* b) { return queue_precedes(*a, *b); });
+  return out;
 }
 
 // [SECTION] Folding and checking

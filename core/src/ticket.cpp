@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -20,9 +21,9 @@ namespace cj = catalog_json;
 
 constexpr std::array<std::string_view, 5> kPriorityNames = {"none", "elderly", "disability",
                                                             "pregnancy", "appointment"};
-constexpr std::array<std::string_view, 7> kKindNames = {
+constexpr std::array<std::string_view, 8> kKindNames = {
     "ticket.taken",   "ticket.called",      "ticket.recalled", "ticket.serving_started",
-    "ticket.no_show", "ticket.transferred", "ticket.finished"};
+    "ticket.no_show", "ticket.transferred", "ticket.finished", "ticket.requeued"};
 
 constexpr std::size_t kMaxReasonChars = 200;
 constexpr std::size_t kMaxIdChars = 64;
@@ -209,6 +210,9 @@ TicketEvent read_event(const json& j) {
     case TicketEventKind::Finished:
       e.body = TicketFinished{};
       break;
+    case TicketEventKind::Requeued:
+      e.body = TicketRequeued{};
+      break;
   }
   return e;
 }
@@ -249,6 +253,49 @@ std::string ticket_label(char prefix, int number) {
   char digits[8];
   std::snprintf(digits, sizeof digits, "%03d", number);
   return std::string(1, prefix) + digits;
+}
+
+bool is_ticket_prefix(char prefix) {
+  return prefix >= 'A' && prefix <= 'Z' && prefix != 'I' && prefix != 'O';
+}
+
+char default_ticket_prefix(int line) {
+  static constexpr std::string_view kDefault = "ABCDEFGHJK";
+  assert(line >= 1 && line <= 10);
+  return kDefault[static_cast<std::size_t>(std::clamp(line, 1, 10) - 1)];
+}
+
+Result<TicketLabel> parse_ticket_label(std::string_view typed) {
+  std::string compact;
+  for (char c : typed) {
+    if (c != ' ') compact += c;
+  }
+  auto refuse = [&](std::string why) -> Status {
+    return Status(ErrorCode::Invalid, why +
+                                          "; a ticket number is its letter and the digits "
+                                          "printed on the ticket, e.g. A012");
+  };
+  if (compact.empty()) return refuse("no ticket number was typed");
+  const char letter = static_cast<char>(std::toupper(static_cast<unsigned char>(compact[0])));
+  if (letter < 'A' || letter > 'Z') {
+    return refuse(cj::in_quotes(std::string(typed)) + " does not start with a letter");
+  }
+  const std::string_view digits = std::string_view(compact).substr(1);
+  const bool all_digits = !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  if (!all_digits) {
+    return refuse(cj::in_quotes(std::string(typed)) + " is not a letter followed by digits");
+  }
+  std::size_t first = digits.find_first_not_of('0');
+  const std::string_view significant =
+      first == std::string_view::npos ? std::string_view() : digits.substr(first);
+  if (significant.empty() || significant.size() > 4) {
+    return refuse(cj::in_quotes(std::string(typed)) + " has no number between 1 and 9999");
+  }
+  int number = 0;
+  for (char c : significant) number = number * 10 + (c - '0');
+  return TicketLabel{letter, number};
 }
 
 std::string_view to_string(TicketEventKind kind) {

@@ -389,15 +389,30 @@ Status console_act(station::Station& station, StaffState& staff, ConsoleAction a
       break;
     }
     case ConsoleAction::CallNumber:
-    case ConsoleAction::Pause:
-    case ConsoleAction::Resume:
-    case ConsoleAction::Requeue:
-      done = Status(ErrorCode::Invalid, "not built yet");  // issue 14: the station's queue
+      done = queue.call_number(by, staff.window, staff.call_label);
       break;
+    case ConsoleAction::Requeue:
+      done = queue.requeue(by, staff.window, staff.call_label);
+      break;
+    case ConsoleAction::Pause:
+    case ConsoleAction::Resume: {
+      const bool pause = action == ConsoleAction::Pause;
+      const Status set = pause ? queue.pause(by, staff.window) : queue.resume(by, staff.window);
+      // What the station holds now, also when the other node of the station got there first.
+      if (auto paused = queue.is_paused(staff.window); paused.is_ok()) staff.paused = *paused;
+      if (!set.is_ok()) {
+        staff.error = set.message();
+        return set;
+      }
+      return Status::ok();  // staff.paused tells the screen; no message
+    }
   }
   if (!done.is_ok()) {
     staff.error = done.status().message();
     return done.status();
+  }
+  if (action == ConsoleAction::CallNumber || action == ConsoleAction::Requeue) {
+    staff.call_label.clear();  // done with: the keypad starts empty for the next one
   }
   staff.message = done->label;
   return Status::ok();

@@ -61,7 +61,7 @@ TEST_CASE("the shipped Wuhua catalog parses with its ten lines, items, sources a
     CAPTURE(n);
     const ServiceLine& line = c.lines[n - 1];
     CHECK(line.number == n);
-    CHECK(line.prefix == static_cast<char>('A' + n - 1));
+    CHECK(line.prefix == "ABCDEFGHJK"[n - 1]);  // no I: it reads as 1 on the board
     CHECK(line.name.zh == names[n - 1]);
     CHECK_FALSE(line.name.en.empty());
     CHECK_FALSE(c.items_for_line(n).empty());
@@ -93,7 +93,7 @@ TEST_CASE("catalog lookups find lines, items, windows, sources, departments and 
   Catalog c = wuhua();
   REQUIRE(c.line_by_prefix('D'));
   CHECK(c.line_by_prefix('D')->number == 4);
-  CHECK(c.line_by_prefix('K') == nullptr);
+  CHECK(c.line_by_prefix('I') == nullptr);
   CHECK(c.line_by_number(11) == nullptr);
   REQUIRE(c.item_by_id("minimum_living_allowance"));
   CHECK(c.item_by_id("minimum_living_allowance")->what_to_bring.size() >= 4);
@@ -135,6 +135,139 @@ TEST_CASE("a catalog written to JSON reads back equal") {
   CHECK(*again == c);
 }
 
+TEST_CASE("every community of the Wuhua catalog has places, in its own grids where it has grids") {
+  Catalog c = wuhua();
+  for (const Community& m : c.communities) {
+    CAPTURE(m.name.zh);
+    const auto places = c.places_for(m.code);
+    CHECK(places.size() >= 6);
+    CHECK(places.size() <= 10);
+    const bool has_grids = std::any_of(c.grids.begin(), c.grids.end(),
+                                       [&](const Grid& g) { return g.community == m.code; });
+    for (const Place* p : places) {
+      CAPTURE(p->id);
+      CHECK_FALSE(p->name.zh.empty());
+      CHECK_FALSE(p->name.en.empty());
+      CHECK(p->community == m.code);
+      if (has_grids) {
+        REQUIRE(c.grid_by_code(p->grid));
+        CHECK(c.grid_by_code(p->grid)->community == m.code);
+      } else {
+        CHECK(p->grid.empty());
+      }
+      CHECK(c.place_by_id(p->id) == p);
+    }
+  }
+  CHECK(c.place_by_id("nowhere") == nullptr);
+}
+
+TEST_CASE("every whistle source of the Wuhua catalog offers 3-6 phrases of its own kind") {
+  Catalog c = wuhua();
+  for (const WhistleSource& s : c.whistle_sources) {
+    CAPTURE(s.id);
+    const auto phrases = c.phrases_for(s.id);
+    CHECK(phrases.size() >= 3);
+    CHECK(phrases.size() <= 6);
+    for (const Phrase* p : phrases) {
+      CHECK_FALSE(p->text.zh.empty());
+      CHECK_FALSE(p->text.en.empty());
+      CHECK(c.phrase_by_id(p->id) == p);
+    }
+  }
+  auto texts = [&](std::string_view source) {
+    std::vector<std::string> out;
+    for (const Phrase* p : c.phrases_for(source)) out.push_back(p->text.zh);
+    return out;
+  };
+  auto has = [](const std::vector<std::string>& v, std::string_view zh) {
+    return std::find(v.begin(), v.end(), zh) != v.end();
+  };
+  // The phrases follow the category: after 环境卫生, no 违章搭建 and no 路灯不亮.
+  const auto sanitation = texts("env_sanitation");
+  CHECK(has(sanitation, "垃圾未及时清运"));
+  CHECK(has(sanitation, "楼道堆放杂物"));
+  CHECK_FALSE(has(sanitation, "违章搭建"));
+  CHECK_FALSE(has(sanitation, "路灯不亮"));
+  const auto municipal = texts("municipal_facilities");
+  CHECK(has(municipal, "路灯不亮"));
+  CHECK(has(municipal, "道路或井盖破损"));
+  CHECK(has(municipal, "下水道堵塞"));
+  CHECK_FALSE(has(municipal, "噪音扰民"));
+  CHECK(has(texts("illegal_construction"), "违章搭建"));
+  CHECK(c.phrase_by_id("no_such_phrase") == nullptr);
+}
+
+TEST_CASE("the Wuhua catalog words every priority in both languages") {
+  Catalog c = wuhua();
+  for (const char* p : {"elderly", "disability", "pregnancy", "appointment"}) {
+    CAPTURE(p);
+    const PriorityReason* r = c.priority_reason(p);
+    REQUIRE(r);
+    CHECK_FALSE(r->name.zh.empty());
+    CHECK_FALSE(r->name.en.empty());
+  }
+  CHECK(c.priority_reason("elderly")->name.zh == "70岁以上老人");
+  CHECK(c.priority_reason("none") == nullptr);
+}
+
+TEST_CASE("a catalog without places and phrases (before issue 14) still reads") {
+  json doc = json::parse(wuhua_text());
+  doc.erase("places");
+  doc.erase("phrases");
+  doc.erase("priority_reasons");
+  auto r = parse_catalog(doc.dump(), "old.json");
+  REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
+  CHECK(r->places.empty());
+  CHECK(r->phrases.empty());
+  CHECK(r->places_for("530102001001").empty());
+  CHECK(r->phrases_for("env_sanitation").empty());
+  CHECK(r->priority_reason("elderly") == nullptr);
+  // Written back, it still has neither, and reads back equal.
+  const std::string written = catalog_to_json(*r);
+  CHECK(written.find("\"places\"") == std::string::npos);
+  CHECK(parse_catalog(written, "again.json").value() == *r);
+}
+
+TEST_CASE("a line without a prefix gets its default letter, which skips I") {
+  json doc = json::parse(wuhua_text());
+  for (json& line : doc["lines"]) line.erase("prefix");
+  auto r = parse_catalog(doc.dump(), "defaults.json");
+  REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
+  std::string letters;
+  for (const ServiceLine& l : r->lines) letters += l.prefix;
+  CHECK(letters == "ABCDEFGHJK");
+  CHECK(r->line_by_prefix('I') == nullptr);
+  CHECK(r->line_by_prefix('J')->number == 9);
+  CHECK(r->line_by_prefix('K')->number == 10);
+}
+
+TEST_CASE("every text of the Wuhua catalog has English, and names start with a capital") {
+  const json doc = json::parse(wuhua_text());
+  int texts = 0;
+  std::function<void(const json&, const std::string&)> walk = [&](const json& j,
+                                                                  const std::string& path) {
+    if (j.is_object() && j.contains("zh") && j.size() <= 2) {
+      ++texts;
+      CAPTURE(path);
+      REQUIRE(j.contains("en"));
+      const std::string en = j["en"].get<std::string>();
+      CHECK_FALSE(en.empty());
+      // English, not Chinese left in place, and capitalised as a label is.
+      CHECK(std::all_of(en.begin(), en.end(),
+                        [](char ch) { return static_cast<unsigned char>(ch) < 0x80; }));
+      CHECK(!(en[0] >= 'a' && en[0] <= 'z'));
+      return;
+    }
+    if (j.is_object()) {
+      for (const auto& [k, v] : j.items()) walk(v, path + "/" + k);
+    } else if (j.is_array()) {
+      for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], path + "/" + std::to_string(i));
+    }
+  };
+  walk(doc, "");
+  CHECK(texts > 500);
+}
+
 TEST_CASE("whistle kinds, levels and community kinds convert to and from their strings") {
   for (WhistleKind k : {WhistleKind::Emergency, WhistleKind::Key, WhistleKind::Routine}) {
     CHECK(parse_whistle_kind(to_string(k)).value() == k);
@@ -174,7 +307,57 @@ TEST_CASE("catalog validation errors name the path and what is wrong") {
       {"nine lines", [](json& d) { d["lines"].erase(9); },
        "/lines: expected exactly ten service lines numbered 1-10, found 9"},
       {"prefix not a letter", [](json& d) { d["lines"][0]["prefix"] = "AB"; },
-       "/lines/0/prefix: ticket prefix \"AB\" must be one letter A-Z"},
+       "/lines/0/prefix: ticket prefix \"AB\" must be one capital letter A-Z other than I and O"},
+      {"prefix in lower case", [](json& d) { d["lines"][0]["prefix"] = "a"; },
+       "/lines/0/prefix: ticket prefix \"a\" must be one capital letter A-Z other than I and O"},
+      {"prefix a digit", [](json& d) { d["lines"][0]["prefix"] = "1"; },
+       "/lines/0/prefix: ticket prefix \"1\" must be one capital letter"},
+      {"prefix I", [](json& d) { d["lines"][8]["prefix"] = "I"; },
+       "/lines/8/prefix: ticket prefix \"I\" reads as the digit 1 on a ticket and on the board; "
+       "choose another capital letter (any of A-Z but I and O)"},
+      {"prefix O", [](json& d) { d["lines"][9]["prefix"] = "O"; },
+       "/lines/9/prefix: ticket prefix \"O\" reads as the digit 0"},
+      {"place of an unknown community",
+       [](json& d) { d["places"][0]["community"] = "530102001099"; },
+       "/places/0/community: community \"530102001099\" does not exist"},
+      {"place in another community's grid",
+       [](json& d) {
+         d["places"][0]["grid"] = "530102009001001";  // 王家桥's; places[0] is in 翠湖
+       },
+       "/places/0/grid: grid \"530102009001001\" belongs to community \"530102009001\", not to "
+       "the place's community \"530102001001\""},
+      {"place in an unknown grid", [](json& d) { d["places"][0]["grid"] = "530102001001009"; },
+       "/places/0/grid: grid \"530102001001009\" does not exist"},
+      {"duplicate place id", [](json& d) { d["places"][3]["id"] = d["places"][0]["id"]; },
+       "/places/3/id: duplicate place id \"cuihu.bldg1\" (first at /places/0/id)"},
+      {"place without English", [](json& d) { d["places"][2]["name"].erase("en"); },
+       "/places/2/name: missing required field \"en\""},
+      {"phrase of an unknown source", [](json& d) { d["phrases"][1]["sources"][0] = "weather"; },
+       "/phrases/1/sources/0: whistle source \"weather\" does not exist"},
+      {"phrase of no source", [](json& d) { d["phrases"][1]["sources"] = json::array(); },
+       "/phrases/1/sources: needs at least one whistle source"},
+      {"phrase source twice",
+       [](json& d) {
+         d["phrases"][1]["sources"] = {"env_sanitation", "env_sanitation"};
+       },
+       "/phrases/1/sources/1: duplicate whistle source \"env_sanitation\""},
+      {"duplicate phrase id", [](json& d) { d["phrases"][4]["id"] = d["phrases"][2]["id"]; },
+       "/phrases/4/id: duplicate phrase id"},
+      {"phrase without English", [](json& d) { d["phrases"][0]["text"]["en"] = ""; },
+       "/phrases/0/text/en: must not be empty"},
+      {"phrase without Chinese", [](json& d) { d["phrases"][0]["text"].erase("zh"); },
+       "/phrases/0/text: missing required field \"zh\""},
+      {"unknown priority", [](json& d) { d["priority_reasons"][0]["priority"] = "veteran"; },
+       "/priority_reasons/0/priority: unknown priority \"veteran\""},
+      {"the priority none", [](json& d) { d["priority_reasons"][0]["priority"] = "none"; },
+       "/priority_reasons/0/priority: \"none\" is no priority"},
+      {"priority worded twice", [](json& d) { d["priority_reasons"][1]["priority"] = "elderly"; },
+       "/priority_reasons/1/priority: duplicate priority \"elderly\""},
+      {"priority reason without English",
+       [](json& d) { d["priority_reasons"][2]["name"].erase("en"); },
+       "/priority_reasons/2/name: missing required field \"en\""},
+      {"unknown field of a place", [](json& d) { d["places"][0]["building"] = "1"; },
+       "/places/0/building: unknown field \"building\""},
       {"unknown field", [](json& d) { d["service_items"][0]["lines"] = 1; },
        "/service_items/0/lines: unknown field \"lines\""},
       {"unknown top-level field", [](json& d) { d["whistle_source"] = json::array(); },

@@ -47,10 +47,21 @@ class Node {
     e.body = std::move(body);
     return e;
   }
+  WindowEvent window_event(int window, bool paused, std::string staff = "S01") {
+    WindowEvent e;
+    e.id = ids_.next(now);
+    e.hlc = clock_.now(now);
+    e.wall_ms = now;
+    e.origin = origin_;
+    e.window = window;
+    e.staff = std::move(staff);
+    e.paused = paused;
+    return e;
+  }
   TicketEvent taken(const QueueState& s, int line, Priority p = Priority::None) {
     TicketTaken t;
     t.line = line;
-    t.prefix = static_cast<char>('A' + line - 1);
+    t.prefix = default_ticket_prefix(line);
     t.number = next_ticket_number(s, line).value();
     t.priority = p;
     if (p == Priority::AppointmentCheckIn) t.booking = ids_.next(now);
@@ -99,6 +110,32 @@ TEST_CASE("ticket labels have three digits, growing to four after 999") {
   CHECK(ticket_label('A', 999) == "A999");
   CHECK(ticket_label('B', 1000) == "B1000");
   CHECK(ticket_label('J', 9999) == "J9999");
+}
+
+TEST_CASE("ticket prefixes skip I and O, which read as digits") {
+  std::string letters;
+  for (int line = 1; line <= 10; ++line) letters += default_ticket_prefix(line);
+  CHECK(letters == "ABCDEFGHJK");
+  CHECK(is_ticket_prefix('A'));
+  CHECK(is_ticket_prefix('Z'));
+  CHECK_FALSE(is_ticket_prefix('I'));
+  CHECK_FALSE(is_ticket_prefix('O'));
+  CHECK_FALSE(is_ticket_prefix('a'));
+  CHECK_FALSE(is_ticket_prefix('1'));
+}
+
+TEST_CASE("a typed ticket number is read in either case, with or without its zeros") {
+  CHECK(parse_ticket_label("A012").value() == TicketLabel{'A', 12});
+  CHECK(parse_ticket_label("a12").value() == TicketLabel{'A', 12});
+  CHECK(parse_ticket_label(" B 7 ").value() == TicketLabel{'B', 7});
+  CHECK(parse_ticket_label("K1000").value() == TicketLabel{'K', 1000});
+  for (const char* bad : {"", "12", "A", "AB12", "A0", "A12345", "A-12"}) {
+    CAPTURE(bad);
+    const auto r = parse_ticket_label(bad);
+    REQUIRE_FALSE(r.is_ok());
+    CHECK(r.status().code() == ErrorCode::Invalid);
+    CHECK(r.status().message().find("e.g. A012") != std::string::npos);
+  }
 }
 
 TEST_CASE("ticket numbers count per line per day") {
@@ -175,6 +212,114 @@ TEST_CASE("a called ticket whose resident does not come is a no-show, and stays 
   CHECK(d.ticket(t).state == TicketState::NoShow);
   CHECK(d.call(t, 1).code() == ErrorCode::Conflict);
   CHECK(d.act(t, 1, TicketFinished{}).code() == ErrorCode::Conflict);
+}
+
+TEST_CASE("a no-show put back in line waits behind those waiting then, for any window") {
+  Desk d;
+  const TicketId a = d.take(1);
+  d.node.now += 1'000;
+  const TicketId b = d.take(1);
+  REQUIRE(d.call(a, 1).is_ok());
+  REQUIRE(d.act(a, 1, TicketNoShow{}).is_ok());
+  d.node.now += 1'000;
+  const TicketId c = d.take(1);  // taken after the no-show, before the resident came back
+  d.node.now += 1'000;
+  REQUIRE(d.act(a, 2, TicketRequeued{}).is_ok());  // back in line at another window
+  const Ticket& t = d.ticket(a);
+  CHECK(t.state == TicketState::Waiting);
+  CHECK(t.window == 0);
+  CHECK(t.requeues == 1);
+  CHECK_FALSE(t.ended_ms);
+  CHECK(t.taken_hlc < t.place_hlc);
+  // b and c were waiting when it came back: they go first, then A001.
+  const std::vector<int> lines = {1};
+  CHECK(next_for_window(d.state, 2, lines, {}) == b);
+  REQUIRE(d.call(b, 2, {1}).is_ok());
+  REQUIRE(d.act(b, 2, TicketFinished{}).is_ok());
+  CHECK(next_for_window(d.state, 1, lines, {}) == c);
+  REQUIRE(d.call(c, 1, {1}).is_ok());
+  CHECK(next_for_window(d.state, 2, lines, {}) == a);
+  CHECK(estimate_wait(d.state, a, 1).value().people_ahead == 0);
+  CHECK(queue_figures(d.state).no_shows == 0);
+  // Called again and served like any ticket.
+  REQUIRE(d.call(a, 2, {1}).is_ok());
+  REQUIRE(d.act(a, 2, TicketFinished{}).is_ok());
+  CHECK(d.ticket(a).state == TicketState::Done);
+}
+
+TEST_CASE("only a no-show goes back in line") {
+  Desk d;
+  const TicketId t = d.take(1);
+  Status s = d.act(t, 1, TicketRequeued{});
+  CHECK(s.code() == ErrorCode::Conflict);
+  CHECK(s.message() ==
+        "cannot put back in line A001: it is waiting; only a ticket marked as a no-show goes back "
+        "in line");
+  REQUIRE(d.call(t, 1).is_ok());
+  CHECK(d.act(t, 1, TicketRequeued{}).code() == ErrorCode::Conflict);
+  REQUIRE(d.act(t, 1, TicketFinished{}).is_ok());
+  s = d.act(t, 1, TicketRequeued{});
+  CHECK(s.code() == ErrorCode::Conflict);
+  CHECK(s.message().find("it is finished already; take a new ticket") != std::string::npos);
+}
+
+TEST_CASE("a window pause is a register: the latest pause or resume decides, in any order") {
+  Desk d;
+  QueueState s;
+  CHECK_FALSE(s.is_paused(1));
+  const WindowEvent pause = d.node.window_event(1, true);
+  REQUIRE(check(s, pause).is_ok());
+  apply(s, pause);
+  CHECK(s.is_paused(1));
+  CHECK_FALSE(s.is_paused(2));
+  CHECK(s.windows.at(1).staff == "S01");
+  // Locally, pausing twice or resuming an open window is refused in plain words.
+  Status again = check(s, d.node.window_event(1, true));
+  CHECK(again.code() == ErrorCode::Conflict);
+  CHECK(again.message() == "window 1 is paused already; resume it to call again");
+  CHECK(check(s, d.node.window_event(2, false)).message() ==
+        "window 2 is not paused; it can call the next number");
+  d.node.now += 1'000;
+  const WindowEvent resume = d.node.window_event(1, false, "S02");
+  apply(s, resume);
+  CHECK_FALSE(s.is_paused(1));
+  // Two nodes offline: a pause at one and a later resume at the other; folded in either order
+  // (and with duplicates) the later one wins, no conflict.
+  Node other("kiosk:2", 3);
+  other.now = d.node.now + 5'000;
+  const WindowEvent late_pause = other.window_event(1, true, "S03");
+  std::vector<WindowEvent> all = {pause, resume, late_pause, resume, pause};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 10; ++round) {
+    std::shuffle(all.begin(), all.end(), rng);
+    const QueueState folded = fold_queue({}, all);
+    CHECK(folded.is_paused(1));
+    CHECK(folded.windows.at(1).staff == "S03");
+    CHECK(folded.conflicts.empty());
+  }
+}
+
+TEST_CASE("window events survive JSON and bad ones are refused with the path") {
+  Desk d;
+  for (bool paused : {true, false}) {
+    const WindowEvent e = d.node.window_event(3, paused);
+    const json j = to_json(e);
+    CHECK(j["kind"] == (paused ? "window.paused" : "window.resumed"));
+    CHECK(window_event_from_json(j).value() == e);
+    CHECK(parse_window_event(j.dump()).value() == e);
+  }
+  json j = to_json(d.node.window_event(3, true));
+  j["window"] = 0;
+  CHECK(window_event_from_json(j).status().message() ==
+        "window event: /window: must be between 1 and 999, found 0");
+  j = to_json(d.node.window_event(3, true));
+  j["kind"] = "window.closed";
+  CHECK(window_event_from_json(j).status().message().find("/kind: unknown kind") !=
+        std::string::npos);
+  j = to_json(d.node.window_event(3, true));
+  j["ticket"] = "x";
+  CHECK(window_event_from_json(j).status().message().find("/ticket: unknown field") !=
+        std::string::npos);
 }
 
 TEST_CASE("transitions from the wrong state are refused with the ticket and what to do") {
@@ -297,17 +442,31 @@ TEST_CASE("folding gives the same state as applying, in any order and with dupli
   REQUIRE(d.act(ts[0], 2, TicketNoShow{}).is_ok());
   REQUIRE(d.call(ts[1], 1).is_ok());
   REQUIRE(d.act(ts[1], 1, TicketTransferred{1, std::nullopt}).is_ok());
+  REQUIRE(d.act(ts[0], 1, TicketRequeued{}).is_ok());
+  REQUIRE(d.call(ts[0], 1).is_ok());
+  std::vector<WindowEvent> windows;
+  for (bool paused : {true, false, true}) {
+    d.node.now += 1'000;
+    windows.push_back(d.node.window_event(2, paused));
+    apply(d.state, windows.back());
+  }
 
   std::vector<TicketEvent> events = d.log;
   events.push_back(d.log[2]);
   events.push_back(d.log[7]);
+  windows.push_back(windows.front());
   std::mt19937 rng(5);
   for (int round = 0; round < 20; ++round) {
     std::shuffle(events.begin(), events.end(), rng);
-    const QueueState folded = fold_queue(events);
+    std::shuffle(windows.begin(), windows.end(), rng);
+    const QueueState folded = fold_queue(events, windows);
     CHECK(folded.conflicts.empty());
     CHECK(folded == d.state);
   }
+  // Every ticket event kind takes part.
+  std::set<TicketEventKind> kinds;
+  for (const TicketEvent& e : d.log) kinds.insert(e.kind());
+  CHECK(kinds.size() == std::variant_size_v<Body> - 1);  // all but serving_started
 }
 
 TEST_CASE("remote events that no longer fit are kept as conflicts, not applied") {
@@ -645,6 +804,7 @@ TEST_CASE("every ticket event kind survives a JSON round trip") {
   events.push_back(d.node.make(t, 2, TicketTransferred{std::nullopt, 3}, ""));
   events.push_back(d.node.make(t, 3, TicketNoShow{}));
   events.push_back(d.node.make(t, 3, TicketFinished{}));
+  events.push_back(d.node.make(t, 2, TicketRequeued{}));
   TicketEvent rich = d.node.taken(d.state, 1, Priority::Elderly);
   std::get<TicketTaken>(rich.body).service_item = "wuhua-01.elderly-card";
   std::get<TicketTaken>(rich.body).reason = "持老年证，78岁";

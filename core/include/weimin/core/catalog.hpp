@@ -85,7 +85,8 @@ struct Grid {
 };
 
 // One of the ten service lines (十条站线), numbered 1-10. Its tickets carry its prefix letter
-// (A012: the 12th ticket of line A that day); by default line n has letter 'A' + n - 1.
+// (A012: the 12th ticket of line A that day): a capital other than I and O, which read as
+// digits; by default (no "prefix" in the document) line n has the n-th of A B C D E F G H J K.
 struct ServiceLine {
   int number = 0;
   char prefix = 'A';
@@ -175,6 +176,15 @@ struct Phrase {
   bool operator==(const Phrase&) const = default;
 };
 
+// How a priority ticket (优先) is offered and recorded: the words for one of the priorities of
+// ticket.hpp ("elderly", "disability", "pregnancy", "appointment"), so a district words its own
+// rule ("70岁以上老人") in both languages.
+struct PriorityReason {
+  std::string priority;  // a core::Priority name other than "none"
+  Text name;
+  bool operator==(const PriorityReason&) const = default;
+};
+
 // A department (职能部门) that reports in when whistled.
 struct Department {
   std::string id;
@@ -227,8 +237,9 @@ struct Catalog {
   std::vector<Department> departments;
   std::vector<Deadline> deadlines;  // one per WhistleKind, in enum order
   std::vector<SlotTemplate> slot_templates;
-  std::vector<Place> places;    // may be empty (older catalogs)
-  std::vector<Phrase> phrases;  // may be empty (older catalogs)
+  std::vector<Place> places;                     // may be empty (older catalogs)
+  std::vector<Phrase> phrases;                   // may be empty (older catalogs)
+  std::vector<PriorityReason> priority_reasons;  // may be empty (older catalogs)
 
   // Lookups: nullptr when there is no such entry.
   const ServiceLine* line_by_number(int number) const;
@@ -258,6 +269,9 @@ struct Catalog {
   // The phrases offered under a whistle source, in catalog order.
   std::vector<const Phrase*> phrases_for(std::string_view source_id) const;
   const Phrase* phrase_by_id(std::string_view id) const;
+  // The words for a priority ("elderly" …, as core::to_string(Priority) gives); nullptr when the
+  // catalog has none for it.
+  const PriorityReason* priority_reason(std::string_view priority) const;
   // The windows of a station that serve a line, in window order.
   std::vector<const Window*> windows_serving(int line, std::string_view community_code = {}) const;
 
@@ -270,13 +284,17 @@ struct Catalog {
 // Parses and validates a catalog document. source_name (e.g. "wuhua.json") starts every error
 // message, followed by a JSON-pointer path and what is wrong, e.g.
 //   wuhua.json: /service_items/3/line: line 12 does not exist (lines are 1-10)
-// On success every reference resolves (lines, windows, street offices, communities, sources,
-// service items), ids and codes are unique, division codes nest (a community's code starts
-// with its street office's), there are exactly ten lines numbered 1-10 with distinct prefixes
-// (stored in order), every window layout serves every line, and there is one deadline per
-// whistle kind. A key written twice in one object is refused. Fails with Invalid for
-// malformed JSON (with line and byte position), a missing or unknown field, a wrong type or a
-// broken rule; with TooNew when schema_version is newer than kCatalogSchemaVersion.
+// On success every reference resolves (lines, windows, street offices, communities, grids,
+// sources, service items), ids and codes are unique, division codes nest (a community's code
+// starts with its street office's), there are exactly ten lines numbered 1-10 with distinct
+// prefixes, none I or O (stored in order), every window layout serves every line, there is one
+// deadline per whistle kind, a place's grid is one of the place's community, every phrase
+// names at least one source, a priority reason names a priority (not "none") once, and
+// places, phrases and priority reasons carry English. "places", "phrases" and
+// "priority_reasons" may be absent (catalogs before issue 14). A key written twice in one object is
+// refused. Fails with Invalid for malformed JSON (with line and byte position), a missing or
+// unknown field, a wrong type or a broken rule; with TooNew when schema_version is newer than
+// kCatalogSchemaVersion.
 Result<Catalog> parse_catalog(std::string_view json_text, std::string_view source_name);
 
 // The catalog as a JSON document that parse_catalog reads back to an equal Catalog.

@@ -5,14 +5,20 @@
 //
 // States: waiting → called → (serving →) done; called → no_show; called/serving → transferred
 // (waiting again, on the new line and/or reserved for the new window); recall keeps a ticket
-// called. A transition that arrives in a state that does not allow it is refused by check();
-// when folding it is kept as a conflict (not applied) for staff to settle.
+// called; no_show → requeued (waiting again, behind those waiting then). A transition that
+// arrives in a state that does not allow it is refused by check(); when folding it is kept as
+// a conflict (not applied) for staff to settle.
+//
+// Windows may be paused (暂停服务) and resumed: window events, a last-writer-wins register per
+// window and day, ordered by (HLC, origin, id). A paused window calls nobody and does not count
+// among the open windows of a wait estimate (the station decides that; see station/queue.hpp).
 //
 // Thread-safety: value types and pure functions; no shared state.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,10 +48,14 @@ struct Ticket {
   std::optional<Uuid> booking;
   TicketState state = TicketState::Waiting;
 
-  // Its place in the queue: the (HLC, origin) of its taken fact, with `id`. Kept on transfer.
+  // The (HLC, origin) of its taken fact.
   HlcTimestamp taken_hlc;
   std::string taken_origin;
   std::int64_t taken_ms = 0;  // wall clock at take
+  // Its place in the queue, with `id`: the (HLC, origin) of its taken fact, kept on transfer;
+  // those of its requeued fact once a no-show is put back in line.
+  HlcTimestamp place_hlc;
+  std::string place_origin;
 
   // Called or serving: the window it is at. Waiting: the window it is reserved for after a
   // transfer to a window (only that window calls it), else 0.
@@ -54,6 +64,7 @@ struct Ticket {
   int calls = 0;      // called and recalled events
   int recalls = 0;
   int transfers = 0;
+  int requeues = 0;                             // times put back in line after a no-show
   std::optional<std::int64_t> first_called_ms;  // wall clock of the first call
   std::optional<std::int64_t> last_called_ms;   // of the latest `called` (not recall)
   std::optional<std::int64_t> ended_ms;         // finished or no-show
@@ -65,7 +76,7 @@ struct Ticket {
 };
 
 // The queue order within one window's choice: class (appointment check-in, other priority,
-// ordinary), then the original take order (HLC, origin, id).
+// ordinary), then the place (the take order, or the requeue order after a no-show), then id.
 bool queue_precedes(const Ticket& a, const Ticket& b);
 
 // An event the fold could not apply as it stands, kept for staff.
@@ -79,8 +90,51 @@ struct QueueConflict {
   bool operator==(const QueueConflict&) const = default;
 };
 
+// A window pause or resume (暂停服务 / 恢复服务) by staff at that window. Kinds "window.paused"
+// and "window.resumed"; JSON {"kind", "id", "hlc", "wall_ms", "origin", "window", "staff"}.
+struct WindowEvent {
+  Uuid id;
+  HlcTimestamp hlc;
+  std::int64_t wall_ms = 0;
+  std::string origin;
+  int window = 0;  // ≥ 1
+  std::string staff;
+  bool paused = true;  // false: resumed
+  bool operator==(const WindowEvent&) const = default;
+};
+
+inline constexpr std::string_view kWindowPausedKind = "window.paused";
+inline constexpr std::string_view kWindowResumedKind = "window.resumed";
+inline std::string_view kind_of(const WindowEvent& e) {
+  return e.paused ? kWindowPausedKind : kWindowResumedKind;
+}
+
+// Ids not nil, window ≥ 1 (and ≤ 999), origin and staff as for ticket events. Invalid with the
+// field at fault.
+Status validate(const WindowEvent& event);
+// The event as JSON that window_event_from_json reads back to an equal event.
+nlohmann::json to_json(const WindowEvent& event);
+// Reads a window event from untrusted JSON: Invalid with `source` and the JSON-pointer path of
+// the first fault (missing, unknown or mistyped field, unknown kind).
+Result<WindowEvent> window_event_from_json(const nlohmann::json& j,
+                                           std::string_view source = "window event");
+Result<WindowEvent> parse_window_event(std::string_view json_text,
+                                       std::string_view source = "window event");
+
+// A window's pause register: the latest window event (by HLC, origin, id) decides.
+struct WindowStatus {
+  bool paused = false;
+  std::int64_t since_ms = 0;  // wall clock of the deciding event
+  std::string staff;          // who paused or resumed it
+  HlcTimestamp hlc;           // the deciding event's order key
+  std::string origin;
+  Uuid id;
+  bool operator==(const WindowStatus&) const = default;
+};
+
 struct QueueState {
   std::map<TicketId, Ticket> tickets;
+  std::map<int, WindowStatus> windows;   // windows paused or resumed today, by number
   std::vector<QueueConflict> conflicts;  // in fold order
   // Per line: service times (last call → finished, ms) of finished tickets, in finish order.
   std::map<int, std::vector<std::int64_t>> service_ms;
@@ -89,6 +143,11 @@ struct QueueState {
 
   // nullptr when there is no such ticket.
   const Ticket* find(const TicketId& id) const;
+  // Whether a window is paused now (a window never paused today is open).
+  bool is_paused(int window) const;
+  // Today's tickets carrying a typed number (letter and number), in queue order; usually one,
+  // two when the number was issued twice offline.
+  std::vector<const Ticket*> find_label(const TicketLabel& label) const;
   bool operator==(const QueueState&) const = default;
 };
 
@@ -100,8 +159,8 @@ struct QueueState {
 // state and what to do, e.g. "cannot finish A012: it is waiting; call it first". Rules: taken
 // needs a new ticket and a number not yet used on that line today; called needs waiting (and,
 // when reserved for a window, that window); recalled, serving_started and no_show need called;
-// transferred and finished need called or serving; every event after the call must come from
-// the window the ticket is at.
+// transferred and finished need called or serving; requeued needs no_show (from any window);
+// every other event after the call must come from the window the ticket is at.
 Status check(const QueueState& state, const TicketEvent& event);
 
 // Applies one event after check(). Events must come in (HLC, origin, id) order: one ordered
@@ -120,6 +179,18 @@ QueueState fold_queue(std::vector<TicketEvent> events);
 // the largest number in use, should numbers have been duplicated). Invalid with a message when
 // the line has issued 9999 tickets today.
 Result<int> next_ticket_number(const QueueState& state, int line);
+
+// Whether a window event may be written now: Conflict "window 2 is paused already" for a pause
+// of a paused window, "window 2 is not paused" for a resume of an open one; Invalid for a
+// malformed event.
+Status check(const QueueState& state, const WindowEvent& event);
+// Folds a window event into the register of its window: it decides when it is ordered after
+// the one deciding now; an earlier or repeated one changes nothing. Never a conflict (two
+// pauses made offline agree; a pause and a resume: the later one wins), so any order of the
+// same events gives the same state. Precondition: validate(event) passed.
+void apply(QueueState& state, const WindowEvent& event);
+// fold_queue, then every window event applied.
+QueueState fold_queue(std::vector<TicketEvent> events, const std::vector<WindowEvent>& windows);
 
 // [SECTION] Calling
 

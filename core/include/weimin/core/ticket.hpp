@@ -1,5 +1,6 @@
 // Queue tickets (取号) and their events: the append-only facts a station writes when a resident
-// takes a number, is called to a window, is served, transferred or does not come. Each event is
+// takes a number, is called to a window, is served, transferred, does not come or is put back
+// in line after not coming. Each event is
 // a fact (DESIGN.md): a UUIDv7 id, the origin's HLC and wall clock, the origin node. The day's
 // queue is their fold (queue.hpp). This file holds the event types, their checks that need no
 // state, their stable kind names and their JSON form.
@@ -52,6 +53,24 @@ inline constexpr int kMaxTicketNumber = 9999;
 // ('A', 12) gives "A012", ('B', 1000) gives "B1000". Precondition: 1 <= number <= 9999.
 std::string ticket_label(char prefix, int number);
 
+// Whether a letter may be a line's ticket prefix: a capital A-Z other than I and O, which read
+// as the digits 1 and 0 on a paper ticket and on the board.
+bool is_ticket_prefix(char prefix);
+// The prefix of line n (1-10) when the catalog names none: A B C D E F G H J K (no I).
+// Precondition: 1 <= line <= 10.
+char default_ticket_prefix(int line);
+
+// A ticket number as a person typed it ("A012", "a12", " A 12 "): its letter and number.
+struct TicketLabel {
+  char prefix = 'A';
+  int number = 0;
+  bool operator==(const TicketLabel&) const = default;
+};
+// Reads a typed ticket number: one letter (either case), then 1-4 digits, spaces ignored.
+// Invalid with a message saying what a ticket number looks like ("A012: a letter and the
+// digits printed on the ticket") when it is not one.
+Result<TicketLabel> parse_ticket_label(std::string_view typed);
+
 // [SECTION] Events
 
 enum class TicketEventKind {
@@ -61,12 +80,13 @@ enum class TicketEventKind {
   ServingStarted,
   NoShow,
   Transferred,
-  Finished
+  Finished,
+  Requeued
 };
 
 // The stable kind names stored with each fact: "ticket.taken", "ticket.called",
 // "ticket.recalled", "ticket.serving_started", "ticket.no_show", "ticket.transferred",
-// "ticket.finished".
+// "ticket.finished", "ticket.requeued".
 std::string_view to_string(TicketEventKind kind);
 // Exactly the names to_string gives; anything else is Invalid with a message listing them.
 Result<TicketEventKind> parse_ticket_event_kind(std::string_view text);
@@ -75,7 +95,8 @@ Result<TicketEventKind> parse_ticket_event_kind(std::string_view text);
 // (next_ticket_number in queue.hpp) and is what the paper ticket shows.
 struct TicketTaken {
   int line = 0;              // the service line, 1-10
-  char prefix = 'A';         // the line's prefix letter, 'A'-'Z'
+  char prefix = 'A';         // the line's prefix letter, 'A'-'Z' (I and O are read
+                             // too: a catalog before issue 14 gave line 9 the I)
   int number = 0;            // 1-9999
   std::string service_item;  // catalog id of the item asked for; empty when not chosen
   Priority priority = Priority::None;
@@ -115,6 +136,12 @@ struct TicketTransferred {
 struct TicketFinished {
   bool operator==(const TicketFinished&) const = default;
 };
+// A no-show of today put back in line (过号重排): the resident came back. It waits again, on
+// its line, for any window serving the line, behind every ticket of its class waiting when it
+// was put back (queue.hpp). `window` of the event is the window of the staff who did it.
+struct TicketRequeued {
+  bool operator==(const TicketRequeued&) const = default;
+};
 
 // One ticket fact. The alternatives of `body` are in TicketEventKind order.
 struct TicketEvent {
@@ -126,7 +153,7 @@ struct TicketEvent {
   int window = 0;            // the window acting; 0 only for Taken (a kiosk), else ≥ 1
   std::string staff;         // staff number acting; empty when none (a kiosk)
   std::variant<TicketTaken, TicketCalled, TicketRecalled, TicketServingStarted, TicketNoShow,
-               TicketTransferred, TicketFinished>
+               TicketTransferred, TicketFinished, TicketRequeued>
       body;
 
   TicketEventKind kind() const { return static_cast<TicketEventKind>(body.index()); }
