@@ -169,6 +169,9 @@ struct App::Impl {
   // [SECTION] printing.cpp
   // After a ticket was taken (take a number, or checking in a booking): prints its slip.
   void on_ticket_taken();
+  // After a report is recorded: prints resident.report's receipt (tracking number, check code,
+  // what and where, how to follow it, the QR code); sets report.printer_failed when it did not.
+  void on_report_done();
 
   // [SECTION] voice.cpp
   // After staff called `label` at their window: the board's voice announces it.

@@ -404,7 +404,10 @@ void App::Impl::draw_report() {
     report.consent = !report.consent;
   }
   if (button("report.submit", t("common.submit"), ImVec2(-1, h), ButtonKind::Primary)) {
-    if (submit_report(station, report, lang()).is_ok()) resident.screen = Screen::ReportDone;
+    if (submit_report(station, report, lang()).is_ok()) {
+      on_report_done();  // prints the receipt (printing.cpp)
+      resident.screen = Screen::ReportDone;
+    }
   }
   ImGui::EndGroup();
   error_line(report.error);

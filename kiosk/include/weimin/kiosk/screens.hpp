@@ -74,6 +74,7 @@ struct ReportState {
   std::string phone;         // digits as typed on our keypad
   bool consent = false;
   std::optional<station::CaseReceipt> receipt;
+  bool printer_failed = false;  // the receipt did not print: the codes stay on screen, large
   std::string error;
 };
 
@@ -163,6 +164,28 @@ struct StaffState {
   bool sync_requested = false;
 };
 
+// [SECTION] Errors in the resident's language
+
+// The kiosk action a station error came from: the same code means different things after
+// different actions (NotFound after a progress check, a rating, a check-in, a call).
+enum class KioskAction {
+  TakeNumber,
+  Report,
+  Progress,
+  Rate,
+  Book,
+  CheckIn,
+  SignIn,
+  Console,
+  WalkIn
+};
+// A refusal or failure of the station as one sentence in `lang` that says what went wrong and
+// what to do (ask at a window when nothing else helps) — never the station's own internal
+// English message, an error code's name or a catalog id. Every decide function below puts it
+// in its screen's error; the staff functions (console_act, record_walk_in) add the station's
+// masked message after it for staff ("详情：…").
+std::string error_sentence(const Status& status, KioskAction action, Lang lang);
+
 // [SECTION] Decisions. Each one changes only the state it is given and the station.
 
 // A keypad key on a field: a digit or letter appends (up to max_len), '<' deletes one, '*'
@@ -173,7 +196,7 @@ void keypad_press(std::string& field, char key, std::string_view allowed, std::s
 std::string priority_reason(core::Priority priority);
 
 // Takes the number for the chosen line or item; on success fills receipt, on failure error.
-Status take_number(station::Station& station, TakeNumberState& take);
+Status take_number(station::Station& station, TakeNumberState& take, Lang lang = Lang::Zh);
 
 // The description put together from the chosen phrases and the detail (Chinese phrases, as
 // staff read them).
@@ -182,10 +205,11 @@ std::string report_description(const ReportState& report);
 Status submit_report(station::Station& station, ReportState& report, Lang lang);
 
 Status check_progress(station::Station& station, ProgressState& progress, Lang lang);
-Status rate_service(station::Station& station, RateState& rate, core::Rating rating);
-Status book_slot(station::Station& station, BookState& book);
+Status rate_service(station::Station& station, RateState& rate, core::Rating rating,
+                    Lang lang = Lang::Zh);
+Status book_slot(station::Station& station, BookState& book, Lang lang = Lang::Zh);
 // Checks in today's seated booking made with book.phone; fills checked_in.
-Status check_in_by_phone(station::Station& station, BookState& book);
+Status check_in_by_phone(station::Station& station, BookState& book, Lang lang = Lang::Zh);
 
 // The identity number as the screen shows it: masked once 18 characters long
 // ("530102********1234"), as typed while shorter (the staff see the digits they press).
@@ -196,7 +220,8 @@ std::string identity_shown(std::string_view typed);
 std::string identity_problem(std::string_view typed, core::CivilDate today);
 // Records the walk-in request at the staff's window, with the identity number when one was
 // given; on success clears the form and sets message to the tracking code, else error.
-Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk);
+Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk,
+                      Lang lang = Lang::Zh);
 
 // [SECTION] What the district did (the case desk and the resident's progress screen)
 
@@ -221,9 +246,10 @@ std::vector<DepartmentLine> department_lines(const station::CaseView& view,
 // raised to district level (升级为区级), sent back to the community (退回社区) with its reason.
 std::vector<std::string> office_lines(const core::CaseState& state, Lang lang);
 
-Status staff_sign_in(station::Station& station, StaffState& staff);
+Status staff_sign_in(station::Station& station, StaffState& staff, Lang lang = Lang::Zh);
 void staff_sign_out(station::Station& station, StaffState& staff);
 // Acts at staff.window; fills message or error.
-Status console_act(station::Station& station, StaffState& staff, ConsoleAction action);
+Status console_act(station::Station& station, StaffState& staff, ConsoleAction action,
+                   Lang lang = Lang::Zh);
 
 }  // namespace weimin::kiosk
