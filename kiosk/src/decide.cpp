@@ -97,15 +97,10 @@ std::string error_sentence(const Status& status, KioskAction action, Lang lang) 
   return tr(lang, key);
 }
 
-namespace {
-
-// For staff only: the sentence, then the station's own message (personal numbers masked).
-std::string staff_error(const Status& status, KioskAction action, Lang lang) {
+std::string staff_error_sentence(const Status& status, KioskAction action, Lang lang) {
   return error_sentence(status, action, lang) + "  " +
          trf(lang, "error.staff_detail", {core::mask_personal_numbers_in_text(status.message())});
 }
-
-}  // namespace
 
 std::string priority_reason(core::Priority priority) {
   switch (priority) {
@@ -301,7 +296,7 @@ Status record_walk_in(station::Station& station, const station::Session& by, Cas
   station::Cases cases(station);
   auto made = cases.record(by, request);
   if (!made.is_ok()) {
-    desk.error = staff_error(made.status(), KioskAction::WalkIn, lang);
+    desk.error = staff_error_sentence(made.status(), KioskAction::WalkIn, lang);
     return made.status();
   }
   desk.message = made->tracking_code;
@@ -445,7 +440,7 @@ Status console_act(station::Station& station, StaffState& staff, ConsoleAction a
       break;
   }
   if (!done.is_ok()) {
-    staff.error = staff_error(done.status(), KioskAction::Console, lang);
+    staff.error = staff_error_sentence(done.status(), KioskAction::Console, lang);
     return done.status();
   }
   staff.message = done->label;

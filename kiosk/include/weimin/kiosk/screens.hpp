@@ -185,6 +185,9 @@ enum class KioskAction {
 // in its screen's error; the staff functions (console_act, record_walk_in) add the station's
 // masked message after it for staff ("详情：…").
 std::string error_sentence(const Status& status, KioskAction action, Lang lang);
+// For staff screens only: the sentence, then "详情：" / "Detail:" and the station's own message
+// with personal numbers masked.
+std::string staff_error_sentence(const Status& status, KioskAction action, Lang lang);
 
 // [SECTION] Decisions. Each one changes only the state it is given and the station.
 
