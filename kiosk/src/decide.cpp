@@ -63,6 +63,13 @@ std::string error_sentence(const Status& status, KioskAction action, Lang lang) 
       if (code == ErrorCode::PermissionDenied || code == ErrorCode::Unauthenticated)
         key = "error.console.denied";
       break;
+    case KioskAction::CaseDesk:
+      if (code == ErrorCode::Conflict) key = "error.case_desk.conflict";
+      if (code == ErrorCode::Invalid) key = "error.case_desk.invalid";
+      if (code == ErrorCode::NotFound) key = "error.case_desk.not_found";
+      if (code == ErrorCode::PermissionDenied || code == ErrorCode::Unauthenticated)
+        key = "error.console.denied";
+      break;
     case KioskAction::WalkIn:
       if (code == ErrorCode::Invalid) key = "error.walk_in.invalid";
       if (code == ErrorCode::PermissionDenied || code == ErrorCode::Unauthenticated)

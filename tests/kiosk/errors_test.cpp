@@ -70,7 +70,8 @@ TEST_CASE("every station error after every action reads as a sentence in the lan
   const kiosk::KioskAction actions[] = {
       kiosk::KioskAction::TakeNumber, kiosk::KioskAction::Report,  kiosk::KioskAction::Progress,
       kiosk::KioskAction::Rate,       kiosk::KioskAction::Book,    kiosk::KioskAction::CheckIn,
-      kiosk::KioskAction::SignIn,     kiosk::KioskAction::Console, kiosk::KioskAction::WalkIn};
+      kiosk::KioskAction::SignIn,     kiosk::KioskAction::Console, kiosk::KioskAction::WalkIn,
+      kiosk::KioskAction::CaseDesk};
   for (auto action : actions) {
     for (auto code : codes) {
       const Status st(code, "internal words: no_such_line 'env_sanitation' NotFound");
@@ -177,8 +178,9 @@ TEST_CASE("staff's failed steps show the sentence first, the station's detail af
 }
 
 TEST_CASE("the progress screen's second field is labelled for the phone or the check code") {
-  for (const char* key : {"progress.second_label", "report.check_code", "report.keep_check",
-                          "report.printed", "report.printer_failed"}) {
+  for (const char* key : {"progress.second_label", "progress.second_short", "report.check_code",
+                          "report.check_code_label", "report.keep_check", "report.printed",
+                          "report.printer_failed"}) {
     CHECK(kiosk::has_string(key));
   }
   CHECK(std::string(kiosk::tr(Lang::Zh, "progress.second_label")) == "手机后四位或回执上的验证码");

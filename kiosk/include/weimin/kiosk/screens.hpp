@@ -177,7 +177,8 @@ enum class KioskAction {
   CheckIn,
   SignIn,
   Console,
-  WalkIn
+  WalkIn,
+  CaseDesk  // a step on a case at the case desk (resolve, whistle, verify, …)
 };
 // A refusal or failure of the station as one sentence in `lang` that says what went wrong and
 // what to do (ask at a window when nothing else helps) — never the station's own internal
