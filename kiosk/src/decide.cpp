@@ -20,6 +20,95 @@ void keypad_press(std::string& field, char key, std::string_view allowed, std::s
   }
 }
 
+// [SECTION] Errors in the resident's language
+
+std::string error_sentence(const Status& status, KioskAction action, Lang lang) {
+  const ErrorCode code = status.code();
+  const char* key = nullptr;
+  switch (action) {
+    case KioskAction::TakeNumber:
+      if (code == ErrorCode::Invalid || code == ErrorCode::NotFound) key = "error.take.invalid";
+      break;
+    case KioskAction::Report:
+      if (code == ErrorCode::Invalid) key = "error.report.invalid";
+      break;
+    case KioskAction::Progress:
+      if (code == ErrorCode::NotFound) key = "error.progress.not_found";
+      if (code == ErrorCode::Invalid) key = "error.progress.bad_code";
+      break;
+    case KioskAction::Rate:
+      if (code == ErrorCode::NotFound) key = "error.rate.not_found";
+      if (code == ErrorCode::Conflict) key = "error.rate.not_now";
+      if (code == ErrorCode::Invalid) key = "error.rate.need_ref";
+      break;
+    case KioskAction::Book:
+      if (code == ErrorCode::Conflict) key = "error.book.full";
+      if (code == ErrorCode::Invalid || code == ErrorCode::NotFound) key = "error.book.invalid";
+      break;
+    case KioskAction::CheckIn:
+      if (code == ErrorCode::NotFound) key = "error.checkin.none";
+      if (code == ErrorCode::Conflict || code == ErrorCode::Invalid) key = "error.checkin.not_now";
+      break;
+    case KioskAction::SignIn:
+      if (code == ErrorCode::Unauthenticated || code == ErrorCode::Invalid ||
+          code == ErrorCode::NotFound) {
+        key = "error.signin.wrong";
+      }
+      if (code == ErrorCode::Locked) key = "error.signin.locked";
+      break;
+    case KioskAction::Console:
+      if (code == ErrorCode::NotFound) key = "error.console.none";
+      if (code == ErrorCode::Conflict) key = "error.console.busy";
+      if (code == ErrorCode::Invalid) key = "error.console.invalid";
+      if (code == ErrorCode::PermissionDenied || code == ErrorCode::Unauthenticated)
+        key = "error.console.denied";
+      break;
+    case KioskAction::CaseDesk:
+      if (code == ErrorCode::Conflict) key = "error.case_desk.conflict";
+      if (code == ErrorCode::Invalid) key = "error.case_desk.invalid";
+      if (code == ErrorCode::NotFound) key = "error.case_desk.not_found";
+      if (code == ErrorCode::PermissionDenied || code == ErrorCode::Unauthenticated)
+        key = "error.console.denied";
+      break;
+    case KioskAction::WalkIn:
+      if (code == ErrorCode::Invalid) key = "error.walk_in.invalid";
+      if (code == ErrorCode::PermissionDenied || code == ErrorCode::Unauthenticated)
+        key = "error.console.denied";
+      break;
+  }
+  if (!key) {
+    switch (code) {
+      case ErrorCode::Unavailable:
+      case ErrorCode::Locked:
+        key = "error.unavailable";
+        break;
+      case ErrorCode::PermissionDenied:
+      case ErrorCode::Unauthenticated:
+        key = "error.not_allowed";
+        break;
+      case ErrorCode::WrongKey:
+      case ErrorCode::NotADatabase:
+      case ErrorCode::Corrupt:
+      case ErrorCode::TooNew:
+      case ErrorCode::DiskFull:
+      case ErrorCode::ReadOnly:
+      case ErrorCode::Io:
+      case ErrorCode::Internal:
+        key = "error.system";
+        break;
+      default:
+        key = "error.other";
+        break;
+    }
+  }
+  return tr(lang, key);
+}
+
+std::string staff_error_sentence(const Status& status, KioskAction action, Lang lang) {
+  return error_sentence(status, action, lang) + "  " +
+         trf(lang, "error.staff_detail", {core::mask_personal_numbers_in_text(status.message())});
+}
+
 std::string priority_reason(core::Priority priority) {
   switch (priority) {
     case core::Priority::Elderly:
@@ -36,7 +125,7 @@ std::string priority_reason(core::Priority priority) {
   return {};
 }
 
-Status take_number(station::Station& station, TakeNumberState& take) {
+Status take_number(station::Station& station, TakeNumberState& take, Lang lang) {
   take.error.clear();
   station::TicketRequest request;
   request.line = take.by_service ? 0 : take.line;
@@ -46,7 +135,7 @@ Status take_number(station::Station& station, TakeNumberState& take) {
   station::Queue queue(station);
   auto made = queue.take(request);
   if (!made.is_ok()) {
-    take.error = made.status().message();
+    take.error = error_sentence(made.status(), KioskAction::TakeNumber, lang);
     return made.status();
   }
   take.receipt = std::move(made).value();
@@ -135,7 +224,7 @@ Status submit_report(station::Station& station, ReportState& report, Lang lang) 
   station::Cases cases(station);
   auto made = cases.record(std::nullopt, request);
   if (!made.is_ok()) {
-    report.error = made.status().message();
+    report.error = error_sentence(made.status(), KioskAction::Report, lang);
     return made.status();
   }
   report.receipt = std::move(made).value();
@@ -149,19 +238,17 @@ Status check_progress(station::Station& station, ProgressState& progress, Lang l
   station::Cases cases(station);
   auto found = cases.progress_for_resident(progress.code, progress.last4);
   if (!found.is_ok()) {
-    progress.error = found.status().code() == ErrorCode::NotFound
-                         ? std::string(tr(lang, "progress.not_found"))
-                         : found.status().message();
+    progress.error = error_sentence(found.status(), KioskAction::Progress, lang);
     return found.status();
   }
   progress.view = std::move(found).value();
   return Status::ok();
 }
 
-Status rate_service(station::Station& station, RateState& rate, core::Rating rating) {
+Status rate_service(station::Station& station, RateState& rate, core::Rating rating, Lang lang) {
   rate.error.clear();
   if (rate.reference.empty()) {
-    rate.error = "empty";
+    rate.error = tr(lang, "error.rate.need_ref");
     return Status(ErrorCode::Invalid, "no ticket or tracking number was entered");
   }
   // A tracking code rates its case; anything else is taken as today's ticket label.
@@ -171,7 +258,7 @@ Status rate_service(station::Station& station, RateState& rate, core::Rating rat
     if (id.is_ok()) {
       auto rated = cases.evaluate(std::nullopt, id.value(), rating, std::nullopt, "");
       if (!rated.is_ok()) {
-        rate.error = rated.status().message();
+        rate.error = error_sentence(rated.status(), KioskAction::Rate, lang);
         return rated.status();
       }
       rate.done = true;
@@ -181,14 +268,14 @@ Status rate_service(station::Station& station, RateState& rate, core::Rating rat
   station::Evaluations evaluations(station);
   auto rated = evaluations.rate_ticket(rate.reference, {rating, std::nullopt, ""});
   if (!rated.is_ok()) {
-    rate.error = rated.status().message();
+    rate.error = error_sentence(rated.status(), KioskAction::Rate, lang);
     return rated.status();
   }
   rate.done = true;
   return Status::ok();
 }
 
-Status book_slot(station::Station& station, BookState& book) {
+Status book_slot(station::Station& station, BookState& book, Lang lang) {
   book.error.clear();
   station::Appointments appointments(station);
   station::BookingRequest request;
@@ -197,7 +284,7 @@ Status book_slot(station::Station& station, BookState& book) {
   request.waitlist_ok = true;
   auto made = appointments.book(std::nullopt, request);
   if (!made.is_ok()) {
-    book.error = made.status().message();
+    book.error = error_sentence(made.status(), KioskAction::Book, lang);
     return made.status();
   }
   book.booked = std::move(made).value();
@@ -205,12 +292,12 @@ Status book_slot(station::Station& station, BookState& book) {
   return Status::ok();
 }
 
-Status check_in_by_phone(station::Station& station, BookState& book) {
+Status check_in_by_phone(station::Station& station, BookState& book, Lang lang) {
   book.error.clear();
   station::Appointments appointments(station);
   auto state = appointments.state();
   if (!state.is_ok()) {
-    book.error = state.status().message();
+    book.error = error_sentence(state.status(), KioskAction::CheckIn, lang);
     return state.status();
   }
   const std::string masked = core::mask_phone(book.phone);
@@ -221,15 +308,16 @@ Status check_in_by_phone(station::Station& station, BookState& book) {
     if (booking.phone_masked != masked || booking.status != core::BookingStatus::Seated) continue;
     auto checked = appointments.check_in(std::nullopt, id);
     if (!checked.is_ok()) {
-      book.error = checked.status().message();
+      book.error = error_sentence(checked.status(), KioskAction::CheckIn, lang);
       return checked.status();
     }
     book.checked_in = std::move(checked).value();
     book.phone.clear();
     return Status::ok();
   }
-  book.error = "none";
-  return Status(ErrorCode::NotFound, "no seated booking today for " + masked);
+  const Status none(ErrorCode::NotFound, "no seated booking today for " + masked);
+  book.error = error_sentence(none, KioskAction::CheckIn, lang);
+  return none;
 }
 
 std::string identity_shown(std::string_view typed) {
@@ -244,7 +332,8 @@ std::string identity_problem(std::string_view typed, core::CivilDate today) {
   return core::mask_personal_numbers_in_text(parsed.status().message());
 }
 
-Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk) {
+Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk,
+                      Lang lang) {
   station::NewCase request;
   request.source = desk.source;
   request.channel = core::CaseChannel::Window;
@@ -256,7 +345,7 @@ Status record_walk_in(station::Station& station, const station::Session& by, Cas
   station::Cases cases(station);
   auto made = cases.record(by, request);
   if (!made.is_ok()) {
-    desk.error = core::mask_personal_numbers_in_text(made.status().message());
+    desk.error = staff_error_sentence(made.status(), KioskAction::WalkIn, lang);
     return made.status();
   }
   desk.message = made->tracking_code;
@@ -332,13 +421,13 @@ std::vector<std::string> office_lines(const core::CaseState& state, Lang lang) {
   return out;
 }
 
-Status staff_sign_in(station::Station& station, StaffState& staff) {
+Status staff_sign_in(station::Station& station, StaffState& staff, Lang lang) {
   staff.error.clear();
   station::StaffDesk desk(station);
   auto session = desk.sign_in(staff.staff_no, staff.pin);
   staff.pin.clear();  // never kept, right or wrong
   if (!session.is_ok()) {
-    staff.error = session.status().message();
+    staff.error = error_sentence(session.status(), KioskAction::SignIn, lang);
     return session.status();
   }
   staff.session = std::move(session).value();
@@ -356,10 +445,14 @@ void staff_sign_out(station::Station& station, StaffState& staff) {
   staff.window = window;
 }
 
-Status console_act(station::Station& station, StaffState& staff, ConsoleAction action) {
+Status console_act(station::Station& station, StaffState& staff, ConsoleAction action, Lang lang) {
   staff.error.clear();
   staff.message.clear();
-  if (!staff.session) return Status(ErrorCode::PermissionDenied, "sign in first");
+  if (!staff.session) {
+    const Status out(ErrorCode::PermissionDenied, "sign in first");
+    staff.error = error_sentence(out, KioskAction::Console, lang);
+    return out;
+  }
   station::Queue queue(station);
   const auto& by = *staff.session;
   Result<core::Ticket> done = Status(ErrorCode::Invalid, "unknown action");
@@ -408,7 +501,7 @@ Status console_act(station::Station& station, StaffState& staff, ConsoleAction a
     }
   }
   if (!done.is_ok()) {
-    staff.error = done.status().message();
+    staff.error = staff_error_sentence(done.status(), KioskAction::Console, lang);
     return done.status();
   }
   if (action == ConsoleAction::CallNumber || action == ConsoleAction::Requeue) {

@@ -223,7 +223,8 @@ struct App::Impl {
   // [SECTION] printing.cpp
   // After a ticket was taken (take a number, or checking in a booking): prints its slip.
   void on_ticket_taken();
-  // After a report was submitted: prints its receipt (sets report.printer_failed).
+  // After a report is recorded: prints resident.report's receipt (tracking number, check code,
+  // what and where, how to follow it, the QR code); sets report.printer_failed when it did not.
   void on_report_done();
 
   // [SECTION] voice.cpp

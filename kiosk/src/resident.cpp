@@ -216,11 +216,11 @@ void App::Impl::draw_take() {
     }
   });
   const bool chosen = take.by_service ? !take.service_item.empty() : take.line > 0;
-  action_error = take.error.empty() ? "" : tf("common.error", {take.error});
+  action_error = take.error;
   action(
       "take.confirm", t("home.take"),
       [this] {
-        if (take_number(station, resident.take).is_ok()) {
+        if (take_number(station, resident.take, lang()).is_ok()) {
           on_ticket_taken();
           resident.screen = Screen::TicketShown;
         }
@@ -456,15 +456,17 @@ void App::Impl::draw_report_done() {
   big_text(report.receipt->tracking_code);
   ImGui::PushTextWrapPos(0);
   if (!report.receipt->check_code.empty()) {
-    ImGui::TextUnformatted(t("report.check_code_title"));
+    ImGui::TextUnformatted(t("report.check_code_label"));
     big_text(report.receipt->check_code);
     ImGui::TextUnformatted(t("report.keep_check"));
   } else {
     ImGui::TextUnformatted(t("report.keep"));
   }
-  if (report.printer_failed) {
+  if (!devices.printer) {
+    ImGui::TextUnformatted(t("report.no_printer"));
+  } else if (report.printer_failed) {
     error_line(t("report.printer_failed"));
-  } else if (devices.printer) {
+  } else {
     ImGui::TextUnformatted(t("report.printed"));
   }
   ImGui::PopTextWrapPos();
@@ -525,7 +527,7 @@ void App::Impl::draw_progress() {
     progress.field = 0;
   }
   const std::string last4 = std::string(progress.last4.size(), '*');
-  if (button("progress.field.last4", std::string(t("progress.last4")) + ":  " + last4,
+  if (button("progress.field.last4", std::string(t("progress.second_label")) + ":  " + last4,
              ImVec2(-1, h), progress.field == 1 ? ButtonKind::Selected : ButtonKind::Normal)) {
     progress.field = 1;
   }
@@ -536,7 +538,9 @@ void App::Impl::draw_progress() {
     keypad("pad", progress.last4, kDigitKeys, 6, 3, (pad_w - 2 * gap) / 3);
   }
   action_error = progress.error;
-  const bool ready = !progress.code.empty() && progress.last4.size() >= 4;
+  // The phone's last four digits, or the six-digit check code of a case without a phone.
+  const bool ready =
+      !progress.code.empty() && (progress.last4.size() == 4 || progress.last4.size() == 6);
   action(
       "progress.check", t("progress.check"),
       [this] {
@@ -578,7 +582,7 @@ void App::Impl::draw_rate() {
       if (r.reference.empty())
         r.error = t("rate.need_ref");
       else
-        (void)rate_service(station, r, value);
+        (void)rate_service(station, r, value, lang());
     });
   }
 }
@@ -623,19 +627,19 @@ void App::Impl::draw_book() {
     ImGui::PopFont();
     const float pad_w = std::min(w, elder() ? 640.f : 520.f);
     keypad("pad", book.phone, kDigitKeys, 11, 3, (pad_w - 2 * gap) / 3);
-    action_error = book.error == "none" ? std::string(t("book.no_booking")) : book.error;
+    action_error = book.error;
     const bool ready = book.phone.size() == 11;
     action(
         "book.confirm", t(book.checking_in ? "book.checkin" : "book.confirm"),
         [this] {
           auto& b = resident.book;
           if (b.checking_in) {
-            if (check_in_by_phone(station, b).is_ok()) {
+            if (check_in_by_phone(station, b, lang()).is_ok()) {
               resident.screen = Screen::TicketShown;
               on_ticket_taken();
             }
           } else {
-            (void)book_slot(station, b);
+            (void)book_slot(station, b, lang());
           }
         },
         ButtonKind::Primary, ready);
@@ -659,7 +663,7 @@ void App::Impl::draw_book() {
       if (button("book.slot." + s.slot.id, label, ImVec2(-1, h))) book.slot = s.slot.id;
     }
   } else {
-    error_line(slots.status().message());
+    error_line(error_sentence(slots.status(), KioskAction::Book, lang()));
   }
 }
 

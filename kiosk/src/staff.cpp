@@ -67,7 +67,7 @@ void App::Impl::draw_staff_sign_in() {
   action(
       "staff.sign_in", t("staff.sign_in"),
       [this] {
-        if (staff_sign_in(station, staff).is_ok()) {
+        if (staff_sign_in(station, staff, lang()).is_ok()) {
           // Staff work in the standard theme, whatever the last resident chose.
           resident.prefs.elder = false;
           resident.prefs.voice = false;
@@ -177,7 +177,7 @@ void App::Impl::draw_console() {
   station::Queue queue(station);
   auto today = queue.today();
   if (!today.is_ok()) {
-    error_line(today.status().message());
+    error_line(staff_error_sentence(today.status(), KioskAction::Console, lang()));
     return;
   }
   const core::Window* window = cat.window_by_number(staff.window, station.community());
@@ -222,14 +222,14 @@ void App::Impl::draw_console() {
   if (staff.paused) error_line(t("console.paused_note"));
   const float bw = (left_w - gap) / 2;
   if (button("console.recall", t("console.recall"), ImVec2(bw, h))) {
-    if (console_act(station, staff, ConsoleAction::Recall).is_ok()) on_called(staff.message);
+    if (console_act(station, staff, ConsoleAction::Recall, lang()).is_ok()) on_called(staff.message);
   }
   ImGui::SameLine();
   if (button("console.finish", t("console.finish"), ImVec2(bw, h))) {
-    (void)console_act(station, staff, ConsoleAction::Finish);
+    (void)console_act(station, staff, ConsoleAction::Finish, lang());
   }
   if (button("console.no_show", t("console.no_show"), ImVec2(bw, h))) {
-    (void)console_act(station, staff, ConsoleAction::NoShow);
+    (void)console_act(station, staff, ConsoleAction::NoShow, lang());
   }
   ImGui::SameLine();
   int next_window = staff.window;
@@ -238,7 +238,7 @@ void App::Impl::draw_console() {
   }
   if (button("console.transfer", tf("console.transfer", {std::to_string(next_window)}),
              ImVec2(bw, h))) {
-    (void)console_act(station, staff, ConsoleAction::Transfer);
+    (void)console_act(station, staff, ConsoleAction::Transfer, lang());
   }
   // A number out of turn: call it, or put a no-show back in line.
   if (button("console.field.label",
@@ -250,17 +250,17 @@ void App::Impl::draw_console() {
   ImGui::BeginDisabled(staff.call_label.empty());
   if (button("console.call_number", t("console.call_number"), ImVec2(bw, h)) &&
       !staff.call_label.empty()) {
-    if (console_act(station, staff, ConsoleAction::CallNumber).is_ok()) on_called(staff.message);
+    if (console_act(station, staff, ConsoleAction::CallNumber, lang()).is_ok()) on_called(staff.message);
   }
   ImGui::SameLine();
   if (button("console.requeue", t("console.requeue"), ImVec2(bw, h)) &&
       !staff.call_label.empty()) {
-    (void)console_act(station, staff, ConsoleAction::Requeue);
+    (void)console_act(station, staff, ConsoleAction::Requeue, lang());
   }
   ImGui::EndDisabled();
   if (button("console.pause", t(staff.paused ? "console.resume" : "console.pause"),
              ImVec2(left_w, h), staff.paused ? ButtonKind::Selected : ButtonKind::Normal)) {
-    (void)console_act(station, staff, staff.paused ? ConsoleAction::Resume : ConsoleAction::Pause);
+    (void)console_act(station, staff, staff.paused ? ConsoleAction::Resume : ConsoleAction::Pause, lang());
   }
   if (!staff.message.empty()) ImGui::TextUnformatted(tf("console.called", {staff.message}).c_str());
   ImGui::PopItemWidth();
@@ -281,7 +281,7 @@ void App::Impl::draw_console() {
   action(
       "console.call_next", t("console.call_next"),
       [this] {
-        if (console_act(station, staff, ConsoleAction::CallNext).is_ok()) on_called(staff.message);
+        if (console_act(station, staff, ConsoleAction::CallNext, lang()).is_ok()) on_called(staff.message);
       },
       ButtonKind::Primary, !staff.paused);
 }
@@ -340,7 +340,7 @@ void App::Impl::draw_case_desk() {
         }
       }
     } else {
-      error_line(listed.status().message());
+      error_line(staff_error_sentence(listed.status(), KioskAction::CaseDesk, lang()));
     }
     end_scroll();
     if (side_by_side) ImGui::SameLine();
@@ -353,7 +353,7 @@ void App::Impl::draw_case_desk() {
       d.message = t(done_key);
       d.error.clear();
     } else {
-      d.error = r.status().message();
+      d.error = staff_error_sentence(r.status(), KioskAction::CaseDesk, lang());
     }
   };
   if (desk.recording) {
@@ -407,7 +407,7 @@ void App::Impl::draw_case_desk() {
       } else if (!d.id_number.empty() && !d.consent) {
         d.error = t("cases.need_consent");
       } else {
-        (void)record_walk_in(station, *staff.session, d);
+        (void)record_walk_in(station, *staff.session, d, lang());
       }
     });
     return;
@@ -418,7 +418,7 @@ void App::Impl::draw_case_desk() {
   }
   auto view = cases.view(*desk.selected);
   if (!view.is_ok()) {
-    error_line(view.status().message());
+    error_line(staff_error_sentence(view.status(), KioskAction::CaseDesk, lang()));
     end_scroll();
     return;
   }
@@ -553,7 +553,7 @@ void App::Impl::draw_case_desk() {
 void App::Impl::draw_figures() {
   auto figures = station::day_figures(station);
   if (!figures.is_ok()) {
-    error_line(figures.status().message());
+    error_line(staff_error_sentence(figures.status(), KioskAction::Console, lang()));
     return;
   }
   const auto& f = figures.value();
@@ -621,7 +621,7 @@ void App::Impl::draw_work_access() {
       staff.error.clear();
     } else {
       staff.access.reset();
-      staff.error = decided.status().message();
+      staff.error = staff_error_sentence(decided.status(), KioskAction::Console, lang());
     }
   });
   error_line(staff.error);

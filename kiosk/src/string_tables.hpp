@@ -14,5 +14,6 @@ const std::vector<StringEntry>& keyboard_strings();  // keyboard.cpp: the on-scr
 const std::vector<StringEntry>& receipt_strings();   // printing.cpp: slips and receipts
 const std::vector<StringEntry>& voice_strings();     // voice.cpp: what the kiosk says
 const std::vector<StringEntry>& board_strings();     // board.cpp: the calling board
+const std::vector<StringEntry>& error_strings();     // errors.cpp: the station's refusals
 
 }  // namespace weimin::kiosk

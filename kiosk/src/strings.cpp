@@ -93,14 +93,9 @@ const std::vector<StringEntry> kTable = {
     {"report.sum_what", "问题描述", "What"},
     {"report.sum_phone", "联系电话", "Phone"},
     {"report.sum_none", "未填写", "Not given"},
-    {"report.sum_no_phone", "未留电话：回执上将打印查询密码，凭它查询进度",
-     "No phone: the receipt will carry a check code to follow it with"},
-    {"report.check_code_title", "查询密码（未留电话时凭它查询）", "Check code (you left no phone)"},
-    {"report.keep_check", "请取走回执：凭查询码和查询密码可查询办理进度",
-     "Take your receipt: the tracking number and this check code let you follow it"},
-    {"report.printed", "回执已打印，请取走", "Your receipt has printed: please take it"},
-    {"report.printer_failed", "打印机故障，未能打印回执，请记下上面的号码",
-     "The printer failed: please write down the numbers above"},
+    {"report.sum_no_phone", "未留电话：将给您一个验证码，凭查询码和验证码查询进度",
+     "No phone: you will get a check code to follow it with"},
+    {"report.no_printer", "本机没有打印机，请记下上面的号码", "No printer here: please write down the numbers above"},
     {"report.phone_title", "联系电话（可选）", "Your phone (optional)"},
     {"report.phone_hint", "留下电话，便于回访和查询进度",
      "With a phone number we can call you back"},
@@ -291,7 +286,8 @@ const std::vector<StringEntry>& all() {
   static const std::vector<StringEntry> built = [] {
     std::vector<StringEntry> v = kTable;
     for (const auto* part :
-         {&keyboard_strings(), &receipt_strings(), &voice_strings(), &board_strings()}) {
+         {&keyboard_strings(), &receipt_strings(), &voice_strings(), &board_strings(),
+          &error_strings()}) {
       v.insert(v.end(), part->begin(), part->end());
     }
     return v;

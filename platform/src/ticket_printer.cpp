@@ -17,18 +17,20 @@ namespace {
 
 // [SECTION] ESC/POS commands
 
-const std::string kInit = "\x1b\x40";             // ESC @: reset
-const std::string kChineseMode = "\x1c\x26";      // FS &: double-byte (GB18030) characters on
-const std::string kCenter = "\x1b\x61\x01";       // ESC a 1
+const std::string kInit = "\x1b\x40";         // ESC @: reset
+const std::string kChineseMode = "\x1c\x26";  // FS &: double-byte (GB18030) characters on
+const std::string kCenter = "\x1b\x61\x01";   // ESC a 1
 const std::string kLeft = std::string("\x1b\x61\x00", 3);
-const std::string kBoldOn = "\x1b\x45\x01";       // ESC E 1
+const std::string kBoldOn = "\x1b\x45\x01";  // ESC E 1
 const std::string kBoldOff = std::string("\x1b\x45\x00", 3);
 const std::string kSizeNormal = std::string("\x1d\x21\x00", 3);  // GS ! 0
-const std::string kSizeDouble = "\x1d\x21\x11";   // GS ! 0x11: double width and height
-const std::string kSizeHuge = "\x1d\x21\x33";     // GS ! 0x33: four times
+const std::string kSizeDouble = "\x1d\x21\x11";              // GS ! 0x11: double width and height
+const std::string kSizeHuge = "\x1d\x21\x33";                // GS ! 0x33: four times
 const std::string kFeedAndCut = "\x1b\x64\x04\x1d\x56\x42";  // ESC d 4, GS V 66 n
 
-std::string cut() { return kFeedAndCut + std::string(1, '\0'); }
+std::string cut() {
+  return kFeedAndCut + std::string(1, '\0');
+}
 
 // Control bytes in the slip's text could be taken as printer commands: keep newlines, turn any
 // other C0 control and DEL into a space.
@@ -139,11 +141,10 @@ Result<std::string> to_gb18030(const std::string& utf8) {
   const int err = errno;
   ::iconv_close(cd);
   if (r == static_cast<std::size_t>(-1)) {
-    return Status(ErrorCode::Invalid,
-                  "cannot print text that is not valid UTF-8 (byte " +
-                      std::to_string(utf8.size() - in_left) + " of '" +
-                      core::mask_personal_numbers_in_text(utf8.substr(0, 40)) +
-                      "…'): " + std::strerror(err));
+    return Status(ErrorCode::Invalid, "cannot print text that is not valid UTF-8 (byte " +
+                                          std::to_string(utf8.size() - in_left) + " of '" +
+                                          core::mask_personal_numbers_in_text(utf8.substr(0, 40)) +
+                                          "…'): " + std::strerror(err));
   }
   out.resize(out.size() - out_left);
   return out;
@@ -162,6 +163,12 @@ Result<std::string> escpos_ticket(const TicketSlip& slip) {
   WEIMIN_TRY(job.text(en ? std::to_string(slip.waiting_ahead) +
                                (slip.waiting_ahead == 1 ? " person" : " people") + " ahead of you"
                          : "前面还有 " + std::to_string(slip.waiting_ahead) + " 人"));
+  if (slip.wait_minutes >= 0) {
+    const std::string m = std::to_string(slip.wait_minutes);
+    WEIMIN_TRY(job.text(en ? "Estimated wait: about " + m +
+                                 (slip.wait_minutes == 1 ? " minute" : " minutes")
+                           : "预计等待约 " + m + " 分钟"));
+  }
   if (!slip.note.empty()) WEIMIN_TRY(job.text(slip.note));
   WEIMIN_TRY(job.text(slip.issued_at));
   WEIMIN_TRY(job.text(en ? "Please wait to be called" : "请留意叫号，过号请重新取号"));
@@ -177,13 +184,28 @@ Result<std::string> escpos_receipt(const CaseReceiptSlip& slip) {
   job.raw(kSizeDouble);
   WEIMIN_TRY(job.text(en ? "Case receipt" : "问题反映回执"));
   job.raw(kSizeNormal + kBoldOff + kLeft);
-  WEIMIN_TRY(job.text((en ? "Tracking number: " : "跟踪号：") + slip.tracking_number));
+  // The kiosk's progress screen asks for the 查询码: the receipt uses the same word.
+  WEIMIN_TRY(job.text((en ? "Tracking number: " : "查询码：") + slip.tracking_number));
+  if (!slip.check_code.empty()) {
+    job.raw(kBoldOn);
+    WEIMIN_TRY(job.text(en ? "Check code (to follow your case):" : "验证码（查询进度用）："));
+    job.raw(kSizeDouble);
+    WEIMIN_TRY(job.text("  " + slip.check_code));
+    job.raw(kSizeNormal + kBoldOff);
+  }
   WEIMIN_TRY(job.text((en ? "Submitted: " : "提交时间：") + slip.submitted_at));
+  if (!slip.category.empty()) {
+    WEIMIN_TRY(job.text((en ? "Problem: " : "问题类别：") + slip.category));
+  }
+  if (!slip.place.empty()) {
+    WEIMIN_TRY(
+        job.text((en ? "Where: " : "地点：") + core::mask_personal_numbers_in_text(slip.place)));
+  }
   if (!slip.masked_phone.empty()) {
-    WEIMIN_TRY(job.text((en ? "Phone: " : "联系电话：") +
-                        (slip.masked_phone.find('*') != std::string::npos
-                             ? slip.masked_phone
-                             : core::mask_phone(slip.masked_phone))));
+    WEIMIN_TRY(
+        job.text((en ? "Phone: " : "联系电话：") + (slip.masked_phone.find('*') != std::string::npos
+                                                        ? slip.masked_phone
+                                                        : core::mask_phone(slip.masked_phone))));
   }
   WEIMIN_TRY(job.text((en ? "Request: " : "反映内容：") +
                       core::mask_personal_numbers_in_text(slip.summary)));
@@ -191,8 +213,22 @@ Result<std::string> escpos_receipt(const CaseReceiptSlip& slip) {
   WEIMIN_ASSIGN_OR_RETURN(const std::string qr, qr_raster(slip.tracking_number, 4));
   job.raw(qr);
   WEIMIN_TRY(job.text(slip.tracking_number));
-  if (!slip.follow_up.empty()) WEIMIN_TRY(job.text(slip.follow_up));
-  WEIMIN_TRY(job.text(en ? "Keep this receipt to follow your case." : "请妥善保管回执，凭跟踪号查询办理进度"));
+  job.raw(kLeft);
+  WEIMIN_TRY(job.text(en ? "How to follow it:" : "如何查询进度："));
+  if (!slip.follow_up.empty()) {
+    WEIMIN_TRY(job.text(slip.follow_up));
+  } else if (!slip.check_code.empty()) {
+    WEIMIN_TRY(job.text(en ? "At the kiosk, tap Check progress and type the tracking number and "
+                             "the check code; or ask at a window."
+                           : "在本站自助机点“进度查询”，输入查询码和验证码；也可到窗口查询。"));
+  } else {
+    WEIMIN_TRY(job.text(en ? "At the kiosk, tap Check progress and type the tracking number and "
+                             "the last 4 digits of your phone; or ask at a window."
+                           : "在本站自助机点“进度查询”，输入查询码和手机后四位；也可到窗口查询。"));
+  }
+  job.raw(kCenter);
+  WEIMIN_TRY(job.text(en ? "Keep this receipt; do not show it to others."
+                         : "请妥善保管回执，不要交给他人。"));
   job.raw(cut());
   return job.take();
 }
@@ -212,8 +248,8 @@ Status NullPrinter::print_receipt(const CaseReceiptSlip&) {
 Status FilePrinter::write_job(const std::string& bytes) {
   const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Status(ErrorCode::Unavailable, "cannot open the print file '" + file_.string() +
-                                              "': " + std::strerror(errno));
+    return Status(ErrorCode::Unavailable,
+                  "cannot open the print file '" + file_.string() + "': " + std::strerror(errno));
   }
   Status s = write_all_until(fd, bytes, std::chrono::milliseconds(3000), describe());
   ::close(fd);
@@ -237,13 +273,13 @@ Status DevicePrinter::write_job(const std::string& bytes) {
                                                 " is missing). Check its USB cable and power.");
     }
     if (err == ENXIO || err == ENODEV) {
-      return Status(ErrorCode::Unavailable, "printer not answering (" + device_.string() +
-                                                ": " + std::strerror(err) +
+      return Status(ErrorCode::Unavailable, "printer not answering (" + device_.string() + ": " +
+                                                std::strerror(err) +
                                                 "). Check that it is switched on.");
     }
-    return Status(ErrorCode::Unavailable, "cannot open the printer " + device_.string() + ": " +
-                                              std::strerror(err) +
-                                              (err == EACCES ? ". Add this user to group lp." : ""));
+    return Status(ErrorCode::Unavailable,
+                  "cannot open the printer " + device_.string() + ": " + std::strerror(err) +
+                      (err == EACCES ? ". Add this user to group lp." : ""));
   }
   Status s = write_all_until(fd, bytes, timeout_, "the printer " + device_.string());
   ::close(fd);

@@ -1,6 +1,10 @@
 #include "weimin/station/cases.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <array>
+#include <cstdio>
 
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/mask.hpp"
@@ -12,6 +16,93 @@ namespace weimin::station {
 namespace {
 
 constexpr std::string_view kContactKind = "resident.contact";
+// A case recorded without a phone: the keyed MAC of its check code (never the code itself).
+constexpr std::string_view kCheckCodeKind = "resident.check_code";
+// The station's own key for those MACs (hex, 32 random bytes). Kept in the station's meta
+// table, which never syncs: the MAC that travels with the case is useless without it.
+constexpr std::string_view kCheckCodeKeyMeta = "check_code_key";
+constexpr std::size_t kCheckCodeDigits = 6;
+constexpr std::size_t kMacBytes = crypto_generichash_BYTES;  // 32
+
+std::string hex_of(const unsigned char* bytes, std::size_t n) {
+  std::string out(n * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes, n);
+  out.pop_back();
+  return out;
+}
+
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The station's check-code key; made (inside the caller's transaction) when `create` and none
+// exists yet. NotFound when there is none and !create.
+Result<std::array<unsigned char, crypto_generichash_KEYBYTES>> check_code_key(storage::Database& db,
+                                                                              bool create) {
+  std::array<unsigned char, crypto_generichash_KEYBYTES> key{};
+  WEIMIN_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                          storage::Meta::get(db, kCheckCodeKeyMeta));
+  if (stored) {
+    std::size_t len = 0;
+    if (sodium_hex2bin(key.data(), key.size(), stored->data(), stored->size(), nullptr, &len,
+                       nullptr) != 0 ||
+        len != key.size()) {
+      return Status(ErrorCode::Corrupt, "the station's check-code key is damaged");
+    }
+    return key;
+  }
+  if (!create) return Status(ErrorCode::NotFound, "this station has issued no check code");
+  randombytes_buf(key.data(), key.size());
+  std::string hex = hex_of(key.data(), key.size());
+  Status st = storage::Meta::set(db, kCheckCodeKeyMeta, hex);
+  sodium_memzero(hex.data(), hex.size());
+  WEIMIN_TRY(st);
+  return key;
+}
+
+// The MAC of a check code for one case: BLAKE2b keyed with the station's key over the case id
+// and the code, so a MAC fits only its own case.
+std::array<unsigned char, kMacBytes> check_code_mac(
+    const std::array<unsigned char, crypto_generichash_KEYBYTES>& key, const core::Uuid& case_id,
+    std::string_view code) {
+  const std::string message = case_id.to_string() + ":" + std::string(code);
+  std::array<unsigned char, kMacBytes> mac{};
+  crypto_generichash(mac.data(), mac.size(), reinterpret_cast<const unsigned char*>(message.data()),
+                     message.size(), key.data(), key.size());
+  return mac;
+}
+
+// A fresh check code: six digits, uniform, from libsodium's CSPRNG.
+std::string new_check_code() {
+  char out[kCheckCodeDigits + 1];
+  std::snprintf(out, sizeof out, "%06u", static_cast<unsigned>(randombytes_uniform(1000000)));
+  return out;
+}
+
+// True when `typed` is the check code issued for the case whose facts are `rows`.
+bool check_code_matches(storage::Database& db, const core::Uuid& case_id,
+                        const std::vector<storage::FactRow>& rows, std::string_view typed) {
+  if (typed.size() != kCheckCodeDigits || !all_digits(typed)) return false;
+  std::string mac_hex;
+  for (const auto& row : rows) {
+    if (row.kind != kCheckCodeKind) continue;
+    const auto body = nlohmann::json::parse(row.body, nullptr, false);
+    if (!body.is_discarded()) mac_hex = body.value("mac", "");
+  }
+  std::array<unsigned char, kMacBytes> stored{};
+  std::size_t len = 0;
+  if (mac_hex.empty() ||
+      sodium_hex2bin(stored.data(), stored.size(), mac_hex.data(), mac_hex.size(), nullptr, &len,
+                     nullptr) != 0 ||
+      len != stored.size()) {
+    return false;
+  }
+  auto key = check_code_key(db, false);
+  if (!key.is_ok()) return false;
+  const auto mac = check_code_mac(*key, case_id, typed);
+  sodium_memzero(key->data(), key->size());
+  return sodium_memcmp(mac.data(), stored.data(), mac.size()) == 0;
+}
 
 struct Contact {
   std::string phone;
@@ -115,6 +206,16 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
       if (!contact.id_number.empty()) body["id_number"] = contact.id_number;
       body["consent"] = true;
       facts.push_back({std::string(kContactKind), receipt.case_id.to_string(), body, s});
+    }
+    if (contact.phone.empty()) {
+      // No phone to check against: a check code for the receipt, kept only as its MAC.
+      WEIMIN_ASSIGN_OR_RETURN(auto key, check_code_key(station_.db(), true));
+      receipt.check_code = new_check_code();
+      const auto mac = check_code_mac(key, receipt.case_id, receipt.check_code);
+      sodium_memzero(key.data(), key.size());
+      Stamp s = station_.stamp();
+      facts.push_back({std::string(kCheckCodeKind), receipt.case_id.to_string(),
+                       nlohmann::json{{"mac", hex_of(mac.data(), mac.size())}}, s});
     }
     Stamp s = station_.stamp();
     core::CaseEvent ev;
@@ -313,19 +414,24 @@ Result<CaseView> Cases::view(const core::Uuid& id) {
   return v;
 }
 
-Result<CaseView> Cases::progress_for_resident(std::string_view code, std::string_view phone_last4) {
+Result<CaseView> Cases::progress_for_resident(std::string_view code, std::string_view second) {
   const Status no_match(ErrorCode::NotFound,
-                        "no case matches this tracking code and phone number; check both and "
-                        "try again, or ask at the window");
+                        "no case matches this tracking code with these digits (the phone's last "
+                        "four, or the receipt's check code); check both and try again, or ask at "
+                        "the window");
   auto id = resolve_reference(code);
   if (!id.is_ok()) return id.status().code() == ErrorCode::Invalid ? id.status() : no_match;
-  if (phone_last4.size() != 4) return no_match;
+  if (second.empty() || !all_digits(second)) return no_match;
   WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id->to_string()));
-  auto contact = contact_of(rows);
-  if (!contact || contact->phone.size() < 4 ||
-      contact->phone.compare(contact->phone.size() - 4, 4, phone_last4) != 0) {
-    return no_match;
+  bool matches = false;
+  if (second.size() == 4) {
+    auto contact = contact_of(rows);
+    matches = contact && contact->phone.size() >= 4 &&
+              contact->phone.compare(contact->phone.size() - 4, 4, second) == 0;
+  } else {
+    matches = check_code_matches(station_.db(), *id, rows, second);
   }
+  if (!matches) return no_match;
   return view(*id);
 }
 

@@ -46,6 +46,7 @@ TicketSlip ticket() {
   slip.ticket_label = "A012";
   slip.line_name = "社会事务";
   slip.waiting_ahead = 3;
+  slip.wait_minutes = 9;
   slip.issued_at = "2026-11-23 09:15";
   slip.note = "优先";
   return slip;
@@ -70,7 +71,8 @@ TEST_CASE("printer: a ticket's ESC/POS bytes match the golden file") {
   check_golden("ticket_zh.bin", *bytes);
   // The commands meant: reset, Chinese mode, four-times size for the number, feed and cut.
   CHECK(bytes->rfind("\x1b\x40\x1c\x26", 0) == 0);
-  CHECK(bytes->find("\x1d\x21\x33\x1b\x45\x01" "A012\n") != std::string::npos);
+  CHECK(bytes->find("\x1d\x21\x33\x1b\x45\x01"
+                    "A012\n") != std::string::npos);
   CHECK(bytes->find(*to_gb18030("社会事务")) != std::string::npos);
   CHECK(bytes->substr(bytes->size() - 7) == std::string("\x1b\x64\x04\x1d\x56\x42\x00", 7));
 }
@@ -83,6 +85,7 @@ TEST_CASE("printer: an English ticket and a case receipt match their golden file
   REQUIRE(ticket_bytes.is_ok());
   check_golden("ticket_en.bin", *ticket_bytes);
   CHECK(ticket_bytes->find("3 people ahead of you\n") != std::string::npos);
+  CHECK(ticket_bytes->find("Estimated wait: about 9 minutes\n") != std::string::npos);
 
   auto receipt_bytes = escpos_receipt(receipt());
   REQUIRE(receipt_bytes.is_ok());
@@ -192,4 +195,94 @@ TEST_CASE("printer: a device that refuses writes is 'out of paper'") {
   Status st = printer.print_ticket(ticket());
   CHECK(st.code() == ErrorCode::Unavailable);
   CHECK(st.message().find("out of paper") != std::string::npos);
+}
+
+// [SECTION] Take it home: the receipt of a case without a phone, the ticket's wait
+
+namespace {
+
+CaseReceiptSlip anonymous_receipt(bool english) {
+  CaseReceiptSlip slip;
+  slip.station_name = "华山街道大观社区为民服务站";
+  slip.tracking_number = "WH-20261123-0042";
+  slip.check_code = "305118";
+  slip.category = english ? "Environment and sanitation" : "环境卫生";
+  slip.place = english ? "Building 3 · by the door of unit 2" : "3栋 · 2单元门口";
+  slip.summary = "楼道灯坏了，身份证 53010219800101123X";
+  slip.submitted_at = "2026-11-23 09:20";
+  slip.english = english;
+  return slip;
+}
+
+// The QR raster of a job: from GS v 0 through its rows.
+std::string qr_of(const std::string& bytes) {
+  const std::size_t at = bytes.find("\x1d\x76\x30");
+  REQUIRE(at != std::string::npos);
+  const auto u8 = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+  const std::size_t size = 8 + static_cast<std::size_t>((u8(at + 4) | (u8(at + 5) << 8)) *
+                                                        (u8(at + 6) | (u8(at + 7) << 8)));
+  return bytes.substr(at, size);
+}
+
+}  // namespace
+
+TEST_CASE("printer: a ticket carries the estimated wait in Chinese and in English") {
+  auto zh = escpos_ticket(ticket());
+  REQUIRE(zh.is_ok());
+  CHECK(zh->find(*to_gb18030("预计等待约 9 分钟\n")) != std::string::npos);
+  TicketSlip en = ticket();
+  en.english = true;
+  en.wait_minutes = 1;
+  CHECK(escpos_ticket(en)->find("Estimated wait: about 1 minute\n") != std::string::npos);
+  TicketSlip unknown = ticket();
+  unknown.wait_minutes = -1;
+  CHECK(escpos_ticket(unknown)->find(*to_gb18030("预计等待")) == std::string::npos);
+}
+
+TEST_CASE("printer: a receipt without a phone prints the check code large and labelled") {
+  auto zh = escpos_receipt(anonymous_receipt(false));
+  REQUIRE(zh.is_ok());
+  check_golden("receipt_check_code_zh.bin", *zh);
+  // Labelled, then double size and bold on its own line.
+  const std::size_t label = zh->find(*to_gb18030("验证码（查询进度用）："));
+  REQUIRE(label != std::string::npos);
+  CHECK(zh->find("\x1d\x21\x11  305118\n", label) != std::string::npos);
+  // What was reported: category, where, and the description with the ID number masked.
+  CHECK(zh->find(*to_gb18030("问题类别：环境卫生")) != std::string::npos);
+  CHECK(zh->find(*to_gb18030("地点：3栋 · 2单元门口")) != std::string::npos);
+  CHECK(zh->find("53010219800101123X") == std::string::npos);
+  CHECK(zh->find("530102********123X") != std::string::npos);
+  // How to follow it: the kiosk's progress screen with the check code, or a window.
+  CHECK(zh->find(*to_gb18030("输入查询码和验证码；也可到窗口查询")) != std::string::npos);
+
+  auto en = escpos_receipt(anonymous_receipt(true));
+  REQUIRE(en.is_ok());
+  CHECK(en->find("Check code (to follow your case):") != std::string::npos);
+  CHECK(en->find("  305118\n") != std::string::npos);
+  CHECK(en->find("Problem: Environment and sanitation\n") != std::string::npos);
+  CHECK(en->find("Where: Building 3") != std::string::npos);
+  CHECK(en->find("the tracking number and the check code; or ask at a window.") !=
+        std::string::npos);
+}
+
+TEST_CASE("printer: the receipt's QR code carries the tracking number only") {
+  const auto with_code = escpos_receipt(anonymous_receipt(false)).value();
+  CaseReceiptSlip bare;
+  bare.tracking_number = "WH-20261123-0042";
+  const auto tracking_only = escpos_receipt(bare).value();
+  // The same raster as a slip that holds nothing but the tracking number.
+  CHECK(qr_of(with_code) == qr_of(tracking_only));
+  CaseReceiptSlip other = bare;
+  other.tracking_number = "WH-20261123-0043";
+  CHECK(qr_of(escpos_receipt(other).value()) != qr_of(tracking_only));
+}
+
+TEST_CASE("printer: a receipt with a phone prints no check code and says to use the last four") {
+  auto bytes = escpos_receipt(receipt());
+  REQUIRE(bytes.is_ok());
+  CHECK(bytes->find(*to_gb18030("验证码")) == std::string::npos);
+  CHECK(bytes->find(*to_gb18030("凭跟踪号到窗口查询")) != std::string::npos);  // its own follow-up
+  CaseReceiptSlip own = receipt();
+  own.follow_up.clear();
+  CHECK(escpos_receipt(own)->find(*to_gb18030("输入查询码和手机后四位")) != std::string::npos);
 }

@@ -1,5 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
 #include "station_fixture.hpp"
 #include "weimin/station/cases.hpp"
 
@@ -155,4 +161,133 @@ TEST_CASE(
   const CaseView later = cases.view(id).value();
   REQUIRE(later.overdue.size() == 1);
   CHECK(later.overdue[0].department == "urban_management");  // its feedback
+}
+
+// [SECTION] The check code of a case reported without a phone
+
+namespace {
+
+NewCase without_phone() {
+  return NewCase{
+      "env_sanitation", core::CaseChannel::Kiosk, "路灯不亮", std::nullopt, std::nullopt, false};
+}
+
+// Every value of every row of every table of the (decrypted) station database, each as its own
+// string, and the raw bytes of every file of the data folder.
+std::vector<std::string> everything_stored(test::StationFixture& f) {
+  std::vector<std::string> out;
+  auto& db = f.station->db();
+  std::vector<std::string> tables;
+  auto names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").value();
+  while (names.step().value()) tables.push_back(names.column_text(0));
+  REQUIRE(tables.size() >= 4);
+  for (const auto& table : tables) {
+    auto rows = db.prepare("SELECT * FROM \"" + table + "\"").value();
+    while (rows.step().value()) {
+      for (int c = 0; c < rows.column_count(); ++c) out.push_back(rows.column_text(c));
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(f.dir / "data")) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
+// True when `code` stands alone in `text`: not inside a longer run of letters and digits (a
+// random hex MAC or a 13-digit timestamp may hold any six digits by chance).
+bool stands_alone(const std::string& text, const std::string& code) {
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t at = text.find(code); at != std::string::npos; at = text.find(code, at + 1)) {
+    const bool left = at == 0 || !alnum(text[at - 1]);
+    const bool right = at + code.size() >= text.size() || !alnum(text[at + code.size()]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("a case reported without a phone gets a six-digit check code; one with a phone none") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  auto anonymous = cases.record(std::nullopt, without_phone());
+  REQUIRE_MESSAGE(anonymous.is_ok(), anonymous.status().to_string());
+  CHECK(anonymous->check_code.size() == 6);
+  CHECK(std::all_of(anonymous->check_code.begin(), anonymous->check_code.end(),
+                    [](char c) { return c >= '0' && c <= '9'; }));
+  NewCase with_phone = rubbish();
+  with_phone.channel = core::CaseChannel::Kiosk;
+  auto phoned = cases.record(std::nullopt, with_phone);
+  REQUIRE(phoned.is_ok());
+  CHECK(phoned->check_code.empty());
+}
+
+TEST_CASE("progress opens with the tracking code and the check code, never the code alone") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const CaseReceipt r = cases.record(std::nullopt, without_phone()).value();
+  const CaseReceipt other = cases.record(std::nullopt, without_phone()).value();
+
+  auto ok = cases.progress_for_resident(r.tracking_code, r.check_code);
+  REQUIRE_MESSAGE(ok.is_ok(), ok.status().to_string());
+  CHECK(ok->tracking_code == r.tracking_code);
+
+  // Refusals: all the same NotFound, so the answer does not say which half was wrong.
+  std::string wrong = r.check_code;
+  wrong[5] = wrong[5] == '9' ? '0' : static_cast<char>(wrong[5] + 1);
+  const std::string another_case = other.check_code == r.check_code ? wrong : other.check_code;
+  const std::vector<std::string> refused = {"",      wrong,     another_case,    "0000",
+                                            "12345", "1234567", r.tracking_code, "abcdef"};
+  std::optional<std::string> message;
+  for (const auto& second : refused) {
+    auto no = cases.progress_for_resident(r.tracking_code, second);
+    REQUIRE_FALSE(no.is_ok());
+    CHECK(no.status().code() == ErrorCode::NotFound);
+    if (!message) message = no.status().message();
+    CHECK(no.status().message() == *message);
+    CHECK(no.status().message().find(r.check_code) == std::string::npos);
+  }
+  // The right check code with another case's tracking code is refused the same way.
+  auto crossed = cases.progress_for_resident(other.tracking_code, r.check_code);
+  if (other.check_code != r.check_code) {
+    CHECK(crossed.status().code() == ErrorCode::NotFound);
+    CHECK(crossed.status().message() == *message);
+  }
+}
+
+TEST_CASE("a case with a phone still opens with its last four digits, not with a check code") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const CaseReceipt r = cases.record(f.staff, rubbish()).value();
+  CHECK(cases.progress_for_resident(r.tracking_code, "5678").is_ok());
+  CHECK(cases.progress_for_resident(r.tracking_code, "123456").status().code() ==
+        ErrorCode::NotFound);
+}
+
+TEST_CASE("the check code is nowhere in the store in clear, only its keyed MAC") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const CaseReceipt r = cases.record(std::nullopt, without_phone()).value();
+  REQUIRE(r.check_code.size() == 6);
+  const auto stored = everything_stored(f);
+  for (const auto& value : stored) {
+    CHECK_MESSAGE(!stands_alone(value, r.check_code), "the check code is stored in: " << value);
+  }
+  // What is kept instead: a resident.check_code fact holding a 32-byte MAC (64 hex digits).
+  auto rows = storage::Facts::by_subject(f.station->db(), r.case_id.to_string()).value();
+  int macs = 0;
+  for (const auto& row : rows) {
+    if (row.kind != "resident.check_code") continue;
+    ++macs;
+    const auto body = nlohmann::json::parse(row.body);
+    CHECK(body.size() == 1);
+    CHECK(body.at("mac").get<std::string>().size() == 64);
+  }
+  CHECK(macs == 1);
+  // The self-check of the scan: the tracking code, stored in clear, is found by it.
+  bool found_tracking = false;
+  for (const auto& value : stored) found_tracking = found_tracking || value == r.tracking_code;
+  CHECK(found_tracking);
 }

@@ -75,7 +75,7 @@ struct ReportState {
   std::string phone;         // digits as typed on our keypad
   bool consent = false;
   std::optional<station::CaseReceipt> receipt;
-  bool printer_failed = false;  // the receipt did not print: the codes stay on screen
+  bool printer_failed = false;  // the receipt did not print: the codes stay on screen, large
   std::string error;
 };
 
@@ -165,6 +165,32 @@ struct StaffState {
   bool sync_requested = false;
 };
 
+// [SECTION] Errors in the resident's language
+
+// The kiosk action a station error came from: the same code means different things after
+// different actions (NotFound after a progress check, a rating, a check-in, a call).
+enum class KioskAction {
+  TakeNumber,
+  Report,
+  Progress,
+  Rate,
+  Book,
+  CheckIn,
+  SignIn,
+  Console,
+  WalkIn,
+  CaseDesk  // a step on a case at the case desk (resolve, whistle, verify, …)
+};
+// A refusal or failure of the station as one sentence in `lang` that says what went wrong and
+// what to do (ask at a window when nothing else helps) — never the station's own internal
+// English message, an error code's name or a catalog id. Every decide function below puts it
+// in its screen's error; the staff functions (console_act, record_walk_in) add the station's
+// masked message after it for staff ("详情：…").
+std::string error_sentence(const Status& status, KioskAction action, Lang lang);
+// For staff screens only: the sentence, then "详情：" / "Detail:" and the station's own message
+// with personal numbers masked.
+std::string staff_error_sentence(const Status& status, KioskAction action, Lang lang);
+
 // [SECTION] Decisions. Each one changes only the state it is given and the station.
 
 // A keypad key on a field: a digit or letter appends (up to max_len), '<' deletes one, '*'
@@ -175,7 +201,7 @@ void keypad_press(std::string& field, char key, std::string_view allowed, std::s
 std::string priority_reason(core::Priority priority);
 
 // Takes the number for the chosen line or item; on success fills receipt, on failure error.
-Status take_number(station::Station& station, TakeNumberState& take);
+Status take_number(station::Station& station, TakeNumberState& take, Lang lang = Lang::Zh);
 
 // The description put together from the place, the chosen phrases and the detail, in Chinese
 // as staff read it ("地点：翠湖小区3栋（3单元门口）。路灯不亮；存在安全隐患。灯杆歪了").
@@ -193,10 +219,11 @@ std::vector<std::pair<std::string, std::string>> report_summary(const core::Cata
 Status submit_report(station::Station& station, ReportState& report, Lang lang);
 
 Status check_progress(station::Station& station, ProgressState& progress, Lang lang);
-Status rate_service(station::Station& station, RateState& rate, core::Rating rating);
-Status book_slot(station::Station& station, BookState& book);
+Status rate_service(station::Station& station, RateState& rate, core::Rating rating,
+                    Lang lang = Lang::Zh);
+Status book_slot(station::Station& station, BookState& book, Lang lang = Lang::Zh);
 // Checks in today's seated booking made with book.phone; fills checked_in.
-Status check_in_by_phone(station::Station& station, BookState& book);
+Status check_in_by_phone(station::Station& station, BookState& book, Lang lang = Lang::Zh);
 
 // The identity number as the screen shows it: masked once 18 characters long
 // ("530102********1234"), as typed while shorter (the staff see the digits they press).
@@ -207,7 +234,8 @@ std::string identity_shown(std::string_view typed);
 std::string identity_problem(std::string_view typed, core::CivilDate today);
 // Records the walk-in request at the staff's window, with the identity number when one was
 // given; on success clears the form and sets message to the tracking code, else error.
-Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk);
+Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk,
+                      Lang lang = Lang::Zh);
 
 // [SECTION] What the district did (the case desk and the resident's progress screen)
 
@@ -232,9 +260,10 @@ std::vector<DepartmentLine> department_lines(const station::CaseView& view,
 // raised to district level (升级为区级), sent back to the community (退回社区) with its reason.
 std::vector<std::string> office_lines(const core::CaseState& state, Lang lang);
 
-Status staff_sign_in(station::Station& station, StaffState& staff);
+Status staff_sign_in(station::Station& station, StaffState& staff, Lang lang = Lang::Zh);
 void staff_sign_out(station::Station& station, StaffState& staff);
 // Acts at staff.window; fills message or error.
-Status console_act(station::Station& station, StaffState& staff, ConsoleAction action);
+Status console_act(station::Station& station, StaffState& staff, ConsoleAction action,
+                   Lang lang = Lang::Zh);
 
 }  // namespace weimin::kiosk

@@ -21,6 +21,7 @@ struct TicketSlip {
   std::string ticket_label;  // "A012", printed double size
   std::string line_name;     // "社会事务"
   int waiting_ahead = 0;     // people before this ticket
+  int wait_minutes = -1;     // the estimated wait in whole minutes; < 0: not printed
   std::string issued_at;     // local time as shown, "2026-11-23 09:15"
   std::string note;          // optional: "优先 Priority", appointment …; may be empty
   bool english = false;      // labels in English instead of Chinese
@@ -29,11 +30,20 @@ struct TicketSlip {
 // A case receipt (回执) given when a resident reports a problem at the kiosk.
 struct CaseReceiptSlip {
   std::string station_name;
-  std::string tracking_number;  // printed, and carried by the QR code
-  std::string summary;          // the request in short (already masked of personal numbers)
-  std::string submitted_at;     // local time as shown
-  std::string masked_phone;     // "139****5678"; may be empty
-  std::string follow_up;        // how to follow the case, e.g. a URL or "凭跟踪号到窗口查询"
+  std::string tracking_number;  // printed, and carried by the QR code (the only thing it carries)
+  // A case reported without a phone: the check code (验证码) that, with the tracking number,
+  // opens the case's progress. Printed large and labelled; empty: none (the phone's last four
+  // digits do that instead).
+  std::string check_code;
+  std::string category;      // what kind of problem: "环境卫生"; may be empty
+  std::string place;         // where: "3栋 · 2单元门口"; may be empty
+  std::string summary;       // what was reported (personal numbers are masked when printed)
+  std::string submitted_at;  // local time as shown
+  std::string masked_phone;  // "139****5678" (a full number is masked); may be empty
+  // How to follow the case, one line each ('\n' between them). Empty: the printer's own words
+  // (the kiosk's 进度查询 with the tracking number and the last four phone digits or the check
+  // code, or at a window).
+  std::string follow_up;
   bool english = false;
 };
 

@@ -52,7 +52,11 @@ class Cases {
 
   // A resident's request. by == nullopt: the resident at the kiosk; otherwise staff at a
   // window or on a grid round. Invalid for an unknown source, an empty description, a bad
-  // phone or identity number, or personal numbers without consent.
+  // phone or identity number, or personal numbers without consent. A case without a phone
+  // gets a six-digit check code (CaseReceipt::check_code, from libsodium's CSPRNG); the
+  // station keeps only its keyed MAC (a `resident.check_code` fact, BLAKE2b under a key of
+  // the station's own that never leaves its encrypted meta table), so the code is shown once,
+  // on the screen and the receipt, and cannot be read back.
   Result<CaseReceipt> record(const std::optional<Session>& by, const NewCase& request);
 
   Result<core::CaseState> resolve(const Session& by, const core::Uuid& id, std::string summary);
@@ -85,9 +89,12 @@ class Cases {
   // A case by id or tracking code. NotFound when there is none.
   Result<core::Uuid> resolve_reference(std::string_view id_or_code);
   Result<CaseView> view(const core::Uuid& id);
-  // For a resident at the kiosk: the tracking code and the last four digits of the phone given
-  // with the case. Refuses with NotFound for a wrong pair without telling which half was wrong.
-  Result<CaseView> progress_for_resident(std::string_view code, std::string_view phone_last4);
+  // For a resident at the kiosk: the tracking code and, as `second`, either the last four
+  // digits of the phone given with the case or the check code printed on its receipt (a case
+  // without a phone). Refuses anything else — the tracking code alone, a wrong second part, a
+  // code of another case — with the same NotFound, never telling which half was wrong. Invalid
+  // only for a tracking code that is malformed in itself.
+  Result<CaseView> progress_for_resident(std::string_view code, std::string_view second);
   // Every case, newest first, optionally only one stage or only the overdue.
   Result<std::vector<CaseView>> list(std::optional<core::CaseStage> stage, bool only_overdue);
 
