@@ -35,7 +35,9 @@ Runtime& runtime() {
   return r;
 }
 
-RimeApi* api() { return rime_get_api(); }
+RimeApi* api() {
+  return rime_get_api();
+}
 
 void finalize_at_exit() {
   Runtime& r = runtime();
@@ -138,13 +140,13 @@ Status set_up(Runtime& r, const ImeOptions& options) {
   const fs::path schemas = r.user_data / "shared";
   std::error_code ec;
   fs::create_directory(schemas, ec);
-  for (const char* file : {"luna_pinyin_simp.schema.yaml", "luna_pinyin.schema.yaml",
-                           "pinyin.yaml"}) {
+  for (const char* file :
+       {"luna_pinyin_simp.schema.yaml", "luna_pinyin.schema.yaml", "pinyin.yaml"}) {
     if (!ec) fs::create_symlink(shared / file, schemas / file, ec);
   }
   if (ec)
-    return {ErrorCode::Io, "could not prepare the pinyin schema in " + schemas.string() + ": " +
-                               ec.message()};
+    return {ErrorCode::Io,
+            "could not prepare the pinyin schema in " + schemas.string() + ": " + ec.message()};
   r.prebuilt = (shared / "build").string();
   shared = schemas;
   r.shared = shared.string();
@@ -157,8 +159,8 @@ Status set_up(Runtime& r, const ImeOptions& options) {
   traits.distribution_code_name = "weimin";
   traits.distribution_version = "1";
   traits.app_name = "rime.weimin";
-  traits.min_log_level = 3;          // FATAL only: librime logs to files otherwise
-  traits.log_dir = r.user.c_str();   // and if it does, into the private folder
+  traits.min_log_level = 3;         // FATAL only: librime logs to files otherwise
+  traits.log_dir = r.user.c_str();  // and if it does, into the private folder
   api()->setup(&traits);
   api()->initialize(&traits);
   // Registered after librime made its own statics, so that it runs before they are destroyed.
@@ -187,8 +189,7 @@ Result<std::unique_ptr<PinyinIme>> PinyinIme::open(const ImeOptions& options) {
   }
   if (!r.failure) return r.failure;
   const RimeSessionId session = api()->create_session();
-  if (session == 0)
-    return Status{ErrorCode::Internal, "librime could not open a pinyin session"};
+  if (session == 0) return Status{ErrorCode::Internal, "librime could not open a pinyin session"};
   if (!api()->select_schema(session, kSchema)) {
     api()->destroy_session(session);
     return Status{ErrorCode::Unavailable,
@@ -210,7 +211,9 @@ Result<std::unique_ptr<PinyinIme>> PinyinIme::open(const ImeOptions& options) {
   return std::unique_ptr<PinyinIme>(new PinyinIme(session));
 }
 
-fs::path PinyinIme::user_data_folder() { return runtime().user_data; }
+fs::path PinyinIme::user_data_folder() {
+  return runtime().user_data;
+}
 
 PinyinIme::PinyinIme(std::uintptr_t session) : session_(session), view_(std::make_unique<View>()) {}
 
@@ -255,6 +258,26 @@ std::string PinyinIme::pick(int index) {
   return text;
 }
 
+std::vector<std::string> PinyinIme::candidates_from(int first, int count) const {
+  std::vector<std::string> list;
+  if (!composing() || first < 0 || count <= 0) return list;
+  RimeCandidateListIterator it{};
+  if (!api()->candidate_list_from_index(session_, &it, first)) return list;
+  while (static_cast<int>(list.size()) < count && api()->candidate_list_next(&it)) {
+    if (it.candidate.text != nullptr) list.emplace_back(it.candidate.text);
+  }
+  api()->candidate_list_end(&it);
+  return list;
+}
+
+std::string PinyinIme::pick_at(int index) {
+  if (index < 0 || !composing()) return {};
+  if (!api()->select_candidate(session_, static_cast<std::size_t>(index))) return {};
+  std::string text = take_commit();
+  refresh();
+  return text;
+}
+
 bool PinyinIme::page_down() {
   if (!composing() || view_->last_page) return false;
   press(kPageDown);
@@ -294,11 +317,21 @@ void PinyinIme::clear() {
   refresh();
 }
 
-bool PinyinIme::composing() const { return view_->composing; }
-std::string PinyinIme::preedit() const { return view_->preedit; }
-std::vector<std::string> PinyinIme::candidates() const { return view_->candidates; }
-int PinyinIme::page() const { return view_->page; }
-bool PinyinIme::last_page() const { return view_->last_page; }
+bool PinyinIme::composing() const {
+  return view_->composing;
+}
+std::string PinyinIme::preedit() const {
+  return view_->preedit;
+}
+std::vector<std::string> PinyinIme::candidates() const {
+  return view_->candidates;
+}
+int PinyinIme::page() const {
+  return view_->page;
+}
+bool PinyinIme::last_page() const {
+  return view_->last_page;
+}
 
 void PinyinIme::refresh() {
   View v;

@@ -130,3 +130,18 @@ TEST_CASE("nothing a resident picks is learned for the next one") {
     CHECK_MESSAGE(name.find(".txt") == std::string::npos, entry.path());
   }
 }
+
+TEST_CASE("the whole candidate list reads past librime's page and picks by its index") {
+  auto ime = open_ime();
+  type(*ime, "shi");
+  const auto page0 = ime->candidates();
+  const auto all = ime->candidates_from(0, 20);
+  REQUIRE(all.size() == 20);
+  CHECK(std::equal(page0.begin(), page0.end(), all.begin()));
+  const auto tail = ime->candidates_from(10, 5);
+  REQUIRE(tail.size() == 5);
+  CHECK(tail.front() == all[10]);
+  CHECK(ime->pick_at(12) == all[12]);
+  CHECK_FALSE(ime->composing());
+  CHECK(ime->candidates_from(0, 5).empty());
+}

@@ -59,6 +59,11 @@ class PinyinIme {
   std::vector<std::string> candidates() const;
   int page() const;  // 0-based
   bool last_page() const;
+  // The whole list of candidates, not by librime's pages: up to `count` of them from `first`
+  // (0 = the best). For a screen that pages by what fits its width.
+  std::vector<std::string> candidates_from(int first, int count) const;
+  // Picks candidate `index` of the whole list; returns what it committed, as pick() does.
+  std::string pick_at(int index);
 
   // The private folder librime deploys into (for tests: nothing learned is written there).
   static std::filesystem::path user_data_folder();
