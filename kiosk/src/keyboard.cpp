@@ -327,83 +327,50 @@ void App::Impl::draw_keyboard() {
     }
   }
 
-  // The text so far, wrapped, in a box that takes the height the keys leave; the newest line
-  // stays in view.
+  // Where things go. The keys are drawn first, then the candidates and the text above them:
+  // a key's effect shows in the frame that handled it (one frame from finger to candidates).
+  const float y_text = ImGui::GetCursorPosY();
   const float below = (pinyin ? line + key_h + 2 * sy : 0.f) + 4 * key_h + 4 * sy;
-  const float text_h =
-      std::max(text_min, ImGui::GetWindowContentRegionMax().y - ImGui::GetCursorPosY() - below);
-  ImGui::BeginChild("##kb_text", ImVec2(avail.x, text_h), true);
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(kb.text.c_str());
-  ImGui::SameLine(0, 0);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colour_muted()));
-  ImGui::TextUnformatted(composing() ? kb.ime->preedit().c_str() : "|");
-  ImGui::PopStyleColor();
-  ImGui::PopTextWrapPos();
-  if (kb.too_long) error_line(t("kb.full"));
-  if (!kb.ime_error.empty() && kb.layout == KeyLayout::Pinyin) error_line(t("kb.no_pinyin"));
-  ImGui::SetScrollHereY(1.f);
-  ImGui::EndChild();
+  const float text_h = std::max(text_min, ImGui::GetWindowContentRegionMax().y - y_text - below);
+  const float y_cand = y_text + text_h + sy;  // the pinyin line, then the candidate bar
+  const float y_keys = pinyin ? y_cand + line + key_h + sy : y_cand;
+  const float w_page =
+      std::max({label_width("kb.page.prev"), label_width("kb.page.next"), 1.2f * unit});
+  const float room = avail.x - 2 * (w_page + sx);
 
-  // The pinyin being composed and its candidates, paged by what fits the width.
-  int best = -1;  // the first candidate shown (space and punctuation pick it)
-  if (pinyin) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colour_muted()));
-    ImGui::TextUnformatted(composing() ? kb.ime->preedit().c_str() : t("kb.pinyin_help"));
-    ImGui::PopStyleColor();
-    const float w_page =
-        std::max({label_width("kb.page.prev"), label_width("kb.page.next"), 1.2f * unit});
-    const float room = avail.x - 2 * (w_page + sx);
-    float x = 0;
-    int shown = 0;
-    std::vector<std::string> list;
-    if (composing()) list = kb.ime->candidates_from(kb.candidate_first, 24);
+  // The candidates that fit the bar, from candidate_first; `consumed` counts those passed
+  // (unrenderable ones included), `more` whether any come after.
+  struct Candidate {
+    int index;  // in librime's whole list
+    std::string text;
+    float w;
+  };
+  constexpr int kFetch = 24;
+  auto lay_out = [&](int& consumed, bool& more) {
+    std::vector<Candidate> out;
+    consumed = 0;
+    more = false;
+    if (!pinyin || !composing()) return out;
+    const std::vector<std::string> list = kb.ime->candidates_from(kb.candidate_first, kFetch);
     const ImFont* font = ImGui::GetFont();
-    int consumed = 0;
-    std::string picked;
-    bool was_picked = false;
+    float x = 0;
     for (const std::string& c : list) {
-      const float w =
-          std::max(std::max(min_target, key_h), ImGui::CalcTextSize(c.c_str()).x + 40.f);
-      if (shown > 0 && x + sx + w > room) break;
-      if (shown == 0 && w > room) break;
-      const int index = kb.candidate_first + consumed;
+      const float w = std::max({min_target, key_h, ImGui::CalcTextSize(c.c_str()).x + 40.f});
+      if (x + (out.empty() ? 0.f : sx) + w > room) break;
       ++consumed;
       if (!renderable(font, c)) continue;  // it would show as "?"
-      if (shown > 0) ImGui::SameLine();
-      if (shown == 0) best = index;
-      if (button("kb.cand." + std::to_string(shown), c, ImVec2(w, key_h),
-                 shown == 0 ? ButtonKind::Selected : ButtonKind::Normal) &&
-          !was_picked) {
-        picked = kb.ime->pick_at(index);
-        was_picked = true;
-      }
-      x += (shown > 0 ? sx : 0) + w;
-      ++shown;
+      x += (out.empty() ? 0.f : sx) + w;
+      out.push_back({kb.candidate_first + consumed - 1, c, w});
     }
-    kb.candidates_shown = shown;
-    kb.candidates_more = consumed < static_cast<int>(list.size()) || list.size() == 24;
-    if (shown == 0) ImGui::Dummy(ImVec2(room, key_h));
-    ImGui::SameLine(avail.x - 2 * w_page - sx + style.WindowPadding.x);
-    ImGui::BeginDisabled(kb.candidate_pages.empty());
-    const bool prev = button("kb.page.prev", t("kb.page.prev"), ImVec2(w_page, key_h));
-    ImGui::EndDisabled();
-    ImGui::SameLine();
-    ImGui::BeginDisabled(!kb.candidates_more);
-    const bool next = button("kb.page.next", t("kb.page.next"), ImVec2(w_page, key_h));
-    ImGui::EndDisabled();
-    if (was_picked) {
-      insert(picked);
-      composition_changed();
-    } else if (next && kb.candidates_more) {
-      kb.candidate_pages.push_back(kb.candidate_first);
-      kb.candidate_first += consumed;
-    } else if (prev && !kb.candidate_pages.empty()) {
-      kb.candidate_first = kb.candidate_pages.back();
-      kb.candidate_pages.pop_back();
-    }
-  }
+    more = consumed < static_cast<int>(list.size()) || list.size() == kFetch;
+    return out;
+  };
+  int consumed = 0;
+  bool more = false;
+  std::vector<Candidate> shown = lay_out(consumed, more);
+  const int best = shown.empty() ? -1 : shown.front().index;  // space and punctuation pick it
 
+  ImGui::SetCursorPosY(y_keys);
   // The keys.
   auto key = [&](const std::string& id, const std::string& label, float w) {
     return button("kb.key." + id, label, ImVec2(w, key_h), ButtonKind::Key);
@@ -534,6 +501,63 @@ void App::Impl::draw_keyboard() {
       kb.too_long = false;
     }
   }
+
+  // The pinyin being composed and its candidates, paged by what fits the width.
+  if (pinyin) {
+    ImGui::SetCursorPosY(y_cand);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colour_muted()));
+    ImGui::TextUnformatted(composing() ? kb.ime->preedit().c_str() : t("kb.pinyin_help"));
+    ImGui::PopStyleColor();
+    shown = lay_out(consumed, more);
+    kb.candidates_shown = static_cast<int>(shown.size());
+    kb.candidates_more = more;
+    std::string picked;
+    bool was_picked = false;
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+      if (i > 0) ImGui::SameLine();
+      if (button("kb.cand." + std::to_string(i), shown[i].text, ImVec2(shown[i].w, key_h),
+                 i == 0 ? ButtonKind::Selected : ButtonKind::Normal) &&
+          !was_picked) {
+        picked = kb.ime->pick_at(shown[i].index);
+        was_picked = true;
+      }
+    }
+    if (shown.empty()) ImGui::Dummy(ImVec2(room, key_h));
+    ImGui::SameLine(avail.x - 2 * w_page - sx + style.WindowPadding.x);
+    ImGui::BeginDisabled(kb.candidate_pages.empty());
+    const bool prev = button("kb.page.prev", t("kb.page.prev"), ImVec2(w_page, key_h));
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!more);
+    const bool next = button("kb.page.next", t("kb.page.next"), ImVec2(w_page, key_h));
+    ImGui::EndDisabled();
+    if (was_picked) {
+      insert(picked);
+      composition_changed();
+    } else if (next && more) {
+      kb.candidate_pages.push_back(kb.candidate_first);
+      kb.candidate_first += consumed;
+    } else if (prev && !kb.candidate_pages.empty()) {
+      kb.candidate_first = kb.candidate_pages.back();
+      kb.candidate_pages.pop_back();
+    }
+  }
+
+  // The text so far, wrapped, in a box that takes the height the keys leave; the newest line
+  // stays in view.
+  ImGui::SetCursorPosY(y_text);
+  ImGui::BeginChild("##kb_text", ImVec2(avail.x, text_h), true);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(kb.text.c_str());
+  ImGui::SameLine(0, 0);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(colour_muted()));
+  ImGui::TextUnformatted(composing() ? kb.ime->preedit().c_str() : "|");
+  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
+  if (kb.too_long) error_line(t("kb.full"));
+  if (!kb.ime_error.empty() && kb.layout == KeyLayout::Pinyin) error_line(t("kb.no_pinyin"));
+  ImGui::SetScrollHereY(1.f);
+  ImGui::EndChild();
   ImGui::PopStyleVar(2);
 }
 

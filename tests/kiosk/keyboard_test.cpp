@@ -333,3 +333,28 @@ TEST_CASE("the keyboard renders to PNG in every theme (WEIMIN_KEYBOARD_PNG keeps
     }
   }
 }
+
+TEST_CASE("a pinyin key's candidates show in the very frame that handled the key") {
+  KeyboardFixture f;
+  f.open_report_detail();
+  REQUIRE_FALSE(f.shown("kb.cand.0"));
+  const auto key = f.app->target("kb.key.n");
+  REQUIRE(key.has_value());
+  SDL_Event e{};
+  e.type = SDL_MOUSEMOTION;
+  e.motion.x = static_cast<Sint32>(key->cx());
+  e.motion.y = static_cast<Sint32>(key->cy());
+  f.app->handle(e);
+  e = SDL_Event{};
+  e.type = SDL_MOUSEBUTTONDOWN;
+  e.button.button = SDL_BUTTON_LEFT;
+  e.button.x = static_cast<Sint32>(key->cx());
+  e.button.y = static_cast<Sint32>(key->cy());
+  f.app->handle(e);
+  f.app->frame(true);
+  CHECK_FALSE(f.shown("kb.cand.0"));
+  e.type = SDL_MOUSEBUTTONUP;
+  f.app->handle(e);
+  f.app->frame(true);  // the release: one frame, and the candidates are on it
+  CHECK(f.shown("kb.cand.0"));
+}
