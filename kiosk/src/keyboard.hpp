@@ -41,6 +41,11 @@ struct KeyboardState {
   std::string ime_error;  // why pinyin is unavailable (then the letters keys are shown)
 };
 
+// Characters the font atlas needs beyond ImGui's common simplified set for the candidates
+// pinyin offers (app.cpp's load_fonts adds them); candidates with any other character are not
+// offered (they would show as "?").
+const char* keyboard_glyphs();
+
 // The longest prefix of `text` of at most `max_len` bytes that does not split a UTF-8
 // character.
 std::string utf8_prefix(std::string_view text, std::size_t max_len);

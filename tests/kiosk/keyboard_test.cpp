@@ -358,3 +358,20 @@ TEST_CASE("a pinyin key's candidates show in the very frame that handled the key
   f.app->frame(true);  // the release: one frame, and the candidates are on it
   CHECK(f.shown("kb.cand.0"));
 }
+
+TEST_CASE("common surnames beyond ImGui's common set are offered and drawn") {
+  // 冯, 卢 and 吕 are in GB2312's first level but not in ImGui's common simplified ranges: the
+  // atlas has them (keyboard_glyphs) so pinyin offers them; rarer characters are left out
+  // rather than shown as "?".
+  KeyboardFixture f;
+  f.open_report_detail();
+  f.type("feng");
+  f.pick("冯");
+  f.type("lu");
+  f.pick("卢");
+  f.tap("kb.key.l");
+  f.tap("kb.key.v");  // lü
+  f.pick("吕");
+  f.tap("kb.done");
+  CHECK(f.app->resident().report.detail == "冯卢吕");
+}
