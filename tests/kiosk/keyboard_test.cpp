@@ -375,3 +375,23 @@ TEST_CASE("common surnames beyond ImGui's common set are offered and drawn") {
   f.tap("kb.done");
   CHECK(f.app->resident().report.detail == "冯卢吕");
 }
+
+TEST_CASE("staff type the work-access task on the same keyboard") {
+  KeyboardFixture f;
+  f.tap("home.staff");
+  REQUIRE(f.app->type_on_keypad("pad", "S002"));
+  f.tap("staff.field.pin");
+  REQUIRE(f.app->type_on_keypad("pad", "649271"));
+  f.tap("staff.sign_in");
+  REQUIRE(f.app->staff().session.has_value());
+  f.tap("nav.access");
+  f.tap("access.task");
+  REQUIRE(f.shown("kb.done"));
+  f.type("zhaoshang");
+  f.pick("招商");
+  f.type("yinzi");
+  f.pick("引资");
+  f.tap("kb.done");
+  CHECK(f.app->staff().access_task == "招商引资");
+  CHECK(f.label("access.task") == "招商引资");
+}
