@@ -27,6 +27,7 @@ struct Runtime {
   bool tried = false;
   Status failure;
   fs::path user_data;
+  bool finalizing = false;             // finalize_at_exit is registered
   std::string shared, user, prebuilt;  // kept alive for RimeTraits
 };
 
@@ -116,13 +117,6 @@ Status write_user_config(const fs::path& dir, int page_size) {
 
 Status set_up(Runtime& r, const ImeOptions& options) {
   fs::path shared = options.shared_data;
-  for (const char* needed : {"luna_pinyin_simp.schema.yaml", "luna_pinyin.schema.yaml",
-                             "luna_pinyin.dict.yaml", "pinyin.yaml"}) {
-    if (!fs::exists(shared / needed))
-      return {ErrorCode::Unavailable,
-              "pinyin input needs the Debian package rime-data-luna-pinyin (" +
-                  (shared / needed).string() + " is missing): run scripts/setup as root"};
-  }
   std::string pattern = (fs::temp_directory_path() / "weimin-rime-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr)
     return {ErrorCode::Io, "could not make a private folder for pinyin input under " +
@@ -165,9 +159,23 @@ Status set_up(Runtime& r, const ImeOptions& options) {
   api()->initialize(&traits);
   // Registered after librime made its own statics, so that it runs before they are destroyed.
   std::atexit(finalize_at_exit);
+  r.finalizing = true;
   if (!api()->start_maintenance(True))
     return {ErrorCode::Internal, "librime did not start deploying the pinyin schema"};
   api()->join_maintenance_thread();
+  return {};
+}
+
+// The distribution's files librime needs: the schemas and the tables Debian prebuilt.
+Status check_shared_data(const fs::path& shared) {
+  for (const char* needed :
+       {"luna_pinyin_simp.schema.yaml", "luna_pinyin.schema.yaml", "pinyin.yaml",
+        "build/luna_pinyin.table.bin", "build/luna_pinyin_simp.prism.bin"}) {
+    if (!fs::exists(shared / needed))
+      return {ErrorCode::Unavailable,
+              "pinyin input needs the Debian package rime-data-luna-pinyin (" +
+                  (shared / needed).string() + " is missing): run scripts/setup as root"};
+  }
   return {};
 }
 
@@ -182,10 +190,15 @@ struct PinyinIme::View {
 };
 
 Result<std::unique_ptr<PinyinIme>> PinyinIme::open(const ImeOptions& options) {
+  if (Status s = check_shared_data(options.shared_data); !s) return s;
   Runtime& r = runtime();
   if (!r.tried) {
     r.tried = true;
     r.failure = set_up(r, options);
+    if (!r.failure && !r.finalizing) {  // nothing set up to clean at exit
+      std::error_code ec;
+      if (!r.user_data.empty()) fs::remove_all(r.user_data, ec);
+    }
   }
   if (!r.failure) return r.failure;
   const RimeSessionId session = api()->create_session();

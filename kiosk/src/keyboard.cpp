@@ -557,8 +557,6 @@ void App::Impl::draw_keyboard() {
     ImGui::TextUnformatted(composing() ? kb.ime->preedit().c_str() : t("kb.pinyin_help"));
     ImGui::PopStyleColor();
     shown = lay_out(consumed, more);
-    kb.candidates_shown = static_cast<int>(shown.size());
-    kb.candidates_more = more;
     std::string picked;
     bool was_picked = false;
     for (std::size_t i = 0; i < shown.size(); ++i) {

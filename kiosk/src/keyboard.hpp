@@ -33,8 +33,6 @@ struct KeyboardState {
   // whole list) and where the earlier pages began, for 上一页.
   int candidate_first = 0;
   std::vector<int> candidate_pages;
-  int candidates_shown = 0;
-  bool candidates_more = false;
   // librime's session, opened the first time the pinyin keys are shown (never at start) and
   // closed with the keyboard state (the idle reset), so nothing composed outlives a resident.
   std::unique_ptr<PinyinIme> ime;

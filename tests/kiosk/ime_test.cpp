@@ -145,3 +145,12 @@ TEST_CASE("the whole candidate list reads past librime's page and picks by its i
   CHECK_FALSE(ime->composing());
   CHECK(ime->candidates_from(0, 5).empty());
 }
+
+TEST_CASE("without the schema's package, opening says which package to install") {
+  kiosk::ImeOptions options;
+  options.shared_data = "/nonexistent/rime-data";
+  auto made = kiosk::PinyinIme::open(options);
+  REQUIRE_FALSE(made.is_ok());
+  CHECK(made.status().code() == ErrorCode::Unavailable);
+  CHECK(made.status().message().find("rime-data-luna-pinyin") != std::string::npos);
+}
