@@ -24,6 +24,7 @@ const std::vector<StringEntry>& keyboard_strings() {
       {"kb.mode.pinyin", "拼音", "Pinyin"},
       {"kb.mode.letters", "ABC", "ABC"},
       {"kb.mode.symbols", "123", "123"},
+      {"kb.shift", "大写", "Caps"},
       {"kb.page.prev", "上一页", "Prev"},
       {"kb.page.next", "下一页", "Next"},
       {"kb.pinyin_help", "点拼音字母，再点上面的字", "Tap the pinyin letters, then tap the word"},
@@ -419,6 +420,15 @@ void App::Impl::draw_keyboard() {
   const int best = shown.empty() ? -1 : shown.front().index;  // space and punctuation pick it
 
   ImGui::SetCursorPosY(y_keys);
+  // A frame inside the last button: what is on (the layout, capitals) is not shown by colour
+  // alone.
+  auto frame_item = [&] {
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImGui::GetWindowDrawList()->AddRect(
+        ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3),
+        contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), 0.f, 0, 3.f);
+  };
+
   // The keys.
   auto key = [&](const std::string& id, const std::string& label, float w) {
     return button("kb.key." + id, label, ImVec2(w, key_h), ButtonKind::Key);
@@ -481,8 +491,12 @@ void App::Impl::draw_keyboard() {
       backspace_key(w_wide);
       letter_row("asdfghjkl'", unit / 2);
       if (kb.layout == KeyLayout::Letters) {
-        const std::string shift = kb.upper ? "abc" : "ABC";
-        if (button("kb.shift", shift, ImVec2(unit, key_h), ButtonKind::Key)) kb.upper = !kb.upper;
+        // Capitals on: shown by a frame, not by colour alone.
+        const std::string shift = fits(t("kb.shift"), unit) ? t("kb.shift") : "Aa";
+        if (button("kb.shift", shift, ImVec2(unit, key_h),
+                   kb.upper ? ButtonKind::Selected : ButtonKind::Key))
+          kb.upper = !kb.upper;
+        if (kb.upper) frame_item();
         ImGui::SameLine();
         letter_row("zxcvbnm", 0);
         ImGui::SameLine();
@@ -517,12 +531,7 @@ void App::Impl::draw_keyboard() {
       const bool on = kb.layout == layout;
       const bool tapped =
           button(id, t(id), ImVec2(w_mode, key_h), on ? ButtonKind::Selected : ButtonKind::Key);
-      if (on) {
-        const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-        ImGui::GetWindowDrawList()->AddRect(
-            ImVec2(a.x + 3, a.y + 3), ImVec2(b.x - 3, b.y - 3),
-            contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), 0.f, 0, 3.f);
-      }
+      if (on) frame_item();
       if (tapped && !on) {
         flush();
         kb.layout = layout;

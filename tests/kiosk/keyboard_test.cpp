@@ -316,6 +316,12 @@ TEST_CASE("the keyboard renders to PNG in every theme (WEIMIN_KEYBOARD_PNG keeps
     prefs.lang = c.english ? kiosk::Lang::En : kiosk::Lang::Zh;
     f.app->pump();
     f.open_report_detail();
+    if (c.english) {  // English opens on the letters
+      f.type("lamp");
+      const std::filesystem::path letters =
+          out / (std::string("keyboard_") + c.name + "_letters.png");
+      REQUIRE(f.app->frame(true, &letters));
+    }
     f.tap("kb.mode.pinyin");
     f.type("ludeng");
     f.pick("路灯");
