@@ -154,3 +154,12 @@ TEST_CASE("without the schema's package, opening says which package to install")
   CHECK(made.status().code() == ErrorCode::Unavailable);
   CHECK(made.status().message().find("rime-data-luna-pinyin") != std::string::npos);
 }
+
+TEST_CASE("an apostrophe separates syllables: xi'an is 西安, not xian") {
+  auto ime = open_ime();
+  type(*ime, "xi'an");
+  REQUIRE_FALSE(ime->candidates().empty());
+  CHECK(ime->candidates().front() == "西安");
+  ime->clear();
+  CHECK_FALSE(ime->type('\''));  // nothing to separate yet
+}
