@@ -225,6 +225,7 @@ Status App::Impl::load_fonts() {
   ImFontGlyphRangesBuilder builder;
   ImGuiIO& io = ImGui::GetIO();
   builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+  builder.AddText(keyboard_glyphs());  // what pinyin offers beyond the common set
   builder.AddText("0123456789 ——…·•“”‘’，。、；：？！（）《》【】℃→←✓√×★⚠▼▲☐☑");
   for (const auto& e : string_table()) {
     builder.AddText(e.zh);
