@@ -1018,10 +1018,22 @@ void App::handle(const SDL_Event& event) {
       break;
     case SDL_MOUSEMOTION:
       m.mouse = ImVec2(static_cast<float>(event.motion.x), static_cast<float>(event.motion.y));
+      // A touch screen has no hover: a move without a finger down is not a touch (and must not
+      // end the idle countdown before the press that continues it).
+      if (!m.held) {
+        input = false;
+        m.dirty(1);
+      }
       break;
     case SDL_MOUSEBUTTONDOWN:
       if (event.button.button == SDL_BUTTON_LEFT) {
         m.mouse = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
+        // A touch on the idle countdown only continues: it must not reach the screen under it
+        // (the countdown is gone by the time the finger lifts).
+        if (m.countdown_showing) {
+          m.swallow_touch = true;
+          break;
+        }
         m.held = true;
         m.pressed_latch = true;
       }
@@ -1030,6 +1042,7 @@ void App::handle(const SDL_Event& event) {
       if (event.button.button == SDL_BUTTON_LEFT) {
         m.mouse = ImVec2(static_cast<float>(event.button.x), static_cast<float>(event.button.y));
         m.held = false;
+        m.swallow_touch = false;
       }
       break;
     case SDL_MOUSEWHEEL:

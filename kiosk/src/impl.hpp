@@ -48,6 +48,7 @@ struct App::Impl {
   ImVec2 mouse{-FLT_MAX, -FLT_MAX};
   bool held = false;
   bool pressed_latch = false;  // a press came since the last frame (it may be released already)
+  bool swallow_touch = false;  // the finger down dismissed the countdown: not a tap
   float wheel = 0;
   int frames_pending = 2;
   std::int64_t last_input_ms = 0;

@@ -62,7 +62,11 @@ void App::Impl::on_report_done() {
   if (!report.place_text.empty()) {
     slip.place += (slip.place.empty() ? "" : " · ") + report.place_text;
   }
-  slip.summary = report_description(cat, report);  // as sent; the printer masks personal numbers
+  // What, without where (the slip prints where on its own line).
+  ReportState what = report;
+  what.place.clear();
+  what.place_text.clear();
+  slip.summary = report_description(cat, what);  // as sent; the printer masks personal numbers
   slip.submitted_at = core::local_date_time(clock.now_ms());
   // The phone left the screen's state at submit; the case keeps it, shown masked.
   station::Cases cases(station);

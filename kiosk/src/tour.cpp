@@ -256,6 +256,28 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              (void)submit_report(*st, r, a.resident().prefs.lang);
              a.show(Screen::ReportDone);
            }},
+          {"keyboard_pinyin",
+           [&](App& a) {
+             // The on-screen keyboard on the report's detail, "ludeng" composed in pinyin.
+             a.show(Screen::Report);
+             auto& r = a.resident().report;
+             r.step = 2;
+             r.source = source_with_phrases();
+             a.frame(true);
+             (void)a.tap("report.detail");
+             for (char k : std::string("ludeng")) (void)a.tap(std::string("kb.key.") + k);
+           }},
+          {"keyboard_letters",
+           [&](App& a) {
+             a.show(Screen::Report);
+             auto& r = a.resident().report;
+             r.step = 1;
+             r.source = source_with_phrases();
+             a.frame(true);
+             (void)a.tap("report.place_text");
+             (void)a.tap("kb.mode.letters");
+             for (char k : std::string("room")) (void)a.tap(std::string("kb.key.") + k);
+           }},
           {"progress_form",
            [](App& a) {
              a.show(Screen::Progress);
@@ -313,8 +335,17 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              (void)staff_sign_in(*st, a.staff());
              a.show(Screen::StaffConsole);
            }},
+          {"staff_console_paused",
+           [&](App& a) {
+             (void)console_act(*st, a.staff(), ConsoleAction::Pause, a.resident().prefs.lang);
+             a.staff().message.clear();
+             a.staff().call_label = "A00";
+             a.show(Screen::StaffConsole);
+           }},
           {"staff_cases",
            [&](App& a) {
+             (void)console_act(*st, a.staff(), ConsoleAction::Resume, a.resident().prefs.lang);
+             a.staff().call_label.clear();
              a.show(Screen::CaseDesk);
              station::Cases cases(*st);
              auto listed = cases.list(std::nullopt, false);

@@ -162,3 +162,17 @@ TEST_CASE("staff are signed out after 15 minutes without a touch, with a minute'
   CHECK_FALSE(f.app->staff().session.has_value());
   CHECK_FALSE(f.app->countdown_showing());
 }
+
+TEST_CASE("a touch that dismisses the idle countdown does not reach the screen under it") {
+  ElderKiosk f;
+  REQUIRE(f.app->tap("home.take"));
+  for (int i = 0; i < 125; ++i) {  // elder mode: two minutes without a touch
+    f.clock.advance(1'000);
+    f.app->frame();
+  }
+  REQUIRE(f.app->countdown_showing());
+  REQUIRE(f.app->tap("idle.continue"));
+  CHECK_FALSE(f.app->countdown_showing());
+  CHECK(f.app->resident().screen == kiosk::Screen::TakeNumber);
+  CHECK(f.app->resident().take.line == 0);  // nothing chosen by the same touch
+}

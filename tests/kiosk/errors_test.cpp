@@ -96,7 +96,7 @@ TEST_CASE("a resident's failed steps show a sentence in Chinese and in English")
 
     kiosk::ReportState report;
     report.source = "no_such_source";
-    report.phrases = {0};
+    report.detail = "路灯不亮";
     CHECK_FALSE(kiosk::submit_report(*f.station, report, lang).is_ok());
     check_sentence(report.error, lang, "submit_report");
 

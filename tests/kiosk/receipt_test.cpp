@@ -55,10 +55,13 @@ struct PrintingKiosk : test::StationFixture {
     const std::string source = station->catalog().whistle_sources.front().id;
     tap("home.report");
     tap("report.source." + source);
-    tap("report.phrase.0");
     app->resident().report.place_text = place_text;
-    tap("report.next");
-    REQUIRE(app->resident().report.step == 2);
+    tap("report.next");  // where
+    tap("report.phrase." + station->catalog().phrases_for(source).front()->id);
+    tap("report.next");  // what
+    REQUIRE(app->resident().report.step == 3);
+    tap("report.next");  // no phone
+    REQUIRE(app->resident().report.step == 4);
     tap("report.submit");
     REQUIRE_MESSAGE(app->resident().screen == kiosk::Screen::ReportDone,
                     app->resident().report.error);
@@ -90,7 +93,7 @@ TEST_CASE("a report without a phone prints a receipt with its check code, what a
   const auto& source = k.station->catalog().whistle_sources.front();
   CHECK(has(bytes, "问题类别：" + source.name.zh));
   CHECK(has(bytes, "地点：3栋2单元门口"));
-  CHECK(has(bytes, "反映内容：路灯不亮"));
+  CHECK(has(bytes, "反映内容：" + k.station->catalog().phrases_for(source.id).front()->text.zh));
   CHECK(has(bytes, "输入查询码和验证码"));
   CHECK(bytes.find("\x1d\x76\x30") != std::string::npos);  // the QR raster
 
@@ -131,10 +134,12 @@ TEST_CASE("a report with a phone prints no check code, the phone masked") {
   const std::string source = k.station->catalog().whistle_sources.front().id;
   k.tap("home.report");
   k.tap("report.source." + source);
-  k.tap("report.phrase.0");
+  k.tap("report.next");  // where
+  k.tap("report.phrase." + k.station->catalog().phrases_for(source).front()->id);
   k.tap("report.next");
   REQUIRE(k.app->type_on_keypad("pad", "13912345678"));
   k.tap("report.consent");
+  k.tap("report.next");
   k.tap("report.submit");
   REQUIRE(k.app->resident().screen == kiosk::Screen::ReportDone);
   CHECK(k.app->resident().report.receipt->check_code.empty());

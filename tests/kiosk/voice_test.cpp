@@ -151,7 +151,7 @@ TEST_CASE("voice: the idle countdown asks whether the resident is still there") 
   f.app->frame();  // the countdown ticks: not said again
   CHECK(f.announcer.prompts.size() == said);
   f.tap("idle.continue");
-  CHECK(f.announcer.last() == take);
+  CHECK_MESSAGE(f.announcer.last() == take, f.announcer.last());
 }
 
 TEST_CASE("voice: off, on staff screens or without an announcer the kiosk says nothing") {
