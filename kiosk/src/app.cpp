@@ -25,7 +25,7 @@ constexpr const char* kFontCandidates[] = {
 };
 
 constexpr float kStandardLineSpacing = 1.3f;  // the issue of residents: ≥ 1.3 in both modes
-constexpr float kElderLineSpacing = 1.35f;  // DESIGN.md: elder mode ≥ 1.3
+constexpr float kElderLineSpacing = 1.35f;    // DESIGN.md: elder mode ≥ 1.3
 
 void add_text(ImFontGlyphRangesBuilder& b, const core::Text& t) {
   b.AddText(t.zh.c_str());
@@ -252,6 +252,9 @@ Status App::Impl::load_fonts() {
   for (const auto& x : cat.whistle_sources) add_text(builder, x.name);
   for (const auto& x : cat.departments) add_text(builder, x.name);
   for (const auto& x : cat.slot_templates) add_text(builder, x.name);
+  for (const auto* x : cat.places_for(station.community())) add_text(builder, x->name);
+  for (const auto& x : cat.phrases) add_text(builder, x.text);
+  for (const auto& x : cat.priority_reasons) add_text(builder, x.name);
   builder.BuildRanges(&ranges);
   return bake(false);
 }
@@ -347,6 +350,25 @@ void App::Impl::apply_style() {
   styled = resident.prefs;
 }
 
+std::string App::Impl::priority_words(core::Priority priority) const {
+  if (const auto* words = station.catalog().priority_reason(core::to_string(priority))) {
+    return lang() == Lang::En && !words->name.en.empty() ? words->name.en : words->name.zh;
+  }
+  switch (priority) {
+    case core::Priority::Elderly:
+      return t("take.prio_elderly");
+    case core::Priority::Disability:
+      return t("take.prio_disability");
+    case core::Priority::Pregnancy:
+      return t("take.prio_pregnancy");
+    case core::Priority::AppointmentCheckIn:
+      return t("take.prio_appointment");
+    case core::Priority::None:
+      break;
+  }
+  return t("take.priority_none");
+}
+
 ImU32 App::Impl::colour_text() const {
   return ImGui::GetColorU32(ImGuiCol_Text);
 }
@@ -416,13 +438,15 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
   if (size.x > 0 && size.x < min_h) size.x = min_h;
   // A label too wide for its button breaks onto a second line (and the layout test says so
   // when even that does not fit).
-  const float width = size.x > 0 ? size.x : size.x < 0 ? ImGui::GetContentRegionAvail().x + size.x + 1 : 0;
+  const float width = size.x > 0   ? size.x
+                      : size.x < 0 ? ImGui::GetContentRegionAvail().x + size.x + 1
+                                   : 0;
   std::string shown = kind == ButtonKind::Selected ? "✓ " + label : label;
   if (width > 0) shown = fit_label(shown, width - 2 * ImGui::GetStyle().FramePadding.x);
   if (size.y > 0 && shown.find('\n') != std::string::npos) {
     // Two lines need the room of two lines.
-    size.y = std::max(size.y, ImGui::CalcTextSize(shown.c_str()).y +
-                                  2 * ImGui::GetStyle().FramePadding.y);
+    size.y = std::max(size.y,
+                      ImGui::CalcTextSize(shown.c_str()).y + 2 * ImGui::GetStyle().FramePadding.y);
   }
   if (custom) {
     ImGui::PushStyleColor(ImGuiCol_Button, bg);
@@ -440,10 +464,9 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
   if (kind == ButtonKind::Selected) {
     // Chosen is never colour alone: a check mark and a thick inner border too.
     const float k = elder() ? 5.f : 4.f;
-    ImGui::GetWindowDrawList()->AddRect(ImVec2(a.x + k / 2, a.y + k / 2),
-                                       ImVec2(b.x - k / 2, b.y - k / 2),
-                                       contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 214, 0, 255),
-                                       0.f, 0, k);
+    ImGui::GetWindowDrawList()->AddRect(
+        ImVec2(a.x + k / 2, a.y + k / 2), ImVec2(b.x - k / 2, b.y - k / 2),
+        contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 214, 0, 255), 0.f, 0, k);
   }
   record(id, label, shown, Rect{a.x, a.y, b.x - a.x, b.y - a.y}, kind);
   const ImGuiIO& io = ImGui::GetIO();
@@ -647,10 +670,10 @@ void App::Impl::draw_action_bar() {
   const float h = target_height();
   float need = actions.empty() ? 0.f : h + ImGui::GetStyle().ItemSpacing.y;
   if (!action_error.empty()) {
-    need += ImGui::CalcTextSize(action_error.c_str(), nullptr, false,
-                                ImGui::GetContentRegionAvail().x)
-                .y +
-            ImGui::GetStyle().ItemSpacing.y;
+    need +=
+        ImGui::CalcTextSize(action_error.c_str(), nullptr, false, ImGui::GetContentRegionAvail().x)
+            .y +
+        ImGui::GetStyle().ItemSpacing.y;
   }
   if (need != action_bar_h) {
     action_bar_h = need;  // the content gave it the wrong room: lay out again
@@ -660,8 +683,9 @@ void App::Impl::draw_action_bar() {
   action_error.clear();
   if (actions.empty()) return;
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float w = (ImGui::GetContentRegionAvail().x - gap * static_cast<float>(actions.size() - 1)) /
-                  static_cast<float>(actions.size());
+  const float w =
+      (ImGui::GetContentRegionAvail().x - gap * static_cast<float>(actions.size() - 1)) /
+      static_cast<float>(actions.size());
   std::vector<Action> now;
   now.swap(actions);
   for (std::size_t i = 0; i < now.size(); ++i) {

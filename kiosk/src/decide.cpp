@@ -131,7 +131,10 @@ Status take_number(station::Station& station, TakeNumberState& take, Lang lang) 
   request.line = take.by_service ? 0 : take.line;
   request.service_item = take.by_service ? take.service_item : std::string();
   request.priority = take.priority;
-  request.reason = priority_reason(take.priority);
+  // The district's words for it when the catalog has them (as staff read them, in Chinese).
+  const core::PriorityReason* words =
+      station.catalog().priority_reason(core::to_string(take.priority));
+  request.reason = words ? words->name.zh : priority_reason(take.priority);
   station::Queue queue(station);
   auto made = queue.take(request);
   if (!made.is_ok()) {

@@ -135,6 +135,8 @@ struct App::Impl {
   std::string tf(std::string_view key, std::initializer_list<std::string> args) const {
     return trf(lang(), key, args);
   }
+  // A priority in the screen's language: the catalog's words, else the kiosk's own.
+  std::string priority_words(core::Priority priority) const;
   bool elder() const { return resident.prefs.elder; }
   bool contrast() const { return resident.prefs.high_contrast; }
   bool voice_on() const { return resident.prefs.voice; }
@@ -169,8 +171,7 @@ struct App::Impl {
   std::string action_error;  // shown above the action bar (what stopped the last action)
   // Lays out n controls in rows of as many columns as fit (at most `columns`, each at least
   // `min_w` wide), filling the width; draw(i, size) draws the i-th.
-  void grid(int n, int columns, float min_w, float h,
-            const std::function<void(int, ImVec2)>& draw);
+  void grid(int n, int columns, float min_w, float h, const std::function<void(int, ImVec2)>& draw);
   // A check box: a box (ticked when on) and its words, the whole row one target; a tap flips it.
   bool checkbox(const std::string& id, const std::string& label, bool& value);
   std::vector<FooterItem> footer_items(bool with_back) const;

@@ -54,7 +54,8 @@ std::vector<std::string> layout_problems(const App& app, int window_width, int w
       out.push_back(id + ": cut off in a region that does not show it scrolls");
     }
     if (r.rect.h < std::min(c.rect.h, 2 * target)) {
-      out.push_back(id + ": its scrolling region is " + px(r.rect.h) + " px tall, too low to show it");
+      out.push_back(id + ": its scrolling region is " + px(r.rect.h) +
+                    " px tall, too low to show it");
     }
     if (r.rect.y + kSlack < 0 || r.rect.y + r.rect.h > window_height + kSlack) {
       out.push_back(id + ": its scrolling region runs off the window");

@@ -2,4 +2,6 @@
 // the options and modes).
 #include "weimin/kiosk/run.hpp"
 
-int main(int argc, char** argv) { return weimin::kiosk::kiosk_main(argc, argv); }
+int main(int argc, char** argv) {
+  return weimin::kiosk::kiosk_main(argc, argv);
+}

@@ -24,15 +24,16 @@ void chunk(std::string& out, const char* type, const std::string& data) {
   std::string body(type, 4);
   body += data;
   out += body;
-  put_u32(out, static_cast<std::uint32_t>(
-                   crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+  put_u32(out, static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(body.data()),
+                                                static_cast<uInt>(body.size()))));
 }
 
 }  // namespace
 
 // zlib at its fastest level: stb's own deflate took most of the tour's time.
 Status write_png(const std::filesystem::path& path, const Image& image) {
-  const std::size_t w = static_cast<std::size_t>(image.width), h = static_cast<std::size_t>(image.height);
+  const std::size_t w = static_cast<std::size_t>(image.width),
+                    h = static_cast<std::size_t>(image.height);
   std::string raw;
   raw.reserve(h * (1 + w * 4));
   for (std::size_t y = 0; y < h; ++y) {
@@ -42,7 +43,8 @@ Status write_png(const std::filesystem::path& path, const Image& image) {
   uLongf packed_size = compressBound(static_cast<uLong>(raw.size()));
   std::string packed(packed_size, '\0');
   if (compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size,
-                reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()), 1) != Z_OK) {
+                reinterpret_cast<const Bytef*>(raw.data()), static_cast<uLong>(raw.size()),
+                1) != Z_OK) {
     return Status(ErrorCode::Internal, "cannot compress the frame for " + path.string());
   }
   packed.resize(packed_size);
@@ -57,8 +59,8 @@ Status write_png(const std::filesystem::path& path, const Image& image) {
   std::ofstream out(path, std::ios::binary);
   out.write(png.data(), static_cast<std::streamsize>(png.size()));
   if (!out) {
-    return Status(ErrorCode::Unavailable,
-                  "cannot write " + path.string() + "; check that its folder exists and is writable");
+    return Status(ErrorCode::Unavailable, "cannot write " + path.string() +
+                                              "; check that its folder exists and is writable");
   }
   return Status::ok();
 }
@@ -67,7 +69,8 @@ Result<Image> read_png(const std::filesystem::path& path) {
   int w = 0, h = 0, n = 0;
   unsigned char* data = stbi_load(path.c_str(), &w, &h, &n, 4);
   if (!data) {
-    return Status(ErrorCode::Corrupt, "cannot read PNG " + path.string() + ": " + stbi_failure_reason());
+    return Status(ErrorCode::Corrupt,
+                  "cannot read PNG " + path.string() + ": " + stbi_failure_reason());
   }
   Image image{w, h, std::vector<std::uint8_t>(data, data + static_cast<std::size_t>(w) * h * 4)};
   stbi_image_free(data);

@@ -210,7 +210,9 @@ void App::Impl::draw_take() {
                      {"take.prio_disability", core::Priority::Disability},
                      {"take.prio_pregnancy", core::Priority::Pregnancy}};
   grid(4, 4, elder() ? 300 : 240, h, [&](int i, ImVec2 size) {
-    if (button(prios[i].id, t(prios[i].id), size,
+    const std::string words =
+        prios[i].p == core::Priority::None ? t(prios[i].id) : priority_words(prios[i].p);
+    if (button(prios[i].id, words, size,
                take.priority == prios[i].p ? ButtonKind::Selected : ButtonKind::Normal)) {
       take.priority = prios[i].p;
     }
@@ -245,7 +247,8 @@ void App::Impl::draw_ticket() {
   ImGui::TextUnformatted(tf("take.ahead", {std::to_string(receipt->wait.people_ahead)}).c_str());
   ImGui::TextUnformatted(tf("take.wait", {std::to_string(receipt->wait.minutes)}).c_str());
   if (core::is_priority(receipt->ticket.priority)) {
-    ImGui::TextUnformatted(tf("take.priority_shown", {receipt->ticket.reason}).c_str());
+    ImGui::TextUnformatted(
+        tf("take.priority_shown", {priority_words(receipt->ticket.priority)}).c_str());
   }
   std::string windows;
   for (const auto* w : cat.windows_serving(receipt->ticket.line, station.community())) {
@@ -515,8 +518,9 @@ void App::Impl::draw_progress() {
       if (key.empty()) continue;
       ImGui::TextUnformatted((core::local_date_time(step.wall_ms) + "   " + t(key)).c_str());
     }
-    action("progress.again", t("progress.again"),
-           [this] { resident.progress = ProgressState{}; }, ButtonKind::Normal);
+    action(
+        "progress.again", t("progress.again"), [this] { resident.progress = ProgressState{}; },
+        ButtonKind::Normal);
     return;
   }
   ImGui::TextUnformatted(t("progress.title"));

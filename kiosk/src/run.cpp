@@ -10,10 +10,10 @@
 #include <sstream>
 
 #include "weimin/kiosk/app.hpp"
-#include "weimin/platform/clock.hpp"
 #include "weimin/kiosk/speech.hpp"
 #include "weimin/platform/announcer.hpp"
 #include "weimin/platform/card_reader.hpp"
+#include "weimin/platform/clock.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/platform/ticket_printer.hpp"
 #include "weimin/station/sync_service.hpp"
@@ -37,14 +37,16 @@ bool parse_size(const std::string& text, AppOptions& options) {
 // Without a display, SDL draws off screen (the software renderer's pixels are the same).
 void choose_headless_driver() {
   if (std::getenv("SDL_VIDEODRIVER")) return;
-  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY")) setenv("SDL_VIDEODRIVER", "offscreen", 1);
+  if (!std::getenv("DISPLAY") && !std::getenv("WAYLAND_DISPLAY"))
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
 }
 
 }  // namespace
 
 int kiosk_main(int argc, char** argv) {
   CLI::App cli{"weimin-kiosk: the community service station's touchscreen kiosk (为民)"};
-  std::string data_dir, key_file, tour_dir, size = "1280x800", font, catalog = WEIMIN_DEFAULT_CATALOG;
+  std::string data_dir, key_file, tour_dir, size = "1280x800", font,
+                                            catalog = WEIMIN_DEFAULT_CATALOG;
   std::string printer;
   bool board = false, fullscreen = false, voice = false, no_sync = false;
   int window = 1;
@@ -52,18 +54,23 @@ int kiosk_main(int argc, char** argv) {
   cli.add_option("--key-file", key_file, "the key-encryption key file (default: DATA.kek)");
   cli.add_flag("--board", board, "show the calling board instead of the kiosk");
   cli.add_option("--window", window, "the service window this console serves");
-  auto* size_option = cli.add_option(
-      "--size", size, "window size in pixels, WxH (the tour: only this size; default 1280x800, 1920x1080 and 1080x1920)");
+  auto* size_option = cli.add_option("--size", size,
+                                     "window size in pixels, WxH (the tour: only this size; "
+                                     "default 1280x800, 1920x1080 and 1080x1920)");
   cli.add_flag("--fullscreen", fullscreen, "fill the screen");
   cli.add_option("--font", font, "a CJK font file (default: fonts-wqy-microhei's)");
   std::string card_reader;
-  cli.add_option("--card-reader", card_reader,
-                 "identity card reader: the simulator's file or FIFO of card records (one JSON a line)");
-  cli.add_option("--printer", printer, "ticket printer: a device (/dev/usb/lp0) or a file to append jobs to");
+  cli.add_option(
+      "--card-reader", card_reader,
+      "identity card reader: the simulator's file or FIFO of card records (one JSON a line)");
+  cli.add_option("--printer", printer,
+                 "ticket printer: a device (/dev/usb/lp0) or a file to append jobs to");
   cli.add_flag("--voice", voice,
-               "speak with espeak-ng through the sound device: the board announces calls, the kiosk speaks its prompts when a resident turns voice on");
+               "speak with espeak-ng through the sound device: the board announces calls, the "
+               "kiosk speaks its prompts when a resident turns voice on");
   cli.add_flag("--no-sync", no_sync, "do not start the background sync with the district");
-  cli.add_option("--tour", tour_dir, "render every screen in every theme and language to PNG files here");
+  cli.add_option("--tour", tour_dir,
+                 "render every screen in every theme and language to PNG files here");
   cli.add_option("--catalog", catalog, "catalog for the tour's demo station");
   try {
     cli.parse(argc, argv);
@@ -71,7 +78,8 @@ int kiosk_main(int argc, char** argv) {
     return cli.exit(e);
   }
   AppOptions options;
-  if (!parse_size(size, options)) return fail("--size must be WxH, at least 640x480, e.g. 1920x1080; got " + size);
+  if (!parse_size(size, options))
+    return fail("--size must be WxH, at least 640x480, e.g. 1920x1080; got " + size);
   options.font_path = font;
   options.fullscreen = fullscreen;
   options.staff_window = window;
@@ -88,11 +96,15 @@ int kiosk_main(int argc, char** argv) {
     if (size_option->count() == 0) tour.sizes = {{1280, 800}, {1920, 1080}, {1080, 1920}};
     auto written = run_tour(tour_dir, text.str(), options, tour);
     if (!written.is_ok()) return fail(written.status().to_string());
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-    std::cout << "wrote " << written->size() << " screens to " << tour_dir << " in " << ms << " ms\n";
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    std::cout << "wrote " << written->size() << " screens to " << tour_dir << " in " << ms
+              << " ms\n";
     return 0;
   }
-  if (data_dir.empty()) return fail("--data DIR is required (the folder `weimin init` made), or --tour OUT_DIR");
+  if (data_dir.empty())
+    return fail("--data DIR is required (the folder `weimin init` made), or --tour OUT_DIR");
   if (key_file.empty()) {
     std::string d = data_dir;
     while (d.size() > 1 && d.back() == '/') d.pop_back();
@@ -112,8 +124,10 @@ int kiosk_main(int argc, char** argv) {
   }
   std::unique_ptr<platform::TicketPrinter> ticket_printer;
   if (!printer.empty()) {
-    if (printer.rfind("/dev/", 0) == 0) ticket_printer = std::make_unique<platform::DevicePrinter>(printer);
-    else ticket_printer = std::make_unique<platform::FilePrinter>(printer);
+    if (printer.rfind("/dev/", 0) == 0)
+      ticket_printer = std::make_unique<platform::DevicePrinter>(printer);
+    else
+      ticket_printer = std::make_unique<platform::FilePrinter>(printer);
     devices.printer = ticket_printer.get();
   }
   std::unique_ptr<platform::Announcer> announcer;

@@ -180,6 +180,8 @@ void App::Impl::draw_console() {
     error_line(staff_error_sentence(today.status(), KioskAction::Console, lang()));
     return;
   }
+  // Paused or not as the station holds it (another console may have paused this window).
+  staff.paused = today->is_paused(staff.window);
   const core::Window* window = cat.window_by_number(staff.window, station.community());
   const std::int64_t now = clock.now_ms();
   std::optional<core::Ticket> current;
@@ -212,7 +214,8 @@ void App::Impl::draw_console() {
     ImGui::SetWindowFontScale(1.f);
     ImGui::PopFont();
     if (core::is_priority(current->priority)) {
-      ImGui::TextUnformatted(tf("take.priority_shown", {current->reason}).c_str());
+      ImGui::TextUnformatted(
+          tf("take.priority_shown", {priority_words(current->priority)}).c_str());
     }
     ImGui::TextUnformatted(tf("console.waited", {minutes_since(current->taken_ms, now)}).c_str());
   } else {
@@ -222,7 +225,8 @@ void App::Impl::draw_console() {
   if (staff.paused) error_line(t("console.paused_note"));
   const float bw = (left_w - gap) / 2;
   if (button("console.recall", t("console.recall"), ImVec2(bw, h))) {
-    if (console_act(station, staff, ConsoleAction::Recall, lang()).is_ok()) on_called(staff.message);
+    if (console_act(station, staff, ConsoleAction::Recall, lang()).is_ok())
+      on_called(staff.message);
   }
   ImGui::SameLine();
   if (button("console.finish", t("console.finish"), ImVec2(bw, h))) {
@@ -241,8 +245,8 @@ void App::Impl::draw_console() {
     (void)console_act(station, staff, ConsoleAction::Transfer, lang());
   }
   // A number out of turn: call it, or put a no-show back in line.
-  if (button("console.field.label",
-             std::string(t("console.number")) + ":  " + staff.call_label, ImVec2(left_w, h),
+  if (button("console.field.label", std::string(t("console.number")) + ":  " + staff.call_label,
+             ImVec2(left_w, h),
              staff.call_label.empty() ? ButtonKind::Normal : ButtonKind::Selected)) {
     staff.call_label.clear();
   }
@@ -250,17 +254,18 @@ void App::Impl::draw_console() {
   ImGui::BeginDisabled(staff.call_label.empty());
   if (button("console.call_number", t("console.call_number"), ImVec2(bw, h)) &&
       !staff.call_label.empty()) {
-    if (console_act(station, staff, ConsoleAction::CallNumber, lang()).is_ok()) on_called(staff.message);
+    if (console_act(station, staff, ConsoleAction::CallNumber, lang()).is_ok())
+      on_called(staff.message);
   }
   ImGui::SameLine();
-  if (button("console.requeue", t("console.requeue"), ImVec2(bw, h)) &&
-      !staff.call_label.empty()) {
+  if (button("console.requeue", t("console.requeue"), ImVec2(bw, h)) && !staff.call_label.empty()) {
     (void)console_act(station, staff, ConsoleAction::Requeue, lang());
   }
   ImGui::EndDisabled();
   if (button("console.pause", t(staff.paused ? "console.resume" : "console.pause"),
              ImVec2(left_w, h), staff.paused ? ButtonKind::Selected : ButtonKind::Normal)) {
-    (void)console_act(station, staff, staff.paused ? ConsoleAction::Resume : ConsoleAction::Pause, lang());
+    (void)console_act(station, staff, staff.paused ? ConsoleAction::Resume : ConsoleAction::Pause,
+                      lang());
   }
   if (!staff.message.empty()) ImGui::TextUnformatted(tf("console.called", {staff.message}).c_str());
   ImGui::PopItemWidth();
@@ -272,7 +277,7 @@ void App::Impl::draw_console() {
   for (const auto* ticket : waiting) {
     std::string row =
         ticket->label + "   " + tf("console.waited", {minutes_since(ticket->taken_ms, now)});
-    if (core::is_priority(ticket->priority)) row += "   ★ " + ticket->reason;
+    if (core::is_priority(ticket->priority)) row += "   ★ " + priority_words(ticket->priority);
     ImGui::TextUnformatted(row.c_str());
   }
   end_scroll();
@@ -281,7 +286,8 @@ void App::Impl::draw_console() {
   action(
       "console.call_next", t("console.call_next"),
       [this] {
-        if (console_act(station, staff, ConsoleAction::CallNext, lang()).is_ok()) on_called(staff.message);
+        if (console_act(station, staff, ConsoleAction::CallNext, lang()).is_ok())
+          on_called(staff.message);
       },
       ButtonKind::Primary, !staff.paused);
 }
@@ -345,7 +351,8 @@ void App::Impl::draw_case_desk() {
     end_scroll();
     if (side_by_side) ImGui::SameLine();
   }
-  begin_scroll("##case_detail", ImVec2(0, side_by_side || desk.recording ? region_h : region_h * 0.7f));
+  begin_scroll("##case_detail",
+               ImVec2(0, side_by_side || desk.recording ? region_h : region_h * 0.7f));
   const auto& by = *staff.session;
   auto report = [this](const Result<core::CaseState>& r, const char* done_key) {
     auto& d = staff.cases;

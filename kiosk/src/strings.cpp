@@ -60,6 +60,7 @@ const std::vector<StringEntry> kTable = {
     {"take.prio_elderly", "70岁以上老人", "Aged 70 or over"},
     {"take.prio_disability", "残疾人", "Person with a disability"},
     {"take.prio_pregnancy", "孕妇", "Pregnant"},
+    {"take.prio_appointment", "预约签到", "Booked and checked in"},
     {"take.your_number", "您的号码", "Your number"},
     {"take.ahead", "前面还有 {} 人", "{} people ahead of you"},
     {"take.wait", "预计等待约 {} 分钟", "Estimated wait about {} min"},
@@ -84,9 +85,11 @@ const std::vector<StringEntry> kTable = {
     {"report.describe_title", "请描述问题（可多选）", "Describe it (choose any)"},
     {"report.more", "补充说明（可选）", "More detail (optional)"},
     {"report.more_hint", "点此用屏幕键盘输入，可用拼音", "Tap to type on the screen keyboard"},
-    {"report.where_title", "问题在哪里？请选择地点（可选）", "Where is it? Choose a place (optional)"},
+    {"report.where_title", "问题在哪里？请选择地点（可选）",
+     "Where is it? Choose a place (optional)"},
     {"report.where_more", "具体位置（可选）", "Exactly where (optional)"},
-    {"report.where_hint", "点此输入，如：3栋2单元门口", "Tap to type, e.g. outside block 3, entrance 2"},
+    {"report.where_hint", "点此输入，如：3栋2单元门口",
+     "Tap to type, e.g. outside block 3, entrance 2"},
     {"report.summary_title", "请确认将要提交的内容", "Please check what will be sent"},
     {"report.sum_source", "问题类别", "Category"},
     {"report.sum_where", "地点", "Where"},
@@ -95,7 +98,8 @@ const std::vector<StringEntry> kTable = {
     {"report.sum_none", "未填写", "Not given"},
     {"report.sum_no_phone", "未留电话：将给您一个验证码，凭查询码和验证码查询进度",
      "No phone: you will get a check code to follow it with"},
-    {"report.no_printer", "本机没有打印机，请记下上面的号码", "No printer here: please write down the numbers above"},
+    {"report.no_printer", "本机没有打印机，请记下上面的号码",
+     "No printer here: please write down the numbers above"},
     {"report.phone_title", "联系电话（可选）", "Your phone (optional)"},
     {"report.phone_hint", "留下电话，便于回访和查询进度",
      "With a phone number we can call you back"},
@@ -285,9 +289,8 @@ const std::vector<StringEntry> kTable = {
 const std::vector<StringEntry>& all() {
   static const std::vector<StringEntry> built = [] {
     std::vector<StringEntry> v = kTable;
-    for (const auto* part :
-         {&keyboard_strings(), &receipt_strings(), &voice_strings(), &board_strings(),
-          &error_strings()}) {
+    for (const auto* part : {&keyboard_strings(), &receipt_strings(), &voice_strings(),
+                             &board_strings(), &error_strings()}) {
       v.insert(v.end(), part->begin(), part->end());
     }
     return v;

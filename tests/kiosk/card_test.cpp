@@ -42,10 +42,10 @@ struct CardFixture : test::StationFixture {
     app = std::move(made).value();
     app->pump();
   }
-  void tap(std::string_view id) { REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen"); }
-  void lay_card(const std::string& line) {
-    std::ofstream(records, std::ios::app) << line << "\n";
+  void tap(std::string_view id) {
+    REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen");
   }
+  void lay_card(const std::string& line) { std::ofstream(records, std::ios::app) << line << "\n"; }
   // Lets the reader's poll come due and draws what changed.
   void let_reader_poll() {
     clock.advance(400);
@@ -180,7 +180,8 @@ TEST_CASE("a card reader that is not there says so on the form and the form stil
   CardFixture f(&missing);
   f.open_walk_in_form();
   f.let_reader_poll();
-  CHECK(f.app->staff().cases.card_error.find(kiosk::tr(kiosk::Lang::Zh, "card.gone")) != std::string::npos);
+  CHECK(f.app->staff().cases.card_error.find(kiosk::tr(kiosk::Lang::Zh, "card.gone")) !=
+        std::string::npos);
   CHECK(f.app->staff().cases.description == "楼道灯坏了");
   f.tap("cases.record");  // without a number the request is recorded
   CHECK_FALSE(f.app->staff().cases.recording);

@@ -44,7 +44,7 @@ TEST_CASE("console: call a typed number out of turn") {
   Status again = f.act(ConsoleAction::CallNumber, "D002");
   CHECK(again.code() == ErrorCode::Conflict);
   CHECK(f.staff.error.find("D002 is not waiting: it was served already; the resident takes a new "
-        "number") != std::string::npos);
+                           "number") != std::string::npos);
   CHECK(f.staff.message.empty());
   CHECK(f.staff.call_label == "D002");  // kept, so staff can correct it
   Status unknown = f.act(ConsoleAction::CallNumber, "D031");
@@ -61,7 +61,8 @@ TEST_CASE("console: pause and resume the window; a paused window calls nobody") 
   CHECK(f.staff.message.empty());
   Status refused = f.act(ConsoleAction::CallNext);
   CHECK(refused.code() == ErrorCode::Conflict);
-  CHECK(f.staff.error.find("window 2 is paused; resume it before calling the next number") != std::string::npos);
+  CHECK(f.staff.error.find("window 2 is paused; resume it before calling the next number") !=
+        std::string::npos);
   CHECK(f.act(ConsoleAction::CallNumber, "D001").code() == ErrorCode::Conflict);
   CHECK(f.act(ConsoleAction::Pause).code() == ErrorCode::Conflict);
   CHECK(f.staff.paused);  // still paused, as the station says
@@ -89,7 +90,8 @@ TEST_CASE("console: a no-show of today goes back in line") {
   CHECK(f.staff.message == "D002");  // it waited behind D002
   Status waiting = f.act(ConsoleAction::Requeue, "D001");
   CHECK(waiting.code() == ErrorCode::Conflict);
-  CHECK(f.staff.error.find("D001 is waiting in line already; only a no-show goes back in line") != std::string::npos);
+  CHECK(f.staff.error.find("D001 is waiting in line already; only a no-show goes back in line") !=
+        std::string::npos);
   REQUIRE(f.act(ConsoleAction::Finish).is_ok());
   REQUIRE(f.act(ConsoleAction::CallNext).is_ok());
   CHECK(f.staff.message == "D001");

@@ -104,7 +104,8 @@ TEST_CASE("elder mode: the ticket screen has 完成 in sight") {
   f.reachable("ticket.done");
 }
 
-TEST_CASE("elder mode: staff sign-in shows every key and 登录; staff then work in the standard theme") {
+TEST_CASE(
+    "elder mode: staff sign-in shows every key and 登录; staff then work in the standard theme") {
   ElderKiosk f;
   REQUIRE(f.app->tap("home.staff"));
   for (const char* id : {"pad.del", "pad.0", "pad.clr", "staff.sign_in"}) f.reachable(id);

@@ -126,8 +126,8 @@ TEST_CASE("a resident reports a problem with a phone number and gets a tracking 
   CHECK(view->state.stage == core::CaseStage::Collected);
   CHECK(view->state.source == source);
   CHECK(view->state.channel == core::CaseChannel::Kiosk);
-  CHECK(view->state.description == "地点：" + places.front()->name.zh + "。" +
-                                        phrases[0]->text.zh + "；" + phrases[1]->text.zh);
+  CHECK(view->state.description == "地点：" + places.front()->name.zh + "。" + phrases[0]->text.zh +
+                                       "；" + phrases[1]->text.zh);
   CHECK(view->phone_masked == "139****5678");
 
   // And the resident can follow it on the progress screen.

@@ -1,9 +1,9 @@
 // What the screens decide, without drawing: keypad, descriptions, strings.
 #include <doctest/doctest.h>
 
+#include "weimin/core/catalog.hpp"
 #include "weimin/kiosk/screens.hpp"
 #include "weimin/kiosk/strings.hpp"
-#include "weimin/core/catalog.hpp"
 
 using namespace weimin::kiosk;
 
@@ -36,7 +36,8 @@ TEST_CASE("a report's description is where, then the chosen phrases in order, th
   CHECK(report_description(cat, r) == "存在安全隐患；路灯不亮。灯杆也歪了");
   r.place = "p1";
   r.place_text = "2单元门口";
-  CHECK(report_description(cat, r) == "地点：翠湖小区3栋（2单元门口）。存在安全隐患；路灯不亮。灯杆也歪了");
+  CHECK(report_description(cat, r) ==
+        "地点：翠湖小区3栋（2单元门口）。存在安全隐患；路灯不亮。灯杆也歪了");
   r.place.clear();
   CHECK(report_description(cat, r) == "地点：2单元门口。存在安全隐患；路灯不亮。灯杆也歪了");
 }

@@ -71,10 +71,10 @@ struct Rect {
 // region that shows it scrolls; big enough to touch; its label fitting).
 struct ControlInfo {
   std::string id;
-  Rect rect;            // where it was laid out
-  Rect visible;         // the part of it not clipped away (w or h 0: none)
-  int region = -1;      // index of the scrolling region it sits in; -1: none
-  std::string label;    // as shown (with the line break fit_label chose)
+  Rect rect;          // where it was laid out
+  Rect visible;       // the part of it not clipped away (w or h 0: none)
+  int region = -1;    // index of the scrolling region it sits in; -1: none
+  std::string label;  // as shown (with the line break fit_label chose)
   bool label_fits = true;
   bool primary = false;
 };

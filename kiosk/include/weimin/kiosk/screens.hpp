@@ -67,12 +67,12 @@ struct GuideState {
 struct ReportState {
   // 0 source, 1 where, 2 phrases and detail, 3 phone and consent, 4 what will be sent
   int step = 0;
-  std::string source;        // whistle source id
-  std::string place;         // id of the catalog place chosen (core::Place); empty: none
-  std::string place_text;    // optional: where, in the resident's words ("3栋2单元门口")
+  std::string source;      // whistle source id
+  std::string place;       // id of the catalog place chosen (core::Place); empty: none
+  std::string place_text;  // optional: where, in the resident's words ("3栋2单元门口")
   std::vector<std::string> phrases;  // ids of the chosen catalog phrases, in the order chosen
-  std::string detail;        // optional free text
-  std::string phone;         // digits as typed on our keypad
+  std::string detail;                // optional free text
+  std::string phone;                 // digits as typed on our keypad
   bool consent = false;
   std::optional<station::CaseReceipt> receipt;
   bool printer_failed = false;  // the receipt did not print: the codes stay on screen, large
@@ -123,7 +123,7 @@ enum class ConsoleAction {
   CallNumber,  // call StaffState::call_label, out of turn
   Pause,       // the window stops calling (暂停服务) until Resume
   Resume,
-  Requeue,     // a no-show of today (StaffState::call_label) back in line
+  Requeue,  // a no-show of today (StaffState::call_label) back in line
 };
 
 struct CaseDeskState {
