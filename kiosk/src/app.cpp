@@ -442,7 +442,12 @@ bool App::Impl::button(const std::string& id, const std::string& label, ImVec2 s
                       : size.x < 0 ? ImGui::GetContentRegionAvail().x + size.x + 1
                                    : 0;
   std::string shown = kind == ButtonKind::Selected ? "✓ " + label : label;
-  if (width > 0) shown = fit_label(shown, width - 2 * ImGui::GetStyle().FramePadding.x);
+  const float room = width - 2 * ImGui::GetStyle().FramePadding.x;
+  if (width > 0 && shown != label && ImGui::CalcTextSize(shown.c_str()).x > room &&
+      ImGui::CalcTextSize(label.c_str()).x <= room) {
+    shown = label;  // a small key: its thick border alone says it is chosen
+  }
+  if (width > 0) shown = fit_label(shown, room);
   if (size.y > 0 && shown.find('\n') != std::string::npos) {
     // Two lines need the room of two lines.
     size.y = std::max(size.y,
