@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "kiosk_fixture.hpp"
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/kiosk/png.hpp"
@@ -17,21 +18,7 @@ using namespace weimin;
 
 namespace {
 
-struct RecordingAnnouncer final : platform::Announcer {
-  std::vector<platform::Call> calls;
-  std::vector<platform::Prompt> prompts;
-  void announce(platform::Call call) override { calls.push_back(std::move(call)); }
-  void say(platform::Prompt prompt) override { prompts.push_back(std::move(prompt)); }
-  void set_settings(platform::VoiceSettings) override {}
-  platform::VoiceSettings settings() const override { return {}; }
-  Status last_error() const override { return Status::ok(); }
-  bool wait_idle(int) override { return true; }
-  std::vector<std::string> labels() const {
-    std::vector<std::string> out;
-    for (const auto& c : calls) out.push_back(c.ticket_label);
-    return out;
-  }
-};
+using test::RecordingAnnouncer;
 
 struct BoardFixture : test::StationFixture {
   station::Queue queue{*station};

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "kiosk_fixture.hpp"
 #include "station_fixture.hpp"
 #include "weimin/core/mask.hpp"
 #include "weimin/core/validation.hpp"
@@ -24,26 +25,16 @@ std::string valid_id() {
   return first17 + *core::compute_identity_check_digit(first17);
 }
 
-struct CardFixture : test::StationFixture {
+struct CardFixture : test::KioskFixture {
   std::filesystem::path records = dir / "cards.jsonl";
   std::unique_ptr<platform::CardReaderSimulator> reader;
-  std::unique_ptr<kiosk::App> app;
   explicit CardFixture(const std::filesystem::path* source = nullptr) {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
     std::ofstream(records).flush();  // the reader's file exists, empty
     reader = std::make_unique<platform::CardReaderSimulator>(
         source ? *source : records, platform::CardReaderSimulator::StartAt::Beginning);
-    kiosk::AppOptions options;
-    options.hidden = true;
     kiosk::Devices devices;
     devices.card_reader = reader.get();
-    auto made = kiosk::App::create(*station, clock, devices, nullptr, options);
-    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
-    app = std::move(made).value();
-    app->pump();
-  }
-  void tap(std::string_view id) {
-    REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen");
+    open({}, devices);
   }
   void lay_card(const std::string& line) { std::ofstream(records, std::ios::app) << line << "\n"; }
   // Lets the reader's poll come due and draws what changed.

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include "kiosk_fixture.hpp"
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/kiosk/screens.hpp"
@@ -17,18 +18,8 @@ using namespace weimin;
 
 namespace {
 
-struct ElderKiosk : test::StationFixture {
-  std::unique_ptr<kiosk::App> app;
-  ElderKiosk() {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    kiosk::AppOptions options;
-    options.hidden = true;
-    options.width = 1280;
-    options.height = 800;
-    auto made = kiosk::App::create(*station, clock, {}, nullptr, options);
-    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
-    app = std::move(made).value();
-    app->pump();
+struct ElderKiosk : test::KioskFixture {
+  ElderKiosk() : KioskFixture(test::sized(1280, 800)) {
     REQUIRE(app->tap("toggle.elder"));
     REQUIRE(app->resident().prefs.elder);
   }
@@ -145,14 +136,7 @@ TEST_CASE("staff are signed out after 15 minutes without a touch, with a minute'
   f.app->show(kiosk::Screen::StaffConsole);
   f.app->touch();
   f.app->pump();
-  auto wait = [&](std::int64_t ms) {
-    const std::int64_t end = f.clock.now_ms() + ms;
-    while (f.clock.now_ms() < end) {
-      f.clock.advance(std::min<std::int64_t>(1000, end - f.clock.now_ms()));
-      f.app->frame();
-      f.app->pump();
-    }
-  };
+  auto wait = [&](std::int64_t ms) { f.wait_ms(ms); };
   wait(13 * 60'000 + 59'000);
   CHECK_FALSE(f.app->countdown_showing());
   CHECK(f.app->staff().session.has_value());

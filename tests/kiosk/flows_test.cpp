@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "kiosk_fixture.hpp"
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/kiosk/png.hpp"
@@ -18,29 +19,8 @@ using namespace weimin;
 
 namespace {
 
-struct KioskFixture : test::StationFixture {
-  std::unique_ptr<kiosk::App> app;
-  KioskFixture() {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    kiosk::AppOptions options;
-    options.hidden = true;
-    auto made = kiosk::App::create(*station, clock, {}, nullptr, options);
-    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
-    app = std::move(made).value();
-    app->pump();
-  }
-  void tap(std::string_view id) {
-    REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen");
-  }
-  // Lets the clock run without touching the screen, drawing what comes due.
-  void wait_ms(std::int64_t ms) {
-    const std::int64_t end = clock.now_ms() + ms;
-    while (clock.now_ms() < end) {
-      clock.advance(std::min<std::int64_t>(1000, end - clock.now_ms()));
-      app->frame();
-      app->pump();
-    }
-  }
+struct KioskFixture : test::KioskFixture {
+  KioskFixture() : test::KioskFixture(kiosk::AppOptions{}) {}
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "kiosk_fixture.hpp"
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 
@@ -13,22 +14,9 @@ using namespace weimin;
 
 namespace {
 
-struct KeyboardFixture : test::StationFixture {
-  std::unique_ptr<kiosk::App> app;
-  explicit KeyboardFixture(int width = 1280, int height = 800) {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    kiosk::AppOptions options;
-    options.hidden = true;
-    options.width = width;
-    options.height = height;
-    auto made = kiosk::App::create(*station, clock, {}, nullptr, options);
-    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
-    app = std::move(made).value();
-    app->pump();
-  }
-  void tap(std::string_view id) {
-    REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen");
-  }
+struct KeyboardFixture : test::KioskFixture {
+  explicit KeyboardFixture(int width = 1280, int height = 800)
+      : KioskFixture(test::sized(width, height)) {}
   bool shown(std::string_view id) const { return app->target(id).has_value(); }
   std::string label(std::string_view id) const { return app->label(id).value_or(""); }
   // Home → report a problem → the first category → past where → the editor on 补充说明.

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kiosk_fixture.hpp"
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/platform/ticket_printer.hpp"
@@ -27,22 +28,12 @@ struct BrokenPrinter final : platform::TicketPrinter {
   std::string describe() const override { return "broken printer"; }
 };
 
-struct PrintingKiosk : test::StationFixture {
+struct PrintingKiosk : test::KioskFixture {
   platform::FilePrinter file_printer{dir / "printed.bin"};
-  std::unique_ptr<kiosk::App> app;
   explicit PrintingKiosk(platform::TicketPrinter* printer = nullptr) {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    kiosk::AppOptions options;
-    options.hidden = true;
     kiosk::Devices devices;
     devices.printer = printer ? printer : &file_printer;
-    auto made = kiosk::App::create(*station, clock, devices, nullptr, options);
-    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
-    app = std::move(made).value();
-    app->pump();
-  }
-  void tap(std::string_view id) {
-    REQUIRE_MESSAGE(app->tap(id), "no button " << id << " on screen");
+    open({}, devices);
   }
   std::string printed() {
     std::ifstream in(dir / "printed.bin", std::ios::binary);

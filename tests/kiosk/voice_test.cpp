@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "kiosk_fixture.hpp"
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/kiosk/strings.hpp"
@@ -16,38 +17,20 @@ using namespace weimin;
 
 namespace {
 
-struct RecordingAnnouncer final : platform::Announcer {
-  std::vector<platform::Call> calls;
-  std::vector<platform::Prompt> prompts;
-  void announce(platform::Call call) override { calls.push_back(std::move(call)); }
-  void say(platform::Prompt prompt) override { prompts.push_back(std::move(prompt)); }
-  void set_settings(platform::VoiceSettings) override {}
-  platform::VoiceSettings settings() const override { return {}; }
-  Status last_error() const override { return Status::ok(); }
-  bool wait_idle(int) override { return true; }
-  std::string last() const { return prompts.empty() ? "<nothing>" : prompts.back().text; }
-};
+using test::RecordingAnnouncer;
 
-struct VoiceFixture : test::StationFixture {
+struct VoiceFixture : test::KioskFixture {
   RecordingAnnouncer announcer;
-  std::unique_ptr<kiosk::App> app;
   explicit VoiceFixture(bool with_announcer = true) {
-    setenv("SDL_VIDEODRIVER", "dummy", 0);
-    kiosk::AppOptions options;
-    options.hidden = true;
     kiosk::Devices devices;
     if (with_announcer) devices.announcer = &announcer;
-    auto made = kiosk::App::create(*station, clock, devices, nullptr, options);
-    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
-    app = std::move(made).value();
-    app->pump();
+    open({}, devices);
   }
   void voice_on(kiosk::Lang lang = kiosk::Lang::Zh) {
     app->resident().prefs.voice = true;
     app->resident().prefs.lang = lang;
     app->frame(true);
   }
-  void tap(std::string_view id) { REQUIRE_MESSAGE(app->tap(id), "no button " << id); }
 };
 
 }  // namespace
