@@ -161,7 +161,10 @@ void add_case_commands(CLI::App& app, Context& ctx) {
       bool consent = false;
     };
     auto o = std::make_shared<Options>();
-    auto* cmd = cas->add_subcommand("new", "record a resident's request; prints the tracking code");
+    auto* cmd = cas->add_subcommand(
+        "new",
+        "record a resident's request; prints the tracking code (and, without --phone, the check "
+        "code that follows it)");
     cmd->add_option("--source", o->source, "problem category (whistle source id)")->required();
     cmd->add_option("--text", o->text, "what the resident says")->required();
     cmd->add_option("--phone", o->phone,
@@ -182,9 +185,16 @@ void add_case_commands(CLI::App& app, Context& ctx) {
           if (!o->id_number.empty()) request.id_number = o->id_number;
           auto receipt = cases.record(by, request);
           if (!receipt.is_ok()) return ctx.refuse(receipt.status());
-          return ctx.print({{"case_id", receipt->case_id.to_string()},
-                            {"tracking_code", receipt->tracking_code}},
-                           receipt->tracking_code);
+          // A case without a phone is followed with its check code (printed once, kept only
+          // as a keyed MAC).
+          nlohmann::json out{{"case_id", receipt->case_id.to_string()},
+                             {"tracking_code", receipt->tracking_code}};
+          std::string text = receipt->tracking_code;
+          if (!receipt->check_code.empty()) {
+            out["check_code"] = receipt->check_code;
+            text += "\ncheck code " + receipt->check_code;
+          }
+          return ctx.print(out, text);
         };
         if (o->as.empty()) {
           return with_station(ctx, [&](station::Station& st) { return run(st, std::nullopt); });
@@ -224,9 +234,14 @@ void add_case_commands(CLI::App& app, Context& ctx) {
     };
     auto o = std::make_shared<Options>();
     auto* cmd = cas->add_subcommand(
-        "progress", "a resident's check: tracking code and the last four digits of the phone");
+        "progress",
+        "a resident's check: tracking code and the last four digits of the phone (or the "
+        "receipt's check code)");
     cmd->add_option("CODE", o->code, "tracking code")->required();
-    cmd->add_option("--phone-last4", o->last4, "last four digits of the phone given")->required();
+    cmd->add_option("--phone-last4", o->last4,
+                    "last four digits of the phone given, or the six-digit check code of a case "
+                    "recorded without a phone")
+        ->required();
     cmd->callback([&ctx, o] {
       ctx.action = [&ctx, o] {
         return with_station(ctx, [&](station::Station& station) {

@@ -155,6 +155,26 @@ TEST_CASE("weimin case show prints what each department did: report-in, expected
   CHECK(shown.json()["timeline"].back()["text"] == "不属本部门职责");
 }
 
+TEST_CASE("weimin case new prints the check code of a case without a phone; progress takes it") {
+  Cli cli;
+  auto init = cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n");
+  REQUIRE_MESSAGE(init.code == 0, init.err);
+  auto made = cli.json({"case", "new", "--source", "env_sanitation", "--text", "路灯不亮"});
+  REQUIRE_MESSAGE(made.code == 0, made.err);
+  const std::string code = made.json()["tracking_code"];
+  REQUIRE(made.json().contains("check_code"));
+  const std::string check = made.json()["check_code"];
+  CHECK(check.size() == 6);
+  auto seen = cli.json({"case", "progress", code, "--phone-last4", check});
+  CHECK_MESSAGE(seen.code == 0, seen.err);
+  CHECK(cli.run({"case", "progress", code, "--phone-last4", "000000"}).code != 0);
+  // With a phone there is no check code.
+  auto with_phone = cli.json({"case", "new", "--source", "env_sanitation", "--text", "噪音",
+                              "--phone", "13912345678", "--consent"});
+  REQUIRE_MESSAGE(with_phone.code == 0, with_phone.err);
+  CHECK_FALSE(with_phone.json().contains("check_code"));
+}
+
 TEST_CASE("weimin refuses bad input with exit 1 and writes nothing") {
   Cli cli;
   REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==
