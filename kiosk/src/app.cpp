@@ -1298,38 +1298,41 @@ std::optional<Rect> App::target(std::string_view id) const {
   return it->second;
 }
 
-void App::drag(float x, float y, float dy) {
+namespace {
+
+// Pushes one synthetic mouse event at (x, y): a move (with the button held or not), a press or a
+// release of the left button.
+enum class Touch { Move, MoveHeld, Down, Up };
+void push_touch(Touch what, float x, float y) {
   SDL_Event e{};
-  e.type = SDL_MOUSEMOTION;
-  e.motion.x = static_cast<Sint32>(x);
-  e.motion.y = static_cast<Sint32>(y);
+  if (what == Touch::Move || what == Touch::MoveHeld) {
+    e.type = SDL_MOUSEMOTION;
+    e.motion.x = static_cast<Sint32>(x);
+    e.motion.y = static_cast<Sint32>(y);
+    e.motion.state = what == Touch::MoveHeld ? SDL_BUTTON_LMASK : 0;
+  } else {
+    e.type = what == Touch::Down ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.state = what == Touch::Down ? SDL_PRESSED : SDL_RELEASED;
+    e.button.x = static_cast<Sint32>(x);
+    e.button.y = static_cast<Sint32>(y);
+  }
   SDL_PushEvent(&e);
+}
+
+}  // namespace
+
+void App::drag(float x, float y, float dy) {
+  push_touch(Touch::Move, x, y);
   pump();
-  e = SDL_Event{};
-  e.type = SDL_MOUSEBUTTONDOWN;
-  e.button.button = SDL_BUTTON_LEFT;
-  e.button.state = SDL_PRESSED;
-  e.button.x = static_cast<Sint32>(x);
-  e.button.y = static_cast<Sint32>(y);
-  SDL_PushEvent(&e);
+  push_touch(Touch::Down, x, y);
   pump(1);
   constexpr int kSteps = 6;
   for (int i = 1; i <= kSteps; ++i) {
-    e = SDL_Event{};
-    e.type = SDL_MOUSEMOTION;
-    e.motion.x = static_cast<Sint32>(x);
-    e.motion.y = static_cast<Sint32>(y + dy * static_cast<float>(i) / kSteps);
-    e.motion.state = SDL_BUTTON_LMASK;
-    SDL_PushEvent(&e);
+    push_touch(Touch::MoveHeld, x, y + dy * static_cast<float>(i) / kSteps);
     pump(1);
   }
-  e = SDL_Event{};
-  e.type = SDL_MOUSEBUTTONUP;
-  e.button.button = SDL_BUTTON_LEFT;
-  e.button.state = SDL_RELEASED;
-  e.button.x = static_cast<Sint32>(x);
-  e.button.y = static_cast<Sint32>(y + dy);
-  SDL_PushEvent(&e);
+  push_touch(Touch::Up, x, y + dy);
   pump();
 }
 
@@ -1352,24 +1355,13 @@ bool App::tap(std::string_view id) {
   }
   auto where = target(id);
   if (!where) return false;
-  const Sint32 x = static_cast<Sint32>(where->cx()), y = static_cast<Sint32>(where->cy());
-  SDL_Event e{};
-  e.type = SDL_MOUSEMOTION;
-  e.motion.x = x;
-  e.motion.y = y;
-  SDL_PushEvent(&e);
+  // Whole pixels, as a touch screen reports them.
+  const float x = std::floor(where->cx()), y = std::floor(where->cy());
+  push_touch(Touch::Move, x, y);
   pump();
-  e = SDL_Event{};
-  e.type = SDL_MOUSEBUTTONDOWN;
-  e.button.button = SDL_BUTTON_LEFT;
-  e.button.state = SDL_PRESSED;
-  e.button.x = x;
-  e.button.y = y;
-  SDL_PushEvent(&e);
+  push_touch(Touch::Down, x, y);
   pump(1);
-  e.type = SDL_MOUSEBUTTONUP;
-  e.button.state = SDL_RELEASED;
-  SDL_PushEvent(&e);
+  push_touch(Touch::Up, x, y);
   pump();
   return true;
 }
