@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 
 #include "impl.hpp"
 #include "weimin/core/civil_time.hpp"
@@ -1083,7 +1084,17 @@ void App::handle(const SDL_Event& event) {
     case SDL_KEYDOWN:
     case SDL_KEYUP: {
       const int sc = event.key.keysym.scancode;
-      if (sc >= 0 && sc < IM_ARRAYSIZE(io.KeysDown)) io.KeysDown[sc] = event.type == SDL_KEYDOWN;
+      if (sc < 0 || sc >= IM_ARRAYSIZE(io.KeysDown)) break;
+      if (event.type == SDL_KEYDOWN) {
+        io.KeysDown[sc] = true;
+        m.keys_pressed.insert(sc);
+      } else if (m.keys_pressed.count(sc)) {
+        // Released before a frame saw it down (a scanner's Enter): the next frame sees the
+        // press, the one after the release.
+        m.keys_released.insert(sc);
+      } else {
+        io.KeysDown[sc] = false;
+      }
       break;
     }
     case SDL_WINDOWEVENT:
@@ -1141,6 +1152,11 @@ bool App::frame(bool force, const std::filesystem::path* png) {
   ImGui::NewFrame();
   m.draw();
   ImGui::Render();
+  // Keys pressed before this frame have been seen down; those already released go up now.
+  for (int sc : m.keys_released) io.KeysDown[sc] = false;
+  if (!m.keys_released.empty()) m.dirty(1);
+  m.keys_released.clear();
+  m.keys_pressed.clear();
   const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
   SDL_SetRenderDrawColor(m.renderer, static_cast<Uint8>(bg.x * 255), static_cast<Uint8>(bg.y * 255),
                          static_cast<Uint8>(bg.z * 255), 255);

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ struct App::Impl {
   bool held = false;
   bool pressed_latch = false;  // a press came since the last frame (it may be released already)
   bool swallow_touch = false;  // the finger down dismissed the countdown: not a tap
+  // Physical keys (scan codes) pressed since the last frame, and those of them already released:
+  // ImGui reads key states, so a press and release between two frames would be lost.
+  std::set<int> keys_pressed;
+  std::set<int> keys_released;
   float wheel = 0;
   int frames_pending = 2;
   std::int64_t last_input_ms = 0;

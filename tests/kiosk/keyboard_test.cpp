@@ -242,6 +242,23 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("a scanner's Enter pressed and released between two frames still ends the editing") {
+  KeyboardFixture f;
+  f.open_report_detail();
+  f.text_input("12345");
+  REQUIRE(f.shown("kb.done"));
+  // Down and up arrive before any frame is drawn, as a scanner sends them.
+  SDL_Event e{};
+  e.type = SDL_KEYDOWN;
+  e.key.keysym.scancode = SDL_SCANCODE_RETURN;
+  f.app->handle(e);
+  e.type = SDL_KEYUP;
+  f.app->handle(e);
+  f.app->pump();
+  CHECK_FALSE(f.shown("kb.done"));
+  CHECK(f.app->resident().report.detail == "12345");
+}
+
 TEST_CASE("a physical keyboard or a scanner types into the field") {
   KeyboardFixture f;
   f.tap("home.report");
