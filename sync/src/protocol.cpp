@@ -46,7 +46,8 @@ class ObjectReader {
     auto it = j_.find(key);
     if (it == j_.end()) {
       if (required) {
-        status_ = invalid_at(field_path(key), "is missing; every message needs it (docs/PROTOCOL.md)");
+        status_ =
+            invalid_at(field_path(key), "is missing; every message needs it (docs/PROTOCOL.md)");
       }
       return nullptr;
     }
@@ -72,12 +73,14 @@ class ObjectReader {
       fail(key, "expected an integer, got " + type_name(*v));
       return 0;
     }
-    if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+    if (v->is_number_unsigned() &&
+        v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
       fail(key, "is too large for a 64-bit signed integer");
       return 0;
     }
     std::int64_t n = v->get<std::int64_t>();
-    if (n < min) fail(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(n));
+    if (n < min)
+      fail(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(n));
     return n;
   }
 
@@ -319,7 +322,8 @@ Result<ErrorBody> parse_error_body(std::string_view text) {
     ObjectReader ir(*inner, "$.error");
     e.code = ir.string("code", true);
     e.message = ir.string("message");
-    if (inner->is_object() && inner->contains("expected_seq")) e.expected_seq = ir.int64("expected_seq", 1);
+    if (inner->is_object() && inner->contains("expected_seq"))
+      e.expected_seq = ir.int64("expected_seq", 1);
     if (inner->is_object() && inner->contains("epoch")) e.epoch = ir.string("epoch", true);
     WEIMIN_TRY(ir.finish());
   }
@@ -361,8 +365,11 @@ Result<EnrollRequest> parse_enroll_request(std::string_view text) {
 }
 
 std::string to_json(const EnrollResponse& m) {
-  return json{{"station_id", m.station_id}, {"community", m.community}, {"district", m.district},
-              {"epoch", m.epoch},           {"server_ms", m.server_ms}}
+  return json{{"station_id", m.station_id},
+              {"community", m.community},
+              {"district", m.district},
+              {"epoch", m.epoch},
+              {"server_ms", m.server_ms}}
       .dump();
 }
 Result<EnrollResponse> parse_enroll_response(std::string_view text) {
@@ -378,9 +385,8 @@ Result<EnrollResponse> parse_enroll_response(std::string_view text) {
 // [SECTION] Facts
 
 json to_json_value(const FactPayload& f) {
-  return json{{"id", f.id},         {"kind", f.kind},       {"subject", f.subject},
-              {"origin", f.origin}, {"hlc", f.hlc},         {"wall_ms", f.wall_ms},
-              {"day", f.day},       {"body", f.body}};
+  return json{{"id", f.id},   {"kind", f.kind},       {"subject", f.subject}, {"origin", f.origin},
+              {"hlc", f.hlc}, {"wall_ms", f.wall_ms}, {"day", f.day},         {"body", f.body}};
 }
 
 namespace {
@@ -432,11 +438,13 @@ Result<FactPayload> parse_fact_payload(json&& j, std::string_view path) {
   f.subject = r.string("subject");
   if (r.ok() && f.subject.size() > 128) r.fail("subject", "is longer than 128 bytes");
   f.origin = r.string("origin", true);
-  if (r.ok() && !is_safe_token(f.origin)) r.fail("origin", "is not a node id such as station:530102001001");
+  if (r.ok() && !is_safe_token(f.origin))
+    r.fail("origin", "is not a node id such as station:530102001001");
   f.hlc = r.int64("hlc", 0);
   f.wall_ms = r.int64("wall_ms", 0);
   f.day = r.string("day");
-  if (r.ok() && !is_day(f.day)) r.fail("day", "'" + f.day.substr(0, 16) + "' is not a date YYYY-MM-DD");
+  if (r.ok() && !is_day(f.day))
+    r.fail("day", "'" + f.day.substr(0, 16) + "' is not a date YYYY-MM-DD");
   if (const json* body = r.any("body")) {
     if (!body->is_object()) {
       r.fail("body", "expected a JSON object, got " + type_name(*body));
@@ -455,8 +463,11 @@ std::string to_json(const PushRequest& m) {
   for (const PushEntry& e : m.entries) {
     entries.push_back({{"seq", e.seq}, {"topic", e.topic}, {"payload", e.payload}});
   }
-  return json{{"schema", m.schema},     {"station_id", m.station_id}, {"stream", m.stream},
-              {"base_seq", m.base_seq}, {"entries", std::move(entries)}}
+  return json{{"schema", m.schema},
+              {"station_id", m.station_id},
+              {"stream", m.stream},
+              {"base_seq", m.base_seq},
+              {"entries", std::move(entries)}}
       .dump();
 }
 
@@ -500,9 +511,12 @@ Result<PushRequest> parse_push_request(std::string_view text) {
 
 std::string to_json(const PushResponse& m) {
   json rejected = json::array();
-  for (const RejectedEntry& e : m.rejected) rejected.push_back({{"seq", e.seq}, {"reason", e.reason}});
-  return json{{"applied_through", m.applied_through}, {"applied", m.applied},
-              {"duplicates", m.duplicates},           {"rejected", std::move(rejected)},
+  for (const RejectedEntry& e : m.rejected)
+    rejected.push_back({{"seq", e.seq}, {"reason", e.reason}});
+  return json{{"applied_through", m.applied_through},
+              {"applied", m.applied},
+              {"duplicates", m.duplicates},
+              {"rejected", std::move(rejected)},
               {"server_ms", m.server_ms}}
       .dump();
 }
@@ -565,12 +579,14 @@ Result<PullRequest> parse_pull_query(std::string_view query) {
       }
       r.own = value == "1";
     } else {
-      return Status(ErrorCode::Invalid, "query key '" + key.substr(0, 32) +
-                                            "' is not known to /v1/pull; use after, epoch, limit, own");
+      return Status(ErrorCode::Invalid,
+                    "query key '" + key.substr(0, 32) +
+                        "' is not known to /v1/pull; use after, epoch, limit, own");
     }
   }
   if (!have_after) {
-    return Status(ErrorCode::Invalid, "query after= is missing; give the last gseq applied (0 at first)");
+    return Status(ErrorCode::Invalid,
+                  "query after= is missing; give the last gseq applied (0 at first)");
   }
   return r;
 }
@@ -578,40 +594,38 @@ Result<PullRequest> parse_pull_query(std::string_view query) {
 std::string to_json(const PullResponse& m) {
   json changes = json::array();
   for (const Change& c : m.changes) changes.push_back(to_json_value(c));
-  return json{{"epoch", m.epoch},         {"changes", std::move(changes)}, {"count", m.count},
-              {"checksum", m.checksum},   {"next_after", m.next_after},    {"more", m.more},
+  return json{{"epoch", m.epoch},        {"changes", std::move(changes)}, {"count", m.count},
+              {"checksum", m.checksum},  {"next_after", m.next_after},    {"more", m.more},
               {"server_ms", m.server_ms}}
       .dump();
 }
 
 Result<PullResponse> parse_pull_response(std::string_view text) {
-  WEIMIN_ASSIGN_OR_RETURN(PullResponse m,
-                          parse_with<PullResponse>(text, "the pull response", [](ObjectReader& r,
-                                                                                 PullResponse& m) {
-                            m.epoch = r.string("epoch", true);
-                            m.count = r.int64("count", 0);
-                            m.checksum = r.string("checksum", true);
-                            m.next_after = r.int64("next_after", 0);
-                            m.more = r.boolean("more");
-                            m.server_ms = r.int64("server_ms");
-                            const json* changes = r.array("changes");
-                            if (!changes) return;
-                            for (std::size_t i = 0; i < changes->size(); ++i) {
-                              ObjectReader cr((*changes)[i], "$.changes[" + std::to_string(i) + "]");
-                              Change c;
-                              c.gseq = cr.int64("gseq", 1);
-                              c.type = cr.string("type", true);
-                              if (const json* rec = cr.any("record")) c.record = *rec;
-                              if (cr.ok() && c.type != "fact" && c.type != "catalog" &&
-                                  c.type != "roster") {
-                                cr.fail("type", "'" + c.type.substr(0, 32) +
-                                                    "' is not fact, catalog or roster");
-                              }
-                              Status s = cr.finish();
-                              if (!s.is_ok()) return r.fail_status(std::move(s));
-                              m.changes.push_back(std::move(c));
-                            }
-                          }));
+  WEIMIN_ASSIGN_OR_RETURN(
+      PullResponse m,
+      parse_with<PullResponse>(text, "the pull response", [](ObjectReader& r, PullResponse& m) {
+        m.epoch = r.string("epoch", true);
+        m.count = r.int64("count", 0);
+        m.checksum = r.string("checksum", true);
+        m.next_after = r.int64("next_after", 0);
+        m.more = r.boolean("more");
+        m.server_ms = r.int64("server_ms");
+        const json* changes = r.array("changes");
+        if (!changes) return;
+        for (std::size_t i = 0; i < changes->size(); ++i) {
+          ObjectReader cr((*changes)[i], "$.changes[" + std::to_string(i) + "]");
+          Change c;
+          c.gseq = cr.int64("gseq", 1);
+          c.type = cr.string("type", true);
+          if (const json* rec = cr.any("record")) c.record = *rec;
+          if (cr.ok() && c.type != "fact" && c.type != "catalog" && c.type != "roster") {
+            cr.fail("type", "'" + c.type.substr(0, 32) + "' is not fact, catalog or roster");
+          }
+          Status s = cr.finish();
+          if (!s.is_ok()) return r.fail_status(std::move(s));
+          m.changes.push_back(std::move(c));
+        }
+      }));
   if (m.count != static_cast<std::int64_t>(m.changes.size())) {
     return Status(ErrorCode::Corrupt, "the pull page says count " + std::to_string(m.count) +
                                           " but holds " + std::to_string(m.changes.size()) +
@@ -633,48 +647,53 @@ std::string to_json(const StatusResponse& m) {
   }
   json rejected = json::array();
   for (const auto& r : m.rejected) {
-    rejected.push_back({{"stream", r.stream}, {"seq", r.seq}, {"reason", r.reason}, {"at_ms", r.at_ms}});
+    rejected.push_back(
+        {{"stream", r.stream}, {"seq", r.seq}, {"reason", r.reason}, {"at_ms", r.at_ms}});
   }
-  return json{{"station_id", m.station_id}, {"streams", std::move(streams)},
-              {"rejected", std::move(rejected)}, {"epoch", m.epoch},
+  return json{{"station_id", m.station_id},
+              {"streams", std::move(streams)},
+              {"rejected", std::move(rejected)},
+              {"epoch", m.epoch},
               {"clock_skew_ms", m.clock_skew_ms}}
       .dump();
 }
 
 Result<StatusResponse> parse_status_response(std::string_view text) {
-  return parse_with<StatusResponse>(text, "the status response", [](ObjectReader& r,
-                                                                   StatusResponse& m) {
-    m.station_id = r.string("station_id", true);
-    m.epoch = r.string("epoch", true);
-    m.clock_skew_ms = r.int64("clock_skew_ms");
-    if (const json* streams = r.array("streams")) {
-      for (std::size_t i = 0; i < streams->size(); ++i) {
-        ObjectReader sr((*streams)[i], "$.streams[" + std::to_string(i) + "]");
-        StreamPosition p;
-        p.stream = sr.string("stream", true);
-        p.applied_through = sr.int64("applied_through", 0);
-        Status s = sr.finish();
-        if (!s.is_ok()) return r.fail_status(std::move(s));
-        m.streams.push_back(std::move(p));
-      }
-    }
-    if (const json* rejected = r.array("rejected")) {
-      for (std::size_t i = 0; i < rejected->size(); ++i) {
-        ObjectReader rr((*rejected)[i], "$.rejected[" + std::to_string(i) + "]");
-        RejectRecord x;
-        x.stream = rr.string("stream", true);
-        x.seq = rr.int64("seq", 1);
-        x.reason = rr.string("reason", true);
-        x.at_ms = rr.int64("at_ms");
-        Status s = rr.finish();
-        if (!s.is_ok()) return r.fail_status(std::move(s));
-        m.rejected.push_back(std::move(x));
-      }
-    }
-  });
+  return parse_with<StatusResponse>(
+      text, "the status response", [](ObjectReader& r, StatusResponse& m) {
+        m.station_id = r.string("station_id", true);
+        m.epoch = r.string("epoch", true);
+        m.clock_skew_ms = r.int64("clock_skew_ms");
+        if (const json* streams = r.array("streams")) {
+          for (std::size_t i = 0; i < streams->size(); ++i) {
+            ObjectReader sr((*streams)[i], "$.streams[" + std::to_string(i) + "]");
+            StreamPosition p;
+            p.stream = sr.string("stream", true);
+            p.applied_through = sr.int64("applied_through", 0);
+            Status s = sr.finish();
+            if (!s.is_ok()) return r.fail_status(std::move(s));
+            m.streams.push_back(std::move(p));
+          }
+        }
+        if (const json* rejected = r.array("rejected")) {
+          for (std::size_t i = 0; i < rejected->size(); ++i) {
+            ObjectReader rr((*rejected)[i], "$.rejected[" + std::to_string(i) + "]");
+            RejectRecord x;
+            x.stream = rr.string("stream", true);
+            x.seq = rr.int64("seq", 1);
+            x.reason = rr.string("reason", true);
+            x.at_ms = rr.int64("at_ms");
+            Status s = rr.finish();
+            if (!s.is_ok()) return r.fail_status(std::move(s));
+            m.rejected.push_back(std::move(x));
+          }
+        }
+      });
 }
 
-std::string to_query(const DigestRequest& r) { return "from=" + r.from + "&to=" + r.to; }
+std::string to_query(const DigestRequest& r) {
+  return "from=" + r.from + "&to=" + r.to;
+}
 
 Result<DigestRequest> parse_digest_query(std::string_view query) {
   WEIMIN_ASSIGN_OR_RETURN(auto parts, split_query(query));
@@ -685,8 +704,8 @@ Result<DigestRequest> parse_digest_query(std::string_view query) {
                                             "' is not known to /v1/digest; use from and to");
     }
     if (!is_day(value)) {
-      return Status(ErrorCode::Invalid, "query " + key + "=" + value.substr(0, 16) +
-                                            " is not a date YYYY-MM-DD");
+      return Status(ErrorCode::Invalid,
+                    "query " + key + "=" + value.substr(0, 16) + " is not a date YYYY-MM-DD");
     }
     (key == "from" ? r.from : r.to) = value;
   }
@@ -708,23 +727,23 @@ std::string to_json(const DigestResponse& m) {
 }
 
 Result<DigestResponse> parse_digest_response(std::string_view text) {
-  return parse_with<DigestResponse>(text, "the digest response", [](ObjectReader& r,
-                                                                   DigestResponse& m) {
-    const json* digests = r.array("digests");
-    if (!digests) return;
-    for (std::size_t i = 0; i < digests->size(); ++i) {
-      ObjectReader dr((*digests)[i], "$.digests[" + std::to_string(i) + "]");
-      DayDigest d;
-      d.table = dr.string("table", true);
-      d.day = dr.string("day");
-      if (dr.ok() && !is_day(d.day)) dr.fail("day", "is not a date YYYY-MM-DD");
-      d.count = dr.int64("count", 0);
-      d.hash = dr.string("hash", true);
-      Status s = dr.finish();
-      if (!s.is_ok()) return r.fail_status(std::move(s));
-      m.digests.push_back(std::move(d));
-    }
-  });
+  return parse_with<DigestResponse>(
+      text, "the digest response", [](ObjectReader& r, DigestResponse& m) {
+        const json* digests = r.array("digests");
+        if (!digests) return;
+        for (std::size_t i = 0; i < digests->size(); ++i) {
+          ObjectReader dr((*digests)[i], "$.digests[" + std::to_string(i) + "]");
+          DayDigest d;
+          d.table = dr.string("table", true);
+          d.day = dr.string("day");
+          if (dr.ok() && !is_day(d.day)) dr.fail("day", "is not a date YYYY-MM-DD");
+          d.count = dr.int64("count", 0);
+          d.hash = dr.string("hash", true);
+          Status s = dr.finish();
+          if (!s.is_ok()) return r.fail_status(std::move(s));
+          m.digests.push_back(std::move(d));
+        }
+      });
 }
 
 // [SECTION] Small checks
@@ -739,7 +758,9 @@ bool is_day(std::string_view t) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-bool is_community_code(std::string_view t) { return t.size() == 12 && all_digits(t); }
+bool is_community_code(std::string_view t) {
+  return t.size() == 12 && all_digits(t);
+}
 
 bool is_uuid_text(std::string_view t) {
   if (t.size() != 36) return false;

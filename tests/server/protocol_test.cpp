@@ -22,7 +22,8 @@ std::string push_with(std::string_view entries) {
 }  // namespace
 
 TEST_CASE("a push request round-trips and its fact payload parses strictly") {
-  auto r = parse_push_request(push_with(std::string(R"([{"seq":1,"topic":"fact","payload":)") + kFact + "}]"));
+  auto r = parse_push_request(
+      push_with(std::string(R"([{"seq":1,"topic":"fact","payload":)") + kFact + "}]"));
   REQUIRE_MESSAGE(r.is_ok(), r.status().to_string());
   REQUIRE(r->entries.size() == 1);
   auto f = parse_fact_payload(r->entries[0].payload);
@@ -43,7 +44,8 @@ TEST_CASE("bad push requests are refused with the JSON path of the fault") {
       {push_with(R"([{"seq":"1","topic":"fact","payload":{}}])"), "$.entries[0].seq"},
       {push_with(R"([{"seq":1,"topic":"fact"}])"), "$.entries[0].payload"},
       {push_with(R"([{"seq":1,"topic":"fact","payload":{},"extra":1}])"), "$.entries[0].extra"},
-      {push_with(R"([{"seq":1,"topic":"fact","payload":{}},{"seq":3,"topic":"fact","payload":{}}])"),
+      {push_with(
+           R"([{"seq":1,"topic":"fact","payload":{}},{"seq":3,"topic":"fact","payload":{}}])"),
        "$.entries[1].seq"},
       {push_with(R"({})"), "$.entries"},
       {R"({"schema":2,"station_id":"s","stream":"x","base_seq":0,"entries":[]})", "$.schema"},
@@ -92,8 +94,9 @@ TEST_CASE("canonical_text writes exactly the canonical dump of a fact") {
   FactPayload f = parse_fact_payload(nlohmann::json::parse(kFact)).value();
   CHECK(canonical_text(f) == to_json_value(f).dump());
   // Escapes, non-ASCII text, nested bodies, numbers of every kind, negative and large clocks.
-  const char* odd[] = {"", "\"quoted\"", "back\\slash", "tab\tnew\nline\x01\x1f", "人民 为民 🚒",
-                       "</script>", "\u007f"};
+  const char* odd[] = {
+      "",          "\"quoted\"", "back\\slash", "tab\tnew\nline\x01\x1f", "人民 为民 🚒",
+      "</script>", "\u007f"};
   int k = 0;
   for (const char* text : odd) {
     FactPayload g = f;
@@ -165,8 +168,8 @@ TEST_CASE("a signed request verifies, and any change to it does not") {
   CHECK(parts.parts.params.keyid == "station:530102001001");
   CHECK(parts.parts.params.created == 1'700'000'000);
   CHECK(verify_signature(parts.parts.base, parts.parts.signature, key.public_key));
-  CHECK_FALSE(verify_signature(parts.parts.base, parts.parts.signature,
-                               generate_station_key().public_key));
+  CHECK_FALSE(
+      verify_signature(parts.parts.base, parts.parts.signature, generate_station_key().public_key));
 
   HttpRequest body_changed = req;
   body_changed.body = R"({"a":2})";
@@ -210,8 +213,8 @@ TEST_CASE("the signature base follows RFC 9421 section 2.5") {
 }
 
 TEST_CASE("day digests do not depend on order and see any difference") {
-  std::vector<DigestItem> a = {{"fact", "2026-11-23", "b"}, {"fact", "2026-11-23", "a"},
-                               {"fact", "2026-11-22", "c"}};
+  std::vector<DigestItem> a = {
+      {"fact", "2026-11-23", "b"}, {"fact", "2026-11-23", "a"}, {"fact", "2026-11-22", "c"}};
   std::vector<DigestItem> b = {a[2], a[0], a[1], a[1]};
   auto da = day_digests(a);
   REQUIRE(da.size() == 2);

@@ -22,14 +22,20 @@ namespace {
 std::string uuid_n(std::uint64_t n, std::uint64_t space = 1) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "018f%04llx-0000-7000-8000-%012llx",
-                static_cast<unsigned long long>(space & 0xffff), static_cast<unsigned long long>(n));
+                static_cast<unsigned long long>(space & 0xffff),
+                static_cast<unsigned long long>(n));
   return buf;
 }
 
-sync::FactPayload ticket_fact(const TestStation& st, std::uint64_t n, std::string day = "2026-11-22") {
-  return sync::FactPayload{uuid_n(n, std::stoull(st.community.substr(9))), "ticket.taken",
-                           uuid_n(n, 0xffff), st.station_id, static_cast<std::int64_t>(n) << 16,
-                           kStart + static_cast<std::int64_t>(n), std::move(day),
+sync::FactPayload ticket_fact(const TestStation& st, std::uint64_t n,
+                              std::string day = "2026-11-22") {
+  return sync::FactPayload{uuid_n(n, std::stoull(st.community.substr(9))),
+                           "ticket.taken",
+                           uuid_n(n, 0xffff),
+                           st.station_id,
+                           static_cast<std::int64_t>(n) << 16,
+                           kStart + static_cast<std::int64_t>(n),
+                           std::move(day),
                            json{{"line", "A"}, {"n", n}}};
 }
 
@@ -47,7 +53,9 @@ std::string code_of(const sync::HttpResponse& r) {
   return e.is_ok() ? e->code : "(no error body: " + r.body + ")";
 }
 
-std::int64_t facts_held(District& d) { return d.store().fact_count().value(); }
+std::int64_t facts_held(District& d) {
+  return d.store().fact_count().value();
+}
 
 // One /v1/pull page for `st`; the parser checks its count and checksum.
 sync::PullResponse pull_page(District& d, const TestStation& st, std::int64_t after, int limit,
@@ -116,7 +124,8 @@ TEST_CASE("enrolment takes a one-time, unexpired token of the right community") 
   auto again = d.call({"POST", "/v1/enroll", "", {}, body(token, "530102001001")});
   CHECK(again.status == 401);
   CHECK(code_of(again) == "bad_token");
-  CHECK(code_of(d.call({"POST", "/v1/enroll", "", {}, body("made-up", "530102001001")})) == "bad_token");
+  CHECK(code_of(d.call({"POST", "/v1/enroll", "", {}, body("made-up", "530102001001")})) ==
+        "bad_token");
 
   auto late = d.service().issue_enroll_token("530102001003").value();
   d.clock().advance(25 * 3600 * 1000LL);
@@ -128,7 +137,10 @@ TEST_CASE("enrolment takes a one-time, unexpired token of the right community") 
   CHECK(other.status == 403);
   CHECK(code_of(other) == "out_of_scope");
   CHECK_FALSE(d.service().issue_enroll_token("110101001001").is_ok());
-  auto bad_key = d.call({"POST", "/v1/enroll", "", {},
+  auto bad_key = d.call({"POST",
+                         "/v1/enroll",
+                         "",
+                         {},
                          sync::to_json(sync::EnrollRequest{1, late, "530102001003", "AAAA"})});
   CHECK(bad_key.status == 400);
 }
@@ -185,7 +197,9 @@ TEST_CASE("push applies each entry exactly once, refuses gaps and records reject
   CHECK(p1.applied_through == 3);
 
   // The same batch again: skipped, nothing doubled.
-  auto p2 = sync::parse_push_response(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(first)).body).value();
+  auto p2 = sync::parse_push_response(
+                d.signed_call(st, "POST", "/v1/push", "", sync::to_json(first)).body)
+                .value();
   CHECK(p2.applied == 0);
   CHECK(p2.duplicates == 0);
   CHECK(p2.applied_through == 3);
@@ -238,7 +252,9 @@ TEST_CASE("push applies each entry exactly once, refuses gaps and records reject
   again.seq = 9;
   auto replay = batch(again, {facts[0], facts[1]});
   replay.base_seq = 9;
-  auto p4 = sync::parse_push_response(d.signed_call(again, "POST", "/v1/push", "", sync::to_json(replay)).body).value();
+  auto p4 = sync::parse_push_response(
+                d.signed_call(again, "POST", "/v1/push", "", sync::to_json(replay)).body)
+                .value();
   CHECK(p4.duplicates == 2);
   CHECK(p4.applied == 0);
   CHECK(p4.applied_through == 11);
@@ -342,12 +358,16 @@ TEST_CASE("a pull with own=0 leaves out the asker's own facts, and its cursor pa
   std::vector<sync::FactPayload> fa, fb;
   for (int i = 1; i <= 25; ++i) fa.push_back(ticket_fact(a, i));
   for (int i = 1; i <= 3; ++i) fb.push_back(ticket_fact(b, i));
-  REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, {fa.begin(), fa.begin() + 20}))).status == 200);
+  REQUIRE(d.signed_call(a, "POST", "/v1/push", "",
+                        sync::to_json(batch(a, {fa.begin(), fa.begin() + 20})))
+              .status == 200);
   // A fact the district made about a's community sits between a's own facts.
   sync::FactPayload district_fact = ticket_fact(a, 99);
   district_fact.origin = "district:530102";
   REQUIRE(d.store().append_facts({{district_fact, "530102001001", kStart}}).is_ok());
-  REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, {fa.begin() + 20, fa.end()}))).status == 200);
+  REQUIRE(
+      d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, {fa.begin() + 20, fa.end()})))
+          .status == 200);
   REQUIRE(d.signed_call(b, "POST", "/v1/push", "", sync::to_json(batch(b, fb))).status == 200);
   REQUIRE(d.store().publish_reference("catalog", R"({"version":2})", kStart).is_ok());
   const std::int64_t head = 25 + 1 + 3 + 1;
@@ -401,9 +421,11 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
       return all;
     };
     CHECK(plan("SELECT id FROM facts f WHERE f.subject = 'x' AND f.kind LIKE 'case.%' ORDER BY "
-               "f.hlc").find("facts_case (subject=?)") != std::string::npos);
+               "f.hlc")
+              .find("facts_case (subject=?)") != std::string::npos);
     CHECK(plan("SELECT id FROM facts f WHERE f.kind = 'case.whistled' AND f.kind LIKE 'case.%' "
-               "ORDER BY f.hlc").find("facts_case_kind") != std::string::npos);
+               "ORDER BY f.hlc")
+              .find("facts_case_kind") != std::string::npos);
     REQUIRE(raw->db()
                 .exec(R"SQL(
       DELETE FROM schema_migrations WHERE version >= 5;
@@ -490,11 +512,13 @@ TEST_CASE("a district restored from a backup has a new epoch and says so to pull
   if (using_pg_store()) return;  // the embedded store's backup and restore only
   District d;
   TestStation st = d.enroll("530102001001");
-  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)}))).status == 200);
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)})))
+              .status == 200);
   std::string old_epoch = d.store().epoch().value();
   auto backup = d.dir() / "backup.db";
   REQUIRE(server::backup_embedded_store(d.dir() / "data", backup, d.keys()).is_ok());
-  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 2)}))).status == 200);
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 2)})))
+              .status == 200);
   CHECK(facts_held(d) == 2);
 
   // An older copy put back by hand is noticed by the marker when the store opens.
@@ -507,12 +531,14 @@ TEST_CASE("a district restored from a backup has a new epoch and says so to pull
   CHECK(new_epoch != old_epoch);
   CHECK(new_epoch == *restored);
   CHECK(facts_held(d) == 1);
-  auto r = d.signed_call(st, "GET", "/v1/pull", sync::to_query(sync::PullRequest{1, old_epoch, 100}));
+  auto r =
+      d.signed_call(st, "GET", "/v1/pull", sync::to_query(sync::PullRequest{1, old_epoch, 100}));
   CHECK(r.status == 409);
   auto e = sync::parse_error_body(r.body).value();
   CHECK(e.code == "epoch_changed");
   CHECK(e.epoch == new_epoch);
-  CHECK(d.signed_call(st, "GET", "/v1/pull", sync::to_query(sync::PullRequest{0, new_epoch, 100})).status == 200);
+  CHECK(d.signed_call(st, "GET", "/v1/pull", sync::to_query(sync::PullRequest{0, new_epoch, 100}))
+            .status == 200);
 }
 
 TEST_CASE("the epoch marker notices a store file put back by hand") {
@@ -522,7 +548,8 @@ TEST_CASE("the epoch marker notices a store file put back by hand") {
   auto backup = d.dir() / "copy.db";
   REQUIRE(server::backup_embedded_store(d.dir() / "data", backup, d.keys()).is_ok());
   TestStation st = d.enroll("530102001001");
-  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)}))).status == 200);
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)})))
+              .status == 200);
   d.close();
   std::filesystem::copy_file(backup, d.dir() / "data" / "district.db",
                              std::filesystem::copy_options::overwrite_existing);
@@ -536,10 +563,13 @@ TEST_CASE("day digests of the station's scope match the facts it pushed") {
   District d;
   TestStation a = d.enroll("530102001001");
   TestStation b = d.enroll("530102001002");
-  std::vector<sync::FactPayload> fa = {ticket_fact(a, 1, "2026-11-20"), ticket_fact(a, 2, "2026-11-22"),
+  std::vector<sync::FactPayload> fa = {ticket_fact(a, 1, "2026-11-20"),
+                                       ticket_fact(a, 2, "2026-11-22"),
                                        ticket_fact(a, 3, "2026-11-22")};
   REQUIRE(d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, fa))).status == 200);
-  REQUIRE(d.signed_call(b, "POST", "/v1/push", "", sync::to_json(batch(b, {ticket_fact(b, 1, "2026-11-22")}))).status == 200);
+  REQUIRE(d.signed_call(b, "POST", "/v1/push", "",
+                        sync::to_json(batch(b, {ticket_fact(b, 1, "2026-11-22")})))
+              .status == 200);
   auto r = d.signed_call(a, "GET", "/v1/digest", "from=2026-11-01&to=2026-11-30");
   REQUIRE_MESSAGE(r.status == 200, r.body);
   auto got = sync::parse_digest_response(r.body).value().digests;
@@ -547,7 +577,9 @@ TEST_CASE("day digests of the station's scope match the facts it pushed") {
   for (const auto& f : fa) items.push_back({"fact", f.day, f.id});
   CHECK(got == sync::day_digests(items));
   auto narrow = sync::parse_digest_response(
-      d.signed_call(a, "GET", "/v1/digest", "from=2026-11-21&to=2026-11-22").body).value().digests;
+                    d.signed_call(a, "GET", "/v1/digest", "from=2026-11-21&to=2026-11-22").body)
+                    .value()
+                    .digests;
   REQUIRE(narrow.size() == 1);
   CHECK(narrow[0].count == 2);
   CHECK(d.signed_call(a, "GET", "/v1/digest", "from=2025-01-01&to=2026-11-30").status == 400);
@@ -573,13 +605,19 @@ struct StationCase {
     e.actor = std::move(actor);
     e.actor_role = role;
     e.payload = std::move(p);
-    return sync::FactPayload{e.id.to_string(), std::string(core::to_string(e.kind())),
-                             case_id.to_string(), e.origin, static_cast<std::int64_t>(e.hlc.pack()),
-                             t, core::local_date(t).to_string(), core::case_event_body(e)};
+    return sync::FactPayload{e.id.to_string(),
+                             std::string(core::to_string(e.kind())),
+                             case_id.to_string(),
+                             e.origin,
+                             static_cast<std::int64_t>(e.hlc.pack()),
+                             t,
+                             core::local_date(t).to_string(),
+                             core::case_event_body(e)};
   }
 };
 
-sync::HttpRequest bearer(std::string method, std::string path, std::string token, std::string body = "") {
+sync::HttpRequest bearer(std::string method, std::string path, std::string token,
+                         std::string body = "") {
   sync::HttpRequest r{std::move(method), std::move(path), "", {}, std::move(body)};
   r.headers["Authorization"] = "Bearer " + token;
   return r;
@@ -594,9 +632,11 @@ TEST_CASE("the district's half of the loop: whistle, report, feedback reach the 
   d.publish_catalog();
   StationCase c{st, *core::Uuid::parse(uuid_n(1, 9))};
   const std::string urban = "urban_management";
-  auto collected = c.fact(core::Role::Staff, "S01",
-                          core::CaseCollected{"env.garbage", core::CaseChannel::Window, "楼道堆放垃圾", ""});
-  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {collected}))).status == 200);
+  auto collected =
+      c.fact(core::Role::Staff, "S01",
+             core::CaseCollected{"env.garbage", core::CaseChannel::Window, "楼道堆放垃圾", ""});
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {collected}))).status ==
+          200);
 
   std::string office = d.service().issue_actor_token("530102001", core::Role::StreetOffice).value();
   std::string dept = d.service().issue_actor_token(urban, core::Role::Department).value();
@@ -609,7 +649,8 @@ TEST_CASE("the district's half of the loop: whistle, report, feedback reach the 
   CHECK(code_of(early) == "out_of_scope");
   CHECK(d.call(bearer("GET", "/v1/cases", "nope")).status == 401);
   CHECK(d.call({"GET", "/v1/cases", "", {}, ""}).status == 401);
-  CHECK(d.call(bearer("POST", path + "/whistle", dept, R"({"schema":1,"departments":["x"]})")).status == 403);
+  CHECK(d.call(bearer("POST", path + "/whistle", dept, R"({"schema":1,"departments":["x"]})"))
+            .status == 403);
 
   auto w = d.call(
       bearer("POST", path + "/whistle", office,
@@ -634,7 +675,8 @@ TEST_CASE("the district's half of the loop: whistle, report, feedback reach the 
   CHECK(fb->state.stage == core::CaseStage::Feedback);
 
   // The station pulls the district's events, folds them with its own, and goes on.
-  auto page = sync::parse_pull_response(d.signed_call(st, "GET", "/v1/pull", "after=0").body).value();
+  auto page =
+      sync::parse_pull_response(d.signed_call(st, "GET", "/v1/pull", "after=0").body).value();
   std::vector<core::CaseEvent> events;
   for (const auto& ch : page.changes) {
     if (ch.type != "fact") continue;  // the catalog
@@ -651,14 +693,18 @@ TEST_CASE("the district's half of the loop: whistle, report, feedback reach the 
   CHECK(state.stage == core::CaseStage::Feedback);
   CHECK(state.conflicts.empty());
   // Another community's station sees none of it.
-  auto other_page = sync::parse_pull_response(d.signed_call(other, "GET", "/v1/pull", "after=0").body).value();
+  auto other_page =
+      sync::parse_pull_response(d.signed_call(other, "GET", "/v1/pull", "after=0").body).value();
   for (const auto& ch : other_page.changes) CHECK(ch.type == "catalog");
 
   c.t = std::max(c.t, d.clock().now_ms()) + 1000;
   auto verified = c.fact(core::Role::Staff, "S01", core::CaseVerified{"居民确认已清理"});
   auto closed = c.fact(core::Role::Staff, "S01", core::CaseClosed{""});
-  auto evaluated = c.fact(core::Role::Resident, "resident", core::CaseEvaluated{core::Rating::Satisfied, ""});
-  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {verified, closed, evaluated}))).status == 200);
+  auto evaluated =
+      c.fact(core::Role::Resident, "resident", core::CaseEvaluated{core::Rating::Satisfied, ""});
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "",
+                        sync::to_json(batch(st, {verified, closed, evaluated})))
+              .status == 200);
   auto view = d.service().case_view(c.case_id.to_string()).value();
   CHECK(view.state.stage == core::CaseStage::Evaluated);
   CHECK(view.community == "530102001001");
@@ -679,7 +725,8 @@ TEST_CASE("reference data is checked before it is published") {
 TEST_CASE("every request is logged once with who, path, status and code") {
   District d;
   std::vector<server::RequestLog> lines;
-  server::DistrictService logged(d.store(), d.clock(), {}, [&](const server::RequestLog& l) { lines.push_back(l); });
+  server::DistrictService logged(d.store(), d.clock(), {},
+                                 [&](const server::RequestLog& l) { lines.push_back(l); });
   logged.handle({"GET", "/v1/health", "", {}, ""});
   logged.handle({"GET", "/v1/status", "", {}, ""});
   REQUIRE(lines.size() == 2);
@@ -739,7 +786,8 @@ TEST_CASE("a day's push of 10,000 facts in batches of 1,000 is applied once, in 
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   MESSAGE("push + apply: " << static_cast<long>(10000 / s) << " facts/s wall, "
-                           << static_cast<long>(10000 / cpu) << " facts/s of CPU (budget >= 20,000)");
+                           << static_cast<long>(10000 / cpu)
+                           << " facts/s of CPU (budget >= 20,000)");
   CHECK(facts_held(d) == 10000);
   auto status = sync::parse_status_response(d.signed_call(st, "GET", "/v1/status").body).value();
   CHECK(status.streams.at(0).applied_through == 10000);

@@ -98,8 +98,8 @@ struct FactPayload {
   std::string origin;   // "station:<community>" or "district:<district>"
   std::int64_t hlc = 0;
   std::int64_t wall_ms = 0;
-  std::string day;       // origin's local date YYYY-MM-DD
-  nlohmann::json body;   // a JSON object
+  std::string day;      // origin's local date YYYY-MM-DD
+  nlohmann::json body;  // a JSON object
   bool operator==(const FactPayload&) const = default;
 };
 nlohmann::json to_json_value(const FactPayload& f);
@@ -116,14 +116,14 @@ Result<FactPayload> parse_fact_payload(nlohmann::json&& j, std::string_view path
 
 struct PushEntry {
   std::int64_t seq = 0;
-  std::string topic;        // "fact"
-  nlohmann::json payload;   // parsed per entry with parse_fact_payload; a bad one is rejected
+  std::string topic;       // "fact"
+  nlohmann::json payload;  // parsed per entry with parse_fact_payload; a bad one is rejected
 };
 struct PushRequest {
   int schema = kSchema;
   std::string station_id;
-  std::string stream;  // UUID text, made by the station
-  std::int64_t base_seq = 0;  // the outbox seq the stream starts after
+  std::string stream;              // UUID text, made by the station
+  std::int64_t base_seq = 0;       // the outbox seq the stream starts after
   std::vector<PushEntry> entries;  // seq increasing by 1
 };
 std::string to_json(const PushRequest& m);
@@ -209,7 +209,7 @@ struct DayDigest {
   std::string table;  // "fact"
   std::string day;    // YYYY-MM-DD
   std::int64_t count = 0;
-  std::string hash;   // hex, see day_digests()
+  std::string hash;  // hex, see day_digests()
   bool operator==(const DayDigest&) const = default;
 };
 struct DigestRequest {
@@ -226,7 +226,7 @@ Result<DigestResponse> parse_digest_response(std::string_view text);
 
 // [SECTION] Small checks shared by both sides
 
-bool is_day(std::string_view text);            // YYYY-MM-DD with a plausible month and day
+bool is_day(std::string_view text);             // YYYY-MM-DD with a plausible month and day
 bool is_community_code(std::string_view text);  // 12 digits
 bool is_uuid_text(std::string_view text);       // 8-4-4-4-12 lower-case hex
 // "station:530102001001" for a community.
