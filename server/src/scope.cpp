@@ -207,4 +207,49 @@ CaseQuery scoped_query(const Principal& who, CaseQuery asked) {
   return asked;
 }
 
+FigureQuery scoped_figure_query(const Principal& who, FigureQuery asked) {
+  switch (who.role) {
+    case ConsoleRole::Office:
+      asked.office = who.scope;
+      asked.department.clear();
+      if (!asked.community.empty() && !office_serves(who.scope, asked.community)) {
+        // Another office's community: a 9-digit code no community has, so nothing is counted.
+        asked.community = who.scope;
+      }
+      break;
+    case ConsoleRole::Department:
+      asked.department = who.scope;
+      asked.office.clear();
+      asked.community.clear();
+      break;
+    case ConsoleRole::Admin:
+      break;
+  }
+  return asked;
+}
+
+std::optional<Refusal> staff_sheet_refusal(const Principal& who, const std::string& community,
+                                           const core::Catalog* catalog) {
+  if (auto r = principal_refusal(who, catalog)) return r;
+  auto refuse = [&](RefusalKind kind, std::string message) {
+    return Refusal{kind, std::move(message), who.user, who.scope, "", community, ""};
+  };
+  switch (who.role) {
+    case ConsoleRole::Admin:
+      return std::nullopt;
+    case ConsoleRole::Office:
+      if (!office_serves(who.scope, community)) {
+        return refuse(RefusalKind::NotOfficesCommunity,
+                      "community " + community + " is not one of street office " + who.scope +
+                          "'s communities");
+      }
+      return std::nullopt;
+    case ConsoleRole::Department:
+      break;
+  }
+  return refuse(RefusalKind::RoleMayNot,
+                "a department account may not read a station's staff sheet (the street office "
+                "and the district's admins do)");
+}
+
 }  // namespace weimin::server

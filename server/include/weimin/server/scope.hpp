@@ -17,6 +17,7 @@
 
 #include "weimin/core/catalog.hpp"
 #include "weimin/server/accounts.hpp"
+#include "weimin/server/figures.hpp"
 #include "weimin/server/projection.hpp"
 
 namespace weimin::server {
@@ -92,5 +93,15 @@ bool action_offered(const Principal& who, const CaseRow& row, CaseAction action)
 // The inbox query `who` may run: `asked` with its office (an office principal) or department
 // (a department principal) forced to the principal's own, whatever was asked.
 CaseQuery scoped_query(const Principal& who, CaseQuery asked);
+
+// The figures query `who` may run (figures.hpp): `asked` with its office (an office) or
+// department (a department) forced to the principal's own; an office's community filter naming
+// another office's community counts nothing. An admin's stays as asked.
+FigureQuery scoped_figure_query(const Principal& who, FigureQuery asked);
+
+// Why `who` may not see the staff sheet of `community`: an office sees its own communities'
+// (office_serves), an admin every one, a department none. Includes principal_refusal.
+std::optional<Refusal> staff_sheet_refusal(const Principal& who, const std::string& community,
+                                           const core::Catalog* catalog);
 
 }  // namespace weimin::server

@@ -147,6 +147,14 @@ class DistrictService {
   Result<CaseView> note(const std::string& actor, core::Role role, const std::string& case_id,
                         const std::string& text);
 
+  // [SECTION] Figures (figures.hpp, docs/FIGURES.md)
+  // The figures of `query` (its scope already forced by scope.hpp's scoped_figure_query for a
+  // console principal); now_ms set from the clock when 0. Invalid as check_figure_query says.
+  Result<DistrictFigures> figures(FigureQuery query);
+  // The monthly staff sheet of one station (community, 12 digits of this district; month
+  // YYYY-MM), names from the published roster. Invalid for a malformed month or community.
+  Result<StaffSheet> staff_sheet(const std::string& community, const std::string& month);
+
   const ServiceOptions& options() const { return options_; }
   const platform::Clock& clock() const { return clock_; }
 

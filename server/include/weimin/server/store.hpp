@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "weimin/core/result.hpp"
+#include "weimin/server/figures.hpp"
 #include "weimin/server/projection.hpp"
 #include "weimin/sync/protocol.hpp"
 
@@ -254,6 +255,17 @@ class DistrictStore {
   virtual Result<CasePage> query_cases(const CaseQuery& query) = 0;
   // Remakes every case's row from the facts in one transaction; returns the number of cases.
   virtual Result<std::int64_t> rebuild_projection() = 0;
+
+  // [SECTION] Figures (figures.hpp)
+  // The figure units of every case (whistle_units) and each station's queue days are kept
+  // with the projection, in the same transactions, and remade by rebuild_projection.
+  // Every figure of `query` (check_figure_query passed), equal to figures_from_facts over the
+  // stored facts.
+  virtual Result<DistrictFigures> figures(const FigureQuery& query) = 0;
+  // Every fact of `community` with from ≤ day ≤ to (local dates), in (hlc, origin, id) order.
+  virtual Result<std::vector<FactRecord>> community_facts(const std::string& community,
+                                                          const std::string& from,
+                                                          const std::string& to) = 0;
 
   // [SECTION] Console accounts, sessions and audit (accounts.hpp)
   // AlreadyExists when the user exists.
