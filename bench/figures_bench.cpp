@@ -1,0 +1,547 @@
+// Figures benchmark (issue 15): DistrictStore::figures over a district of --cases cases (default
+// 1,000,000) and facts_per_case × cases facts (default 20: 20,000,000) over 2025
+// (figures_district.hpp), on the embedded store and on PostgreSQL side by side:
+//   <store>.month_figures_ms        a month's whole figures page (June, admin scope, by day)
+//   <store>.year_ranking_ms         the year's rankings of departments and street offices
+//   <store>.office_month_ms         one street office's month (its scope, by day)
+//   <store>.department_month_ms     one department's month (its scope, by day)
+//   month_figures_ms, year_ranking_ms   the slower store's
+//   <store>.load_facts_per_s, <store>.load_s, <store>.facts   the load (see below)
+// <store> is "embedded" or "postgres". Each figure is the median of --runs runs (default 5)
+// after one warm-up run. Every answer is checked for plausibility (whistles counted, rates
+// between 0 and 1, queue rows present) and the two stores must give equal figures; with
+// --verify (default at 20,000 cases or fewer) both must also equal figures_from_facts over
+// every generated fact. Any failure ends the run with an error.
+// The load goes through the store's own write path, DistrictStore::append_facts, in batches of
+// --batch facts (whole case histories and whole station days; default 20,000), day by day
+// through the year, after publishing the catalog: the projection and the figure units are made
+// as in production. A store is built once into --cache DIR/<key>/ (default
+// /var/tmp/weimin-bench-figures), the key naming the generator's version, both stores' schema
+// versions and the size; a later run reuses it, and a run that was stopped resumes at the day
+// it had reached. The load rate is over the facts loaded by this and earlier runs of that store.
+// Usage: weimin_figures_bench [--json FILE] [--cases N] [--facts-per-case N] [--seed N]
+//        [--runs N] [--batch N] [--cache DIR] [--store-url postgresql://…] [--no-postgres]
+//        [--verify | --no-verify]
+// --store-url is a PostgreSQL server's database (bench/run-figures starts one); the store's
+// schema in it is named after the key. Without it (or with --no-postgres) only the embedded
+// store is measured.
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "bench_support.hpp"
+#include "figures_district.hpp"
+#include "weimin/core/catalog.hpp"
+#include "weimin/platform/key_store.hpp"
+#include "weimin/server/embedded_store.hpp"
+#include "weimin/server/figures.hpp"
+#include "weimin/server/pg_store.hpp"
+#include "weimin/storage/keyed_store.hpp"
+#include "weimin/storage/migrations.hpp"
+
+using namespace weimin;
+namespace fs = std::filesystem;
+
+namespace {
+
+using bench::die;
+using bench::FiguresDistrict;
+using bench::must;
+
+struct Args {
+  std::string json;
+  bench::DistrictShape shape;
+  int runs = 5;
+  std::size_t batch = 20'000;
+  fs::path cache = "/var/tmp/weimin-bench-figures";
+  std::string store_url;
+  int verify = -1;  // -1: at 20,000 cases or fewer
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+void write_file(const fs::path& p, const std::string& text) {
+  const fs::path tmp = p.string() + ".tmp";
+  std::ofstream(tmp) << text;
+  fs::rename(tmp, p);
+}
+
+std::mutex print_mutex;
+template <class... A>
+void say(const char* format, A... a) {
+  std::lock_guard lock(print_mutex);
+  std::fprintf(stderr, format, a...);
+  std::fflush(stderr);
+}
+
+// [SECTION] PostgreSQL URLs
+
+// The URL's libpq connection (without the store's own `schema=` parameter) and its schema.
+std::pair<std::string, std::string> pg_conninfo(const std::string& url) {
+  const auto q = url.find('?');
+  if (q == std::string::npos) return {url, "public"};
+  std::string kept;
+  std::string schema = "public";
+  std::stringstream params(url.substr(q + 1));
+  for (std::string param; std::getline(params, param, '&');) {
+    if (param.starts_with("schema=")) {
+      schema = param.substr(7);
+    } else if (!param.empty()) {
+      kept += (kept.empty() ? "?" : "&") + param;
+    }
+  }
+  return {url.substr(0, q) + kept, schema};
+}
+std::string with_schema(const std::string& url, const std::string& schema) {
+  return pg_conninfo(url).first + (url.find('?') == std::string::npos ? "?" : "&") +
+         "schema=" + schema;
+}
+
+// [SECTION] The cache key: generator version, schema versions, size
+
+int embedded_schema_version() {
+  const fs::path dir =
+      fs::temp_directory_path() / ("weimin-figures-key-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  platform::FileKeyStore keys(dir / "kek", dir / "data");
+  must("opening an empty embedded store",
+       server::open_embedded_store(
+           dir / "data", keys,
+           server::EmbeddedStoreOptions{FiguresDistrict::kDistrict, FiguresDistrict::kNowMs}));
+  const SecretKey kek = must("the empty store's key", keys.load_or_create());
+  storage::KeyedStore ks = must("opening the empty store's database",
+                                storage::KeyedStore::open(dir / "data", "district.db", kek));
+  const int v = must("reading its schema version", storage::schema_version(ks.db()));
+  fs::remove_all(dir);
+  return v;
+}
+
+int pg_schema_version(const std::string& url) {
+  const std::string fresh = server::pg_url_with_fresh_schema(url, "figkey");
+  must("opening an empty PostgreSQL store",
+       server::open_pg_store(
+           fresh, server::PgStoreOptions{FiguresDistrict::kDistrict, FiguresDistrict::kNowMs}));
+  try {
+    const auto [conninfo, schema] = pg_conninfo(fresh);
+    pqxx::connection c(conninfo);
+    pqxx::work w(c);
+    const int v =
+        w.exec("SELECT MAX(version) FROM " + w.quote_name(schema) + ".schema_migration")[0][0]
+            .as<int>();
+    w.exec("DROP SCHEMA " + w.quote_name(schema) + " CASCADE");
+    w.commit();
+    return v;
+  } catch (const std::exception& e) {
+    die("reading the PostgreSQL schema version", Status(ErrorCode::Io, e.what()));
+  }
+}
+
+// [SECTION] Loading
+
+struct Side {
+  std::string name;  // "embedded" or "postgres"
+  fs::path dir;      // its cache folder
+  std::string url;   // postgres: the store's URL
+  std::unique_ptr<platform::FileKeyStore> keys;
+  std::unique_ptr<server::DistrictStore> store;
+  double load_s = 0;
+  std::int64_t loaded = 0;  // facts appended, this and earlier runs
+};
+
+void open_side(Side& side) {
+  if (side.name == "embedded") {
+    side.keys = std::make_unique<platform::FileKeyStore>(side.dir / "kek", side.dir / "data");
+    side.store = must(
+        "opening the embedded store",
+        server::open_embedded_store(
+            side.dir / "data", *side.keys,
+            server::EmbeddedStoreOptions{FiguresDistrict::kDistrict, FiguresDistrict::kNowMs}));
+  } else {
+    side.store = must(
+        "opening the PostgreSQL store",
+        server::open_pg_store(
+            side.url, server::PgStoreOptions{FiguresDistrict::kDistrict, FiguresDistrict::kNowMs}));
+  }
+}
+
+// Loads the days not loaded yet (the folder's `progress`: next day, facts, seconds) and marks
+// the store done. Publishes the catalog first.
+void load(Side& side, const FiguresDistrict& district, const std::string& catalog,
+          std::size_t batch_size) {
+  const fs::path progress = side.dir / "progress";
+  int day = 0;
+  if (fs::exists(progress)) {
+    std::istringstream in(read_file(progress));
+    in >> day >> side.loaded >> side.load_s;
+  }
+  if (day >= FiguresDistrict::kDays) return;
+  if (!must("the latest catalog", side.store->latest_reference("catalog"))) {
+    must("publishing the catalog",
+         side.store->publish_reference("catalog", catalog, FiguresDistrict::kYearStartMs));
+  }
+  say("bench: %s: loading from day %d of %d (%lld facts loaded before)\n", side.name.c_str(), day,
+      FiguresDistrict::kDays, static_cast<long long>(side.loaded));
+  std::vector<server::FactRecord> batch;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    // A day a stopped run had begun is appended again: its facts held already are skipped.
+    must(side.name + ": appending facts", side.store->append_facts(batch));
+    batch.clear();
+  };
+  auto add = [&](std::vector<server::FactRecord> unit) {
+    for (auto& f : unit) batch.push_back(std::move(f));
+    if (batch.size() >= batch_size) flush();
+  };
+  double since = bench::now_ms();
+  std::int64_t since_facts = side.loaded;
+  for (; day < FiguresDistrict::kDays; ++day) {
+    const double t0 = bench::now_ms();
+    std::int64_t facts = 0;
+    const auto [first, last] = district.cases_of_day(day);
+    for (std::int64_t i = first; i < last; ++i) {
+      auto h = district.case_history(i);
+      facts += static_cast<std::int64_t>(h.size());
+      add(std::move(h));
+    }
+    for (int s = 0; s < static_cast<int>(district.communities().size()); ++s) {
+      auto q = district.queue_day(s, day);
+      facts += static_cast<std::int64_t>(q.size());
+      add(std::move(q));
+    }
+    flush();
+    side.load_s += (bench::now_ms() - t0) / 1000;
+    side.loaded += facts;
+    write_file(progress, std::to_string(day + 1) + " " + std::to_string(side.loaded) + " " +
+                             std::to_string(side.load_s) + "\n");
+    if ((day + 1) % 10 == 0 || day + 1 == FiguresDistrict::kDays) {
+      const double now = bench::now_ms();
+      say("bench: %s: day %d loaded, %lld facts, %.0f facts/s lately, %.0f s in all\n",
+          side.name.c_str(), day + 1, static_cast<long long>(side.loaded),
+          static_cast<double>(side.loaded - since_facts) / ((now - since) / 1000), side.load_s);
+      since = now;
+      since_facts = side.loaded;
+    }
+  }
+}
+
+// The statistics autovacuum would gather a while after a load.
+void analyze(const std::string& url) {
+  try {
+    const auto [conninfo, schema] = pg_conninfo(url);
+    pqxx::connection c(conninfo);
+    pqxx::nontransaction n(c);
+    n.exec("SET search_path TO " + c.quote_name(schema));
+    n.exec("ANALYZE");
+  } catch (const std::exception& e) {
+    die("analyzing the PostgreSQL store", Status(ErrorCode::Io, e.what()));
+  }
+}
+
+// [SECTION] Checking
+
+std::string describe(const server::FigureGroup& g) {
+  std::ostringstream s;
+  s << "'" << g.key << "': whistles " << g.whistles << ", units " << g.units << ", returned "
+    << g.returned << ", responded " << g.rates.responded.met << "/" << g.rates.responded.due
+    << ", resolved " << g.rates.resolved.met << "/" << g.rates.resolved.due << ", satisfied "
+    << g.rates.satisfied.met << "/" << g.rates.satisfied.due;
+  return s.str();
+}
+
+// Empty when the figures are plausible; else what is not.
+std::string implausible(const server::DistrictFigures& f, const server::FigureQuery& q) {
+  std::string why;
+  auto rate_ok = [&](const server::Rate& r, const std::string& what) {
+    if (r.due < 0 || r.met < 0 || r.met > r.due)
+      why += what + ": met " + std::to_string(r.met) + " of " + std::to_string(r.due) + "; ";
+  };
+  auto group_ok = [&](const server::FigureGroup& g, const std::string& table) {
+    rate_ok(g.rates.responded, table + " " + g.key + " responded");
+    rate_ok(g.rates.resolved, table + " " + g.key + " resolved");
+    rate_ok(g.rates.satisfied, table + " " + g.key + " satisfied");
+    if (g.returned > g.units) why += table + " " + g.key + ": more returned than units; ";
+  };
+  auto table_ok = [&](const std::vector<server::FigureGroup>& t, const std::string& name,
+                      bool must_have) {
+    if (must_have && t.empty()) why += name + " is empty; ";
+    for (const auto& g : t) group_ok(g, name);
+  };
+  table_ok(q.rankings_only ? std::vector<server::FigureGroup>{} : std::vector{f.total}, "total",
+           false);
+  table_ok(f.by_department, "by_department", true);
+  table_ok(f.by_office, "by_office", q.department.empty());
+  if (q.rankings_only) return why;
+  if (f.total.whistles <= 0) why += "no whistles in the period; ";
+  if (f.total.rates.responded.due <= 0 || f.total.rates.resolved.due <= 0 ||
+      f.total.rates.satisfied.due <= 0)
+    why += "a rate with nothing due (" + describe(f.total) + "); ";
+  for (const auto& r : {f.total.rates.responded, f.total.rates.resolved, f.total.rates.satisfied}) {
+    const auto v = r.value();
+    if (v && (*v <= 0 || *v >= 1)) why += "a total rate of " + std::to_string(*v) + "; ";
+  }
+  table_ok(f.by_level, "by_level", true);
+  table_ok(f.by_kind, "by_kind", true);
+  table_ok(f.by_source, "by_source", true);
+  table_ok(f.by_community, "by_community", true);
+  table_ok(f.series, "series", !q.by.empty());
+  if (q.department.empty() && f.queue_by_station.empty()) why += "no queue figures; ";
+  for (const auto& r : f.queue_by_station) {
+    if (r.taken <= 0 || r.served > r.taken || r.no_shows > r.taken || r.longest_wait_ms <= 0)
+      why += "queue of " + r.community + ": taken " + std::to_string(r.taken) + ", served " +
+             std::to_string(r.served) + ", longest wait " + std::to_string(r.longest_wait_ms) +
+             "; ";
+  }
+  if (f.open_cases <= 0 || f.overdue_cases <= 0 || f.overdue_cases > f.open_cases)
+    why += "open " + std::to_string(f.open_cases) + ", overdue " + std::to_string(f.overdue_cases) +
+           "; ";
+  if (f.returns.empty()) why += "no returns; ";
+  return why;
+}
+
+// The first difference between two answers, for the error message.
+std::string first_difference(const server::DistrictFigures& a, const server::DistrictFigures& b) {
+  auto tables = [](const server::DistrictFigures& f) {
+    return std::vector<std::pair<std::string, const std::vector<server::FigureGroup>*>>{
+        {"by_level", &f.by_level},
+        {"by_kind", &f.by_kind},
+        {"by_source", &f.by_source},
+        {"by_office", &f.by_office},
+        {"by_community", &f.by_community},
+        {"by_department", &f.by_department},
+        {"series", &f.series}};
+  };
+  if (!(a.total == b.total)) return "total: " + describe(a.total) + " vs " + describe(b.total);
+  const auto ta = tables(a), tb = tables(b);
+  for (std::size_t t = 0; t < ta.size(); ++t) {
+    const auto& x = *ta[t].second;
+    const auto& y = *tb[t].second;
+    if (x.size() != y.size())
+      return ta[t].first + ": " + std::to_string(x.size()) + " vs " + std::to_string(y.size()) +
+             " rows";
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!(x[i] == y[i])) return ta[t].first + " " + describe(x[i]) + " vs " + describe(y[i]);
+  }
+  if (a.open_cases != b.open_cases || a.overdue_cases != b.overdue_cases)
+    return "open/overdue " + std::to_string(a.open_cases) + "/" + std::to_string(a.overdue_cases) +
+           " vs " + std::to_string(b.open_cases) + "/" + std::to_string(b.overdue_cases);
+  if (!(a.overdue == b.overdue)) return "the overdue list";
+  if (!(a.returns == b.returns)) return "returns";
+  if (!(a.queue_by_station == b.queue_by_station)) return "queue_by_station";
+  if (!(a.queue_by_line == b.queue_by_line)) return "queue_by_line";
+  if (!(a.queue_by_window == b.queue_by_window)) return "queue_by_window";
+  return "";
+}
+
+// [SECTION] Measuring
+
+struct Query {
+  std::string key;  // e.g. "month_figures"
+  server::FigureQuery query;
+};
+
+std::vector<Query> queries(const FiguresDistrict& district) {
+  server::FigureQuery month;
+  month.from = "2025-06-01";
+  month.to = "2025-06-30";
+  month.by = "day";
+  month.now_ms = FiguresDistrict::kNowMs;
+  server::FigureQuery year;
+  year.from = "2025-01-01";
+  year.to = "2025-12-31";
+  year.rankings_only = true;
+  year.now_ms = FiguresDistrict::kNowMs;
+  server::FigureQuery office = month;
+  office.office = district.offices()[2];
+  server::FigureQuery department = month;
+  department.department = "police";
+  return {{"month_figures", month},
+          {"year_ranking", year},
+          {"office_month", office},
+          {"department_month", department}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "bench: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--json") {
+      args.json = next();
+    } else if (a == "--cases") {
+      args.shape.cases = std::stoll(next());
+    } else if (a == "--facts-per-case") {
+      args.shape.facts_per_case = std::stoi(next());
+    } else if (a == "--seed") {
+      args.shape.seed = std::stoull(next());
+    } else if (a == "--runs") {
+      args.runs = std::max(1, std::stoi(next()));
+    } else if (a == "--batch") {
+      args.batch = std::stoull(next());
+    } else if (a == "--cache") {
+      args.cache = next();
+    } else if (a == "--store-url") {
+      args.store_url = next();
+    } else if (a == "--no-postgres") {
+      args.store_url.clear();
+    } else if (a == "--verify") {
+      args.verify = 1;
+    } else if (a == "--no-verify") {
+      args.verify = 0;
+    } else {
+      std::printf(
+          "usage: weimin_figures_bench [--json FILE] [--cases N] [--facts-per-case N] [--seed N]\n"
+          "       [--runs N] [--batch N] [--cache DIR] [--store-url postgresql://…] "
+          "[--no-postgres]\n       [--verify | --no-verify]\n");
+      return a == "--help" || a == "-h" ? 0 : 2;
+    }
+  }
+  if (args.shape.cases < FiguresDistrict::kDays) {
+    std::fprintf(stderr, "bench: --cases must be at least %d (a case a day)\n",
+                 FiguresDistrict::kDays);
+    return 2;
+  }
+  const bool verify = args.verify == 1 || (args.verify == -1 && args.shape.cases <= 20'000);
+  const FiguresDistrict district(args.shape);
+  const std::string catalog =
+      district.catalog_json(read_file(fs::path(WEIMIN_SOURCE_DIR) / "assets/catalog/wuhua.json"));
+  const core::Catalog parsed =
+      must("the benchmark's catalog", core::parse_catalog(catalog, "bench"));
+
+  // The generator keeps the core's rules: its first cases and a sample of the rest fold without
+  // conflicts, as do a sample of station days.
+  for (std::int64_t i = 0; i < args.shape.cases;
+       i += (i < 3000 ? 1 : args.shape.cases / 2000 + 1)) {
+    const Status ok = district.check_case(i);
+    if (!ok.is_ok()) die("checking the generator", ok);
+  }
+  for (int day = 0; day < FiguresDistrict::kDays; day += 37) {
+    for (int s = 0; s < static_cast<int>(district.communities().size()); s += 11) {
+      const Status ok = district.check_queue_day(s, day);
+      if (!ok.is_ok()) die("checking the generator", ok);
+    }
+  }
+
+  // The cache key.
+  const int ev = embedded_schema_version();
+  const int pv = args.store_url.empty() ? 0 : pg_schema_version(args.store_url);
+  const std::string key =
+      "g" + std::to_string(bench::kFiguresGeneratorVersion) + "_e" + std::to_string(ev) + "_p" +
+      std::to_string(pv) + "_c" + std::to_string(args.shape.cases) + "_f" +
+      std::to_string(args.shape.facts_per_case) + "_s" + std::to_string(args.shape.seed);
+  const fs::path folder = args.cache / key;
+  std::fprintf(stderr, "bench: district of %lld cases, %d facts a case; stores in %s\n",
+               static_cast<long long>(args.shape.cases), args.shape.facts_per_case, folder.c_str());
+
+  std::vector<Side> sides;
+  sides.push_back(Side{"embedded", folder / "embedded", "", nullptr, nullptr});
+  if (!args.store_url.empty())
+    sides.push_back(Side{"postgres", folder / "postgres", with_schema(args.store_url, "fig_" + key),
+                         nullptr, nullptr});
+  for (Side& side : sides) {
+    fs::create_directories(side.dir);
+    open_side(side);
+  }
+  // Both loads at once, each on its own thread with its own store.
+  {
+    std::vector<std::thread> loaders;
+    for (Side& side : sides)
+      loaders.emplace_back(
+          [&side, &district, &catalog, &args] { load(side, district, catalog, args.batch); });
+    for (auto& t : loaders) t.join();
+  }
+  for (Side& side : sides)
+    if (side.name == "postgres") analyze(side.url);
+
+  bench::Report report;
+  report.add("cases", static_cast<double>(args.shape.cases));
+  for (Side& side : sides) {
+    const std::int64_t facts = must("counting facts", side.store->fact_count());
+    report.add(side.name + ".facts", static_cast<double>(facts));
+    report.add(side.name + ".load_s", side.load_s);
+    report.add(side.name + ".load_facts_per_s", static_cast<double>(side.loaded) / side.load_s);
+  }
+
+  std::vector<server::FactRecord> all;  // for --verify
+  if (verify) {
+    for (int day = 0; day < FiguresDistrict::kDays; ++day)
+      for (auto& f : district.day_facts(day)) all.push_back(std::move(f));
+  }
+  bool failed = false;
+  for (const Query& q : queries(district)) {
+    const Status checked = server::check_figure_query(q.query);
+    if (!checked.is_ok()) die("the query " + q.key, checked);
+    std::optional<server::DistrictFigures> first;
+    double slowest = 0;
+    for (Side& side : sides) {
+      server::DistrictFigures answer = must(side.name + " " + q.key, side.store->figures(q.query));
+      std::vector<double> ms;
+      for (int r = 0; r < args.runs; ++r) {
+        const double t0 = bench::now_ms();
+        answer = must(side.name + " " + q.key, side.store->figures(q.query));
+        ms.push_back(bench::now_ms() - t0);
+      }
+      const double median = bench::median(ms);
+      slowest = std::max(slowest, median);
+      report.add(side.name + "." + q.key + "_ms", median);
+      report.add(side.name + "." + q.key + "_max_ms", *std::max_element(ms.begin(), ms.end()));
+      const std::string why = implausible(answer, q.query);
+      if (!why.empty()) {
+        std::fprintf(stderr, "bench: FAILED: %s %s is implausible: %s\n", side.name.c_str(),
+                     q.key.c_str(), why.c_str());
+        failed = true;
+      }
+      if (first && !(*first == answer)) {
+        std::fprintf(stderr, "bench: FAILED: %s and %s differ on %s: %s\n",
+                     sides.front().name.c_str(), side.name.c_str(), q.key.c_str(),
+                     first_difference(*first, answer).c_str());
+        failed = true;
+      }
+      if (!first) first = std::move(answer);
+    }
+    if (q.key == "month_figures" || q.key == "year_ranking") report.add(q.key + "_ms", slowest);
+    if (q.key == "month_figures") {
+      report.add("month_whistles", static_cast<double>(first->total.whistles));
+      report.add("month_units", static_cast<double>(first->total.units));
+      if (auto v = first->total.rates.responded.value()) report.add("month_responded_rate", *v);
+      if (auto v = first->total.rates.resolved.value()) report.add("month_resolved_rate", *v);
+      if (auto v = first->total.rates.satisfied.value()) report.add("month_satisfied_rate", *v);
+      report.add("open_cases", static_cast<double>(first->open_cases));
+      report.add("overdue_cases", static_cast<double>(first->overdue_cases));
+    }
+    if (verify) {
+      const server::DistrictFigures brute = server::figures_from_facts(all, &parsed, q.query);
+      if (!(brute == *first)) {
+        std::fprintf(stderr, "bench: FAILED: %s differs from figures_from_facts on %s: %s\n",
+                     sides.front().name.c_str(), q.key.c_str(),
+                     first_difference(*first, brute).c_str());
+        failed = true;
+      }
+    }
+  }
+  report.add("verified_against_facts", verify ? 1 : 0);
+  const int rc = report.finish(args.json);
+  if (failed) {
+    std::fprintf(stderr, "bench: FAILED: see the lines above\n");
+    return 1;
+  }
+  return rc;
+}
