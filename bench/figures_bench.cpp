@@ -21,7 +21,10 @@
 // it had reached. The load rate is over the facts loaded by this and earlier runs of that store.
 // Usage: weimin_figures_bench [--json FILE] [--cases N] [--facts-per-case N] [--seed N]
 //        [--runs N] [--batch N] [--cache DIR] [--store-url postgresql://…] [--no-postgres]
-//        [--verify | --no-verify]
+//        [--verify | --no-verify] [--explain SQL]
+// --explain SQL prints the plan of SQL (values written in, no parameters) on each loaded store
+// and how long it took: EXPLAIN QUERY PLAN and a run on the embedded store, EXPLAIN (ANALYZE,
+// BUFFERS) on PostgreSQL (in the store's schema); nothing is loaded or measured.
 // --store-url is a PostgreSQL server's database (bench/run-figures starts one); the store's
 // schema in it is named after the key. Without it (or with --no-postgres) only the embedded
 // store is measured.
@@ -61,7 +64,8 @@ struct Args {
   std::size_t batch = 20'000;
   fs::path cache = "/var/tmp/weimin-bench-figures";
   std::string store_url;
-  int verify = -1;  // -1: at 20,000 cases or fewer
+  int verify = -1;      // -1: at 20,000 cases or fewer
+  std::string explain;  // --explain SQL: its plan on each store instead of the benchmark
 };
 
 std::string read_file(const fs::path& p) {
@@ -248,6 +252,47 @@ void analyze(const std::string& url) {
   }
 }
 
+// The plan of `sql` on each store, and its time (see --explain).
+void explain(const std::vector<Side>& sides, const std::string& sql) {
+  for (const Side& side : sides) {
+    if (side.name == "embedded") {
+      platform::FileKeyStore keys(side.dir / "kek", side.dir / "data");
+      const SecretKey kek = must("the store's key", keys.load_or_create());
+      storage::KeyedStore ks =
+          must("opening the embedded store's database",
+               storage::KeyedStore::open(side.dir / "data", "district.db", kek));
+      storage::Statement plan =
+          must("EXPLAIN QUERY PLAN", ks.db().prepare("EXPLAIN QUERY PLAN " + sql));
+      std::printf("embedded: EXPLAIN QUERY PLAN %s\n", sql.c_str());
+      while (must("EXPLAIN QUERY PLAN", plan.step()))
+        std::printf("  %s\n", plan.column_text(3).c_str());
+      for (int run = 0; run < 3; ++run) {
+        storage::Statement q = must("preparing the query", ks.db().prepare(sql));
+        const double t0 = bench::now_ms();
+        std::int64_t rows = 0;
+        while (must("running the query", q.step())) ++rows;
+        std::printf("  run %d: %lld rows, %.1f ms\n", run + 1, static_cast<long long>(rows),
+                    bench::now_ms() - t0);
+      }
+    } else {
+      try {
+        const auto [conninfo, schema] = pg_conninfo(side.url);
+        pqxx::connection c(conninfo);
+        pqxx::work w(c);
+        w.exec("SET LOCAL search_path TO " + w.quote_name(schema));
+        std::printf("postgres: EXPLAIN (ANALYZE, BUFFERS) %s\n", sql.c_str());
+        for (int run = 0; run < 2; ++run) {
+          const auto rows = w.exec("EXPLAIN (ANALYZE, BUFFERS) " + sql);
+          if (run == 0) continue;  // the second, with a warm cache
+          for (const auto& row : rows) std::printf("  %s\n", row[0].c_str());
+        }
+      } catch (const std::exception& e) {
+        die("EXPLAIN on PostgreSQL", Status(ErrorCode::Io, e.what()));
+      }
+    }
+  }
+}
+
 // [SECTION] Checking
 
 std::string describe(const server::FigureGroup& g) {
@@ -402,6 +447,8 @@ int main(int argc, char** argv) {
       args.store_url = next();
     } else if (a == "--no-postgres") {
       args.store_url.clear();
+    } else if (a == "--explain") {
+      args.explain = next();
     } else if (a == "--verify") {
       args.verify = 1;
     } else if (a == "--no-verify") {
@@ -456,6 +503,10 @@ int main(int argc, char** argv) {
   if (!args.store_url.empty())
     sides.push_back(Side{"postgres", folder / "postgres", with_schema(args.store_url, "fig_" + key),
                          nullptr, nullptr});
+  if (!args.explain.empty()) {
+    explain(sides, args.explain);
+    return 0;
+  }
   for (Side& side : sides) {
     fs::create_directories(side.dir);
     open_side(side);
