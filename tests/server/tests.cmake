@@ -19,6 +19,7 @@ if(TARGET weimin_server)
             ${CMAKE_CURRENT_SOURCE_DIR}/server/accounts_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/console_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/projection_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/figures_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/loop_test.cpp
     LIBS weimin_server PkgConfig::HTTPLIB_TEST OpenSSL::SSL ZLIB::ZLIB)
   target_compile_definitions(weimin_server_test PRIVATE
