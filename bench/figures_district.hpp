@@ -18,7 +18,6 @@
 #include <utility>
 #include <vector>
 
-#include "weimin/core/evaluation.hpp"  // before store.hpp: figures.hpp uses it
 #include "weimin/server/store.hpp"
 
 namespace weimin::bench {
