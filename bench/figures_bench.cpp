@@ -15,11 +15,12 @@
 // The load goes through the store's own write path, DistrictStore::append_facts, in batches of
 // --batch facts (whole case histories and whole station days; default 20,000), day by day
 // through the year, after publishing the catalog: the projection and the figure units are made
-// as in production. A store is built once into --cache DIR/<key>/ (default
-// /var/tmp/weimin-bench-figures), the key naming the generator's version, both stores' schema
-// versions and the size; a later run reuses it, and a run that was stopped resumes at the day
-// it had reached. The load rate is over the facts loaded by this and earlier runs of that store.
-// Usage: weimin_figures_bench [--json FILE] [--cases N] [--facts-per-case N] [--seed N]
+// as in production. A store is built once into --cache DIR (default
+// /var/tmp/weimin-bench-figures): a folder per district (generator version, size, seed) with one
+// store per kind and schema version in it; a later run reuses it, and a run that was stopped
+// resumes at the day it had reached. The load rate is over the facts loaded by this and earlier
+// runs of that store. Usage: weimin_figures_bench [--json FILE] [--cases N] [--facts-per-case N]
+// [--seed N]
 //        [--runs N] [--batch N] [--cache DIR] [--store-url postgresql://…] [--no-postgres]
 //        [--verify | --no-verify] [--explain SQL]
 // --explain SQL prints the plan of SQL (values written in, no parameters) on each loaded store
@@ -492,22 +493,26 @@ int main(int argc, char** argv) {
     }
   }
 
-  // The cache key.
+  // The cache: one folder per district (generator version, size, seed), one store in it per
+  // store kind and schema version.
   const int ev = embedded_schema_version();
   const int pv = args.store_url.empty() ? 0 : pg_schema_version(args.store_url);
-  const std::string key =
-      "g" + std::to_string(bench::kFiguresGeneratorVersion) + "_e" + std::to_string(ev) + "_p" +
-      std::to_string(pv) + "_c" + std::to_string(args.shape.cases) + "_f" +
-      std::to_string(args.shape.facts_per_case) + "_s" + std::to_string(args.shape.seed);
+  const std::string key = "g" + std::to_string(bench::kFiguresGeneratorVersion) + "_c" +
+                          std::to_string(args.shape.cases) + "_f" +
+                          std::to_string(args.shape.facts_per_case) + "_s" +
+                          std::to_string(args.shape.seed);
   const fs::path folder = args.cache / key;
   std::fprintf(stderr, "bench: district of %lld cases, %d facts a case; stores in %s\n",
                static_cast<long long>(args.shape.cases), args.shape.facts_per_case, folder.c_str());
 
   std::vector<Side> sides;
-  sides.push_back(Side{"embedded", folder / "embedded", "", nullptr, nullptr});
-  if (!args.store_url.empty())
-    sides.push_back(Side{"postgres", folder / "postgres", with_schema(args.store_url, "fig_" + key),
-                         nullptr, nullptr});
+  sides.push_back(
+      Side{"embedded", folder / ("embedded_v" + std::to_string(ev)), "", nullptr, nullptr});
+  if (!args.store_url.empty()) {
+    const std::string schema = "fig_" + key + "_v" + std::to_string(pv);
+    sides.push_back(Side{"postgres", folder / ("postgres_v" + std::to_string(pv)),
+                         with_schema(args.store_url, schema), nullptr, nullptr});
+  }
   if (!args.explain.empty()) {
     explain(sides, args.explain);
     return 0;
