@@ -100,9 +100,8 @@ Result<PeriodFigures> period_figures(Station& station, std::string from, std::st
   core::QueueBreakdown totals;
   std::map<std::string, int> served;
   std::vector<core::Evaluation> rated;
-  std::set<std::string> closed;                            // case ids
-  std::map<std::string, std::set<std::string>> handled;    // staff → case ids
-  std::map<std::string, std::set<std::string>> closed_by;  // staff → case ids
+  std::map<std::string, std::set<std::string>> handled;  // staff → case ids
+  std::map<std::string, int> closed_by;                  // staff → case.closed steps
   for (std::int64_t n = 0; n < day_count; ++n) {
     DaySeries series;
     series.day = core::CivilDate::from_days(first_day + n).to_string();
@@ -122,10 +121,10 @@ Result<PeriodFigures> period_figures(Station& station, std::string from, std::st
       if (row.kind == "case.collected") ++series.cases_collected;
       WEIMIN_ASSIGN_OR_RETURN(const CaseActor who, case_actor(row));
       const bool is_close = row.kind == "case.closed";
-      if (is_close) closed.insert(row.subject);
+      if (is_close) ++f.cases_closed;
       if (!who.staff) continue;
       handled[who.actor].insert(row.subject);
-      if (is_close) closed_by[who.actor].insert(row.subject);
+      if (is_close) ++closed_by[who.actor];
     }
     f.cases_collected += series.cases_collected;
     f.days.push_back(std::move(series));
@@ -134,7 +133,6 @@ Result<PeriodFigures> period_figures(Station& station, std::string from, std::st
   f.lines = std::move(totals.by_line);
   f.windows = std::move(totals.by_window);
   if (f.queue.called > 0) f.no_show_rate = static_cast<double>(f.queue.no_shows) / f.queue.called;
-  f.cases_closed = static_cast<int>(closed.size());
 
   Cases cases(station);
   WEIMIN_ASSIGN_OR_RETURN(auto all, cases.list(std::nullopt, false));
@@ -163,8 +161,7 @@ Result<PeriodFigures> period_figures(Station& station, std::string from, std::st
     rows[staff].staff = staff;
     rows[staff].cases_handled = static_cast<int>(ids.size());
   }
-  for (const auto& [staff, ids] : closed_by)
-    rows[staff].cases_closed = static_cast<int>(ids.size());
+  for (const auto& [staff, steps] : closed_by) rows[staff].cases_closed = steps;
   for (auto& [staff, row] : rows) {
     if (auto it = names.find(staff); it != names.end()) row.name = it->second;
     f.staff.push_back(std::move(row));

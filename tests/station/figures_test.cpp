@@ -81,6 +81,11 @@ struct Month {
     REQUIRE(cases.resolve(f.staff, y, "已清运").is_ok());
     REQUIRE(cases.verify(f.staff, y, "居民确认").is_ok());
     REQUIRE(cases.close(f.staff, y, "").is_ok());
+    // D001 reopens y; S002 settles it again and closes it a second time.
+    REQUIRE(cases.reopen(f.director, y, "居民反映又满了").is_ok());
+    REQUIRE(cases.resolve(f.staff, y, "再次清运").is_ok());
+    REQUIRE(cases.verify(f.staff, y, "居民确认").is_ok());
+    REQUIRE(cases.close(f.staff, y, "").is_ok());
     // E001 (line 5) taken at 17:00 and never called: it stays that day's, waiting.
     at(1, 8 * 60);
     REQUIRE(queue.take(line(5)).is_ok());
@@ -151,10 +156,10 @@ TEST_CASE("a month's figures: every count of tickets, waits, lines, windows, cas
   CHECK(p.windows.at(1) == core::QueueTotals{2, 2, 0, 2, 9 * kMinute, 8 * kMinute});
   CHECK(p.windows.at(1).average_wait_ms() == 270'000);
 
-  // Cases: x and y collected and closed in November; z (December) is not counted, but the
-  // stages and the overdue are those of now.
+  // Cases: x and y collected in November, x closed once and y twice; z (December) is not
+  // counted, but the stages and the overdue are those of now.
   CHECK(p.cases_collected == 2);
-  CHECK(p.cases_closed == 2);
+  CHECK(p.cases_closed == 3);
   CHECK(p.cases_by_stage ==
         std::map<std::string, int>{{"closed", 1}, {"evaluated", 1}, {"whistled", 1}});
   CHECK(p.cases_overdue == 1);
@@ -174,8 +179,8 @@ TEST_CASE("a month's figures: every count of tickets, waits, lines, windows, cas
   CHECK(p.staff[2].staff == "S002");
   const auto& d001 = row_of(p, "D001");
   CHECK(d001.name == "李主任");
-  CHECK(d001.served == 2);  // A001, and the ticket transferred to window 1
-  CHECK(d001.cases_handled == 1);
+  CHECK(d001.served == 2);         // A001, and the ticket transferred to window 1
+  CHECK(d001.cases_handled == 2);  // closed x, reopened y
   CHECK(d001.cases_closed == 1);
   CHECK(d001.satisfaction.total == 1);
   CHECK(d001.satisfaction.satisfaction_rate() == doctest::Approx(0.0));
@@ -185,7 +190,7 @@ TEST_CASE("a month's figures: every count of tickets, waits, lines, windows, cas
   CHECK(s002.name == "王芳");
   CHECK(s002.served == 2);
   CHECK(s002.cases_handled == 2);  // x (recorded, resolved, verified) and y (resolved … closed)
-  CHECK(s002.cases_closed == 1);
+  CHECK(s002.cases_closed == 2);   // y, closed twice
   CHECK(s002.satisfaction.total == 2);
   CHECK(s002.satisfaction.satisfaction_rate() == doctest::Approx(1.0));
   CHECK(s002.satisfaction.average_score == doctest::Approx(4.5));
@@ -208,11 +213,11 @@ TEST_CASE("a shorter period counts only its own days; a day's figures still work
   CHECK(p.queue.called == 2);
   CHECK(p.queue.average_wait_ms() == 630'000);  // (20 + 1) ÷ 2 min
   CHECK(p.cases_collected == 0);
-  CHECK(p.cases_closed == 1);  // y
+  CHECK(p.cases_closed == 2);  // y, twice
   CHECK(p.satisfaction.total == 1);
   CHECK(row_of(p, "S002").cases_handled == 1);
-  CHECK(row_of(p, "S002").cases_closed == 1);
-  CHECK(row_of(p, "D001").cases_handled == 0);
+  CHECK(row_of(p, "S002").cases_closed == 2);
+  CHECK(row_of(p, "D001").cases_handled == 1);  // the reopening of y
   CHECK(row_of(p, "D001").served == 1);
   CHECK(p.days.size() == 3);
 

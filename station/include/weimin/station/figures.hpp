@@ -47,7 +47,8 @@ struct StaffSheetRow {
   int served = 0;     // tickets finished (the last staff number to act on the ticket)
   // Distinct cases in which this staff number recorded any step in the period.
   int cases_handled = 0;
-  // Distinct cases this staff number closed (结项) in the period.
+  // case.closed steps (结项) this staff number recorded in the period (a case reopened and
+  // closed again counts twice, as on the district's sheet).
   int cases_closed = 0;
   // Over the period's evaluations naming this staff number (the first per ticket or case).
   core::SatisfactionFigures satisfaction;
@@ -71,7 +72,7 @@ struct PeriodFigures {
   std::map<int, core::QueueTotals> lines;    // by the line a ticket ended its day on
   std::map<int, core::QueueTotals> windows;  // by the window that last called the ticket
   int cases_collected = 0;                   // case.collected facts of the period
-  int cases_closed = 0;                      // distinct cases closed (结项) in the period
+  int cases_closed = 0;                      // case.closed steps (结项) of the period
   // Now, whatever the period: every case of the station by its current stage, and the overdue.
   std::map<std::string, int> cases_by_stage;
   int cases_overdue = 0;
