@@ -681,6 +681,7 @@ def run(args, root):
         b.submit(staff, lambda: b.all("table#staff-sheet"), "the monthly staff sheet of %s" %
                  COMMUNITY)
         b.shoot("figures-staff", sizes=[SIZES[0], PHONE])
+        b.open_case(a_id)
 
         # English.
         chinese = b.page_text()
