@@ -519,8 +519,8 @@ void add_figures_commands(CLI::App& app, Ctx& ctx, FiguresArgs& args) {
       "figures",
       "the district's figures over a period (docs/FIGURES.md): whistles by level, kind, source, "
       "street office, community and department; the three rates with their counts; open and "
-      "overdue cases now; returns; rankings; queues. 'figures staff' prints a station's monthly "
-      "staff sheet");
+      "overdue cases now; returns; rankings; queues, as tables (--json: the figures as JSON). "
+      "'figures staff' prints a station's monthly staff sheet");
   figures->require_subcommand(0, 1);
   figures->add_option("--from", args.from, "the first day, YYYY-MM-DD (Beijing date)");
   figures->add_option("--to", args.to, "the last day, YYYY-MM-DD (inclusive)");

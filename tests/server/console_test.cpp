@@ -1303,4 +1303,13 @@ TEST_CASE(
     }
   }
   CHECK(denied == 5);
+  // Each download of a staff sheet is audited with the station and the month.
+  int exported = 0;
+  for (const auto& r : *log) {
+    if (r.action == "export_staff_sheet") {
+      ++exported;
+      CHECK((r.target == kA + " 2026-11" || r.target == kOther + " 2026-11"));
+    }
+  }
+  CHECK(exported == 2);
 }

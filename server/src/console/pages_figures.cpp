@@ -339,8 +339,13 @@ HttpResponse Console::Impl::staff_page(Ctx& c) {
   const std::string format = c.query.get("format");
   const std::string base = "staff_" + community + "_" + month;
   const std::string place = console::community_name(catalog, community, c.lang);
-  if (format == "csv")
+  // A staff sheet names people and their results: every download of one is audited.
+  if (format == "csv" || format == "xlsx") {
+    audit(c, "export_staff_sheet", community + " " + month, format);
+  }
+  if (format == "csv") {
     return download(console::to_csv(tb), "text/csv; charset=utf-8", base + ".csv");
+  }
   if (format == "xlsx") {
     auto book = console::to_xlsx(tb, month, tb.title + " " + place + " " + month);
     if (!book.is_ok()) return internal(c, book.status().to_string());

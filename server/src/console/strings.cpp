@@ -300,6 +300,7 @@ constexpr Entry kStrings[] = {
     {"audit_return", "退单", "returned"},
     {"audit_note", "备注", "added a note"},
     {"audit_denied", "被拒绝（无权）", "refused (not allowed)"},
+    {"audit_export_staff_sheet", "下载每月考核", "downloaded a staff sheet"},
     {"yes", "是", "yes"},
     {"no", "否", "no"},
     {"field_too_long", "“{}”太长（{} 字节，最多 {} 字节），请缩短后再提交；已输入的内容都还在", "“{}” is too long ({} bytes, at most {}); shorten it and send again; nothing typed was lost"},
