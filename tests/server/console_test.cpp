@@ -1206,6 +1206,15 @@ TEST_CASE("console figures: a malformed period is said on the page, in the page'
   CHECK(by.body.find("按日、按周或按月") != std::string::npos);
   CHECK(b.get("/console/figures", "from=2025-01-01&to=2026-11-30").status == 400);
   CHECK(b.get("/console/figures/nothing").status == 404);
+  // In English: the page's words and the refusal's.
+  REQUIRE(b.get("/console/lang", "to=en&back=%2Fconsole%2Ffigures").status == 303);
+  auto en = b.get("/console/figures", "from=2026-11-30&to=2026-11-01");
+  CHECK(en.status == 400);
+  CHECK(en.body.find("is before the start date 2026-11-30; swap them") != std::string::npos);
+  auto page = b.get("/console/figures");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("Responded on time") != std::string::npos);
+  CHECK(page.body.find("How the rates are counted") != std::string::npos);
 }
 
 TEST_CASE("console figures: each table downloads as CSV and as .xlsx, in the principal's scope") {
