@@ -14,6 +14,8 @@
 #include <thread>
 #include <unordered_map>
 
+#include "embedded_figures.hpp"
+#include "figure_tables.hpp"
 #include "projection_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/migrations.hpp"
@@ -177,7 +179,9 @@ const storage::Migration kMigrations[] = {
     {5, "the case projection", kSchemaV5},
     {6, "console accounts, sessions and audit; revoked stations", kSchemaV6},
     {7, "inbox indexes by office or community and stage", kSchemaV7},
-    {8, "what stations report; their last sync and last request", kSchemaV8}};
+    {8, "what stations report; their last sync and last request", kSchemaV8},
+    // Version 9: the district's figures (figure_tables.hpp); filled by rebuild_projection.
+    {9, "figure units, their day sums and the stations' queue days", figure_tables::kSqliteSchema}};
 
 // A session row unused this long is dropped when another session is added: longer than any
 // idle timeout or absolute limit a console is given (AccountOptions), so it ended already.
@@ -360,7 +364,9 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_ASSIGN_OR_RETURN(const int before, storage::schema_version(db()));
     WEIMIN_TRY(storage::migrate(db(), kMigrations, o.now_ms));
     // A store of before the projection: its cases' rows are made once, now.
-    if (before > 0 && before < 5) WEIMIN_TRY(rebuild_projection().status());
+    // A store of before the projection or the figures: its cases' rows and units are made once,
+    // now.
+    if (before > 0 && before < 9) WEIMIN_TRY(rebuild_projection().status());
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
     WEIMIN_ASSIGN_OR_RETURN(auto district, meta("district"));
     if (!district) {
@@ -596,6 +602,7 @@ class EmbeddedStore final : public DistrictStore {
         WEIMIN_ASSIGN_OR_RETURN(bool fresh, insert_fact(*e.fact, next));
         (fresh ? out.applied : out.duplicates)++;
         if (fresh) note_case(*e.fact, touched);
+        if (fresh) figures_.note_fact(*e.fact);
       } else {
         WEIMIN_ASSIGN_OR_RETURN(auto* r, stmt("INSERT INTO rejects (station_id, stream, seq, "
                                               "reason, at_ms) VALUES (?, ?, ?, ?, ?)"));
@@ -611,6 +618,7 @@ class EmbeddedStore final : public DistrictStore {
     u->bind(1, out.applied_through).bind(2, b.station_id).bind(3, b.stream);
     WEIMIN_TRY(u->run());
     WEIMIN_TRY(project_cases(touched));
+    WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(tx.commit());
     if (next != top + 1) mark(next - 1);
     return out;
@@ -653,8 +661,10 @@ class EmbeddedStore final : public DistrictStore {
       WEIMIN_ASSIGN_OR_RETURN(bool added, insert_fact(f, next));
       fresh += added ? 1 : 0;
       if (added) note_case(f, touched);
+      if (added) figures_.note_fact(f);
     }
     WEIMIN_TRY(project_cases(touched));
+    WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(tx.commit());
     if (fresh) mark(next - 1);
     return fresh;
@@ -1012,7 +1022,9 @@ class EmbeddedStore final : public DistrictStore {
     const core::CaseDeadlines& deadlines = deadlines_.get(catalog);
     for (const std::string& id : case_ids) {
       WEIMIN_ASSIGN_OR_RETURN(auto facts, case_facts(id));
-      WEIMIN_TRY(write_case_row(projection::project_facts(id, facts, deadlines)));
+      projection::Projected p = projection::project_facts_with_units(id, facts, deadlines);
+      WEIMIN_TRY(write_case_row(p.row));
+      WEIMIN_TRY(figures_.replace_units(id, p.units, false));
     }
     return Status::ok();
   }
@@ -1185,6 +1197,7 @@ class EmbeddedStore final : public DistrictStore {
     }
     for (const auto& [name, sql] : indexes) WEIMIN_TRY(db().exec("DROP INDEX " + name));
     WEIMIN_TRY(db().exec("DELETE FROM case_departments; DELETE FROM case_rows;"));
+    WEIMIN_TRY(figures_.clear());
     WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
     const core::CaseDeadlines deadlines = deadlines_.get(catalog);
     // Every case fact once, case by case, through the partial index facts_case.
@@ -1199,7 +1212,9 @@ class EmbeddedStore final : public DistrictStore {
     auto flush = [&]() -> Status {
       if (facts.empty()) return Status::ok();
       ++cases;
-      WEIMIN_TRY(write_case_row(projection::project_facts(subject, facts, deadlines), true));
+      projection::Projected p = projection::project_facts_with_units(subject, facts, deadlines);
+      WEIMIN_TRY(write_case_row(p.row, true));
+      WEIMIN_TRY(figures_.replace_units(subject, p.units, true));
       facts.clear();
       return Status::ok();
     };
@@ -1218,8 +1233,27 @@ class EmbeddedStore final : public DistrictStore {
     }
     WEIMIN_TRY(flush());
     for (const auto& [name, sql] : indexes) WEIMIN_TRY(db().exec(sql));
+    WEIMIN_TRY(figures_.note_all_queue_days());
+    WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(tx.commit());
     return cases;
+  }
+
+  // [SECTION] Figures (figures.hpp; the tables of migration 9)
+
+  Result<DistrictFigures> figures(const FigureQuery& query) override {
+    return figures_.figures(query, [](storage::Statement& s) { return case_row_from(s, false); });
+  }
+
+  Result<std::vector<FactRecord>> community_facts(const std::string& community,
+                                                  const std::string& from,
+                                                  const std::string& to) override {
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt("SELECT c.record, f.community, f.received_ms FROM facts f JOIN changes c "
+                      "ON c.gseq = f.gseq WHERE f.community = ? AND f.day >= ? AND f.day <= ? "
+                      "ORDER BY f.hlc, f.origin, f.id"));
+    s->bind(1, community).bind(2, from).bind(3, to);
+    return read_facts(s);
   }
 
  private:
@@ -1228,6 +1262,7 @@ class EmbeddedStore final : public DistrictStore {
   std::unordered_map<const char*, storage::Statement> cache_;
   std::unordered_map<std::string, storage::Statement> query_cache_;  // query_cases' statements
   projection::DeadlineCache deadlines_;
+  EmbeddedFigures figures_{store_.db()};
   std::string epoch_cache_;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

@@ -66,7 +66,9 @@ Result<StoreUrl> parse_store_url(std::string_view url) {
   return out;
 }
 
-std::string quote_ident(std::string_view name) { return "\"" + std::string(name) + "\""; }
+std::string quote_ident(std::string_view name) {
+  return "\"" + std::string(name) + "\"";
+}
 
 Status status_from(const std::exception& e, std::string_view what, const StoreUrl& url) {
   std::string said = e.what();
@@ -186,6 +188,21 @@ Status ConnectionPool::read(std::string_view what,
                             const std::function<Status(pqxx::transaction_base&)>& fn) {
   using Snapshot = pqxx::transaction<pqxx::repeatable_read, pqxx::read_only>;
   return run_transaction<Snapshot>(*this, what, fn);
+}
+
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (char ch : items[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace weimin::server::pg

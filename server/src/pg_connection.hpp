@@ -33,6 +33,9 @@ Result<StoreUrl> parse_store_url(std::string_view url);
 // Quotes an identifier already checked by parse_store_url.
 std::string quote_ident(std::string_view name);
 
+// A PostgreSQL array literal of plain strings: {"a","b"}.
+std::string text_array(const std::vector<std::string>& items);
+
 // The Status for a libpqxx exception: Unavailable when the server cannot be reached or the
 // connection broke (retry later), Conflict for a lost race, Internal otherwise. The message
 // says what was being done (`what`), on which store, and what the server said.
@@ -74,8 +77,7 @@ class ConnectionPool {
   Status transact(std::string_view what, const std::function<Status(pqxx::work&)>& fn);
   // The same for reading only, in one REPEATABLE READ snapshot (every statement sees the same
   // committed state).
-  Status read(std::string_view what,
-              const std::function<Status(pqxx::transaction_base&)>& fn);
+  Status read(std::string_view what, const std::function<Status(pqxx::transaction_base&)>& fn);
 
  private:
   ConnectionPool(StoreUrl url, std::size_t max_size) : url_(std::move(url)), max_(max_size) {}

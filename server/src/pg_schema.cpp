@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "figure_tables.hpp"
+
 namespace weimin::server::pg {
 namespace {
 
@@ -229,13 +231,16 @@ ALTER TABLE station ADD COLUMN last_seen_ms bigint NOT NULL DEFAULT 0;
 UPDATE station SET last_seen_ms = skew_at_ms;
 )SQL";
 
-constexpr std::array<Migration, 6> kMigrations{{
+constexpr std::array<Migration, 7> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
     {4, "console accounts, sessions and audit; revoked stations", kV4},
     {5, "inbox indexes by office or community and stage", kV5},
     {6, "what stations report; their last sync and last request", kV6},
+    // Version 7: the district's figures (figure_tables.hpp); filled by rebuild_projection.
+    {7, "figure units, their day sums and the stations' queue days",
+     figure_tables::kPostgresSchema},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

@@ -12,7 +12,9 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "figure_tables.hpp"
 #include "pg_connection.hpp"
+#include "pg_figures.hpp"
 #include "pg_schema.hpp"
 #include "projection_store.hpp"
 #include "weimin/core/id.hpp"
@@ -29,22 +31,6 @@ std::string random_epoch(std::int64_t now_ms) {
   core::UuidV7Generator gen(
       [](std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); });
   return gen.next(now_ms).to_string();
-}
-
-// A PostgreSQL array literal of plain strings: {"a","b"}.
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char ch : items[i]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
 }
 
 Result<FactRecord> fact_from_row(const pqxx::row& row) {
@@ -236,7 +222,10 @@ class PgStore final : public DistrictStore {
       }
       std::vector<std::string> touched;  // cases given a new fact
       WEIMIN_ASSIGN_OR_RETURN(auto applied, insert_facts(w, facts, batch.now_ms, &touched));
-      WEIMIN_TRY(project_cases(w, touched));
+      figure_tables::Touched figures;
+      for (const FactRecord* f : facts) figures.fact(*f);
+      WEIMIN_TRY(project_cases(w, touched, figures));
+      pg_figures::flush(w, figures);
       out.applied = applied;
       out.duplicates = static_cast<std::int64_t>(facts.size()) - applied;
       if (!rejects.empty()) {
@@ -304,7 +293,11 @@ class PgStore final : public DistrictStore {
       for (const auto& f : facts) list.push_back(&f);
       std::vector<std::string> touched;  // cases given a new fact
       WEIMIN_ASSIGN_OR_RETURN(applied, insert_facts(w, list, std::nullopt, &touched));
-      return project_cases(w, touched);
+      figure_tables::Touched figures;
+      for (const FactRecord* f : list) figures.fact(*f);
+      WEIMIN_TRY(project_cases(w, touched, figures));
+      pg_figures::flush(w, figures);
+      return Status::ok();
     }));
     return applied;
   }
@@ -323,7 +316,7 @@ class PgStore final : public DistrictStore {
       auto r = w.exec_params(
           "SELECT DISTINCT ON (subject) subject, community FROM fact WHERE subject = "
           "ANY($1::text[]) AND kind = 'case.collected' ORDER BY subject, hlc, origin, id",
-          text_array(case_ids));
+          pg::text_array(case_ids));
       for (const auto& row : r) out[row[0].as<std::string>()] = row[1].as<std::string>();
       return Status::ok();
     }));
@@ -698,22 +691,7 @@ class PgStore final : public DistrictStore {
     CasePage page;
     WEIMIN_TRY(pool_->read("reading an inbox", [&](pqxx::transaction_base& w) {
       auto run = [&](const projection::SqlQuery& q) -> Result<std::vector<CaseRow>> {
-        // Parameters inlined as literals quoted by libpq, in one pass over our own text (the
-        // only '$' in it are the placeholders).
-        std::string sql;
-        for (std::size_t i = 0; i < q.sql.size(); ++i) {
-          if (q.sql[i] != '$') {
-            sql += q.sql[i];
-            continue;
-          }
-          std::size_t n = 0;
-          while (i + 1 < q.sql.size() && std::isdigit(static_cast<unsigned char>(q.sql[i + 1]))) {
-            n = n * 10 + static_cast<std::size_t>(q.sql[++i] - '0');
-          }
-          const projection::SqlParam& p = q.params.at(n - 1);
-          sql += std::holds_alternative<std::string>(p) ? w.quote(std::get<std::string>(p))
-                                                        : std::to_string(std::get<std::int64_t>(p));
-        }
+        const std::string sql = pg_figures::inline_params(w, q);
         std::vector<CaseRow> rows;
         for (const auto& row : w.exec(sql)) rows.push_back(case_row_from(row, false));
         return rows;
@@ -729,7 +707,7 @@ class PgStore final : public DistrictStore {
     WEIMIN_TRY(pool_->transact("rebuilding the case projection", [&](pqxx::work& w) {
       cases = 0;
       w.exec("SELECT pg_advisory_xact_lock(7004, hashtext(current_schema()))");
-      w.exec("TRUNCATE case_rows, case_departments");
+      w.exec("TRUNCATE case_rows, case_departments, figure_units, unit_days, queue_days");
       const core::CaseDeadlines deadlines = catalog_deadlines(w);
       // Every case fact once, case by case, read through a cursor a slice at a time.
       w.exec(
@@ -739,13 +717,27 @@ class PgStore final : public DistrictStore {
       std::string subject;
       std::vector<FactRecord> facts;
       std::vector<CaseRow> rows;
+      std::vector<WhistleUnit> units;
+      figure_tables::Touched figures;  // unused: the sums are made at the end, all at once
+      auto project = [&] {
+        if (facts.empty()) return;
+        projection::Projected p = projection::project_facts_with_units(subject, facts, deadlines);
+        rows.push_back(std::move(p.row));
+        for (WhistleUnit& u : p.units) units.push_back(std::move(u));
+      };
+      auto write = [&] {
+        cases += static_cast<std::int64_t>(rows.size());
+        write_rows(w, rows, false);
+        pg_figures::write_units(w, {}, units, false, figures);
+        rows.clear();
+        units.clear();
+      };
       while (true) {
         auto slice = w.exec("FETCH 20000 FROM projection_rebuild");
         for (const auto& row : slice) {
           std::string next_subject = row[3].as<std::string>();
           if (next_subject != subject) {
-            if (!facts.empty())
-              rows.push_back(projection::project_facts(subject, facts, deadlines));
+            project();
             facts.clear();
             subject = std::move(next_subject);
           }
@@ -753,30 +745,67 @@ class PgStore final : public DistrictStore {
           facts.push_back(std::move(f));
         }
         if (slice.empty()) break;
-        cases += static_cast<std::int64_t>(rows.size());
-        write_rows(w, rows, false);
-        rows.clear();
+        write();
       }
-      if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
-      cases += static_cast<std::int64_t>(rows.size());
+      project();
       w.exec("CLOSE projection_rebuild");
-      write_rows(w, rows, false);
+      write();
+      pg_figures::rebuild_sums(w);
       // Fresh statistics for the rows just written, so the inboxes' first queries are planned
       // on them rather than on an empty table's (autovacuum would come later).
       w.exec("ANALYZE case_rows");
       w.exec("ANALYZE case_departments");
+      w.exec("ANALYZE figure_units");
+      w.exec("ANALYZE unit_days");
       return Status::ok();
     }));
     return cases;
   }
 
-  // After migrating a store of before the projection: its rows are made once.
+  // [SECTION] Figures (figures.hpp; figure_tables.hpp's tables)
+
+  Result<DistrictFigures> figures(const FigureQuery& query) override {
+    WEIMIN_TRY(check_figure_query(query));
+    DistrictFigures out;
+    WEIMIN_TRY(pool_->read("reading figures", [&](pqxx::transaction_base& w) {
+      WEIMIN_ASSIGN_OR_RETURN(out, pg_figures::figures(w, query, [](const pqxx::row& row) {
+                                return case_row_from(row, false);
+                              }));
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  Result<std::vector<FactRecord>> community_facts(const std::string& community,
+                                                  const std::string& from,
+                                                  const std::string& to) override {
+    std::vector<FactRecord> out;
+    WEIMIN_TRY(pool_->read("reading a station's facts", [&](pqxx::transaction_base& w) {
+      out.clear();
+      auto r = w.exec_params(
+          "SELECT payload, community, received_ms FROM fact WHERE community = $1 AND day >= $2 "
+          "AND day <= $3 ORDER BY hlc, origin, id",
+          community, from, to);
+      for (const auto& row : r) {
+        WEIMIN_ASSIGN_OR_RETURN(auto f, fact_from_row(row));
+        out.push_back(std::move(f));
+      }
+      return Status::ok();
+    }));
+    return out;
+  }
+
+  // After migrating a store of before the projection or the figures: its rows and units are
+  // made once.
   Status fill_projection_if_missing() {
     bool missing = false;
     WEIMIN_TRY(pool_->transact("checking the case projection", [&](pqxx::work& w) {
       missing = w.exec(
-                     "SELECT EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'case.%') AND NOT "
-                     "EXISTS (SELECT 1 FROM case_rows)")[0][0]
+                     "SELECT (EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'case.%') AND NOT "
+                     "EXISTS (SELECT 1 FROM case_rows)) OR (EXISTS (SELECT 1 FROM fact WHERE "
+                     "kind = 'case.whistled') AND NOT EXISTS (SELECT 1 FROM figure_units)) OR "
+                     "(EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'ticket.%') AND NOT EXISTS "
+                     "(SELECT 1 FROM queue_days))")[0][0]
                     .as<bool>();
       return Status::ok();
     }));
@@ -799,28 +828,37 @@ class PgStore final : public DistrictStore {
   }
 
   // Remakes the rows of `case_ids` from all their facts, in the caller's transaction.
-  Status project_cases(pqxx::work& w, const std::vector<std::string>& case_ids) {
+  Status project_cases(pqxx::work& w, const std::vector<std::string>& case_ids,
+                       figure_tables::Touched& figures) {
     if (case_ids.empty()) return Status::ok();
     const core::CaseDeadlines deadlines = catalog_deadlines(w);
     auto r = w.exec_params(
         "SELECT payload, community, received_ms, subject FROM fact WHERE subject = "
         "ANY($1::text[]) AND kind LIKE 'case.%' ORDER BY subject, hlc, origin, id",
-        text_array(case_ids));
+        pg::text_array(case_ids));
     std::vector<CaseRow> rows;
+    std::vector<WhistleUnit> units;
     std::string subject;
     std::vector<FactRecord> facts;
+    auto project = [&] {
+      if (facts.empty()) return;
+      projection::Projected p = projection::project_facts_with_units(subject, facts, deadlines);
+      rows.push_back(std::move(p.row));
+      for (WhistleUnit& u : p.units) units.push_back(std::move(u));
+    };
     for (const auto& row : r) {
       std::string next_subject = row[3].as<std::string>();
       if (next_subject != subject) {
-        if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
+        project();
         facts.clear();
         subject = std::move(next_subject);
       }
       WEIMIN_ASSIGN_OR_RETURN(auto f, fact_from_row(row));
       facts.push_back(std::move(f));
     }
-    if (!facts.empty()) rows.push_back(projection::project_facts(subject, facts, deadlines));
+    project();
     write_rows(w, rows, true);
+    pg_figures::write_units(w, case_ids, units, true, figures);
     return Status::ok();
   }
 
@@ -830,7 +868,7 @@ class PgStore final : public DistrictStore {
     if (replace) {
       std::vector<std::string> ids;
       for (const CaseRow& r : rows) ids.push_back(r.case_id);
-      const std::string array = text_array(ids);
+      const std::string array = pg::text_array(ids);
       w.exec_params("DELETE FROM case_departments WHERE case_id = ANY($1::text[])", array);
       w.exec_params("DELETE FROM case_rows WHERE case_id = ANY($1::text[])", array);
     }
@@ -926,7 +964,7 @@ class PgStore final : public DistrictStore {
     for (const auto* f : facts) ids.push_back(f->fact.id);
     std::unordered_set<std::string> held;
     for (const auto& row :
-         w.exec_params("SELECT id FROM fact WHERE id = ANY($1::text[])", text_array(ids))) {
+         w.exec_params("SELECT id FROM fact WHERE id = ANY($1::text[])", pg::text_array(ids))) {
       held.insert(row[0].as<std::string>());
     }
     std::int64_t gseq = head;

@@ -50,21 +50,6 @@ std::string step_text(const core::CaseEvent& e) {
   return std::visit(Visitor{}, e.payload);
 }
 
-// The event fold_case kept for each id (of two sharing an id, the first in its total order).
-std::map<core::Uuid, const core::CaseEvent*> events_by_id(std::span<const core::CaseEvent> events) {
-  std::map<core::Uuid, const core::CaseEvent*> out;
-  for (const core::CaseEvent& e : events) {
-    auto [it, fresh] = out.emplace(e.id, &e);
-    if (fresh) continue;
-    const core::CaseEvent& held = *it->second;
-    const bool earlier = e.hlc != held.hlc || e.origin != held.origin
-                             ? (e.hlc < held.hlc || (e.hlc == held.hlc && e.origin < held.origin))
-                             : e < held;
-    if (earlier) it->second = &e;
-  }
-  return out;
-}
-
 // What each step of the timeline was due by, replaying the rounds.
 struct Round {
   std::optional<std::int64_t> whistled_ms;
@@ -193,9 +178,12 @@ std::string detail_of(const core::CaseState& state,
 
 }  // namespace
 
-CaseRow project_case(const core::Uuid& case_id, std::span<const core::CaseEvent> events,
-                     const std::string& community, const core::CaseDeadlines& deadlines) {
-  const core::CaseState state = core::fold_case(case_id, events);
+namespace {
+
+// The row of a folded case (project_case without the fold).
+CaseRow row_of_state(const core::CaseState& state, const core::Uuid& case_id,
+                     std::span<const core::CaseEvent> events, const std::string& community,
+                     const core::CaseDeadlines& deadlines) {
   CaseRow row;
   row.case_id = case_id.to_string();
   row.tracking_code = core::tracking_code(case_id);
@@ -261,11 +249,33 @@ CaseRow project_case(const core::Uuid& case_id, std::span<const core::CaseEvent>
     consider(due_after(state.stage_since.wall_ms, deadlines.routine.verify));
   }
   row.next_due_ms = next_due;
-  row.detail_json = detail_of(state, events_by_id(events), deadlines);
+  row.detail_json = detail_of(state, projection::events_by_id(events), deadlines);
   return row;
 }
 
+}  // namespace
+
+CaseRow project_case(const core::Uuid& case_id, std::span<const core::CaseEvent> events,
+                     const std::string& community, const core::CaseDeadlines& deadlines) {
+  return row_of_state(core::fold_case(case_id, events), case_id, events, community, deadlines);
+}
+
 namespace projection {
+
+// The event fold_case kept for each id (of two sharing an id, the first in its total order).
+std::map<core::Uuid, const core::CaseEvent*> events_by_id(std::span<const core::CaseEvent> events) {
+  std::map<core::Uuid, const core::CaseEvent*> out;
+  for (const core::CaseEvent& e : events) {
+    auto [it, fresh] = out.emplace(e.id, &e);
+    if (fresh) continue;
+    const core::CaseEvent& held = *it->second;
+    const bool earlier = e.hlc != held.hlc || e.origin != held.origin
+                             ? (e.hlc < held.hlc || (e.hlc == held.hlc && e.origin < held.origin))
+                             : e < held;
+    if (earlier) it->second = &e;
+  }
+  return out;
+}
 
 // [SECTION] Rows from facts
 
@@ -301,6 +311,20 @@ CaseRow project_facts(const std::string& case_id, const std::vector<FactRecord>&
   CaseRow row = project_case(id ? *id : core::Uuid{}, events, case_community(facts), deadlines);
   row.case_id = case_id;  // the facts' subject as stored, even one that is not a UUID
   return row;
+}
+
+Projected project_facts_with_units(const std::string& case_id, const std::vector<FactRecord>& facts,
+                                   const core::CaseDeadlines& deadlines) {
+  const core::Uuid id = core::Uuid::parse(case_id).value_or(core::Uuid{});
+  const std::vector<core::CaseEvent> events = case_events(facts);
+  const std::string community = case_community(facts);
+  const core::CaseState state = core::fold_case(id, events);
+  Projected out;
+  out.row = row_of_state(state, id, events, community, deadlines);
+  out.row.case_id = case_id;
+  out.units = units_of_state(state, events_by_id(events), community, deadlines);
+  for (WhistleUnit& u : out.units) u.case_id = case_id;
+  return out;
 }
 
 core::CaseDeadlines deadlines_of(const core::Catalog& catalog) {

@@ -7,13 +7,17 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "weimin/core/case.hpp"
+#include "weimin/core/queue.hpp"
+#include "weimin/server/figures.hpp"
 #include "weimin/server/projection.hpp"
 #include "weimin/server/store.hpp"
 
@@ -52,6 +56,38 @@ std::vector<CaseDepartmentRow> departments_from_json(std::string_view text);
 
 // The next deadline of one department (report-in or feedback); 0 when none.
 std::int64_t department_due_ms(const CaseDepartmentRow& d);
+
+// The event fold_case kept for each id (of two sharing an id, the first in its total order).
+std::map<core::Uuid, const core::CaseEvent*> events_by_id(std::span<const core::CaseEvent> events);
+
+// [SECTION] Figures (figures.hpp): units and queue days
+
+// A case's figure units from its folded state (whistle_units without the fold).
+std::vector<WhistleUnit> units_of_state(const core::CaseState& state,
+                                        const std::map<core::Uuid, const core::CaseEvent*>& by_id,
+                                        const std::string& community,
+                                        const core::CaseDeadlines& deadlines);
+// A case's row and its figure units from its stored facts, folded once.
+struct Projected {
+  CaseRow row;
+  std::vector<WhistleUnit> units;
+};
+Projected project_facts_with_units(const std::string& case_id, const std::vector<FactRecord>& facts,
+                                   const core::CaseDeadlines& deadlines);
+
+// One station's day of tickets as rows by (line, window): each ticket on its line at the day's
+// end and at the window that last called it (0: never called).
+std::vector<QueueFigureRow> queue_day_rows(const core::QueueState& state,
+                                           const std::string& community);
+// Rolls `rows` into out's queue tables (by station, line, window), adding to what they hold.
+void add_queue_rows(DistrictFigures& out, std::span<const QueueFigureRow> rows);
+// Ticket events from stored facts; facts that are not ticket events or do not read back are
+// skipped.
+std::vector<core::TicketEvent> ticket_events(const std::vector<FactRecord>& facts);
+// True when `community` is within the query's office and community.
+bool in_scope(const FigureQuery& query, const std::string& community);
+// True for a stage that is still open (not closed, evaluated, verified, or none).
+bool open_stage(const std::string& stage);
 
 // [SECTION] Inbox queries
 

@@ -239,9 +239,9 @@ std::optional<Refusal> staff_sheet_refusal(const Principal& who, const std::stri
       return std::nullopt;
     case ConsoleRole::Office:
       if (!office_serves(who.scope, community)) {
-        return refuse(RefusalKind::NotOfficesCommunity,
-                      "community " + community + " is not one of street office " + who.scope +
-                          "'s communities");
+        return refuse(RefusalKind::NotOfficesCommunity, "community " + community +
+                                                            " is not one of street office " +
+                                                            who.scope + "'s communities");
       }
       return std::nullopt;
     case ConsoleRole::Department:

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "case_history.hpp"
 #include "seed.hpp"
 #include "server_fixture.hpp"
 #include "weimin/core/civil_time.hpp"
@@ -28,14 +29,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::int64_t kHour = 3'600'000;
-
-core::Uuid uuid_of(std::uint64_t space, std::uint64_t n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "018f%04llx-0000-7000-8000-%012llx",
-                static_cast<unsigned long long>(space & 0xffff),
-                static_cast<unsigned long long>(n));
-  return *core::Uuid::parse(buf);
-}
 
 core::CaseDeadlines wuhua_deadlines() {
   // assets/catalog/wuhua.json's hours.
@@ -234,21 +227,6 @@ TEST_CASE("project_case: notes, conflicts and settlements reach the case page") 
 
 namespace {
 
-const std::vector<std::string> kCommunities = {"530102001001", "530102001002", "530102002001"};
-const std::vector<std::string> kDepartments = {"urban_management", "housing", "police", "health"};
-const std::vector<std::string> kSources = {"env_sanitation", "municipal_facilities"};
-
-sync::FactPayload to_fact(const core::CaseEvent& e) {
-  return sync::FactPayload{e.id.to_string(),
-                           std::string(core::to_string(e.kind())),
-                           e.case_id.to_string(),
-                           e.origin,
-                           static_cast<std::int64_t>(e.hlc.pack()),
-                           e.wall_ms,
-                           core::local_date(e.wall_ms).to_string(),
-                           core::case_event_body(e)};
-}
-
 std::vector<core::CaseEvent> events_of(const std::vector<server::FactRecord>& facts) {
   std::vector<core::CaseEvent> out;
   for (const auto& r : facts) {
@@ -282,84 +260,6 @@ struct Station {
   std::string stream_suffix;
   int streams = 0;
 };
-
-void push_facts(District& d, TestStation& st, const std::vector<sync::FactPayload>& facts) {
-  sync::PushRequest p;
-  p.station_id = st.station_id;
-  p.stream = st.stream;
-  p.base_seq = st.seq;
-  for (const auto& f : facts) p.entries.push_back({++st.seq, "fact", sync::to_json_value(f)});
-  auto r = d.signed_call(st, "POST", "/v1/push", "", sync::to_json(p));
-  REQUIRE_MESSAGE(r.status == 200, r.body);
-}
-
-// A random history of one case as a station writes it: mostly the loop's steps in their order,
-// some out of place (conflicts), some notes and settlements.
-std::vector<core::CaseEvent> random_history(std::mt19937_64& rng, const core::Uuid& case_id,
-                                            const std::string& origin, std::uint64_t space) {
-  std::vector<core::CaseEvent> out;
-  std::int64_t t = kStart - 20 * 24 * kHour + static_cast<std::int64_t>(rng() % (18 * 24)) * kHour;
-  std::uint64_t n = 0;
-  auto add = [&](core::Role role, std::string actor, core::CasePayload p,
-                 std::string on_behalf_of = "") {
-    t += static_cast<std::int64_t>(1 + rng() % 60) * kHour;
-    core::CaseEvent e;
-    e.id = uuid_of(space, ++n);
-    e.case_id = case_id;
-    e.hlc = {t, static_cast<std::uint32_t>(rng() % 3)};
-    e.origin = origin;
-    e.wall_ms = t;
-    e.actor = std::move(actor);
-    e.actor_role = role;
-    e.on_behalf_of = std::move(on_behalf_of);
-    e.payload = std::move(p);
-    out.push_back(std::move(e));
-  };
-  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
-  const core::CaseChannel channel =
-      rng() % 2 ? core::CaseChannel::Window : core::CaseChannel::GridRound;
-  add(core::Role::Staff, "S01",
-      core::CaseCollected{pick(kSources), channel, "问题" + std::to_string(space), ""});
-  const int rounds = 1 + static_cast<int>(rng() % 2);
-  for (int round = 0; round < rounds; ++round) {
-    if (rng() % 6 == 0) {
-      add(core::Role::Staff, "S01", core::CaseResolved{"社区解决"});
-    } else if (rng() % 5 != 0) {
-      std::vector<std::string> deps = kDepartments;
-      std::shuffle(deps.begin(), deps.end(), rng);
-      deps.resize(1 + rng() % 3);
-      const core::WhistleKind kind = static_cast<core::WhistleKind>(rng() % 3);
-      add(core::Role::Director, "D001",
-          core::CaseWhistled{core::WhistleLevel::Community, kind, deps, "哨"});
-      for (const auto& dep : deps) {
-        if (rng() % 4 == 0) continue;
-        add(core::Role::Staff, "S01", core::CaseReported{"到"}, dep);
-        if (rng() % 3 != 0) add(core::Role::Staff, "S01", core::CaseFeedback{"办了"}, dep);
-      }
-    } else {
-      return out;  // left collected (or reopened), for the street office to whistle
-    }
-    if (rng() % 3 == 0) add(core::Role::Staff, "S02", core::CaseNote{"备注"});
-    if (rng() % 4 == 0) return out;
-    add(core::Role::Staff, "S01", core::CaseVerified{"核实"});
-    if (rng() % 4 == 0) return out;
-    add(core::Role::Staff, "S01", core::CaseClosed{"结"});
-    if (rng() % 2 == 0) {
-      add(core::Role::Resident, "resident",
-          core::CaseEvaluated{static_cast<core::Rating>(rng() % 3), "评"});
-    }
-    if (round + 1 < rounds) add(core::Role::Director, "D001", core::CaseReopened{"再开"});
-  }
-  // A step out of place now and then, and a settlement naming one of the case's events.
-  if (rng() % 3 == 0) add(core::Role::Staff, "S01", core::CaseClosed{"又结"});
-  if (rng() % 3 == 0 && out.size() > 2) {
-    add(core::Role::Director, "D001",
-        core::ConflictSettled{
-            out[1 + rng() % (out.size() - 1)].id,
-            rng() % 2 ? core::SettleDecision::Accept : core::SettleDecision::Dismiss, "处理"});
-  }
-  return out;
-}
 
 bool matches(const server::CaseRow& r, const server::CaseQuery& q) {
   if (!q.office.empty() && r.office != q.office) return false;
@@ -635,7 +535,7 @@ TEST_CASE("an inbox lists overdue cases first, earliest due first, then the newe
   CHECK(page.rows[0].detail_json.empty());
 }
 
-TEST_CASE("an embedded store of before the projection gets its rows when opened") {
+TEST_CASE("an embedded store of before the projection and the figures gets them when opened") {
   if (using_pg_store()) return;  // PostgreSQL: fill_projection_if_missing, same rule
   District d;
   d.publish_catalog();
@@ -655,6 +555,9 @@ TEST_CASE("an embedded store of before the projection gets its rows when opened"
   const server::CaseRow before = d.store().case_row(ev.case_id.to_string()).value().value();
   CHECK(before.stage == "whistled");
   CHECK(before.next_due_ms == kStart + 2 * kHour);  // emergency: report-in within 1 h
+  const server::FigureQuery month{"2026-11-01", "2026-11-30", "day", "", "", "", kStart, false};
+  const server::DistrictFigures figures_before = d.store().figures(month).value();
+  CHECK(figures_before.total.whistles == 1);
   d.close();
   {
     auto kek = d.keys().load_or_create();
@@ -665,6 +568,9 @@ TEST_CASE("an embedded store of before the projection gets its rows when opened"
                 .exec(R"SQL(
       DROP TABLE case_rows;
       DROP TABLE case_departments;
+      DROP TABLE figure_units;
+      DROP TABLE unit_days;
+      DROP TABLE queue_days;
       DROP TABLE accounts;
       DROP TABLE sessions;
       DROP TABLE audit;
@@ -683,6 +589,7 @@ TEST_CASE("an embedded store of before the projection gets its rows when opened"
   auto after = d.store().case_row(ev.case_id.to_string());
   REQUIRE_MESSAGE(after.is_ok(), after.status().to_string());
   CHECK(*after == before);
+  CHECK(d.store().figures(month).value() == figures_before);
 }
 
 TEST_CASE("weimin-district projection rebuild remakes the rows and says how many cases") {

@@ -431,6 +431,9 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
       DELETE FROM schema_migrations WHERE version >= 5;
       DROP TABLE case_rows;
       DROP TABLE case_departments;
+      DROP TABLE figure_units;
+      DROP TABLE unit_days;
+      DROP TABLE queue_days;
       DROP TABLE accounts;
       DROP TABLE sessions;
       DROP TABLE audit;

@@ -678,6 +678,14 @@ class FailingStore final : public server::DistrictStore {
     return in_.query_cases(q);
   }
   Result<std::int64_t> rebuild_projection() override { return in_.rebuild_projection(); }
+  Result<server::DistrictFigures> figures(const server::FigureQuery& q) override {
+    return in_.figures(q);
+  }
+  Result<std::vector<server::FactRecord>> community_facts(const std::string& c,
+                                                          const std::string& from,
+                                                          const std::string& to) override {
+    return in_.community_facts(c, from, to);
+  }
   Status add_account(const server::AccountRecord& a) override { return in_.add_account(a); }
   Result<std::optional<server::AccountRecord>> find_account(const std::string& a) override {
     return in_.find_account(a);

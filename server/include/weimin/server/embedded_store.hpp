@@ -32,8 +32,8 @@ struct EmbeddedStoreOptions {
 
 // Opens or creates the store in `folder`, running its migrations and the epoch rule.
 Result<std::unique_ptr<DistrictStore>> open_embedded_store(const std::filesystem::path& folder,
-                                                            platform::KeyStore& keys,
-                                                            const EmbeddedStoreOptions& options);
+                                                           platform::KeyStore& keys,
+                                                           const EmbeddedStoreOptions& options);
 
 // Runs a checkpoint on the background checkpointer's thread of `store` now and waits for it (for
 // tests, which must not wait for the 100 ms tick). Invalid when `store` is not an embedded store

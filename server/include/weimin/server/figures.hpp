@@ -22,6 +22,7 @@
 
 #include "weimin/core/case.hpp"
 #include "weimin/core/catalog.hpp"
+#include "weimin/core/evaluation.hpp"
 #include "weimin/core/result.hpp"
 #include "weimin/server/projection.hpp"
 
@@ -84,9 +85,9 @@ struct FigureQuery {
   // The series' buckets: "day", "week" (Monday to Sunday) or "month"; empty: no series.
   std::string by;
   // Scope, forced from the principal (scope.hpp, scoped_figure_query); empty: any.
-  std::string office;      // only the cases of this street office's communities
-  std::string community;   // only the cases of this community
-  std::string department;  // only this department's units
+  std::string office;       // only the cases of this street office's communities
+  std::string community;    // only the cases of this community
+  std::string department;   // only this department's units
   std::int64_t now_ms = 0;  // "now" for the rates' due counts and open/overdue cases
   // Only the rankings (by_department and by_office with their rates): the year's ranking.
   bool rankings_only = false;
@@ -164,14 +165,15 @@ struct DistrictFigures {
   std::vector<FigureGroup> by_community;
   std::vector<FigureGroup> by_department;
   std::vector<FigureGroup> series;  // one per bucket of `by` that has whistles, by date
-  // Now (query.now_ms), in scope, whatever the period: cases not closed, evaluated or resolved
-  // locally and verified (stages collected … feedback, resolved, reopened, returned), and of them
+  // Now (query.now_ms), in scope, whatever the period: open cases (stages collected, whistled,
+  // reported, feedback, resolved, reopened, returned; a department: those whose current round
+  // named it), and of them
   // those past a deadline (CaseRow::next_due_ms); the overdue ones earliest deadline first, at
   // most kMaxOverdueListed.
   std::int64_t open_cases = 0;
   std::int64_t overdue_cases = 0;
-  std::vector<CaseRow> overdue;  // detail_json empty
-  std::vector<ReturnFigure> returns;  // most first, then department, reason
+  std::vector<CaseRow> overdue;                  // detail_json empty
+  std::vector<ReturnFigure> returns;             // most first, then department, reason
   std::vector<QueueFigureRow> queue_by_station;  // by community
   std::vector<QueueFigureRow> queue_by_line;     // by community, line
   std::vector<QueueFigureRow> queue_by_window;   // by community, window
@@ -186,9 +188,9 @@ std::vector<FigureGroup> ranked(std::vector<FigureGroup> groups, RateKind by);
 
 // One staff member of a station over a month: the monthly assessment sheet's row (每月考核).
 struct StaffSheetRow {
-  std::string staff;  // staff number, e.g. "D001"
-  std::string name;   // from the published roster; empty when it does not list the number
-  std::int64_t served = 0;         // tickets finished (core::served_by_staff, summed over days)
+  std::string staff;        // staff number, e.g. "D001"
+  std::string name;         // from the published roster; empty when it does not list the number
+  std::int64_t served = 0;  // tickets finished (core::served_by_staff, summed over days)
   std::int64_t cases_handled = 0;  // distinct cases with a step recorded by them in the month
   std::int64_t cases_closed = 0;   // case.closed steps recorded by them in the month
   core::SatisfactionFigures satisfaction;  // evaluations naming them (first per target)
@@ -196,7 +198,7 @@ struct StaffSheetRow {
 };
 struct StaffSheet {
   std::string community;
-  std::string month;  // YYYY-MM
+  std::string month;                // YYYY-MM
   std::vector<StaffSheetRow> rows;  // by staff number
   bool operator==(const StaffSheet&) const = default;
 };

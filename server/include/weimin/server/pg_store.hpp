@@ -39,7 +39,7 @@ struct PgStoreOptions {
 // Unavailable when PostgreSQL cannot be reached; TooNew when a newer Weimin wrote the schema;
 // Invalid for a bad URL or another district's store.
 Result<std::unique_ptr<DistrictStore>> open_pg_store(std::string_view url,
-                                                      const PgStoreOptions& options);
+                                                     const PgStoreOptions& options);
 
 // Makes a new epoch unconditionally (after a restore the store could not detect by itself);
 // returns it.

@@ -1,0 +1,214 @@
+// The embedded store's figure tables (embedded_figures.hpp).
+#include "embedded_figures.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "weimin/core/queue.hpp"
+#include "weimin/server/store.hpp"
+
+namespace weimin::server {
+
+using figure_tables::Dialect;
+
+Result<storage::Statement*> EmbeddedFigures::stmt(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Statement s, db_.prepare(sql));
+    it = cache_.emplace(sql, std::move(s)).first;
+  }
+  it->second.reset();
+  return &it->second;
+}
+
+Result<storage::Statement*> EmbeddedFigures::bound(const projection::SqlQuery& q) {
+  WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(q.sql));
+  for (std::size_t i = 0; i < q.params.size(); ++i) {
+    const int at = static_cast<int>(i) + 1;
+    if (const auto* text = std::get_if<std::string>(&q.params[i])) {
+      s->bind(at, *text);
+    } else {
+      s->bind(at, std::get<std::int64_t>(q.params[i]));
+    }
+  }
+  return s;
+}
+
+Status EmbeddedFigures::replace_units(const std::string& case_id,
+                                      const std::vector<WhistleUnit>& units, bool fresh) {
+  if (!fresh) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* old,
+                            stmt("SELECT day, office FROM figure_units WHERE case_id = ?"));
+    old->bind(1, case_id);
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, old->step());
+      if (!row) break;
+      touched_.unit_days.emplace(old->column_text(0), old->column_text(1));
+    }
+    old->reset();
+    WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt("DELETE FROM figure_units WHERE case_id = ?"));
+    d->bind(1, case_id);
+    WEIMIN_TRY(d->run());
+  }
+  static const std::string insert = figure_tables::insert_unit_sql(Dialect::Sqlite);
+  for (const WhistleUnit& u : units) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, bound({insert, figure_tables::unit_values(u)}));
+    WEIMIN_TRY(s->run());
+  }
+  touched_.units(units);
+  return Status::ok();
+}
+
+Status EmbeddedFigures::note_all_queue_days() {
+  WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT DISTINCT community, day FROM facts WHERE kind "
+                                        "LIKE 'ticket.%'"));
+  while (true) {
+    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    if (!row) break;
+    touched_.queue_days.emplace(s->column_text(0), s->column_text(1));
+  }
+  s->reset();
+  return Status::ok();
+}
+
+Status EmbeddedFigures::flush() {
+  figure_tables::Touched touched = std::move(touched_);
+  touched_ = {};
+  static const std::string del = figure_tables::delete_unit_days_sql(Dialect::Sqlite);
+  static const std::string refresh = figure_tables::refresh_unit_days_sql(Dialect::Sqlite);
+  for (const auto& [day, office] : touched.unit_days) {
+    for (const std::string* sql : {&del, &refresh}) {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(*sql));
+      s->bind(1, day).bind(2, office);
+      WEIMIN_TRY(s->run());
+    }
+  }
+  static const std::string del_queue = figure_tables::delete_queue_days_sql(Dialect::Sqlite);
+  static const std::string insert_queue = figure_tables::insert_queue_day_sql(Dialect::Sqlite);
+  static const std::string day_facts = figure_tables::station_day_facts_sql(
+      Dialect::Sqlite, "c.record", "facts f JOIN changes c ON c.gseq = f.gseq");
+  for (const auto& [community, day] : touched.queue_days) {
+    std::vector<core::TicketEvent> events;
+    {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(day_facts));
+      s->bind(1, community).bind(2, day);
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        if (!row) break;
+        auto j = nlohmann::json::parse(s->column_text(0), nullptr, false);
+        if (!j.is_object() || !j.contains("body")) continue;
+        auto e = core::ticket_event_from_json(j["body"], "a stored ticket fact");
+        if (e.is_ok()) events.push_back(std::move(*e));
+      }
+      s->reset();
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt(del_queue));
+    d->bind(1, community).bind(2, day);
+    WEIMIN_TRY(d->run());
+    const core::QueueState state = core::fold_queue(std::move(events));
+    for (const QueueFigureRow& r : projection::queue_day_rows(state, community)) {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                              bound({insert_queue, figure_tables::queue_row_values(day, r)}));
+      WEIMIN_TRY(s->run());
+    }
+  }
+  return Status::ok();
+}
+
+Status EmbeddedFigures::clear() {
+  touched_ = {};
+  return db_.exec("DELETE FROM figure_units; DELETE FROM unit_days; DELETE FROM queue_days;");
+}
+
+Result<DistrictFigures> EmbeddedFigures::figures(const FigureQuery& query,
+                                                 const RowReader& row_from) {
+  WEIMIN_TRY(check_figure_query(query));
+  WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db_.begin(storage::Database::TxMode::Deferred));
+  DistrictFigures out;
+  auto text = [](storage::Statement* s) { return [s](int i) { return s->column_text(i); }; };
+  auto int64 = [](storage::Statement* s) { return [s](int i) { return s->column_int64(i); }; };
+  if (query.rankings_only && query.community.empty()) {
+    std::vector<figure_tables::UnitDay> days;
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            bound(figure_tables::select_unit_days(query, Dialect::Sqlite)));
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      days.push_back(figure_tables::unit_day_from(text(s), int64(s)));
+    }
+    s->reset();
+    figure_tables::PastDueMap past_due;
+    const std::string first = figure_tables::first_unsettled_day(days, query.now_ms);
+    if (!first.empty()) {
+      WEIMIN_ASSIGN_OR_RETURN(
+          auto* p, bound(figure_tables::select_pending_past_due(query, first, Dialect::Sqlite)));
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, p->step());
+        if (!row) break;
+        past_due[{p->column_text(0), p->column_text(1), p->column_text(2)}] = {p->column_int64(3),
+                                                                               p->column_int64(4)};
+      }
+      p->reset();
+    }
+    figure_tables::add_unit_days(out, days, past_due, query);
+    finish_figures(out);
+    return out;
+  }
+  {
+    std::vector<WhistleUnit> units;
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, bound(figure_tables::select_units(query, Dialect::Sqlite)));
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      units.push_back(figure_tables::unit_from(text(s), int64(s)));
+    }
+    s->reset();
+    add_units(out, units, query);
+  }
+  if (!query.rankings_only) {
+    {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s, bound(figure_tables::count_open(query, Dialect::Sqlite)));
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (row) {
+        out.open_cases = s->column_int64(0);
+        out.overdue_cases = s->column_int64(1);
+      }
+      s->reset();
+    }
+    {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                              bound(figure_tables::select_overdue(query, Dialect::Sqlite)));
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        if (!row) break;
+        out.overdue.push_back(row_from(*s));
+      }
+      s->reset();
+    }
+    if (query.department.empty()) {
+      std::vector<QueueFigureRow> rows;
+      WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                              bound(figure_tables::select_queue_days(query, Dialect::Sqlite)));
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        if (!row) break;
+        QueueFigureRow r;
+        r.community = s->column_text(0);
+        r.line = static_cast<int>(s->column_int64(1));
+        r.window = static_cast<int>(s->column_int64(2));
+        r.taken = s->column_int64(3);
+        r.served = s->column_int64(4);
+        r.no_shows = s->column_int64(5);
+        r.called = s->column_int64(6);
+        r.wait_total_ms = s->column_int64(7);
+        r.longest_wait_ms = s->column_int64(8);
+        rows.push_back(std::move(r));
+      }
+      s->reset();
+      projection::add_queue_rows(out, rows);
+    }
+  }
+  finish_figures(out);
+  return out;
+}
+
+}  // namespace weimin::server

@@ -1,0 +1,48 @@
+// The embedded (SQLCipher) store's part of the district's figures (figure_tables.hpp): it
+// keeps figure_units, unit_days and queue_days in the store's own transactions and reads the
+// figures back. EmbeddedStore owns one and calls it where it writes facts and case rows.
+// Thread-safety: as EmbeddedStore (one thread at a time).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "figure_tables.hpp"
+#include "weimin/storage/database.hpp"
+
+namespace weimin::server {
+
+class EmbeddedFigures {
+ public:
+  explicit EmbeddedFigures(storage::Database& db) : db_(db) {}
+
+  // Replaces the units of `case_id` (none to remove when `fresh`), inside the caller's
+  // transaction, noting the days they touch.
+  Status replace_units(const std::string& case_id, const std::vector<WhistleUnit>& units,
+                       bool fresh);
+  // Notes a newly stored fact (a ticket fact's station day is made again at flush).
+  void note_fact(const FactRecord& fact) { touched_.fact(fact); }
+  // Notes the station day of every stored ticket fact (a rebuild).
+  Status note_all_queue_days();
+  // Remakes the day sums and station days noted since the last flush; inside the caller's
+  // transaction, before its commit.
+  Status flush();
+  // Empties the three tables (a rebuild, inside its transaction).
+  Status clear();
+
+  // A case row from a statement positioned on projection::row_columns().
+  using RowReader = std::function<CaseRow(storage::Statement&)>;
+  Result<DistrictFigures> figures(const FigureQuery& query, const RowReader& row_from);
+
+ private:
+  Result<storage::Statement*> stmt(const std::string& sql);
+  Result<storage::Statement*> bound(const projection::SqlQuery& query);
+
+  storage::Database& db_;
+  std::unordered_map<std::string, storage::Statement> cache_;
+  figure_tables::Touched touched_;
+};
+
+}  // namespace weimin::server

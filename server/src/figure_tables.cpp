@@ -1,0 +1,330 @@
+// The figures' tables and their SQL for either store (figure_tables.hpp).
+#include "figure_tables.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace weimin::server::figure_tables {
+
+namespace {
+
+// `?` placeholders as the dialect writes them ($1, $2, … for PostgreSQL).
+std::string numbered(const std::string& sql, Dialect dialect) {
+  if (dialect == Dialect::Sqlite) return sql;
+  std::string out;
+  int n = 0;
+  for (char c : sql) {
+    if (c == '?') {
+      out += "$" + std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// A SUM that reads back as a 64-bit integer in both dialects (PostgreSQL sums bigints as
+// numeric).
+std::string sum(const std::string& condition) {
+  return "CAST(SUM(CASE WHEN " + condition + " THEN 1 ELSE 0 END) AS BIGINT)";
+}
+
+// The conditions of the unit counts (figures.cpp's count() says the same in C++).
+constexpr const char* kKept = "returned_ms = 0";
+const std::string kReportSettled =
+    std::string(kKept) + " AND report_due_ms > 0 AND reported_ms > 0";
+const std::string kReportMet = kReportSettled + " AND reported_ms <= report_due_ms";
+const std::string kReportPending =
+    std::string(kKept) + " AND report_due_ms > 0 AND reported_ms = 0";
+const std::string kResolveSettled =
+    std::string(kKept) + " AND resolve_due_ms > 0 AND resolved_ms > 0";
+const std::string kResolveMet = kResolveSettled + " AND resolved_ms <= resolve_due_ms";
+const std::string kResolvePending =
+    std::string(kKept) + " AND resolve_due_ms > 0 AND resolved_ms = 0";
+constexpr const char* kSatisfied = "rating IN ('satisfied', 'basically_satisfied')";
+
+// "AND office = ? …" for the query's scope, its parameters appended to `params`.
+std::string scope_terms(const FigureQuery& q, std::vector<SqlParam>& params, bool with_department,
+                        const std::string& prefix = "") {
+  std::string sql;
+  if (!q.office.empty()) {
+    sql += " AND " + prefix + "office = ?";
+    params.emplace_back(q.office);
+  }
+  if (!q.community.empty()) {
+    sql += " AND " + prefix + "community = ?";
+    params.emplace_back(q.community);
+  }
+  if (with_department && !q.department.empty()) {
+    sql += " AND " + prefix + "department = ?";
+    params.emplace_back(q.department);
+  }
+  return sql;
+}
+
+std::string open_stages() {
+  return "('collected', 'whistled', 'reported', 'feedback', 'resolved', 'reopened', "
+         "'returned')";
+}
+
+// FROM and WHERE of the open cases in scope (r: case_rows).
+std::string open_cases_from(const FigureQuery& q, std::vector<SqlParam>& params) {
+  std::string sql = " FROM case_rows r";
+  if (!q.department.empty()) {
+    sql += " JOIN case_departments d ON d.case_id = r.case_id AND d.department = ?";
+    params.emplace_back(q.department);
+  }
+  sql += " WHERE r.stage IN " + open_stages();
+  if (!q.office.empty()) {
+    sql += " AND r.office = ?";
+    params.emplace_back(q.office);
+  }
+  if (!q.community.empty()) {
+    sql += " AND r.community = ?";
+    params.emplace_back(q.community);
+  }
+  return sql;
+}
+
+}  // namespace
+
+// [SECTION] Writing
+
+const std::vector<std::string>& unit_columns() {
+  static const std::vector<std::string> columns = {
+      "day",           "case_id",        "round",       "department",  "first",       "community",
+      "office",        "source",         "level",       "kind",        "whistled_ms", "named_ms",
+      "report_due_ms", "resolve_due_ms", "reported_ms", "feedback_ms", "verified_ms", "resolved_ms",
+      "returned_ms",   "return_reason",  "rating"};
+  return columns;
+}
+
+std::string insert_unit_sql(Dialect dialect) {
+  std::string sql = "INSERT INTO figure_units (";
+  std::string values;
+  for (const std::string& c : unit_columns()) {
+    if (!values.empty()) {
+      sql += ", ";
+      values += ", ";
+    }
+    sql += c;
+    values += "?";
+  }
+  return numbered(sql + ") VALUES (" + values + ")", dialect);
+}
+
+std::vector<SqlParam> unit_values(const WhistleUnit& u) {
+  return {u.day,
+          u.case_id,
+          std::int64_t{u.round},
+          u.department,
+          std::int64_t{u.first ? 1 : 0},
+          u.community,
+          u.office,
+          u.source,
+          u.level,
+          u.kind,
+          u.whistled_ms,
+          u.named_ms,
+          u.report_due_ms,
+          u.resolve_due_ms,
+          u.reported_ms,
+          u.feedback_ms,
+          u.verified_ms,
+          u.resolved_ms,
+          u.returned_ms,
+          u.return_reason,
+          u.rating};
+}
+
+void Touched::units(const std::vector<WhistleUnit>& list) {
+  for (const WhistleUnit& u : list) unit_days.emplace(u.day, u.office);
+}
+
+void Touched::fact(const FactRecord& f) {
+  if (f.fact.kind.starts_with("ticket.")) queue_days.emplace(f.community, f.fact.day);
+}
+
+std::string delete_unit_days_sql(Dialect dialect) {
+  return numbered("DELETE FROM unit_days WHERE day = ? AND office = ?", dialect);
+}
+
+std::string refresh_unit_days_sql(Dialect dialect) {
+  const std::string sql =
+      "INSERT INTO unit_days (day, office, department, units, returned, rounds, report_settled, "
+      "report_met, report_pending, report_pending_max_due, resolve_settled, resolve_met, "
+      "resolve_pending, resolve_pending_max_due, rated, satisfied, round_rated, round_satisfied) "
+      "SELECT day, office, department, COUNT(*), " +
+      sum("returned_ms > 0") + ", " + sum("first = 1") + ", " + sum(kReportSettled) + ", " +
+      sum(kReportMet) + ", " + sum(kReportPending) + ", MAX(CASE WHEN " + kReportPending +
+      " THEN report_due_ms ELSE 0 END), " + sum(kResolveSettled) + ", " + sum(kResolveMet) + ", " +
+      sum(kResolvePending) + ", MAX(CASE WHEN " + kResolvePending +
+      " THEN resolve_due_ms ELSE 0 END), " + sum(std::string(kKept) + " AND rating <> ''") + ", " +
+      sum(std::string(kKept) + " AND " + kSatisfied) + ", " + sum("first = 1 AND rating <> ''") +
+      ", " + sum(std::string("first = 1 AND ") + kSatisfied) +
+      " FROM figure_units WHERE day = ? AND office = ? GROUP BY day, office, department";
+  return numbered(sql, dialect);
+}
+
+std::string delete_queue_days_sql(Dialect dialect) {
+  return numbered("DELETE FROM queue_days WHERE community = ? AND day = ?", dialect);
+}
+
+std::string insert_queue_day_sql(Dialect dialect) {
+  const std::string window = "\"window\"";
+  return numbered("INSERT INTO queue_days (day, community, line, " + window +
+                      ", taken, served, no_shows, called, wait_total_ms, longest_wait_ms) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  dialect);
+}
+
+std::vector<SqlParam> queue_row_values(const std::string& day, const QueueFigureRow& r) {
+  return {day,        r.community, std::int64_t{r.line}, std::int64_t{r.window}, r.taken, r.served,
+          r.no_shows, r.called,    r.wait_total_ms,      r.longest_wait_ms};
+}
+
+std::string station_day_facts_sql(Dialect dialect, const std::string& columns,
+                                  const std::string& table) {
+  return numbered("SELECT " + columns + " FROM " + table +
+                      " WHERE f.community = ? AND f.day = ? AND f.kind LIKE 'ticket.%'",
+                  dialect);
+}
+
+// [SECTION] Reading
+
+SqlQuery select_units(const FigureQuery& q, Dialect dialect) {
+  SqlQuery out;
+  std::string sql = "SELECT ";
+  for (std::size_t i = 0; i < unit_columns().size(); ++i) {
+    sql += (i ? ", " : "") + unit_columns()[i];
+  }
+  sql += " FROM figure_units WHERE day >= ? AND day <= ?";
+  out.params = {q.from, q.to};
+  sql += scope_terms(q, out.params, true);
+  out.sql = numbered(sql, dialect);
+  return out;
+}
+
+SqlQuery select_unit_days(const FigureQuery& q, Dialect dialect) {
+  SqlQuery out;
+  std::string sql =
+      "SELECT day, office, department, units, returned, rounds, report_settled, report_met, "
+      "report_pending, report_pending_max_due, resolve_settled, resolve_met, resolve_pending, "
+      "resolve_pending_max_due, rated, satisfied, round_rated, round_satisfied FROM unit_days "
+      "WHERE day >= ? AND day <= ?";
+  out.params = {q.from, q.to};
+  if (!q.office.empty()) {
+    sql += " AND office = ?";
+    out.params.emplace_back(q.office);
+  }
+  if (!q.department.empty()) {
+    sql += " AND department = ?";
+    out.params.emplace_back(q.department);
+  }
+  out.sql = numbered(sql, dialect);
+  return out;
+}
+
+SqlQuery select_pending_past_due(const FigureQuery& q, const std::string& first_day,
+                                 Dialect dialect) {
+  SqlQuery out;
+  const std::string now = std::to_string(q.now_ms);
+  std::string sql = "SELECT day, office, department, " +
+                    sum(kReportPending + " AND report_due_ms < " + now) + ", " +
+                    sum(kResolvePending + " AND resolve_due_ms < " + now) +
+                    " FROM figure_units WHERE day >= ? AND day <= ?";
+  out.params = {std::max(first_day, q.from), q.to};
+  sql += scope_terms(q, out.params, true);
+  sql += " GROUP BY day, office, department";
+  out.sql = numbered(sql, dialect);
+  return out;
+}
+
+std::string first_unsettled_day(const std::vector<UnitDay>& days, std::int64_t now_ms) {
+  std::string first;
+  for (const UnitDay& d : days) {
+    const bool unsettled = (d.report_pending > 0 && d.report_pending_max_due >= now_ms) ||
+                           (d.resolve_pending > 0 && d.resolve_pending_max_due >= now_ms);
+    if (unsettled && (first.empty() || d.day < first)) first = d.day;
+  }
+  return first;
+}
+
+void add_unit_days(DistrictFigures& out, const std::vector<UnitDay>& days,
+                   const PastDueMap& past_due, const FigureQuery& query) {
+  std::map<std::string, FigureGroup> departments, offices;
+  const bool per_unit = !query.department.empty();
+  for (const UnitDay& d : days) {
+    PastDue late;
+    const bool unsettled = (d.report_pending > 0 && d.report_pending_max_due >= query.now_ms) ||
+                           (d.resolve_pending > 0 && d.resolve_pending_max_due >= query.now_ms);
+    if (unsettled) {
+      auto it = past_due.find({d.day, d.office, d.department});
+      if (it != past_due.end()) late = it->second;
+    } else {
+      late = {d.report_pending, d.resolve_pending};
+    }
+    auto add = [&](FigureGroup& g, bool department_row) {
+      const bool units_as_rounds = department_row || per_unit;
+      g.whistles += units_as_rounds ? d.units : d.rounds;
+      g.units += d.units;
+      g.returned += d.returned;
+      g.rates.responded.due += d.report_settled + late.report;
+      g.rates.responded.met += d.report_met;
+      g.rates.resolved.due += d.resolve_settled + late.resolve;
+      g.rates.resolved.met += d.resolve_met;
+      g.rates.satisfied.due += units_as_rounds ? d.rated : d.round_rated;
+      g.rates.satisfied.met += units_as_rounds ? d.satisfied : d.round_satisfied;
+    };
+    FigureGroup& dep = departments[d.department];
+    dep.key = d.department;
+    add(dep, true);
+    FigureGroup& off = offices[d.office];
+    off.key = d.office;
+    add(off, false);
+  }
+  for (auto& [k, g] : departments) out.by_department.push_back(std::move(g));
+  for (auto& [k, g] : offices) out.by_office.push_back(std::move(g));
+}
+
+SqlQuery select_queue_days(const FigureQuery& q, Dialect dialect) {
+  SqlQuery out;
+  const std::string window = "\"window\"";
+  std::string sql = "SELECT community, line, " + window +
+                    ", taken, served, no_shows, called, wait_total_ms, longest_wait_ms FROM "
+                    "queue_days WHERE day >= ? AND day <= ?";
+  out.params = {q.from, q.to};
+  if (!q.office.empty()) {
+    sql += " AND community LIKE ?";
+    out.params.emplace_back(q.office + "%");
+  }
+  if (!q.community.empty()) {
+    sql += " AND community = ?";
+    out.params.emplace_back(q.community);
+  }
+  out.sql = numbered(sql, dialect);
+  return out;
+}
+
+SqlQuery count_open(const FigureQuery& q, Dialect dialect) {
+  SqlQuery out;
+  const std::string now = std::to_string(q.now_ms);
+  std::string sql = "SELECT COUNT(*), " + sum("r.next_due_ms > 0 AND r.next_due_ms < " + now) +
+                    open_cases_from(q, out.params);
+  out.sql = numbered(sql, dialect);
+  return out;
+}
+
+SqlQuery select_overdue(const FigureQuery& q, Dialect dialect) {
+  SqlQuery out;
+  std::string sql = "SELECT " + std::string(projection::row_columns()) +
+                    open_cases_from(q, out.params) +
+                    " AND r.next_due_ms > 0 AND r.next_due_ms < ? ORDER BY r.next_due_ms, "
+                    "r.case_id LIMIT " +
+                    std::to_string(kMaxOverdueListed);
+  out.params.emplace_back(q.now_ms);
+  out.sql = numbered(sql, dialect);
+  return out;
+}
+
+}  // namespace weimin::server::figure_tables

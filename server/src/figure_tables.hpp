@@ -1,0 +1,219 @@
+// What both stores share to keep and read the district's figures (figures.hpp): the tables
+// (figure units; their sums per day, street office and department; the stations' queue days),
+// the SQL that reads them, written once for either dialect, and the sums made into figures.
+//
+// Tables (both stores; SQLite types in brackets where they differ):
+//   figure_units — one row per WhistleUnit, clustered by day; remade with the case's row.
+//   unit_days    — per (day, office, department): the units' counts that do not change with
+//                  the clock, plus the units still pending a report-in or a resolution and the
+//                  latest of their deadlines; remade from figure_units for every (day, office)
+//                  a transaction touched. A year's ranking reads these (a few hundred rows a
+//                  day) instead of a million units; only the days whose pending deadlines are
+//                  not all past now are counted again from the units.
+//   queue_days   — per (day, community, line, window): one station's day of tickets
+//                  (projection::queue_day_rows), remade whenever a ticket fact of that day
+//                  arrives.
+// Thread-safety: pure functions and value types.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "projection_store.hpp"
+#include "weimin/server/figures.hpp"
+
+namespace weimin::server::figure_tables {
+
+using projection::Dialect;
+using projection::SqlParam;
+using projection::SqlQuery;
+
+// The DDL of the three tables and their indexes, for each dialect.
+inline constexpr const char* kSqliteSchema = R"SQL(
+CREATE TABLE figure_units (day TEXT NOT NULL, case_id TEXT NOT NULL, round INTEGER NOT NULL,
+  department TEXT NOT NULL, first INTEGER NOT NULL, community TEXT NOT NULL, office TEXT NOT NULL,
+  source TEXT NOT NULL, level TEXT NOT NULL, kind TEXT NOT NULL, whistled_ms INTEGER NOT NULL,
+  named_ms INTEGER NOT NULL, report_due_ms INTEGER NOT NULL, resolve_due_ms INTEGER NOT NULL,
+  reported_ms INTEGER NOT NULL, feedback_ms INTEGER NOT NULL, verified_ms INTEGER NOT NULL,
+  resolved_ms INTEGER NOT NULL, returned_ms INTEGER NOT NULL, return_reason TEXT NOT NULL,
+  rating TEXT NOT NULL, PRIMARY KEY (day, case_id, round, department)) WITHOUT ROWID;
+CREATE INDEX figure_units_case ON figure_units (case_id);
+CREATE INDEX figure_units_office ON figure_units (office, day);
+CREATE INDEX figure_units_community ON figure_units (community, day);
+CREATE INDEX figure_units_department ON figure_units (department, day);
+CREATE TABLE unit_days (day TEXT NOT NULL, office TEXT NOT NULL, department TEXT NOT NULL,
+  units INTEGER NOT NULL, returned INTEGER NOT NULL, rounds INTEGER NOT NULL,
+  report_settled INTEGER NOT NULL, report_met INTEGER NOT NULL, report_pending INTEGER NOT NULL,
+  report_pending_max_due INTEGER NOT NULL, resolve_settled INTEGER NOT NULL,
+  resolve_met INTEGER NOT NULL, resolve_pending INTEGER NOT NULL,
+  resolve_pending_max_due INTEGER NOT NULL, rated INTEGER NOT NULL, satisfied INTEGER NOT NULL,
+  round_rated INTEGER NOT NULL, round_satisfied INTEGER NOT NULL,
+  PRIMARY KEY (day, office, department)) WITHOUT ROWID;
+CREATE TABLE queue_days (day TEXT NOT NULL, community TEXT NOT NULL, line INTEGER NOT NULL,
+  "window" INTEGER NOT NULL, taken INTEGER NOT NULL, served INTEGER NOT NULL,
+  no_shows INTEGER NOT NULL, called INTEGER NOT NULL, wait_total_ms INTEGER NOT NULL,
+  longest_wait_ms INTEGER NOT NULL, PRIMARY KEY (day, community, line, "window")) WITHOUT ROWID;
+)SQL";
+inline constexpr const char* kPostgresSchema = R"SQL(
+CREATE TABLE figure_units (day TEXT NOT NULL, case_id TEXT NOT NULL, round INTEGER NOT NULL,
+  department TEXT NOT NULL, first INTEGER NOT NULL, community TEXT NOT NULL, office TEXT NOT NULL,
+  source TEXT NOT NULL, level TEXT NOT NULL, kind TEXT NOT NULL, whistled_ms BIGINT NOT NULL,
+  named_ms BIGINT NOT NULL, report_due_ms BIGINT NOT NULL, resolve_due_ms BIGINT NOT NULL,
+  reported_ms BIGINT NOT NULL, feedback_ms BIGINT NOT NULL, verified_ms BIGINT NOT NULL,
+  resolved_ms BIGINT NOT NULL, returned_ms BIGINT NOT NULL, return_reason TEXT NOT NULL,
+  rating TEXT NOT NULL, PRIMARY KEY (day, case_id, round, department));
+CREATE INDEX figure_units_case ON figure_units (case_id);
+CREATE INDEX figure_units_office ON figure_units (office, day);
+CREATE INDEX figure_units_community ON figure_units (community, day);
+CREATE INDEX figure_units_department ON figure_units (department, day);
+CREATE TABLE unit_days (day TEXT NOT NULL, office TEXT NOT NULL, department TEXT NOT NULL,
+  units BIGINT NOT NULL, returned BIGINT NOT NULL, rounds BIGINT NOT NULL,
+  report_settled BIGINT NOT NULL, report_met BIGINT NOT NULL, report_pending BIGINT NOT NULL,
+  report_pending_max_due BIGINT NOT NULL, resolve_settled BIGINT NOT NULL,
+  resolve_met BIGINT NOT NULL, resolve_pending BIGINT NOT NULL,
+  resolve_pending_max_due BIGINT NOT NULL, rated BIGINT NOT NULL, satisfied BIGINT NOT NULL,
+  round_rated BIGINT NOT NULL, round_satisfied BIGINT NOT NULL,
+  PRIMARY KEY (day, office, department));
+CREATE TABLE queue_days (day TEXT NOT NULL, community TEXT NOT NULL, line INTEGER NOT NULL,
+  "window" INTEGER NOT NULL, taken BIGINT NOT NULL, served BIGINT NOT NULL,
+  no_shows BIGINT NOT NULL, called BIGINT NOT NULL, wait_total_ms BIGINT NOT NULL,
+  longest_wait_ms BIGINT NOT NULL, PRIMARY KEY (day, community, line, "window"));
+)SQL";
+
+// [SECTION] Writing
+
+// The columns of figure_units in insert order (unit_values gives the values in this order).
+const std::vector<std::string>& unit_columns();
+// The INSERT of one unit (placeholders for unit_columns()).
+std::string insert_unit_sql(Dialect dialect);
+std::vector<SqlParam> unit_values(const WhistleUnit& u);
+
+// The (day, office) pairs and (community, day) station days a transaction touched.
+struct Touched {
+  std::set<std::pair<std::string, std::string>> unit_days;   // (day, office)
+  std::set<std::pair<std::string, std::string>> queue_days;  // (community, day)
+  void units(const std::vector<WhistleUnit>& units);
+  // A ticket fact's station day.
+  void fact(const FactRecord& fact);
+  bool empty() const { return unit_days.empty() && queue_days.empty(); }
+};
+
+// unit_days of one (day, office), made again from figure_units: a DELETE then an
+// INSERT … SELECT, each with parameters (day, office).
+std::string delete_unit_days_sql(Dialect dialect);
+std::string refresh_unit_days_sql(Dialect dialect);
+// queue_days of one station day: the DELETE's parameters (community, day); the insert is of
+// queue_row_values' columns.
+std::string delete_queue_days_sql(Dialect dialect);
+std::string insert_queue_day_sql(Dialect dialect);
+std::vector<SqlParam> queue_row_values(const std::string& day, const QueueFigureRow& row);
+// The ticket facts of one station day: parameters (community, day); columns as each store's
+// fact reader expects (the store supplies its own select list `columns`).
+std::string station_day_facts_sql(Dialect dialect, const std::string& columns,
+                                  const std::string& table);
+
+// [SECTION] Reading
+
+// The units of the query's period and scope: columns in unit_read_columns order.
+SqlQuery select_units(const FigureQuery& query, Dialect dialect);
+// Decodes a row of select_units from a column reader (text(i), int64(i)).
+template <typename Text, typename Int>
+WhistleUnit unit_from(Text&& text, Int&& int64);
+
+// The sums per (day, office, department) of the query's period and scope.
+struct UnitDay {
+  std::string day, office, department;
+  std::int64_t units = 0, returned = 0, rounds = 0;
+  std::int64_t report_settled = 0, report_met = 0, report_pending = 0, report_pending_max_due = 0;
+  std::int64_t resolve_settled = 0, resolve_met = 0, resolve_pending = 0,
+               resolve_pending_max_due = 0;
+  std::int64_t rated = 0, satisfied = 0, round_rated = 0, round_satisfied = 0;
+};
+SqlQuery select_unit_days(const FigureQuery& query, Dialect dialect);
+template <typename Text, typename Int>
+UnitDay unit_day_from(Text&& text, Int&& int64);
+
+// For the rows whose pending deadlines are not all past now: the pending units past their
+// deadline now, per (day, office, department), from `first_day` to the period's end. Columns:
+// day, office, department, report past due, resolve past due.
+SqlQuery select_pending_past_due(const FigureQuery& query, const std::string& first_day,
+                                 Dialect dialect);
+struct PastDue {
+  std::int64_t report = 0;
+  std::int64_t resolve = 0;
+};
+using PastDueMap = std::map<std::tuple<std::string, std::string, std::string>, PastDue>;
+// The first day of `days` with a pending deadline at or after now; empty when none.
+std::string first_unsettled_day(const std::vector<UnitDay>& days, std::int64_t now_ms);
+
+// by_department and by_office from day sums (rankings_only queries).
+void add_unit_days(DistrictFigures& out, const std::vector<UnitDay>& days,
+                   const PastDueMap& past_due, const FigureQuery& query);
+
+// The queue days of the period and scope: columns community, line, window, taken, served,
+// no_shows, called, wait_total_ms, longest_wait_ms.
+SqlQuery select_queue_days(const FigureQuery& query, Dialect dialect);
+
+// Open cases now in scope: one row (open, overdue).
+SqlQuery count_open(const FigureQuery& query, Dialect dialect);
+// The overdue cases now in scope, earliest deadline first, at most kMaxOverdueListed: columns
+// projection::row_columns().
+SqlQuery select_overdue(const FigureQuery& query, Dialect dialect);
+
+// [SECTION] Implementation of the templates
+
+template <typename Text, typename Int>
+WhistleUnit unit_from(Text&& text, Int&& int64) {
+  WhistleUnit u;
+  u.day = text(0);
+  u.case_id = text(1);
+  u.round = static_cast<int>(int64(2));
+  u.department = text(3);
+  u.first = int64(4) != 0;
+  u.community = text(5);
+  u.office = text(6);
+  u.source = text(7);
+  u.level = text(8);
+  u.kind = text(9);
+  u.whistled_ms = int64(10);
+  u.named_ms = int64(11);
+  u.report_due_ms = int64(12);
+  u.resolve_due_ms = int64(13);
+  u.reported_ms = int64(14);
+  u.feedback_ms = int64(15);
+  u.verified_ms = int64(16);
+  u.resolved_ms = int64(17);
+  u.returned_ms = int64(18);
+  u.return_reason = text(19);
+  u.rating = text(20);
+  return u;
+}
+
+template <typename Text, typename Int>
+UnitDay unit_day_from(Text&& text, Int&& int64) {
+  UnitDay d;
+  d.day = text(0);
+  d.office = text(1);
+  d.department = text(2);
+  d.units = int64(3);
+  d.returned = int64(4);
+  d.rounds = int64(5);
+  d.report_settled = int64(6);
+  d.report_met = int64(7);
+  d.report_pending = int64(8);
+  d.report_pending_max_due = int64(9);
+  d.resolve_settled = int64(10);
+  d.resolve_met = int64(11);
+  d.resolve_pending = int64(12);
+  d.resolve_pending_max_due = int64(13);
+  d.rated = int64(14);
+  d.satisfied = int64(15);
+  d.round_rated = int64(16);
+  d.round_satisfied = int64(17);
+  return d;
+}
+
+}  // namespace weimin::server::figure_tables

@@ -1,0 +1,176 @@
+// The PostgreSQL store's figure tables (pg_figures.hpp).
+#include "pg_figures.hpp"
+
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "pg_connection.hpp"
+#include "weimin/core/queue.hpp"
+#include "weimin/server/store.hpp"
+
+namespace weimin::server::pg_figures {
+
+using figure_tables::Dialect;
+
+namespace {
+
+void refresh_station_day(pqxx::work& w, const std::string& community, const std::string& day) {
+  static const std::string facts =
+      figure_tables::station_day_facts_sql(Dialect::Postgres, "f.payload", "fact f");
+  std::vector<core::TicketEvent> events;
+  for (const auto& row : w.exec_params(facts, community, day)) {
+    auto j = nlohmann::json::parse(row[0].as<std::string>(), nullptr, false);
+    if (!j.is_object() || !j.contains("body")) continue;
+    auto e = core::ticket_event_from_json(j["body"], "a stored ticket fact");
+    if (e.is_ok()) events.push_back(std::move(*e));
+  }
+  w.exec_params(figure_tables::delete_queue_days_sql(Dialect::Postgres), community, day);
+  const core::QueueState state = core::fold_queue(std::move(events));
+  static const std::string insert = figure_tables::insert_queue_day_sql(Dialect::Postgres);
+  for (const QueueFigureRow& r : projection::queue_day_rows(state, community)) {
+    w.exec(inline_params(w, {insert, figure_tables::queue_row_values(day, r)}));
+  }
+}
+
+}  // namespace
+
+std::string inline_params(pqxx::transaction_base& w, const projection::SqlQuery& q) {
+  std::string sql;
+  for (std::size_t i = 0; i < q.sql.size(); ++i) {
+    if (q.sql[i] != '$') {
+      sql += q.sql[i];
+      continue;
+    }
+    std::size_t n = 0;
+    while (i + 1 < q.sql.size() && std::isdigit(static_cast<unsigned char>(q.sql[i + 1]))) {
+      n = n * 10 + static_cast<std::size_t>(q.sql[++i] - '0');
+    }
+    const projection::SqlParam& p = q.params.at(n - 1);
+    sql += std::holds_alternative<std::string>(p) ? w.quote(std::get<std::string>(p))
+                                                  : std::to_string(std::get<std::int64_t>(p));
+  }
+  return sql;
+}
+
+void write_units(pqxx::work& w, const std::vector<std::string>& case_ids,
+                 const std::vector<WhistleUnit>& units, bool replace,
+                 figure_tables::Touched& touched) {
+  if (replace && !case_ids.empty()) {
+    for (const auto& row :
+         w.exec_params("DELETE FROM figure_units WHERE case_id = ANY($1::text[]) RETURNING day, "
+                       "office",
+                       pg::text_array(case_ids))) {
+      touched.unit_days.emplace(row[0].as<std::string>(), row[1].as<std::string>());
+    }
+  }
+  touched.units(units);
+  if (units.empty()) return;
+  pqxx::stream_to st(w, "figure_units", figure_tables::unit_columns());
+  for (const WhistleUnit& u : units) {
+    st << std::make_tuple(u.day, u.case_id, u.round, u.department, u.first ? 1 : 0, u.community,
+                          u.office, u.source, u.level, u.kind, u.whistled_ms, u.named_ms,
+                          u.report_due_ms, u.resolve_due_ms, u.reported_ms, u.feedback_ms,
+                          u.verified_ms, u.resolved_ms, u.returned_ms, u.return_reason, u.rating);
+  }
+  st.complete();
+}
+
+void flush(pqxx::work& w, figure_tables::Touched& touched) {
+  if (!touched.unit_days.empty()) {
+    std::vector<std::string> days, offices;
+    for (const auto& [day, office] : touched.unit_days) {
+      days.push_back(day);
+      offices.push_back(office);
+    }
+    const std::string pairs = "(day, office) IN (SELECT * FROM unnest($1::text[], $2::text[]))";
+    w.exec_params("DELETE FROM unit_days WHERE " + pairs, pg::text_array(days),
+                  pg::text_array(offices));
+    // refresh_unit_days_sql's "WHERE day = $1 AND office = $2" over all the pairs at once.
+    std::string refresh = figure_tables::refresh_unit_days_sql(Dialect::Postgres);
+    const std::string one = "day = $1 AND office = $2";
+    refresh.replace(refresh.find(one), one.size(), pairs);
+    w.exec_params(refresh, pg::text_array(days), pg::text_array(offices));
+  }
+  for (const auto& [community, day] : touched.queue_days) refresh_station_day(w, community, day);
+  touched = {};
+}
+
+void rebuild_sums(pqxx::work& w) {
+  std::string refresh = figure_tables::refresh_unit_days_sql(Dialect::Postgres);
+  const std::string one = " WHERE day = $1 AND office = $2";
+  refresh.replace(refresh.find(one), one.size(), "");
+  w.exec(refresh);
+  for (const auto& row :
+       w.exec("SELECT DISTINCT community, day FROM fact WHERE kind LIKE 'ticket.%'")) {
+    refresh_station_day(w, row[0].as<std::string>(), row[1].as<std::string>());
+  }
+}
+
+Result<DistrictFigures> figures(pqxx::transaction_base& w, const FigureQuery& query,
+                                const RowReader& row_from) {
+  WEIMIN_TRY(check_figure_query(query));
+  DistrictFigures out;
+  auto run = [&](const projection::SqlQuery& q) { return w.exec(inline_params(w, q)); };
+  if (query.rankings_only && query.community.empty()) {
+    std::vector<figure_tables::UnitDay> days;
+    for (const auto& row : run(figure_tables::select_unit_days(query, Dialect::Postgres))) {
+      days.push_back(
+          figure_tables::unit_day_from([&](int i) { return row[i].as<std::string>(); },
+                                       [&](int i) { return row[i].as<std::int64_t>(); }));
+    }
+    figure_tables::PastDueMap past_due;
+    const std::string first = figure_tables::first_unsettled_day(days, query.now_ms);
+    if (!first.empty()) {
+      for (const auto& row :
+           run(figure_tables::select_pending_past_due(query, first, Dialect::Postgres))) {
+        past_due[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}] = {
+            row[3].as<std::int64_t>(), row[4].as<std::int64_t>()};
+      }
+    }
+    figure_tables::add_unit_days(out, days, past_due, query);
+    finish_figures(out);
+    return out;
+  }
+  {
+    std::vector<WhistleUnit> units;
+    const auto rows = run(figure_tables::select_units(query, Dialect::Postgres));
+    units.reserve(rows.size());
+    for (const auto& row : rows) {
+      units.push_back(figure_tables::unit_from([&](int i) { return std::string(row[i].c_str()); },
+                                               [&](int i) { return row[i].as<std::int64_t>(); }));
+    }
+    add_units(out, units, query);
+  }
+  if (!query.rankings_only) {
+    const auto counts = run(figure_tables::count_open(query, Dialect::Postgres));
+    if (!counts.empty()) {
+      out.open_cases = counts[0][0].as<std::int64_t>();
+      out.overdue_cases = counts[0][1].is_null() ? 0 : counts[0][1].as<std::int64_t>();
+    }
+    for (const auto& row : run(figure_tables::select_overdue(query, Dialect::Postgres))) {
+      out.overdue.push_back(row_from(row));
+    }
+    if (query.department.empty()) {
+      std::vector<QueueFigureRow> rows;
+      for (const auto& row : run(figure_tables::select_queue_days(query, Dialect::Postgres))) {
+        QueueFigureRow r;
+        r.community = row[0].as<std::string>();
+        r.line = row[1].as<int>();
+        r.window = row[2].as<int>();
+        r.taken = row[3].as<std::int64_t>();
+        r.served = row[4].as<std::int64_t>();
+        r.no_shows = row[5].as<std::int64_t>();
+        r.called = row[6].as<std::int64_t>();
+        r.wait_total_ms = row[7].as<std::int64_t>();
+        r.longest_wait_ms = row[8].as<std::int64_t>();
+        rows.push_back(std::move(r));
+      }
+      projection::add_queue_rows(out, rows);
+    }
+  }
+  finish_figures(out);
+  return out;
+}
+
+}  // namespace weimin::server::pg_figures
