@@ -102,7 +102,7 @@ struct Maker {
     if (with_code) tb.columns.push_back(text_col("fig_col_code"));
     tb.columns.push_back(count_col("fig_col_whistles", !tb.chart.empty()));
     tb.columns.push_back(count_col("fig_col_units"));
-    tb.columns.push_back(count_col("fig_col_returned", tb.chart == "line"));
+    tb.columns.push_back(count_col("fig_col_returned", tb.id == "fig-series"));
     for (const char* r : {"responded", "resolved", "satisfied"}) tb.columns.push_back(rate_col(r));
     for (const FigureGroup& g : rows) {
       std::vector<Cell> cells;
@@ -206,7 +206,7 @@ std::vector<FigureTable> figure_tables(const DistrictFigures& f, const core::Cat
   out.push_back(
       m.groups("fig-total", "fig_t_total", "fig_col_scope", false, {f.total}, total_name));
   out.push_back(
-      m.groups("fig-series", "fig_t_series", "fig_col_bucket", false, f.series, same, "line"));
+      m.groups("fig-series", "fig_t_series", "fig_col_bucket", false, f.series, same, "bar"));
   out.push_back(m.groups("fig-by-level", "fig_t_by_level", "col_level", false, f.by_level, level));
   out.push_back(m.groups("fig-by-kind", "fig_t_by_kind", "col_kind", false, f.by_kind, kind));
   out.push_back(
