@@ -680,6 +680,11 @@ def run(args, root):
         staff = b.one("form#staff-pick", "the staff sheet picker")
         b.submit(staff, lambda: b.all("table#staff-sheet"), "the monthly staff sheet of %s" %
                  COMMUNITY)
+        # D001 verified and closed case A this month: its row counts them.
+        rows = [r.text for r in b.all("table#staff-sheet tbody tr")]
+        if not any(r.startswith("D001") for r in rows):
+            raise Failure("the staff sheet of %s has no row for D001, who closed case A: %r" %
+                          (COMMUNITY, rows))
         b.shoot("figures-staff", sizes=[SIZES[0], PHONE])
         b.open_case(a_id)
 
