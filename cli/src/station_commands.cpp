@@ -275,89 +275,298 @@ void add_staff(CLI::App& app, Context& ctx) {
   });
 }
 
+// [SECTION] Figures
+
+std::string one_decimal(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
+
+nlohmann::json minutes_json(std::optional<std::int64_t> ms) {
+  if (!ms) return nullptr;
+  return static_cast<double>(*ms) / 60000.0;
+}
+
+std::string minutes_text(std::optional<std::int64_t> ms) {
+  return ms ? one_decimal(static_cast<double>(*ms) / 60000.0) : std::string("—");
+}
+
+nlohmann::json optional_json(std::optional<double> v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+std::string percent_text(std::optional<double> rate) {
+  return rate ? one_decimal(*rate * 100) + "%" : std::string("—");
+}
+
+// Columns a terminal gives the text: two for CJK and full-width characters, one otherwise.
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = n == 1 ? c : c & (0xFF >> (n + 1));
+    for (std::size_t k = 1; k < n && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    width += (cp >= 0x1100 &&
+              (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+               (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+               (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000))
+                 ? 2
+                 : 1;
+    i += n;
+  }
+  return width;
+}
+
+// A table as text: a header row and rows, each column as wide as its widest cell; the first
+// `left_columns` columns left-aligned, the others right-aligned (numbers), two spaces between
+// and two before.
+std::string text_table(const std::vector<std::vector<std::string>>& rows,
+                       std::size_t left_columns = 1) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (std::size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], display_width(row[c]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(widths[c] - display_width(row[c]), ' ');
+      line += "  " + (c < left_columns ? row[c] + pad : pad + row[c]);
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+int print_day_figures(Context& ctx, const station::DayFigures& f) {
+  nlohmann::json j = {{"day", f.day},
+                      {"tickets_taken", f.queue.taken},
+                      {"tickets_served", f.queue.served},
+                      {"tickets_waiting", f.queue.waiting},
+                      {"no_shows", f.queue.no_shows},
+                      {"no_show_rate", f.no_show_rate},
+                      {"average_wait_minutes", minutes_json(f.queue.average_wait_ms)},
+                      {"longest_wait_minutes", minutes_json(f.queue.longest_wait_ms)},
+                      {"cases_by_stage", f.cases_by_stage},
+                      {"cases_collected", f.cases_collected_today},
+                      {"cases_overdue", f.cases_overdue},
+                      {"evaluations", f.satisfaction.total},
+                      {"satisfaction_rate", optional_json(f.satisfaction.satisfaction_rate())},
+                      {"average_score", optional_json(f.satisfaction.average_score)}};
+  nlohmann::json staff = nlohmann::json::array();
+  for (const auto& sf : f.staff) {
+    staff.push_back({{"staff_no", sf.staff},
+                     {"served", sf.served},
+                     {"ratings", sf.satisfaction.total},
+                     {"satisfaction_rate", optional_json(sf.satisfaction.satisfaction_rate())}});
+  }
+  j["staff"] = staff;
+  std::string text = "figures of " + f.day + "\n";
+  text += "tickets: " + std::to_string(f.queue.taken) + " taken, " +
+          std::to_string(f.queue.served) + " served, " + std::to_string(f.queue.waiting) +
+          " waiting, " + std::to_string(f.queue.no_shows) + " no-shows (" +
+          one_decimal(f.no_show_rate * 100) + "%)\n";
+  if (f.queue.average_wait_ms) {
+    text += "wait: average " + minutes_text(f.queue.average_wait_ms) + " min, longest " +
+            minutes_text(f.queue.longest_wait_ms) + " min\n";
+  }
+  text += "cases:";
+  for (const auto& [stage, n] : f.cases_by_stage) text += " " + stage + " " + std::to_string(n);
+  text += "; " + std::to_string(f.cases_overdue) + " overdue; " +
+          std::to_string(f.cases_collected_today) + " new today\n";
+  const auto rate = f.satisfaction.satisfaction_rate();
+  text +=
+      "satisfaction: " +
+      (rate ? one_decimal(*rate * 100) + "% of " + std::to_string(f.satisfaction.total) + " ratings"
+            : std::string("no ratings yet")) +
+      "\n";
+  for (const auto& sf : f.staff) {
+    const auto r = sf.satisfaction.satisfaction_rate();
+    text += "staff " + sf.staff + ": served " + std::to_string(sf.served) +
+            (r ? ", " + one_decimal(*r * 100) + "% satisfied" : std::string()) + "\n";
+  }
+  return ctx.print(j, text);
+}
+
+nlohmann::json totals_json(const core::QueueTotals& t) {
+  return {{"tickets", t.tickets},
+          {"served", t.served},
+          {"no_shows", t.no_shows},
+          {"called", t.called},
+          {"average_wait_minutes", minutes_json(t.average_wait_ms())},
+          {"longest_wait_minutes", minutes_json(t.longest_wait_ms)}};
+}
+
+std::vector<std::string> totals_cells(std::string first, std::string name,
+                                      const core::QueueTotals& t) {
+  return {std::move(first),
+          std::move(name),
+          std::to_string(t.tickets),
+          std::to_string(t.served),
+          std::to_string(t.no_shows),
+          minutes_text(t.average_wait_ms()),
+          minutes_text(t.longest_wait_ms)};
+}
+
+int print_period_figures(Context& ctx, station::Station& station, const station::PeriodFigures& f) {
+  const core::Catalog& catalog = station.catalog();
+  const auto& q = f.queue;
+  nlohmann::json j = {{"from", f.from},
+                      {"to", f.to},
+                      {"days", f.days.size()},
+                      {"tickets_taken", q.tickets},
+                      {"tickets_served", q.served},
+                      {"tickets_called", q.called},
+                      {"no_shows", q.no_shows},
+                      {"no_show_rate", f.no_show_rate},
+                      {"average_wait_minutes", minutes_json(q.average_wait_ms())},
+                      {"longest_wait_minutes", minutes_json(q.longest_wait_ms)},
+                      {"cases_collected", f.cases_collected},
+                      {"cases_closed", f.cases_closed},
+                      {"cases_by_stage", f.cases_by_stage},
+                      {"cases_overdue", f.cases_overdue},
+                      {"evaluations", f.satisfaction.total},
+                      {"satisfied", f.satisfaction.satisfied},
+                      {"basically_satisfied", f.satisfaction.basically_satisfied},
+                      {"dissatisfied", f.satisfaction.dissatisfied},
+                      {"satisfaction_rate", optional_json(f.satisfaction.satisfaction_rate())},
+                      {"average_score", optional_json(f.satisfaction.average_score)}};
+  std::vector<std::vector<std::string>> line_rows = {
+      {"line", "", "tickets", "served", "no-shows", "avg wait", "longest"}};
+  nlohmann::json lines = nlohmann::json::array();
+  for (const auto& [number, t] : f.lines) {
+    const auto* line = catalog.line_by_number(number);
+    const std::string name = line ? line->name.zh : std::string();
+    nlohmann::json row = totals_json(t);
+    row["line"] = number;
+    row["name"] = name;
+    lines.push_back(std::move(row));
+    line_rows.push_back(totals_cells(std::to_string(number), name, t));
+  }
+  j["lines"] = lines;
+  std::vector<std::vector<std::string>> window_rows = {
+      {"window", "", "tickets", "served", "no-shows", "avg wait", "longest"}};
+  nlohmann::json windows = nlohmann::json::array();
+  for (const auto& [number, t] : f.windows) {
+    const auto* window = catalog.window_by_number(number, station.community());
+    const std::string name = window ? window->name.zh : std::string();
+    nlohmann::json row = totals_json(t);
+    row["window"] = number;
+    row["name"] = name;
+    windows.push_back(std::move(row));
+    window_rows.push_back(totals_cells(std::to_string(number), name, t));
+  }
+  j["windows"] = windows;
+  std::vector<std::vector<std::string>> staff_rows = {
+      {"staff", "name", "served", "cases handled", "cases closed", "ratings", "satisfied"}};
+  nlohmann::json staff = nlohmann::json::array();
+  for (const auto& r : f.staff) {
+    staff.push_back({{"staff_no", r.staff},
+                     {"name", r.name},
+                     {"served", r.served},
+                     {"cases_handled", r.cases_handled},
+                     {"cases_closed", r.cases_closed},
+                     {"ratings", r.satisfaction.total},
+                     {"satisfaction_rate", optional_json(r.satisfaction.satisfaction_rate())},
+                     {"average_score", optional_json(r.satisfaction.average_score)}});
+    staff_rows.push_back({r.staff, r.name, std::to_string(r.served),
+                          std::to_string(r.cases_handled), std::to_string(r.cases_closed),
+                          std::to_string(r.satisfaction.total),
+                          percent_text(r.satisfaction.satisfaction_rate())});
+  }
+  j["staff"] = staff;
+  nlohmann::json days = nlohmann::json::array();
+  std::vector<std::vector<std::string>> day_rows = {{"day", "tickets", "served", "new cases"}};
+  for (const auto& d : f.days) {
+    days.push_back({{"day", d.day},
+                    {"tickets", d.tickets},
+                    {"served", d.served},
+                    {"cases_collected", d.cases_collected}});
+    if (d.tickets || d.served || d.cases_collected) {
+      day_rows.push_back({d.day, std::to_string(d.tickets), std::to_string(d.served),
+                          std::to_string(d.cases_collected)});
+    }
+  }
+  j["by_day"] = days;
+
+  std::string text = "figures of " + f.from + " to " + f.to + " (" + std::to_string(f.days.size()) +
+                     (f.days.size() == 1 ? " day" : " days") + ")\n";
+  text += "tickets: " + std::to_string(q.tickets) + " taken, " + std::to_string(q.served) +
+          " served, no-shows " + std::to_string(q.no_shows) + " (" +
+          one_decimal(f.no_show_rate * 100) + "% of " + std::to_string(q.called) + " called)\n";
+  if (q.called > 0) {
+    text += "wait from taking a number to the first call: average " +
+            minutes_text(q.average_wait_ms()) + " min, longest " + minutes_text(q.longest_wait_ms) +
+            " min\n";
+  }
+  if (!f.lines.empty()) text += "by line:\n" + text_table(line_rows, 2);
+  if (!f.windows.empty()) {
+    text += "by window (the window that called the ticket last):\n" + text_table(window_rows, 2);
+  }
+  text += "cases: " + std::to_string(f.cases_collected) + " new, " +
+          std::to_string(f.cases_closed) + " closed in the period; now";
+  for (const auto& [stage, n] : f.cases_by_stage) text += " " + stage + " " + std::to_string(n);
+  if (f.cases_by_stage.empty()) text += " none";
+  text += ", " + std::to_string(f.cases_overdue) + " overdue\n";
+  const auto& sat = f.satisfaction;
+  text += "satisfaction: " +
+          (sat.total ? percent_text(sat.satisfaction_rate()) + " of " + std::to_string(sat.total) +
+                           " ratings (satisfied " + std::to_string(sat.satisfied) +
+                           ", basically satisfied " + std::to_string(sat.basically_satisfied) +
+                           ", dissatisfied " + std::to_string(sat.dissatisfied) + ")"
+                     : std::string("no ratings in the period")) +
+          "\n";
+  text += "staff assessment (每月考核):\n" + text_table(staff_rows, 2);
+  if (day_rows.size() > 1) text += "by day (days with activity):\n" + text_table(day_rows);
+  return ctx.print(j, text);
+}
+
 void add_figures(CLI::App& app, Context& ctx) {
-  auto* cmd =
-      app.add_subcommand("figures",
-                         "a day's figures: tickets, waits, cases, satisfaction (director or deputy "
-                         "head: --as STAFF_NO)");
-  auto day = std::make_shared<std::string>();
-  auto as = std::make_shared<std::string>();
-  cmd->add_option("--date", *day, "YYYY-MM-DD (default: today)");
-  cmd->add_option("--as", *as, "your staff number");
-  cmd->callback([&ctx, day, as] {
-    ctx.action = [&ctx, day, as] {
+  auto* cmd = app.add_subcommand(
+      "figures",
+      "the station's figures: tickets, waits per line and window, cases, satisfaction and the "
+      "staff assessment sheet (每月考核), for a day (default today), a month or any period up to "
+      "366 days (director or deputy head: --as STAFF_NO)");
+  struct Options {
+    std::string day, from, to, month, as;
+  };
+  auto o = std::make_shared<Options>();
+  auto* day = cmd->add_option("--day,--date", o->day, "one day, YYYY-MM-DD (default: today)");
+  auto* month = cmd->add_option("--month", o->month, "a whole month, YYYY-MM (e.g. 2026-11)");
+  auto* from = cmd->add_option("--from", o->from, "first day of the period, YYYY-MM-DD");
+  auto* to = cmd->add_option("--to", o->to, "last day of the period, YYYY-MM-DD (inclusive)");
+  from->needs(to);
+  to->needs(from);
+  month->excludes(from)->excludes(to)->excludes(day);
+  day->excludes(from)->excludes(to);
+  cmd->add_option("--as", o->as, "your staff number");
+  cmd->callback([&ctx, o] {
+    ctx.action = [&ctx, o] {
       return with_permission(
-          ctx, "weimin figures", *as, core::Permission::ViewFigures,
+          ctx, "weimin figures", o->as, core::Permission::ViewFigures,
           [&](station::Station& station, const station::Session&) {
+            std::string first = o->from, last = o->to;
+            if (!o->month.empty()) {
+              auto period = station::month_period(o->month);
+              if (!period.is_ok()) return ctx.refuse(period.status());
+              std::tie(first, last) = *period;
+            }
+            if (!first.empty()) {
+              auto f = station::period_figures(station, first, last);
+              if (!f.is_ok()) return ctx.refuse(f.status());
+              return print_period_figures(ctx, station, *f);
+            }
             auto f = station::day_figures(
-                station, day->empty() ? std::nullopt : std::optional<std::string>(*day));
+                station, o->day.empty() ? std::nullopt : std::optional<std::string>(o->day));
             if (!f.is_ok()) return ctx.refuse(f.status());
-            auto minutes = [](std::optional<std::int64_t> ms) -> nlohmann::json {
-              if (!ms) return nullptr;
-              return static_cast<double>(*ms) / 60000.0;
-            };
-            nlohmann::json j = {
-                {"day", f->day},
-                {"tickets_taken", f->queue.taken},
-                {"tickets_served", f->queue.served},
-                {"tickets_waiting", f->queue.waiting},
-                {"no_shows", f->queue.no_shows},
-                {"no_show_rate", f->no_show_rate},
-                {"average_wait_minutes", minutes(f->queue.average_wait_ms)},
-                {"longest_wait_minutes", minutes(f->queue.longest_wait_ms)},
-                {"cases_by_stage", f->cases_by_stage},
-                {"cases_collected", f->cases_collected_today},
-                {"cases_overdue", f->cases_overdue},
-                {"evaluations", f->satisfaction.total},
-                {"satisfaction_rate", f->satisfaction.satisfaction_rate()
-                                          ? nlohmann::json(*f->satisfaction.satisfaction_rate())
-                                          : nlohmann::json(nullptr)},
-                {"average_score", f->satisfaction.average_score
-                                      ? nlohmann::json(*f->satisfaction.average_score)
-                                      : nlohmann::json(nullptr)}};
-            nlohmann::json staff = nlohmann::json::array();
-            for (const auto& sf : f->staff) {
-              staff.push_back(
-                  {{"staff_no", sf.staff},
-                   {"served", sf.served},
-                   {"ratings", sf.satisfaction.total},
-                   {"satisfaction_rate", sf.satisfaction.satisfaction_rate()
-                                             ? nlohmann::json(*sf.satisfaction.satisfaction_rate())
-                                             : nlohmann::json(nullptr)}});
-            }
-            j["staff"] = staff;
-            auto fmt = [](double v) {
-              char buf[32];
-              std::snprintf(buf, sizeof buf, "%.1f", v);
-              return std::string(buf);
-            };
-            std::string text = "figures of " + f->day + "\n";
-            text += "tickets: " + std::to_string(f->queue.taken) + " taken, " +
-                    std::to_string(f->queue.served) + " served, " +
-                    std::to_string(f->queue.waiting) + " waiting, " +
-                    std::to_string(f->queue.no_shows) + " no-shows (" + fmt(f->no_show_rate * 100) +
-                    "%)\n";
-            if (f->queue.average_wait_ms) {
-              text += "wait: average " + fmt(*f->queue.average_wait_ms / 60000.0) +
-                      " min, longest " + fmt(*f->queue.longest_wait_ms / 60000.0) + " min\n";
-            }
-            text += "cases:";
-            for (const auto& [stage, n] : f->cases_by_stage)
-              text += " " + stage + " " + std::to_string(n);
-            text += "; " + std::to_string(f->cases_overdue) + " overdue; " +
-                    std::to_string(f->cases_collected_today) + " new today\n";
-            const auto rate = f->satisfaction.satisfaction_rate();
-            text += "satisfaction: " +
-                    (rate ? fmt(*rate * 100) + "% of " + std::to_string(f->satisfaction.total) +
-                                " ratings"
-                          : std::string("no ratings yet")) +
-                    "\n";
-            for (const auto& sf : f->staff) {
-              const auto r = sf.satisfaction.satisfaction_rate();
-              text += "staff " + sf.staff + ": served " + std::to_string(sf.served) +
-                      (r ? ", " + fmt(*r * 100) + "% satisfied" : std::string()) + "\n";
-            }
-            return ctx.print(j, text);
+            return print_day_figures(ctx, *f);
           });
     };
   });

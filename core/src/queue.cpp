@@ -168,6 +168,7 @@ void apply_checked(QueueState& s, const TicketEvent& e) {
       ++t.calls;
       if (!t.first_called_ms) t.first_called_ms = e.wall_ms;
       t.last_called_ms = e.wall_ms;
+      t.called_window = e.window;
       break;
     }
     case TicketEventKind::Recalled:
@@ -430,6 +431,49 @@ QueueFigures queue_figures(const QueueState& state, std::optional<int> line) {
   }
   if (f.called > 0) f.average_wait_ms = total_wait / f.called;
   return f;
+}
+
+std::optional<std::int64_t> QueueTotals::average_wait_ms() const {
+  if (called == 0) return std::nullopt;
+  return total_wait_ms / called;
+}
+
+QueueTotals& QueueTotals::operator+=(const QueueTotals& other) {
+  tickets += other.tickets;
+  served += other.served;
+  no_shows += other.no_shows;
+  called += other.called;
+  total_wait_ms += other.total_wait_ms;
+  if (other.longest_wait_ms) {
+    longest_wait_ms = std::max(longest_wait_ms.value_or(0), *other.longest_wait_ms);
+  }
+  return *this;
+}
+
+QueueBreakdown& QueueBreakdown::operator+=(const QueueBreakdown& other) {
+  all += other.all;
+  for (const auto& [line, totals] : other.by_line) by_line[line] += totals;
+  for (const auto& [window, totals] : other.by_window) by_window[window] += totals;
+  return *this;
+}
+
+QueueBreakdown queue_breakdown(const QueueState& state) {
+  QueueBreakdown b;
+  for (const auto& [id, t] : state.tickets) {
+    QueueTotals one;
+    one.tickets = 1;
+    if (t.state == TicketState::Done) one.served = 1;
+    if (t.state == TicketState::NoShow) one.no_shows = 1;
+    if (t.first_called_ms) {
+      one.called = 1;
+      one.total_wait_ms = std::max<std::int64_t>(0, *t.first_called_ms - t.taken_ms);
+      one.longest_wait_ms = one.total_wait_ms;
+    }
+    b.all += one;
+    b.by_line[t.line] += one;
+    if (t.called_window != 0) b.by_window[t.called_window] += one;
+  }
+  return b;
 }
 
 std::map<std::string, int> served_by_staff(const QueueState& state) {

@@ -14,6 +14,7 @@
 #include "keyboard.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/kiosk/app.hpp"
+#include "weimin/station/figures.hpp"
 #include "weimin/station/sync_status.hpp"
 
 namespace weimin::kiosk {
@@ -114,6 +115,18 @@ struct App::Impl {
 
   // The board's data.
   BoardState board;
+  // The figures screen's data (figures.cpp) and when it was read.
+  struct FiguresShown {
+    std::optional<station::DayFigures> day;
+    std::optional<station::PeriodFigures> month;
+    std::string error;
+    FiguresView view = FiguresView::Today;
+    std::string today;          // the day they were read on
+    std::int64_t read_ms = -1;  // when
+    std::int64_t frame = -1;    // frames_drawn when the screen was last drawn
+  };
+  FiguresShown figures;
+  static constexpr std::int64_t kFiguresRefreshMs = 30'000;
   // The on-screen keyboard (open over the screen while a text field is edited).
   KeyboardState keyboard;
 
@@ -220,9 +233,24 @@ struct App::Impl {
   void draw_staff();
   void draw_console();
   void draw_case_desk();
-  void draw_figures();
   void draw_sync_panel();
   void draw_work_access();
+
+  // [SECTION] figures.cpp
+  void draw_figures();
+  // Reads the figures of staff.figures' view again when the view or the day changed, the
+  // screen was not drawn the frame before, or kFiguresRefreshMs passed; true when it read.
+  bool refresh_figures();
+  void draw_day_figures(const station::DayFigures& f);
+  void draw_month_figures(const station::PeriodFigures& f);
+  void draw_staff_sheet(const station::PeriodFigures& f);
+  void draw_stages(const std::map<std::string, int>& by_stage);
+  void draw_day_bars(const std::vector<station::DaySeries>& days);
+  // A table with a header row and no scrolling of its own: the first `text_columns` columns
+  // left-aligned, the numbers after them right-aligned.
+  void figures_table(const char* id, const std::vector<std::string>& head,
+                     const std::vector<std::vector<std::string>>& rows, int text_columns = 1);
+  void figures_text(const std::string& id, const std::string& text);
 
   // [SECTION] board.cpp
   void draw_board();

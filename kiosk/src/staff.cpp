@@ -1,4 +1,4 @@
-// Staff screens (sign-in, queue console, case desk, figures, sync, work access).
+// Staff screens (sign-in, queue console, case desk, sync, work access; figures in figures.cpp).
 #include <imgui.h>
 
 #include <algorithm>
@@ -8,7 +8,6 @@
 #include "weimin/core/work_access.hpp"
 #include "weimin/platform/announcer.hpp"
 #include "weimin/platform/ticket_printer.hpp"
-#include "weimin/station/figures.hpp"
 #include "weimin/station/queue.hpp"
 
 namespace weimin::kiosk {
@@ -555,33 +554,7 @@ void App::Impl::draw_case_desk() {
   end_scroll();
 }
 
-// [SECTION] Figures, sync, work access
-
-void App::Impl::draw_figures() {
-  auto figures = station::day_figures(station);
-  if (!figures.is_ok()) {
-    error_line(staff_error_sentence(figures.status(), KioskAction::Console, lang()));
-    return;
-  }
-  const auto& f = figures.value();
-  ImGui::TextUnformatted(tf("figures.title", {f.day}).c_str());
-  ImGui::Spacing();
-  ImGui::TextUnformatted(tf("figures.taken", {std::to_string(f.queue.taken)}).c_str());
-  ImGui::TextUnformatted(tf("figures.served", {std::to_string(f.queue.served)}).c_str());
-  ImGui::TextUnformatted(tf("figures.no_show", {std::to_string(f.queue.no_shows)}).c_str());
-  ImGui::TextUnformatted(
-      tf("figures.cases_today", {std::to_string(f.cases_collected_today)}).c_str());
-  ImGui::TextUnformatted(tf("figures.overdue", {std::to_string(f.cases_overdue)}).c_str());
-  const auto rate = f.satisfaction.satisfaction_rate();
-  ImGui::TextUnformatted(
-      tf("figures.satisfaction",
-         {rate ? std::to_string(static_cast<int>(*rate * 100 + 0.5)) + "%" : t("figures.none")})
-          .c_str());
-  ImGui::Spacing();
-  for (const auto& [stage, n] : f.cases_by_stage) {
-    ImGui::TextUnformatted((std::string(t("stage." + stage)) + "  " + std::to_string(n)).c_str());
-  }
-}
+// [SECTION] Sync, work access (the figures screen is figures.cpp)
 
 void App::Impl::draw_sync_panel() {
   (void)refresh_status(false);

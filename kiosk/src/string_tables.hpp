@@ -15,5 +15,6 @@ const std::vector<StringEntry>& receipt_strings();   // printing.cpp: slips and 
 const std::vector<StringEntry>& voice_strings();     // voice.cpp: what the kiosk says
 const std::vector<StringEntry>& board_strings();     // board.cpp: the calling board
 const std::vector<StringEntry>& error_strings();     // errors.cpp: the station's refusals
+const std::vector<StringEntry>& figures_strings();   // figures.cpp: the staff's figures screen
 
 }  // namespace weimin::kiosk

@@ -195,7 +195,7 @@ const std::vector<StringEntry> kTable = {
     {"staff.hello", "{}（{}）", "{} ({})"},
     {"nav.console", "叫号", "Queue"},
     {"nav.cases", "案件", "Cases"},
-    {"nav.figures", "今日数据", "Today"},
+    {"nav.figures", "数据统计", "Figures"},
     {"nav.sync", "同步", "Sync"},
     {"nav.access", "准入核查", "Work access"},
     {"console.window", "{} 号窗口", "Window {}"},
@@ -258,14 +258,6 @@ const std::vector<StringEntry> kTable = {
     {"cases.resolved_text", "社区已现场解决", "Settled on the spot by the community"},
     {"cases.verified_text", "已与居民核实", "Checked with the resident"},
     {"cases.closed_text", "核实后结项", "Closed after verification"},
-    {"figures.title", "今日数据 {}", "Today {}"},
-    {"figures.taken", "取号 {}", "Tickets taken {}"},
-    {"figures.served", "办结 {}", "Served {}"},
-    {"figures.no_show", "未到 {}", "No-shows {}"},
-    {"figures.cases_today", "今日新案件 {}", "New cases today {}"},
-    {"figures.overdue", "超期案件 {}", "Overdue cases {}"},
-    {"figures.satisfaction", "满意率 {}", "Satisfaction {}"},
-    {"figures.none", "暂无评价", "no ratings yet"},
     {"sync.title", "与区级平台同步", "Sync with the district"},
     {"sync.server", "服务器：{}", "Server: {}"},
     {"sync.pending", "待同步事实 {} 条", "{} facts waiting to sync"},
@@ -290,7 +282,7 @@ const std::vector<StringEntry>& all() {
   static const std::vector<StringEntry> built = [] {
     std::vector<StringEntry> v = kTable;
     for (const auto* part : {&keyboard_strings(), &receipt_strings(), &voice_strings(),
-                             &board_strings(), &error_strings()}) {
+                             &board_strings(), &error_strings(), &figures_strings()}) {
       v.insert(v.end(), part->begin(), part->end());
     }
     return v;

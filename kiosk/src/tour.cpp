@@ -370,6 +370,17 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
           {"staff_figures",
            [](App& a) {
              a.staff().cases = CaseDeskState{};
+             a.staff().figures = FiguresView::Today;
+             a.show(Screen::Figures);
+           }},
+          {"staff_figures_month",
+           [](App& a) {
+             a.staff().figures = FiguresView::Month;
+             a.show(Screen::Figures);
+           }},
+          {"staff_figures_sheet",
+           [](App& a) {
+             a.staff().figures = FiguresView::StaffSheet;
              a.show(Screen::Figures);
            }},
           {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},

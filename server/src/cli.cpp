@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "console/figure_table.hpp"
 #include "pg_connection.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/secret.hpp"
@@ -21,6 +23,7 @@
 #include "weimin/server/accounts.hpp"
 #include "weimin/server/console.hpp"
 #include "weimin/server/embedded_store.hpp"
+#include "weimin/server/figures_json.hpp"
 #include "weimin/server/https.hpp"
 #include "weimin/server/pg_store.hpp"
 #include "weimin/server/service.hpp"
@@ -413,6 +416,211 @@ void add_account_commands(CLI::App& app, Ctx& ctx, AccountArgs& args) {
           }
         }
         if (log->empty() && !ctx.json) ctx.io.out << "no audit records\n";
+        return 0;
+      });
+    };
+  });
+}
+
+// [SECTION] figures (docs/FIGURES.md): the admin's view of the district's figures
+
+struct FiguresArgs {
+  std::string from;
+  std::string to;
+  std::string by;
+  std::string office;
+  std::string department;
+  std::string community;
+  std::string month;
+};
+
+// Columns a terminal gives `text`: two for a wide (CJK) character, one otherwise.
+std::size_t display_width(const std::string& text) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    std::uint32_t cp = c;
+    std::size_t len = 1;
+    if (c >= 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else if (c >= 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    }
+    for (std::size_t k = 1; k < len && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    width += (cp >= 0x1100 &&
+              (cp <= 0x115F || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+               (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+               (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6)))
+                 ? 2
+                 : 1;
+    i += len;
+  }
+  return width;
+}
+
+// A figure table as aligned text: its title, a header line, one line per row.
+void print_table(std::ostream& out, const console::FigureTable& tb) {
+  out << "\n" << tb.title << " [" << tb.id << "]\n";
+  if (tb.rows.empty()) {
+    out << "  (none)\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> lines;
+  std::vector<std::string> head;
+  for (const console::Column& c : tb.columns) head.push_back(c.title);
+  lines.push_back(head);
+  for (const auto& row : tb.rows) {
+    std::vector<std::string> cells;
+    for (const console::Cell& cell : row) cells.push_back(console::cell_text(cell));
+    lines.push_back(std::move(cells));
+  }
+  std::vector<std::size_t> widths(head.size(), 0);
+  for (const auto& l : lines) {
+    for (std::size_t i = 0; i < l.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], display_width(l[i]));
+    }
+  }
+  for (const auto& l : lines) {
+    std::string text = " ";
+    for (std::size_t i = 0; i < l.size() && i < widths.size(); ++i) {
+      const std::string pad(widths[i] - display_width(l[i]), ' ');
+      const bool right = tb.columns[i].kind != console::CellKind::Text;
+      text += " " + (right ? pad + l[i] : l[i] + pad);
+    }
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    out << text << "\n";
+  }
+}
+
+// The published catalog, or null when none is.
+Result<std::shared_ptr<const core::Catalog>> published_catalog(DistrictService& s) {
+  auto ref = s.with_store([](DistrictStore& store) { return store.latest_reference("catalog"); });
+  if (!ref.is_ok()) return ref.status();
+  if (!*ref) return std::shared_ptr<const core::Catalog>();
+  auto parsed = core::parse_catalog((*ref)->json, "the published catalog");
+  if (!parsed.is_ok()) return parsed.status();
+  return std::make_shared<const core::Catalog>(std::move(*parsed));
+}
+
+bool all_digits(const std::string& s, std::size_t n) {
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void add_figures_commands(CLI::App& app, Ctx& ctx, FiguresArgs& args) {
+  auto* figures = app.add_subcommand(
+      "figures",
+      "the district's figures over a period (docs/FIGURES.md): whistles by level, kind, source, "
+      "street office, community and department; the three rates with their counts; open and "
+      "overdue cases now; returns; rankings; queues, as tables (--json: the figures as JSON). "
+      "'figures staff' prints a station's monthly staff sheet");
+  figures->require_subcommand(0, 1);
+  figures->add_option("--from", args.from, "the first day, YYYY-MM-DD (Beijing date)");
+  figures->add_option("--to", args.to, "the last day, YYYY-MM-DD (inclusive)");
+  figures->add_option("--by", args.by, "the series' buckets: day, week or month (default: day)");
+  figures->add_option("--office", args.office,
+                      "only the cases of this street office's communities (9-digit code)");
+  figures->add_option("--department", args.department,
+                      "only this department's part (catalog department id)");
+  auto* staff = figures->add_subcommand(
+      "staff", "the monthly staff assessment sheet (每月考核) of one station");
+  staff->add_option("--community", args.community, "the station's community (12 digits)");
+  staff->add_option("--month", args.month, "the month, YYYY-MM");
+
+  staff->callback([&] {
+    ctx.action = [&] {
+      if (!all_digits(args.community, 12) || args.month.size() != 7 ||
+          !core::CivilDate::parse(args.month + "-01").is_ok()) {
+        ctx.io.err << "weimin-district: figures staff needs --community CODE (12 digits) and "
+                      "--month YYYY-MM, e.g. figures staff --community 530102001001 --month "
+                      "2026-11\n";
+        return 2;
+      }
+      return ctx.with_service([&](DistrictService& s) {
+        auto sheet = s.staff_sheet(args.community, args.month);
+        if (!sheet.is_ok()) return ctx.fail(sheet.status());
+        if (ctx.json) {
+          ctx.io.out << staff_sheet_to_json(*sheet).dump(2) << "\n";
+          return 0;
+        }
+        ctx.io.out << "staff sheet of community " << sheet->community << ", " << sheet->month
+                   << "\n";
+        print_table(ctx.io.out, console::staff_table(*sheet, console::Lang::En));
+        return 0;
+      });
+    };
+  });
+  figures->callback([&] {
+    if (staff->parsed()) return;
+    ctx.action = [&] {
+      if (args.from.empty() || args.to.empty()) {
+        ctx.io.err << "weimin-district: figures needs a period: --from YYYY-MM-DD --to "
+                      "YYYY-MM-DD, e.g. figures --from 2026-11-01 --to 2026-11-30\n";
+        return 2;
+      }
+      if (!args.office.empty() && !all_digits(args.office, 9)) {
+        ctx.io.err << "weimin-district: --office takes a street office's 9-digit code, e.g. "
+                      "--office 530102001\n";
+        return 2;
+      }
+      FigureQuery q;
+      q.from = args.from;
+      q.to = args.to;
+      q.by = args.by.empty() ? "day" : args.by;
+      q.office = args.office;
+      q.department = args.department;
+      q.now_ms = ctx.clock.now_ms();
+      if (Status ok = check_figure_query(q); !ok.is_ok()) {
+        ctx.io.err << "weimin-district: " << ok.message() << "\n";
+        return 2;
+      }
+      return ctx.with_service([&](DistrictService& s) {
+        auto cat = published_catalog(s);
+        if (!cat.is_ok()) return ctx.fail(cat.status());
+        const core::Catalog* catalog = cat->get();
+        if (catalog != nullptr) {
+          if (!q.office.empty() && catalog->street_office_by_code(q.office) == nullptr) {
+            ctx.io.err << "weimin-district: street office " << q.office
+                       << " is not in the published catalog; give one of its 9-digit street "
+                          "office codes\n";
+            return 1;
+          }
+          if (!q.department.empty() && catalog->department_by_id(q.department) == nullptr) {
+            ctx.io.err << "weimin-district: department '" << q.department
+                       << "' is not in the published catalog; give one of its department ids\n";
+            return 1;
+          }
+        }
+        auto f = s.figures(q);
+        if (!f.is_ok()) return ctx.fail(f.status());
+        if (ctx.json) {
+          ctx.io.out << figures_to_json(*f, q).dump(2) << "\n";
+          return 0;
+        }
+        ctx.io.out << "figures from " << q.from << " to " << q.to << " (by " << q.by << ")";
+        if (!q.office.empty()) ctx.io.out << ", street office " << q.office;
+        if (!q.department.empty()) ctx.io.out << ", department " << q.department;
+        ctx.io.out << "; open and overdue as of " << core::local_date_time(q.now_ms) << "\n";
+        const Rates& r = f->total.rates;
+        ctx.io.out << "whistles " << f->total.whistles << "  responded on time "
+                   << console::percent_text(r.responded) << " (" << r.responded.met << "/"
+                   << r.responded.due << ")  resolved on time " << console::percent_text(r.resolved)
+                   << " (" << r.resolved.met << "/" << r.resolved.due << ")  satisfied "
+                   << console::percent_text(r.satisfied) << " (" << r.satisfied.met << "/"
+                   << r.satisfied.due << ")\n";
+        ctx.io.out << "open cases " << f->open_cases << ", of them overdue " << f->overdue_cases
+                   << "\n";
+        for (const console::FigureTable& tb :
+             console::figure_tables(*f, catalog, console::Lang::En, q.now_ms)) {
+          print_table(ctx.io.out, tb);
+        }
         return 0;
       });
     };
@@ -848,6 +1056,8 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   // account, station revoke, audit
   AccountArgs account_args;
   add_account_commands(app, ctx, account_args);
+  FiguresArgs figures_args;
+  add_figures_commands(app, ctx, figures_args);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

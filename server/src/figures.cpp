@@ -532,7 +532,7 @@ Result<StaffSheet> staff_sheet(const std::vector<FactRecord>& facts, const std::
       if (e.is_ok()) ticket_days[f.day].push_back(std::move(*e));
     } else if (f.kind.starts_with("case.")) {
       const std::vector<core::CaseEvent> one = projection::case_events({r});
-      if (one.empty() || one.front().actor_role != core::Role::Staff) continue;
+      if (one.empty() || !core::is_station_role(one.front().actor_role)) continue;
       handled[one.front().actor].insert(f.subject);
       if (one.front().kind() == core::CaseEventKind::Closed) ++closed[one.front().actor];
     } else if (f.kind == core::kEvaluationKind) {

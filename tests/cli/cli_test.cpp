@@ -120,6 +120,113 @@ TEST_CASE("weimin runs a station's day end to end") {
   CHECK(cli.run({"verify"}).code == 0);
 }
 
+TEST_CASE("weimin figures covers a period or a month, with the staff assessment sheet") {
+  Cli cli;
+  REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==
+          0);
+  ::setenv("WEIMIN_PIN", "583920", 1);
+  REQUIRE(
+      cli.run({"staff", "add", "--as", "D001", "--no", "S002", "--name", "王芳", "--role", "staff"},
+              "649271\n")
+          .code == 0);
+  // 2026-11-25: two tickets; S002 serves D001 after 4 min, D002 does not come (10 min).
+  REQUIRE(cli.run({"ticket", "take", "--line", "4"}).code == 0);
+  REQUIRE(cli.run({"ticket", "take", "--line", "4"}).code == 0);
+  ::setenv("WEIMIN_PIN", "649271", 1);
+  cli.clock.advance(4 * 60'000);
+  REQUIRE(cli.run({"queue", "call", "--window", "2", "--as", "S002"}).code == 0);
+  REQUIRE(cli.run({"queue", "finish", "--window", "2", "--as", "S002"}).code == 0);
+  cli.clock.advance(6 * 60'000);
+  REQUIRE(cli.run({"queue", "call", "--window", "2", "--as", "S002"}).code == 0);
+  REQUIRE(cli.run({"queue", "noshow", "--window", "2", "--as", "S002"}).code == 0);
+  auto made = cli.json({"case", "new", "--source", "env_sanitation", "--channel", "window",
+                        "--text", "路灯不亮", "--as", "S002"});
+  REQUIRE_MESSAGE(made.code == 0, made.err);
+  const std::string code = made.json()["tracking_code"];
+  REQUIRE(cli.run({"case", "resolve", code, "--text", "已修", "--as", "S002"}).code == 0);
+  // 2026-11-26: one ticket served by S002 after 20 min; the case closed by S002.
+  cli.clock.advance(24 * 3600'000LL);
+  REQUIRE(cli.run({"ticket", "take", "--line", "4"}).code == 0);
+  cli.clock.advance(20 * 60'000);
+  REQUIRE(cli.run({"queue", "call", "--window", "2", "--as", "S002"}).code == 0);
+  REQUIRE(cli.run({"queue", "finish", "--window", "2", "--as", "S002"}).code == 0);
+  REQUIRE(cli.run({"case", "verify", code, "--text", "确认", "--as", "S002"}).code == 0);
+  REQUIRE(cli.run({"case", "close", code, "--as", "S002"}).code == 0);
+  ::setenv("WEIMIN_PIN", "583920", 1);
+
+  auto period = cli.json({"figures", "--from", "2026-11-25", "--to", "2026-11-26", "--as", "D001"});
+  REQUIRE_MESSAGE(period.code == 0, period.err);
+  const auto j = period.json();
+  CHECK(j["from"] == "2026-11-25");
+  CHECK(j["to"] == "2026-11-26");
+  CHECK(j["tickets_taken"] == 3);
+  CHECK(j["tickets_served"] == 2);
+  CHECK(j["no_shows"] == 1);
+  CHECK(j["average_wait_minutes"] == doctest::Approx(34.0 / 3));  // (4 + 10 + 20) ÷ 3
+  CHECK(j["longest_wait_minutes"] == 20.0);
+  CHECK(j["lines"][0]["line"] == 4);
+  CHECK(j["windows"][0]["window"] == 2);
+  CHECK(j["windows"][0]["tickets"] == 3);
+  CHECK(j["cases_collected"] == 1);
+  CHECK(j["cases_closed"] == 1);
+  CHECK(j["by_day"].size() == 2);
+  CHECK(j["by_day"][1]["tickets"] == 1);
+  REQUIRE(j["staff"].size() == 2);
+  CHECK(j["staff"][1]["staff_no"] == "S002");
+  CHECK(j["staff"][1]["name"] == "王芳");
+  CHECK(j["staff"][1]["served"] == 2);
+  CHECK(j["staff"][1]["cases_handled"] == 1);
+  CHECK(j["staff"][1]["cases_closed"] == 1);
+  CHECK(j["staff"][0]["staff_no"] == "D001");
+  CHECK(j["staff"][0]["served"] == 0);
+
+  // The month: the same facts; the day alone: only its own.
+  auto month = cli.json({"figures", "--month", "2026-11", "--as", "D001"});
+  REQUIRE_MESSAGE(month.code == 0, month.err);
+  CHECK(month.json()["from"] == "2026-11-01");
+  CHECK(month.json()["to"] == "2026-11-30");
+  CHECK(month.json()["tickets_taken"] == 3);
+  CHECK(month.json()["by_day"].size() == 30);
+  auto day = cli.json({"figures", "--day", "2026-11-25", "--as", "D001"});
+  REQUIRE(day.code == 0);
+  CHECK(day.json()["tickets_taken"] == 2);
+  CHECK(cli.json({"figures", "--date", "2026-11-26", "--as", "D001"}).json()["tickets_taken"] == 1);
+
+  // As text: the staff sheet is a table a director reads.
+  auto text = cli.run({"figures", "--month", "2026-11", "--as", "D001"});
+  REQUIRE(text.code == 0);
+  CHECK(text.out.find("figures of 2026-11-01 to 2026-11-30 (30 days)") != std::string::npos);
+  CHECK(text.out.find("tickets: 3 taken, 2 served, no-shows 1 (33.3% of 3 called)") !=
+        std::string::npos);
+  CHECK(text.out.find("staff assessment (每月考核):") != std::string::npos);
+  CHECK(text.out.find("served  cases handled  cases closed  ratings  satisfied") !=
+        std::string::npos);
+  CHECK(
+      text.out.find("\n  S002   王芳       2              1             1        0          —\n") !=
+      std::string::npos);
+  CHECK(text.out.find("\n  2026-11-26        1       1          0\n") != std::string::npos);
+
+  // Refusals say what to type; usage errors exit 2.
+  auto bad = cli.run({"figures", "--from", "2026-11-31", "--to", "2026-12-01", "--as", "D001"});
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find("'2026-11-31' is not a date; type it as YYYY-MM-DD") != std::string::npos);
+  CHECK(bad.out.empty());
+  auto backwards =
+      cli.run({"figures", "--from", "2026-11-30", "--to", "2026-11-01", "--as", "D001"});
+  CHECK(backwards.code == 1);
+  CHECK(backwards.err.find("on or after the start date") != std::string::npos);
+  auto bad_month = cli.run({"figures", "--month", "11-2026", "--as", "D001"});
+  CHECK(bad_month.code == 1);
+  CHECK(bad_month.err.find("type it as YYYY-MM") != std::string::npos);
+  CHECK(cli.run({"figures", "--from", "2026-11-01", "--as", "D001"}).code == 2);
+  CHECK(cli.run({"figures", "--month", "2026-11", "--day", "2026-11-25", "--as", "D001"}).code ==
+        2);
+  auto help = cli.run({"figures", "--help"});
+  CHECK(help.code == 0);
+  CHECK(help.out.find("--month") != std::string::npos);
+  CHECK(help.out.find("每月考核") != std::string::npos);
+}
+
 TEST_CASE("weimin case show prints what each department did: report-in, expected date, return") {
   Cli cli;
   auto init = cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n");

@@ -18,9 +18,13 @@ page gets it too; after sign-out the inbox redirects to sign-in; a wrong passwor
 sign-in page; an admin with a one-time password must change it first; an enrolment token issued
 in the browser enrols a second station; accounts made while the district serves work at once.
 
-Every console page is photographed at 1366x768 and 1920x1080 (and in full when it is taller
-than the screen) into the folder given by --shots (default build/console-tour/), like the
-kiosk's tour.
+The figures page (issue 15): the office's satisfied rate and its counts, a table, the CSV and
+.xlsx downloads; at a phone's 390 px nothing overflows and every control is in reach; a
+department asking a staff sheet gets the 403 page.
+
+Every console page is photographed at 1366x768 and 1920x1080 (the figures pages at 1366x768
+and 390x844), and in full when it is taller than the screen, into the folder given by --shots
+(default build/console-tour/), like the kiosk's tour.
 
 Chromium trusts the test's own CA only: --ignore-certificate-errors-spki-list names the SHA-256
 of the CA's public key (headless Chromium on Linux has no per-run trust store without NSS
@@ -47,6 +51,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT_S = 20  # the longest any one page condition is waited for
 SIZES = [(1366, 768), (1920, 1080)]
+PHONE = (390, 844)  # a phone held upright: the figures page is photographed at this width too
 
 COMMUNITY = "530102001001"  # 翠湖社区, in the street office below
 OFFICE = "530102001"  # 华山街道
@@ -384,12 +389,25 @@ class Browser:
 
     def size(self, width, height):
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width <= PHONE[0]})
 
-    def shoot(self, name, element=None):
+    def fetch(self, path):
+        """GETs `path` from the page (with its cookies): status, headers we care for, the first
+        bytes in hex and the text."""
+        return self.driver.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            fetch(arguments[0], {credentials: 'same-origin'}).then(async r => {
+              const bytes = new Uint8Array(await r.arrayBuffer());
+              done({status: r.status, type: r.headers.get('Content-Type'),
+                    disposition: r.headers.get('Content-Disposition'),
+                    head: Array.from(bytes.slice(0, 4)).map(b => b.toString(16).padStart(2, '0')).join(''),
+                    text: new TextDecoder('utf-8').decode(bytes)});
+            }).catch(e => done({status: 0, text: String(e)}));""", path)
+
+    def shoot(self, name, element=None, sizes=None):
         """The page (or `element` scrolled into view) at every size, and in full when longer."""
         self.no_alert()
-        for width, height in SIZES:
+        for width, height in sizes or SIZES:
             self.size(width, height)
             # From the top, scrolled only as far as needed to show the whole element.
             self.driver.execute_script("window.scrollTo(0, 0)")
@@ -555,6 +573,10 @@ def run(args, root):
         if b.all("#timeline"):
             raise Failure("the 403 page shows case C's timeline")
         b.shoot("forbidden")
+        # A department reads no station's staff sheet.
+        b.open("/console/figures/staff?community=%s&month=%s" %
+               (COMMUNITY, datetime.date.today().strftime("%Y-%m")))
+        b.one("#forbidden", "the 403 page for %s asking a staff sheet" % DEPARTMENT)
         b.open("/console/")
         b.sign_out()
 
@@ -597,6 +619,74 @@ def run(args, root):
             if words not in b.page_text():
                 raise Failure("case A's page does not show %r" % words)
         b.shoot("case-office-closed-loop")
+
+        # The figures page (issue 15): the office's own numbers, a rate with its counts, a table,
+        # a CSV and an .xlsx download, photographed at 1366x768 and at a phone's 390 px.
+        b.open("/console/")
+        nav = b.one("a#nav-figures", "the figures link in the header")
+        b.navigate(nav.click, "the figures page from the header")
+        b.one("#rate-satisfied", "the satisfied rate on the figures page")
+        satisfied = b.one("#rate-satisfied")
+        if (satisfied.get_attribute("data-met"), satisfied.get_attribute("data-due")) != ("1", "1"):
+            raise Failure("the satisfied rate counts %s/%s; case A was rated satisfied, so 1/1" %
+                          (satisfied.get_attribute("data-met"), satisfied.get_attribute("data-due")))
+        value = satisfied.find_element("css selector", ".rate-value").text
+        if value != "100.0%":
+            raise Failure("the satisfied rate shows %r, not 100.0%%" % value)
+        community_table = b.one("table#fig-by-community", "the whistles by community").text
+        if "翠湖社区" not in community_table or COMMUNITY not in community_table:
+            raise Failure("table#fig-by-community lacks %s: %r" % (COMMUNITY, community_table))
+        returns_table = b.one("table#fig-returns", "the returns table").text
+        if "电梯维修属物业公司" not in returns_table:
+            raise Failure("table#fig-returns lacks %s's return of case C: %r" %
+                          (OTHER_DEPARTMENT, returns_table))
+        if not b.all("#fig-series-chart"):
+            raise Failure("figures.js drew no chart above table#fig-series")
+        csv = b.fetch(b.one("a#fig-by-department-csv").get_attribute("href"))
+        if csv["status"] != 200 or not (csv["type"] or "").startswith("text/csv") or \
+                csv["head"][:6] != "efbbbf" or DEPARTMENT not in csv["text"] or \
+                "attachment" not in (csv["disposition"] or ""):
+            raise Failure("the department table's CSV download is wrong: %r" %
+                          {k: (v[:200] if isinstance(v, str) else v) for k, v in csv.items()})
+        xlsx = b.fetch(b.one("a#fig-by-department-xlsx").get_attribute("href"))
+        if xlsx["status"] != 200 or xlsx["head"] != "504b0304":
+            raise Failure("the department table's .xlsx download is no zip: %r" %
+                          {k: v for k, v in xlsx.items() if k != "text"})
+        b.shoot("figures-office", sizes=[SIZES[0], PHONE])
+        b.size(*PHONE)
+        wide = b.driver.execute_script("return document.documentElement.scrollWidth")
+        if wide > PHONE[0]:
+            raise Failure("the figures page is %d px wide at %d px: it overflows a phone" %
+                          (wide, PHONE[0]))
+        for css in ["form#fig-period input[name=from]", "form#fig-period input[name=to]",
+                    "form#fig-period select[name=by]", "form#fig-period button",
+                    "a#fig-this-month", "a#fig-last-month", "a#fig-this-year",
+                    "a#fig-by-department-csv", "a#nav-figures", "form#signout button"]:
+            element = b.one(css)
+            b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            box = b.driver.execute_script(
+                "const r = arguments[0].getBoundingClientRect(); return [r.left, r.right, r.width];",
+                element)
+            if not element.is_displayed() or box[0] < 0 or box[1] > PHONE[0] or box[2] < 1:
+                raise Failure("%s is out of reach at %d px: %r" % (css, PHONE[0], box))
+        table = b.one("table#fig-by-department")
+        scroll = b.driver.execute_script(
+            "const s = arguments[0].parentNode; return [arguments[0].scrollWidth, s.clientWidth, "
+            "getComputedStyle(s).overflowX];", table)
+        if scroll[0] > scroll[1] and scroll[2] not in ("auto", "scroll"):
+            raise Failure("table#fig-by-department is wider than a phone and does not scroll: %r"
+                          % scroll)
+        b.size(*SIZES[0])
+        staff = b.one("form#staff-pick", "the staff sheet picker")
+        b.submit(staff, lambda: b.all("table#staff-sheet"), "the monthly staff sheet of %s" %
+                 COMMUNITY)
+        # D001 verified and closed case A this month: its row counts them.
+        rows = [r.text for r in b.all("table#staff-sheet tbody tr")]
+        if not any(r.startswith("D001") for r in rows):
+            raise Failure("the staff sheet of %s has no row for D001, who closed case A: %r" %
+                          (COMMUNITY, rows))
+        b.shoot("figures-staff", sizes=[SIZES[0], PHONE])
+        b.open_case(a_id)
 
         # English.
         chinese = b.page_text()

@@ -791,6 +791,72 @@ TEST_CASE("queue figures: taken, served, no-shows, average and longest wait to f
   CHECK(served_by_staff(d.state) == std::map<std::string, int>{{"S01", 1}});
 }
 
+TEST_CASE("queue totals: per line and per window that last called, and days add up weighted") {
+  Desk d;
+  const TicketId a = d.take(1);  // at 0
+  const TicketId b = d.take(1);  // at 0
+  const TicketId c = d.take(2);  // at 0, never called
+  d.node.now += 2 * kMinute;
+  REQUIRE(d.call(a, 1, {1}).is_ok());  // a waited 2 min at window 1
+  REQUIRE(d.act(a, 1, TicketTransferred{3, std::nullopt}).is_ok());
+  d.node.now += 4 * kMinute;
+  REQUIRE(d.call(a, 2, {3}).is_ok());  // called again by window 2: its wait stays 2 min
+  REQUIRE(d.act(a, 2, TicketFinished{}).is_ok());
+  REQUIRE(d.call(b, 1, {1}).is_ok());  // b waited 6 min at window 1
+  REQUIRE(d.act(b, 1, TicketNoShow{}).is_ok());
+  (void)c;
+  CHECK(d.ticket(a).called_window == 2);
+  CHECK(d.ticket(a).window == 2);
+  const QueueBreakdown day1 = queue_breakdown(d.state);
+  CHECK(day1.all.tickets == 3);
+  CHECK(day1.all.served == 1);
+  CHECK(day1.all.no_shows == 1);
+  CHECK(day1.all.called == 2);
+  CHECK(day1.all.total_wait_ms == 8 * kMinute);
+  CHECK(day1.all.average_wait_ms() == 4 * kMinute);
+  CHECK(day1.all.longest_wait_ms == 6 * kMinute);
+  // By the line a ticket is on at the end: a was transferred to line 3.
+  CHECK(day1.by_line.at(1).tickets == 1);
+  CHECK(day1.by_line.at(1).no_shows == 1);
+  CHECK(day1.by_line.at(2).tickets == 1);
+  CHECK_FALSE(day1.by_line.at(2).average_wait_ms().has_value());
+  CHECK(day1.by_line.at(3).served == 1);
+  // By the window that called it last; c was never called and is in no window's figures.
+  REQUIRE(day1.by_window.size() == 2);
+  CHECK(day1.by_window.at(1) == QueueTotals{1, 0, 1, 1, 6 * kMinute, 6 * kMinute});
+  CHECK(day1.by_window.at(2) == QueueTotals{1, 1, 0, 1, 2 * kMinute, 2 * kMinute});
+
+  // A second day with one ticket that waited 20 min: the period's average is over the three
+  // called tickets (28 ÷ 3 min), not the mean of the two days' averages (4 and 20 min).
+  Desk d2;
+  const TicketId x = d2.take(1);
+  d2.node.now += 20 * kMinute;
+  REQUIRE(d2.call(x, 1, {1}).is_ok());
+  REQUIRE(d2.act(x, 1, TicketFinished{}).is_ok());
+  QueueBreakdown period = day1;
+  period += queue_breakdown(d2.state);
+  CHECK(period.all.tickets == 4);
+  CHECK(period.all.served == 2);
+  CHECK(period.all.called == 3);
+  CHECK(period.all.average_wait_ms() == 28 * kMinute / 3);
+  CHECK(period.all.longest_wait_ms == 20 * kMinute);
+  CHECK(period.by_window.at(1) == QueueTotals{2, 1, 1, 2, 26 * kMinute, 20 * kMinute});
+  CHECK(period.by_line.at(1).tickets == 2);
+  CHECK(QueueTotals{}.average_wait_ms() == std::nullopt);
+
+  // Called at window 3, then sent to another line and waiting again: still window 3's.
+  Desk d3;
+  const TicketId w = d3.take(2);
+  d3.node.now += kMinute;
+  REQUIRE(d3.call(w, 3, {2}).is_ok());
+  REQUIRE(d3.act(w, 3, TicketTransferred{4, std::nullopt}).is_ok());
+  CHECK(d3.ticket(w).window == 0);
+  const QueueBreakdown moved = queue_breakdown(d3.state);
+  CHECK(moved.by_window.at(3) == QueueTotals{1, 0, 0, 1, kMinute, kMinute});
+  CHECK(moved.by_line.count(2) == 0);
+  CHECK(moved.by_line.at(4).tickets == 1);
+}
+
 // [SECTION] JSON
 
 TEST_CASE("every ticket event kind survives a JSON round trip") {

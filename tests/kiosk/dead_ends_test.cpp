@@ -110,7 +110,7 @@ TEST_CASE(
   // Every tab's label whole.
   for (const char* id : {"nav.console", "nav.cases", "nav.figures", "nav.sync", "nav.access"})
     f.reachable(id, 44);
-  CHECK(f.app->label("nav.figures") == "今日数据");
+  CHECK(f.app->label("nav.figures") == "数据统计");
   CHECK(f.app->label("nav.access") == "准入核查");
 }
 

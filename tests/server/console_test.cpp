@@ -1064,3 +1064,261 @@ TEST_CASE("console: the stations page shows what each station reported, its last
   CHECK(en.body.find("No sync for over 36 hours") != std::string::npos);
   CHECK(en.body.find("40 h ago") != std::string::npos);
 }
+
+// [SECTION] Figures (docs/CONSOLE.md, "Figures")
+
+namespace {
+
+// The HTML of the element with id `id` up to the end of its table (or "" when absent).
+std::string table_html(const std::string& body, const std::string& id) {
+  const std::size_t at = body.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return "";
+  const std::size_t end = body.find("</table>", at);
+  return body.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+// Two whistled cases: one at kA (office1's) to urban_management, one at kOther to police.
+struct FiguresDistrict : ConsoleDistrict {
+  std::string mine;
+  std::string theirs;
+  FiguresDistrict() {
+    mine = make_case(a, 1, "路面破损", "urban_management");
+    theirs = make_case(other, 2, "井盖缺失", "police");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("console figures: every role has the page in its header; the default is this month") {
+  FiguresDistrict c;
+  for (const char* user : {"office1", "urban", "admin"}) {
+    CAPTURE(user);
+    Browser b{c.d};
+    REQUIRE(b.sign_in(user).status == 303);
+    auto inbox = b.get("/console/");
+    REQUIRE(inbox.status == 200);
+    CHECK(inbox.body.find("id=\"nav-figures\" href=\"/console/figures\"") != std::string::npos);
+    auto page = b.get("/console/figures");
+    REQUIRE_MESSAGE(page.status == 200, page.body);
+    check_security_headers(page);
+    // This month so far, Beijing dates: the district's clock is 2026-11-22 16:30 in Beijing.
+    CHECK(page.body.find("name=\"from\" value=\"2026-11-01\"") != std::string::npos);
+    CHECK(page.body.find("name=\"to\" value=\"2026-11-22\"") != std::string::npos);
+    for (const char* id : {"rate-responded",
+                           "rate-resolved",
+                           "rate-satisfied",
+                           "fig-total",
+                           "fig-series",
+                           "fig-by-level",
+                           "fig-by-kind",
+                           "fig-by-source",
+                           "fig-by-office",
+                           "fig-by-community",
+                           "fig-by-department",
+                           "fig-overdue",
+                           "fig-returns",
+                           "fig-rank-department-responded",
+                           "fig-rank-office-satisfied",
+                           "fig-queue-station",
+                           "fig-queue-line",
+                           "fig-queue-window",
+                           "formulas",
+                           "fig-this-month",
+                           "fig-last-month",
+                           "fig-this-year"}) {
+      CAPTURE(id);
+      CHECK(page.body.find(std::string("id=\"") + id + "\"") != std::string::npos);
+    }
+    CHECK(page.body.find("href=\"#formulas\"") != std::string::npos);
+    // Quick links: last month is October in full, this year by month.
+    CHECK(page.body.find("from=2026-10-01&amp;to=2026-10-31&amp;by=day") != std::string::npos);
+    CHECK(page.body.find("from=2026-01-01&amp;to=2026-11-22&amp;by=month") != std::string::npos);
+    // No inline script: the charts' script is a file, their data the tables.
+    CHECK(page.body.find("<script>") == std::string::npos);
+    CHECK(page.body.find("style=") == std::string::npos);
+    CHECK(page.body.find("src=\"/console/static/chart.min.js\"") != std::string::npos);
+  }
+  Browser b{c.d};
+  REQUIRE(b.sign_in("admin").status == 303);
+  auto chart = b.get("/console/static/chart.min.js");
+  CHECK(chart.status == 200);
+  CHECK(chart.body.size() > 100000);  // Debian's Chart.js, embedded at build time
+  CHECK(header(chart, "Content-Type").rfind("text/javascript", 0) == 0);
+  CHECK(b.get("/console/static/figures.js").status == 200);
+}
+
+TEST_CASE("console figures: an office sees only its communities, a department only itself") {
+  FiguresDistrict c;
+  Browser admin{c.d};
+  REQUIRE(admin.sign_in("admin").status == 303);
+  auto all = admin.get("/console/figures", "from=2026-11-01&to=2026-11-30&by=day");
+  REQUIRE_MESSAGE(all.status == 200, all.body);
+  // Two whistles in the district: the total's whistles cell, and both communities.
+  CHECK(table_html(all.body, "fig-total").find("data-v=\"2\">2<") != std::string::npos);
+  CHECK(table_html(all.body, "fig-by-community").find(kA) != std::string::npos);
+  CHECK(table_html(all.body, "fig-by-community").find(kOther) != std::string::npos);
+  CHECK(table_html(all.body, "fig-by-department").find("urban_management") != std::string::npos);
+  CHECK(table_html(all.body, "fig-by-department").find("police") != std::string::npos);
+  CHECK(table_html(all.body, "fig-by-kind").find("常规哨") != std::string::npos);
+  CHECK(table_html(all.body, "fig-by-level").find("社区级") != std::string::npos);
+
+  Browser office{c.d};
+  REQUIRE(office.sign_in("office1").status == 303);
+  auto mine = office.get("/console/figures", "from=2026-11-01&to=2026-11-30");
+  REQUIRE_MESSAGE(mine.status == 200, mine.body);
+  CHECK(table_html(mine.body, "fig-total").find("data-v=\"1\">1<") != std::string::npos);
+  CHECK(table_html(mine.body, "fig-total").find("data-v=\"2\">2<") == std::string::npos);
+  CHECK(table_html(mine.body, "fig-by-community").find(kA) != std::string::npos);
+  CHECK(table_html(mine.body, "fig-by-community").find("翠湖社区") != std::string::npos);
+  CHECK(table_html(mine.body, "fig-by-community").find(kOther) == std::string::npos);
+  CHECK(table_html(mine.body, "fig-by-department").find("police") == std::string::npos);
+  CHECK(table_html(mine.body, "fig-by-office").find("530102002") == std::string::npos);
+  // Its staff-sheet picker offers its own communities only.
+  CHECK(mine.body.find("value=\"" + kA + "\"") != std::string::npos);
+  CHECK(mine.body.find("value=\"" + kOther + "\"") == std::string::npos);
+
+  Browser dept{c.d};
+  REQUIRE(dept.sign_in("urban").status == 303);
+  auto own = dept.get("/console/figures", "from=2026-11-01&to=2026-11-30");
+  REQUIRE_MESSAGE(own.status == 200, own.body);
+  const std::string deps = table_html(own.body, "fig-by-department");
+  CHECK(deps.find("urban_management") != std::string::npos);
+  CHECK(deps.find("police") == std::string::npos);
+  CHECK(table_html(own.body, "fig-by-community").find(kOther) == std::string::npos);
+  // Departments read no staff sheet: no picker for them.
+  CHECK(own.body.find("id=\"staff-pick\"") == std::string::npos);
+}
+
+TEST_CASE("console figures: a malformed period is said on the page, in the page's language") {
+  FiguresDistrict c;
+  Browser b{c.d};
+  REQUIRE(b.sign_in("office1").status == 303);
+  auto bad = b.get("/console/figures", "from=2026-13-01&to=2026-11-30");
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("class=\"error\"") != std::string::npos);
+  CHECK(bad.body.find("2026-13-01") != std::string::npos);
+  CHECK(bad.body.find("id=\"fig-total\"") == std::string::npos);
+  auto reversed = b.get("/console/figures", "from=2026-11-30&to=2026-11-01");
+  CHECK(reversed.status == 400);
+  CHECK(reversed.body.find("早于开始日期") != std::string::npos);
+  auto by = b.get("/console/figures", "from=2026-11-01&to=2026-11-30&by=year");
+  CHECK(by.status == 400);
+  CHECK(by.body.find("按日、按周或按月") != std::string::npos);
+  CHECK(b.get("/console/figures", "from=2025-01-01&to=2026-11-30").status == 400);
+  CHECK(b.get("/console/figures/nothing").status == 404);
+  // In English: the page's words and the refusal's.
+  REQUIRE(b.get("/console/lang", "to=en&back=%2Fconsole%2Ffigures").status == 303);
+  auto en = b.get("/console/figures", "from=2026-11-30&to=2026-11-01");
+  CHECK(en.status == 400);
+  CHECK(en.body.find("is before the start date 2026-11-30; swap them") != std::string::npos);
+  auto page = b.get("/console/figures");
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("Responded on time") != std::string::npos);
+  CHECK(page.body.find("How the rates are counted") != std::string::npos);
+}
+
+TEST_CASE("console figures: each table downloads as CSV and as .xlsx, in the principal's scope") {
+  FiguresDistrict c;
+  Browser office{c.d};
+  REQUIRE(office.sign_in("office1").status == 303);
+  auto csv = office.get("/console/figures/export",
+                        "table=fig-by-community&format=csv&from=2026-11-01&to=2026-11-30&by=day");
+  REQUIRE_MESSAGE(csv.status == 200, csv.body);
+  CHECK(header(csv, "Content-Type") == "text/csv; charset=utf-8");
+  CHECK(header(csv, "Content-Disposition") ==
+        "attachment; filename=\"fig-by-community_2026-11-01_2026-11-30.csv\"");
+  CHECK(header(csv, "X-Content-Type-Options") == "nosniff");
+  CHECK(csv.body.rfind("\xEF\xBB\xBF社区,代码,吹哨,派单部门次,退单,按时报到,应报到,按时报到率,",
+                       0) == 0);
+  CHECK(csv.body.find("翠湖社区," + kA + ",1,1,0,") != std::string::npos);
+  CHECK(csv.body.find(kOther) == std::string::npos);
+
+  auto xlsx = office.get("/console/figures/export",
+                         "table=fig-by-department&format=xlsx&from=2026-11-01&to=2026-11-30");
+  REQUIRE_MESSAGE(xlsx.status == 200, xlsx.body);
+  CHECK(header(xlsx, "Content-Type") ==
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(header(xlsx, "Content-Disposition") ==
+        "attachment; filename=\"fig-by-department_2026-11-01_2026-11-30.xlsx\"");
+  CHECK(xlsx.body.rfind("PK\x03\x04", 0) == 0);
+
+  // A department's download holds its own row only.
+  Browser dept{c.d};
+  REQUIRE(dept.sign_in("urban").status == 303);
+  auto own = dept.get("/console/figures/export", "table=fig-by-department&format=csv");
+  REQUIRE(own.status == 200);
+  CHECK(own.body.find("urban_management") != std::string::npos);
+  CHECK(own.body.find("police") == std::string::npos);
+
+  CHECK(office.get("/console/figures/export", "table=nothing&format=csv").status == 404);
+  CHECK(office.get("/console/figures/export", "table=fig-total&format=pdf").status == 400);
+}
+
+TEST_CASE(
+    "console figures: the staff sheet is refused to departments and to another office's "
+    "community (403), and shown to the office and admins") {
+  FiguresDistrict c;
+  const std::string month = "month=2026-11";
+  Browser dept{c.d};
+  REQUIRE(dept.sign_in("urban").status == 303);
+  auto refused = dept.get("/console/figures/staff", "community=" + kA + "&" + month);
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("id=\"forbidden-why\"") != std::string::npos);
+  CHECK(refused.body.find("职能部门账号") != std::string::npos);
+  CHECK(refused.body.find("id=\"staff-sheet\"") == std::string::npos);
+  CHECK(dept.get("/console/figures/staff").status == 403);
+  CHECK(
+      dept.get("/console/figures/staff", "community=" + kA + "&" + month + "&format=csv").status ==
+      403);
+
+  Browser office{c.d};
+  REQUIRE(office.sign_in("office1").status == 303);
+  auto other = office.get("/console/figures/staff", "community=" + kOther + "&" + month);
+  CHECK(other.status == 403);
+  CHECK(other.body.find("护国路社区不是华山街道管辖的社区") != std::string::npos);
+  CHECK(office.get("/console/figures/staff", "community=" + kOther + "&" + month + "&format=xlsx")
+            .status == 403);
+  auto picker = office.get("/console/figures/staff");
+  CHECK(picker.status == 200);
+  CHECK(picker.body.find("id=\"staff-pick\"") != std::string::npos);
+  auto sheet = office.get("/console/figures/staff", "community=" + kA + "&" + month);
+  REQUIRE_MESSAGE(sheet.status == 200, sheet.body);
+  CHECK(sheet.body.find("id=\"staff-sheet\"") != std::string::npos);
+  CHECK(sheet.body.find("翠湖社区") != std::string::npos);
+  auto csv = office.get("/console/figures/staff", "community=" + kA + "&" + month + "&format=csv");
+  REQUIRE(csv.status == 200);
+  CHECK(header(csv, "Content-Type") == "text/csv; charset=utf-8");
+  CHECK(header(csv, "Content-Disposition") ==
+        "attachment; filename=\"staff_" + kA + "_2026-11.csv\"");
+  CHECK(csv.body.rfind("\xEF\xBB\xBF工号,姓名,办理取号,经办案件,结项案件,", 0) == 0);
+  auto bad_month = office.get("/console/figures/staff", "community=" + kA + "&month=2026-13");
+  CHECK(bad_month.status == 400);
+  CHECK(bad_month.body.find("不是月份") != std::string::npos);
+
+  Browser admin{c.d};
+  REQUIRE(admin.sign_in("admin").status == 303);
+  CHECK(admin.get("/console/figures/staff", "community=" + kOther + "&" + month).status == 200);
+  auto xlsx =
+      admin.get("/console/figures/staff", "community=" + kOther + "&" + month + "&format=xlsx");
+  REQUIRE(xlsx.status == 200);
+  CHECK(xlsx.body.rfind("PK\x03\x04", 0) == 0);
+  // Every refusal is in the audit.
+  auto log = c.accounts.audit_log(0, 50);
+  REQUIRE(log.is_ok());
+  int denied = 0;
+  for (const auto& r : *log) {
+    if (r.action == "denied" && r.target.find("/console/figures/staff") != std::string::npos) {
+      ++denied;
+    }
+  }
+  CHECK(denied == 5);
+  // Each download of a staff sheet is audited with the station and the month.
+  int exported = 0;
+  for (const auto& r : *log) {
+    if (r.action == "export_staff_sheet") {
+      ++exported;
+      CHECK((r.target == kA + " 2026-11" || r.target == kOther + " 2026-11"));
+    }
+  }
+  CHECK(exported == 2);
+}

@@ -18,10 +18,13 @@ if(TARGET weimin_server)
             ${CMAKE_CURRENT_SOURCE_DIR}/server/trust_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/accounts_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/console_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/figures_export_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/projection_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/figures_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/loop_test.cpp
     LIBS weimin_server PkgConfig::HTTPLIB_TEST OpenSSL::SSL ZLIB::ZLIB)
+  # The console's figure tables and their CSV and .xlsx encoders are tested directly.
+  target_include_directories(weimin_server_test PRIVATE ${CMAKE_SOURCE_DIR}/server/src)
   target_compile_definitions(weimin_server_test PRIVATE
     WEIMIN_DISTRICT_BIN="$<TARGET_FILE:weimin-district>"
     WEIMIN_SOURCE_DIR="${CMAKE_SOURCE_DIR}")

@@ -1,6 +1,7 @@
 // The console's front door (console.hpp): routing, security headers, static files, the
 // language switch, sign-in and sign-out, sessions, CSRF, the forced password change, and the
-// error pages. The pages themselves are in pages_cases.cpp and pages_admin.cpp.
+// error pages. The pages themselves are in pages_cases.cpp, pages_admin.cpp and
+// pages_figures.cpp.
 #include <sodium.h>
 
 #include "console/assets.hpp"
@@ -430,6 +431,14 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
       }
       if (req.method != "POST") return not_found(c);
       return case_action(c, id, rest.substr(slash + 1));
+    }
+
+    if (path == "/console/figures" || path.rfind("/console/figures/", 0) == 0) {
+      if (req.method != "GET" && req.method != "HEAD") return not_found(c);
+      if (path == "/console/figures") return figures_page(c);
+      if (path == "/console/figures/export") return figures_export(c);
+      if (path == "/console/figures/staff") return staff_page(c);
+      return not_found(c);
     }
 
     const bool admin_page = path == "/console/stations" ||

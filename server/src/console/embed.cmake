@@ -1,11 +1,24 @@
 # Writes OUT, a C++ file holding every file under DIR (assets/console) as bytes, so the server
-# finds its templates and static files wherever it runs. Run at build time:
-#   cmake -DDIR=… -DOUT=… -P embed.cmake
+# finds its templates and static files wherever it runs; EXTRA adds files from elsewhere as
+# NAME=PATH (e.g. static/chart.min.js=/usr/share/javascript/chart.js/chart.min.js, from a
+# Debian package). Run at build time:
+#   cmake -DDIR=… -DOUT=… [-DEXTRA=NAME=PATH] -P embed.cmake
 file(GLOB_RECURSE files RELATIVE "${DIR}" "${DIR}/*")
 list(SORT files)
-set(body "")
+set(sources "")
 foreach(f IN LISTS files)
-  file(READ "${DIR}/${f}" hex HEX)
+  list(APPEND sources "${f}=${DIR}/${f}")
+endforeach()
+foreach(e IN LISTS EXTRA)
+  list(APPEND sources "${e}")
+endforeach()
+set(body "")
+foreach(entry IN LISTS sources)
+  string(FIND "${entry}" "=" eq)
+  string(SUBSTRING "${entry}" 0 ${eq} f)
+  math(EXPR from "${eq} + 1")
+  string(SUBSTRING "${entry}" ${from} -1 path)
+  file(READ "${path}" hex HEX)
   string(LENGTH "${hex}" n)
   math(EXPR size "${n} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${hex}")

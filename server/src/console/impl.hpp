@@ -1,7 +1,7 @@
 // The console's insides (console.hpp): one request's context, the page and redirect builders
 // the pages share, and the page handlers (console.cpp: routing, sign-in, sessions, CSRF;
 // pages_cases.cpp: inbox and case page with its actions; pages_admin.cpp: stations, accounts,
-// audit).
+// audit; pages_figures.cpp: figures, their exports, the staff sheet).
 // Thread-safety: Impl is shared by every request thread; its members only read its fields
 // except the catalog cache, which takes catalog_mutex.
 #pragma once
@@ -95,6 +95,11 @@ struct Console::Impl {
   sync::HttpResponse account_action(console::Ctx& c, const std::string& user,
                                     const std::string& action);
   sync::HttpResponse audit_page(console::Ctx& c);
+
+  // [SECTION] Figures (pages_figures.cpp): every role, in its own scope
+  sync::HttpResponse figures_page(console::Ctx& c);
+  sync::HttpResponse figures_export(console::Ctx& c);
+  sync::HttpResponse staff_page(console::Ctx& c);
 };
 
 }  // namespace weimin::server

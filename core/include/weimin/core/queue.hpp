@@ -68,6 +68,8 @@ struct Ticket {
   std::optional<std::int64_t> first_called_ms;  // wall clock of the first call
   std::optional<std::int64_t> last_called_ms;   // of the latest `called` (not recall)
   std::optional<std::int64_t> ended_ms;         // finished or no-show
+  // The window of the latest `called`, kept after a transfer or a requeue; 0: never called.
+  int called_window = 0;
   // Ordinary tickets: priority tickets called, since this one last started waiting, by windows
   // that could have called this one instead. The fairness bound keeps it ≤ max_priority_streak.
   int priority_calls_while_waiting = 0;
@@ -261,6 +263,35 @@ struct QueueFigures {
 
 // Figures over every ticket, or over the tickets now on one line.
 QueueFigures queue_figures(const QueueState& state, std::optional<int> line = std::nullopt);
+
+// Queue figures that add up over days, so a period's figures are the sum of its days' and its
+// average wait is weighted by tickets (not an average of daily averages).
+struct QueueTotals {
+  int tickets = 0;  // tickets counted (for a window: the tickets it called last)
+  int served = 0;   // finished
+  int no_shows = 0;
+  int called = 0;  // called at least once
+  // Over the tickets called at least once: take → first call, wall clock.
+  std::int64_t total_wait_ms = 0;
+  std::optional<std::int64_t> longest_wait_ms;
+  // total_wait_ms ÷ called, rounded down; nullopt when none was called.
+  std::optional<std::int64_t> average_wait_ms() const;
+  QueueTotals& operator+=(const QueueTotals& other);
+  bool operator==(const QueueTotals&) const = default;
+};
+
+// A day's queue totals, over all tickets, per line (the line a ticket is on at the end) and per
+// window (the window that last called the ticket; a ticket never called is in no window's).
+struct QueueBreakdown {
+  QueueTotals all;
+  std::map<int, QueueTotals> by_line;
+  std::map<int, QueueTotals> by_window;
+  // Adds another day's breakdown, line by line and window by window.
+  QueueBreakdown& operator+=(const QueueBreakdown& other);
+  bool operator==(const QueueBreakdown&) const = default;
+};
+
+QueueBreakdown queue_breakdown(const QueueState& state);
 
 // Finished tickets per staff number: the last staff number to act on the ticket (the one who
 // finished it, or else the one who called it); tickets with none are not counted. Sum the days for

@@ -149,6 +149,10 @@ struct CaseDeskState {
   std::string error;
 };
 
+// What the figures screen shows: today, this month, or this month's staff assessment sheet
+// (每月考核).
+enum class FiguresView { Today, Month, StaffSheet };
+
 struct StaffState {
   std::string staff_no;  // sign-in fields
   std::string pin;
@@ -163,6 +167,7 @@ struct StaffState {
   std::string access_task;
   std::optional<core::WorkAccessDecision> access;
   bool sync_requested = false;
+  FiguresView figures = FiguresView::Today;
 };
 
 // [SECTION] Errors in the resident's language

@@ -191,8 +191,10 @@ struct StaffSheetRow {
   std::string staff;        // staff number, e.g. "D001"
   std::string name;         // from the published roster; empty when it does not list the number
   std::int64_t served = 0;  // tickets finished (core::served_by_staff, summed over days)
-  std::int64_t cases_handled = 0;  // distinct cases with a step recorded by them in the month
-  std::int64_t cases_closed = 0;   // case.closed steps recorded by them in the month
+  // Distinct cases with a step recorded by them in the month (as director, deputy head, staff,
+  // grid worker or social worker), and their case.closed steps.
+  std::int64_t cases_handled = 0;
+  std::int64_t cases_closed = 0;
   core::SatisfactionFigures satisfaction;  // evaluations naming them (first per target)
   bool operator==(const StaffSheetRow&) const = default;
 };
