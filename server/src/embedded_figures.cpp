@@ -166,13 +166,13 @@ Result<DistrictFigures> EmbeddedFigures::figures(const FigureQuery& query,
   }
   if (!query.rankings_only) {
     {
-      WEIMIN_ASSIGN_OR_RETURN(auto* s, bound(figure_tables::count_open(query, Dialect::Sqlite)));
-      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
-      if (row) {
-        out.open_cases = s->column_int64(0);
-        out.overdue_cases = s->column_int64(1);
+      for (auto [count, into] : {std::pair{&figure_tables::count_open, &out.open_cases},
+                                 std::pair{&figure_tables::count_overdue, &out.overdue_cases}}) {
+        WEIMIN_ASSIGN_OR_RETURN(auto* s, bound(count(query, Dialect::Sqlite)));
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        *into = row ? s->column_int64(0) : 0;
+        s->reset();
       }
-      s->reset();
     }
     {
       WEIMIN_ASSIGN_OR_RETURN(auto* s,

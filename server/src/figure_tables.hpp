@@ -157,8 +157,10 @@ void add_unit_days(DistrictFigures& out, const std::vector<UnitDay>& days,
 // no_shows, called, wait_total_ms, longest_wait_ms.
 SqlQuery select_queue_days(const FigureQuery& query, Dialect dialect);
 
-// Open cases now in scope: one row (open, overdue).
+// Open cases now in scope, and of them those overdue: one row, one count each (two statements
+// so that each is answered from an index: stage, or stage and next_due_ms).
 SqlQuery count_open(const FigureQuery& query, Dialect dialect);
+SqlQuery count_overdue(const FigureQuery& query, Dialect dialect);
 // The overdue cases now in scope, earliest deadline first, at most kMaxOverdueListed: columns
 // projection::row_columns().
 SqlQuery select_overdue(const FigureQuery& query, Dialect dialect);

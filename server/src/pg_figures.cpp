@@ -143,11 +143,10 @@ Result<DistrictFigures> figures(pqxx::transaction_base& w, const FigureQuery& qu
     add_units(out, units, query);
   }
   if (!query.rankings_only) {
-    const auto counts = run(figure_tables::count_open(query, Dialect::Postgres));
-    if (!counts.empty()) {
-      out.open_cases = counts[0][0].as<std::int64_t>();
-      out.overdue_cases = counts[0][1].is_null() ? 0 : counts[0][1].as<std::int64_t>();
-    }
+    out.open_cases =
+        run(figure_tables::count_open(query, Dialect::Postgres))[0][0].as<std::int64_t>();
+    out.overdue_cases =
+        run(figure_tables::count_overdue(query, Dialect::Postgres))[0][0].as<std::int64_t>();
     for (const auto& row : run(figure_tables::select_overdue(query, Dialect::Postgres))) {
       out.overdue.push_back(row_from(row));
     }
