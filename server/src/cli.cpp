@@ -557,7 +557,8 @@ void add_figures_commands(CLI::App& app, Ctx& ctx, FiguresArgs& args) {
       });
     };
   });
-  figures->callback([&] {
+  // `staff` by value: the callback runs after this function has returned.
+  figures->callback([&, staff] {
     if (staff->parsed()) return;
     ctx.action = [&] {
       if (args.from.empty() || args.to.empty()) {
