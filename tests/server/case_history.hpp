@@ -140,4 +140,35 @@ inline std::vector<core::CaseEvent> random_history(std::mt19937_64& rng, const c
   return out;
 }
 
+// Pushes every station's pending facts (in the order they are held, from the back) in random
+// batches of 1…max_batch, now and then with a fact the station pushed before again, and calls
+// after_batch() after each push (the district acts in between). Returns the facts pushed.
+template <typename AfterBatch>
+std::size_t push_in_random_batches(District& d, std::vector<TestStation>& stations,
+                                   std::vector<std::vector<sync::FactPayload>>& pending,
+                                   std::mt19937_64& rng, std::size_t max_batch,
+                                   AfterBatch&& after_batch) {
+  std::vector<sync::FactPayload> sent;
+  bool left = true;
+  while (left) {
+    left = false;
+    for (std::size_t s = 0; s < stations.size(); ++s) {
+      if (pending[s].empty()) continue;
+      left = true;
+      const std::size_t n = std::min<std::size_t>(pending[s].size(), 1 + rng() % max_batch);
+      std::vector<sync::FactPayload> part(pending[s].end() - static_cast<std::ptrdiff_t>(n),
+                                          pending[s].end());
+      pending[s].resize(pending[s].size() - n);
+      if (!sent.empty() && rng() % 3 == 0) {
+        const auto& again = sent[rng() % sent.size()];
+        if (again.origin == stations[s].station_id) part.push_back(again);
+      }
+      push_facts(d, stations[s], part);
+      for (auto& f : part) sent.push_back(f);
+      after_batch();
+    }
+  }
+  return sent.size();
+}
+
 }  // namespace weimin::test

@@ -427,45 +427,28 @@ TEST_CASE("every figure equals a brute-force count over all facts, pushed in any
     }
     std::shuffle(pending[s].begin(), pending[s].end(), rng);
   }
-  std::vector<sync::FactPayload> sent;
-  bool left = true;
-  while (left) {
-    left = false;
-    for (std::size_t s = 0; s < stations.size(); ++s) {
-      if (pending[s].empty()) continue;
-      left = true;
-      const std::size_t n = std::min<std::size_t>(pending[s].size(), 1 + rng() % 16);
-      std::vector<sync::FactPayload> part(pending[s].end() - static_cast<std::ptrdiff_t>(n),
-                                          pending[s].end());
-      pending[s].resize(pending[s].size() - n);
-      if (!sent.empty() && rng() % 3 == 0) {
-        const auto& again = sent[rng() % sent.size()];
-        if (again.origin == stations[s].station_id) part.push_back(again);
-      }
-      push_facts(d, stations[s], part);
-      for (auto& f : part) sent.push_back(f);
-      // The district acts: a street office whistles, departments report in, give feedback or
-      // return the whistle.
-      const std::string id = case_ids[rng() % case_ids.size()];
-      const std::string dep = kDepartments[rng() % kDepartments.size()];
-      d.clock().advance(static_cast<std::int64_t>(rng() % 5) * kHour);
-      switch (rng() % 4) {
-        case 0:
-          (void)d.service().whistle("530102001", id, {dep},
-                                    static_cast<core::WhistleKind>(rng() % 3), "街道吹哨");
-          break;
-        case 1:
-          (void)d.service().report(dep, id, "报到");
-          break;
-        case 2:
-          (void)d.service().feedback(dep, id, "已处理");
-          break;
-        default:
-          (void)d.service().return_whistle(dep, id, "非本部门职责");
-          break;
-      }
+  // The district acts after each push: a street office whistles, departments report in, give
+  // feedback or return the whistle.
+  push_in_random_batches(d, stations, pending, rng, 16, [&] {
+    const std::string id = case_ids[rng() % case_ids.size()];
+    const std::string dep = kDepartments[rng() % kDepartments.size()];
+    d.clock().advance(static_cast<std::int64_t>(rng() % 5) * kHour);
+    switch (rng() % 4) {
+      case 0:
+        (void)d.service().whistle("530102001", id, {dep}, static_cast<core::WhistleKind>(rng() % 3),
+                                  "街道吹哨");
+        break;
+      case 1:
+        (void)d.service().report(dep, id, "报到");
+        break;
+      case 2:
+        (void)d.service().feedback(dep, id, "已处理");
+        break;
+      default:
+        (void)d.service().return_whistle(dep, id, "非本部门职责");
+        break;
     }
-  }
+  });
 
   const std::vector<server::FactRecord> facts = all_facts(d.store());
   // The whole history, as a sanity check of the generator: all three rates have something due.

@@ -356,48 +356,30 @@ TEST_CASE("the projection equals a full fold of each case's facts, after any pus
     }
     std::shuffle(pending[s].begin(), pending[s].end(), rng);
   }
-  std::vector<sync::FactPayload> sent;
-  bool left = true;
   int actions = 0;
-  while (left) {
-    left = false;
-    for (std::size_t s = 0; s < stations.size(); ++s) {
-      if (pending[s].empty()) continue;
-      left = true;
-      const std::size_t n = std::min<std::size_t>(pending[s].size(), 1 + rng() % 12);
-      std::vector<sync::FactPayload> part(pending[s].end() - static_cast<std::ptrdiff_t>(n),
-                                          pending[s].end());
-      pending[s].resize(pending[s].size() - n);
-      // Now and then a fact pushed before comes again in the batch.
-      if (!sent.empty() && rng() % 3 == 0) {
-        const auto& again = sent[rng() % sent.size()];
-        if (again.origin == stations[s].station_id) part.push_back(again);
+  // The district acts on a random case after each push: whistle, report in, give feedback.
+  const std::size_t sent = push_in_random_batches(d, stations, pending, rng, 12, [&] {
+    for (int a = 0; a < 2; ++a) {
+      const std::string id = case_ids[rng() % case_ids.size()];
+      const std::string dep = kDepartments[rng() % kDepartments.size()];
+      d.clock().advance(static_cast<std::int64_t>(rng() % 5) * kHour);
+      Result<server::CaseView> done = Status(ErrorCode::Internal, "none");
+      switch (rng() % 3) {
+        case 0:
+          done = d.service().whistle("530102001", id, {dep},
+                                     static_cast<core::WhistleKind>(rng() % 3), "街道吹哨");
+          break;
+        case 1:
+          done = d.service().report(dep, id, "报到");
+          break;
+        default:
+          done = d.service().feedback(dep, id, "已处理");
+          break;
       }
-      push_facts(d, stations[s], part);
-      for (auto& f : part) sent.push_back(f);
-      // The district acts on a random case: whistle, report in, give feedback.
-      for (int a = 0; a < 2; ++a) {
-        const std::string id = case_ids[rng() % case_ids.size()];
-        const std::string dep = kDepartments[rng() % kDepartments.size()];
-        d.clock().advance(static_cast<std::int64_t>(rng() % 5) * kHour);
-        Result<server::CaseView> done = Status(ErrorCode::Internal, "none");
-        switch (rng() % 3) {
-          case 0:
-            done = d.service().whistle("530102001", id, {dep},
-                                       static_cast<core::WhistleKind>(rng() % 3), "街道吹哨");
-            break;
-          case 1:
-            done = d.service().report(dep, id, "报到");
-            break;
-          default:
-            done = d.service().feedback(dep, id, "已处理");
-            break;
-        }
-        actions += done.is_ok() ? 1 : 0;
-      }
+      actions += done.is_ok() ? 1 : 0;
     }
-  }
-  MESSAGE(case_ids.size() << " cases, " << sent.size() << " facts pushed, " << actions
+  });
+  MESSAGE(case_ids.size() << " cases, " << sent << " facts pushed, " << actions
                           << " district actions taken");
 
   std::vector<server::CaseRow> rows;

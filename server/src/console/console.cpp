@@ -183,6 +183,16 @@ Result<std::shared_ptr<const core::Catalog>> Console::Impl::catalog() {
   return catalog_cache;
 }
 
+std::variant<std::shared_ptr<const core::Catalog>, sync::HttpResponse> Console::Impl::catalog_for(
+    const console::Ctx& c) {
+  auto cat = catalog();
+  if (!cat.is_ok()) return internal(c, cat.status().to_string());
+  if (auto why = principal_refusal(c.who(), cat->get())) {
+    return forbidden(c, console::refusal_text(cat->get(), *why, c.lang), why->message);
+  }
+  return std::move(*cat);
+}
+
 // [SECTION] Answers
 
 HttpResponse Console::Impl::page(const Ctx& c, int status, std::string_view tpl, json data) {

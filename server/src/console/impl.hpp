@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -50,6 +51,11 @@ struct Console::Impl {
   std::shared_ptr<const core::Catalog> catalog_cache;
   // The published catalog (cached by its change's gseq); null when none is published.
   Result<std::shared_ptr<const core::Catalog>> catalog();
+  // The published catalog for a page every role opens, once the principal's own scope stands in
+  // it (principal_refusal); otherwise the answer to give: 500 when the catalog cannot be read,
+  // the 403 page when the principal's scope is refused.
+  std::variant<std::shared_ptr<const core::Catalog>, sync::HttpResponse> catalog_for(
+      const console::Ctx& c);
 
   sync::HttpResponse handle(const sync::HttpRequest& request, RequestLog& log);
 

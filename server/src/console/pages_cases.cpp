@@ -126,13 +126,10 @@ std::string ref_ending(const std::string& ref) {
 // [SECTION] Inbox
 
 HttpResponse Console::Impl::inbox(Ctx& c) {
-  auto cat = catalog();
-  if (!cat.is_ok()) return internal(c, cat.status().to_string());
-  const core::Catalog* catalog = cat->get();
+  auto cat = catalog_for(c);
+  if (auto* refused = std::get_if<sync::HttpResponse>(&cat)) return std::move(*refused);
+  const core::Catalog* catalog = std::get<0>(cat).get();
   const Principal& who = c.who();
-  if (auto why = principal_refusal(who, catalog)) {
-    return forbidden(c, console::refusal_text(catalog, *why, c.lang), why->message);
-  }
 
   const std::int64_t now = service.clock().now_ms();
   const std::vector<Tab> tabs = tabs_for(who.role);

@@ -184,13 +184,10 @@ std::string staff_refusal_text(const Ctx& c, const core::Catalog* catalog, const
 // [SECTION] The figures page and its exports
 
 HttpResponse Console::Impl::figures_page(Ctx& c) {
-  auto cat = catalog();
-  if (!cat.is_ok()) return internal(c, cat.status().to_string());
-  const core::Catalog* catalog = cat->get();
+  auto cat = catalog_for(c);
+  if (auto* refused = std::get_if<sync::HttpResponse>(&cat)) return std::move(*refused);
+  const core::Catalog* catalog = std::get<0>(cat).get();
   const Principal& who = c.who();
-  if (auto why = principal_refusal(who, catalog)) {
-    return forbidden(c, console::refusal_text(catalog, *why, c.lang), why->message);
-  }
   const std::int64_t now = service.clock().now_ms();
   Period p = period_of(c, now);
   json data{
@@ -258,13 +255,10 @@ HttpResponse Console::Impl::figures_page(Ctx& c) {
 }
 
 HttpResponse Console::Impl::figures_export(Ctx& c) {
-  auto cat = catalog();
-  if (!cat.is_ok()) return internal(c, cat.status().to_string());
-  const core::Catalog* catalog = cat->get();
+  auto cat = catalog_for(c);
+  if (auto* refused = std::get_if<sync::HttpResponse>(&cat)) return std::move(*refused);
+  const core::Catalog* catalog = std::get<0>(cat).get();
   const Principal& who = c.who();
-  if (auto why = principal_refusal(who, catalog)) {
-    return forbidden(c, console::refusal_text(catalog, *why, c.lang), why->message);
-  }
   const std::int64_t now = service.clock().now_ms();
   Period p = period_of(c, now);
   const std::string format = c.query.get("format");
