@@ -82,11 +82,33 @@ Status EmbeddedFigures::flush() {
       WEIMIN_TRY(s->run());
     }
   }
+  static const std::string mark = figure_tables::mark_queue_day_stale_sql(Dialect::Sqlite);
+  for (const auto& [community, day] : touched.queue_days) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(mark));
+    s->bind(1, community).bind(2, day);
+    WEIMIN_TRY(s->run());
+  }
+  return Status::ok();
+}
+
+Status EmbeddedFigures::refresh_stale_queue_days() {
+  WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db_.begin());
+  std::vector<std::pair<std::string, std::string>> stale;
+  {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT community, day FROM queue_days_stale"));
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      stale.emplace_back(s->column_text(0), s->column_text(1));
+    }
+    s->reset();
+  }
+  if (stale.empty()) return Status::ok();
   static const std::string del_queue = figure_tables::delete_queue_days_sql(Dialect::Sqlite);
   static const std::string insert_queue = figure_tables::insert_queue_day_sql(Dialect::Sqlite);
   static const std::string day_facts = figure_tables::station_day_facts_sql(
       Dialect::Sqlite, "c.record", "facts f JOIN changes c ON c.gseq = f.gseq");
-  for (const auto& [community, day] : touched.queue_days) {
+  for (const auto& [community, day] : stale) {
     std::vector<core::TicketEvent> events;
     {
       WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(day_facts));
@@ -111,17 +133,21 @@ Status EmbeddedFigures::flush() {
       WEIMIN_TRY(s->run());
     }
   }
-  return Status::ok();
+  WEIMIN_TRY(db_.exec("DELETE FROM queue_days_stale"));
+  return tx.commit();
 }
 
 Status EmbeddedFigures::clear() {
   touched_ = {};
-  return db_.exec("DELETE FROM figure_units; DELETE FROM unit_days; DELETE FROM queue_days;");
+  return db_.exec(
+      "DELETE FROM figure_units; DELETE FROM unit_days; DELETE FROM queue_days; DELETE FROM "
+      "queue_days_stale;");
 }
 
 Result<DistrictFigures> EmbeddedFigures::figures(const FigureQuery& query,
                                                  const RowReader& row_from) {
   WEIMIN_TRY(check_figure_query(query));
+  if (!query.rankings_only && query.department.empty()) WEIMIN_TRY(refresh_stale_queue_days());
   WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db_.begin(storage::Database::TxMode::Deferred));
   DistrictFigures out;
   auto text = [](storage::Statement* s) { return [s](int i) { return s->column_text(i); }; };

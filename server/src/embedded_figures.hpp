@@ -26,9 +26,12 @@ class EmbeddedFigures {
   void note_fact(const FactRecord& fact) { touched_.fact(fact); }
   // Notes the station day of every stored ticket fact (a rebuild).
   Status note_all_queue_days();
-  // Remakes the day sums and station days noted since the last flush; inside the caller's
-  // transaction, before its commit.
+  // Remakes the day sums noted since the last flush and marks the station days stale; inside
+  // the caller's transaction, before its commit.
   Status flush();
+  // Remakes every stale station day's queue rows, in a transaction of its own (figures() does,
+  // before it reads them).
+  Status refresh_stale_queue_days();
   // Empties the three tables (a rebuild, inside its transaction).
   Status clear();
 

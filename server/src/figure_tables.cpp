@@ -168,6 +168,13 @@ std::string refresh_unit_days_sql(Dialect dialect) {
   return numbered(sql, dialect);
 }
 
+std::string mark_queue_day_stale_sql(Dialect dialect) {
+  return dialect == Dialect::Sqlite
+             ? "INSERT OR IGNORE INTO queue_days_stale (community, day) VALUES (?, ?)"
+             : "INSERT INTO queue_days_stale (community, day) VALUES ($1, $2) ON CONFLICT DO "
+               "NOTHING";
+}
+
 std::string delete_queue_days_sql(Dialect dialect) {
   return numbered("DELETE FROM queue_days WHERE community = ? AND day = ?", dialect);
 }

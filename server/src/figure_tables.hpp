@@ -11,8 +11,9 @@
 //                  day) instead of a million units; only the days whose pending deadlines are
 //                  not all past now are counted again from the units.
 //   queue_days   — per (day, community, line, window): one station's day of tickets
-//                  (projection::queue_day_rows), remade whenever a ticket fact of that day
-//                  arrives.
+//                  (projection::queue_day_rows). A push of ticket facts only marks their station
+//                  days in queue_days_stale (folding a day per push would cost the push path
+//                  half its speed); the figures remake the stale days before reading them.
 // Thread-safety: pure functions and value types.
 #pragma once
 
@@ -56,6 +57,8 @@ CREATE TABLE queue_days (day TEXT NOT NULL, community TEXT NOT NULL, line INTEGE
   "window" INTEGER NOT NULL, taken INTEGER NOT NULL, served INTEGER NOT NULL,
   no_shows INTEGER NOT NULL, called INTEGER NOT NULL, wait_total_ms INTEGER NOT NULL,
   longest_wait_ms INTEGER NOT NULL, PRIMARY KEY (day, community, line, "window")) WITHOUT ROWID;
+CREATE TABLE queue_days_stale (community TEXT NOT NULL, day TEXT NOT NULL,
+  PRIMARY KEY (community, day)) WITHOUT ROWID;
 )SQL";
 inline constexpr const char* kPostgresSchema = R"SQL(
 CREATE TABLE figure_units (day TEXT NOT NULL, case_id TEXT NOT NULL, round INTEGER NOT NULL,
@@ -81,6 +84,8 @@ CREATE TABLE queue_days (day TEXT NOT NULL, community TEXT NOT NULL, line INTEGE
   "window" INTEGER NOT NULL, taken BIGINT NOT NULL, served BIGINT NOT NULL,
   no_shows BIGINT NOT NULL, called BIGINT NOT NULL, wait_total_ms BIGINT NOT NULL,
   longest_wait_ms BIGINT NOT NULL, PRIMARY KEY (day, community, line, "window"));
+CREATE TABLE queue_days_stale (community TEXT NOT NULL, day TEXT NOT NULL,
+  PRIMARY KEY (community, day));
 )SQL";
 
 // [SECTION] Writing
@@ -105,6 +110,8 @@ struct Touched {
 // INSERT … SELECT, each with parameters (day, office).
 std::string delete_unit_days_sql(Dialect dialect);
 std::string refresh_unit_days_sql(Dialect dialect);
+// Marks a station day stale: parameters (community, day); a day marked already stays marked.
+std::string mark_queue_day_stale_sql(Dialect dialect);
 // queue_days of one station day: the DELETE's parameters (community, day); the insert is of
 // queue_row_values' columns.
 std::string delete_queue_days_sql(Dialect dialect);

@@ -92,8 +92,15 @@ void flush(pqxx::work& w, figure_tables::Touched& touched) {
     refresh.replace(refresh.find(one), one.size(), pairs);
     w.exec_params(refresh, pg::text_array(days), pg::text_array(offices));
   }
-  for (const auto& [community, day] : touched.queue_days) refresh_station_day(w, community, day);
+  static const std::string mark = figure_tables::mark_queue_day_stale_sql(Dialect::Postgres);
+  for (const auto& [community, day] : touched.queue_days) w.exec_params(mark, community, day);
   touched = {};
+}
+
+void refresh_stale_queue_days(pqxx::work& w) {
+  for (const auto& row : w.exec("DELETE FROM queue_days_stale RETURNING community, day")) {
+    refresh_station_day(w, row[0].as<std::string>(), row[1].as<std::string>());
+  }
 }
 
 void rebuild_sums(pqxx::work& w) {

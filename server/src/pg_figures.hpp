@@ -22,8 +22,10 @@ std::string inline_params(pqxx::transaction_base& w, const projection::SqlQuery&
 void write_units(pqxx::work& w, const std::vector<std::string>& case_ids,
                  const std::vector<WhistleUnit>& units, bool replace,
                  figure_tables::Touched& touched);
-// Remakes the day sums and station days noted in `touched` (then emptied).
+// Remakes the day sums noted in `touched` and marks its station days stale (then emptied).
 void flush(pqxx::work& w, figure_tables::Touched& touched);
+// Remakes every stale station day's queue rows (figures do, before reading them).
+void refresh_stale_queue_days(pqxx::work& w);
 // After a rebuild wrote every unit: every day sum at once and every station day.
 void rebuild_sums(pqxx::work& w);
 

@@ -707,7 +707,9 @@ class PgStore final : public DistrictStore {
     WEIMIN_TRY(pool_->transact("rebuilding the case projection", [&](pqxx::work& w) {
       cases = 0;
       w.exec("SELECT pg_advisory_xact_lock(7004, hashtext(current_schema()))");
-      w.exec("TRUNCATE case_rows, case_departments, figure_units, unit_days, queue_days");
+      w.exec(
+          "TRUNCATE case_rows, case_departments, figure_units, unit_days, queue_days, "
+          "queue_days_stale");
       const core::CaseDeadlines deadlines = catalog_deadlines(w);
       // Every case fact once, case by case, read through a cursor a slice at a time.
       w.exec(
@@ -766,6 +768,12 @@ class PgStore final : public DistrictStore {
 
   Result<DistrictFigures> figures(const FigureQuery& query) override {
     WEIMIN_TRY(check_figure_query(query));
+    if (!query.rankings_only && query.department.empty()) {
+      WEIMIN_TRY(pool_->transact("remaking stale queue days", [&](pqxx::work& w) {
+        pg_figures::refresh_stale_queue_days(w);
+        return Status::ok();
+      }));
+    }
     DistrictFigures out;
     WEIMIN_TRY(pool_->read("reading figures", [&](pqxx::transaction_base& w) {
       WEIMIN_ASSIGN_OR_RETURN(out, pg_figures::figures(w, query, [](const pqxx::row& row) {

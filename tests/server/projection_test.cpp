@@ -553,6 +553,7 @@ TEST_CASE("an embedded store of before the projection and the figures gets them 
       DROP TABLE figure_units;
       DROP TABLE unit_days;
       DROP TABLE queue_days;
+      DROP TABLE queue_days_stale;
       DROP TABLE accounts;
       DROP TABLE sessions;
       DROP TABLE audit;

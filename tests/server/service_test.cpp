@@ -434,6 +434,7 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
       DROP TABLE figure_units;
       DROP TABLE unit_days;
       DROP TABLE queue_days;
+      DROP TABLE queue_days_stale;
       DROP TABLE accounts;
       DROP TABLE sessions;
       DROP TABLE audit;
