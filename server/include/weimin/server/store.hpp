@@ -257,8 +257,9 @@ class DistrictStore {
   virtual Result<std::int64_t> rebuild_projection() = 0;
 
   // [SECTION] Figures (figures.hpp)
-  // The figure units of every case (whistle_units) and each station's queue days are kept
-  // with the projection, in the same transactions, and remade by rebuild_projection.
+  // The figure units of every case (whistle_units) are kept with the projection, in the same
+  // transactions; a push of ticket facts marks their station days stale, and figures() folds
+  // those again before reading. rebuild_projection remakes all of it.
   // Every figure of `query` (check_figure_query passed), equal to figures_from_facts over the
   // stored facts.
   virtual Result<DistrictFigures> figures(const FigureQuery& query) = 0;
