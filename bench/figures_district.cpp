@@ -112,9 +112,9 @@ FiguresDistrict::FiguresDistrict(DistrictShape shape) : shape_(shape) {
     offices_.push_back(office);
     // Wuhua's three communities of each office, a fourth for every office, a fifth for five.
     for (int n = 1; n <= (o <= 5 ? 5 : 4); ++n) {
-      char code[24];
-      std::snprintf(code, sizeof code, "%s%03d", office, n);
-      communities_.push_back(code);
+      char suffix[8];
+      std::snprintf(suffix, sizeof suffix, "%03d", n % 1000);
+      communities_.push_back(std::string(office) + suffix);
     }
   }
   for (const char* d :
