@@ -7,25 +7,30 @@
 //   <store>.department_month_ms     one department's month (its scope, by day)
 //   month_figures_ms, year_ranking_ms   the slower store's
 //   <store>.load_facts_per_s, <store>.load_s, <store>.facts   the load (see below)
+//   <store>.bytes_on_disk, <store>.bytes_per_fact   the loaded store's size
 // <store> is "embedded" or "postgres". Each figure is the median of --runs runs (default 5)
 // after one warm-up run. Every answer is checked for plausibility (whistles counted, rates
 // between 0 and 1, queue rows present) and the two stores must give equal figures; with
 // --verify (default at 20,000 cases or fewer) both must also equal figures_from_facts over
 // every generated fact. Any failure ends the run with an error.
-// The load goes through the store's own write path, DistrictStore::append_facts, in batches of
-// --batch facts (whole case histories and whole station days; default 20,000), day by day
-// through the year, after publishing the catalog: the projection and the figure units are made
-// as in production. A store is built once into --cache DIR (default
-// /var/tmp/weimin-bench-figures): a folder per district (generator version, size, seed) with one
-// store per kind and schema version in it; a later run reuses it, and a run that was stopped
-// resumes at the day it had reached. The load rate is over the facts loaded by this and earlier
-// runs of that store. Usage: weimin_figures_bench [--json FILE] [--cases N] [--facts-per-case N]
+// The load goes through the store's bulk path, DistrictStore::bulk_append_facts (--append: the
+// ordinary append_facts), in calls of --batch facts (whole case histories and whole station
+// days; default 200,000), day by day through the year, after publishing the catalog: the
+// projection and the figure units are made as a push makes them. A store is built once into --cache
+// DIR (default /var/tmp/weimin-bench-figures): a folder per district (generator version, size,
+// seed) with one store per kind and schema version in it; a later run reuses it, and a run that was
+// stopped resumes at the day it had reached. The load rate is over the facts loaded by this and
+// earlier runs of that store. Usage: weimin_figures_bench [--json FILE] [--cases N]
+// [--facts-per-case N]
 // [--seed N]
 //        [--runs N] [--batch N] [--cache DIR] [--store-url postgresql://…] [--no-postgres]
 //        [--verify | --no-verify] [--explain SQL]
 // --explain SQL prints the plan of SQL (values written in, no parameters) on each loaded store
 // and how long it took: EXPLAIN QUERY PLAN and a run on the embedded store, EXPLAIN (ANALYZE,
 // BUFFERS) on PostgreSQL (in the store's schema); nothing is loaded or measured.
+// --no-embedded measures PostgreSQL alone; --answers FILE keeps the answers of a run in FILE,
+// or when FILE exists compares this run's with them (so stores measured one after the other
+// are still checked against each other).
 // --store-url is a PostgreSQL server's database (bench/run-figures starts one); the store's
 // schema in it is named after the key. Without it (or with --no-postgres) only the embedded
 // store is measured.
@@ -45,6 +50,7 @@
 #include "weimin/platform/key_store.hpp"
 #include "weimin/server/embedded_store.hpp"
 #include "weimin/server/figures.hpp"
+#include "weimin/server/figures_json.hpp"
 #include "weimin/server/pg_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/migrations.hpp"
@@ -62,7 +68,10 @@ struct Args {
   std::string json;
   bench::DistrictShape shape;
   int runs = 5;
-  std::size_t batch = 20'000;
+  std::size_t batch = 200'000;
+  bool append = false;   // --append: load through append_facts instead of the bulk path
+  bool embedded = true;  // --no-embedded: PostgreSQL only
+  std::string answers;   // --answers FILE: compare with (or keep) another run's answers
   fs::path cache = "/var/tmp/weimin-bench-figures";
   std::string store_url;
   int verify = -1;      // -1: at 20,000 cases or fewer
@@ -183,7 +192,7 @@ void open_side(Side& side) {
 // Loads the days not loaded yet (the folder's `progress`: next day, facts, seconds) and marks
 // the store done. Publishes the catalog first.
 void load(Side& side, const FiguresDistrict& district, const std::string& catalog,
-          std::size_t batch_size) {
+          std::size_t batch_size, bool append) {
   const fs::path progress = side.dir / "progress";
   int day = 0;
   if (fs::exists(progress)) {
@@ -201,7 +210,8 @@ void load(Side& side, const FiguresDistrict& district, const std::string& catalo
   auto flush = [&] {
     if (batch.empty()) return;
     // A day a stopped run had begun is appended again: its facts held already are skipped.
-    must(side.name + ": appending facts", side.store->append_facts(batch));
+    must(side.name + ": appending facts",
+         append ? side.store->append_facts(batch) : side.store->bulk_append_facts(batch));
     batch.clear();
   };
   auto add = [&](std::vector<server::FactRecord> unit) {
@@ -237,6 +247,31 @@ void load(Side& side, const FiguresDistrict& district, const std::string& catalo
       since = now;
       since_facts = side.loaded;
     }
+  }
+}
+
+// The bytes a store takes on disk: the embedded store's folder (database, log, key), or the
+// PostgreSQL schema's tables with their indexes and TOAST.
+std::int64_t disk_bytes(const Side& side) {
+  if (side.name == "embedded") {
+    std::int64_t total = 0;
+    for (const auto& e : fs::recursive_directory_iterator(side.dir / "data")) {
+      if (e.is_regular_file()) total += static_cast<std::int64_t>(e.file_size());
+    }
+    return total;
+  }
+  try {
+    const auto [conninfo, schema] = pg_conninfo(side.url);
+    pqxx::connection c(conninfo);
+    pqxx::work w(c);
+    return w
+        .exec_params(
+            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN "
+            "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
+            schema)[0][0]
+        .as<std::int64_t>();
+  } catch (const std::exception& e) {
+    die("measuring the PostgreSQL store's size", Status(ErrorCode::Io, e.what()));
   }
 }
 
@@ -453,6 +488,12 @@ int main(int argc, char** argv) {
       args.store_url = next();
     } else if (a == "--no-postgres") {
       args.store_url.clear();
+    } else if (a == "--no-embedded") {
+      args.embedded = false;
+    } else if (a == "--append") {
+      args.append = true;
+    } else if (a == "--answers") {
+      args.answers = next();
     } else if (a == "--explain") {
       args.explain = next();
     } else if (a == "--verify") {
@@ -462,8 +503,9 @@ int main(int argc, char** argv) {
     } else {
       std::printf(
           "usage: weimin_figures_bench [--json FILE] [--cases N] [--facts-per-case N] [--seed N]\n"
-          "       [--runs N] [--batch N] [--cache DIR] [--store-url postgresql://…] "
-          "[--no-postgres]\n       [--verify | --no-verify]\n");
+          "       [--runs N] [--batch N] [--append] [--cache DIR] [--store-url postgresql://…]\n"
+          "       [--no-postgres | --no-embedded] [--answers FILE] [--verify | --no-verify]\n"
+          "       [--explain SQL]\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }
   }
@@ -506,12 +548,18 @@ int main(int argc, char** argv) {
                static_cast<long long>(args.shape.cases), args.shape.facts_per_case, folder.c_str());
 
   std::vector<Side> sides;
-  sides.push_back(
-      Side{"embedded", folder / ("embedded_v" + std::to_string(ev)), "", nullptr, nullptr});
+  if (args.embedded) {
+    sides.push_back(
+        Side{"embedded", folder / ("embedded_v" + std::to_string(ev)), "", nullptr, nullptr});
+  }
   if (!args.store_url.empty()) {
     const std::string schema = "fig_" + key + "_v" + std::to_string(pv);
     sides.push_back(Side{"postgres", folder / ("postgres_v" + std::to_string(pv)),
                          with_schema(args.store_url, schema), nullptr, nullptr});
+  }
+  if (sides.empty()) {
+    std::fprintf(stderr, "bench: --no-embedded needs --store-url (bench/run-figures gives one)\n");
+    return 2;
   }
   if (!args.explain.empty()) {
     explain(sides, args.explain);
@@ -525,8 +573,9 @@ int main(int argc, char** argv) {
   {
     std::vector<std::thread> loaders;
     for (Side& side : sides)
-      loaders.emplace_back(
-          [&side, &district, &catalog, &args] { load(side, district, catalog, args.batch); });
+      loaders.emplace_back([&side, &district, &catalog, &args] {
+        load(side, district, catalog, args.batch, args.append);
+      });
     for (auto& t : loaders) t.join();
   }
   for (Side& side : sides)
@@ -539,6 +588,16 @@ int main(int argc, char** argv) {
     report.add(side.name + ".facts", static_cast<double>(facts));
     report.add(side.name + ".load_s", side.load_s);
     report.add(side.name + ".load_facts_per_s", static_cast<double>(side.loaded) / side.load_s);
+    const double bytes = static_cast<double>(disk_bytes(side));
+    report.add(side.name + ".bytes_on_disk", bytes);
+    report.add(side.name + ".bytes_per_fact", bytes / static_cast<double>(facts));
+  }
+  report.add("load_through_append_facts", args.append ? 1 : 0);
+  // Another run's answers (--answers): a store measured alone is still compared with the other.
+  nlohmann::json kept = nlohmann::json::object();
+  if (!args.answers.empty() && fs::exists(args.answers)) {
+    kept = nlohmann::json::parse(read_file(args.answers), nullptr, false);
+    if (!kept.is_object()) die("reading " + args.answers, Status(ErrorCode::Corrupt, "not JSON"));
   }
 
   std::vector<server::FactRecord> all;  // for --verify
@@ -579,6 +638,18 @@ int main(int argc, char** argv) {
       if (!first) first = std::move(answer);
     }
     if (q.key == "month_figures" || q.key == "year_ranking") report.add(q.key + "_ms", slowest);
+    if (!args.answers.empty()) {
+      const nlohmann::json mine = server::figures_to_json(*first, q.query);
+      if (!kept.contains(q.key)) {
+        kept[q.key] = mine;
+      } else if (kept[q.key] != mine) {
+        std::fprintf(stderr, "bench: FAILED: %s differs from the answer in %s on %s\n",
+                     sides.front().name.c_str(), args.answers.c_str(), q.key.c_str());
+        failed = true;
+      } else {
+        say("bench: %s equals the answer in %s\n", q.key.c_str(), args.answers.c_str());
+      }
+    }
     if (q.key == "month_figures") {
       report.add("month_whistles", static_cast<double>(first->total.whistles));
       report.add("month_units", static_cast<double>(first->total.units));
@@ -599,6 +670,7 @@ int main(int argc, char** argv) {
     }
   }
   report.add("verified_against_facts", verify ? 1 : 0);
+  if (!args.answers.empty() && !fs::exists(args.answers)) write_file(args.answers, kept.dump(1));
   const int rc = report.finish(args.json);
   if (failed) {
     std::fprintf(stderr, "bench: FAILED: see the lines above\n");

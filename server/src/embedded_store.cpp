@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -182,6 +183,10 @@ const storage::Migration kMigrations[] = {
     {8, "what stations report; their last sync and last request", kSchemaV8},
     // Version 9: the district's figures (figure_tables.hpp); filled by rebuild_projection.
     {9, "figure units, their day sums and the stations' queue days", figure_tables::kSqliteSchema}};
+
+// The page cache of a bulk_append_facts call (KiB): the pages a bulk load comes back to (the ends
+// of the indexes it appends to, its cases' rows) stay decrypted through the call.
+constexpr std::int64_t kBulkCacheKiB = 512 * 1024;
 
 // A session row unused this long is dropped when another session is added: longer than any
 // idle timeout or absolute limit a console is given (AccountOptions), so it ended already.
@@ -668,6 +673,109 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(tx.commit());
     if (fresh) mark(next - 1);
     return fresh;
+  }
+
+  // [SECTION] The bulk path (DistrictStore::bulk_append_facts)
+
+  Result<std::int64_t> bulk_append_facts(const std::vector<FactRecord>& facts) override {
+    if (facts.empty()) return std::int64_t{0};
+    // A larger page cache for the call: the pages a bulk load touches again and again (the ends
+    // of the indexes it appends to) are decrypted once.
+    WEIMIN_TRY(db().exec("PRAGMA cache_size = -" + std::to_string(kBulkCacheKiB)));
+    Result<std::int64_t> out = bulk_append(facts);
+    const Status restored = db().exec("PRAGMA cache_size = -16384");
+    if (out.is_ok() && !restored.is_ok()) return restored;
+    return out;
+  }
+
+  Result<std::int64_t> bulk_append(const std::vector<FactRecord>& facts) {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    // The new facts: of each id the first in the list, when the store does not hold it. Looked
+    // up in id order (the key's order, so the pages are read once).
+    std::vector<std::size_t> by_id(facts.size());
+    for (std::size_t i = 0; i < facts.size(); ++i) by_id[i] = i;
+    std::stable_sort(by_id.begin(), by_id.end(), [&](std::size_t a, std::size_t b) {
+      return facts[a].fact.id < facts[b].fact.id;
+    });
+    std::vector<char> fresh(facts.size(), 0);
+    WEIMIN_ASSIGN_OR_RETURN(auto* held, stmt("SELECT 1 FROM facts WHERE id = ?"));
+    for (std::size_t k = 0; k < by_id.size(); ++k) {
+      const std::string& id = facts[by_id[k]].fact.id;
+      if (k > 0 && facts[by_id[k - 1]].fact.id == id) continue;  // a repeat in the list
+      held->bind(1, id);
+      WEIMIN_ASSIGN_OR_RETURN(bool row, held->step());
+      held->reset();
+      fresh[by_id[k]] = row ? 0 : 1;
+    }
+    // Their gseqs in list order, as append_facts gives them.
+    WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
+    std::vector<std::int64_t> gseq(facts.size(), 0);
+    std::int64_t next = top + 1;
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      if (fresh[i]) gseq[i] = next++;
+    }
+    if (next == top + 1) {
+      WEIMIN_TRY(tx.commit());
+      return std::int64_t{0};
+    }
+    // The cases given a new fact, and those of them that had case facts before (read back
+    // whole after the insert; the others fold from the facts in hand).
+    std::map<std::string, std::vector<const FactRecord*>> cases;
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      if (fresh[i] && facts[i].fact.kind.starts_with("case.")) {
+        cases[facts[i].fact.subject].push_back(&facts[i]);
+      }
+    }
+    std::set<std::string> known;
+    WEIMIN_ASSIGN_OR_RETURN(auto* has, stmt("SELECT 1 FROM facts WHERE subject = ? AND kind LIKE "
+                                            "'case.%' LIMIT 1"));
+    for (const auto& [subject, list] : cases) {
+      has->bind(1, subject);
+      WEIMIN_ASSIGN_OR_RETURN(bool row, has->step());
+      has->reset();
+      if (row) known.insert(subject);
+    }
+    // The facts in key order, then their changes in gseq order.
+    WEIMIN_ASSIGN_OR_RETURN(auto* ins, stmt("INSERT INTO facts (id, kind, subject, origin, "
+                                            "community, hlc, wall_ms, day, received_ms, gseq) "
+                                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (std::size_t i : by_id) {
+      if (!fresh[i]) continue;
+      const FactRecord& r = facts[i];
+      const sync::FactPayload& f = r.fact;
+      ins->bind(1, f.id).bind(2, f.kind).bind(3, f.subject).bind(4, f.origin).bind(5, r.community);
+      ins->bind(6, f.hlc).bind(7, f.wall_ms).bind(8, f.day).bind(9, r.received_ms);
+      ins->bind(10, gseq[i]);
+      WEIMIN_TRY(ins->run());
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto* chg, stmt("INSERT INTO changes (gseq, type, community, record, "
+                                            "origin) VALUES (?, 'fact', ?, ?, ?)"));
+    for (std::size_t i = 0; i < facts.size(); ++i) {
+      if (!fresh[i]) continue;
+      chg->bind(1, gseq[i]).bind(2, facts[i].community).bind(3, record_text(facts[i]));
+      chg->bind(4, facts[i].fact.origin);
+      WEIMIN_TRY(chg->run());
+      figures_.note_fact(facts[i]);
+    }
+    // Each case folded once; its row and units written once.
+    WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
+    const core::CaseDeadlines& deadlines = deadlines_.get(catalog);
+    for (auto& [subject, list] : cases) {
+      const bool had = known.contains(subject);
+      std::vector<FactRecord> case_list;
+      if (had) {
+        WEIMIN_ASSIGN_OR_RETURN(case_list, case_facts(subject));
+      } else {
+        case_list = projection::in_fold_order(list);
+      }
+      projection::Projected p = projection::project_facts_with_units(subject, case_list, deadlines);
+      WEIMIN_TRY(write_case_row(p.row, !had));
+      WEIMIN_TRY(figures_.replace_units(subject, p.units, !had));
+    }
+    WEIMIN_TRY(figures_.flush());
+    WEIMIN_TRY(tx.commit());
+    mark(next - 1);
+    return next - top - 1;
   }
 
   Result<std::vector<FactRecord>> read_facts(storage::Statement* s) {

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <tuple>
 #include <unordered_set>
 
@@ -296,6 +297,71 @@ class PgStore final : public DistrictStore {
       figure_tables::Touched figures;
       for (const FactRecord* f : list) figures.fact(*f);
       WEIMIN_TRY(project_cases(w, touched, figures));
+      pg_figures::flush(w, figures);
+      return Status::ok();
+    }));
+    return applied;
+  }
+
+  Result<std::int64_t> bulk_append_facts(const std::vector<FactRecord>& facts) override {
+    std::int64_t applied = 0;
+    WEIMIN_TRY(pool_->transact("bulk appending facts", [&](pqxx::work& w) {
+      if (facts.empty()) return Status::ok();
+      // The counter's lock first (insert_facts takes it again): from here on no other inserter
+      // adds facts, so the cases found holding facts below are exactly those that had some.
+      w.exec("SELECT n FROM change_counter FOR UPDATE");
+      std::vector<std::string> subjects;
+      {
+        std::set<std::string> seen;
+        for (const FactRecord& f : facts) {
+          if (f.fact.kind.starts_with("case.") && seen.insert(f.fact.subject).second) {
+            subjects.push_back(f.fact.subject);
+          }
+        }
+      }
+      std::set<std::string> known;  // cases with case facts before this call
+      if (!subjects.empty()) {
+        for (const auto& row : w.exec_params(
+                 "SELECT DISTINCT subject FROM fact WHERE subject = ANY($1::text[]) AND kind "
+                 "LIKE 'case.%'",
+                 pg::text_array(subjects))) {
+          known.insert(row[0].as<std::string>());
+        }
+      }
+      std::vector<const FactRecord*> list;
+      list.reserve(facts.size());
+      for (const auto& f : facts) list.push_back(&f);
+      std::vector<std::string> touched;  // cases given a new fact
+      std::vector<const FactRecord*> fresh;
+      WEIMIN_ASSIGN_OR_RETURN(applied, insert_facts(w, list, std::nullopt, &touched, &fresh));
+      figure_tables::Touched figures;
+      for (const FactRecord* f : fresh) figures.fact(*f);
+      // Cases that had facts before are read back whole; the others fold from the facts in hand.
+      std::vector<std::string> read_back;
+      std::map<std::string, std::vector<const FactRecord*>> in_hand;
+      for (const FactRecord* f : fresh) {
+        if (!f->fact.kind.starts_with("case.") || known.contains(f->fact.subject)) continue;
+        in_hand[f->fact.subject].push_back(f);
+      }
+      for (const std::string& id : touched) {
+        if (known.contains(id)) read_back.push_back(id);
+      }
+      WEIMIN_TRY(project_cases(w, read_back, figures));
+      if (!in_hand.empty()) {
+        const core::CaseDeadlines deadlines = catalog_deadlines(w);
+        std::vector<CaseRow> rows;
+        std::vector<WhistleUnit> units;
+        std::vector<std::string> ids;
+        for (const auto& [subject, mine] : in_hand) {
+          projection::Projected p = projection::project_facts_with_units(
+              subject, projection::in_fold_order(mine), deadlines);
+          rows.push_back(std::move(p.row));
+          for (WhistleUnit& u : p.units) units.push_back(std::move(u));
+          ids.push_back(subject);
+        }
+        write_rows(w, rows, false);
+        pg_figures::write_units(w, ids, units, false, figures);
+      }
       pg_figures::flush(w, figures);
       return Status::ok();
     }));
@@ -961,7 +1027,8 @@ class PgStore final : public DistrictStore {
   // The subjects of the new case facts are added to `touched` (each once).
   Result<std::int64_t> insert_facts(pqxx::work& w, const std::vector<const FactRecord*>& facts,
                                     std::optional<std::int64_t> received_ms,
-                                    std::vector<std::string>* touched) {
+                                    std::vector<std::string>* touched,
+                                    std::vector<const FactRecord*>* fresh = nullptr) {
     if (facts.empty()) return std::int64_t{0};
     // The lock first: inserters are serialised from here on, so the ids read below are exactly
     // the ones held when the new rows are written.
@@ -976,6 +1043,7 @@ class PgStore final : public DistrictStore {
       held.insert(row[0].as<std::string>());
     }
     std::int64_t gseq = head;
+    std::unordered_set<std::string> subjects(touched->begin(), touched->end());
     {
       pqxx::stream_to st(
           w, "fact",
@@ -983,8 +1051,8 @@ class PgStore final : public DistrictStore {
                                    "hlc", "received_ms", "payload"});
       for (const auto* f : facts) {
         if (!held.insert(f->fact.id).second) continue;
-        if (f->fact.kind.starts_with("case.") &&
-            std::find(touched->begin(), touched->end(), f->fact.subject) == touched->end()) {
+        if (fresh) fresh->push_back(f);
+        if (f->fact.kind.starts_with("case.") && subjects.insert(f->fact.subject).second) {
           touched->push_back(f->fact.subject);
         }
         ++gseq;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -294,6 +295,18 @@ std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts) {
     auto e = core::case_event_from_body(env, f.kind, f.body);
     if (e.is_ok()) out.push_back(std::move(*e));
   }
+  return out;
+}
+
+std::vector<FactRecord> in_fold_order(const std::vector<const FactRecord*>& facts) {
+  std::vector<const FactRecord*> sorted = facts;
+  std::sort(sorted.begin(), sorted.end(), [](const FactRecord* a, const FactRecord* b) {
+    return std::tie(a->fact.hlc, a->fact.origin, a->fact.id) <
+           std::tie(b->fact.hlc, b->fact.origin, b->fact.id);
+  });
+  std::vector<FactRecord> out;
+  out.reserve(sorted.size());
+  for (const FactRecord* r : sorted) out.push_back({r->fact, r->community, r->received_ms, {}});
   return out;
 }
 

@@ -28,6 +28,10 @@ namespace weimin::server::projection {
 // Case events from stored facts; facts that are not case events or do not read back are skipped.
 std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts);
 
+// Copies of a case's facts (none sharing an id) in fold order, (hlc, origin, id), as case_facts
+// returns them: what a store folds when it has all of a case's facts in hand.
+std::vector<FactRecord> in_fold_order(const std::vector<const FactRecord*>& facts);
+
 // The community a case's row names: that of its first case.collected fact, else (a case whose
 // collection has not reached the district) that of its first fact. `facts` in fold order.
 std::string case_community(const std::vector<FactRecord>& facts);

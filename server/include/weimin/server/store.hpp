@@ -185,6 +185,21 @@ class DistrictStore {
   // Inserts facts (INSERT OR IGNORE) and logs the new ones as changes, in one transaction.
   // Returns how many were new.
   virtual Result<std::int64_t> append_facts(const std::vector<FactRecord>& facts) = 0;
+  // The bulk path: stores many facts at once (a year of a district for a benchmark or a scale
+  // test, an import) and leaves the store in exactly the state append_facts(facts) leaves it —
+  // the same facts held, the same changes with the same gseqs (the new facts numbered in list
+  // order, the first of repeated ids kept), the same case rows, figure units, day sums and
+  // stale station days — in one transaction, only faster: it looks up which ids and which
+  // cases it already holds once, writes the new facts in key order, folds each case once from
+  // the facts in hand (reading back only the cases that had facts before), writes each case's
+  // row and units once and each touched (day, street office) sum once, and (embedded) uses a
+  // larger page cache for the call. The list may hold any number of facts that fit in memory
+  // alongside their case rows (100,000–500,000 a call is a good size; whole case histories make
+  // each case folded once). Returns how many were new. On failure nothing is written. The base
+  // implementation is append_facts.
+  virtual Result<std::int64_t> bulk_append_facts(const std::vector<FactRecord>& facts) {
+    return append_facts(facts);
+  }
   // Every case fact (kind "case.*") whose subject is `case_id`, in (hlc, origin, id) order.
   virtual Result<std::vector<FactRecord>> case_facts(const std::string& case_id) = 0;
   // The community each of `case_ids` belongs to: that of its first case.collected fact in
