@@ -28,6 +28,9 @@
 // --explain SQL prints the plan of SQL (values written in, no parameters) on each loaded store
 // and how long it took: EXPLAIN QUERY PLAN and a run on the embedded store, EXPLAIN (ANALYZE,
 // BUFFERS) on PostgreSQL (in the store's schema); nothing is loaded or measured.
+// --load-days N loads (and resumes) only the first N days of the year and measures then: a
+// partial district, for when the whole does not fit in the time or the disk at hand; --month
+// YYYY-MM (default 2025-06) is the month measured (its 1st to its 30th, or 28th in February).
 // --no-embedded measures PostgreSQL alone; --answers FILE keeps the answers of a run in FILE,
 // or when FILE exists compares this run's with them (so stores measured one after the other
 // are still checked against each other).
@@ -72,6 +75,8 @@ struct Args {
   bool append = false;   // --append: load through append_facts instead of the bulk path
   bool embedded = true;  // --no-embedded: PostgreSQL only
   std::string answers;   // --answers FILE: compare with (or keep) another run's answers
+  int load_days = FiguresDistrict::kDays;  // --load-days N: measure after the first N days
+  std::string month = "2025-06";           // --month YYYY-MM: the month measured (1st–30th)
   fs::path cache = "/var/tmp/weimin-bench-figures";
   std::string store_url;
   int verify = -1;      // -1: at 20,000 cases or fewer
@@ -192,55 +197,49 @@ void open_side(Side& side) {
 // Loads the days not loaded yet (the folder's `progress`: next day, facts, seconds) and marks
 // the store done. Publishes the catalog first.
 void load(Side& side, const FiguresDistrict& district, const std::string& catalog,
-          std::size_t batch_size, bool append) {
+          std::size_t batch_size, bool append, int load_days) {
   const fs::path progress = side.dir / "progress";
   int day = 0;
   if (fs::exists(progress)) {
     std::istringstream in(read_file(progress));
     in >> day >> side.loaded >> side.load_s;
   }
-  if (day >= FiguresDistrict::kDays) return;
+  if (day >= load_days) return;
   if (!must("the latest catalog", side.store->latest_reference("catalog"))) {
     must("publishing the catalog",
          side.store->publish_reference("catalog", catalog, FiguresDistrict::kYearStartMs));
   }
   say("bench: %s: loading from day %d of %d (%lld facts loaded before)\n", side.name.c_str(), day,
       FiguresDistrict::kDays, static_cast<long long>(side.loaded));
+  // Whole days in each call, as many as make --batch facts: the pages a call dirties (the ends of
+  // the indexes, spread over the weeks a case's steps take) are written once per call, so
+  // fewer, larger calls write less.
   std::vector<server::FactRecord> batch;
-  auto flush = [&] {
-    if (batch.empty()) return;
+  std::int64_t batch_facts = 0;
+  double t0 = bench::now_ms();
+  double since = t0;
+  std::int64_t since_facts = side.loaded;
+  for (; day < load_days; ++day) {
+    const auto [first, last] = district.cases_of_day(day);
+    for (std::int64_t i = first; i < last; ++i) {
+      for (auto& f : district.case_history(i)) batch.push_back(std::move(f));
+    }
+    for (int s = 0; s < static_cast<int>(district.communities().size()); ++s) {
+      for (auto& f : district.queue_day(s, day)) batch.push_back(std::move(f));
+    }
+    batch_facts = static_cast<std::int64_t>(batch.size());
+    if (batch.size() < batch_size && day + 1 < load_days) continue;
     // A day a stopped run had begun is appended again: its facts held already are skipped.
     must(side.name + ": appending facts",
          append ? side.store->append_facts(batch) : side.store->bulk_append_facts(batch));
     batch.clear();
-  };
-  auto add = [&](std::vector<server::FactRecord> unit) {
-    for (auto& f : unit) batch.push_back(std::move(f));
-    if (batch.size() >= batch_size) flush();
-  };
-  double since = bench::now_ms();
-  std::int64_t since_facts = side.loaded;
-  for (; day < FiguresDistrict::kDays; ++day) {
-    const double t0 = bench::now_ms();
-    std::int64_t facts = 0;
-    const auto [first, last] = district.cases_of_day(day);
-    for (std::int64_t i = first; i < last; ++i) {
-      auto h = district.case_history(i);
-      facts += static_cast<std::int64_t>(h.size());
-      add(std::move(h));
-    }
-    for (int s = 0; s < static_cast<int>(district.communities().size()); ++s) {
-      auto q = district.queue_day(s, day);
-      facts += static_cast<std::int64_t>(q.size());
-      add(std::move(q));
-    }
-    flush();
-    side.load_s += (bench::now_ms() - t0) / 1000;
-    side.loaded += facts;
+    const double now = bench::now_ms();
+    side.load_s += (now - t0) / 1000;
+    t0 = now;
+    side.loaded += batch_facts;
     write_file(progress, std::to_string(day + 1) + " " + std::to_string(side.loaded) + " " +
                              std::to_string(side.load_s) + "\n");
-    if ((day + 1) % 10 == 0 || day + 1 == FiguresDistrict::kDays) {
-      const double now = bench::now_ms();
+    if (now - since > 60'000 || day + 1 == load_days) {
       say("bench: %s: day %d loaded, %lld facts, %.0f facts/s lately, %.0f s in all\n",
           side.name.c_str(), day + 1, static_cast<long long>(side.loaded),
           static_cast<double>(side.loaded - since_facts) / ((now - since) / 1000), side.load_s);
@@ -436,10 +435,10 @@ struct Query {
   server::FigureQuery query;
 };
 
-std::vector<Query> queries(const FiguresDistrict& district) {
+std::vector<Query> queries(const FiguresDistrict& district, const std::string& month_of) {
   server::FigureQuery month;
-  month.from = "2025-06-01";
-  month.to = "2025-06-30";
+  month.from = month_of + "-01";
+  month.to = month_of + (month_of.ends_with("-02") ? "-28" : "-30");
   month.by = "day";
   month.now_ms = FiguresDistrict::kNowMs;
   server::FigureQuery year;
@@ -492,6 +491,10 @@ int main(int argc, char** argv) {
       args.embedded = false;
     } else if (a == "--append") {
       args.append = true;
+    } else if (a == "--month") {
+      args.month = next();
+    } else if (a == "--load-days") {
+      args.load_days = std::clamp(std::stoi(next()), 1, FiguresDistrict::kDays);
     } else if (a == "--answers") {
       args.answers = next();
     } else if (a == "--explain") {
@@ -574,7 +577,7 @@ int main(int argc, char** argv) {
     std::vector<std::thread> loaders;
     for (Side& side : sides)
       loaders.emplace_back([&side, &district, &catalog, &args] {
-        load(side, district, catalog, args.batch, args.append);
+        load(side, district, catalog, args.batch, args.append, args.load_days);
       });
     for (auto& t : loaders) t.join();
   }
@@ -593,6 +596,9 @@ int main(int argc, char** argv) {
     report.add(side.name + ".bytes_per_fact", bytes / static_cast<double>(facts));
   }
   report.add("load_through_append_facts", args.append ? 1 : 0);
+  // Fewer than 365: a partial year (--load-days), not the benchmark's district.
+  report.add("loaded_days", args.load_days);
+  report.add_text("month", args.month);
   // Another run's answers (--answers): a store measured alone is still compared with the other.
   nlohmann::json kept = nlohmann::json::object();
   if (!args.answers.empty() && fs::exists(args.answers)) {
@@ -606,7 +612,7 @@ int main(int argc, char** argv) {
       for (auto& f : district.day_facts(day)) all.push_back(std::move(f));
   }
   bool failed = false;
-  for (const Query& q : queries(district)) {
+  for (const Query& q : queries(district, args.month)) {
     const Status checked = server::check_figure_query(q.query);
     if (!checked.is_ok()) die("the query " + q.key, checked);
     std::optional<server::DistrictFigures> first;

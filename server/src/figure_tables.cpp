@@ -214,6 +214,105 @@ SqlQuery select_units(const FigureQuery& q, Dialect dialect) {
   return out;
 }
 
+// The GROUPING() mask of each set: a bit per column (level the highest, return_reason the
+// lowest), set when the column is not grouped.
+namespace {
+constexpr std::int64_t kAll = 0xff;
+constexpr std::int64_t kLevel = 0x80, kKind = 0x40, kSource = 0x20, kOffice = 0x10,
+                       kCommunity = 0x08, kDepartment = 0x04, kDay = 0x02, kReason = 0x01;
+}  // namespace
+
+SqlQuery select_unit_sums(const FigureQuery& q) {
+  SqlQuery out;
+  const bool per_unit = !q.department.empty();
+  const std::string now = std::to_string(q.now_ms);
+  const std::string as_round = per_unit ? "TRUE" : "first = 1";
+  const std::string round_rated = per_unit ? "returned_ms = 0" : "first = 1";
+  const std::string columns =
+      "level, kind, source, office, community, department, day, return_reason";
+  std::string sql = "SELECT GROUPING(" + columns + "), " + columns + ", " + sum(as_round) +
+                    ", COUNT(*), " + sum("returned_ms > 0") + ", " +
+                    sum(std::string(kKept) + " AND report_due_ms > 0 AND (reported_ms > 0 OR " +
+                        "report_due_ms < " + now + ")") +
+                    ", " + sum(kReportMet) + ", " +
+                    sum(std::string(kKept) + " AND resolve_due_ms > 0 AND (resolved_ms > 0 OR " +
+                        "resolve_due_ms < " + now + ")") +
+                    ", " + sum(kResolveMet) + ", " + sum(round_rated + " AND rating <> ''") + ", " +
+                    sum(round_rated + " AND " + kSatisfied) + ", " +
+                    sum(std::string(kKept) + " AND rating <> ''") + ", " +
+                    sum(std::string(kKept) + " AND " + kSatisfied) +
+                    " FROM figure_units WHERE day >= ? AND day <= ?";
+  out.params = {q.from, q.to};
+  sql += scope_terms(q, out.params, true);
+  sql += q.rankings_only ? " GROUP BY GROUPING SETS ((office), (department))"
+                         : " GROUP BY GROUPING SETS ((), (level), (kind), (source), (office), "
+                           "(community), (department), (day), (department, return_reason))";
+  out.sql = numbered(sql, Dialect::Postgres);
+  return out;
+}
+
+void add_unit_sums(DistrictFigures& out, const std::vector<UnitSums>& rows,
+                   const FigureQuery& query) {
+  auto fill = [](FigureGroup& g, const UnitSums& r, bool department_row) {
+    g.whistles += department_row ? r.units : r.whistles;
+    g.units += r.units;
+    g.returned += r.returned;
+    g.rates.responded.due += r.responded_due;
+    g.rates.responded.met += r.responded_met;
+    g.rates.resolved.due += r.resolved_due;
+    g.rates.resolved.met += r.resolved_met;
+    g.rates.satisfied.due += department_row ? r.unit_satisfied_due : r.satisfied_due;
+    g.rates.satisfied.met += department_row ? r.unit_satisfied_met : r.satisfied_met;
+  };
+  auto add = [&](std::vector<FigureGroup>& groups, const std::string& key, const UnitSums& r,
+                 bool department_row) {
+    FigureGroup g;
+    g.key = key;
+    fill(g, r, department_row);
+    groups.push_back(std::move(g));
+  };
+  std::map<std::string, FigureGroup> series;
+  for (const UnitSums& r : rows) {
+    switch (kAll & ~r.mask) {
+      case 0:
+        fill(out.total, r, false);
+        break;
+      case kLevel:
+        add(out.by_level, r.level, r, false);
+        break;
+      case kKind:
+        add(out.by_kind, r.kind, r, false);
+        break;
+      case kSource:
+        add(out.by_source, r.source, r, false);
+        break;
+      case kOffice:
+        add(out.by_office, r.office, r, false);
+        break;
+      case kCommunity:
+        add(out.by_community, r.community, r, false);
+        break;
+      case kDepartment:
+        add(out.by_department, r.department, r, true);
+        break;
+      case kDay:
+        if (!query.by.empty()) {
+          const std::string key = bucket_of(r.day, query.by, query.from);
+          FigureGroup& g = series[key];
+          g.key = key;
+          fill(g, r, false);
+        }
+        break;
+      case kDepartment | kReason:
+        if (r.returned > 0) out.returns.push_back({r.department, r.return_reason, r.returned});
+        break;
+      default:
+        break;
+    }
+  }
+  for (auto& [key, g] : series) out.series.push_back(std::move(g));
+}
+
 SqlQuery select_unit_days(const FigureQuery& q, Dialect dialect) {
   SqlQuery out;
   std::string sql =

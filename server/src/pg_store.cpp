@@ -879,7 +879,8 @@ class PgStore final : public DistrictStore {
                      "EXISTS (SELECT 1 FROM case_rows)) OR (EXISTS (SELECT 1 FROM fact WHERE "
                      "kind = 'case.whistled') AND NOT EXISTS (SELECT 1 FROM figure_units)) OR "
                      "(EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'ticket.%') AND NOT EXISTS "
-                     "(SELECT 1 FROM queue_days))")[0][0]
+                     "(SELECT 1 FROM queue_days) AND NOT EXISTS (SELECT 1 FROM "
+                     "queue_days_stale))")[0][0]
                     .as<bool>();
       return Status::ok();
     }));
