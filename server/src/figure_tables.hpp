@@ -130,29 +130,6 @@ SqlQuery select_units(const FigureQuery& query, Dialect dialect);
 template <typename Text, typename Int>
 WhistleUnit unit_from(Text&& text, Int&& int64);
 
-// The units of the query's period and scope counted in SQL, one row per group of each
-// breakdown (PostgreSQL's GROUPING SETS): the total, level, kind, source, office, community,
-// department, day (the series' buckets are summed from the days) and (department, return
-// reason); rankings_only: office and department only. Columns: the GROUPING() mask, level,
-// kind, source, office, community, department, day, return_reason, then UnitSums' counts in
-// their order. add_unit_sums(…) of every row gives what add_units of the units gives.
-SqlQuery select_unit_sums(const FigureQuery& query);
-struct UnitSums {
-  std::int64_t mask = 0;
-  std::string level, kind, source, office, community, department, day, return_reason;
-  std::int64_t whistles = 0;  // units counted as rounds (the first of a round, or every unit
-                              // in a department's scope)
-  std::int64_t units = 0, returned = 0;
-  std::int64_t responded_due = 0, responded_met = 0, resolved_due = 0, resolved_met = 0;
-  std::int64_t satisfied_due = 0, satisfied_met = 0;            // per round
-  std::int64_t unit_satisfied_due = 0, unit_satisfied_met = 0;  // per unit kept
-};
-template <typename Text, typename Int>
-UnitSums unit_sums_from(Text&& text, Int&& int64);
-// Adds the groups of `rows` to `out` (then finish_figures as after add_units).
-void add_unit_sums(DistrictFigures& out, const std::vector<UnitSums>& rows,
-                   const FigureQuery& query);
-
 // The sums per (day, office, department) of the query's period and scope.
 struct UnitDay {
   std::string day, office, department;
@@ -222,23 +199,6 @@ WhistleUnit unit_from(Text&& text, Int&& int64) {
   u.return_reason = text(19);
   u.rating = text(20);
   return u;
-}
-
-template <typename Text, typename Int>
-UnitSums unit_sums_from(Text&& text, Int&& int64) {
-  UnitSums r;
-  r.mask = int64(0);
-  std::string* keys[] = {&r.level,     &r.kind,       &r.source, &r.office,
-                         &r.community, &r.department, &r.day,    &r.return_reason};
-  for (int i = 0; i < 8; ++i) *keys[i] = text(1 + i);
-  std::int64_t* counts[] = {&r.whistles,          &r.units,
-                            &r.returned,          &r.responded_due,
-                            &r.responded_met,     &r.resolved_due,
-                            &r.resolved_met,      &r.satisfied_due,
-                            &r.satisfied_met,     &r.unit_satisfied_due,
-                            &r.unit_satisfied_met};
-  for (int i = 0; i < 11; ++i) *counts[i] = int64(9 + i);
-  return r;
 }
 
 template <typename Text, typename Int>

@@ -140,16 +140,14 @@ Result<DistrictFigures> figures(pqxx::transaction_base& w, const FigureQuery& qu
     return out;
   }
   {
-    // The units counted in SQL, a row per group of each breakdown: a few hundred rows to fetch
-    // instead of every unit of the period (about 100,000 a month at a million cases a year).
-    std::vector<figure_tables::UnitSums> sums;
-    for (const auto& row : run(figure_tables::select_unit_sums(query))) {
-      sums.push_back(figure_tables::unit_sums_from(
-          [&](int i) { return row[i].is_null() ? std::string() : std::string(row[i].c_str()); },
-          // A sum over no units (the total of an empty period) is NULL.
-          [&](int i) { return row[i].is_null() ? std::int64_t{0} : row[i].as<std::int64_t>(); }));
+    std::vector<WhistleUnit> units;
+    const auto rows = run(figure_tables::select_units(query, Dialect::Postgres));
+    units.reserve(rows.size());
+    for (const auto& row : rows) {
+      units.push_back(figure_tables::unit_from([&](int i) { return std::string(row[i].c_str()); },
+                                               [&](int i) { return row[i].as<std::int64_t>(); }));
     }
-    figure_tables::add_unit_sums(out, sums, query);
+    add_units(out, units, query);
   }
   if (!query.rankings_only) {
     out.open_cases =
