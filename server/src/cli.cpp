@@ -513,8 +513,8 @@ int print_deadlines(Ctx& ctx, const core::Catalog& c) {
                           {"not_published", missing},
                           {"warning", core::fallback_warning(missing, false)}};
     for (const core::Deadline& d : c.deadlines) {
-      out["deadlines"].push_back({{"kind", core::to_string(d.kind)},
-                                  {"unit", core::to_string(d.unit)},
+      out["deadlines"].push_back({{"kind", std::string(core::to_string(d.kind))},
+                                  {"unit", std::string(core::to_string(d.unit))},
                                   {"report_in", d.report_in},
                                   {"feedback", d.feedback},
                                   {"verify", d.verify}});
