@@ -240,7 +240,7 @@ TEST_CASE("the catalog's calendar and working-day deadlines are read, written an
        [](json& j) {
          j["deadlines"]["routine"] = {{"unit", "working_days"}, {"report_in_hours", 1}};
        },
-       "/deadlines/routine: unknown field \"report_in_hours\""},
+       "/deadlines/routine/report_in_hours: unknown field \"report_in_hours\""},
       {"too many working days",
        [](json& j) {
          j["deadlines"]["routine"] = {
@@ -271,17 +271,18 @@ TEST_CASE("the catalog's calendar and working-day deadlines are read, written an
       {"a year out of range", [](json& j) { j["work_calendar"][0]["year"] = 1800; },
        "/work_calendar/0/year: must be between 1990 and 2100"},
       {"unknown field", [](json& j) { j["work_calendar"][0]["days_off"] = 3; },
-       "/work_calendar/0: unknown field \"days_off\""},
+       "/work_calendar/0/days_off: unknown field \"days_off\""},
       {"a notice missing", [](json& j) { j["work_calendar"][0].erase("notice"); },
        "/work_calendar/0: missing required field \"notice\""},
   };
   for (const Bad& b : bad) {
-    CAPTURE(b.name);
+    const std::string name = b.name;
+    CAPTURE(name);
     json j = json::parse(wuhua_json());
     b.edit(j);
     auto r = parse_catalog(j.dump(), "wuhua.json");
     REQUIRE_FALSE(r.is_ok());
-    CHECK(r.status().code() == ErrorCode::Invalid);
+    CHECK(r.status().code() == weimin::ErrorCode::Invalid);
     CHECK_MESSAGE(r.status().message().find(b.message) != std::string::npos, r.status().message());
   }
 }
