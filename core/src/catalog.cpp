@@ -75,6 +75,24 @@ Result<WhistleLevel> parse_whistle_level(std::string_view text) {
                                         "\" (expected district or community)");
 }
 
+std::string_view to_string(DeadlineUnit unit) {
+  switch (unit) {
+    case DeadlineUnit::Hours:
+      return "hours";
+    case DeadlineUnit::WorkingDays:
+      return "working_days";
+  }
+  return "unknown";
+}
+
+Result<DeadlineUnit> parse_deadline_unit(std::string_view text) {
+  for (DeadlineUnit u : {DeadlineUnit::Hours, DeadlineUnit::WorkingDays}) {
+    if (text == to_string(u)) return u;
+  }
+  return Status(ErrorCode::Invalid, "unknown deadline unit \"" + std::string(text) +
+                                        "\" (expected hours or working_days)");
+}
+
 Result<CommunityKind> parse_community_kind(std::string_view text) {
   for (CommunityKind k :
        {CommunityKind::VillageToResidence, CommunityKind::Urban, CommunityKind::WorkUnit}) {

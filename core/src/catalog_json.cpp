@@ -9,6 +9,7 @@
 #include "catalog_json_reader.hpp"
 #include "weimin/core/catalog.hpp"
 #include "weimin/core/ticket.hpp"
+#include "weimin/core/work_calendar.hpp"
 
 namespace weimin::core {
 
@@ -35,11 +36,26 @@ class CatalogReader {
                "); update Weimin before loading this catalog",
            ErrorCode::TooNew);
     }
-    Obj o(root, "",
-          {"schema_version", "catalog_version", "district", "street_offices", "communities",
-           "grids", "lines", "windows", "service_items", "certificates", "work_list",
-           "excluded_work", "whistle_sources", "departments", "deadlines", "slot_templates",
-           "places", "phrases", "priority_reasons"});
+    Obj o(root, "", {"schema_version",
+                     "catalog_version",
+                     "district",
+                     "street_offices",
+                     "communities",
+                     "grids",
+                     "lines",
+                     "windows",
+                     "service_items",
+                     "certificates",
+                     "work_list",
+                     "excluded_work",
+                     "whistle_sources",
+                     "departments",
+                     "deadlines",
+                     "slot_templates",
+                     "places",
+                     "phrases",
+                     "priority_reasons",
+                     "work_calendar"});
     c_.version = read_int(o.req("catalog_version"), o.at("catalog_version"), 0, INT_MAX);
     district(o.req("district"), o.at("district"));
     c_.street_offices =
@@ -77,6 +93,10 @@ class CatalogReader {
     if (const json* phrases = o.opt("phrases")) {
       c_.phrases = read_array(*phrases, o.at("phrases"),
                               [&](const json& j, const std::string& p) { return phrase(j, p); });
+    }
+    // The working-day calendar came with issue 16; without it deadlines count Monday–Friday.
+    if (const json* calendar = o.opt("work_calendar")) {
+      work_calendar(*calendar, o.at("work_calendar"));
     }
     if (const json* reasons = o.opt("priority_reasons")) {
       Unique priorities("priority");
@@ -340,15 +360,113 @@ class CatalogReader {
     Obj o(j, path, {"emergency", "key", "routine"});
     for (WhistleKind kind : {WhistleKind::Emergency, WhistleKind::Key, WhistleKind::Routine}) {
       std::string_view name = to_string(kind);
-      Obj d(o.req(name), o.at(name), {"report_in_hours", "feedback_hours", "verify_hours"});
+      const json& dj = o.req(name);
       Deadline deadline;
       deadline.kind = kind;
       constexpr int kYear = 24 * 366;
-      deadline.report_in_hours =
-          read_int(d.req("report_in_hours"), d.at("report_in_hours"), 1, kYear);
-      deadline.feedback_hours = read_int(d.req("feedback_hours"), d.at("feedback_hours"), 1, kYear);
-      deadline.verify_hours = read_int(d.req("verify_hours"), d.at("verify_hours"), 1, kYear);
+      constexpr int kWorkingDays = 250;
+      if (dj.is_object() && !dj.contains("unit")) {
+        // Before issue 16: hours, named so.
+        Obj d(dj, o.at(name), {"report_in_hours", "feedback_hours", "verify_hours"});
+        deadline.report_in = read_int(d.req("report_in_hours"), d.at("report_in_hours"), 1, kYear);
+        deadline.feedback = read_int(d.req("feedback_hours"), d.at("feedback_hours"), 1, kYear);
+        deadline.verify = read_int(d.req("verify_hours"), d.at("verify_hours"), 1, kYear);
+      } else {
+        Obj d(dj, o.at(name), {"unit", "report_in", "feedback", "verify"});
+        const std::string unit = read_string(d.req("unit"), d.at("unit"));
+        auto parsed = parse_deadline_unit(unit);
+        if (!parsed) fail(d.at("unit"), parsed.status().message());
+        deadline.unit = *parsed;
+        const int hi = deadline.unit == DeadlineUnit::Hours ? kYear : kWorkingDays;
+        deadline.report_in = read_int(d.req("report_in"), d.at("report_in"), 1, hi);
+        deadline.feedback = read_int(d.req("feedback"), d.at("feedback"), 1, hi);
+        deadline.verify = read_int(d.req("verify"), d.at("verify"), 1, hi);
+      }
       c_.deadlines.push_back(deadline);
+    }
+  }
+
+  static CivilDate date(const json& j, const std::string& path, int year) {
+    const std::string text = read_string(j, path);
+    auto d = CivilDate::parse(text);
+    if (!d) fail(path, d.status().message());
+    const CivilDate lo{year - 1, 12, 1}, hi{year + 1, 1, 31};
+    if (*d < lo || hi < *d) {
+      fail(path, text + " is not within a month of " + std::to_string(year) +
+                     "; list it under its own year");
+    }
+    return *d;
+  }
+
+  CalendarYear calendar_year(const json& j, const std::string& path) {
+    Obj o(j, path, {"year", "notice", "holidays", "workdays"});
+    CalendarYear y;
+    y.year = read_int(o.req("year"), o.at("year"), 1990, 2100);
+    y.notice = read_string(o.req("notice"), o.at("notice"));
+    y.holidays =
+        read_array(o.req("holidays"), o.at("holidays"), [&](const json& hj, const std::string& p) {
+          Obj h(hj, p, {"name", "first", "last"});
+          Holiday out;
+          const Text name = read_text(h.req("name"), h.at("name"), false);
+          out.zh = name.zh;
+          out.en = name.en;
+          out.first = date(h.req("first"), h.at("first"), y.year);
+          out.last = date(h.req("last"), h.at("last"), y.year);
+          if (out.last < out.first) {
+            fail(h.at("last"),
+                 out.last.to_string() + " is before the first day " + out.first.to_string());
+          }
+          if (out.last.days_since_epoch() - out.first.days_since_epoch() >= 31) {
+            fail(h.at("last"), "a holiday is at most 31 days long");
+          }
+          return out;
+        });
+    y.workdays =
+        read_array(o.req("workdays"), o.at("workdays"), [&](const json& wj, const std::string& p) {
+          const CivilDate d = date(wj, p, y.year);
+          if (d.weekday() < 6) {
+            fail(p, d.to_string() +
+                        " is a weekday; a swapped workday (调休上班) is a "
+                        "Saturday or Sunday");
+          }
+          return d;
+        });
+    std::sort(y.workdays.begin(), y.workdays.end());
+    std::sort(y.holidays.begin(), y.holidays.end(),
+              [](const Holiday& a, const Holiday& b) { return a.first < b.first; });
+    return y;
+  }
+
+  void work_calendar(const json& j, const std::string& path) {
+    c_.work_calendar.years = read_array(
+        j, path, [&](const json& e, const std::string& p) { return calendar_year(e, p); });
+    std::map<CivilDate, std::string> holiday_at;  // a day of a holiday → its path
+    std::map<CivilDate, std::string> workday_at;
+    for (std::size_t i = 0; i < c_.work_calendar.years.size(); ++i) {
+      const CalendarYear& y = c_.work_calendar.years[i];
+      const std::string p = child(path, i);
+      if (i > 0 && c_.work_calendar.years[i - 1].year >= y.year) {
+        fail(child(p, "year"), "year " + std::to_string(y.year) + " must come after " +
+                                   std::to_string(c_.work_calendar.years[i - 1].year) +
+                                   " (years ascending, each once)");
+      }
+      for (std::size_t h = 0; h < y.holidays.size(); ++h) {
+        for (std::int64_t d = y.holidays[h].first.days_since_epoch();
+             d <= y.holidays[h].last.days_since_epoch(); ++d) {
+          holiday_at.emplace(CivilDate::from_days(d), child(child(p, "holidays"), h));
+        }
+      }
+      for (std::size_t w = 0; w < y.workdays.size(); ++w) {
+        const std::string wp = child(child(p, "workdays"), w);
+        if (!workday_at.emplace(y.workdays[w], wp).second) {
+          fail(wp, y.workdays[w].to_string() + " is listed twice as a workday");
+        }
+      }
+    }
+    for (const auto& [day, wp] : workday_at) {
+      if (auto h = holiday_at.find(day); h != holiday_at.end()) {
+        fail(wp, day.to_string() + " is both a workday and a day of the holiday at " + h->second);
+      }
     }
   }
 

@@ -128,9 +128,17 @@ std::string catalog_to_json(const Catalog& c) {
   }
   ojson deadlines = ojson::object();
   for (const Deadline& d : c.deadlines) {
-    deadlines[std::string(to_string(d.kind))] = {{"report_in_hours", d.report_in_hours},
-                                                 {"feedback_hours", d.feedback_hours},
-                                                 {"verify_hours", d.verify_hours}};
+    // Hours in the form older builds read; working days with their unit.
+    if (d.unit == DeadlineUnit::Hours) {
+      deadlines[std::string(to_string(d.kind))] = {{"report_in_hours", d.report_in},
+                                                   {"feedback_hours", d.feedback},
+                                                   {"verify_hours", d.verify}};
+    } else {
+      deadlines[std::string(to_string(d.kind))] = {{"unit", std::string(to_string(d.unit))},
+                                                   {"report_in", d.report_in},
+                                                   {"feedback", d.feedback},
+                                                   {"verify", d.verify}};
+    }
   }
   ojson slots = ojson::array();
   for (const SlotTemplate& s : c.slot_templates) {
@@ -173,6 +181,26 @@ std::string catalog_to_json(const Catalog& c) {
       reasons.push_back({{"priority", r.priority}, {"name", text(r.name)}});
     }
     doc["priority_reasons"] = std::move(reasons);
+  }
+  if (!c.work_calendar.years.empty()) {
+    ojson years = ojson::array();
+    for (const CalendarYear& y : c.work_calendar.years) {
+      ojson holidays = ojson::array();
+      for (const Holiday& h : y.holidays) {
+        ojson name = {{"zh", h.zh}};
+        if (!h.en.empty()) name["en"] = h.en;
+        holidays.push_back({{"name", std::move(name)},
+                            {"first", h.first.to_string()},
+                            {"last", h.last.to_string()}});
+      }
+      ojson workdays = ojson::array();
+      for (const CivilDate& d : y.workdays) workdays.push_back(d.to_string());
+      years.push_back({{"year", y.year},
+                       {"notice", y.notice},
+                       {"holidays", std::move(holidays)},
+                       {"workdays", std::move(workdays)}});
+    }
+    doc["work_calendar"] = std::move(years);
   }
   return doc.dump(2) + "\n";
 }

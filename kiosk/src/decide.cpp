@@ -370,9 +370,8 @@ std::vector<DepartmentLine> department_lines(const station::CaseView& view,
                                              const core::Catalog& catalog,
                                              const core::CaseDeadlines& deadlines, Lang lang) {
   const core::CaseState& s = view.state;
-  constexpr std::int64_t kHourMs = 3'600'000;
-  const core::CaseDeadlines::Hours hours =
-      s.kind ? deadlines.for_kind(*s.kind) : core::CaseDeadlines::Hours{};
+  const core::CaseDeadlines::Limits limits =
+      s.kind ? deadlines.for_kind(*s.kind) : core::CaseDeadlines::Limits{};
   std::vector<DepartmentLine> out;
   for (const core::DepartmentProgress& d : s.departments) {
     DepartmentLine line;
@@ -400,11 +399,14 @@ std::vector<DepartmentLine> department_lines(const station::CaseView& view,
                             s.stage == core::CaseStage::Feedback;
     if (open_round && !d.returned && !d.feedback) {
       const bool report_owed = !d.reported;
-      const int h = report_owed ? hours.report_in : hours.feedback;
-      if (h > 0) {
+      const int count = report_owed ? limits.report_in : limits.feedback;
+      if (count > 0) {
         const std::int64_t from = report_owed ? d.whistled.wall_ms : d.reported->wall_ms;
-        line.details.push_back(trf(lang, report_owed ? "dept.report_due" : "dept.feedback_due",
-                                   {core::local_date_time(from + h * kHourMs)}));
+        const std::int64_t due = deadlines.due_after(limits, from, count);
+        line.details.push_back(
+            trf(lang, report_owed ? "dept.report_due" : "dept.feedback_due",
+                {limits.unit == core::DeadlineUnit::WorkingDays ? core::local_deadline_time(due)
+                                                                : core::local_date_time(due)}));
       }
       const core::OverdueStep owed =
           report_owed ? core::OverdueStep::ReportIn : core::OverdueStep::Feedback;

@@ -499,6 +499,76 @@ void print_table(std::ostream& out, const console::FigureTable& tb) {
   }
 }
 
+// `catalog deadlines`: each whistle kind's deadlines with their unit, the working-day calendar
+// and the years (this one and the next) it does not cover, counted Monday–Friday.
+int print_deadlines(Ctx& ctx, const core::Catalog& c) {
+  const int year = core::local_date(ctx.clock.now_ms()).year;
+  std::vector<int> missing;
+  for (int y : {year, year + 1}) {
+    if (!c.work_calendar.covers(y)) missing.push_back(y);
+  }
+  if (ctx.json) {
+    nlohmann::json out = {{"deadlines", nlohmann::json::array()},
+                          {"calendar_years", nlohmann::json::array()},
+                          {"not_published", missing},
+                          {"warning", core::fallback_warning(missing, false)}};
+    for (const core::Deadline& d : c.deadlines) {
+      out["deadlines"].push_back({{"kind", std::string(core::to_string(d.kind))},
+                                  {"unit", std::string(core::to_string(d.unit))},
+                                  {"report_in", d.report_in},
+                                  {"feedback", d.feedback},
+                                  {"verify", d.verify}});
+    }
+    for (const core::CalendarYear& y : c.work_calendar.years) {
+      nlohmann::json holidays = nlohmann::json::array();
+      for (const core::Holiday& h : y.holidays) {
+        holidays.push_back({{"zh", h.zh},
+                            {"en", h.en},
+                            {"first", h.first.to_string()},
+                            {"last", h.last.to_string()}});
+      }
+      nlohmann::json workdays = nlohmann::json::array();
+      for (const core::CivilDate& w : y.workdays) workdays.push_back(w.to_string());
+      out["calendar_years"].push_back({{"year", y.year},
+                                       {"notice", y.notice},
+                                       {"holidays", std::move(holidays)},
+                                       {"workdays", std::move(workdays)}});
+    }
+    ctx.io.out << out.dump() << "\n";
+    return 0;
+  }
+  static constexpr const char* kDays[] = {"", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  auto amount = [](int n, core::DeadlineUnit unit) {
+    return std::to_string(n) +
+           (unit == core::DeadlineUnit::WorkingDays ? " working days" : " hours");
+  };
+  ctx.io.out << "deadlines (from the step before):\n";
+  for (const core::Deadline& d : c.deadlines) {
+    std::string kind(core::to_string(d.kind));
+    kind.resize(10, ' ');
+    ctx.io.out << "  " << kind << "report in " << amount(d.report_in, d.unit) << ", feedback "
+               << amount(d.feedback, d.unit) << ", verify " << amount(d.verify, d.unit) << "\n";
+  }
+  if (c.work_calendar.years.empty()) {
+    ctx.io.out << "working-day calendar: none published (Monday–Friday)\n";
+  }
+  for (const core::CalendarYear& y : c.work_calendar.years) {
+    ctx.io.out << "working-day calendar " << y.year << " (" << y.notice << "):\n";
+    for (const core::Holiday& h : y.holidays) {
+      const auto days = h.last.days_since_epoch() - h.first.days_since_epoch() + 1;
+      ctx.io.out << "  holiday  " << h.first.to_string() << " … " << h.last.to_string() << "  "
+                 << h.zh << (h.en.empty() ? "" : " " + h.en) << " (" << days << " days)\n";
+    }
+    for (const core::CivilDate& w : y.workdays) {
+      ctx.io.out << "  workday  " << w.to_string() << " " << kDays[w.weekday()] << " (调休上班)\n";
+    }
+  }
+  if (!missing.empty()) {
+    ctx.io.out << "warning: " << core::fallback_warning(missing, false) << "\n";
+  }
+  return 0;
+}
+
 // The published catalog, or null when none is.
 Result<std::shared_ptr<const core::Catalog>> published_catalog(DistrictService& s) {
   auto ref = s.with_store([](DistrictStore& store) { return store.latest_reference("catalog"); });
@@ -764,6 +834,34 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       };
     });
   }
+
+  // catalog deadlines [FILE]: the deadlines with their units and the working-day calendar
+  auto* deadlines_cmd = app.get_subcommand("catalog")->add_subcommand(
+      "deadlines",
+      "the deadlines per whistle kind (hours or working days) and the working-day calendar of "
+      "the published catalog, or of FILE");
+  deadlines_cmd->add_option("FILE", file, "a catalog JSON file instead of the published one");
+  deadlines_cmd->callback([&ctx, &file] {
+    ctx.action = [&ctx, &file] {
+      if (!file.empty()) {
+        auto text = read_file(file);
+        if (!text.is_ok()) return ctx.fail(text.status());
+        auto c = core::parse_catalog(*text, file);
+        if (!c.is_ok()) return ctx.fail(c.status());
+        return print_deadlines(ctx, *c);
+      }
+      return ctx.with_service([&](DistrictService& s) {
+        auto c = published_catalog(s);
+        if (!c.is_ok()) return ctx.fail(c.status());
+        if (!*c) {
+          return ctx.fail(Status(ErrorCode::NotFound,
+                                 "no catalog is published; publish one with weimin-district "
+                                 "catalog publish FILE"));
+        }
+        return print_deadlines(ctx, **c);
+      });
+    };
+  });
 
   // dept
   std::string department, case_id, text, office, kind = "routine";

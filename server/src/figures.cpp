@@ -19,7 +19,6 @@ namespace weimin::server {
 
 namespace {
 
-constexpr std::int64_t kMsPerHour = 60 * 60 * 1000;
 constexpr int kMaxPeriodDays = 400;
 
 bool is_rated_satisfied(const std::string& rating) {
@@ -54,7 +53,7 @@ std::vector<WhistleUnit> units_of_state(const core::CaseState& state,
     return nullptr;
   };
   auto name = [&](const std::string& department, std::int64_t at) {
-    const core::CaseDeadlines::Hours& h = deadlines.for_kind(kind);
+    const core::CaseDeadlines::Limits& h = deadlines.for_kind(kind);
     WhistleUnit u;
     u.case_id = state.case_id.to_string();
     u.round = rounds - 1;
@@ -68,10 +67,8 @@ std::vector<WhistleUnit> units_of_state(const core::CaseState& state,
     u.whistled_ms = out.size() > round_begin ? out[round_begin].whistled_ms : at;
     u.day = district_day(u.whistled_ms);
     u.named_ms = at;
-    if (h.report_in > 0) u.report_due_ms = at + h.report_in * kMsPerHour;
-    if (h.report_in > 0 && h.feedback > 0) {
-      u.resolve_due_ms = at + (h.report_in + h.feedback + std::max(0, h.verify)) * kMsPerHour;
-    }
+    u.report_due_ms = deadlines.due_after(h, at, h.report_in);  // hours or working days
+    u.resolve_due_ms = deadlines.resolve_due(h, at);
     out.push_back(std::move(u));
   };
   for (const core::CaseStep& step : state.timeline) {

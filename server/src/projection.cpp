@@ -18,12 +18,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::int64_t kMsPerHour = 60 * 60 * 1000;
-
-std::int64_t due_after(std::int64_t from_ms, int hours) {
-  return hours > 0 ? from_ms + hours * kMsPerHour : 0;
-}
-
 std::string kind_name(core::CaseEventKind kind) {
   std::string_view k = core::to_string(kind);
   if (k.starts_with("case.")) k.remove_prefix(5);
@@ -105,23 +99,27 @@ json timeline_json(const core::CaseState& state,
       }
       case core::CaseEventKind::Reported:
         if (round.whistled_ms) {
-          due = due_after(*round.whistled_ms, deadlines.for_kind(round.kind).report_in);
+          const auto& l = deadlines.for_kind(round.kind);
+          due = deadlines.due_after(l, *round.whistled_ms, l.report_in);
         }
         round.reported_ms.emplace(dept, at);
         break;
       case core::CaseEventKind::Feedback: {
         const auto r = round.reported_ms.find(dept);
         if (r != round.reported_ms.end()) {
-          due = due_after(r->second, deadlines.for_kind(round.kind).feedback);
+          const auto& l = deadlines.for_kind(round.kind);
+          due = deadlines.due_after(l, r->second, l.feedback);
         }
         if (!round.first_feedback_ms) round.first_feedback_ms = at;
         break;
       }
       case core::CaseEventKind::Verified:
         if (round.first_feedback_ms) {
-          due = due_after(*round.first_feedback_ms, deadlines.for_kind(round.kind).verify);
+          const auto& l = deadlines.for_kind(round.kind);
+          due = deadlines.due_after(l, *round.first_feedback_ms, l.verify);
         } else if (round.resolved_ms) {
-          due = due_after(*round.resolved_ms, deadlines.routine.verify);
+          due =
+              deadlines.due_after(deadlines.routine, *round.resolved_ms, deadlines.routine.verify);
         }
         break;
       case core::CaseEventKind::Evaluated:
@@ -217,8 +215,11 @@ CaseRow row_of_state(const core::CaseState& state, const core::Uuid& case_id,
   const bool in_round = state.stage == core::CaseStage::Whistled ||
                         state.stage == core::CaseStage::Reported ||
                         state.stage == core::CaseStage::Feedback;
-  const core::CaseDeadlines::Hours& hours =
+  const core::CaseDeadlines::Limits& limits =
       deadlines.for_kind(state.kind.value_or(core::WhistleKind::Routine));
+  auto due_after = [&](std::int64_t from_ms, int count) {
+    return deadlines.due_after(limits, from_ms, count);
+  };
   for (const core::DepartmentProgress& d : state.departments) {
     CaseDepartmentRow dr;
     dr.department = d.department;
@@ -227,10 +228,10 @@ CaseRow row_of_state(const core::CaseState& state, const core::Uuid& case_id,
               : d.reported ? "reported"
                            : "whistled";
     // Due from the whistle or escalation that named the department (core::overdue's rule).
-    if (state.whistled_at) dr.report_due_ms = due_after(d.whistled.wall_ms, hours.report_in);
+    if (state.whistled_at) dr.report_due_ms = due_after(d.whistled.wall_ms, limits.report_in);
     if (d.reported) {
       dr.reported_ms = d.reported->wall_ms;
-      dr.feedback_due_ms = due_after(d.reported->wall_ms, hours.feedback);
+      dr.feedback_due_ms = due_after(d.reported->wall_ms, limits.feedback);
     }
     if (d.feedback) dr.feedback_ms = d.feedback->wall_ms;
     dr.expected_ms = d.expected_ms;
@@ -244,10 +245,11 @@ CaseRow row_of_state(const core::CaseState& state, const core::Uuid& case_id,
     row.departments.push_back(std::move(dr));
   }
   if (in_round && state.kind && state.whistled_at && state.stage == core::CaseStage::Feedback) {
-    consider(due_after(state.stage_since.wall_ms, hours.verify));
+    consider(due_after(state.stage_since.wall_ms, limits.verify));
   }
   if (state.stage == core::CaseStage::Resolved) {
-    consider(due_after(state.stage_since.wall_ms, deadlines.routine.verify));
+    consider(deadlines.due_after(deadlines.routine, state.stage_since.wall_ms,
+                                 deadlines.routine.verify));
   }
   row.next_due_ms = next_due;
   row.detail_json = detail_of(state, projection::events_by_id(events), deadlines);
@@ -341,22 +343,7 @@ Projected project_facts_with_units(const std::string& case_id, const std::vector
 }
 
 core::CaseDeadlines deadlines_of(const core::Catalog& catalog) {
-  core::CaseDeadlines out;
-  for (const core::Deadline& d : catalog.deadlines) {
-    const core::CaseDeadlines::Hours h{d.report_in_hours, d.feedback_hours, d.verify_hours};
-    switch (d.kind) {
-      case core::WhistleKind::Emergency:
-        out.emergency = h;
-        break;
-      case core::WhistleKind::Key:
-        out.key = h;
-        break;
-      case core::WhistleKind::Routine:
-        out.routine = h;
-        break;
-    }
-  }
-  return out;
+  return core::case_deadlines(catalog);
 }
 
 const core::CaseDeadlines& DeadlineCache::get(const std::optional<ReferenceRecord>& latest) {

@@ -146,16 +146,7 @@ Result<std::string> code_of(storage::Database& db, const core::Uuid& id) {
 }  // namespace
 
 core::CaseDeadlines Cases::deadlines() const {
-  core::CaseDeadlines d;
-  for (auto kind :
-       {core::WhistleKind::Emergency, core::WhistleKind::Key, core::WhistleKind::Routine}) {
-    const core::Deadline& src = station_.catalog().deadline_for(kind);
-    core::CaseDeadlines::Hours h{src.report_in_hours, src.feedback_hours, src.verify_hours};
-    (kind == core::WhistleKind::Emergency ? d.emergency
-     : kind == core::WhistleKind::Key     ? d.key
-                                          : d.routine) = h;
-  }
-  return d;
+  return core::case_deadlines(station_.catalog());
 }
 
 Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCase& request) {

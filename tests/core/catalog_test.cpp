@@ -116,8 +116,8 @@ TEST_CASE("catalog lookups find lines, items, windows, sources, departments and 
   REQUIRE(c.department_by_id("police"));
   CHECK(c.department_by_id("nobody") == nullptr);
 
-  CHECK(c.deadline_for(WhistleKind::Emergency).report_in_hours <
-        c.deadline_for(WhistleKind::Routine).report_in_hours);
+  CHECK(c.deadline_for(WhistleKind::Emergency).report_in <
+        c.deadline_for(WhistleKind::Routine).report_in);
   CHECK(c.deadline_for(WhistleKind::Key).kind == WhistleKind::Key);
 
   const SlotTemplate* clinic = c.slot_template_by_id("legal_clinic_wednesday");

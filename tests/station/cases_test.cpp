@@ -109,7 +109,7 @@ TEST_CASE("an overdue department report-in is detected from the catalog's deadli
                        {"urban_management"}, "")
               .is_ok());
   CHECK(cases.view(id)->overdue.empty());
-  const int hours = f.station->catalog().deadline_for(core::WhistleKind::Emergency).report_in_hours;
+  const int hours = f.station->catalog().deadline_for(core::WhistleKind::Emergency).report_in;
   f.clock.advance((hours + 1) * 3600000LL);
   auto view = cases.view(id).value();
   REQUIRE(view.overdue.size() == 1);

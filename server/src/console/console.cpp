@@ -451,6 +451,11 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
       return not_found(c);
     }
 
+    if (path == "/console/calendar") {
+      if (req.method != "GET" && req.method != "HEAD") return not_found(c);
+      return calendar_page(c);
+    }
+
     const bool admin_page = path == "/console/stations" ||
                             path.rfind("/console/stations/", 0) == 0 ||
                             path == "/console/accounts" ||

@@ -37,6 +37,16 @@ struct Ctx {
   std::string t(std::string_view key) const { return text(lang, key); }
 };
 
+// [SECTION] Deadline words (pages_calendar.cpp)
+// "2 个工作日" / "48 hours".
+std::string limit_text(const Ctx& c, int count, core::DeadlineUnit unit);
+// "报到 2 个工作日 · 反馈 5 个工作日 · 核实 3 个工作日" for a kind of the catalog; "" when none.
+std::string deadline_limits_text(const Ctx& c, const core::Catalog& catalog,
+                                 core::WhistleKind kind);
+// A due time: "2026-02-24 24:00" for working days (core::local_deadline_time), local_time for
+// hours; "" for 0.
+std::string due_text(std::int64_t due_ms, core::DeadlineUnit unit);
+
 }  // namespace console
 
 struct Console::Impl {
@@ -106,6 +116,9 @@ struct Console::Impl {
   sync::HttpResponse figures_page(console::Ctx& c);
   sync::HttpResponse figures_export(console::Ctx& c);
   sync::HttpResponse staff_page(console::Ctx& c);
+
+  // [SECTION] Working days (pages_calendar.cpp): every role
+  sync::HttpResponse calendar_page(console::Ctx& c);
 };
 
 }  // namespace weimin::server

@@ -6,6 +6,7 @@
 #include "console/render.hpp"
 #include "weimin/core/case.hpp"
 #include "weimin/core/mask.hpp"
+#include "weimin/core/work_calendar.hpp"
 
 namespace weimin::server {
 
@@ -36,15 +37,27 @@ std::string local_day(std::int64_t ms) {
   return ms > 0 ? console::local_time(ms).substr(0, 10) : std::string();
 }
 
+// The unit a case's deadlines count in: its round's kind's (routine's when it was not whistled).
+core::DeadlineUnit unit_of(const core::Catalog* catalog, const std::string& kind) {
+  if (catalog == nullptr) return core::DeadlineUnit::Hours;
+  auto k = core::parse_whistle_kind(kind.empty() ? "routine" : kind);
+  if (!k.is_ok()) return core::DeadlineUnit::Hours;
+  for (const core::Deadline& d : catalog->deadlines) {
+    if (d.kind == *k) return d.unit;
+  }
+  return core::DeadlineUnit::Hours;
+}
+
 // The due column: {"due_text", "overdue"}.
-json due_of(const Ctx& c, std::int64_t due_ms, std::int64_t now_ms) {
+json due_of(const Ctx& c, std::int64_t due_ms, std::int64_t now_ms,
+            core::DeadlineUnit unit = core::DeadlineUnit::Hours) {
   if (due_ms <= 0) return json{{"due_text", ""}, {"overdue", false}};
   if (due_ms < now_ms) {
     std::int64_t hours = (now_ms - due_ms + 3'599'999) / 3'600'000;
     return json{{"due_text", console::fill(c.t("overdue_hours"), {std::to_string(hours)})},
                 {"overdue", true}};
   }
-  return json{{"due_text", console::fill(c.t("due_at"), {console::local_time(due_ms)})},
+  return json{{"due_text", console::fill(c.t("due_at"), {console::due_text(due_ms, unit)})},
               {"overdue", false}};
 }
 
@@ -203,7 +216,7 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
            {"departments", std::move(deps)},
            {"changed", console::local_time(row.last_change_ms)},
            {"description", first_chars(row.description, 60)}};
-    r.update(due_of(c, row.next_due_ms, now));
+    r.update(due_of(c, row.next_due_ms, now, unit_of(catalog, row.kind)));
     rows.push_back(std::move(r));
   }
 
@@ -288,6 +301,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
                      case_id);
   }
   const std::int64_t now = service.clock().now_ms();
+  const core::DeadlineUnit unit = unit_of(catalog, row.kind);
 
   json detail = json::object();
   if (!row.detail_json.empty()) {
@@ -336,7 +350,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
               {"departments", deps.empty() ? json(false) : json{{"list", std::move(deps)}}},
               {"rating", label(c, "rating_", str(e, "rating"))},
               {"accepted_by", str(e, "accepted_by")},
-              {"due", console::local_time(num(e, "due_ms"))}};
+              {"due", console::due_text(num(e, "due_ms"), unit)}};
     auto met = e.find("met");
     item["met"] = met != e.end() && met->is_boolean() && met->get<bool>();
     item["missed"] = met != e.end() && met->is_boolean() && !met->get<bool>();
@@ -362,8 +376,8 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
     departments.push_back({{"name", department_name(catalog, d.department, c.lang)},
                            {"step", label(c, "step_", d.step)},
                            {"returned", d.step == "returned"},
-                           {"report_due", console::local_time(d.report_due_ms)},
-                           {"feedback_due", console::local_time(d.feedback_due_ms)},
+                           {"report_due", console::due_text(d.report_due_ms, unit)},
+                           {"feedback_due", console::due_text(d.feedback_due_ms, unit)},
                            {"expected", local_day(d.expected_ms)}});
   }
 
@@ -397,7 +411,22 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
       {"conflicts", std::move(conflicts)},
       {"csrf", c.session->csrf},
       {"action_base", "/console/cases/" + row.case_id + "/"}};
-  data.update(due_of(c, row.next_due_ms, now));
+  data.update(due_of(c, row.next_due_ms, now, unit));
+  // The deadlines of the round's kind in their units, and the years they were counted
+  // Monday–Friday for want of a published calendar.
+  if (catalog != nullptr) {
+    const auto kind = core::parse_whistle_kind(row.kind.empty() ? "routine" : row.kind);
+    if (kind.is_ok()) data["limits_text"] = console::deadline_limits_text(c, *catalog, *kind);
+    std::int64_t last_due = row.next_due_ms;
+    for (const CaseDepartmentRow& d : row.departments) {
+      last_due = std::max({last_due, d.report_due_ms, d.feedback_due_ms});
+    }
+    if (unit == core::DeadlineUnit::WorkingDays && last_due > 0) {
+      const std::int64_t from = row.stage_since_ms > 0 ? row.stage_since_ms : row.collected_ms;
+      data["calendar_warning"] = core::fallback_warning(
+          core::uncovered_years(catalog->work_calendar, from, last_due), c.lang == Lang::Zh);
+    }
+  }
   data["has_notes"] = !data["notes"].empty();
   data["has_departments"] = !data["departments"].empty();
   data["has_conflicts"] = !data["conflicts"].empty();

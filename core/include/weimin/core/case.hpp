@@ -25,6 +25,7 @@
 #include "weimin/core/id.hpp"
 #include "weimin/core/result.hpp"
 #include "weimin/core/staff.hpp"
+#include "weimin/core/work_calendar.hpp"
 
 namespace weimin::core {
 
@@ -349,21 +350,40 @@ CaseState fold_case(const Uuid& case_id, std::span<const CaseEvent> events);
 
 // [SECTION] Deadlines
 
-// The hours allowed for each step, per whistle kind; the station fills it from the catalog's
-// deadlines. A value ≤ 0 means no deadline for that step.
+// The time allowed for each step, per whistle kind, in the kind's unit (hours or working
+// days of `calendar`); the station and the district fill it from the catalog
+// (case_deadlines). A value ≤ 0 means no deadline for that step.
 struct CaseDeadlines {
-  struct Hours {
+  struct Limits {
     int report_in = 0;  // a whistled department reports in, from the whistle
     int feedback = 0;   // a department gives feedback, from its report-in
     int verify = 0;     // the station verifies, from the first feedback
-    bool operator==(const Hours&) const = default;
+    DeadlineUnit unit = DeadlineUnit::Hours;
+    bool operator==(const Limits&) const = default;
   };
-  Hours emergency;
-  Hours key;
-  Hours routine;  // also the verify deadline of a case resolved locally (it has no whistle)
-  const Hours& for_kind(WhistleKind kind) const;
+  using Hours = Limits;  // the name from when every limit was in hours
+  Limits emergency;
+  Limits key;
+  Limits routine;         // also the verify deadline of a case resolved locally (it has no whistle)
+  WorkCalendar calendar;  // for limits in working days; empty: Monday–Friday
+  const Limits& for_kind(WhistleKind kind) const;
+  // The due time of a step of `limits` allowed `count` units from from_ms (deadline_after).
+  std::int64_t due_after(const Limits& limits, std::int64_t from_ms, int count) const;
+  // The due time of a whole round's work for a department named at named_ms: report-in,
+  // feedback and verification, report_in + feedback + verify units in one count (the verify
+  // part when > 0); 0 when report_in or feedback has no deadline.
+  std::int64_t resolve_due(const Limits& limits, std::int64_t named_ms) const;
   bool operator==(const CaseDeadlines&) const = default;
 };
+
+// The end of `count` units from from_ms: from_ms + count hours, or add_working_days (24:00
+// Beijing time of the count-th working day after the day of from_ms). 0 when count ≤ 0.
+std::int64_t deadline_after(std::int64_t from_ms, int count, DeadlineUnit unit,
+                            const WorkCalendar& calendar);
+
+// The catalog's deadlines and working-day calendar. Precondition: the catalog came from
+// parse_catalog.
+CaseDeadlines case_deadlines(const Catalog& catalog);
 
 enum class OverdueStep { ReportIn, Feedback, Verify };
 // "report_in", "feedback", "verify".
@@ -379,12 +399,12 @@ struct Overdue {
 
 // The steps of the current round that are past their deadline at now_ms (strictly after the
 // due time), most late first (ties by department). Times are the steps' effective HLC wall
-// times. Whistled, reported or feedback stage: each whistled department not yet reported in
-// (due: the whistle or escalation that named it + report_in) and each reported department
-// with no feedback yet (due: its report-in + feedback); a department that returned the
-// whistle owes nothing. Feedback stage: the verification (due: the first feedback +
-// verify). Resolved stage: the verification (due: the resolution + routine verify). No other
-// stage has deadlines. Never fails.
+// times; a due time is CaseDeadlines::due_after the step's start (hours or working days). Whistled,
+// reported or feedback stage: each whistled department not yet reported in (due: the whistle or
+// escalation that named it + report_in) and each reported department with no feedback yet (due: its
+// report-in + feedback); a department that returned the whistle owes nothing. Feedback stage: the
+// verification (due: the first feedback + verify). Resolved stage: the verification (due: the
+// resolution + routine verify). No other stage has deadlines. Never fails.
 std::vector<Overdue> overdue(const CaseState& state, const CaseDeadlines& deadlines,
                              std::int64_t now_ms);
 

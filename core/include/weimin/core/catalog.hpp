@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "weimin/core/result.hpp"
+#include "weimin/core/work_calendar.hpp"
 
 namespace weimin::core {
 
@@ -193,14 +194,22 @@ struct Department {
   bool operator==(const Department&) const = default;
 };
 
-// Deadlines of a whistle of one kind, in hours from the previous step: the department reports
-// in (报到) within report_in_hours of the whistle, gives feedback (反馈) within feedback_hours of
-// reporting in, and the station verifies (核实) within verify_hours of the feedback.
+// The unit a whistle kind's deadlines count in: clock hours, or working days of the district's
+// calendar (WorkCalendar: a deadline ends at 24:00 of the last working day).
+enum class DeadlineUnit { Hours, WorkingDays };
+// "hours", "working_days".
+std::string_view to_string(DeadlineUnit unit);
+Result<DeadlineUnit> parse_deadline_unit(std::string_view text);
+
+// Deadlines of a whistle of one kind, in `unit`s from the previous step: the department reports
+// in (报到) within report_in of the whistle, gives feedback (反馈) within feedback of reporting
+// in, and the station verifies (核实) within verify of the feedback.
 struct Deadline {
   WhistleKind kind = WhistleKind::Routine;
-  int report_in_hours = 0;
-  int feedback_hours = 0;
-  int verify_hours = 0;
+  DeadlineUnit unit = DeadlineUnit::Hours;
+  int report_in = 0;
+  int feedback = 0;
+  int verify = 0;
   bool operator==(const Deadline&) const = default;
 };
 
@@ -240,6 +249,9 @@ struct Catalog {
   std::vector<Place> places;                     // may be empty (older catalogs)
   std::vector<Phrase> phrases;                   // may be empty (older catalogs)
   std::vector<PriorityReason> priority_reasons;  // may be empty (older catalogs)
+  // The working days (holidays, swapped workdays) the district published; empty in older
+  // catalogs: deadlines in working days then count Monday–Friday.
+  WorkCalendar work_calendar;
 
   // Lookups: nullptr when there is no such entry.
   const ServiceLine* line_by_number(int number) const;
@@ -290,11 +302,16 @@ struct Catalog {
 // prefixes, none I or O (stored in order), every window layout serves every line, there is one
 // deadline per whistle kind, a place's grid is one of the place's community, every phrase
 // names at least one source, a priority reason names a priority (not "none") once, and
-// places, phrases and priority reasons carry English. "places", "phrases" and
-// "priority_reasons" may be absent (catalogs before issue 14). A key written twice in one object is
-// refused. Fails with Invalid for malformed JSON (with line and byte position), a missing or
-// unknown field, a wrong type or a broken rule; with TooNew when schema_version is newer than
-// kCatalogSchemaVersion.
+// places, phrases and priority reasons carry English. A deadline is {"report_in_hours",
+// "feedback_hours", "verify_hours"} (hours, 1 … 8784) or {"unit": "hours" | "working_days",
+// "report_in", "feedback", "verify"} (working days 1 … 250). "work_calendar" (optional) lists
+// years 1990 … 2100 once each, ascending, each with its notice, holidays {"name", "first",
+// "last"} of at most 31 days and swapped workdays on a Saturday or Sunday; every date is a real
+// YYYY-MM-DD within a month of its year, and no day is both a holiday and a workday. "places",
+// "phrases" and "priority_reasons" may be absent (catalogs before issue 14). A key written twice in
+// one object is refused. Fails with Invalid for malformed JSON (with line and byte position), a
+// missing or unknown field, a wrong type or a broken rule; with TooNew when schema_version is newer
+// than kCatalogSchemaVersion.
 Result<Catalog> parse_catalog(std::string_view json_text, std::string_view source_name);
 
 // The catalog as a JSON document that parse_catalog reads back to an equal Catalog.

@@ -50,9 +50,9 @@ struct WhistleUnit {
   std::int64_t whistled_ms = 0;  // effective time of the round's whistle
   std::string day;               // local date (UTC+8) of whistled_ms: the period a unit falls in
   std::int64_t named_ms = 0;     // effective time of the whistle or escalation naming it
-  // Deadlines from the catalog's hours for the round's kind (core::CaseDeadlines), 0 when none:
-  // report-in: named + report_in hours; resolution: named + report_in + feedback + verify hours
-  // (needs report_in and feedback hours; a verify of 0 hours adds nothing).
+  // Deadlines from the catalog's limits for the round's kind (core::CaseDeadlines: hours or
+  // working days), 0 when none: report-in: named + report_in; resolution: named + report_in +
+  // feedback + verify in one count (needs report_in and feedback; a verify of 0 adds nothing).
   std::int64_t report_due_ms = 0;
   std::int64_t resolve_due_ms = 0;
   std::int64_t reported_ms = 0;  // its report-in; 0: none

@@ -1,0 +1,350 @@
+// Working-day deadlines at the district (issue 16): a catalog whose routine and key deadlines
+// count working days of its published calendar; the case rows, figure units and figures of both
+// stores use it (a whistle before the 2026 Spring Festival is not late during the holiday), the
+// figures equal the brute force over facts, the console shows the calendar and the units, and
+// `weimin-district catalog deadlines` prints them.
+#include <doctest/doctest.h>
+#include <sodium.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "case_history.hpp"
+#include "seed.hpp"
+#include "server_fixture.hpp"
+#include "temp_dir.hpp"
+#include "weimin/core/civil_time.hpp"
+#include "weimin/core/work_calendar.hpp"
+#include "weimin/server/accounts.hpp"
+#include "weimin/server/cli.hpp"
+#include "weimin/server/console.hpp"
+#include "weimin/server/figures.hpp"
+
+using namespace weimin;
+using namespace weimin::test;
+
+namespace {
+
+const std::string kA = "530102001001";
+
+// assets/catalog/wuhua.json with routine deadlines of 2/5/3 working days and key of 1/3/2.
+std::string working_day_catalog() {
+  std::ifstream in(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc = nlohmann::json::parse(text.str());
+  doc["deadlines"]["routine"] = {
+      {"unit", "working_days"}, {"report_in", 2}, {"feedback", 5}, {"verify", 3}};
+  doc["deadlines"]["key"] = {
+      {"unit", "working_days"}, {"report_in", 1}, {"feedback", 3}, {"verify", 2}};
+  return doc.dump();
+}
+
+std::int64_t at(int y, int m, int d, int hour) {
+  return core::unix_ms_at(core::CivilDate{y, m, d}, hour * 60);
+}
+// 24:00 Beijing time of a date.
+std::int64_t end_of(int y, int m, int d) {
+  return core::unix_ms_at(
+      core::CivilDate::from_days(core::CivilDate{y, m, d}.days_since_epoch() + 1), 0);
+}
+
+core::CaseEvent event(const core::Uuid& case_id, std::uint64_t n, std::int64_t t,
+                      const std::string& origin, core::Role role, std::string actor,
+                      core::CasePayload p) {
+  core::CaseEvent e;
+  e.id = uuid_of(0x5100, n);
+  e.case_id = case_id;
+  e.hlc = {t, 0};
+  e.origin = origin;
+  e.wall_ms = t;
+  e.actor = std::move(actor);
+  e.actor_role = role;
+  e.payload = std::move(p);
+  return e;
+}
+
+std::vector<server::FactRecord> all_facts(server::DistrictStore& store) {
+  std::vector<server::FactRecord> out;
+  for (const auto& c : kCommunities) {
+    auto facts = store.community_facts(c, "2000-01-01", "2999-12-31");
+    REQUIRE_MESSAGE(facts.is_ok(), facts.status().to_string());
+    for (auto& f : *facts) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// A case collected and whistled (routine, community level, to urban_management) at Friday
+// 2026-02-13 17:00 Beijing time, the last working Friday before the Spring Festival.
+std::vector<core::CaseEvent> spring_festival_case(District& d, TestStation& st) {
+  const core::Uuid id = uuid_of(0x5100, 0xcafe);
+  const std::int64_t t = at(2026, 2, 13, 17);
+  std::vector<core::CaseEvent> events = {
+      event(id, 1, t - 60'000, st.station_id, core::Role::Staff, "S01",
+            core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "楼道堆放垃圾", ""}),
+      event(id, 2, t, st.station_id, core::Role::Director, "D01",
+            core::CaseWhistled{core::WhistleLevel::Community,
+                               core::WhistleKind::Routine,
+                               {"urban_management"},
+                               "春节前吹哨"})};
+  std::vector<sync::FactPayload> facts;
+  for (const auto& e : events) facts.push_back(to_fact(e));
+  push_facts(d, st, facts);
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "district: a routine whistle before the Spring Festival is due after it, on both stores") {
+  District d;
+  REQUIRE(d.service().publish_catalog(working_day_catalog()).is_ok());
+  const core::Catalog catalog = core::parse_catalog(working_day_catalog(), "t").value();
+  TestStation st = d.enroll(kA);
+  const std::vector<core::CaseEvent> events = spring_festival_case(d, st);
+  const std::string id = events[0].case_id.to_string();
+
+  auto row = d.store().case_row(id);
+  REQUIRE_MESSAGE(row.is_ok(), row.status().to_string());
+  REQUIRE(row->has_value());
+  // 2 working days from Friday 2-13: Saturday 2-14 (worked), then 2-24 after the holiday.
+  CHECK((*row)->next_due_ms == end_of(2026, 2, 24));
+  REQUIRE((*row)->departments.size() == 1);
+  CHECK((*row)->departments[0].report_due_ms == end_of(2026, 2, 24));
+
+  // The figure unit's deadlines, and the responded rate as "now" passes the deadline.
+  const std::vector<server::FactRecord> facts = all_facts(d.store());
+  server::FigureQuery q{"2026-02-01", "2026-02-28", "", "", "", "", at(2026, 2, 23, 12), false};
+  server::DistrictFigures during = server::figures_from_facts(facts, &catalog, q);
+  CHECK(during.total.whistles == 1);
+  CHECK(during.total.rates.responded.due == 0);  // not late during the holiday
+  CHECK(during.overdue_cases == 0);
+  auto got = d.store().figures(q);
+  REQUIRE_MESSAGE(got.is_ok(), got.status().to_string());
+  CHECK(*got == during);
+
+  q.now_ms = end_of(2026, 2, 24) + 1;
+  server::DistrictFigures after = server::figures_from_facts(facts, &catalog, q);
+  CHECK(after.total.rates.responded.due == 1);
+  CHECK(after.total.rates.responded.met == 0);
+  CHECK(after.overdue_cases == 1);
+  got = d.store().figures(q);
+  REQUIRE_MESSAGE(got.is_ok(), got.status().to_string());
+  CHECK(*got == after);
+
+  // Resolution: 2 + 5 + 3 = 10 working days from the whistle: 2-14, 2-24 … 2-27, 2-28 (a
+  // worked Saturday), 3-2 … 3-5.
+  const auto units =
+      server::whistle_units(events[0].case_id, events, kA, core::case_deadlines(catalog));
+  REQUIRE(units.size() == 1);
+  CHECK(units[0].report_due_ms == end_of(2026, 2, 24));
+  CHECK(units[0].resolve_due_ms == end_of(2026, 3, 5));
+}
+
+TEST_CASE(
+    "district: with working-day deadlines every figure equals the brute force, across holidays "
+    "and a year without a calendar") {
+  const std::uint64_t seed = seed_from_env();
+  MESSAGE("seed " << seed << " (WEIMIN_SEED to repeat)");
+  std::mt19937_64 rng(seed);
+  District d;
+  REQUIRE(d.service().publish_catalog(working_day_catalog()).is_ok());
+  const core::Catalog catalog = core::parse_catalog(working_day_catalog(), "t").value();
+  std::vector<TestStation> stations;
+  for (const auto& c : kCommunities) stations.push_back(d.enroll(c));
+
+  // Histories moved from November 2026 to start near the 2026 Spring Festival, National Day
+  // 2026, and January 2028 (no calendar: Monday–Friday).
+  const std::int64_t history_start = kStart - 20 * 24 * kHistoryHour;
+  const std::int64_t windows[] = {at(2026, 2, 6, 9), at(2026, 9, 22, 9), at(2028, 1, 20, 9)};
+  const int cases_per_station = using_pg_store() ? 6 : 12;
+  std::vector<std::vector<sync::FactPayload>> pending(stations.size());
+  for (std::size_t s = 0; s < stations.size(); ++s) {
+    for (int k = 0; k < cases_per_station; ++k) {
+      const std::uint64_t space = 0x5200 + s * 0x40 + static_cast<std::uint64_t>(k);
+      const std::int64_t shift = windows[k % 3] - history_start;
+      for (core::CaseEvent e :
+           random_history(rng, uuid_of(space, 0xcafe), stations[s].station_id, space)) {
+        e.hlc.wall_ms += shift;
+        e.wall_ms += shift;
+        pending[s].push_back(to_fact(e));
+      }
+    }
+    std::shuffle(pending[s].begin(), pending[s].end(), rng);
+  }
+  push_in_random_batches(d, stations, pending, rng, 8, [] {});
+
+  const std::vector<server::FactRecord> facts = all_facts(d.store());
+  std::int64_t due = 0;
+  for (int i = 0; i < 24; ++i) {
+    const std::int64_t start = windows[i % 3];
+    server::FigureQuery q;
+    q.from = core::local_date(start - static_cast<std::int64_t>(rng() % 5) * 24 * kHistoryHour)
+                 .to_string();
+    q.to = core::local_date(start + static_cast<std::int64_t>(10 + rng() % 40) * 24 * kHistoryHour)
+               .to_string();
+    q.by = i % 2 ? "day" : "";
+    if (rng() % 4 == 0) q.office = rng() % 2 ? "530102001" : "530102002";
+    if (rng() % 4 == 0) q.department = kDepartments[rng() % kDepartments.size()];
+    q.now_ms = start + static_cast<std::int64_t>(rng() % (60 * 24)) * kHistoryHour;
+    CAPTURE(q.from);
+    CAPTURE(q.to);
+    CAPTURE(q.now_ms);
+    const server::DistrictFigures expected = server::figures_from_facts(facts, &catalog, q);
+    due += expected.total.rates.responded.due + expected.total.rates.resolved.due;
+    auto got = d.store().figures(q);
+    REQUIRE_MESSAGE(got.is_ok(), got.status().to_string());
+    CHECK(*got == expected);
+  }
+  CHECK(due > 0);  // the generator made deadlines that fell due
+}
+
+namespace {
+
+// A browser for the console: keeps cookies, reads the last page's CSRF token.
+struct Browser {
+  District& d;
+  std::map<std::string, std::string> cookies;
+  std::string csrf;
+
+  sync::HttpResponse send(sync::HttpRequest r) {
+    std::string c;
+    for (const auto& [k, v] : cookies) c += (c.empty() ? "" : "; ") + k + "=" + v;
+    if (!c.empty()) r.headers["Cookie"] = c;
+    r.remote_address = "198.51.100.77";
+    sync::HttpResponse out = d.service().handle(r);
+    if (auto set = sync::header_value(out.headers, "Set-Cookie")) {
+      const std::string first = set->substr(0, set->find(';'));
+      cookies[first.substr(0, first.find('='))] = first.substr(first.find('=') + 1);
+    }
+    static const std::regex token(R"re(name="csrf" value="([0-9a-f]+)")re");
+    std::smatch m;
+    if (std::regex_search(out.body, m, token)) csrf = m[1];
+    return out;
+  }
+  sync::HttpResponse get(std::string path, std::string query = "") {
+    return send({"GET", std::move(path), std::move(query), {}, ""});
+  }
+  sync::HttpResponse post(std::string path, std::vector<std::pair<std::string, std::string>> f) {
+    f.emplace_back("csrf", csrf);
+    std::string body;
+    for (const auto& [k, v] : f) body += (body.empty() ? "" : "&") + k + "=" + v;
+    sync::HttpRequest r{"POST", std::move(path), "", {}, std::move(body)};
+    r.headers["Content-Type"] = "application/x-www-form-urlencoded";
+    return send(std::move(r));
+  }
+};
+
+bool has(const std::string& body, const std::string& text) {
+  return body.find(text) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("console: the calendar page shows the deadlines' units and the published years") {
+  District d;
+  REQUIRE(d.service().publish_catalog(working_day_catalog()).is_ok());
+  server::AccountOptions fast;
+  fast.opslimit = crypto_pwhash_OPSLIMIT_MIN;
+  fast.memlimit = crypto_pwhash_MEMLIMIT_MIN;
+  server::Accounts accounts{d.service(), fast};
+  server::Console console{d.service(), accounts};
+  server::Console::mount(d.service(), console);
+  REQUIRE(
+      accounts
+          .add("office1", server::ConsoleRole::Office, "530102001", "correct horse battery", "test")
+          .is_ok());
+  TestStation st = d.enroll(kA);
+  const std::string id = spring_festival_case(d, st)[0].case_id.to_string();
+
+  Browser b{d};
+  REQUIRE(b.get("/console/signin").status == 200);
+  REQUIRE(b.post("/console/signin", {{"user", "office1"}, {"password", "correct+horse+battery"}})
+              .status == 303);
+  auto inbox = b.get("/console/");
+  REQUIRE(inbox.status == 200);
+  CHECK(has(inbox.body, "id=\"nav-calendar\" href=\"/console/calendar\""));
+
+  auto page = b.get("/console/calendar");
+  REQUIRE_MESSAGE(page.status == 200, page.body);
+  CHECK(has(page.body, "id=\"deadlines\""));
+  CHECK(has(page.body,
+            "<tr data-kind=\"routine\"><td>常规哨</td><td>工作日</td><td class=\"nowrap\">2 "
+            "个工作日</td>"));
+  CHECK(has(
+      page.body,
+      "<tr data-kind=\"emergency\"><td>应急哨</td><td>小时</td><td class=\"nowrap\">1 小时</td>"));
+  CHECK(has(page.body, "id=\"year-2025\""));
+  CHECK(has(page.body, "id=\"year-2026\""));
+  CHECK(has(page.body,
+            "<td>春节</td><td class=\"nowrap\">2026-02-15 周日</td><td class=\"nowrap\">2026-02-23 "
+            "周一</td><td class=\"nowrap\">9 天</td>"));
+  CHECK(has(page.body, "<span class=\"nowrap workday\">2026-02-14 周六</span>"));
+  // The district's clock is 2026-11-22: next year is not published.
+  CHECK(has(page.body,
+            "id=\"calendar-warning\" role=\"status\">2027年工作日历未发布：按周一至周五计算"));
+
+  // The case page: the limits in working days, the due time at 24:00 after the holiday.
+  auto c = b.get("/console/cases/" + id);
+  REQUIRE_MESSAGE(c.status == 200, c.body);
+  CHECK(has(c.body, "<dd id=\"limits\">报到 2 个工作日 · 反馈 5 个工作日 · 核实 3 个工作日</dd>"));
+  CHECK(has(c.body, "2026-02-24 24:00"));
+
+  b.cookies["lang"] = "en";
+  page = b.get("/console/calendar");
+  CHECK(has(page.body, "<td>Spring Festival</td><td class=\"nowrap\">2026-02-15 Sun</td>"));
+  CHECK(has(page.body, "2027 not published: counting Monday–Friday"));
+  c = b.get("/console/cases/" + id);
+  CHECK(has(c.body, "report in 2 working days · feedback 5 working days · verify 3 working days"));
+}
+
+TEST_CASE(
+    "weimin-district catalog deadlines prints the units and the calendar; a bad one is refused") {
+  TempDir dir;
+  const std::string file = (dir.path() / "catalog.json").string();
+  {
+    std::ofstream out(file);
+    out << working_day_catalog();
+  }
+  auto run = [&](std::vector<std::string> args, std::string* out, std::string* err) {
+    std::vector<std::string> all = {"--data", (dir.path() / "data").string(), "--key-file",
+                                    (dir.path() / "kek").string()};
+    for (auto& a : args) all.push_back(std::move(a));
+    std::istringstream in;
+    std::ostringstream o, e;
+    const int code = server::run_district_cli(all, {in, o, e});
+    *out = o.str();
+    *err = e.str();
+    return code;
+  };
+  std::string out, err;
+  REQUIRE_MESSAGE(run({"catalog", "deadlines", file}, &out, &err) == 0, err);
+  CHECK_MESSAGE(
+      has(out,
+          "routine   report in 2 working days, feedback 5 working days, verify 3 working days"),
+      out);
+  CHECK(has(out, "emergency report in 1 hours, feedback 24 hours, verify 24 hours"));
+  CHECK(has(out, "working-day calendar 2026 ("));
+  CHECK(has(out, "holiday  2026-02-15 … 2026-02-23  春节 Spring Festival (9 days)"));
+  CHECK(has(out, "workday  2026-02-14 Sat (调休上班)"));
+
+  REQUIRE(run({"--json", "catalog", "deadlines", file}, &out, &err) == 0);
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  REQUIRE_MESSAGE(!j.is_discarded(), out);
+  CHECK(j["deadlines"][2]["unit"] == "working_days");
+  CHECK(j["calendar_years"][1]["year"] == 2026);
+  CHECK(j["calendar_years"][1]["workdays"][1] == "2026-02-14");
+
+  nlohmann::json bad = nlohmann::json::parse(working_day_catalog());
+  bad["work_calendar"][1]["workdays"][1] = "2026-02-16";
+  {
+    std::ofstream o(file);
+    o << bad.dump();
+  }
+  CHECK(run({"catalog", "deadlines", file}, &out, &err) == 1);
+  CHECK_MESSAGE(has(err, "/work_calendar/1/workdays/1: 2026-02-16 is a weekday"), err);
+}
