@@ -46,13 +46,15 @@ struct Doctor {
   }
   // The verdict of one check in `weimin --json doctor`'s answer.
   static std::string verdict(const Run& r, const std::string& check) {
-    for (const auto& c : nlohmann::json::parse(r.out)["checks"]) {
+    const auto answer = nlohmann::json::parse(r.out);
+    for (const auto& c : answer["checks"]) {
       if (c["check"] == check) return c["verdict"];
     }
     return "(no such check)";
   }
   static std::string todo(const Run& r, const std::string& check) {
-    for (const auto& c : nlohmann::json::parse(r.out)["checks"]) {
+    const auto answer = nlohmann::json::parse(r.out);
+    for (const auto& c : answer["checks"]) {
       if (c["check"] == check) return c["todo"];
     }
     return "";

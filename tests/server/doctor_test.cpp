@@ -21,13 +21,15 @@ struct Run {
   int code;
   std::string out, err;
   std::string verdict(const std::string& check) const {
-    for (const auto& c : nlohmann::json::parse(out)["checks"]) {
+    const auto answer = nlohmann::json::parse(out);
+    for (const auto& c : answer["checks"]) {
       if (c["check"] == check) return c["verdict"];
     }
     return "(no such check)";
   }
   std::string todo(const std::string& check) const {
-    for (const auto& c : nlohmann::json::parse(out)["checks"]) {
+    const auto answer = nlohmann::json::parse(out);
+    for (const auto& c : answer["checks"]) {
       if (c["check"] == check) return c["todo"];
     }
     return "";
