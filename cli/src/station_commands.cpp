@@ -16,6 +16,7 @@
 #include "weimin/station/figures.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/outbox.hpp"
+#include "weimin/platform/data_files.hpp"
 
 namespace weimin::cli {
 namespace {
@@ -42,7 +43,7 @@ void add_init(CLI::App& app, Context& ctx) {
                          "set up a new station in the data folder (the director's PIN is read from "
                          "standard input)");
   struct Options {
-    std::string community, catalog = WEIMIN_DEFAULT_CATALOG, director, director_name;
+    std::string community, catalog = platform::shared_data_file("catalog/wuhua.json").string(), director, director_name;
   };
   auto o = std::make_shared<Options>();
   auto& [community, catalog, director, director_name] = *o;

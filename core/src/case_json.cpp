@@ -130,7 +130,14 @@ class Fields {
 
  private:
   static std::string describe(const json& v) {
-    return std::string(v.type_name()) + (v.is_primitive() ? " " + v.dump() : "");
+    // Appended piece by piece: GCC 12 at -O3 flags `" " + v.dump()` inside a conditional as a
+    // possibly overlapping memcpy (-Werror=restrict, a false positive, GCC bug 105329).
+    std::string out = v.type_name();
+    if (v.is_primitive()) {
+      out += ' ';
+      out += v.dump();
+    }
+    return out;
   }
   std::string as_string(const json& v, std::string_view key) const {
     if (!v.is_string()) {

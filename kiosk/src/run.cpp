@@ -17,6 +17,7 @@
 #include "weimin/platform/key_store.hpp"
 #include "weimin/platform/ticket_printer.hpp"
 #include "weimin/station/sync_service.hpp"
+#include "weimin/platform/data_files.hpp"
 
 namespace weimin::kiosk {
 namespace {
@@ -46,7 +47,7 @@ void choose_headless_driver() {
 int kiosk_main(int argc, char** argv) {
   CLI::App cli{"weimin-kiosk: the community service station's touchscreen kiosk (为民)"};
   std::string data_dir, key_file, tour_dir, size = "1280x800", font,
-                                            catalog = WEIMIN_DEFAULT_CATALOG;
+                                            catalog = platform::shared_data_file("catalog/wuhua.json").string();
   std::string printer;
   bool board = false, fullscreen = false, voice = false, no_sync = false;
   int window = 1;

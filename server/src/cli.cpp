@@ -17,6 +17,7 @@
 #include "console/figure_table.hpp"
 #include "pg_connection.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "district_doctor.hpp"
 #include "weimin/core/secret.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/platform/terminal.hpp"
@@ -774,6 +775,44 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
         return ctx.fail(Status(ErrorCode::Corrupt, "the store cannot be read"));
       ctx.io.out << "district " << *d << " epoch " << *e << " facts " << *n << "\n";
       return 0;
+    };
+  });
+
+  // doctor
+  std::string doctor_cert, doctor_key;
+  auto* doctor_cmd = app.add_subcommand(
+      "doctor",
+      "check the district: data folder and key file modes, the store and its catalog, the "
+      "server certificate, the clock and disk space; says what to do about each problem (exit 1 "
+      "if any fails)");
+  doctor_cmd->add_option("--cert", doctor_cert, "also check this server certificate chain (PEM)");
+  doctor_cmd->add_option("--key", doctor_key, "and that this private key is the certificate's");
+  doctor_cmd->callback([&] {
+    ctx.action = [&] {
+      DistrictDoctorInput in;
+      if (!is_postgres_url(ctx.store)) {
+        in.data_dir = ctx.store.empty() ? ctx.data_dir : ctx.store;
+        in.key_file = ctx.resolved_key_file();
+      }
+      in.cert = doctor_cert;
+      in.key = doctor_key;
+      in.now_ms = ctx.clock.now_ms();
+      in.open_store = [&] { return ctx.open_store(); };
+      const auto found = district_doctor(in);
+      const bool failed = platform::any_failed(found);
+      if (ctx.json) {
+        nlohmann::json checks = nlohmann::json::array();
+        for (const auto& f : found) {
+          checks.push_back({{"check", f.check},
+                            {"verdict", platform::to_string(f.verdict)},
+                            {"detail", f.detail},
+                            {"todo", f.todo}});
+        }
+        ctx.io.out << nlohmann::json{{"ok", !failed}, {"checks", checks}}.dump(2) << "\n";
+      } else {
+        ctx.io.out << platform::findings_text(found, "the district looks healthy") << "\n";
+      }
+      return failed ? 1 : 0;
     };
   });
 

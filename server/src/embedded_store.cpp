@@ -417,6 +417,7 @@ class EmbeddedStore final : public DistrictStore {
     epoch_cache_ = *e;
     return *e;
   }
+  Result<std::string> integrity_check() override { return db().integrity_check(); }
   Result<std::string> district() override {
     WEIMIN_ASSIGN_OR_RETURN(auto d, meta("district"));
     if (!d) return Status(ErrorCode::Corrupt, "the district store records no district");

@@ -62,6 +62,21 @@ class PgStore final : public DistrictStore {
   }
 
   Result<std::string> district() override { return district_; }
+  Result<std::string> integrity_check() override {
+    std::string found;
+    WEIMIN_TRY(pool_->transact("checking the store's tables", [&](pqxx::work& w) {
+      auto tables = w.exec_params(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 "
+          "AND table_type = 'BASE TABLE' ORDER BY table_name",
+          pool_->url().schema);
+      if (tables.empty()) found = "the schema " + pool_->url().schema + " holds no tables";
+      for (const auto& t : tables) {
+        w.exec("SELECT 1 FROM " + w.quote_name(t[0].as<std::string>()) + " LIMIT 1");
+      }
+      return Status::ok();
+    }));
+    return found.empty() ? std::string("ok") : found;
+  }
 
   // [SECTION] Enrolment and keys
 

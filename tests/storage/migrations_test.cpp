@@ -96,3 +96,34 @@ TEST_CASE("the station schema migrates from empty") {
   CHECK(schema_version(*db).value() == static_cast<int>(station_migrations().size()));
   CHECK(test::insert_fact(*db, "x", "y").is_ok());
 }
+
+TEST_CASE("an upgrade backs the store up first; a new store needs no backup") {
+  TempDir dir;
+  {
+    auto db = test::open_test_db(dir / "a.db");
+    REQUIRE(migrate(*db, kToy, 0, 2).is_ok());
+    CHECK_FALSE(fs::exists(backup_before_migration(dir / "a.db", 0)));
+    REQUIRE(db->exec("INSERT INTO people (name, age) VALUES ('Li', 70)").is_ok());
+  }
+  {
+    auto db = test::open_test_db(dir / "a.db");
+    REQUIRE(migrate(*db, kToy, 0).is_ok());
+    CHECK(schema_version(*db).value() == 3);
+  }
+  // The copy is the store as it was before the migration: schema 2, Li, no pets; owner-only.
+  const fs::path bak = backup_before_migration(dir / "a.db", 2);
+  CHECK(bak == fs::path(dir / "a.db.schema-2.bak"));
+  REQUIRE(fs::exists(bak));
+  CHECK((fs::status(bak).permissions() & (fs::perms::group_all | fs::perms::others_all)) ==
+        fs::perms::none);
+  auto old = test::open_test_db(bak);
+  REQUIRE(old.is_ok());
+  CHECK(schema_version(*old).value() == 2);
+  auto rows = old->prepare("SELECT name, age FROM people");
+  REQUIRE(rows->step().value());
+  CHECK(rows->column_text(0) == "Li");
+  CHECK(rows->column_int64(1) == 70);
+  auto pets = old->prepare("SELECT count(*) FROM sqlite_master WHERE name = 'pets'");
+  REQUIRE(pets->step().value());
+  CHECK(pets->column_int64(0) == 0);
+}

@@ -144,6 +144,10 @@ class DistrictStore {
   virtual Result<std::string> epoch() = 0;
   // The district code this store serves, e.g. "530102".
   virtual Result<std::string> district() = 0;
+  // The store's own check (weimin-district doctor): "ok", or what it found. The embedded store
+  // runs SQLite's integrity check over every page; PostgreSQL reads a row of every table of
+  // the store's schema (page-level checks are PostgreSQL's own: amcheck, data checksums).
+  virtual Result<std::string> integrity_check() = 0;
 
   // [SECTION] Enrolment and keys
   virtual Status add_enroll_token(const std::string& token_hash, const std::string& community,

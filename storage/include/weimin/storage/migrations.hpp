@@ -4,6 +4,7 @@
 // Thread-safety: as Database.
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -21,9 +22,15 @@ struct Migration {
 // The highest version recorded, 0 for a new database.
 Result<int> schema_version(Database& db);
 
+// Where migrate() backs a store at schema `version` up before migrating it:
+// "<store>.schema-<version>.bak" (and "…-wal" beside it), same key, mode 0600.
+std::filesystem::path backup_before_migration(const std::filesystem::path& store, int version);
+
 // Brings db up to `target` (default: the last migration). Refuses with TooNew, changing
 // nothing, when the database records a version above the last one known here, and with
-// Corrupt when a recorded version's name differs from the known migration's.
+// Corrupt when a recorded version's name differs from the known migration's. A store that
+// already has a schema is first copied to backup_before_migration(path, version) (refused with
+// DiskFull, changing nothing, when the disk cannot hold the copy).
 // now_ms is recorded as the time each migration was applied.
 Status migrate(Database& db, std::span<const Migration> migrations, std::int64_t now_ms,
                std::optional<int> target = std::nullopt);
