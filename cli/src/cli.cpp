@@ -36,6 +36,7 @@ int run_cli(const std::vector<std::string>& args, Io io, const platform::Clock& 
   add_sync_commands(app, ctx);
   add_device_commands(app, ctx);
   add_doctor_commands(app, ctx);
+  add_neighbour_commands(app, ctx);
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

@@ -55,6 +55,7 @@ void add_appointment_commands(CLI::App& app, Context& ctx);
 void add_sync_commands(CLI::App& app, Context& ctx);
 void add_device_commands(CLI::App& app, Context& ctx);
 void add_doctor_commands(CLI::App& app, Context& ctx);
+void add_neighbour_commands(CLI::App& app, Context& ctx);
 
 // Runs `body` with the station open and, when staff_no is not empty, staff signed in.
 int with_station(Context& ctx, const std::function<int(station::Station&)>& body);
