@@ -15,6 +15,7 @@
 #include "figure_tables.hpp"
 #include "pg_connection.hpp"
 #include "pg_figures.hpp"
+#include "pg_govern.hpp"
 #include "pg_schema.hpp"
 #include "projection_store.hpp"
 #include "weimin/core/id.hpp"
@@ -226,6 +227,7 @@ class PgStore final : public DistrictStore {
       for (const FactRecord* f : facts) figures.fact(*f);
       WEIMIN_TRY(project_cases(w, touched, figures));
       pg_figures::flush(w, figures);
+      WEIMIN_TRY(pg_govern::project(w, facts));
       out.applied = applied;
       out.duplicates = static_cast<std::int64_t>(facts.size()) - applied;
       if (!rejects.empty()) {
@@ -297,6 +299,7 @@ class PgStore final : public DistrictStore {
       for (const FactRecord* f : list) figures.fact(*f);
       WEIMIN_TRY(project_cases(w, touched, figures));
       pg_figures::flush(w, figures);
+      WEIMIN_TRY(pg_govern::project(w, list));
       return Status::ok();
     }));
     return applied;
@@ -753,6 +756,7 @@ class PgStore final : public DistrictStore {
       w.exec("CLOSE projection_rebuild");
       write();
       pg_figures::rebuild_sums(w);
+      WEIMIN_TRY(pg_govern::rebuild(w));
       // Fresh statistics for the rows just written, so the inboxes' first queries are planned
       // on them rather than on an empty table's (autovacuum would come later).
       w.exec("ANALYZE case_rows");
@@ -781,6 +785,16 @@ class PgStore final : public DistrictStore {
                               }));
       return Status::ok();
     }));
+    return out;
+  }
+
+  Result<GovernRecords> govern_records() override {
+    GovernRecords out;
+    WEIMIN_TRY(pool_->read("reading consultation, work-access and certificate rows",
+                           [&](pqxx::transaction_base& w) {
+                             WEIMIN_ASSIGN_OR_RETURN(out, pg_govern::records(w));
+                             return Status::ok();
+                           }));
     return out;
   }
 
@@ -814,7 +828,8 @@ class PgStore final : public DistrictStore {
                      "kind = 'case.whistled') AND NOT EXISTS (SELECT 1 FROM figure_units)) OR "
                      "(EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'ticket.%') AND NOT EXISTS "
                      "(SELECT 1 FROM queue_days))")[0][0]
-                    .as<bool>();
+                    .as<bool>() ||
+                pg_govern::missing(w);
       return Status::ok();
     }));
     if (missing) WEIMIN_TRY(rebuild_projection().status());

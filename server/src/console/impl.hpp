@@ -106,6 +106,9 @@ struct Console::Impl {
   sync::HttpResponse figures_page(console::Ctx& c);
   sync::HttpResponse figures_export(console::Ctx& c);
   sync::HttpResponse staff_page(console::Ctx& c);
+
+  // [SECTION] Consultation, work access, certificates (pages_govern.cpp): every role, scoped
+  sync::HttpResponse govern_page(console::Ctx& c);
 };
 
 }  // namespace weimin::server
