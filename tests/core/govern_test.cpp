@@ -14,6 +14,7 @@
 #include "weimin/core/work_access_register.hpp"
 
 using weimin::ErrorCode;
+using weimin::Status;
 using namespace weimin::core;
 
 namespace {
