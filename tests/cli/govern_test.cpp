@@ -39,6 +39,10 @@ struct GovernCli {
   }
   ~GovernCli() { ::unsetenv("WEIMIN_PIN"); }
   Run run(std::vector<std::string> args, const std::string& input = "") {
+    // The PIN of the member named by --as (WEIMIN_PIN), as staff would type it.
+    for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+      if (args[i] == "--as") ::setenv("WEIMIN_PIN", args[i + 1] == "S002" ? "649271" : "583920", 1);
+    }
     args.insert(args.begin(), {"--data", data});
     std::istringstream in(input);
     std::ostringstream out, err;

@@ -105,7 +105,6 @@ HttpResponse Console::Impl::govern_page(Ctx& c) {
   const Principal& who = c.who();
   const std::string community = c.query.get("community");
   if (!community.empty() && (community.size() != 12 || !all_digits(community))) {
-    json data{{"title", word(c, "title")}, {"g", words(c.lang)}, {"community", community}};
     return forbidden(c, console::fill(word(c, "err_bad_community"), {community}),
                      "'" + community + "' is not a community code");
   }
