@@ -17,7 +17,7 @@ namespace weimin::kiosk {
 
 const std::vector<StringEntry>& govern_strings() {
   static const std::vector<StringEntry> table = {
-      {"home.consult", "社区议事\n提个议题", "Raise a topic\nfor the community"},
+      {"home.consult", "社区议事", "Community topics"},
       {"nav.govern", "协商准入", "Consult & access"},
       {"consult.title", "社区协商：您希望社区一起商量什么事？",
        "Community consultation: what should the community talk over?"},
