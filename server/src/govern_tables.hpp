@@ -23,31 +23,31 @@ inline constexpr const char* kGovernKinds =
 
 // Embedded store migration 10.
 inline constexpr const char* kSqliteSchema = R"SQL(
-CREATE TABLE govern_topics (
+CREATE TABLE IF NOT EXISTS govern_topics (
   subject   TEXT PRIMARY KEY,
   community TEXT NOT NULL,
   record    TEXT NOT NULL
 );
-CREATE TABLE govern_applications (
+CREATE TABLE IF NOT EXISTS govern_applications (
   subject    TEXT PRIMARY KEY,
   community  TEXT NOT NULL,
   department TEXT NOT NULL,
   status     TEXT NOT NULL,
   record     TEXT NOT NULL
 );
-CREATE TABLE govern_certificates (
+CREATE TABLE IF NOT EXISTS govern_certificates (
   subject   TEXT PRIMARY KEY,
   community TEXT NOT NULL,
   record    TEXT NOT NULL
 );
-CREATE TABLE govern_conflicts (
+CREATE TABLE IF NOT EXISTS govern_conflicts (
   fact_id   TEXT PRIMARY KEY,
   subject   TEXT NOT NULL,
   community TEXT NOT NULL,
   record    TEXT NOT NULL
 );
-CREATE INDEX govern_conflicts_subject ON govern_conflicts (subject);
-CREATE INDEX facts_govern ON facts (subject)
+CREATE INDEX IF NOT EXISTS govern_conflicts_subject ON govern_conflicts (subject);
+CREATE INDEX IF NOT EXISTS facts_govern ON facts (subject)
   WHERE (kind LIKE 'consult.%' OR kind LIKE 'access.%' OR kind LIKE 'certificate.%');
 )SQL";
 
