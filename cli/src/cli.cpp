@@ -37,6 +37,7 @@ int run_cli(const std::vector<std::string>& args, Io io, const platform::Clock& 
   add_device_commands(app, ctx);
   add_doctor_commands(app, ctx);
   add_neighbour_commands(app, ctx);
+  add_govern_commands(app, ctx);  // after station: extends `access`
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

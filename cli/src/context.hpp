@@ -56,6 +56,7 @@ void add_sync_commands(CLI::App& app, Context& ctx);
 void add_device_commands(CLI::App& app, Context& ctx);
 void add_doctor_commands(CLI::App& app, Context& ctx);
 void add_neighbour_commands(CLI::App& app, Context& ctx);
+void add_govern_commands(CLI::App& app, Context& ctx);  // consult, access register, certificate
 
 // Runs `body` with the station open and, when staff_no is not empty, staff signed in.
 int with_station(Context& ctx, const std::function<int(station::Station&)>& body);

@@ -282,7 +282,8 @@ const std::vector<StringEntry>& all() {
   static const std::vector<StringEntry> built = [] {
     std::vector<StringEntry> v = kTable;
     for (const auto* part : {&keyboard_strings(), &receipt_strings(), &voice_strings(),
-                             &board_strings(), &error_strings(), &figures_strings()}) {
+                             &board_strings(), &error_strings(), &figures_strings(),
+                             &govern_strings()}) {
       v.insert(v.end(), part->begin(), part->end());
     }
     return v;

@@ -17,6 +17,7 @@
 
 #include "embedded_figures.hpp"
 #include "figure_tables.hpp"
+#include "govern_tables.hpp"
 #include "projection_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/migrations.hpp"
@@ -182,7 +183,9 @@ const storage::Migration kMigrations[] = {
     {7, "inbox indexes by office or community and stage", kSchemaV7},
     {8, "what stations report; their last sync and last request", kSchemaV8},
     // Version 9: the district's figures (figure_tables.hpp); filled by rebuild_projection.
-    {9, "figure units, their day sums and the stations' queue days", figure_tables::kSqliteSchema}};
+    {9, "figure units, their day sums and the stations' queue days", figure_tables::kSqliteSchema},
+    // Version 10: consultation, work-access and certificate rows (govern.hpp).
+    {10, "consultation, work-access and certificate rows", govern_tables::kSqliteSchema}};
 
 // The page cache of a bulk_append_facts call (KiB): the pages a bulk load comes back to (the ends
 // of the indexes it appends to, its cases' rows) stay decrypted through the call.
@@ -372,6 +375,7 @@ class EmbeddedStore final : public DistrictStore {
     // A store of before the projection or the figures: its cases' rows and units are made once,
     // now.
     if (before > 0 && before < 9) WEIMIN_TRY(rebuild_projection().status());
+    if (before >= 9 && before < 10) WEIMIN_TRY(rebuild_govern());
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
     WEIMIN_ASSIGN_OR_RETURN(auto district, meta("district"));
     if (!district) {
@@ -609,6 +613,7 @@ class EmbeddedStore final : public DistrictStore {
         (fresh ? out.applied : out.duplicates)++;
         if (fresh) note_case(*e.fact, touched);
         if (fresh) figures_.note_fact(*e.fact);
+        if (fresh) govern_.note_fact(*e.fact);
       } else {
         WEIMIN_ASSIGN_OR_RETURN(auto* r, stmt("INSERT INTO rejects (station_id, stream, seq, "
                                               "reason, at_ms) VALUES (?, ?, ?, ?, ?)"));
@@ -625,6 +630,7 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(u->run());
     WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(figures_.flush());
+    WEIMIN_TRY(govern_.flush(govern_catalog()));
     WEIMIN_TRY(tx.commit());
     if (next != top + 1) mark(next - 1);
     return out;
@@ -668,9 +674,11 @@ class EmbeddedStore final : public DistrictStore {
       fresh += added ? 1 : 0;
       if (added) note_case(f, touched);
       if (added) figures_.note_fact(f);
+      if (added) govern_.note_fact(f);
     }
     WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(figures_.flush());
+    WEIMIN_TRY(govern_.flush(govern_catalog()));
     WEIMIN_TRY(tx.commit());
     if (fresh) mark(next - 1);
     return fresh;
@@ -1344,9 +1352,22 @@ class EmbeddedStore final : public DistrictStore {
     for (const auto& [name, sql] : indexes) WEIMIN_TRY(db().exec(sql));
     WEIMIN_TRY(figures_.note_all_queue_days());
     WEIMIN_TRY(figures_.flush());
+    WEIMIN_TRY(govern_.rebuild(govern_catalog()));
     WEIMIN_TRY(tx.commit());
     return cases;
   }
+
+  // [SECTION] Consultation, work-access and certificate rows (govern.hpp; migration 10)
+
+  EmbeddedGovern::CatalogSource govern_catalog() {
+    return [this] { return latest_reference("catalog"); };
+  }
+  Status rebuild_govern() {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_TRY(govern_.rebuild(govern_catalog()));
+    return tx.commit();
+  }
+  Result<GovernRecords> govern_records() override { return govern_.records(); }
 
   // [SECTION] Figures (figures.hpp; the tables of migration 9)
 
@@ -1372,6 +1393,7 @@ class EmbeddedStore final : public DistrictStore {
   std::unordered_map<std::string, storage::Statement> query_cache_;  // query_cases' statements
   projection::DeadlineCache deadlines_;
   EmbeddedFigures figures_{store_.db()};
+  EmbeddedGovern govern_{store_.db()};
   std::string epoch_cache_;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

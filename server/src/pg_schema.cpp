@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "figure_tables.hpp"
+#include "govern_tables.hpp"
 
 namespace weimin::server::pg {
 namespace {
@@ -231,7 +232,7 @@ ALTER TABLE station ADD COLUMN last_seen_ms bigint NOT NULL DEFAULT 0;
 UPDATE station SET last_seen_ms = skew_at_ms;
 )SQL";
 
-constexpr std::array<Migration, 7> kMigrations{{
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
@@ -241,6 +242,8 @@ constexpr std::array<Migration, 7> kMigrations{{
     // Version 7: the district's figures (figure_tables.hpp); filled by rebuild_projection.
     {7, "figure units, their day sums and the stations' queue days",
      figure_tables::kPostgresSchema},
+    // Version 8: consultation, work-access and certificate rows (govern.hpp).
+    {8, "consultation, work-access and certificate rows", govern_tables::kPgSchema},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

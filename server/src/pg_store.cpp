@@ -16,6 +16,7 @@
 #include "figure_tables.hpp"
 #include "pg_connection.hpp"
 #include "pg_figures.hpp"
+#include "pg_govern.hpp"
 #include "pg_schema.hpp"
 #include "projection_store.hpp"
 #include "weimin/core/id.hpp"
@@ -242,6 +243,7 @@ class PgStore final : public DistrictStore {
       for (const FactRecord* f : facts) figures.fact(*f);
       WEIMIN_TRY(project_cases(w, touched, figures));
       pg_figures::flush(w, figures);
+      WEIMIN_TRY(pg_govern::project(w, facts));
       out.applied = applied;
       out.duplicates = static_cast<std::int64_t>(facts.size()) - applied;
       if (!rejects.empty()) {
@@ -313,6 +315,7 @@ class PgStore final : public DistrictStore {
       for (const FactRecord* f : list) figures.fact(*f);
       WEIMIN_TRY(project_cases(w, touched, figures));
       pg_figures::flush(w, figures);
+      WEIMIN_TRY(pg_govern::project(w, list));
       return Status::ok();
     }));
     return applied;
@@ -834,6 +837,7 @@ class PgStore final : public DistrictStore {
       w.exec("CLOSE projection_rebuild");
       write();
       pg_figures::rebuild_sums(w);
+      WEIMIN_TRY(pg_govern::rebuild(w));
       // Fresh statistics for the rows just written, so the inboxes' first queries are planned
       // on them rather than on an empty table's (autovacuum would come later).
       w.exec("ANALYZE case_rows");
@@ -862,6 +866,16 @@ class PgStore final : public DistrictStore {
                               }));
       return Status::ok();
     }));
+    return out;
+  }
+
+  Result<GovernRecords> govern_records() override {
+    GovernRecords out;
+    WEIMIN_TRY(pool_->read("reading consultation, work-access and certificate rows",
+                           [&](pqxx::transaction_base& w) {
+                             WEIMIN_ASSIGN_OR_RETURN(out, pg_govern::records(w));
+                             return Status::ok();
+                           }));
     return out;
   }
 
@@ -896,7 +910,8 @@ class PgStore final : public DistrictStore {
                      "(EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'ticket.%') AND NOT EXISTS "
                      "(SELECT 1 FROM queue_days) AND NOT EXISTS (SELECT 1 FROM "
                      "queue_days_stale))")[0][0]
-                    .as<bool>();
+                    .as<bool>() ||
+                pg_govern::missing(w);
       return Status::ok();
     }));
     if (missing) WEIMIN_TRY(rebuild_projection().status());

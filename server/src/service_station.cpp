@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "weimin/server/govern.hpp"
 #include "service_handlers.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/sync/protocol_auth.hpp"
@@ -38,6 +39,7 @@ std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
     return path + ".origin: '" + f->origin + "' is not the pushing station " + station.station_id +
            "; a station pushes only the facts it made";
   }
+  if (auto why = govern::entry_refusal(*f)) return path + *why;  // consult.*, access.*, …
   if (f->kind.rfind("case.", 0) == 0) {
     auto id = core::Uuid::parse(f->id);
     auto case_id = core::Uuid::parse(f->subject);

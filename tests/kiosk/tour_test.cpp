@@ -18,8 +18,8 @@ TEST_CASE("tour: every screen in every theme and language is rendered and not bl
   options.height = 640;
   auto written = kiosk::run_tour(out.path(), test::wuhua_catalog(), options);
   REQUIRE_MESSAGE(written.is_ok(), written.status().to_string());
-  // 34 kiosk screens × 3 themes × 2 languages, and the board in each.
-  CHECK(written->size() == 34 * 6 + 6);
+  // 38 kiosk screens × 3 themes × 2 languages, and the board in each.
+  CHECK(written->size() == 38 * 6 + 6);
   for (const auto& file : written.value()) {
     INFO(file.string());
     REQUIRE(std::filesystem::exists(file));

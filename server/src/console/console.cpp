@@ -450,6 +450,10 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
       if (path == "/console/figures/staff") return staff_page(c);
       return not_found(c);
     }
+    if (path == "/console/govern") {
+      if (req.method != "GET" && req.method != "HEAD") return not_found(c);
+      return govern_page(c);
+    }
 
     if (path == "/console/calendar") {
       if (req.method != "GET" && req.method != "HEAD") return not_found(c);

@@ -119,6 +119,8 @@ struct Console::Impl {
 
   // [SECTION] Working days (pages_calendar.cpp): every role
   sync::HttpResponse calendar_page(console::Ctx& c);
+  // [SECTION] Consultation, work access, certificates (pages_govern.cpp): every role, scoped
+  sync::HttpResponse govern_page(console::Ctx& c);
 };
 
 }  // namespace weimin::server

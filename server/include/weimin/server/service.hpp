@@ -154,6 +154,9 @@ class DistrictService {
   // The monthly staff sheet of one station (community, 12 digits of this district; month
   // YYYY-MM), names from the published roster. Invalid for a malformed month or community.
   Result<StaffSheet> staff_sheet(const std::string& community, const std::string& month);
+  // Every consultation, work-access and certificate row (govern.hpp; service_govern.cpp); the
+  // console narrows them to a principal's scope with govern::scoped.
+  Result<GovernRecords> govern_records();
 
   const ServiceOptions& options() const { return options_; }
   const platform::Clock& clock() const { return clock_; }

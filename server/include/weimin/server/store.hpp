@@ -22,6 +22,7 @@
 
 #include "weimin/core/result.hpp"
 #include "weimin/server/figures.hpp"
+#include "weimin/server/govern.hpp"
 #include "weimin/server/projection.hpp"
 #include "weimin/sync/protocol.hpp"
 
@@ -274,6 +275,12 @@ class DistrictStore {
   virtual Result<CasePage> query_cases(const CaseQuery& query) = 0;
   // Remakes every case's row from the facts in one transaction; returns the number of cases.
   virtual Result<std::int64_t> rebuild_projection() = 0;
+  // Every consultation, work-access and certificate row (govern.hpp), kept with the facts and
+  // remade by rebuild_projection. Both stores override it; a store that keeps no such rows (a
+  // test's wrapper) answers Unavailable.
+  virtual Result<GovernRecords> govern_records() {
+    return Status(ErrorCode::Unavailable, "this store keeps no consultation or work-access rows");
+  }
 
   // [SECTION] Figures (figures.hpp)
   // The figure units of every case (whistle_units) are kept with the projection, in the same
