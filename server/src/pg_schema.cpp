@@ -231,7 +231,14 @@ ALTER TABLE station ADD COLUMN last_seen_ms bigint NOT NULL DEFAULT 0;
 UPDATE station SET last_seen_ms = skew_at_ms;
 )SQL";
 
-constexpr std::array<Migration, 7> kMigrations{{
+// The grid of a case (its collected event's where.grid) on its row. Rows of before need no
+// filling: a district of before refused collected facts with a where (an unknown field).
+constexpr const char* kVCasesByGrid = R"SQL(
+ALTER TABLE case_rows ADD COLUMN grid text COLLATE "C" NOT NULL DEFAULT '';
+CREATE INDEX case_row_community_grid ON case_rows (community, grid, last_change_ms DESC, case_id);
+)SQL";
+
+constexpr std::array<Migration, 8> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
@@ -241,6 +248,9 @@ constexpr std::array<Migration, 7> kMigrations{{
     // Version 7: the district's figures (figure_tables.hpp); filled by rebuild_projection.
     {7, "figure units, their day sums and the stations' queue days",
      figure_tables::kPostgresSchema},
+    // Version 8 (issue 16; the lead renumbers it to 10 when merging): the grid (网格) of each
+    // case's row, for the console's grid filter and the figures by grid.
+    {8, "cases by grid", kVCasesByGrid},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).
