@@ -1,11 +1,47 @@
 // weimin case new | show | list | resolve | whistle | report | feedback | return | verify |
-//              close | reopen | note | settle | evaluate | progress
+//              close | reopen | note | visit | settle | evaluate | progress
+#include <cmath>
+
 #include "context.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/station/cases.hpp"
 
 namespace weimin::cli {
 namespace {
+
+nlohmann::json where_json(const core::CaseWhere& w, const core::Catalog& catalog) {
+  nlohmann::json j = nlohmann::json::object();
+  if (!w.grid.empty()) j["grid"] = w.grid;
+  if (!w.place.empty()) {
+    j["place"] = w.place;
+    if (const auto* p = catalog.place_by_id(w.place)) j["place_name"] = p->name.zh;
+  }
+  if (!w.address.empty()) j["address"] = w.address;
+  if (w.point) {
+    j["lat_e6"] = w.point->lat_e6;
+    j["lon_e6"] = w.point->lon_e6;
+  }
+  return j;
+}
+
+// "翠湖南路小区1栋, 3单元, grid 翠湖社区第一网格 (530102001001001)": a where for people.
+std::string where_text(const core::CaseWhere& w, const core::Catalog& catalog) {
+  std::string t;
+  auto add = [&t](const std::string& part) { t += (t.empty() ? "" : ", ") + part; };
+  if (!w.place.empty()) {
+    const auto* p = catalog.place_by_id(w.place);
+    add(p ? p->name.zh : w.place);
+  }
+  if (!w.address.empty()) add(w.address);
+  if (!w.grid.empty()) {
+    const auto* g = catalog.grid_by_code(w.grid);
+    add("grid " + (g ? g->name.zh + " (" + w.grid + ")" : w.grid));
+  }
+  if (w.point) {
+    add("lat_e6 " + std::to_string(w.point->lat_e6) + " lon_e6 " + std::to_string(w.point->lon_e6));
+  }
+  return t;
+}
 
 nlohmann::json view_json(const station::CaseView& v, const core::Catalog& catalog) {
   const auto& s = v.state;
@@ -61,6 +97,15 @@ nlohmann::json view_json(const station::CaseView& v, const core::Catalog& catalo
   if (s.level) j["level"] = core::to_string(*s.level);
   if (s.kind) j["kind"] = core::to_string(*s.kind);
   if (s.evaluation) j["evaluation"] = core::to_string(*s.evaluation);
+  if (!s.where.empty()) j["where"] = where_json(s.where, catalog);
+  if (!s.visits.empty()) {
+    nlohmann::json visits = nlohmann::json::array();
+    for (const auto& x : s.visits) {
+      visits.push_back(
+          {{"by", x.actor}, {"at", core::local_date_time(x.hlc.wall_ms)}, {"outcome", x.text}});
+    }
+    j["visits"] = std::move(visits);
+  }
   if (s.escalated_at) j["escalated_at"] = core::local_date_time(s.escalated_at->wall_ms);
   if (s.sent_back) {
     j["sent_back"] = {{"reason", s.sent_back->reason},
@@ -75,12 +120,16 @@ std::string department_step(const core::DepartmentProgress& d) {
   return d.returned ? "returned" : d.feedback ? "feedback" : d.reported ? "reported" : "waiting";
 }
 
-std::string view_text(const station::CaseView& v) {
+std::string view_text(const station::CaseView& v, const core::Catalog& catalog) {
   const auto& s = v.state;
   std::string t = "case " + v.tracking_code + "  (" + s.case_id.to_string() + ")\n";
   t += "stage: " + std::string(core::to_string(s.stage)) + "\n";
   t += "source: " + s.source + "\n";
   t += "description: " + s.description + "\n";
+  if (!s.where.empty()) t += "where: " + where_text(s.where, catalog) + "\n";
+  for (const auto& x : s.visits) {
+    t += "visit " + core::local_date_time(x.hlc.wall_ms) + " by " + x.actor + ": " + x.text + "\n";
+  }
   if (!v.phone_masked.empty()) t += "phone: " + v.phone_masked + "\n";
   if (!v.id_number_masked.empty()) t += "identity number: " + v.id_number_masked + "\n";
   if (s.evaluation) t += "evaluation: " + std::string(core::to_string(*s.evaluation)) + "\n";
@@ -142,7 +191,7 @@ CLI::App* add_step(CLI::App* parent, Context& ctx, const std::string& name, cons
         if (!state.is_ok()) return ctx.refuse(state.status());
         auto v = cases.view(*id);
         if (!v.is_ok()) return ctx.refuse(v.status());
-        return ctx.print(view_json(*v, station.catalog()), view_text(*v));
+        return ctx.print(view_json(*v, station.catalog()), view_text(*v, station.catalog()));
       });
     };
   });
@@ -157,7 +206,8 @@ void add_case_commands(CLI::App& app, Context& ctx) {
 
   {  // case new
     struct Options {
-      std::string source, text, phone, id_number, channel = "kiosk", as;
+      std::string source, text, phone, id_number, channel = "kiosk", as, grid, place, address;
+      std::optional<double> lat, lon;
       bool consent = false;
     };
     auto o = std::make_shared<Options>();
@@ -173,6 +223,12 @@ void add_case_commands(CLI::App& app, Context& ctx) {
     cmd->add_flag("--consent", o->consent, "the resident agreed to the privacy notice");
     cmd->add_option("--channel", o->channel, "kiosk, window or grid_round")->capture_default_str();
     cmd->add_option("--as", o->as, "your staff number (window or grid round)");
+    cmd->add_option("--grid", o->grid, "the grid (网格) code where the problem is");
+    cmd->add_option("--place", o->place,
+                    "a catalog place id of this community (its grid is filled in)");
+    cmd->add_option("--address", o->address, "the building, door or address in words");
+    cmd->add_option("--lat", o->lat, "latitude in degrees (with --lon)");
+    cmd->add_option("--lon", o->lon, "longitude in degrees (with --lat)");
     cmd->callback([&ctx, o] {
       ctx.action = [&ctx, o] {
         auto channel = core::parse_case_channel(o->channel);
@@ -183,6 +239,21 @@ void add_case_commands(CLI::App& app, Context& ctx) {
                                    std::nullopt, std::nullopt, o->consent};
           if (!o->phone.empty()) request.phone = o->phone;
           if (!o->id_number.empty()) request.id_number = o->id_number;
+          request.where = core::CaseWhere{o->grid, o->place, o->address, std::nullopt};
+          if (o->lat.has_value() != o->lon.has_value()) {
+            return ctx.refuse(Status(ErrorCode::Invalid, "give both --lat and --lon, or neither"));
+          }
+          if (o->lat) {
+            const double lat = *o->lat * 1e6, lon = *o->lon * 1e6;
+            if (!(lat >= -core::kMaxLatitudeE6 && lat <= core::kMaxLatitudeE6 &&
+                  lon >= -core::kMaxLongitudeE6 && lon <= core::kMaxLongitudeE6)) {
+              return ctx.refuse(Status(ErrorCode::Invalid,
+                                       "--lat must lie between -90 and 90 and --lon between "
+                                       "-180 and 180 (degrees)"));
+            }
+            request.where.point = core::GeoPoint{static_cast<std::int32_t>(std::lround(lat)),
+                                                 static_cast<std::int32_t>(std::lround(lon))};
+          }
           auto receipt = cases.record(by, request);
           if (!receipt.is_ok()) return ctx.refuse(receipt.status());
           // A case without a phone is followed with its check code (printed once, kept only
@@ -223,7 +294,8 @@ void add_case_commands(CLI::App& app, Context& ctx) {
                                  if (!id.is_ok()) return ctx.refuse(id.status());
                                  auto v = cases.view(*id);
                                  if (!v.is_ok()) return ctx.refuse(v.status());
-                                 return ctx.print(view_json(*v, station.catalog()), view_text(*v));
+                                 return ctx.print(view_json(*v, station.catalog()),
+                                                  view_text(*v, station.catalog()));
                                });
       };
     });
@@ -268,12 +340,14 @@ void add_case_commands(CLI::App& app, Context& ctx) {
   {  // case list
     struct Options {
       std::string stage, as;
+      std::optional<std::string> grid;
       bool overdue = false;
     };
     auto o = std::make_shared<Options>();
     auto* cmd = cas->add_subcommand("list", "cases, newest first (staff only: --as STAFF_NO)");
     cmd->add_option("--stage", o->stage, "only cases at this stage (e.g. whistled)");
     cmd->add_flag("--overdue", o->overdue, "only cases with a step past its deadline");
+    cmd->add_option("--grid", o->grid, "only cases in this grid (网格) code");
     cmd->add_option("--as", o->as, "your staff number");
     cmd->callback([&ctx, o] {
       ctx.action = [&ctx, o] {
@@ -294,7 +368,7 @@ void add_case_commands(CLI::App& app, Context& ctx) {
                 }
               }
               station::Cases cases(station);
-              auto all = cases.list(stage, o->overdue);
+              auto all = cases.list(station::CaseFilter{stage, o->overdue, o->grid});
               if (!all.is_ok()) return ctx.refuse(all.status());
               nlohmann::json j = nlohmann::json::array();
               std::string text;
@@ -303,11 +377,44 @@ void add_case_commands(CLI::App& app, Context& ctx) {
                              {"tracking_code", v.tracking_code},
                              {"stage", core::to_string(v.state.stage)},
                              {"overdue", !v.overdue.empty()},
+                             {"grid", v.state.where.grid},
                              {"description", v.state.description}});
                 text += v.tracking_code + "  " + std::string(core::to_string(v.state.stage)) +
                         (v.overdue.empty() ? "" : "  OVERDUE") + "  " + v.state.description + "\n";
               }
               return ctx.print(j, text.empty() ? "no cases" : text);
+            });
+      };
+    });
+  }
+
+  {  // case grids
+    auto as = std::make_shared<std::string>();
+    auto* cmd = cas->add_subcommand(
+        "grids", "cases collected, closed and overdue per grid (网格) of this community");
+    cmd->add_option("--as", *as, "your staff number")->required();
+    cmd->callback([&ctx, as] {
+      ctx.action = [&ctx, as] {
+        return with_permission(
+            ctx, "weimin case grids", *as, core::Permission::ViewRecords,
+            [&](station::Station& station, const station::Session&) {
+              station::Cases cases(station);
+              auto counts = cases.count_by_grid();
+              if (!counts.is_ok()) return ctx.refuse(counts.status());
+              nlohmann::json j = nlohmann::json::array();
+              std::string text = "grid  collected  closed  overdue\n";
+              for (const auto& c : *counts) {
+                const auto* g = station.catalog().grid_by_code(c.grid);
+                const std::string name = c.grid.empty() ? "(no grid)" : g ? g->name.zh : c.grid;
+                j.push_back({{"grid", c.grid},
+                             {"name", name},
+                             {"collected", c.collected},
+                             {"closed", c.closed},
+                             {"overdue", c.overdue}});
+                text += name + "  " + std::to_string(c.collected) + "  " +
+                        std::to_string(c.closed) + "  " + std::to_string(c.overdue) + "\n";
+              }
+              return ctx.print(j, text);
             });
       };
     });
@@ -372,6 +479,10 @@ void add_case_commands(CLI::App& app, Context& ctx) {
   add_step(cas, ctx, "note", "add a note to a case", o,
            [](auto& c, auto& s, auto& id, auto& o) { return c.note(s, id, o.text); })
       ->add_option("--text", o->text, "the note")
+      ->required();
+  add_step(cas, ctx, "visit", "record a visit done on a round (走访): what it found", o,
+           [](auto& c, auto& s, auto& id, auto& o) { return c.visit(s, id, o.text); })
+      ->add_option("--text", o->text, "what the visit found or did")
       ->required();
   auto* settle =
       add_step(cas, ctx, "settle", "accept or dismiss an event kept as a conflict", o,

@@ -226,23 +226,25 @@ void add_staff(CLI::App& app, Context& ctx) {
       "add", "add or replace a member of staff (their new PIN is read from standard input)");
   struct Options {
     std::string by, no, name, role;
+    std::vector<std::string> grids;
   };
   auto o = std::make_shared<Options>();
-  auto& [by, no, name, role] = *o;
+  auto& [by, no, name, role, grids] = *o;
   add->add_option("--as", by, "a director's staff number")->required();
   add->add_option("--no", no, "the new member's staff number")->required();
   add->add_option("--name", name, "their name")->required();
   add->add_option("--role", role, "director, deputy_head, staff, grid_worker or social_worker")
       ->required();
+  add->add_option("--grid", grids, "a grid (网格) they work; repeat for more (grid workers)");
   add->callback([&ctx, o] {
     ctx.action = [&ctx, o] {
-      auto& [by, no, name, role] = *o;
+      auto& [by, no, name, role, grids] = *o;
       auto parsed = core::parse_role(role);
       if (!parsed.is_ok()) return ctx.refuse(parsed.status());
       return with_staff(ctx, by, [&](station::Station& station, const station::Session& s) {
         std::string pin = ctx.read_secret_line("New PIN for " + no + ": ");
         station::StaffDesk desk(station);
-        Status st = desk.put_staff(s, {no, name, *parsed, true}, pin);
+        Status st = desk.put_staff(s, {no, name, *parsed, true, grids}, pin);
         wipe(pin);
         if (!st.is_ok()) return ctx.refuse(st);
         return ctx.print({{"staff_no", no}, {"role", role}}, "added " + no + " (" + role + ")");
@@ -254,24 +256,26 @@ void add_staff(CLI::App& app, Context& ctx) {
   list->add_option("--as", *list_as, "your staff number");
   list->callback([&ctx, list_as] {
     ctx.action = [&ctx, list_as] {
-      return with_permission(ctx, "weimin staff list", *list_as, core::Permission::ViewRecords,
-                             [&](station::Station& station, const station::Session&) {
-                               station::StaffDesk desk(station);
-                               auto roster = desk.roster();
-                               if (!roster.is_ok()) return ctx.refuse(roster.status());
-                               nlohmann::json j = nlohmann::json::array();
-                               std::string text;
-                               for (const auto& r : *roster) {
-                                 j.push_back({{"staff_no", r.staff_no},
-                                              {"name", r.name},
-                                              {"role", core::to_string(r.role)},
-                                              {"active", r.active}});
-                                 text += r.staff_no + "  " + r.name + "  " +
-                                         std::string(core::to_string(r.role)) +
-                                         (r.active ? "" : "  (inactive)") + "\n";
-                               }
-                               return ctx.print(j, text);
-                             });
+      return with_permission(
+          ctx, "weimin staff list", *list_as, core::Permission::ViewRecords,
+          [&](station::Station& station, const station::Session&) {
+            station::StaffDesk desk(station);
+            auto roster = desk.roster();
+            if (!roster.is_ok()) return ctx.refuse(roster.status());
+            nlohmann::json j = nlohmann::json::array();
+            std::string text;
+            for (const auto& r : *roster) {
+              j.push_back({{"staff_no", r.staff_no},
+                           {"name", r.name},
+                           {"role", core::to_string(r.role)},
+                           {"active", r.active},
+                           {"grids", r.grids}});
+              text += r.staff_no + "  " + r.name + "  " + std::string(core::to_string(r.role)) +
+                      (r.grids.empty() ? "" : "  " + station::join_grids(r.grids)) +
+                      (r.active ? "" : "  (inactive)") + "\n";
+            }
+            return ctx.print(j, text);
+          });
     };
   });
 }

@@ -87,6 +87,8 @@ std::string_view verb(CaseEventKind kind) {
       return "be raised to district level";
     case CaseEventKind::SentBack:
       return "be sent back to its community";
+    case CaseEventKind::Visited:
+      return "take a visit";
   }
   return "change";
 }
@@ -233,6 +235,34 @@ Status check_text(const CaseEvent& e, std::string_view field, std::string_view v
   return Status::ok();
 }
 
+inline constexpr std::size_t kMaxAddressBytes = 512;
+
+Status check_where(const CaseEvent& e, const CaseWhere& w) {
+  if (!w.grid.empty()) WEIMIN_TRY(check_name(e, "where.grid", w.grid));
+  if (!w.place.empty()) WEIMIN_TRY(check_name(e, "where.place", w.place));
+  if (w.address.size() > kMaxAddressBytes) {
+    return field_error(e, "where.address",
+                       "is " + std::to_string(w.address.size()) + " bytes long; at most " +
+                           std::to_string(kMaxAddressBytes) + " are allowed");
+  }
+  if (has_control(w.address))
+    return field_error(e, "where.address", "contains a control character");
+  if (w.point) {
+    if (w.point->lat_e6 < -kMaxLatitudeE6 || w.point->lat_e6 > kMaxLatitudeE6) {
+      return field_error(e, "where.lat_e6",
+                         "is " + std::to_string(w.point->lat_e6) +
+                             "; a latitude in micro-degrees lies between -90000000 and 90000000");
+    }
+    if (w.point->lon_e6 < -kMaxLongitudeE6 || w.point->lon_e6 > kMaxLongitudeE6) {
+      return field_error(
+          e, "where.lon_e6",
+          "is " + std::to_string(w.point->lon_e6) +
+              "; a longitude in micro-degrees lies between -180000000 and 180000000");
+    }
+  }
+  return Status::ok();
+}
+
 bool allows_on_behalf(CaseEventKind kind) {
   return kind == CaseEventKind::Reported || kind == CaseEventKind::Feedback ||
          kind == CaseEventKind::Returned || kind == CaseEventKind::Evaluated;
@@ -263,7 +293,7 @@ Status check_payload(const CaseEvent& e) {
                            "holds a phone or identity number; keep those apart and pass the "
                            "station's opaque reference instead");
       }
-      return Status::ok();
+      return check_where(e, p.where);
     }
     Status operator()(const CaseResolved& p) const {
       return check_text(e, "summary", p.summary, true);
@@ -312,6 +342,9 @@ Status check_payload(const CaseEvent& e) {
     Status operator()(const CaseSentBack& p) const {
       return check_text(e, "reason", p.reason, true);
     }
+    Status operator()(const CaseVisited& p) const {
+      return check_text(e, "outcome", p.outcome, true);
+    }
   };
   return std::visit(Visitor{e}, e.payload);
 }
@@ -348,6 +381,7 @@ std::string step_text(const CasePayload& payload) {
     std::string operator()(const CaseReturned& p) const { return p.reason; }
     std::string operator()(const CaseEscalated& p) const { return p.note; }
     std::string operator()(const CaseSentBack& p) const { return p.reason; }
+    std::string operator()(const CaseVisited& p) const { return p.outcome; }
   };
   return std::visit(Visitor{}, payload);
 }
@@ -368,6 +402,7 @@ void apply(CaseState& state, const CaseEvent& e, HlcTimestamp effective,
       state.channel = p.channel;
       state.description = p.description;
       state.resident_ref = p.resident_ref;
+      state.where = p.where;
       break;
     }
     case CaseEventKind::ResolvedLocally:
@@ -466,6 +501,10 @@ void apply(CaseState& state, const CaseEvent& e, HlcTimestamp effective,
     case CaseEventKind::Note:
       state.notes.push_back(
           CaseNoteEntry{e.id, e.actor, e.actor_role, e.hlc, std::get<CaseNote>(e.payload).text});
+      break;
+    case CaseEventKind::Visited:
+      state.visits.push_back(CaseNoteEntry{e.id, e.actor, e.actor_role, e.hlc,
+                                           std::get<CaseVisited>(e.payload).outcome});
       break;
     case CaseEventKind::ConflictSettled:
       apply_settlement(state, e, std::get<ConflictSettled>(e.payload));
@@ -631,6 +670,11 @@ Status check_transition(const CaseState& state, const CaseEvent& e) {
       return Status::ok();
     case CaseEventKind::Note:
       return require(state, e, Permission::AddNote);
+    case CaseEventKind::Visited:
+      // Station staff who may record a case may say they went to see it.
+      WEIMIN_TRY(require(state, e, Permission::RecordCase));
+      if (s == CaseStage::None) return wrong_state(state, e.kind());
+      return Status::ok();
     case CaseEventKind::Escalated: {
       WEIMIN_TRY(require(state, e, Permission::EscalateWhistle));
       if (!in(s, {CaseStage::Whistled, CaseStage::Reported, CaseStage::Feedback})) {
@@ -709,6 +753,53 @@ CaseState fold_case(const Uuid& case_id, std::span<const CaseEvent> events) {
     }
   }
   return state;
+}
+
+// [SECTION] Where, against the catalog
+
+Status check_case_where(const CaseWhere& where, const Catalog& catalog,
+                        std::string_view community) {
+  const std::string here(community);
+  if (!where.grid.empty()) {
+    const Grid* g = catalog.grid_by_code(where.grid);
+    if (g == nullptr) {
+      return {ErrorCode::Invalid, "grid " + where.grid +
+                                      " is not in the catalog; choose one of this community's "
+                                      "grids (weimin catalog grids)"};
+    }
+    if (g->community != here) {
+      return {ErrorCode::Invalid, "grid " + where.grid + " belongs to community " + g->community +
+                                      ", not to this station's " + here +
+                                      "; choose one of this community's grids"};
+    }
+  }
+  if (!where.place.empty()) {
+    const Place* p = catalog.place_by_id(where.place);
+    if (p == nullptr) {
+      return {ErrorCode::Invalid, "place " + where.place +
+                                      " is not in the catalog; choose one of this community's "
+                                      "places, or type the address instead"};
+    }
+    if (p->community != here) {
+      return {ErrorCode::Invalid, "place " + where.place + " belongs to community " + p->community +
+                                      ", not to this station's " + here +
+                                      "; choose one of this community's places"};
+    }
+    if (!where.grid.empty() && p->grid != where.grid) {
+      return {ErrorCode::Invalid, "place " + where.place + " is not in grid " + where.grid +
+                                      (p->grid.empty() ? std::string(" (it lies in no grid)")
+                                                       : " (it lies in grid " + p->grid + ")") +
+                                      "; choose a place of that grid, or leave the grid out"};
+    }
+  }
+  return Status::ok();
+}
+
+CaseWhere resolve_case_where(CaseWhere where, const Catalog& catalog) {
+  if (where.grid.empty() && !where.place.empty()) {
+    if (const Place* p = catalog.place_by_id(where.place)) where.grid = p->grid;
+  }
+  return where;
 }
 
 }  // namespace weimin::core

@@ -2,7 +2,9 @@
 // field: unknown fields, missing fields and wrong types are refused with a message naming them.
 //
 // Body fields per kind (besides "actor", "actor_role" and the optional "on_behalf_of"):
-//   case.collected         source, channel, description, resident_ref (optional)
+//   case.collected         source, channel, description, resident_ref (optional),
+//                          where (optional object: grid, place, address, lat_e6 and lon_e6,
+//                          each optional, the two coordinates together or neither)
 //   case.resolved_locally  summary
 //   case.whistled          level, whistle_kind, departments (array), note (optional)
 //   case.reported          note (optional), expected_ms (optional, Unix ms; left out when 0)
@@ -16,6 +18,7 @@
 //   case.returned          reason
 //   case.escalated         departments (array, may be empty), note (optional)
 //   case.sent_back         reason
+//   case.visited           outcome
 #include <array>
 #include <climits>
 #include <functional>
@@ -46,12 +49,12 @@ constexpr std::array<std::string_view, 3> kChannels = {"kiosk", "window", "grid_
 constexpr std::array<std::string_view, 3> kRatings = {"satisfied", "basically_satisfied",
                                                       "dissatisfied"};
 constexpr std::array<std::string_view, 2> kDecisions = {"accept", "dismiss"};
-constexpr std::array<std::string_view, 14> kKinds = {
+constexpr std::array<std::string_view, 15> kKinds = {
     "case.collected", "case.resolved_locally", "case.whistled",
     "case.reported",  "case.feedback",         "case.verified",
     "case.closed",    "case.evaluated",        "case.reopened",
     "case.note",      "case.conflict_settled", "case.returned",
-    "case.escalated", "case.sent_back"};
+    "case.escalated", "case.sent_back",        "case.visited"};
 constexpr std::array<std::string_view, 11> kStages = {
     "none",     "collected", "resolved",  "whistled", "reported", "feedback",
     "verified", "closed",    "evaluated", "reopened", "returned"};
@@ -112,6 +115,22 @@ class Fields {
         "\" must be a non-negative integer below 2^63, got " + describe(v));
   }
   std::int64_t opt_count(std::string_view key) const { return has(key) ? count(key) : 0; }
+  // An integer that fits 32 bits (range checks are validate_case_event's).
+  std::int32_t int32(std::string_view key) const {
+    const json& v = req(key);
+    if (v.is_number_integer() && !v.is_number_float()) {
+      if (v.is_number_unsigned()) {
+        if (v.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT32_MAX))
+          return static_cast<std::int32_t>(v.get<std::uint64_t>());
+      } else {
+        const auto i = v.get<std::int64_t>();
+        if (i >= INT32_MIN && i <= INT32_MAX) return static_cast<std::int32_t>(i);
+      }
+    }
+    bad(where_ + ": field \"" + std::string(key) + "\" must be an integer (micro-degrees), got " +
+        describe(v));
+  }
+  const std::string& where() const { return where_; }
   template <class E>
   E name(std::string_view key, Result<E> (*parse)(std::string_view)) const {
     Result<E> r = parse(str(key));
@@ -150,11 +169,25 @@ class Fields {
   std::string where_;
 };
 
+constexpr std::string_view kWhereFields[] = {"grid", "place", "address", "lat_e6", "lon_e6"};
+
+CaseWhere read_where(const Fields& body) {
+  if (!body.has("where")) return {};
+  const Fields f(body.req("where"), body.where() + ": where", kWhereFields);
+  CaseWhere w{f.opt_str("grid"), f.opt_str("place"), f.opt_str("address"), std::nullopt};
+  if (f.has("lat_e6") != f.has("lon_e6")) {
+    bad(body.where() + ": where gives " + (f.has("lat_e6") ? "lat_e6" : "lon_e6") +
+        " alone; give both coordinates or neither");
+  }
+  if (f.has("lat_e6")) w.point = GeoPoint{f.int32("lat_e6"), f.int32("lon_e6")};
+  return w;
+}
+
 CasePayload read_payload(CaseEventKind kind, const Fields& f) {
   switch (kind) {
     case CaseEventKind::Collected:
       return CaseCollected{f.str("source"), f.name<CaseChannel>("channel", parse_case_channel),
-                           f.str("description"), f.opt_str("resident_ref")};
+                           f.str("description"), f.opt_str("resident_ref"), read_where(f)};
     case CaseEventKind::ResolvedLocally:
       return CaseResolved{f.str("summary")};
     case CaseEventKind::Whistled:
@@ -185,13 +218,15 @@ CasePayload read_payload(CaseEventKind kind, const Fields& f) {
       return CaseEscalated{f.strings("departments"), f.opt_str("note")};
     case CaseEventKind::SentBack:
       return CaseSentBack{f.str("reason")};
+    case CaseEventKind::Visited:
+      return CaseVisited{f.str("outcome")};
   }
   bad("unknown case event kind");
 }
 
 // The fields a body of each kind may have: those every body has, then the payload's.
 constexpr std::string_view kCollectedFields[] = {"actor",   "actor_role",  "on_behalf_of", "source",
-                                                 "channel", "description", "resident_ref"};
+                                                 "channel", "description", "resident_ref", "where"};
 constexpr std::string_view kResolvedLocallyFields[] = {"actor", "actor_role", "on_behalf_of",
                                                        "summary"};
 constexpr std::string_view kWhistledFields[] = {
@@ -211,6 +246,7 @@ constexpr std::string_view kReturnedFields[] = {"actor", "actor_role", "on_behal
 constexpr std::string_view kEscalatedFields[] = {"actor", "actor_role", "on_behalf_of",
                                                  "departments", "note"};
 constexpr std::string_view kSentBackFields[] = {"actor", "actor_role", "on_behalf_of", "reason"};
+constexpr std::string_view kVisitedFields[] = {"actor", "actor_role", "on_behalf_of", "outcome"};
 
 std::span<const std::string_view> body_fields(CaseEventKind kind) {
   switch (kind) {
@@ -242,6 +278,8 @@ std::span<const std::string_view> body_fields(CaseEventKind kind) {
       return kEscalatedFields;
     case CaseEventKind::SentBack:
       return kSentBackFields;
+    case CaseEventKind::Visited:
+      return kVisitedFields;
   }
   return {};
 }
@@ -262,6 +300,17 @@ struct PayloadWriter {
     j["channel"] = to_string(p.channel);
     j["description"] = p.description;
     put_opt(j, "resident_ref", p.resident_ref);
+    if (!p.where.empty()) {
+      json w = json::object();
+      put_opt(w, "grid", p.where.grid);
+      put_opt(w, "place", p.where.place);
+      put_opt(w, "address", p.where.address);
+      if (p.where.point) {
+        w["lat_e6"] = p.where.point->lat_e6;
+        w["lon_e6"] = p.where.point->lon_e6;
+      }
+      j["where"] = std::move(w);
+    }
   }
   void operator()(const CaseResolved& p) const { j["summary"] = p.summary; }
   void operator()(const CaseWhistled& p) const {
@@ -294,6 +343,7 @@ struct PayloadWriter {
     put_opt(j, "note", p.note);
   }
   void operator()(const CaseSentBack& p) const { j["reason"] = p.reason; }
+  void operator()(const CaseVisited& p) const { j["outcome"] = p.outcome; }
 };
 
 // Follows the parser's events to find the first key given twice in one object (nlohmann would

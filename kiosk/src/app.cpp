@@ -974,7 +974,9 @@ void App::Impl::draw() {
     draw_keyboard();
   } else {
     draw_status_bar();
-    if (staff.session) {
+    if (options.handheld) {
+      draw_handheld();
+    } else if (staff.session) {
       draw_staff();
     } else if (resident.screen == Screen::StaffSignIn) {
       draw_staff_sign_in();
@@ -987,14 +989,15 @@ void App::Impl::draw() {
   // The idle countdown: a resident part-way through something, or staff signed in.
   countdown_showing = false;
   if (options.mode == Mode::Kiosk) {
-    const bool staff_mode = staff.session.has_value();
+    const bool staff_mode = staff.session.has_value() || handheld.staff.session.has_value();
     const bool active = staff_mode || busy();
     const auto [timeout, countdown] = idle_limits(staff_mode);
     const std::int64_t idle = clock.now_ms() - last_input_ms;
     if (active && idle >= timeout) {
       const std::int64_t left = timeout + countdown - idle;
       if (left <= 0) {
-        if (staff_mode) staff_sign_out(station, staff);
+        if (staff.session) staff_sign_out(station, staff);
+        if (handheld.staff.session) handheld_sign_out(station, handheld);
         keyboard = KeyboardState{};
         resident = ResidentState{};  // every field of the resident, wholesale
         last_input_ms = clock.now_ms();
@@ -1030,6 +1033,9 @@ ResidentState& App::resident() {
 }
 StaffState& App::staff() {
   return impl_->staff;
+}
+HandheldState& App::handheld() {
+  return impl_->handheld;
 }
 bool App::countdown_showing() const {
   return impl_->countdown_showing;

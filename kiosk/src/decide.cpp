@@ -222,6 +222,10 @@ Status submit_report(station::Station& station, ReportState& report, Lang lang) 
   request.source = report.source;
   request.channel = core::CaseChannel::Kiosk;
   request.description = description;
+  // Where, besides the words of the description: the place chosen (its grid comes with it) and
+  // the resident's own words for where.
+  request.where.place = report.place;
+  request.where.address = report.place_text;
   if (!report.phone.empty()) request.phone = report.phone;
   request.consent = report.consent;
   station::Cases cases(station);

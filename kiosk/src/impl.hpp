@@ -14,6 +14,7 @@
 #include "keyboard.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/kiosk/app.hpp"
+#include "weimin/kiosk/handheld.hpp"
 #include "weimin/station/figures.hpp"
 #include "weimin/station/sync_status.hpp"
 
@@ -43,6 +44,7 @@ struct App::Impl {
 
   ResidentState resident;
   StaffState staff;
+  HandheldState handheld;  // with options.handheld
   bool countdown_showing = false;
   std::int64_t frames_drawn = 0;
 
@@ -258,6 +260,17 @@ struct App::Impl {
   void figures_table(const char* id, const std::vector<std::string>& head,
                      const std::vector<std::vector<std::string>>& rows, int text_columns = 1);
   void figures_text(const std::string& id, const std::string& text);
+
+  // [SECTION] handheld_draw.cpp
+  void draw_handheld();
+  void draw_handheld_sign_in(float below);
+  void draw_handheld_cases(float below);
+  void draw_handheld_record(float below);
+  void draw_handheld_detail(float below);
+  void draw_handheld_sync(float below);
+  // The handheld's own bottom bar: back (with_back), language, elder, contrast.
+  void handheld_bar(bool with_back);
+  float handheld_bar_height() const;
 
   // [SECTION] board.cpp
   void draw_board();

@@ -49,11 +49,13 @@ int kiosk_main(int argc, char** argv) {
   std::string data_dir, key_file, tour_dir, size = "1280x800", font,
                                             catalog = platform::shared_data_file("catalog/wuhua.json").string();
   std::string printer;
-  bool board = false, fullscreen = false, voice = false, no_sync = false;
+  bool board = false, fullscreen = false, voice = false, no_sync = false, handheld = false;
   int window = 1;
   cli.add_option("--data", data_dir, "the station's data folder (made by `weimin init`)");
   cli.add_option("--key-file", key_file, "the key-encryption key file (default: DATA.kek)");
   cli.add_flag("--board", board, "show the calling board instead of the kiosk");
+  cli.add_flag("--handheld", handheld,
+               "a grid worker's handheld: portrait layout (default 720x1280) for rounds");
   cli.add_option("--window", window, "the service window this console serves");
   auto* size_option = cli.add_option("--size", size,
                                      "window size in pixels, WxH (the tour: only this size; "
@@ -79,12 +81,14 @@ int kiosk_main(int argc, char** argv) {
     return cli.exit(e);
   }
   AppOptions options;
+  if (handheld && size_option->count() == 0) size = "720x1280";
   if (!parse_size(size, options))
     return fail("--size must be WxH, at least 640x480, e.g. 1920x1080; got " + size);
   options.font_path = font;
   options.fullscreen = fullscreen;
   options.staff_window = window;
   options.mode = board ? Mode::Board : Mode::Kiosk;
+  options.handheld = handheld && !board;
 
   if (!tour_dir.empty()) {
     choose_headless_driver();

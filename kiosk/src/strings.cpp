@@ -281,9 +281,9 @@ const std::vector<StringEntry> kTable = {
 const std::vector<StringEntry>& all() {
   static const std::vector<StringEntry> built = [] {
     std::vector<StringEntry> v = kTable;
-    for (const auto* part : {&keyboard_strings(), &receipt_strings(), &voice_strings(),
-                             &board_strings(), &error_strings(), &figures_strings(),
-                             &govern_strings()}) {
+    for (const auto* part :
+         {&keyboard_strings(), &receipt_strings(), &voice_strings(), &board_strings(),
+          &error_strings(), &figures_strings(), &govern_strings(), &handheld_strings()}) {
       v.insert(v.end(), part->begin(), part->end());
     }
     return v;

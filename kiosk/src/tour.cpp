@@ -46,6 +46,7 @@ namespace {
 
 // 2026-11-25 (a Wednesday) 09:30 in China: the legal clinic is on.
 constexpr std::int64_t kTourMs = 1795570200000;
+constexpr const char* kTourGrid = "530102001001001";  // 翠湖社区第一网格
 
 // A temporary folder removed with its contents.
 struct ScratchDir {
@@ -109,6 +110,81 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
   c.phone.reset();
   c.consent = false;
   WEIMIN_TRY(cases.record(std::nullopt, c).status());
+  return Status::ok();
+}
+
+// A grid worker (G010, grid 1 of 翠湖) and what they found on this morning's round: a case at
+// a building of their grid with a visit done, another at a street of it.
+Status seed_round(station::Station& st, platform::ManualClock& clock) {
+  station::StaffDesk desk(st);
+  WEIMIN_ASSIGN_OR_RETURN(auto director, desk.sign_in("D001", "583920"));
+  WEIMIN_TRY(desk.put_staff(director, {"G010", "赵网格", core::Role::GridWorker, true, {kTourGrid}},
+                            "720461"));
+  WEIMIN_ASSIGN_OR_RETURN(auto worker, desk.sign_in("G010", "720461"));
+  station::Cases cases(st);
+  station::NewCase c;
+  c.source = st.catalog().whistle_sources.front().id;
+  c.channel = core::CaseChannel::GridRound;
+  c.description = "2单元楼道堆放纸箱，堵塞消防通道";
+  c.where = core::CaseWhere{"", "cuihu.bldg2", "2单元", std::nullopt};
+  WEIMIN_ASSIGN_OR_RETURN(auto first, cases.record(worker, c));
+  clock.advance(10 * 60'000);
+  WEIMIN_TRY(cases.visit(worker, first.case_id, "已上门提醒住户，约定明日清理").status());
+  c.description = "青云街人行道井盖松动";
+  c.where = core::CaseWhere{"", "cuihu.qingyun", "", std::nullopt};
+  WEIMIN_TRY(cases.record(worker, c).status());
+  return Status::ok();
+}
+
+// The handheld's screens, in every theme and both languages, at the two portrait sizes; files
+// "handheld-<W>x<H>-<theme>-<lang>-<screen>.png".
+template <class Picture, class Themes, class Langs>
+Status tour_handheld(station::Station& st, platform::ManualClock& clock, AppOptions options,
+                     const Themes& themes, const Langs& langs, Picture&& picture) {
+  WEIMIN_TRY(seed_round(st, clock));
+  for (const auto& [width, height] : {std::pair{720, 1280}, std::pair{1080, 1920}}) {
+    options.width = width;
+    options.height = height;
+    options.mode = Mode::Kiosk;
+    options.handheld = true;
+    WEIMIN_ASSIGN_OR_RETURN(auto app, App::create(st, clock, {}, nullptr, options));
+    const std::string prefix =
+        "handheld-" + std::to_string(width) + "x" + std::to_string(height) + "-";
+    for (const auto& theme : themes) {
+      for (const auto& [lang_name, lang] : langs) {
+        const std::string stem = prefix + theme.name + "-" + lang_name + "-";
+        HandheldState& h = app->handheld();
+        auto shot = [&](const std::string& name) {
+          app->resident().prefs = Prefs{lang, theme.elder, theme.contrast, false};
+          app->touch();
+          app->frame(true);
+          app->frame(true);
+          picture(*app, stem + name);
+        };
+        h = HandheldState{};
+        h.staff.staff_no = "G010";
+        shot("sign_in");
+        h.staff.pin = "720461";
+        WEIMIN_TRY(handheld_sign_in(st, h, lang));
+        h.message.clear();
+        shot("cases");
+        h.screen = HandheldScreen::Record;
+        h.record.source = st.catalog().whistle_sources.front().id;
+        h.record.place = "cuihu.bldg1";
+        h.record.description = "路灯不亮";
+        h.record.phone = "13912345678";
+        h.record.consent = true;
+        shot("record");
+        h.record = HandheldRecord{};
+        WEIMIN_TRY(handheld_open(st, h, h.cases.back().state.case_id, lang));
+        h.follow_up = "已拍照，联系物业";
+        shot("detail");
+        h.screen = HandheldScreen::Sync;
+        shot("sync");
+        handheld_sign_out(st, h);
+      }
+    }
+  }
   return Status::ok();
 }
 
@@ -490,6 +566,14 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
       }
     }
   }
+  // The grid worker's handheld, at its own portrait sizes.
+  WEIMIN_TRY(
+      tour_handheld(*st, clock, options, themes, langs, [&](App& app, const std::string& stem) {
+        const auto file = out_dir / (stem + ".png");
+        app.frame(true, tour.write_png ? &file : nullptr);
+        if (tour.on_screen) tour.on_screen(stem, app);
+        written.push_back(file);
+      }));
   return written;
 }
 

@@ -173,6 +173,14 @@ ALTER TABLE stations ADD COLUMN last_seen_ms INTEGER NOT NULL DEFAULT 0;
 UPDATE stations SET last_seen_ms = skew_at_ms;
 )SQL";
 
+// The grid of a case (its collected event's where.grid) on its row; the community's cases of
+// one grid have an index.
+constexpr const char* kSchemaCasesByGrid = R"SQL(
+ALTER TABLE case_rows ADD COLUMN grid TEXT NOT NULL DEFAULT '';
+CREATE INDEX case_rows_community_grid ON case_rows (community, grid, last_change_ms DESC,
+  case_id);
+)SQL";
+
 const storage::Migration kMigrations[] = {
     {1, "district store", kSchemaV1},
     {2, "changes carry their origin", kSchemaV2},
@@ -185,7 +193,11 @@ const storage::Migration kMigrations[] = {
     // Version 9: the district's figures (figure_tables.hpp); filled by rebuild_projection.
     {9, "figure units, their day sums and the stations' queue days", figure_tables::kSqliteSchema},
     // Version 10: consultation, work-access and certificate rows (govern.hpp).
-    {10, "consultation, work-access and certificate rows", govern_tables::kSqliteSchema}};
+    {10, "consultation, work-access and certificate rows", govern_tables::kSqliteSchema},
+    // Version 11 (issue 16): the grid (网格) of each case's row, for the console's grid filter
+    // and the counts by grid. Rows of before need no filling: a district of before refused
+    // collected facts with a where (unknown field).
+    {11, "cases by grid", kSchemaCasesByGrid}};
 
 // The page cache of a bulk_append_facts call (KiB): the pages a bulk load comes back to (the ends
 // of the indexes it appends to, its cases' rows) stay decrypted through the call.
@@ -1158,8 +1170,8 @@ class EmbeddedStore final : public DistrictStore {
         stmt("INSERT OR REPLACE INTO case_rows (case_id, tracking_code, community, "
              "office, stage, source, channel, level, kind, description, collected_ms, "
              "stage_since_ms, last_change_ms, next_due_ms, open_conflicts, reopen_count, "
-             "evaluation, departments, sent_back, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, "
-             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+             "evaluation, departments, sent_back, detail_json, grid) VALUES (?, ?, ?, ?, ?, ?, "
+             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     s->bind(1, r.case_id).bind(2, r.tracking_code).bind(3, r.community).bind(4, r.office);
     s->bind(5, r.stage).bind(6, r.source).bind(7, r.channel).bind(8, r.level).bind(9, r.kind);
     s->bind(10, r.description).bind(11, r.collected_ms).bind(12, r.stage_since_ms);
@@ -1167,6 +1179,7 @@ class EmbeddedStore final : public DistrictStore {
     s->bind(16, r.reopen_count).bind(17, r.evaluation);
     s->bind(18, projection::departments_to_json(r.departments));
     s->bind(19, static_cast<std::int64_t>(r.sent_back ? 1 : 0)).bind(20, r.detail_json);
+    s->bind(21, r.grid);
     WEIMIN_TRY(s->run());
     for (const CaseDepartmentRow& dr : r.departments) {
       WEIMIN_ASSIGN_OR_RETURN(
@@ -1183,7 +1196,7 @@ class EmbeddedStore final : public DistrictStore {
     return Status::ok();
   }
 
-  // A row of projection::row_columns() (detail_json at column 19 when selected).
+  // A row of projection::row_columns() (detail_json at column 20 when selected).
   static CaseRow case_row_from(storage::Statement& s, bool with_detail) {
     CaseRow r;
     r.case_id = s.column_text(0);
@@ -1205,7 +1218,8 @@ class EmbeddedStore final : public DistrictStore {
     r.evaluation = s.column_text(16);
     r.departments = projection::departments_from_json(s.column_text(17));
     r.sent_back = s.column_int64(18) != 0;
-    if (with_detail) r.detail_json = s.column_text(19);
+    r.grid = s.column_text(19);
+    if (with_detail) r.detail_json = s.column_text(20);
     return r;
   }
 

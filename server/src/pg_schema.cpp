@@ -232,6 +232,13 @@ ALTER TABLE station ADD COLUMN last_seen_ms bigint NOT NULL DEFAULT 0;
 UPDATE station SET last_seen_ms = skew_at_ms;
 )SQL";
 
+// The grid of a case (its collected event's where.grid) on its row. Rows of before need no
+// filling: a district of before refused collected facts with a where (an unknown field).
+constexpr const char* kVCasesByGrid = R"SQL(
+ALTER TABLE case_rows ADD COLUMN grid text COLLATE "C" NOT NULL DEFAULT '';
+CREATE INDEX case_row_community_grid ON case_rows (community, grid, last_change_ms DESC, case_id);
+)SQL";
+
 constexpr std::array<Migration, 8> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
@@ -244,6 +251,9 @@ constexpr std::array<Migration, 8> kMigrations{{
      figure_tables::kPostgresSchema},
     // Version 8: consultation, work-access and certificate rows (govern.hpp).
     {8, "consultation, work-access and certificate rows", govern_tables::kPgSchema},
+    // Version 9 (issue 16): the grid (网格) of each case's row, for the console's grid filter
+    // and the counts by grid.
+    {9, "cases by grid", kVCasesByGrid},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

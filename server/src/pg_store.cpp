@@ -984,13 +984,14 @@ class PgStore final : public DistrictStore {
               "case_id",      "tracking_code",  "community",      "office",      "stage",
               "source",       "channel",        "level",          "kind",        "description",
               "collected_ms", "stage_since_ms", "last_change_ms", "next_due_ms", "open_conflicts",
-              "reopen_count", "evaluation",     "departments",    "sent_back",   "detail_json"});
+              "reopen_count", "evaluation",     "departments",    "sent_back",   "detail_json",
+              "grid"});
       for (const CaseRow& r : rows) {
         st << std::make_tuple(
             r.case_id, r.tracking_code, r.community, r.office, r.stage, r.source, r.channel,
             r.level, r.kind, r.description, r.collected_ms, r.stage_since_ms, r.last_change_ms,
             r.next_due_ms, r.open_conflicts, r.reopen_count, r.evaluation,
-            projection::departments_to_json(r.departments), r.sent_back, r.detail_json);
+            projection::departments_to_json(r.departments), r.sent_back, r.detail_json, r.grid);
       }
       st.complete();
     }
@@ -1012,7 +1013,7 @@ class PgStore final : public DistrictStore {
     st.complete();
   }
 
-  // A row of projection::row_columns() (detail_json at column 19 when selected).
+  // A row of projection::row_columns() (detail_json at column 20 when selected).
   static CaseRow case_row_from(const pqxx::row& row, bool with_detail) {
     CaseRow r;
     r.case_id = row[0].as<std::string>();
@@ -1034,7 +1035,8 @@ class PgStore final : public DistrictStore {
     r.evaluation = row[16].as<std::string>();
     r.departments = projection::departments_from_json(row[17].as<std::string>());
     r.sent_back = row[18].as<bool>();
-    if (with_detail) r.detail_json = row[19].as<std::string>();
+    r.grid = row[19].as<std::string>();
+    if (with_detail) r.detail_json = row[20].as<std::string>();
     return r;
   }
 

@@ -41,6 +41,7 @@ std::string step_text(const core::CaseEvent& e) {
     std::string operator()(const core::CaseReturned& p) const { return p.reason; }
     std::string operator()(const core::CaseEscalated& p) const { return p.note; }
     std::string operator()(const core::CaseSentBack& p) const { return p.reason; }
+    std::string operator()(const core::CaseVisited& p) const { return p.outcome; }
   };
   return std::visit(Visitor{}, e.payload);
 }
@@ -205,6 +206,7 @@ CaseRow row_of_state(const core::CaseState& state, const core::Uuid& case_id,
   row.reopen_count = state.reopen_count;
   row.evaluation = state.evaluation ? std::string(core::to_string(*state.evaluation)) : "";
   row.sent_back = state.sent_back.has_value();
+  row.grid = state.where.grid;
 
   // The current round's departments and deadlines (core::overdue's rules, every step still
   // waiting rather than only the late ones).
@@ -485,7 +487,7 @@ std::string_view row_columns() {
   return "r.case_id, r.tracking_code, r.community, r.office, r.stage, r.source, r.channel, "
          "r.level, r.kind, r.description, r.collected_ms, r.stage_since_ms, r.last_change_ms, "
          "r.next_due_ms, r.open_conflicts, r.reopen_count, r.evaluation, r.departments, "
-         "r.sent_back";
+         "r.sent_back, r.grid";
 }
 
 namespace {
@@ -605,6 +607,7 @@ SqlQuery build(const CaseQuery& q, Dialect dialect, bool overdue_part,
   eq("r.level", q.level);
   eq("r.kind", q.kind);
   eq("r.channel", q.channel);
+  eq("r.grid", q.grid);
   if (q.collected_from_ms > 0) {
     where.push_back("r.collected_ms >= " + b.param(q.collected_from_ms));
   }

@@ -189,8 +189,8 @@ Result<std::int64_t> DistrictService::publish_roster(const std::string& json_tex
     const std::string at = "the roster's staff[" + std::to_string(i) + "]";
     auto bad = [&](const std::string& why) { return Status(ErrorCode::Invalid, at + why); };
     if (!e.is_object()) return bad(": expected an object");
-    static const std::set<std::string> kFields = {"staff_no", "name",      "role",
-                                                  "pin_hash", "community", "active"};
+    static const std::set<std::string> kFields = {"staff_no",  "name",   "role", "pin_hash",
+                                                  "community", "active", "grids"};
     for (auto it = e.begin(); it != e.end(); ++it) {
       if (!kFields.contains(it.key()))
         return bad("." + it.key() + ": is not a field of a roster entry");
@@ -201,6 +201,19 @@ Result<std::int64_t> DistrictService::publish_roster(const std::string& json_tex
     }
     if (e.contains("active") && !e["active"].is_boolean())
       return bad(".active: expected true or false");
+    if (e.contains("grids")) {
+      // A grid worker's grids (网格): codes of grids of the entry's community.
+      if (!e["grids"].is_array()) return bad(".grids: expected an array of grid codes");
+      for (const json& g : e["grids"]) {
+        if (!g.is_string() || g.get<std::string>().rfind(e.value("community", "~"), 0) != 0 ||
+            g.get<std::string>().size() != 15) {
+          return bad(".grids: " +
+                     (g.is_string() ? "'" + g.get<std::string>().substr(0, 32) + "'"
+                                    : std::string("a non-string")) +
+                     " is not a grid code of the entry's community (its 12 digits and 3 more)");
+        }
+      }
+    }
     auto role = core::parse_role(e["role"].get<std::string>());
     if (!role.is_ok()) return bad(".role: " + role.status().message());
     core::StaffMember m{e["staff_no"].get<std::string>(), e["name"].get<std::string>(), *role,

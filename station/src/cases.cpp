@@ -158,6 +158,8 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
     return Status(ErrorCode::Invalid,
                   "there is no problem category '" + request.source + "'; choose one of: " + known);
   }
+  const core::CaseWhere where = core::resolve_case_where(request.where, station_.catalog());
+  WEIMIN_TRY(core::check_case_where(where, station_.catalog(), station_.community()));
   Contact contact;
   if (request.phone && !request.phone->empty()) {
     WEIMIN_ASSIGN_OR_RETURN(contact.phone, core::parse_mobile_number(*request.phone));
@@ -217,8 +219,8 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
     ev.wall_ms = s.wall_ms;
     ev.actor = by ? by->staff_no : "resident";
     ev.actor_role = by ? by->role : core::Role::Resident;  // a resident only at the kiosk
-    ev.payload =
-        core::CaseCollected{request.source, request.channel, request.description, resident_ref};
+    ev.payload = core::CaseCollected{request.source, request.channel, request.description,
+                                     resident_ref, where};
     WEIMIN_TRY(core::check_transition(core::fold_case(receipt.case_id, {}), ev));
     facts.push_back({std::string(core::to_string(ev.kind())), receipt.case_id.to_string(),
                      core::case_event_body(ev), s});
@@ -351,6 +353,11 @@ Result<core::CaseState> Cases::note(const Session& by, const core::Uuid& id, std
   return step(by, id, core::Permission::AddNote, "", core::CaseNote{std::move(text)}, "case_note");
 }
 
+Result<core::CaseState> Cases::visit(const Session& by, const core::Uuid& id, std::string outcome) {
+  return step(by, id, core::Permission::RecordCase, "", core::CaseVisited{std::move(outcome)},
+              "case_visited");
+}
+
 Result<core::CaseState> Cases::settle(const Session& by, const core::Uuid& id,
                                       const core::Uuid& conflict_event,
                                       core::SettleDecision decision, std::string reason) {
@@ -427,6 +434,32 @@ Result<CaseView> Cases::progress_for_resident(std::string_view code, std::string
 }
 
 Result<std::vector<CaseView>> Cases::list(std::optional<core::CaseStage> stage, bool only_overdue) {
+  return list(CaseFilter{stage, only_overdue, std::nullopt});
+}
+
+Result<std::vector<GridCaseCount>> Cases::count_by_grid() {
+  WEIMIN_ASSIGN_OR_RETURN(auto all, list(CaseFilter{}));
+  std::vector<GridCaseCount> out;
+  for (const auto& g : station_.catalog().grids) {
+    if (g.community == station_.community()) out.push_back({g.code});
+  }
+  GridCaseCount none{""};
+  for (const auto& v : all) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const GridCaseCount& c) { return c.grid == v.state.where.grid; });
+    GridCaseCount& c = it == out.end() ? none : *it;
+    ++c.collected;
+    if (v.state.stage == core::CaseStage::Closed || v.state.stage == core::CaseStage::Evaluated)
+      ++c.closed;
+    if (!v.overdue.empty()) ++c.overdue;
+  }
+  if (none.collected > 0) out.push_back(none);
+  return out;
+}
+
+Result<std::vector<CaseView>> Cases::list(const CaseFilter& filter) {
+  const auto& stage = filter.stage;
+  const bool only_overdue = filter.only_overdue;
   WEIMIN_ASSIGN_OR_RETURN(auto collected, storage::Facts::by_kind(station_.db(), "case.collected"));
   std::vector<CaseView> out;
   for (auto it = collected.rbegin(); it != collected.rend(); ++it) {
@@ -435,6 +468,7 @@ Result<std::vector<CaseView>> Cases::list(std::optional<core::CaseStage> stage, 
     WEIMIN_ASSIGN_OR_RETURN(CaseView v, view(*id));
     if (stage && v.state.stage != *stage) continue;
     if (only_overdue && v.overdue.empty()) continue;
+    if (filter.grid && v.state.where.grid != *filter.grid) continue;
     out.push_back(std::move(v));
   }
   return out;

@@ -33,23 +33,62 @@ bool pin_matches(const std::string& hash, std::string_view pin) {
   return crypto_pwhash_str_verify(hash.c_str(), pin.data(), pin.size()) == 0;
 }
 
+}  // namespace
+
+std::vector<std::string> split_grids(std::string_view joined) {
+  std::vector<std::string> out;
+  while (!joined.empty()) {
+    const auto comma = joined.find(',');
+    const std::string_view one = joined.substr(0, comma);
+    if (!one.empty()) out.emplace_back(one);
+    if (comma == std::string_view::npos) break;
+    joined.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::string join_grids(const std::vector<std::string>& grids) {
+  std::string out;
+  for (const auto& g : grids) out += (out.empty() ? "" : ",") + g;
+  return out;
+}
+
+namespace {
+
 Result<std::optional<std::pair<StaffRecord, std::string>>> load(storage::Database& db,
                                                                 std::string_view staff_no) {
   WEIMIN_ASSIGN_OR_RETURN(
       storage::Statement s,
-      db.prepare("SELECT staff_no, name, role, active, pin_hash FROM staff WHERE staff_no = ?"));
+      db.prepare(
+          "SELECT staff_no, name, role, active, pin_hash, grids FROM staff WHERE staff_no = ?"));
   s.bind(1, staff_no);
   WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
   using Found = std::optional<std::pair<StaffRecord, std::string>>;
   if (!row) return Found();
   auto role = core::parse_role(s.column_text(2));
   if (!role.is_ok()) return role.status();
-  return Found(
-      std::make_pair(StaffRecord{s.column_text(0), s.column_text(1), *role, s.column_int64(3) != 0},
-                     s.column_text(4)));
+  return Found(std::make_pair(StaffRecord{s.column_text(0), s.column_text(1), *role,
+                                          s.column_int64(3) != 0, split_grids(s.column_text(5))},
+                              s.column_text(4)));
 }
 
 }  // namespace
+
+Status check_staff_grids(const core::Catalog& catalog, std::string_view community,
+                         const std::vector<std::string>& grids) {
+  for (const auto& g : grids) {
+    const core::Grid* grid = catalog.grid_by_code(g);
+    if (grid == nullptr || grid->community != community) {
+      std::string known;
+      for (const auto& c : catalog.grids)
+        if (c.community == community) known += (known.empty() ? "" : ", ") + c.code;
+      return {ErrorCode::Invalid,
+              "grid " + g + " is not a grid of community " + std::string(community) + "; choose " +
+                  (known.empty() ? "none (the catalog lists no grid here)" : "one of " + known)};
+    }
+  }
+  return Status::ok();
+}
 
 Status check_pin_strength(std::string_view pin) {
   return core::check_pin(pin);
@@ -105,7 +144,8 @@ Result<Session> StaffDesk::sign_in(std::string_view staff_no, std::string_view p
       return Status::ok();
     }
     WEIMIN_TRY(record(true, "ok"));
-    outcome = Session{found->first.staff_no, found->first.name, found->first.role, now};
+    outcome = Session{found->first.staff_no, found->first.name, found->first.role, now,
+                      found->first.grids};
     return Status::ok();
   });
   WEIMIN_TRY(written);  // the attempt must be on record before any answer is given
@@ -137,27 +177,31 @@ Status StaffDesk::put_staff_in_transaction(const StaffRecord& record, std::strin
   if (record.staff_no.empty() || record.staff_no.size() > 32) {
     return {ErrorCode::Invalid, "a staff number is 1 to 32 characters"};
   }
+  WEIMIN_TRY(check_staff_grids(station_.catalog(), station_.community(), record.grids));
   WEIMIN_TRY(check_pin_strength(pin));
   WEIMIN_ASSIGN_OR_RETURN(std::string hash, hash_pin(pin));
   WEIMIN_ASSIGN_OR_RETURN(
       storage::Statement s,
       station_.db().prepare("INSERT OR REPLACE INTO staff (staff_no, name, role, pin_hash, "
-                            "active, updated_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+                            "active, updated_ms, grids) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   s.bind(1, record.staff_no).bind(2, record.name).bind(3, core::to_string(record.role));
   s.bind(4, hash).bind(5, record.active ? 1 : 0).bind(6, station_.now_ms());
+  s.bind(7, join_grids(record.grids));
   return s.run();
 }
 
 Result<std::vector<StaffRecord>> StaffDesk::roster() {
   WEIMIN_ASSIGN_OR_RETURN(
       storage::Statement s,
-      station_.db().prepare("SELECT staff_no, name, role, active FROM staff ORDER BY staff_no"));
+      station_.db().prepare(
+          "SELECT staff_no, name, role, active, grids FROM staff ORDER BY staff_no"));
   std::vector<StaffRecord> out;
   while (true) {
     WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
     if (!row) break;
     WEIMIN_ASSIGN_OR_RETURN(core::Role role, core::parse_role(s.column_text(2)));
-    out.push_back({s.column_text(0), s.column_text(1), role, s.column_int64(3) != 0});
+    out.push_back({s.column_text(0), s.column_text(1), role, s.column_int64(3) != 0,
+                   split_grids(s.column_text(4))});
   }
   return out;
 }

@@ -11,6 +11,7 @@
 #include "weimin/core/hlc.hpp"
 #include "weimin/core/id.hpp"
 #include "weimin/core/staff.hpp"
+#include "weimin/station/staff_desk.hpp"
 #include "weimin/storage/outbox.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 #include "weimin/sync/protocol_digest.hpp"
@@ -47,7 +48,7 @@ Status apply_roster(storage::Database& db, const json& roster, const std::string
   }
   WEIMIN_ASSIGN_OR_RETURN(
       auto stmt, db.prepare("INSERT OR REPLACE INTO staff (staff_no, name, role, pin_hash, active, "
-                            "updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+                            "updated_ms, grids) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   for (const json& s : roster["staff"]) {
     if (!s.is_object()) continue;
     if (s.contains("community") && s["community"].is_string() &&
@@ -61,6 +62,16 @@ Status apply_roster(storage::Database& db, const json& roster, const std::string
     if (no.empty() || name.empty() || pin_hash.empty() || !core::parse_role(role).is_ok()) {
       continue;  // an entry this station cannot use; the rest still apply
     }
+    // A grid worker's grids (网格): codes of this community's grids; others are left out.
+    std::vector<std::string> grids;
+    if (s.contains("grids") && s["grids"].is_array()) {
+      for (const json& g : s["grids"]) {
+        if (g.is_string() && g.get<std::string>().rfind(community, 0) == 0 &&
+            g.get<std::string>().find(',') == std::string::npos) {
+          grids.push_back(g.get<std::string>());
+        }
+      }
+    }
     stmt.reset();
     WEIMIN_TRY(stmt.bind(1, no)
                    .bind(2, name)
@@ -68,6 +79,7 @@ Status apply_roster(storage::Database& db, const json& roster, const std::string
                    .bind(4, pin_hash)
                    .bind(5, s.value("active", true) ? 1 : 0)
                    .bind(6, now_ms)
+                   .bind(7, join_grids(grids))
                    .run());
   }
   return Status::ok();

@@ -11,15 +11,15 @@ constexpr std::string_view kV1 =
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     // One row per fact: created once where it happened, never updated (DESIGN.md).
     "CREATE TABLE facts ("
-    "  id TEXT PRIMARY KEY,"          // UUIDv7
-    "  kind TEXT NOT NULL,"           // e.g. 'case.collected'
-    "  subject TEXT NOT NULL,"        // the ticket, case or appointment it is about
-    "  origin TEXT NOT NULL,"         // the node that wrote it
-    "  hlc INTEGER NOT NULL,"         // packed hybrid logical clock
-    "  wall_ms INTEGER NOT NULL,"     // the origin's wall clock
-    "  day TEXT NOT NULL,"            // the origin's local date, YYYY-MM-DD
-    "  body TEXT NOT NULL,"           // JSON
-    "  received_ms INTEGER"           // when the district received it, once known
+    "  id TEXT PRIMARY KEY,"       // UUIDv7
+    "  kind TEXT NOT NULL,"        // e.g. 'case.collected'
+    "  subject TEXT NOT NULL,"     // the ticket, case or appointment it is about
+    "  origin TEXT NOT NULL,"      // the node that wrote it
+    "  hlc INTEGER NOT NULL,"      // packed hybrid logical clock
+    "  wall_ms INTEGER NOT NULL,"  // the origin's wall clock
+    "  day TEXT NOT NULL,"         // the origin's local date, YYYY-MM-DD
+    "  body TEXT NOT NULL,"        // JSON
+    "  received_ms INTEGER"        // when the district received it, once known
     ");"
     "CREATE INDEX facts_subject ON facts (subject, hlc);"
     "CREATE INDEX facts_kind_day ON facts (kind, day);";
@@ -31,7 +31,7 @@ constexpr std::string_view kV2 =
     "  staff_no TEXT PRIMARY KEY,"
     "  name TEXT NOT NULL,"
     "  role TEXT NOT NULL,"
-    "  pin_hash TEXT NOT NULL,"      // Argon2id, libsodium's crypto_pwhash_str format
+    "  pin_hash TEXT NOT NULL,"  // Argon2id, libsodium's crypto_pwhash_str format
     "  active INTEGER NOT NULL DEFAULT 1,"
     "  updated_ms INTEGER NOT NULL"
     ");"
@@ -45,20 +45,24 @@ constexpr std::string_view kV2 =
 constexpr std::string_view kV3 =
     "CREATE TABLE sync_state ("
     "  id INTEGER PRIMARY KEY CHECK (id = 1),"
-    "  station_id TEXT,"                 // e.g. 'station:530102001001', set at enrolment
-    "  epoch TEXT,"                      // the district's epoch the cursor belongs to
-    "  pull_after INTEGER NOT NULL,"     // the last change sequence applied here
+    "  station_id TEXT,"              // e.g. 'station:530102001001', set at enrolment
+    "  epoch TEXT,"                   // the district's epoch the cursor belongs to
+    "  pull_after INTEGER NOT NULL,"  // the last change sequence applied here
     "  updated_ms INTEGER NOT NULL"
     ");"
     "INSERT INTO sync_state (id, station_id, epoch, pull_after, updated_ms) "
     "VALUES (1, NULL, NULL, 0, 0);"
     "CREATE TABLE sync_streams ("
-    "  stream TEXT PRIMARY KEY,"         // UUIDv7
-    "  base_seq INTEGER NOT NULL,"       // outbox sequences above this belong to the stream
-    "  epoch TEXT,"                      // the district epoch it was started for
+    "  stream TEXT PRIMARY KEY,"    // UUIDv7
+    "  base_seq INTEGER NOT NULL,"  // outbox sequences above this belong to the stream
+    "  epoch TEXT,"                 // the district epoch it was started for
     "  started_ms INTEGER NOT NULL,"
-    "  current INTEGER NOT NULL"         // 1 for the stream pushes use now
+    "  current INTEGER NOT NULL"  // 1 for the stream pushes use now
     ");";
+
+// Version 4: the grids (网格) a member of staff works, grid codes joined by ','; empty for staff
+// without a grid.
+constexpr std::string_view kV4 = "ALTER TABLE staff ADD COLUMN grids TEXT NOT NULL DEFAULT '';";
 
 // Both statements of version 1 must be one string; build it once.
 const std::string& v1_sql() {
@@ -69,10 +73,11 @@ const std::string& v1_sql() {
 }  // namespace
 
 std::span<const Migration> station_migrations() {
-  static const std::array<Migration, 3> migrations = {
+  static const std::array<Migration, 4> migrations = {
       Migration{1, "facts and outbox", v1_sql()},
       Migration{2, "staff roster and tracking codes", kV2},
       Migration{3, "sync state and push streams", kV3},
+      Migration{4, "staff grids", kV4},
   };
   return migrations;
 }

@@ -40,6 +40,7 @@ std::vector<CaseEvent> one_of_each(Maker& m) {
       m.make(kStreet, CaseEscalated{{kWater, "dept.housing"}, "涉及多个部门"}),
       m.make(kStreet, CaseEscalated{{}, ""}),
       m.make(kStreet, CaseSentBack{"请社区先行协调"}),
+      m.make(kGrid, CaseVisited{"上门查看"}),
   };
   std::get<CaseEvaluated>(ev[7].payload).comment = "太慢";
   ev[0].hlc.logical = 3;
@@ -59,7 +60,7 @@ TEST_CASE("kind strings are stable and parse back") {
       "case.reported",  "case.feedback",         "case.verified",
       "case.closed",    "case.evaluated",        "case.reopened",
       "case.note",      "case.conflict_settled", "case.returned",
-      "case.escalated", "case.sent_back"};
+      "case.escalated", "case.sent_back",        "case.visited"};
   CHECK(names.size() == std::variant_size_v<CasePayload>);
   for (std::size_t i = 0; i < names.size(); ++i) {
     const auto kind = static_cast<CaseEventKind>(i);

@@ -38,6 +38,8 @@ struct Model {
   std::optional<Rating> rating;
   int reopens = 0;
   int notes = 0;
+  int visits = 0;
+  CaseWhere where;
   int settled = 0;
   int accepted = 0;
   std::vector<Uuid> open_conflicts;
@@ -48,7 +50,21 @@ class Walk {
  public:
   explicit Walk(std::mt19937_64& rng) : rng_(rng) {
     m_.case_id = make_uuid(kT, rng_());
-    push(m_.collected(pick(kStationStaff)));
+    CaseEvent collected = m_.collected(pick(kStationStaff));
+    // Where: sometimes nothing (a fact of before places), else a place, its grid, an address
+    // and perhaps a position.
+    if (chance(70)) {
+      const std::vector<std::pair<std::string, std::string>> places = {
+          {"cuihu.bldg1", "530102001001001"}, {"cuihu.square", "530102001001002"}, {"", ""}};
+      const auto& [place, grid] = pick(places);
+      model_.where = CaseWhere{grid, place, chance(50) ? "3单元502门口" : "", std::nullopt};
+      if (chance(50)) {
+        model_.where.point = GeoPoint{25'040'000 + static_cast<std::int32_t>(rng_() % 10000),
+                                      102'700'000 + static_cast<std::int32_t>(rng_() % 10000)};
+      }
+      std::get<CaseCollected>(collected.payload).where = model_.where;
+    }
+    push(std::move(collected));
   }
 
   void run() {
@@ -84,6 +100,9 @@ class Walk {
     if (r < 15) {
       push(m_.note(pick(kEveryone)));
       ++model_.notes;
+    } else if (r < 20 && chance(50)) {
+      push(m_.make(pick(kStationStaff), CaseVisited{"上门查看，已拍照"}));  // 走访
+      ++model_.visits;
     } else if (r < 25) {
       refused();
     } else if (r < 30 && !model_.open_conflicts.empty()) {
@@ -307,6 +326,8 @@ TEST_CASE("any order of a case's events, with repeats, folds to the state the wa
     CHECK(state.stage == model.stage);
     CHECK(state.reopen_count == model.reopens);
     CHECK(state.notes.size() == static_cast<std::size_t>(model.notes));
+    CHECK(state.visits.size() == static_cast<std::size_t>(model.visits));
+    CHECK(state.where == model.where);
     CHECK(state.settled.size() == static_cast<std::size_t>(model.settled));
     std::set<Uuid> open;
     for (const CaseConflict& c : state.conflicts) open.insert(c.event.id);

@@ -26,8 +26,10 @@ TEST_CASE("layout: every control of every screen can be seen and touched at ever
     ++screens;
     if (stem.rfind("1920x1080-", 0) == 0)
       size = {1920, 1080};
-    else if (stem.rfind("1080x1920-", 0) == 0)
+    else if (stem.rfind("1080x1920-", 0) == 0 || stem.rfind("handheld-1080x1920-", 0) == 0)
       size = {1080, 1920};
+    else if (stem.rfind("handheld-720x1280-", 0) == 0)
+      size = {720, 1280};
     else
       size = {1280, 800};
     if (stem.find("board") == std::string::npos)

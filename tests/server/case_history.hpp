@@ -81,8 +81,14 @@ inline std::vector<core::CaseEvent> random_history(std::mt19937_64& rng, const c
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   const core::CaseChannel channel =
       rng() % 2 ? core::CaseChannel::Window : core::CaseChannel::GridRound;
+  // Where: grid 1 or 2 of the station's community, or none (no draw from rng, so the histories
+  // of before stay the same).
+  const std::string community = origin.substr(origin.find(':') + 1);
+  core::CaseWhere where;
+  if (space % 3 != 2) where.grid = community + (space % 3 == 0 ? "001" : "002");
+  if (space % 3 == 0) where.address = "3单元";
   add(core::Role::Staff, "S01",
-      core::CaseCollected{pick(kSources), channel, "问题" + std::to_string(space), ""});
+      core::CaseCollected{pick(kSources), channel, "问题" + std::to_string(space), "", where});
   const int rounds = 1 + static_cast<int>(rng() % 2);
   for (int round = 0; round < rounds; ++round) {
     if (rng() % 6 == 0) {

@@ -279,6 +279,7 @@ bool matches(const server::CaseRow& r, const server::CaseQuery& q) {
   if (!q.level.empty() && r.level != q.level) return false;
   if (!q.kind.empty() && r.kind != q.kind) return false;
   if (!q.channel.empty() && r.channel != q.channel) return false;
+  if (!q.grid.empty() && r.grid != q.grid) return false;
   if (!q.tracking_code.empty() && r.tracking_code != q.tracking_code) return false;
   const bool overdue = r.next_due_ms > 0 && r.next_due_ms < q.now_ms;
   if (q.overdue_only && !overdue) return false;
@@ -318,6 +319,7 @@ server::CaseQuery random_query(std::mt19937_64& rng, const std::vector<server::C
   if (maybe(6)) q.level = pick({"community", "district"});
   if (maybe(6)) q.kind = pick({"emergency", "key", "routine"});
   if (maybe(8)) q.channel = pick({"window", "grid_round", "kiosk"});
+  if (maybe(6)) q.grid = pick({"530102001001001", "530102001001002", "530102001002001"});
   if (maybe(10) && !rows.empty()) q.tracking_code = rows[rng() % rows.size()].tracking_code;
   q.now_ms = kStart + static_cast<std::int64_t>(rng() % (40 * 24)) * kHour -
              static_cast<std::int64_t>(rng() % (20 * 24)) * kHour;

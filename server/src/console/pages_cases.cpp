@@ -28,6 +28,13 @@ using console::department_name;
 using console::name_of;
 using console::source_name;
 
+// A grid's name in the language; empty for no grid, the code for one the catalog lacks.
+std::string grid_name(const core::Catalog* catalog, const std::string& code, Lang lang) {
+  if (code.empty()) return "";
+  const core::Grid* g = catalog ? catalog->grid_by_code(code) : nullptr;
+  return g ? name_of(g->name, lang) : code;
+}
+
 std::string label(const Ctx& c, std::string_view prefix, const std::string& value) {
   return console::term(c.lang, prefix, value);
 }
@@ -168,6 +175,7 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
   if (who.role != ConsoleRole::Department) q.department = c.query.get("department");
   q.source = c.query.get("source");
   q.kind = c.query.get("kind");
+  q.grid = c.query.get("grid");
   if (c.query.get("overdue") == "1") q.overdue_only = true;
   if (const std::string from = c.query.get("from"); !from.empty()) {
     auto ms = console::parse_local_date(from);
@@ -226,10 +234,19 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
   std::vector<std::pair<std::string, std::string>> communities{{"", c.t("filter_any")}};
   std::vector<std::pair<std::string, std::string>> departments{{"", c.t("filter_any")}};
   std::vector<std::pair<std::string, std::string>> sources{{"", c.t("filter_any")}};
+  // Grids (网格) of the communities in scope; with a community chosen, only its grids.
+  std::vector<std::pair<std::string, std::string>> grids{{"", c.t("filter_any")}};
   if (catalog != nullptr) {
     for (const core::Community& cm : catalog->communities) {
       if (who.role == ConsoleRole::Office && cm.street_office != who.scope) continue;
       communities.emplace_back(cm.code, name_of(cm.name, c.lang));
+    }
+    for (const core::Grid& g : catalog->grids) {
+      const core::Community* cm = catalog->community_by_code(g.community);
+      if (who.role == ConsoleRole::Office && (cm == nullptr || cm->street_office != who.scope))
+        continue;
+      if (!q.community.empty() && g.community != q.community) continue;
+      grids.emplace_back(g.code, name_of(g.name, c.lang));
     }
     for (const core::Department& d : catalog->departments) {
       departments.emplace_back(d.id, name_of(d.name, c.lang));
@@ -259,6 +276,7 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
             {"departments", select_options(departments, c.query.get("department"))},
             {"sources", select_options(sources, q.source)},
             {"kinds", select_options(kinds, q.kind)},
+            {"grids", select_options(grids, q.grid)},
             {"overdue_checked", c.query.get("overdue") == "1"},
             {"from", c.query.get("from")},
             {"to", c.query.get("to")},
@@ -277,6 +295,39 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
     data["next_href"] = href;
   }
   if (!q.after.empty()) data["first_href"] = "/console/?tab=" + tab;
+  // With a community chosen: its cases by grid (网格), collected, closed and overdue now,
+  // within the same scope as the list.
+  if (!q.community.empty() && catalog != nullptr) {
+    json by_grid = json::array();
+    for (const core::Grid& g : catalog->grids) {
+      if (g.community != q.community) continue;
+      CaseQuery gq;
+      gq.community = q.community;
+      gq.grid = g.code;
+      gq.now_ms = now;
+      gq.limit = 200;
+      gq = scoped_query(who, std::move(gq));
+      int collected = 0, closed = 0, overdue = 0;
+      while (true) {
+        auto part = service.with_store([&](DistrictStore& s) { return s.query_cases(gq); });
+        if (!part.is_ok()) return internal(c, part.status().to_string());
+        for (const CaseRow& row : part->rows) {
+          ++collected;
+          if (row.stage == "closed" || row.stage == "evaluated") ++closed;
+          if (row.next_due_ms > 0 && row.next_due_ms < now) ++overdue;
+        }
+        if (part->next.empty()) break;
+        gq.after = part->next;
+      }
+      by_grid.push_back({{"grid", g.code},
+                         {"name", name_of(g.name, c.lang)},
+                         {"collected", collected},
+                         {"closed", closed},
+                         {"overdue", overdue}});
+    }
+    data["has_by_grid"] = !by_grid.empty();
+    data["by_grid"] = std::move(by_grid);
+  }
   return page(c, 200, "inbox", std::move(data));
 }
 
@@ -391,6 +442,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
       {"community", community},
       {"source", source_name(catalog, row.source, c.lang)},
       {"channel", label(c, "channel_", row.channel)},
+      {"grid", grid_name(catalog, row.grid, c.lang)},
       {"description", row.description},
       {"collected", console::local_time(row.collected_ms)},
       // The level and kind of the current round, only when it was whistled.

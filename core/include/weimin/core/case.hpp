@@ -74,13 +74,35 @@ enum class CaseEventKind {
   // 退回社区: the street office sends a case waiting for a district whistle (collected, reopened
   // or returned) back to its community with a reason; the stage stays
   SentBack,
+  // 走访: station staff (a grid worker on a round, mostly) went to see the problem or the
+  // resident and say what they found; any state after collection; no transition
+  Visited,
 };
 // Stable fact kinds: "case.collected", "case.resolved_locally", "case.whistled",
 // "case.reported", "case.feedback", "case.verified", "case.closed", "case.evaluated",
 // "case.reopened", "case.note", "case.conflict_settled", "case.returned", "case.escalated",
-// "case.sent_back".
+// "case.sent_back", "case.visited".
 std::string_view to_string(CaseEventKind kind);
 Result<CaseEventKind> parse_case_event_kind(std::string_view text);
+
+// Where a problem is (网格、地点): the grid it lies in, the catalog place a resident or a grid
+// worker named, the building or address in their words, and perhaps a position. Every part
+// may be empty; a collected event of before places existed has none.
+inline constexpr std::int32_t kMaxLatitudeE6 = 90'000'000;    // micro-degrees
+inline constexpr std::int32_t kMaxLongitudeE6 = 180'000'000;  // micro-degrees
+struct GeoPoint {
+  std::int32_t lat_e6 = 0;  // latitude in micro-degrees, -90e6 … 90e6
+  std::int32_t lon_e6 = 0;  // longitude in micro-degrees, -180e6 … 180e6
+  auto operator<=>(const GeoPoint&) const = default;
+};
+struct CaseWhere {
+  std::string grid;     // code of a catalog Grid; may be empty
+  std::string place;    // id of a catalog Place; may be empty
+  std::string address;  // building, door or address text; may be empty; ≤ 512 bytes
+  std::optional<GeoPoint> point;
+  bool empty() const { return grid.empty() && place.empty() && address.empty() && !point; }
+  auto operator<=>(const CaseWhere&) const = default;
+};
 
 struct CaseCollected {
   std::string source;  // id of the WhistleSource (哨源) the problem belongs to
@@ -88,6 +110,7 @@ struct CaseCollected {
   std::string description;   // the resident's words; non-empty
   std::string resident_ref;  // opaque reference to the resident kept by the station; may be
                              // empty (anonymous); never a phone or identity number
+  CaseWhere where;           // may be empty
   auto operator<=>(const CaseCollected&) const = default;
 };
 struct CaseResolved {
@@ -154,11 +177,15 @@ struct CaseSentBack {
   std::string reason;  // why the community should handle it; non-empty
   auto operator<=>(const CaseSentBack&) const = default;
 };
+struct CaseVisited {
+  std::string outcome;  // what the visit found or did; non-empty
+  auto operator<=>(const CaseVisited&) const = default;
+};
 
 using CasePayload =
     std::variant<CaseCollected, CaseResolved, CaseWhistled, CaseReported, CaseFeedback,
                  CaseVerified, CaseClosed, CaseEvaluated, CaseReopened, CaseNote, ConflictSettled,
-                 CaseReturned, CaseEscalated, CaseSentBack>;
+                 CaseReturned, CaseEscalated, CaseSentBack, CaseVisited>;
 
 // One fact of a case's history (案件事件). Created once where it happened; never changed.
 struct CaseEvent {
@@ -188,9 +215,20 @@ std::string responding_department(const CaseEvent& event);
 // origin and actor set, texts within their limits (ids and names ≤ 128 bytes, texts ≤ 8000),
 // required texts non-empty, departments distinct (and non-empty for a whistle), an expected
 // date within the HLC's range, resident_ref free of phone and
-// identity numbers, on_behalf_of only where allowed, a resident actor named "resident".
+// identity numbers, on_behalf_of only where allowed, a resident actor named "resident", a
+// where's codes ≤ 128 bytes and address ≤ 512 bytes, its position within ±90° / ±180°.
 // Otherwise Invalid naming the field.
 Status validate_case_event(const CaseEvent& event);
+
+// Whether a where fits the catalog for a case of `community`: its grid is a grid of that
+// community, its place a place of that community, and the place lies in the grid given (a
+// place with a grid and no grid given is fine: see resolve_case_where). On failure Invalid
+// saying what is wrong and what to do, e.g. "grid 530102009001001 belongs to community
+// 530102009001, not to this station's 530102001001; choose one of this community's grids".
+Status check_case_where(const CaseWhere& where, const Catalog& catalog, std::string_view community);
+// The where with its grid filled in from its place when the place lies in a grid and no grid
+// was given; otherwise unchanged.
+CaseWhere resolve_case_where(CaseWhere where, const Catalog& catalog);
 
 // [SECTION] State
 
@@ -292,6 +330,7 @@ struct CaseState {
   std::optional<CaseChannel> channel;
   std::string description;
   std::string resident_ref;
+  CaseWhere where;
   // The current round's whistle; cleared when the case is reopened. A community-level whistle
   // the street office escalated has level District and escalated_at set.
   std::optional<WhistleLevel> level;
@@ -308,6 +347,7 @@ struct CaseState {
   int reopen_count = 0;
   std::vector<CaseStep> timeline;        // every applied step, in fold order
   std::vector<CaseNoteEntry> notes;      // in fold order
+  std::vector<CaseNoteEntry> visits;     // case.visited, in fold order; text is the outcome
   std::vector<CaseConflict> conflicts;   // open: waiting to be settled
   std::vector<SettledConflict> settled;  // settled, in the order settled
   bool operator==(const CaseState&) const = default;

@@ -36,6 +36,7 @@ class CardReader;
 namespace weimin::kiosk {
 
 enum class Mode { Kiosk, Board };
+struct HandheldState;  // handheld.hpp
 
 struct AppOptions {
   Mode mode = Mode::Kiosk;
@@ -51,6 +52,9 @@ struct AppOptions {
   int idle_countdown_s = 30;
   // Staff are signed out this long after their last touch; the last minute counts down.
   int staff_idle_timeout_s = 900;
+  // The grid worker's handheld (handheld.hpp): a portrait layout for one signed-in grid worker
+  // instead of the kiosk's screens.
+  bool handheld = false;
 };
 
 // What the kiosk may use when present. All nullable.
@@ -135,6 +139,7 @@ class App {
 
   ResidentState& resident();
   StaffState& staff();
+  HandheldState& handheld();
   bool countdown_showing() const;
   // Clears every resident field and shows home (what the idle countdown does at zero).
   void reset_resident();

@@ -58,6 +58,8 @@ struct CaseRow {
   // whistled or resolved it since.
   bool sent_back = false;
   std::vector<CaseDepartmentRow> departments;  // in the whistle's order
+  // The grid (网格) its collected event names (core::CaseWhere::grid); empty when none.
+  std::string grid;
   // The case page's content as JSON text: every step of the timeline with who, when, what and
   // its text (note, action, outcome, reason…), each step's deadline and whether it was met,
   // the notes and the open and settled conflicts. Read by the case page only; not filtered on.
@@ -82,6 +84,7 @@ struct CaseQuery {
   std::string level;
   std::string kind;
   std::string channel;
+  std::string grid;           // only cases of this grid (网格) code
   std::string tracking_code;  // exact match
   bool overdue_only = false;  // next_due_ms in (0, now_ms)
   std::int64_t now_ms = 0;

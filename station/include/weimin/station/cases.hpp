@@ -27,6 +27,25 @@ struct NewCase {
   std::optional<std::string> phone;      // as typed; validated
   std::optional<std::string> id_number;  // as typed; validated
   bool consent = false;  // the resident agreed to the privacy notice (needed for a phone or id)
+  // Where the problem is: a grid and a place of this station's community (the place's grid is
+  // filled in when no grid is given), an address, perhaps a position. May be empty.
+  core::CaseWhere where;
+};
+
+// Which cases a listing shows; every part optional.
+struct CaseFilter {
+  std::optional<core::CaseStage> stage;
+  bool only_overdue = false;
+  std::optional<std::string> grid;  // only cases whose where names this grid ("" : no grid)
+};
+
+// Cases collected, closed and overdue in one grid (网格), for the station's figures.
+struct GridCaseCount {
+  std::string grid;   // a grid code of the community; "" for cases with no grid
+  int collected = 0;  // every case recorded in the grid
+  int closed = 0;     // closed or evaluated
+  int overdue = 0;    // with a step past its deadline now
+  bool operator==(const GridCaseCount&) const = default;
 };
 
 struct CaseReceipt {
@@ -77,6 +96,9 @@ class Cases {
   Result<core::CaseState> close(const Session& by, const core::Uuid& id, std::string summary);
   Result<core::CaseState> reopen(const Session& by, const core::Uuid& id, std::string reason);
   Result<core::CaseState> note(const Session& by, const core::Uuid& id, std::string text);
+  // A visit done (走访), by a grid worker on a round or any staff who may record a case: what
+  // it found. Conflict for a case not yet collected.
+  Result<core::CaseState> visit(const Session& by, const core::Uuid& id, std::string outcome);
   Result<core::CaseState> settle(const Session& by, const core::Uuid& id,
                                  const core::Uuid& conflict_event, core::SettleDecision decision,
                                  std::string reason);
@@ -97,6 +119,10 @@ class Cases {
   Result<CaseView> progress_for_resident(std::string_view code, std::string_view second);
   // Every case, newest first, optionally only one stage or only the overdue.
   Result<std::vector<CaseView>> list(std::optional<core::CaseStage> stage, bool only_overdue);
+  Result<std::vector<CaseView>> list(const CaseFilter& filter);
+  // Per grid of the community (catalog order), then "" for cases without a grid when there
+  // are any: how many cases were collected, closed and are overdue now.
+  Result<std::vector<GridCaseCount>> count_by_grid();
 
   core::CaseDeadlines deadlines() const;
 

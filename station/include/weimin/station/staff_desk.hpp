@@ -18,6 +18,9 @@ struct StaffRecord {
   std::string name;
   core::Role role = core::Role::Staff;
   bool active = true;
+  // The grids (网格) the member works, codes of the station's community's grids; grid workers
+  // (网格员) have one or more, others usually none.
+  std::vector<std::string> grids;
 };
 
 // A signed-in member of staff; staff use cases take one.
@@ -26,7 +29,16 @@ struct Session {
   std::string name;
   core::Role role = core::Role::Staff;
   std::int64_t signed_in_ms = 0;
+  std::vector<std::string> grids;  // as on the roster at sign-in
 };
+
+// Grid codes as the staff table keeps them: joined by ','.
+std::vector<std::string> split_grids(std::string_view joined);
+std::string join_grids(const std::vector<std::string>& grids);
+// Ok when every grid is a grid of `community` in the catalog; Invalid naming the first that
+// is not and listing the community's grids.
+Status check_staff_grids(const core::Catalog& catalog, std::string_view community,
+                         const std::vector<std::string>& grids);
 
 // A PIN is 6 to 12 digits and not a trivial run (123456, 000000 …): core::check_pin.
 Status check_pin_strength(std::string_view pin);
