@@ -52,7 +52,8 @@ if(WEIMIN_HELP2MAN)
       OUTPUT ${page}.gz
       COMMAND ${CMAKE_COMMAND} -E make_directory ${WEIMIN_PACKAGE_FILES}/man
       COMMAND ${CMAKE_COMMAND} -E env SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
-              ${WEIMIN_HELP2MAN} --no-info --no-discard-stderr --section=1
+              LANG=C.UTF-8 LC_ALL=C.UTF-8
+              ${WEIMIN_HELP2MAN} --no-info --no-discard-stderr --section=1 --locale=C.UTF-8
               "--version-string=${PROJECT_VERSION}" "--name=${summary}"
               --output=${page} $<TARGET_FILE:${program}>
       COMMAND gzip -9nf ${page}
@@ -77,7 +78,7 @@ install(FILES ${CMAKE_SOURCE_DIR}/packaging/systemd/weimin-kiosk.service
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME weimin)
 set(CPACK_PACKAGE_VENDOR "Weimin")
-set(CPACK_PACKAGE_CONTACT "Weimin maintainers <weimin@localhost>")
+set(CPACK_PACKAGE_CONTACT "Weimin maintainers <maintainers@weimin.example.org>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL common station district)
@@ -92,17 +93,17 @@ set(CPACK_DEBIAN_COMMON_PACKAGE_NAME weimin-common)
 set(CPACK_DEBIAN_COMMON_PACKAGE_ARCHITECTURE all)
 set(CPACK_DEBIAN_COMMON_PACKAGE_DEPENDS "passwd")
 set(CPACK_COMPONENT_COMMON_DESCRIPTION
-    "Weimin community service station software - shared files\n The default catalog (Wuhua\n district's service lines, items and lists), the documentation, and the\n weimin system user with its data folder /var/lib/weimin.")
+    "Weimin community service station software - shared files\nThe default catalog (Wuhua\ndistrict's service lines, items and lists), the documentation, and the\nweimin system user with its data folder /var/lib/weimin.")
 set(CPACK_DEBIAN_STATION_PACKAGE_NAME weimin-station)
 # The packages' dependencies on weimin-common name the version cpack makes (scripts/package
 # --version), so they are set when cpack runs.
 set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_SOURCE_DIR}/cmake/cpack_options.cmake)
 set(CPACK_DEBIAN_STATION_PACKAGE_RECOMMENDS "cage, espeak-ng")
 set(CPACK_COMPONENT_STATION_DESCRIPTION
-    "Weimin community service station: the kiosk and the station command\n weimin-kiosk is the touchscreen kiosk (queue tickets, the service guide,\n problem reports and their progress, ratings, appointments, staff mode and\n the calling board); weimin sets the station up, serves the queue and the\n case loop from a terminal and syncs with the district.")
+    "Weimin community service station: the kiosk and the station command\nweimin-kiosk is the touchscreen kiosk (queue tickets, the service guide,\nproblem reports and their progress, ratings, appointments, staff mode and\nthe calling board); weimin sets the station up, serves the queue and the\ncase loop from a terminal and syncs with the district.")
 set(CPACK_DEBIAN_DISTRICT_PACKAGE_NAME weimin-district)
 set(CPACK_COMPONENT_DISTRICT_DESCRIPTION
-    "Weimin district server\n weimin-district takes the stations' sync (HTTPS, signed requests) and\n serves the console where street offices and departments work the\n whistle loop, in a browser.")
+    "Weimin district server\nweimin-district takes the stations' sync (HTTPS, signed requests) and\nserves the console where street offices and departments work the\nwhistle loop, in a browser.")
 foreach(component common station district)
   string(TOUPPER ${component} upper)
   set(scripts)
