@@ -28,8 +28,9 @@ rm -rf "$work"; mkdir -p "$work"
 version=$(sed -n 's/^project(weimin VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
 previous=0.0.1
 step "building the packages ($version) and the previous set ($previous)"
-OUT="$work/new" ./scripts/package >/dev/null
-OUT="$work/old" WEIMIN_PACKAGE_VERSION= ./scripts/package --no-build --version "$previous" >/dev/null
+OUT="$work/new" ./scripts/package >/dev/null 2>&1 || fail "scripts/package failed: see $work/new/cpack.log"
+OUT="$work/old" ./scripts/package --no-build --version "$previous" >/dev/null 2>&1 ||
+  fail "scripts/package --version $previous failed: see $work/old/cpack.log"
 new=("$work"/new/*.deb); old=("$work"/old/*.deb)
 [ ${#new[@]} -eq 3 ] || fail "expected 3 packages in $work/new, got ${#new[@]}"
 
@@ -72,7 +73,10 @@ as_weimin /usr/bin/weimin-district --data /var/lib/weimin/district catalog publi
 unshare --mount --propagation private -- sh -c '
   mount --bind /var/lib/weimin /var/lib/weimin &&
   mount -t tmpfs -o mode=1777 tmpfs /tmp &&
-  mount --bind -o ro / / 2>/dev/null || mount -o remount,bind,ro / &&
+  mount --bind / / && mount -o remount,bind,ro / &&
+  if touch /usr/.weimin-sandbox-probe 2>/dev/null; then
+    rm -f /usr/.weimin-sandbox-probe; echo "the sandbox left / writable" >&2; exit 1
+  fi &&
   exec setpriv --reuid weimin --regid weimin --init-groups --no-new-privs -- \
     /usr/bin/weimin-district --data /var/lib/weimin/district serve --dev --listen 127.0.0.1:'"$port" \
   >"$work/serve.log" 2>&1 &
