@@ -96,9 +96,8 @@ void store_checks(Context& ctx, std::vector<Finding>& found) {
   found.push_back(ca.is_ok() ? pinned_ca(*ca, ctx.clock.now_ms())
                              : Finding{"district CA", Verdict::Fail, ca.status().message(), ""});
   auto offset = station::load_clock_offset(db);
-  found.push_back(offset.is_ok()
-                      ? clock(*offset, ctx.clock.now_ms())
-                      : Finding{"clock", Verdict::Fail, offset.status().message(), ""});
+  found.push_back(offset.is_ok() ? clock(*offset, ctx.clock.now_ms())
+                                 : Finding{"clock", Verdict::Fail, offset.status().message(), ""});
 }
 
 void add_doctor(CLI::App& app, Context& ctx) {
@@ -123,9 +122,9 @@ void add_doctor(CLI::App& app, Context& ctx) {
       if (found[0].verdict == Verdict::Ok && found[1].verdict == Verdict::Ok) {
         store_checks(ctx, found);
       }
-      found.push_back(platform::check_disk(fs::exists(ctx.data_dir) ? fs::path(ctx.data_dir)
-                                                                      : fs::current_path(),
-                                           "the station stops taking tickets when it is full"));
+      found.push_back(platform::check_disk(
+          fs::exists(ctx.data_dir) ? fs::path(ctx.data_dir) : fs::current_path(),
+          "the station stops taking tickets when it is full"));
       found.push_back(platform::check_printer(*printer));
       found.push_back(voice());
 
@@ -146,6 +145,8 @@ void add_doctor(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-void add_doctor_commands(CLI::App& app, Context& ctx) { add_doctor(app, ctx); }
+void add_doctor_commands(CLI::App& app, Context& ctx) {
+  add_doctor(app, ctx);
+}
 
 }  // namespace weimin::cli

@@ -11,12 +11,12 @@
 #include "context.hpp"
 #include "weimin/core/mask.hpp"
 #include "weimin/core/work_access.hpp"
+#include "weimin/platform/data_files.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/station/export.hpp"
 #include "weimin/station/figures.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/outbox.hpp"
-#include "weimin/platform/data_files.hpp"
 
 namespace weimin::cli {
 namespace {
@@ -43,7 +43,8 @@ void add_init(CLI::App& app, Context& ctx) {
                          "set up a new station in the data folder (the director's PIN is read from "
                          "standard input)");
   struct Options {
-    std::string community, catalog = platform::shared_data_file("catalog/wuhua.json").string(), director, director_name;
+    std::string community, catalog = platform::shared_data_file("catalog/wuhua.json").string(),
+                           director, director_name;
   };
   auto o = std::make_shared<Options>();
   auto& [community, catalog, director, director_name] = *o;
@@ -238,10 +239,14 @@ void add_staff(CLI::App& app, Context& ctx) {
   add->add_option("--grid", grids, "a grid (网格) they work; repeat for more (grid workers)");
   add->callback([&ctx, o] {
     ctx.action = [&ctx, o] {
-      auto& [by, no, name, role, grids] = *o;
+      // Named references, not structured bindings: clang 14 lets no lambda capture a binding.
+      const std::string& no = o->no;
+      const std::string& name = o->name;
+      const std::string& role = o->role;
+      const auto& grids = o->grids;
       auto parsed = core::parse_role(role);
       if (!parsed.is_ok()) return ctx.refuse(parsed.status());
-      return with_staff(ctx, by, [&](station::Station& station, const station::Session& s) {
+      return with_staff(ctx, o->by, [&](station::Station& station, const station::Session& s) {
         std::string pin = ctx.read_secret_line("New PIN for " + no + ": ");
         station::StaffDesk desk(station);
         Status st = desk.put_staff(s, {no, name, *parsed, true, grids}, pin);

@@ -14,10 +14,10 @@
 #include "weimin/platform/announcer.hpp"
 #include "weimin/platform/card_reader.hpp"
 #include "weimin/platform/clock.hpp"
+#include "weimin/platform/data_files.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/platform/ticket_printer.hpp"
 #include "weimin/station/sync_service.hpp"
-#include "weimin/platform/data_files.hpp"
 
 namespace weimin::kiosk {
 namespace {
@@ -46,8 +46,8 @@ void choose_headless_driver() {
 
 int kiosk_main(int argc, char** argv) {
   CLI::App cli{"weimin-kiosk: the community service station's touchscreen kiosk (为民)"};
-  std::string data_dir, key_file, tour_dir, size = "1280x800", font,
-                                            catalog = platform::shared_data_file("catalog/wuhua.json").string();
+  std::string data_dir, key_file, tour_dir,
+      size = "1280x800", font, catalog = platform::shared_data_file("catalog/wuhua.json").string();
   std::string printer;
   bool board = false, fullscreen = false, voice = false, no_sync = false, handheld = false;
   int window = 1;

@@ -16,10 +16,14 @@ namespace fs = std::filesystem;
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::Ok: return "ok";
-    case Verdict::Warn: return "warn";
-    case Verdict::Fail: return "fail";
-    case Verdict::Skipped: return "skipped";
+    case Verdict::Ok:
+      return "ok";
+    case Verdict::Warn:
+      return "warn";
+    case Verdict::Fail:
+      return "fail";
+    case Verdict::Skipped:
+      return "skipped";
   }
   return "fail";
 }
@@ -47,8 +51,8 @@ Finding check_private_path(std::string check, const fs::path& path, bool folder,
     return {std::move(check), Verdict::Fail, quoted + " does not exist", std::move(missing_todo)};
   }
   if (folder != S_ISDIR(st.st_mode)) {
-    return {std::move(check), Verdict::Fail,
-            quoted + " is not a " + (folder ? "folder" : "file"), std::move(missing_todo)};
+    return {std::move(check), Verdict::Fail, quoted + " is not a " + (folder ? "folder" : "file"),
+            std::move(missing_todo)};
   }
   if (st.st_uid != ::geteuid()) {
     return {std::move(check), Verdict::Fail,
@@ -85,8 +89,8 @@ Finding check_certificate(std::string check, std::string_view pem, std::string_v
   std::unique_ptr<X509, decltype(&X509_free)> cert(
       bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr, &X509_free);
   if (!cert) {
-    return {std::move(check), Verdict::Fail, std::string(what) + " does not parse as a PEM certificate",
-            std::move(renew_todo)};
+    return {std::move(check), Verdict::Fail,
+            std::string(what) + " does not parse as a PEM certificate", std::move(renew_todo)};
   }
   const std::time_t now = static_cast<std::time_t>(now_s);
   int days = 0, secs = 0;

@@ -15,9 +15,9 @@
 #include <thread>
 
 #include "console/figure_table.hpp"
+#include "district_doctor.hpp"
 #include "pg_connection.hpp"
 #include "weimin/core/civil_time.hpp"
-#include "district_doctor.hpp"
 #include "weimin/core/secret.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/platform/terminal.hpp"

@@ -107,8 +107,7 @@ std::vector<Finding> district_doctor(const DistrictDoctorInput& in) {
                      "enable time synchronisation: timedatectl set-ntp true (or chrony)"});
   }
   found.push_back(platform::check_disk(
-      !in.data_dir.empty() && fs::exists(in.data_dir) ? fs::path(in.data_dir)
-                                                      : fs::current_path(),
+      !in.data_dir.empty() && fs::exists(in.data_dir) ? fs::path(in.data_dir) : fs::current_path(),
       "the server refuses pushes when it is full"));
   return found;
 }

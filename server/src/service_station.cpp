@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <optional>
 
-#include "weimin/server/govern.hpp"
 #include "service_handlers.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/server/govern.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 #include "weimin/sync/protocol_digest.hpp"
 

@@ -26,14 +26,17 @@ Status copy_store(Database& db, const fs::path& target) {
   fs::path target_wal = target;
   target_wal += "-wal";
   const auto size = fs::file_size(db.path(), ec);
-  if (ec) return {ErrorCode::Io, "cannot read the size of '" + db.path().string() + "': " + ec.message()};
+  if (ec)
+    return {ErrorCode::Io, "cannot read the size of '" + db.path().string() + "': " + ec.message()};
   const auto room = fs::space(fs::absolute(target).parent_path(), ec);
   const auto wal_size = fs::exists(wal) ? fs::file_size(wal, ec) : 0;
   if (!ec && room.available < size + wal_size + (size + wal_size) / 10) {
     return {ErrorCode::DiskFull,
-            "'" + db.path().string() + "' needs migrating to this version of Weimin, which first "
-            "makes a backup of it (" + std::to_string((size + wal_size) >> 20) +
-                " MiB), and the disk has only " + std::to_string(room.available >> 20) +
+            "'" + db.path().string() +
+                "' needs migrating to this version of Weimin, which first "
+                "makes a backup of it (" +
+                std::to_string((size + wal_size) >> 20) + " MiB), and the disk has only " +
+                std::to_string(room.available >> 20) +
                 " MiB free. Nothing was changed. Free some space and start again."};
   }
   WEIMIN_ASSIGN_OR_RETURN(Transaction tx, db.begin());
@@ -72,15 +75,15 @@ Status migrate(Database& db, std::span<const Migration> migrations, std::int64_t
                std::optional<int> target) {
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     if (migrations[i].version != static_cast<int>(i) + 1) {
-      return {ErrorCode::Internal, "migration list is not numbered 1, 2, 3 … at position " +
-                                       std::to_string(i + 1)};
+      return {ErrorCode::Internal,
+              "migration list is not numbered 1, 2, 3 … at position " + std::to_string(i + 1)};
     }
   }
   const int latest = static_cast<int>(migrations.size());
   const int goal = target.value_or(latest);
-  WEIMIN_TRY(db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-      "name TEXT NOT NULL, applied_ms INTEGER NOT NULL)"));
+  WEIMIN_TRY(
+      db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+              "name TEXT NOT NULL, applied_ms INTEGER NOT NULL)"));
   WEIMIN_ASSIGN_OR_RETURN(int current, schema_version(db));
   if (current > latest) {
     return {ErrorCode::TooNew,
@@ -98,8 +101,8 @@ Status migrate(Database& db, std::span<const Migration> migrations, std::int64_t
       const std::string name = names.column_text(1);
       if (version < 1 || version > latest || migrations[version - 1].name != name) {
         return {ErrorCode::Corrupt,
-                "'" + db.path().string() + "' records schema migration " +
-                    std::to_string(version) + " as '" + name +
+                "'" + db.path().string() + "' records schema migration " + std::to_string(version) +
+                    " as '" + name +
                     "', which this Weimin does not know. Nothing was changed; the database may "
                     "come from a different build."};
       }

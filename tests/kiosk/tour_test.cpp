@@ -18,15 +18,20 @@ TEST_CASE("tour: every screen in every theme and language is rendered and not bl
   options.height = 640;
   auto written = kiosk::run_tour(out.path(), test::wuhua_catalog(), options);
   REQUIRE_MESSAGE(written.is_ok(), written.status().to_string());
-  // 38 kiosk screens × 3 themes × 2 languages, and the board in each.
-  CHECK(written->size() == 38 * 6 + 6);
+  // 34 kiosk screens × 3 themes × 2 languages, the board in each, and the handheld's 5 screens
+  // at its two portrait sizes in each theme and language.
+  CHECK(written->size() == 34 * 6 + 6 + 5 * 2 * 6);
   for (const auto& file : written.value()) {
     INFO(file.string());
     REQUIRE(std::filesystem::exists(file));
     auto image = kiosk::read_png(file);
     REQUIRE(image.is_ok());
-    CHECK(image->width == 1024);
-    CHECK(image->height == 640);
+    const std::string name = file.filename().string();
+    int width = 1024, height = 640;
+    if (name.rfind("handheld-720x1280-", 0) == 0) width = 720, height = 1280;
+    if (name.rfind("handheld-1080x1920-", 0) == 0) width = 1080, height = 1920;
+    CHECK(image->width == width);
+    CHECK(image->height == height);
     CHECK(kiosk::distinct_colours(*image) >= 4);
   }
 }

@@ -86,7 +86,8 @@ TEST_CASE("weimin-district doctor: the server certificate and whether the key is
   District d;
   auto tls = weimin::server::ensure_dev_tls(d.dir / "dev");
   REQUIRE(tls.is_ok());
-  auto r = d.run({"--json", "doctor", "--cert", tls->server_cert.string(), "--key", tls->server_key.string()});
+  auto r = d.run(
+      {"--json", "doctor", "--cert", tls->server_cert.string(), "--key", tls->server_key.string()});
   CHECK_MESSAGE(r.code == 0, r.out);
   CHECK(r.verdict("certificate") == "ok");
   CHECK(r.verdict("certificate key") == "ok");

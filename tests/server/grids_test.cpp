@@ -66,8 +66,9 @@ TEST_CASE("district: case rows carry their grid; the inbox filters by grid withi
   q.grid = kGrid1;
   auto page = d.store().query_cases(q).value();
   REQUIRE(page.rows.size() == 2);
-  CHECK(page.rows[0].case_id == ids[2].to_string());  // the newest change first
-  CHECK(page.rows[1].case_id == ids[0].to_string());
+  // The newest change first: the visit an hour ago on the first case, then the third's record.
+  CHECK(page.rows[0].case_id == ids[0].to_string());
+  CHECK(page.rows[1].case_id == ids[2].to_string());
   CHECK(page.rows[0].grid == kGrid1);
   q.grid = kGrid2;
   CHECK(d.store().query_cases(q).value().rows.size() == 1);

@@ -596,6 +596,7 @@ class FailingStore final : public server::DistrictStore {
     return in_.epoch();
   }
   Result<std::string> district() override { return in_.district(); }
+  Result<std::string> integrity_check() override { return in_.integrity_check(); }
   Status add_enroll_token(const std::string& a, const std::string& b, std::int64_t c,
                           std::int64_t e) override {
     return in_.add_enroll_token(a, b, c, e);

@@ -70,7 +70,8 @@ TEST_CASE("a recorded migration this build does not know is refused") {
   TempDir dir;
   auto db = test::open_test_db(dir / "a.db");
   REQUIRE(migrate(*db, kToy, 0, 1).is_ok());
-  REQUIRE(db->exec("UPDATE schema_migrations SET name = 'something else' WHERE version = 1").is_ok());
+  REQUIRE(
+      db->exec("UPDATE schema_migrations SET name = 'something else' WHERE version = 1").is_ok());
   Status st = migrate(*db, kToy, 0);
   CHECK(st.code() == ErrorCode::Corrupt);
   CHECK(schema_version(*db).value() == 1);

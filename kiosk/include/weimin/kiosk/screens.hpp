@@ -13,7 +13,6 @@
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/result.hpp"
 #include "weimin/core/work_access.hpp"
-#include "weimin/kiosk/govern.hpp"
 #include "weimin/kiosk/strings.hpp"
 #include "weimin/station/appointments.hpp"
 #include "weimin/station/cases.hpp"
@@ -39,8 +38,6 @@ enum class Screen {
   Figures,
   SyncPanel,
   WorkAccess,
-  Govern,        // staff: consultation, work-access register, certificates (govern.hpp)
-  ConsultRaise,  // a resident raises a consultation topic (社区协商议题)
 };
 
 // How the kiosk looks: one tap from home switches each.
@@ -115,7 +112,6 @@ struct ResidentState {
   ProgressState progress;
   RateState rate;
   BookState book;
-  ConsultRaiseState consult;
 };
 
 enum class ConsoleAction {
@@ -172,7 +168,6 @@ struct StaffState {
   std::optional<core::WorkAccessDecision> access;
   bool sync_requested = false;
   FiguresView figures = FiguresView::Today;
-  GovernState govern;
 };
 
 // [SECTION] Errors in the resident's language

@@ -24,8 +24,8 @@ const DataLayout& built_layout();
 // `exe` lies in the build folder; otherwise the one beside the program's own prefix
 // (<exe>/../share/weimin, so a package relocated or unpacked elsewhere still finds its files)
 // when it exists; otherwise the configured prefix's.
-std::filesystem::path resolve_data_file(const std::filesystem::path& exe,
-                                        std::string_view relative, const DataLayout& layout);
+std::filesystem::path resolve_data_file(const std::filesystem::path& exe, std::string_view relative,
+                                        const DataLayout& layout);
 
 // resolve_data_file for the running program with the built layout.
 std::filesystem::path shared_data_file(std::string_view relative);

@@ -14,9 +14,9 @@
 namespace weimin::storage {
 
 struct Migration {
-  int version;             // 1, 2, 3 … without gaps
-  std::string_view name;   // recorded with the version; must never change once shipped
-  std::string_view sql;    // one or more statements
+  int version;            // 1, 2, 3 … without gaps
+  std::string_view name;  // recorded with the version; must never change once shipped
+  std::string_view sql;   // one or more statements
 };
 
 // The highest version recorded, 0 for a new database.
