@@ -2,6 +2,8 @@
 // one column, controls the full width, a scrolling content region, the screen's actions in the
 // action bar and a bar of its own at the bottom (back, language, elder, contrast). Nothing here
 // assumes landscape: every width is the window's.
+#include <algorithm>
+
 #include <imgui.h>
 
 #include "impl.hpp"
@@ -22,14 +24,34 @@ std::string words(const core::Text& text, Lang lang) {
   return lang == Lang::En && !text.en.empty() ? text.en : text.zh;
 }
 
+// The bar's buttons are a target high, or two lines of text high when that is more: at 720 px
+// an English label ("High contrast") breaks onto a second line.
+float handheld_bar_button_height(float target) {
+  return std::max(target, 2 * ImGui::GetFontSize() + 2 * ImGui::GetStyle().FramePadding.y);
+}
+
+// `text` cut, at a character, to what fits in `room` pixels, with "…" when cut.
+std::string fitted_line(const std::string& text, float room) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= room) return text;
+  std::string cut = text;
+  while (!cut.empty()) {
+    do {
+      cut.pop_back();
+    } while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80);
+    if (!cut.empty()) cut.pop_back();  // the lead byte of the character just emptied
+    if (ImGui::CalcTextSize((cut + "…").c_str()).x <= room) return cut + "…";
+  }
+  return "…";
+}
+
 }  // namespace
 
 float App::Impl::handheld_bar_height() const {
-  return target_height() + 2 * ImGui::GetStyle().ItemSpacing.y;
+  return handheld_bar_button_height(target_height()) + 2 * ImGui::GetStyle().ItemSpacing.y;
 }
 
 void App::Impl::handheld_bar(bool with_back) {
-  const float h = target_height();
+  const float h = handheld_bar_button_height(target_height());
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   ImGui::SetCursorPosY(ImGui::GetWindowHeight() - handheld_bar_height() +
                        ImGui::GetStyle().ItemSpacing.y);
@@ -135,9 +157,12 @@ void App::Impl::draw_handheld_cases(float below) {
     std::string label =
         v.tracking_code + "  " + t("stage." + std::string(core::to_string(v.state.stage)));
     if (!v.overdue.empty()) label += std::string("  ") + t("hh.overdue");
-    label += "\n" + (src ? words(src->name, lang()) : v.state.source);
+    std::string second = src ? words(src->name, lang()) : v.state.source;
     const std::string where = handheld_where(cat, v.state.where, lang());
-    if (!where.empty()) label += "  " + where;
+    if (!where.empty()) second += "  " + where;
+    // Two lines at most: the second is cut to the row's width (the detail shows it whole).
+    label += "\n" + fitted_line(second, ImGui::GetContentRegionAvail().x -
+                                            2 * ImGui::GetStyle().FramePadding.x - 2);
     ImGui::PushStyleVar(ImGuiStyleVar_ButtonTextAlign, ImVec2(0.f, 0.5f));
     const bool tapped = button("hh.case." + v.tracking_code, label, ImVec2(-1, h * 1.6f));
     ImGui::PopStyleVar();
