@@ -11,6 +11,7 @@
 #include "weimin/platform/doctor.hpp"
 #include "weimin/station/sync_state.hpp"
 #include "weimin/station/sync_status.hpp"
+#include "weimin/storage/facts.hpp"
 
 namespace weimin::cli {
 namespace {
@@ -18,13 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using platform::Finding;
 using platform::Verdict;
-
-Result<std::string> meta(storage::Database& db, std::string_view key) {
-  WEIMIN_ASSIGN_OR_RETURN(storage::Statement q, db.prepare("SELECT value FROM meta WHERE key = ?"));
-  q.bind(1, key);
-  WEIMIN_ASSIGN_OR_RETURN(bool row, q.step());
-  return row ? q.column_text(0) : std::string();
-}
 
 Finding pinned_ca(const std::string& pem, std::int64_t now_ms) {
   if (pem.empty()) {
@@ -92,8 +86,8 @@ void store_checks(Context& ctx, std::vector<Finding>& found) {
   } else {
     found.push_back({"sync", Verdict::Fail, status.status().message(), ""});
   }
-  auto ca = meta(db, station::kMetaCaPem);
-  found.push_back(ca.is_ok() ? pinned_ca(*ca, ctx.clock.now_ms())
+  auto ca = storage::Meta::get(db, station::kMetaCaPem);
+  found.push_back(ca.is_ok() ? pinned_ca(ca->value_or(""), ctx.clock.now_ms())
                              : Finding{"district CA", Verdict::Fail, ca.status().message(), ""});
   auto offset = station::load_clock_offset(db);
   found.push_back(offset.is_ok() ? clock(*offset, ctx.clock.now_ms())
@@ -128,15 +122,8 @@ void add_doctor(CLI::App& app, Context& ctx) {
       found.push_back(platform::check_printer(*printer));
       found.push_back(voice());
 
-      nlohmann::json checks = nlohmann::json::array();
-      for (const Finding& f : found) {
-        checks.push_back({{"check", f.check},
-                          {"verdict", platform::to_string(f.verdict)},
-                          {"detail", f.detail},
-                          {"todo", f.todo}});
-      }
       const bool failed = platform::any_failed(found);
-      ctx.print({{"ok", !failed}, {"checks", checks}},
+      ctx.print(platform::findings_json(found),
                 platform::findings_text(found, "the station looks healthy"));
       return failed ? 1 : 0;
     };

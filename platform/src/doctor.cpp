@@ -156,6 +156,17 @@ bool any_failed(const std::vector<Finding>& findings) {
   return false;
 }
 
+nlohmann::json findings_json(const std::vector<Finding>& findings) {
+  nlohmann::json checks = nlohmann::json::array();
+  for (const Finding& f : findings) {
+    checks.push_back({{"check", f.check},
+                      {"verdict", to_string(f.verdict)},
+                      {"detail", f.detail},
+                      {"todo", f.todo}});
+  }
+  return {{"ok", !any_failed(findings)}, {"checks", checks}};
+}
+
 std::string findings_text(const std::vector<Finding>& findings, std::string_view healthy) {
   std::string text;
   for (const Finding& f : findings) {

@@ -801,14 +801,7 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
       const auto found = district_doctor(in);
       const bool failed = platform::any_failed(found);
       if (ctx.json) {
-        nlohmann::json checks = nlohmann::json::array();
-        for (const auto& f : found) {
-          checks.push_back({{"check", f.check},
-                            {"verdict", platform::to_string(f.verdict)},
-                            {"detail", f.detail},
-                            {"todo", f.todo}});
-        }
-        ctx.io.out << nlohmann::json{{"ok", !failed}, {"checks", checks}}.dump(2) << "\n";
+        ctx.io.out << platform::findings_json(found).dump(2) << "\n";
       } else {
         ctx.io.out << platform::findings_text(found, "the district looks healthy") << "\n";
       }

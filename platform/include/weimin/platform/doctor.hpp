@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace weimin::platform {
 
 enum class Verdict { Ok, Warn, Fail, Skipped };
@@ -40,6 +42,9 @@ Finding check_key_matches(std::string check, std::string_view cert_pem, std::str
 
 // A printer device that exists and this user may write; Skipped when `device` is empty.
 Finding check_printer(const std::string& device);
+
+// {"ok": no finding failed, "checks": [{check, verdict, detail, todo}, …]}: what --json prints.
+nlohmann::json findings_json(const std::vector<Finding>& findings);
 
 // True when a finding failed.
 bool any_failed(const std::vector<Finding>& findings);
