@@ -238,6 +238,13 @@ struct App::Impl {
   void draw_sync_panel();
   void draw_work_access();
 
+  // [SECTION] govern.cpp
+  void draw_govern();
+  void draw_consult_raise();  // a resident's screen
+  void draw_govern_consult();
+  void draw_govern_access();
+  void draw_govern_certificates();
+
   // [SECTION] figures.cpp
   void draw_figures();
   // Reads the figures of staff.figures' view again when the view or the day changed, the

@@ -93,6 +93,9 @@ void App::Impl::draw_resident() {
     case Screen::Book:
       draw_book();
       break;
+    case Screen::ConsultRaise:
+      draw_consult_raise();
+      break;
     default:
       resident.screen = Screen::Home;
       break;
@@ -143,16 +146,18 @@ void App::Impl::draw_home() {
     const char* id;
     Screen screen;
   };
-  const Tile tiles[] = {{"home.take", Screen::TakeNumber}, {"home.guide", Screen::Guide},
-                        {"home.report", Screen::Report},   {"home.progress", Screen::Progress},
-                        {"home.rate", Screen::Rate},       {"home.book", Screen::Book}};
+  const Tile tiles[] = {{"home.take", Screen::TakeNumber},     {"home.guide", Screen::Guide},
+                        {"home.report", Screen::Report},       {"home.progress", Screen::Progress},
+                        {"home.rate", Screen::Rate},           {"home.book", Screen::Book},
+                        {"home.consult", Screen::ConsultRaise}};
+  constexpr int kTiles = static_cast<int>(std::size(tiles));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   // Three columns on a wide screen, two on a tall one.
   const int cols = avail.x > avail.y ? 3 : 2;
-  const int rows = 6 / cols;
+  const int rows = (kTiles + cols - 1) / cols;
   const float h = std::max(target_height() * 1.4f, (avail.y - gap * (rows - 1)) / rows - 4);
-  grid(6, cols, 0, h, [&](int i, ImVec2 size) {
+  grid(kTiles, cols, 0, h, [&](int i, ImVec2 size) {
     if (button(tiles[i].id, t(tiles[i].id), size, ButtonKind::Tile)) {
       resident.screen = tiles[i].screen;
     }

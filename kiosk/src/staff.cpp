@@ -95,11 +95,10 @@ void App::Impl::draw_staff() {
     const char* id;
     Screen screen;
   };
-  const Tab tabs[] = {{"nav.console", Screen::StaffConsole},
-                      {"nav.cases", Screen::CaseDesk},
-                      {"nav.figures", Screen::Figures},
-                      {"nav.sync", Screen::SyncPanel},
-                      {"nav.access", Screen::WorkAccess}};
+  const Tab tabs[] = {{"nav.console", Screen::StaffConsole}, {"nav.cases", Screen::CaseDesk},
+                      {"nav.figures", Screen::Figures},      {"nav.sync", Screen::SyncPanel},
+                      {"nav.access", Screen::WorkAccess},    {"nav.govern", Screen::Govern}};
+  constexpr int kTabs = static_cast<int>(std::size(tabs));
   if (resident.screen < Screen::StaffConsole) resident.screen = Screen::StaffConsole;
   const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
   const float gap = ImGui::GetStyle().ItemSpacing.x;
@@ -110,8 +109,8 @@ void App::Impl::draw_staff() {
   for (const auto& tab : tabs) tabs_w += item_width(t(tab.id)) + gap;
   // The tabs, then who is signed in and sign-out: on one row when they fit, else two.
   const bool one_row = tabs_w + ww + out_w + 2 * gap <= avail;
-  const float tab_w = one_row ? 0.f : (avail - 4 * gap) / 5;
-  for (int i = 0; i < 5; ++i) {
+  const float tab_w = one_row ? 0.f : (avail - (kTabs - 1) * gap) / kTabs;
+  for (int i = 0; i < kTabs; ++i) {
     if (i) ImGui::SameLine();
     const float w = one_row ? item_width(t(tabs[i].id)) : tab_w;
     if (button(tabs[i].id, t(tabs[i].id), ImVec2(w, h),
@@ -150,6 +149,9 @@ void App::Impl::draw_staff() {
       break;
     case Screen::WorkAccess:
       draw_work_access();
+      break;
+    case Screen::Govern:
+      draw_govern();
       break;
     default:
       draw_console();

@@ -8,12 +8,40 @@
 #include "weimin/core/validation.hpp"
 #include "weimin/platform/clock.hpp"
 #include "weimin/platform/key_store.hpp"
+#include "weimin/station/access_register.hpp"
 #include "weimin/station/cases.hpp"
+#include "weimin/station/consultation.hpp"
 #include "weimin/station/staff_desk.hpp"
 #include "weimin/station/sync_state.hpp"
 #include "weimin/storage/facts.hpp"
 
 namespace weimin::kiosk {
+
+// Governance records for the tour's screens (once per station): a resident's topic with a
+// meeting and a decision carried out, a staff topic, two applications (one refused) and a
+// hardship certificate.
+static void seed_govern_for_tour(station::Station& st, const station::Session& by) {
+  station::Consultations c(st);
+  auto state = c.state();
+  if (!state.is_ok() || !state->topics.empty()) return;
+  auto topic = c.raise(std::nullopt, "小区夜间停车难", "晚上回来没有车位，消防通道被占");
+  if (!topic.is_ok()) return;
+  auto meeting = c.record_meeting(
+      by, topic->id, {"", 23, "居民、物业、业委会协商：划定夜间临时车位", "物业、业委会"});
+  if (meeting.is_ok()) {
+    auto d = c.decide(by, topic->id, "划定夜间临时车位", meeting->id);
+    if (d.is_ok()) (void)c.carried_out(by, topic->id, d->id, "", "已划线");
+    (void)c.decide(by, topic->id, "物业增加夜间巡查", meeting->id);
+  }
+  (void)c.raise(by, "加装电梯意见征集", "");
+  station::AccessRegister r(st);
+  auto refused =
+      r.apply(by, {"urban_management", "要求社区负责辖区占道经营执法", "五城管〔2026〕12号"});
+  if (refused.is_ok()) (void)r.decide(by, refused->id, {false, "", "", "属执法事项，不得转嫁社区"});
+  (void)r.apply(by, {"police", "协助开展反诈宣传入户", "五公通〔2026〕3号"});
+  (void)r.issue_certificate(by,
+                            {"economic_hardship", "张三", "11010519491231002X", "失业，家庭困难"});
+}
 namespace {
 
 // 2026-11-25 (a Wednesday) 09:30 in China: the legal clinic is on.
@@ -466,6 +494,34 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              a.staff().access_task = tr(Lang::Zh, "access.sample1");
              auto d = core::check_work_access(cat, a.staff().access_task);
              if (d.is_ok()) a.staff().access = d.value();
+           }},
+          {"staff_govern_consult",
+           [&](App& a) {
+             seed_govern_for_tour(*st, *a.staff().session);
+             auto& g = a.staff().govern;
+             g = GovernState{};
+             auto topics = station::Consultations(*st).state();
+             if (topics.is_ok() && !topics->topics.empty()) g.topic = topics->topics.begin()->first;
+             a.show(Screen::Govern);
+           }},
+          {"staff_govern_access",
+           [&](App& a) {
+             a.staff().govern = GovernState{};
+             a.staff().govern.view = GovernView::Access;
+             a.staff().govern.task = "要求社区负责辖区占道经营执法";
+             a.show(Screen::Govern);
+           }},
+          {"staff_govern_certificates",
+           [&](App& a) {
+             a.staff().govern = GovernState{};
+             a.staff().govern.view = GovernView::Certificate;
+             a.staff().govern.id_number = "5301021990";
+             a.show(Screen::Govern);
+           }},
+          {"consult_raise",
+           [](App& a) {
+             a.show(Screen::ConsultRaise);
+             a.resident().consult.title = "小区夜间停车难";
            }},
           {"home_clock_off",
            [&](App& a) {

@@ -13,6 +13,7 @@
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/result.hpp"
 #include "weimin/core/work_access.hpp"
+#include "weimin/kiosk/govern.hpp"
 #include "weimin/kiosk/strings.hpp"
 #include "weimin/station/appointments.hpp"
 #include "weimin/station/cases.hpp"
@@ -38,6 +39,8 @@ enum class Screen {
   Figures,
   SyncPanel,
   WorkAccess,
+  Govern,        // staff: consultation, work-access register, certificates (govern.hpp)
+  ConsultRaise,  // a resident raises a consultation topic (社区协商议题)
 };
 
 // How the kiosk looks: one tap from home switches each.
@@ -112,6 +115,7 @@ struct ResidentState {
   ProgressState progress;
   RateState rate;
   BookState book;
+  ConsultRaiseState consult;
 };
 
 enum class ConsoleAction {
@@ -168,6 +172,7 @@ struct StaffState {
   std::optional<core::WorkAccessDecision> access;
   bool sync_requested = false;
   FiguresView figures = FiguresView::Today;
+  GovernState govern;
 };
 
 // [SECTION] Errors in the resident's language

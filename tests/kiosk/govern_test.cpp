@@ -1,0 +1,133 @@
+// The governance screens driven by synthetic taps: a resident raises a consultation topic from
+// home; the director records a meeting, a decision and its carrying out, an application and its
+// refusal, and issues a hardship certificate typed on the identity keypad; staff may not decide
+// an application. Text fields are filled in the state (the keyboard has its own tests).
+#include <doctest/doctest.h>
+
+#include "kiosk_fixture.hpp"
+#include "weimin/station/access_register.hpp"
+#include "weimin/station/consultation.hpp"
+
+using namespace weimin;
+
+namespace {
+
+struct KioskFixture : test::KioskFixture {
+  KioskFixture() : test::KioskFixture(kiosk::AppOptions{}) {}
+  void sign_in(const std::string& no, const std::string& pin) {
+    tap("home.staff");
+    REQUIRE(app->type_on_keypad("pad", no));
+    tap("staff.field.pin");
+    REQUIRE(app->type_on_keypad("pad", pin));
+    tap("staff.sign_in");
+    REQUIRE_MESSAGE(app->staff().session.has_value(), app->staff().error);
+  }
+};
+
+std::string tail(const core::Uuid& id) {
+  return id.to_string().substr(28);
+}
+
+}  // namespace
+
+TEST_CASE("a resident raises a consultation topic from home") {
+  KioskFixture f;
+  f.tap("home.consult");
+  REQUIRE(f.app->resident().screen == kiosk::Screen::ConsultRaise);
+  f.tap("consult.submit");  // nothing typed: refused, in the resident's words
+  CHECK_FALSE(f.app->resident().consult.error.empty());
+  f.app->resident().consult.title = "小区夜间停车难";
+  f.app->resident().consult.detail = "电话13912345678";
+  f.app->pump();
+  f.tap("consult.submit");
+  REQUIRE(f.app->resident().consult.raised.has_value());
+  auto st = station::Consultations(*f.station).state().value();
+  REQUIRE(st.topics.size() == 1);
+  CHECK(st.topics.begin()->second.by_resident);
+  CHECK(st.topics.begin()->second.detail.find("13912345678") == std::string::npos);
+  f.tap("nav.home");
+  CHECK(f.app->resident().screen == kiosk::Screen::Home);
+  CHECK_FALSE(f.app->resident().consult.raised.has_value());  // nothing left for the next
+}
+
+TEST_CASE("staff record a meeting, a decision and its carrying out at the govern screen") {
+  KioskFixture f;
+  auto topic = station::Consultations(*f.station).raise(std::nullopt, "加装电梯", "");
+  REQUIRE(topic.is_ok());
+  f.sign_in("D001", "583920");
+  f.tap("nav.govern");
+  REQUIRE(f.app->resident().screen == kiosk::Screen::Govern);
+  f.tap("govern.topic." + tail(topic->id));
+  f.tap("govern.participants.plus");
+  CHECK(f.app->staff().govern.participants == 11);
+  f.app->staff().govern.minutes = "居民与物业协商";
+  f.app->pump();
+  f.tap("govern.record_meeting");
+  REQUIRE_MESSAGE(f.app->staff().govern.error.empty(), f.app->staff().govern.error);
+  f.app->staff().govern.decision = "申请加装电梯补贴";
+  f.app->pump();
+  f.tap("govern.decide");
+  REQUIRE_MESSAGE(f.app->staff().govern.error.empty(), f.app->staff().govern.error);
+  auto st = station::Consultations(*f.station).state().value();
+  const auto& t = st.find(topic->id);
+  REQUIRE(t->decisions.size() == 1);
+  CHECK(t->meetings.front().participants == 11);
+  CHECK(t->decisions.front().meeting == t->meetings.front().id);
+  f.tap("govern.done." + tail(t->decisions.front().id));
+  st = station::Consultations(*f.station).state().value();
+  CHECK(st.figures() == core::ConsultFigures{1, 1, 1, 1});
+  CHECK_FALSE(f.app->label("govern.done." + tail(t->decisions.front().id)).has_value());
+}
+
+TEST_CASE("the director records an application and its refusal; staff may not decide") {
+  KioskFixture f;
+  f.sign_in("D001", "583920");
+  f.tap("nav.govern");
+  f.tap("govern.view.access");
+  f.tap("govern.dept.urban_management");
+  f.app->staff().govern.task = "要求社区负责辖区占道经营执法";
+  f.app->pump();
+  f.tap("govern.apply");
+  REQUIRE_MESSAGE(f.app->staff().govern.error.empty(), f.app->staff().govern.error);
+  auto reg = station::AccessRegister(*f.station).state().value();
+  REQUIRE(reg.applications.size() == 1);
+  const auto id = reg.applications.begin()->first;
+  CHECK(reg.applications.begin()->second.applied.verdict == core::WorkAccessVerdict::NeedsApproval);
+  f.tap("govern.refuse." + tail(id));
+  reg = station::AccessRegister(*f.station).state().value();
+  CHECK(reg.applications.begin()->second.status() == core::ApplicationStatus::Refused);
+  CHECK_FALSE(f.app->label("govern.approve." + tail(id)).has_value());  // decided once
+
+  f.tap("staff.sign_out");
+  auto other =
+      station::AccessRegister(*f.station).apply(f.director, {"police", "协助开展反诈宣传入户", ""});
+  REQUIRE(other.is_ok());
+  f.sign_in("S002", "649271");
+  f.tap("nav.govern");
+  f.tap("govern.view.access");
+  CHECK_FALSE(f.app->label("govern.approve." + tail(other->id)).has_value());  // not offered
+}
+
+TEST_CASE("a hardship certificate is issued from the keypad into the register, masked") {
+  KioskFixture f;
+  f.sign_in("S002", "649271");
+  f.tap("nav.govern");
+  f.tap("govern.view.certificate");
+  REQUIRE(f.app->type_on_keypad("govern.id", "11010519491231002X"));
+  f.app->staff().govern.basis = "失业，家庭困难";
+  f.app->pump();
+  f.tap("govern.issue");
+  REQUIRE_MESSAGE(f.app->staff().govern.error.empty(), f.app->staff().govern.error);
+  CHECK(f.app->staff().govern.id_number.empty());
+  CHECK(f.app->staff().govern.message.find("110105********002X") != std::string::npos);
+  auto reg = station::AccessRegister(*f.station).state().value();
+  REQUIRE(reg.certificates.size() == 1);
+  CHECK(reg.certificates.begin()->second.staff == "S002");
+  // A wrong check digit: refused in plain words, nothing written.
+  REQUIRE(f.app->type_on_keypad("govern.id", "110105194912310021"));
+  f.app->staff().govern.basis = "失业";
+  f.app->pump();
+  f.tap("govern.issue");
+  CHECK_FALSE(f.app->staff().govern.error.empty());
+  CHECK(station::AccessRegister(*f.station).state().value().certificates.size() == 1);
+}
