@@ -271,6 +271,9 @@ struct App::Impl {
   // The handheld's own bottom bar: back (with_back), language, elder, contrast.
   void handheld_bar(bool with_back);
   float handheld_bar_height() const;
+  // [SECTION] wishes.cpp
+  void draw_wishes();     // the resident's board of wishes, and posting one
+  void draw_wish_desk();  // staff: wishes and the care list
 
   // [SECTION] board.cpp
   void draw_board();

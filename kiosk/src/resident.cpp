@@ -96,6 +96,9 @@ void App::Impl::draw_resident() {
     case Screen::ConsultRaise:
       draw_consult_raise();
       break;
+    case Screen::Wishes:
+      draw_wishes();
+      break;
     default:
       resident.screen = Screen::Home;
       break;
@@ -125,6 +128,14 @@ void App::Impl::draw_resident() {
           resident.screen = Screen::Home;
       };
       break;
+    case Screen::Wishes:
+      back = [this] {
+        if (resident.wishes.posting)
+          resident.wishes.posting = false;
+        else
+          resident.screen = Screen::Home;
+      };
+      break;
     default:
       back = [this] { resident.screen = Screen::Home; };
       break;
@@ -149,7 +160,7 @@ void App::Impl::draw_home() {
   const Tile tiles[] = {{"home.take", Screen::TakeNumber},     {"home.guide", Screen::Guide},
                         {"home.report", Screen::Report},       {"home.progress", Screen::Progress},
                         {"home.rate", Screen::Rate},           {"home.book", Screen::Book},
-                        {"home.consult", Screen::ConsultRaise}};
+                        {"home.consult", Screen::ConsultRaise}, {"home.wishes", Screen::Wishes}};
   constexpr int kTiles = static_cast<int>(std::size(tiles));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;

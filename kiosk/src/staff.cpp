@@ -97,7 +97,8 @@ void App::Impl::draw_staff() {
   };
   const Tab tabs[] = {{"nav.console", Screen::StaffConsole}, {"nav.cases", Screen::CaseDesk},
                       {"nav.figures", Screen::Figures},      {"nav.sync", Screen::SyncPanel},
-                      {"nav.access", Screen::WorkAccess},    {"nav.govern", Screen::Govern}};
+                      {"nav.access", Screen::WorkAccess},    {"nav.govern", Screen::Govern},
+                      {"nav.wishes", Screen::WishDesk}};
   constexpr int kTabs = static_cast<int>(std::size(tabs));
   if (resident.screen < Screen::StaffConsole) resident.screen = Screen::StaffConsole;
   const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
@@ -152,6 +153,9 @@ void App::Impl::draw_staff() {
       break;
     case Screen::Govern:
       draw_govern();
+      break;
+    case Screen::WishDesk:
+      draw_wish_desk();
       break;
     default:
       draw_console();

@@ -283,7 +283,8 @@ const std::vector<StringEntry>& all() {
     std::vector<StringEntry> v = kTable;
     for (const auto* part :
          {&keyboard_strings(), &receipt_strings(), &voice_strings(), &board_strings(),
-          &error_strings(), &figures_strings(), &govern_strings(), &handheld_strings()}) {
+          &error_strings(), &figures_strings(), &govern_strings(), &wishes_strings(),
+          &handheld_strings()}) {
       v.insert(v.end(), part->begin(), part->end());
     }
     return v;

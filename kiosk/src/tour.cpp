@@ -523,6 +523,50 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              a.show(Screen::ConsultRaise);
              a.resident().consult.title = "小区夜间停车难";
            }},
+          {"wishes_board",
+           [&](App& a) {
+             station::Wishes wishes(*st);
+             if (wishes.all().value_or(std::vector<core::Wish>{}).empty()) {
+               (void)wishes.post(
+                   std::nullopt,
+                   {core::HelpKind::Elderly, "想请人周六陪我去医院复查，腿脚不方便", {}, false});
+               (void)wishes.post(std::nullopt,
+                                 {core::HelpKind::MicroWish, "给孙子一套课外书", {}, false});
+             }
+             a.show(Screen::Wishes);
+           }},
+          {"wishes_post",
+           [](App& a) {
+             a.show(Screen::Wishes);
+             a.resident().wishes.posting = true;
+             a.resident().wishes.help = core::HelpKind::Childcare;
+             a.resident().wishes.text = "周末需要有人帮忙接孩子放学";
+           }},
+          {"staff_wishes",
+           [&](App& a) {
+             a.staff().staff_no = "D001";
+             a.staff().pin = "583920";
+             (void)staff_sign_in(*st, a.staff());
+             a.staff().wishes = WishDeskState{};
+             auto open = station::Wishes(*st).open();
+             if (open.is_ok() && !open->empty()) a.staff().wishes.selected = open->front().id;
+             a.show(Screen::WishDesk);
+           }},
+          {"staff_care",
+           [&](App& a) {
+             station::Care care(*st);
+             if (care.listed().value_or(std::vector<core::CareRecord>{}).empty() &&
+                 a.staff().session) {
+               (void)care.list(*a.staff().session, {"张奶奶", "3栋2单元401", {}, false, ""});
+               (void)care.list(*a.staff().session, {"李爷爷", "5栋1单元101", {}, false, ""});
+             }
+             a.staff().wishes = WishDeskState{};
+             a.staff().wishes.care = true;
+             auto listed = care.listed();
+             if (listed.is_ok() && !listed->empty())
+               a.staff().wishes.person = listed->front().person;
+             a.show(Screen::WishDesk);
+           }},
           {"home_clock_off",
            [&](App& a) {
              // The station's clock a week fast: flagged on the status bar until it is set.

@@ -20,6 +20,7 @@
 #include "weimin/station/queue.hpp"
 #include "weimin/station/staff_desk.hpp"
 #include "weimin/station/station.hpp"
+#include "weimin/station/wishes.hpp"
 
 namespace weimin::kiosk {
 
@@ -33,6 +34,8 @@ enum class Screen {
   Progress,
   Rate,
   Book,
+  Wishes,        // the board of neighbours' wishes (邻里互助 微心愿) and posting one
+  ConsultRaise,  // a resident raises a consultation topic (社区协商议题)
   StaffSignIn,
   StaffConsole,
   CaseDesk,
@@ -40,7 +43,7 @@ enum class Screen {
   SyncPanel,
   WorkAccess,
   Govern,        // staff: consultation, work-access register, certificates (govern.hpp)
-  ConsultRaise,  // a resident raises a consultation topic (社区协商议题)
+  WishDesk,  // staff: wishes to claim, fulfil, confirm; the care list's visits and calls
 };
 
 // How the kiosk looks: one tap from home switches each.
@@ -105,6 +108,15 @@ struct BookState {
   std::string error;
 };
 
+// The wishes board (kiosk/src/wishes.cpp): the open wishes, and a resident posting one.
+struct WishBoardState {
+  bool posting = false;
+  core::HelpKind help = core::HelpKind::MicroWish;
+  std::string text;  // typed on the on-screen keyboard
+  std::optional<core::Wish> posted;
+  std::string error;
+};
+
 // Everything a resident has chosen or typed. Reset = assign ResidentState{}.
 struct ResidentState {
   Screen screen = Screen::Home;
@@ -116,6 +128,7 @@ struct ResidentState {
   RateState rate;
   BookState book;
   ConsultRaiseState consult;
+  WishBoardState wishes;
 };
 
 enum class ConsoleAction {
@@ -157,6 +170,15 @@ struct CaseDeskState {
 // (每月考核).
 enum class FiguresView { Today, Month, StaffSheet };
 
+// Staff's wish desk (kiosk/src/wishes.cpp).
+struct WishDeskState {
+  bool care = false;                   // the care list instead of the wishes
+  std::optional<core::Uuid> selected;  // a wish
+  std::string volunteer;               // the claiming volunteer's name, typed
+  std::optional<core::Uuid> person;    // a resident on the care list
+  bool call = false;                   // log a phone call-back instead of a visit
+};
+
 struct StaffState {
   std::string staff_no;  // sign-in fields
   std::string pin;
@@ -173,7 +195,19 @@ struct StaffState {
   bool sync_requested = false;
   FiguresView figures = FiguresView::Today;
   GovernState govern;
+  WishDeskState wishes;
 };
+
+// [SECTION] Wishes and care (kiosk/src/wishes.cpp)
+
+// Posts the resident's wish (board.help, board.text). Sets board.posted, or board.error in
+// `lang` (an empty wish, a refusal) and returns the station's status.
+Status post_wish(station::Station& station, WishBoardState& board, Lang lang);
+enum class WishAction { ClaimVolunteer, ClaimStaff, Fulfil, Confirm, Withdraw };
+// A step on staff.wishes.selected by the signed-in staff; staff.message or staff.error.
+Status wish_desk_act(station::Station& station, StaffState& staff, WishAction action, Lang lang);
+// Logs a visit (or a call, staff.wishes.call) to staff.wishes.person with `outcome`.
+Status log_care(station::Station& station, StaffState& staff, core::CareOutcome outcome, Lang lang);
 
 // [SECTION] Errors in the resident's language
 
