@@ -18,7 +18,12 @@ namespace weimin::kiosk {
 const std::vector<StringEntry>& govern_strings() {
   static const std::vector<StringEntry> table = {
       {"home.consult", "社区议事", "Community topics"},
-      {"nav.govern", "协商准入", "Consult & access"},
+      {"nav.consult", "社区协商", "Consultation"},
+      {"nav.register", "准入登记", "Work-access register"},
+      {"nav.certificates", "证明登记", "Certificates"},
+      {"more.consult", "议题、协商会、落实情况", "Topics, meetings, decisions"},
+      {"more.register", "准入申请与审批", "Applications and approvals"},
+      {"more.certificates", "经济困难证明开具登记", "Hardship certificate register"},
       {"consult.title", "社区协商：您希望社区一起商量什么事？",
        "Community consultation: what should the community talk over?"},
       {"consult.hint_title", "议题（必填，例如：小区停车难）",
@@ -78,6 +83,13 @@ const std::vector<StringEntry>& govern_strings() {
       {"govern.register", "开具登记：{} 份", "Register: {} issued"},
       {"govern.cert_line", "{} {} {}：{}（经办 {}）", "{} {} {}: {} (staff {})"},
       {"govern.issued", "已开具：{}", "Issued: {}"},
+      {"govern.cert_choose", "居民要开具的证明", "The certificate the resident asks for"},
+      {"govern.cert_refused", "社区不能开具{}。{}",
+       "A residents' committee may not issue this: {}. {}"},
+      {"govern.cert_unknown", "目录中没有这种证明，请选择上面列出的证明。",
+       "The catalog has no such certificate: choose one of those above."},
+      {"govern.cert_tell", "请告知居民到上述部门办理，本站不予登记。",
+       "Tell the resident to go to that office; nothing is recorded here."},
   };
   return table;
 }
@@ -207,13 +219,28 @@ Status govern_decide_application(station::Station& station, const station::Sessi
   });
 }
 
+std::string cert_refusal(const core::Catalog& catalog, const std::string& certificate, Lang lang) {
+  const core::Certificate* c = catalog.certificate_by_id(certificate);
+  if (!c) return tr(lang, "govern.cert_unknown");
+  if (c->issuable) return "";
+  return trf(lang, "govern.cert_refused", {pick(c->name, lang), pick(c->note, lang)}) + " " +
+         tr(lang, "govern.cert_tell");
+}
+
 Status govern_issue_certificate(station::Station& station, const station::Session& by,
                                 GovernState& g, Lang lang) {
+  // Refused before anything is typed into the register, in words that say where to go.
+  const std::string refusal = cert_refusal(station.catalog(), g.certificate, lang);
+  if (!refusal.empty()) {
+    g.message.clear();
+    g.error = refusal;
+    return core::check_certificate_issuable(station.catalog(), g.certificate);
+  }
   return staff_step(g, lang, [&]() -> Result<std::string> {
     station::AccessRegister r(station);
     WEIMIN_ASSIGN_OR_RETURN(
         core::CertificateEntry e,
-        r.issue_certificate(by, {"economic_hardship", g.resident_name, g.id_number, g.basis}));
+        r.issue_certificate(by, {g.certificate, g.resident_name, g.id_number, g.basis}));
     g.id_number.clear();
     g.resident_name.clear();
     g.basis.clear();
@@ -270,7 +297,7 @@ void App::Impl::draw_govern() {
     ImGui::TextUnformatted(g.message.c_str());
     ImGui::PopTextWrapPos();
   }
-  error_line(g.error);
+  action_error = g.error;  // above the action bar: in sight however far the screen scrolled
   switch (g.view) {
     case GovernView::Consult:
       draw_govern_consult();
@@ -298,10 +325,12 @@ void App::Impl::draw_govern_consult() {
       tf("govern.figures",
          {std::to_string(f.activities), std::to_string(f.items), std::to_string(f.carried_out)})
           .c_str());
+  // The new topic's field and 登记议题 on one line: the field takes what the button leaves.
+  const float raise_w = item_width(t("govern.raise"));
   text_field("govern.topic_title", g.topic_title, core::kMaxTopicTitleChars, t("govern.new_topic"),
-             h);
+             h, ImGui::GetContentRegionAvail().x - raise_w - ImGui::GetStyle().ItemSpacing.x);
   ImGui::SameLine();
-  if (button("govern.raise", t("govern.raise"), ImVec2(item_width(t("govern.raise")), h))) {
+  if (button("govern.raise", t("govern.raise"), ImVec2(raise_w, h))) {
     (void)govern_raise_topic(station, *staff.session, g, lang());
   }
   ImGui::TextUnformatted(t("govern.topics"));
@@ -413,8 +442,9 @@ void App::Impl::draw_govern_access() {
     ImGui::BulletText("%s", line.c_str());
     ImGui::PopTextWrapPos();
     if (decides && !a.decision) {
+      // In the list, not the action bar: each pending application has its own pair.
       if (button("govern.approve." + short_id(id), t("govern.approve"),
-                 ImVec2(item_width(t("govern.approve")), h), ButtonKind::Primary)) {
+                 ImVec2(item_width(t("govern.approve")), h))) {
         (void)govern_decide_application(station, *staff.session, g, id, true, lang());
       }
       ImGui::SameLine();
@@ -433,6 +463,28 @@ void App::Impl::draw_govern_certificates() {
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(t("govern.cert_title"));
   ImGui::PopTextWrapPos();
+  // What the resident asks for: the catalog's certificates, the one a committee may issue
+  // first. Any other is refused at once with where to go instead; nothing is typed for it.
+  ImGui::TextUnformatted(t("govern.cert_choose"));
+  const auto& certs = station.catalog().certificates;
+  grid(static_cast<int>(certs.size()), 4, elder() ? 300.f : 240.f, h, [&](int i, ImVec2 size) {
+    const core::Certificate& c = certs[static_cast<std::size_t>(i)];
+    if (button("govern.cert." + c.id, fit_label(pick(c.name, lang()), size.x - 2 * gap), size,
+               g.certificate == c.id ? ButtonKind::Selected : ButtonKind::Normal)) {
+      g.certificate = c.id;
+      g.error.clear();
+      g.message.clear();
+    }
+  });
+  ImGui::Spacing();
+  const std::string refusal = cert_refusal(station.catalog(), g.certificate, lang());
+  if (!refusal.empty()) {
+    error_line(refusal);
+    labels["govern.cert_refusal"] = refusal;  // what tests read
+    action(
+        "govern.issue", t("govern.issue"), [] {}, ButtonKind::Primary, false);
+    return;
+  }
   const std::string shown = identity_shown(g.id_number);
   ImGui::TextUnformatted((std::string(t("govern.id")) + ":  " + shown).c_str());
   const std::string problem = identity_problem(g.id_number, core::local_date(clock.now_ms()));

@@ -223,9 +223,10 @@ struct App::Impl {
 
   // [SECTION] keyboard.cpp
   // A text field named `id` showing `value` (or the hint, muted, when empty); a tap opens the
-  // on-screen keyboard on it (true on that frame). Physical keys type into it too.
+  // on-screen keyboard on it (true on that frame). Physical keys type into it too. It fills
+  // the line, or is `width` wide when that is given (> 0).
   bool text_field(const std::string& id, std::string& value, std::size_t max_len,
-                  const std::string& hint, float height);
+                  const std::string& hint, float height, float width = 0);
   // The keyboard over the whole window while keyboard.open; draw() calls it instead of the
   // screen.
   void draw_keyboard();
@@ -237,6 +238,7 @@ struct App::Impl {
   void draw_case_desk();
   void draw_sync_panel();
   void draw_work_access();
+  void draw_staff_more();  // the tiles behind the More tab
 
   // [SECTION] govern.cpp
   void draw_govern();

@@ -161,7 +161,7 @@ std::string wrapped(const std::string& text, float width, int max_lines) {
 // [SECTION] The field.
 
 bool App::Impl::text_field(const std::string& id, std::string& value, std::size_t max_len,
-                           const std::string& hint, float height) {
+                           const std::string& hint, float height, float field_width) {
   auto open_editor = [&] {
     const bool pinyin = lang() == Lang::Zh;
     std::unique_ptr<PinyinIme> ime = std::move(keyboard.ime);
@@ -189,7 +189,7 @@ bool App::Impl::text_field(const std::string& id, std::string& value, std::size_
     }
   }
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float width = ImGui::GetContentRegionAvail().x;
+  const float width = field_width > 0 ? field_width : ImGui::GetContentRegionAvail().x;
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const int lines = std::max(1, static_cast<int>((height - 2 * style.FramePadding.y) / line));
   const bool empty = value.empty();
@@ -199,7 +199,7 @@ bool App::Impl::text_field(const std::string& id, std::string& value, std::size_
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
   ImGui::PushStyleColor(ImGuiCol_Text, empty ? ImGui::ColorConvertU32ToFloat4(colour_muted())
                                              : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-  const bool tapped = button(id, shown, ImVec2(-1, height));
+  const bool tapped = button(id, shown, ImVec2(field_width > 0 ? field_width : -1, height));
   ImGui::PopStyleColor(3);
   ImGui::PopStyleVar();
   if (tapped) open_editor();

@@ -157,10 +157,14 @@ void App::Impl::draw_home() {
     const char* id;
     Screen screen;
   };
-  const Tile tiles[] = {{"home.take", Screen::TakeNumber},     {"home.guide", Screen::Guide},
-                        {"home.report", Screen::Report},       {"home.progress", Screen::Progress},
-                        {"home.rate", Screen::Rate},           {"home.book", Screen::Book},
-                        {"home.consult", Screen::ConsultRaise}, {"home.wishes", Screen::Wishes}};
+  const Tile tiles[] = {{"home.take", Screen::TakeNumber},
+                        {"home.guide", Screen::Guide},
+                        {"home.report", Screen::Report},
+                        {"home.progress", Screen::Progress},
+                        {"home.rate", Screen::Rate},
+                        {"home.book", Screen::Book},
+                        {"home.consult", Screen::ConsultRaise},
+                        {"home.wishes", Screen::Wishes}};
   constexpr int kTiles = static_cast<int>(std::size(tiles));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;

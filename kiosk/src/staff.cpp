@@ -89,34 +89,61 @@ void App::Impl::draw_staff_sign_in() {
 
 // [SECTION] The staff frame
 
+namespace {
+
+// Where staff go. The desks used all day are tabs along the top; the rest are big tiles on the
+// 更多 (More) screen, so the tab row fits every size and language (docs/KIOSK.md).
+struct StaffPlace {
+  const char* id;
+  Screen screen;
+  GovernView view = GovernView::Consult;  // for Screen::Govern
+  const char* note = nullptr;             // a tile's second line
+};
+constexpr StaffPlace kStaffTabs[] = {{"nav.console", Screen::StaffConsole},
+                                     {"nav.cases", Screen::CaseDesk},
+                                     {"nav.wishes", Screen::WishDesk},
+                                     {"nav.figures", Screen::Figures},
+                                     {"nav.more", Screen::StaffMore}};
+constexpr StaffPlace kStaffMore[] = {
+    {"nav.consult", Screen::Govern, GovernView::Consult, "more.consult"},
+    {"nav.register", Screen::Govern, GovernView::Access, "more.register"},
+    {"nav.certificates", Screen::Govern, GovernView::Certificate, "more.certificates"},
+    {"nav.access", Screen::WorkAccess, GovernView::Consult, "more.access"},
+    {"nav.sync", Screen::SyncPanel, GovernView::Consult, "more.sync"}};
+
+// The tab that shows `screen` (the More tab for the screens behind it).
+const char* tab_of(Screen screen) {
+  for (const auto& tab : kStaffTabs) {
+    if (tab.screen == screen) return tab.id;
+  }
+  return "nav.more";
+}
+
+}  // namespace
+
 void App::Impl::draw_staff() {
   const float h = target_height();
-  struct Tab {
-    const char* id;
-    Screen screen;
-  };
-  const Tab tabs[] = {{"nav.console", Screen::StaffConsole}, {"nav.cases", Screen::CaseDesk},
-                      {"nav.figures", Screen::Figures},      {"nav.sync", Screen::SyncPanel},
-                      {"nav.access", Screen::WorkAccess},    {"nav.govern", Screen::Govern},
-                      {"nav.wishes", Screen::WishDesk}};
-  constexpr int kTabs = static_cast<int>(std::size(tabs));
   if (resident.screen < Screen::StaffConsole) resident.screen = Screen::StaffConsole;
+  const char* current_tab = tab_of(resident.screen);
   const std::string who = tf("staff.hello", {staff.session->name, staff.session->staff_no});
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float avail = ImGui::GetContentRegionAvail().x;
   const float ww = ImGui::CalcTextSize(who.c_str()).x;
   const float out_w = item_width(t("staff.sign_out"));
+  constexpr int kTabs = static_cast<int>(std::size(kStaffTabs));
   float tabs_w = 0;
-  for (const auto& tab : tabs) tabs_w += item_width(t(tab.id)) + gap;
+  for (const auto& tab : kStaffTabs) tabs_w += item_width(t(tab.id)) + gap;
   // The tabs, then who is signed in and sign-out: on one row when they fit, else two.
   const bool one_row = tabs_w + ww + out_w + 2 * gap <= avail;
   const float tab_w = one_row ? 0.f : (avail - (kTabs - 1) * gap) / kTabs;
   for (int i = 0; i < kTabs; ++i) {
     if (i) ImGui::SameLine();
-    const float w = one_row ? item_width(t(tabs[i].id)) : tab_w;
-    if (button(tabs[i].id, t(tabs[i].id), ImVec2(w, h),
-               resident.screen == tabs[i].screen ? ButtonKind::Selected : ButtonKind::Normal)) {
-      resident.screen = tabs[i].screen;
+    const StaffPlace& tab = kStaffTabs[i];
+    const float w = one_row ? item_width(t(tab.id)) : tab_w;
+    if (button(
+            tab.id, t(tab.id), ImVec2(w, h),
+            std::string_view(current_tab) == tab.id ? ButtonKind::Selected : ButtonKind::Normal)) {
+      resident.screen = tab.screen;
       staff.error.clear();
       staff.message.clear();
     }
@@ -157,12 +184,42 @@ void App::Impl::draw_staff() {
     case Screen::WishDesk:
       draw_wish_desk();
       break;
+    case Screen::StaffMore:
+      draw_staff_more();
+      break;
     default:
       draw_console();
       break;
   }
   end_scroll();
   draw_action_bar();
+}
+
+// [SECTION] More: the places that are not tabs, as big tiles
+
+void App::Impl::draw_staff_more() {
+  const float h = target_height();
+  const float gap = ImGui::GetStyle().ItemSpacing.y;
+  constexpr int kTiles = static_cast<int>(std::size(kStaffMore));
+  ImGui::TextUnformatted(t("more.title"));
+  // Two columns on a wide screen, one on a tall one; each tile two lines tall at least and
+  // filling the room when there is more.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const int cols = avail.x > avail.y ? 2 : 1;
+  const int rows = (kTiles + cols - 1) / cols;
+  const float tile_h = std::max(h * 1.5f, std::min(h * 2.5f, (avail.y - gap * (rows - 1)) / rows));
+  grid(kTiles, cols, 0, tile_h, [&](int i, ImVec2 size) {
+    const StaffPlace& place = kStaffMore[i];
+    const std::string label = std::string(t(place.id)) + "\n" + t(place.note);
+    if (button(place.id, label, size)) {
+      resident.screen = place.screen;
+      if (place.screen == Screen::Govern) staff.govern.view = place.view;
+      staff.error.clear();
+      staff.message.clear();
+      staff.govern.error.clear();
+      staff.govern.message.clear();
+    }
+  });
 }
 
 // [SECTION] Queue console

@@ -16,8 +16,8 @@ const std::vector<StringEntry>& voice_strings();     // voice.cpp: what the kios
 const std::vector<StringEntry>& board_strings();     // board.cpp: the calling board
 const std::vector<StringEntry>& error_strings();     // errors.cpp: the station's refusals
 const std::vector<StringEntry>& figures_strings();   // figures.cpp: the staff's figures screen
-const std::vector<StringEntry>& govern_strings();    // govern.cpp: consultation, access, certificates
-const std::vector<StringEntry>& wishes_strings();    // wishes.cpp: wishes board, wish desk, care
+const std::vector<StringEntry>& govern_strings();  // govern.cpp: consultation, access, certificates
+const std::vector<StringEntry>& wishes_strings();  // wishes.cpp: wishes board, wish desk, care
 const std::vector<StringEntry>& handheld_strings();  // handheld.cpp: the grid worker's handheld
 
 }  // namespace weimin::kiosk

@@ -197,7 +197,11 @@ const std::vector<StringEntry> kTable = {
     {"nav.cases", "案件", "Cases"},
     {"nav.figures", "数据统计", "Figures"},
     {"nav.sync", "同步", "Sync"},
-    {"nav.access", "准入核查", "Work access"},
+    {"nav.access", "准入核查", "Work-access check"},
+    {"nav.more", "更多", "More"},
+    {"more.title", "其他工作", "Other work"},
+    {"more.access", "部门交办的事是否在清单内", "Is a department's task on the lists?"},
+    {"more.sync", "与街道的同步状态", "Sync with the district"},
     {"console.window", "{} 号窗口", "Window {}"},
     {"console.current", "当前：{}", "Now: {}"},
     {"console.nobody", "当前无人", "Nobody at the window"},
@@ -281,10 +285,9 @@ const std::vector<StringEntry> kTable = {
 const std::vector<StringEntry>& all() {
   static const std::vector<StringEntry> built = [] {
     std::vector<StringEntry> v = kTable;
-    for (const auto* part :
-         {&keyboard_strings(), &receipt_strings(), &voice_strings(), &board_strings(),
-          &error_strings(), &figures_strings(), &govern_strings(), &wishes_strings(),
-          &handheld_strings()}) {
+    for (const auto* part : {&keyboard_strings(), &receipt_strings(), &voice_strings(),
+                             &board_strings(), &error_strings(), &figures_strings(),
+                             &govern_strings(), &wishes_strings(), &handheld_strings()}) {
       v.insert(v.end(), part->begin(), part->end());
     }
     return v;

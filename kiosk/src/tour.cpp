@@ -17,10 +17,16 @@
 
 namespace weimin::kiosk {
 
+namespace {
+
+// 2026-11-25 (a Wednesday) 09:30 in China: the legal clinic is on.
+constexpr std::int64_t kTourMs = 1795570200000;
+constexpr const char* kTourGrid = "530102001001001";  // 翠湖社区第一网格
+
 // Governance records for the tour's screens (once per station): a resident's topic with a
 // meeting and a decision carried out, a staff topic, two applications (one refused) and a
 // hardship certificate.
-static void seed_govern_for_tour(station::Station& st, const station::Session& by) {
+void seed_govern_for_tour(station::Station& st, const station::Session& by) {
   station::Consultations c(st);
   auto state = c.state();
   if (!state.is_ok() || !state->topics.empty()) return;
@@ -42,12 +48,6 @@ static void seed_govern_for_tour(station::Station& st, const station::Session& b
   (void)r.issue_certificate(by,
                             {"economic_hardship", "张三", "11010519491231002X", "失业，家庭困难"});
 }
-namespace {
-
-// 2026-11-25 (a Wednesday) 09:30 in China: the legal clinic is on.
-constexpr std::int64_t kTourMs = 1795570200000;
-constexpr const char* kTourGrid = "530102001001001";  // 翠湖社区第一网格
-
 // A temporary folder removed with its contents.
 struct ScratchDir {
   std::filesystem::path path;
@@ -495,6 +495,7 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              auto d = core::check_work_access(cat, a.staff().access_task);
              if (d.is_ok()) a.staff().access = d.value();
            }},
+          {"staff_more", [](App& a) { a.show(Screen::StaffMore); }},
           {"staff_govern_consult",
            [&](App& a) {
              seed_govern_for_tour(*st, *a.staff().session);
@@ -516,6 +517,14 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              a.staff().govern = GovernState{};
              a.staff().govern.view = GovernView::Certificate;
              a.staff().govern.id_number = "5301021990";
+             a.show(Screen::Govern);
+           }},
+          {"staff_govern_cert_refused",
+           [&](App& a) {
+             // A resident asks for a proof of residence: refused, with where to go instead.
+             a.staff().govern = GovernState{};
+             a.staff().govern.view = GovernView::Certificate;
+             a.staff().govern.certificate = "residence";
              a.show(Screen::Govern);
            }},
           {"consult_raise",

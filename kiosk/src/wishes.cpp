@@ -10,6 +10,7 @@
 #include "impl.hpp"
 #include "string_tables.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/core/mask.hpp"
 
 namespace weimin::kiosk {
 
@@ -54,6 +55,10 @@ const std::vector<StringEntry>& wishes_strings() {
       {"wishdesk.withdraw", "撤回", "Withdraw"},
       {"wishdesk.need_volunteer", "请先写下志愿者的姓名。", "Type the volunteer's name first."},
       {"wishdesk.done", "已记录：{} {}", "Recorded: {} {}"},
+      {"wishdesk.refused",
+       "心愿 {} 现在是“{}”，这一步（{}）不能做了，可能已在别处办理。请按它现在的状态继续。",
+       "Wish {} is now \"{}\": this step ({}) cannot be taken; it may have been done elsewhere. "
+       "Carry on from where it stands now."},
       {"care.due", "本月待探访 {} 人（共 {} 人）", "{} of {} not visited this month"},
       {"care.none", "关爱名单为空（用 weimin care add 添加）。",
        "Nobody is on the care list (add with weimin care add)."},
@@ -137,7 +142,19 @@ Status wish_desk_act(station::Station& station, StaffState& staff, WishAction ac
       break;
   }
   if (!done.is_ok()) {
-    staff.error = staff_error_sentence(done.status(), KioskAction::CaseDesk, lang);
+    // A step the wish's stage no longer allows (another console or station got there first):
+    // say where the wish stands now, in the wish's own words, then the station's detail.
+    auto now = wishes.get(id);
+    if (done.status().code() == ErrorCode::Conflict && now.is_ok()) {
+      staff.error =
+          trf(lang, "wishdesk.refused",
+              {station::short_number(now->id), tr(lang, stage_key(now->stage)), tr(lang, what)}) +
+          "  " +
+          trf(lang, "error.staff_detail",
+              {core::mask_personal_numbers_in_text(done.status().message())});
+    } else {
+      staff.error = staff_error_sentence(done.status(), KioskAction::CaseDesk, lang);
+    }
     return done.status();
   }
   staff.wishes.volunteer.clear();

@@ -107,11 +107,17 @@ TEST_CASE(
   REQUIRE(f.app->staff().session.has_value());
   CHECK_FALSE(f.app->resident().prefs.elder);
   CHECK_FALSE(f.app->resident().prefs.voice);
-  // Every tab's label whole.
-  for (const char* id : {"nav.console", "nav.cases", "nav.figures", "nav.sync", "nav.access"})
+  // Every tab's label whole, and every place behind 更多 one tap further.
+  for (const char* id : {"nav.console", "nav.cases", "nav.wishes", "nav.figures", "nav.more"})
     f.reachable(id, 44);
   CHECK(f.app->label("nav.figures") == "数据统计");
-  CHECK(f.app->label("nav.access") == "准入核查");
+  REQUIRE(f.app->tap("nav.more"));
+  REQUIRE(f.control("nav.more") != nullptr);
+  CHECK(f.control("nav.more")->label == "✓ 更多");  // the tab says where staff are
+  for (const char* id :
+       {"nav.consult", "nav.register", "nav.certificates", "nav.access", "nav.sync"})
+    f.reachable(id, 44);
+  CHECK(f.app->label("nav.access") == "准入核查\n部门交办的事是否在清单内");
 }
 
 TEST_CASE("a selection shows a check mark, not colour alone; consent is a check box") {

@@ -55,7 +55,8 @@ TEST_CASE("staff record a meeting, a decision and its carrying out at the govern
   auto topic = station::Consultations(*f.station).raise(std::nullopt, "加装电梯", "");
   REQUIRE(topic.is_ok());
   f.sign_in("D001", "583920");
-  f.tap("nav.govern");
+  f.tap("nav.more");
+  f.tap("nav.consult");
   REQUIRE(f.app->resident().screen == kiosk::Screen::Govern);
   f.tap("govern.topic." + tail(topic->id));
   f.tap("govern.participants.plus");
@@ -82,8 +83,9 @@ TEST_CASE("staff record a meeting, a decision and its carrying out at the govern
 TEST_CASE("the director records an application and its refusal; staff may not decide") {
   KioskFixture f;
   f.sign_in("D001", "583920");
-  f.tap("nav.govern");
-  f.tap("govern.view.access");
+  f.tap("nav.more");
+  f.tap("nav.register");
+  CHECK(f.app->staff().govern.view == kiosk::GovernView::Access);
   f.tap("govern.dept.urban_management");
   f.app->staff().govern.task = "要求社区负责辖区占道经营执法";
   f.app->pump();
@@ -103,16 +105,18 @@ TEST_CASE("the director records an application and its refusal; staff may not de
       station::AccessRegister(*f.station).apply(f.director, {"police", "协助开展反诈宣传入户", ""});
   REQUIRE(other.is_ok());
   f.sign_in("S002", "649271");
-  f.tap("nav.govern");
-  f.tap("govern.view.access");
+  f.tap("nav.more");
+  f.tap("nav.consult");
+  f.tap("govern.view.access");  // the register's own views switch too
   CHECK_FALSE(f.app->label("govern.approve." + tail(other->id)).has_value());  // not offered
 }
 
 TEST_CASE("a hardship certificate is issued from the keypad into the register, masked") {
   KioskFixture f;
   f.sign_in("S002", "649271");
-  f.tap("nav.govern");
-  f.tap("govern.view.certificate");
+  f.tap("nav.more");
+  f.tap("nav.certificates");
+  CHECK(f.app->staff().govern.view == kiosk::GovernView::Certificate);
   REQUIRE(f.app->type_on_keypad("govern.id", "11010519491231002X"));
   f.app->staff().govern.basis = "失业，家庭困难";
   f.app->pump();
@@ -130,4 +134,38 @@ TEST_CASE("a hardship certificate is issued from the keypad into the register, m
   f.tap("govern.issue");
   CHECK_FALSE(f.app->staff().govern.error.empty());
   CHECK(station::AccessRegister(*f.station).state().value().certificates.size() == 1);
+}
+
+TEST_CASE("a certificate the catalog forbids is refused at the kiosk with where to go instead") {
+  KioskFixture f;
+  f.sign_in("S002", "649271");
+  f.tap("nav.more");
+  f.tap("nav.certificates");
+  // The resident asks for a proof of residence: the kiosk says at once that the committee may
+  // not issue it and which office does, and offers nothing to type for it.
+  f.tap("govern.cert.residence");
+  CHECK(f.app->staff().govern.certificate == "residence");
+  const std::string shown = f.app->label("govern.cert_refusal").value_or("<not shown>");
+  CHECK(shown.find("社区不能开具居住证明") != std::string::npos);
+  CHECK(shown.find("公安派出所") != std::string::npos);  // the catalog's note: where to go
+  CHECK_FALSE(f.app->label("govern.id.1").has_value());
+  const auto before = f.fact_count();
+  f.tap("govern.issue");  // drawn disabled: nothing happens
+  CHECK(f.fact_count() == before);
+  // Asked for anyway (a stale screen, a script): refused, nothing written, the same words.
+  auto& g = f.app->staff().govern;
+  g.id_number = "11010519491231002X";
+  g.basis = "租房";
+  CHECK(kiosk::govern_issue_certificate(*f.station, *f.app->staff().session, g, kiosk::Lang::Zh)
+            .code() == ErrorCode::Rejected);
+  CHECK(g.error.find("公安派出所") != std::string::npos);
+  CHECK(f.fact_count() == before);
+  CHECK(station::AccessRegister(*f.station).state().value().certificates.empty());
+  // In English, in English words.
+  CHECK(kiosk::cert_refusal(f.station->catalog(), "residence", kiosk::Lang::En)
+            .find("police station") != std::string::npos);
+  // The hardship certificate chosen again: the form is back.
+  f.tap("govern.cert.economic_hardship");
+  CHECK_FALSE(f.app->label("govern.cert_refusal").has_value());
+  CHECK(f.app->label("govern.id.1").has_value());
 }

@@ -397,6 +397,7 @@ TEST_CASE("staff type the work-access task on the same keyboard") {
   REQUIRE(f.app->type_on_keypad("pad", "649271"));
   f.tap("staff.sign_in");
   REQUIRE(f.app->staff().session.has_value());
+  f.tap("nav.more");
   f.tap("nav.access");
   f.tap("access.task");
   REQUIRE(f.shown("kb.done"));

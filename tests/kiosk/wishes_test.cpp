@@ -107,3 +107,36 @@ TEST_CASE("staff log a home visit and a phone call for a resident on the care li
   CHECK(r.logs[1].outcome == core::CareOutcome::NotReached);
   CHECK(care.visits_due().value().empty());
 }
+
+TEST_CASE("a claim on a wish fulfilled meanwhile is refused at the desk and says where it stands") {
+  KioskFixture f{sized(1280, 800)};
+  station::Wishes wishes(*f.station);
+  auto w = wishes.post(std::nullopt, {core::HelpKind::Health, "想请人帮忙取药", {}, false});
+  REQUIRE(w.is_ok());
+  const std::string number = station::short_number(w->id);
+  sign_in_staff(f);
+  f.tap("nav.wishes");
+  f.tap("wishdesk.wish." + number);
+  CHECK(f.app->label("wishdesk.claim_staff").has_value());  // open: the claim is offered
+  // Meanwhile at another console a volunteer claimed it and it was fulfilled.
+  REQUIRE(wishes.claim(f.director, number, {core::Claimant::Volunteer, "刘志愿", std::nullopt})
+              .is_ok());
+  REQUIRE(wishes.fulfil(f.director, number).is_ok());
+  const auto before = f.fact_count();
+  // The claim from the screen drawn before: refused, nothing written, in plain words.
+  CHECK(kiosk::wish_desk_act(*f.station, f.app->staff(), kiosk::WishAction::ClaimStaff,
+                             kiosk::Lang::Zh)
+            .code() == ErrorCode::Conflict);
+  CHECK(f.fact_count() == before);
+  const std::string& error = f.app->staff().error;
+  CHECK(error.find("心愿 " + number + " 现在是“已完成”") != std::string::npos);
+  CHECK(error.find("请按它现在的状态继续") != std::string::npos);
+  CHECK(wishes.get(number).value().claim->name == "刘志愿");
+  // Drawn again: no claim offered any more, confirming is.
+  f.app->frame(true);
+  CHECK_FALSE(f.app->label("wishdesk.claim_staff").has_value());
+  CHECK_FALSE(f.app->label("wishdesk.claim_volunteer").has_value());
+  f.tap("wishdesk.confirm");
+  CHECK(wishes.get(number).value().stage == core::WishStage::Confirmed);
+  CHECK(f.app->staff().error.empty());
+}

@@ -41,7 +41,9 @@ struct GovernState {
   std::string department;
   std::string task;
   std::string evidence;
-  // Certificates: the resident's identity number (typed on the keypad), name and the basis.
+  // Certificates: which one the resident asks for (a catalog certificate id; the committee may
+  // issue only some), the resident's identity number (typed on the keypad), name and basis.
+  std::string certificate = "economic_hardship";
   std::string id_number;
   std::string resident_name;
   std::string basis;
@@ -72,8 +74,15 @@ Status govern_apply(station::Station& station, const station::Session& by, Gover
 Status govern_decide_application(station::Station& station, const station::Session& by,
                                  GovernState& g, const core::Uuid& application, bool approve,
                                  Lang lang);
-// An economic hardship certificate for g.id_number (g.resident_name) on g.basis.
+// Certificate g.certificate (the economic hardship certificate, the one a committee may still
+// issue) for g.id_number (g.resident_name) on g.basis. A certificate the catalog says a
+// committee may not issue is refused (Rejected, nothing written) with g.error saying which
+// office issues it instead (cert_refusal).
 Status govern_issue_certificate(station::Station& station, const station::Session& by,
                                 GovernState& g, Lang lang);
+
+// Why the committee may not issue `certificate` and where the resident should go instead, in
+// `lang`, from the catalog's note; empty when the catalog lets the committee issue it.
+std::string cert_refusal(const core::Catalog& catalog, const std::string& certificate, Lang lang);
 
 }  // namespace weimin::kiosk

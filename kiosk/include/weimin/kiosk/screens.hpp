@@ -42,8 +42,9 @@ enum class Screen {
   Figures,
   SyncPanel,
   WorkAccess,
-  Govern,        // staff: consultation, work-access register, certificates (govern.hpp)
-  WishDesk,  // staff: wishes to claim, fulfil, confirm; the care list's visits and calls
+  Govern,     // staff: consultation, work-access register, certificates (govern.hpp)
+  WishDesk,   // staff: wishes to claim, fulfil, confirm; the care list's visits and calls
+  StaffMore,  // staff: the places that are not tabs, as big tiles (更多)
 };
 
 // How the kiosk looks: one tap from home switches each.
