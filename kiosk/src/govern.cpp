@@ -84,6 +84,7 @@ const std::vector<StringEntry>& govern_strings() {
       {"govern.cert_line", "{} {} {}：{}（经办 {}）", "{} {} {}: {} (staff {})"},
       {"govern.issued", "已开具：{}", "Issued: {}"},
       {"govern.cert_choose", "居民要开具的证明", "The certificate the resident asks for"},
+      {"govern.cert_other", "其他证明", "Another certificate"},
       {"govern.cert_refused", "社区不能开具{}。{}",
        "A residents' committee may not issue this: {}. {}"},
       {"govern.cert_unknown", "目录中没有这种证明，请选择上面列出的证明。",
@@ -463,19 +464,46 @@ void App::Impl::draw_govern_certificates() {
   ImGui::PushTextWrapPos(0);
   ImGui::TextUnformatted(t("govern.cert_title"));
   ImGui::PopTextWrapPos();
-  // What the resident asks for: the catalog's certificates, the one a committee may issue
-  // first. Any other is refused at once with where to go instead; nothing is typed for it.
+  // What the resident asks for: the certificates a committee may issue, and 其他证明 (other
+  // certificates) listing those it may not — any of them is refused at once with where to go
+  // instead, and nothing is typed for it.
   ImGui::TextUnformatted(t("govern.cert_choose"));
   const auto& certs = station.catalog().certificates;
-  grid(static_cast<int>(certs.size()), 4, elder() ? 300.f : 240.f, h, [&](int i, ImVec2 size) {
-    const core::Certificate& c = certs[static_cast<std::size_t>(i)];
-    if (button("govern.cert." + c.id, fit_label(pick(c.name, lang()), size.x - 2 * gap), size,
+  bool first = true;
+  for (const core::Certificate& c : certs) {
+    if (!c.issuable) continue;
+    if (!first) ImGui::SameLine();
+    first = false;
+    const std::string label = pick(c.name, lang());
+    if (button("govern.cert." + c.id, label, ImVec2(item_width(label), h),
                g.certificate == c.id ? ButtonKind::Selected : ButtonKind::Normal)) {
       g.certificate = c.id;
+      g.other_certificates = false;
       g.error.clear();
       g.message.clear();
     }
-  });
+  }
+  if (!first) ImGui::SameLine();
+  if (button("govern.cert.other", t("govern.cert_other"),
+             ImVec2(item_width(t("govern.cert_other")), h),
+             g.other_certificates ? ButtonKind::Selected : ButtonKind::Normal)) {
+    g.other_certificates = !g.other_certificates;
+  }
+  if (g.other_certificates) {
+    std::vector<const core::Certificate*> others;
+    for (const core::Certificate& c : certs) {
+      if (!c.issuable) others.push_back(&c);
+    }
+    grid(static_cast<int>(others.size()), 4, elder() ? 300.f : 240.f, h, [&](int i, ImVec2 size) {
+      const core::Certificate& c = *others[static_cast<std::size_t>(i)];
+      if (button("govern.cert." + c.id, fit_label(pick(c.name, lang()), size.x - 2 * gap), size,
+                 g.certificate == c.id ? ButtonKind::Selected : ButtonKind::Normal)) {
+        g.certificate = c.id;
+        g.error.clear();
+        g.message.clear();
+      }
+    });
+  }
   ImGui::Spacing();
   const std::string refusal = cert_refusal(station.catalog(), g.certificate, lang());
   if (!refusal.empty()) {

@@ -525,6 +525,7 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              a.staff().govern = GovernState{};
              a.staff().govern.view = GovernView::Certificate;
              a.staff().govern.certificate = "residence";
+             a.staff().govern.other_certificates = true;
              a.show(Screen::Govern);
            }},
           {"consult_raise",

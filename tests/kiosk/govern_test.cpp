@@ -143,6 +143,8 @@ TEST_CASE("a certificate the catalog forbids is refused at the kiosk with where 
   f.tap("nav.certificates");
   // The resident asks for a proof of residence: the kiosk says at once that the committee may
   // not issue it and which office does, and offers nothing to type for it.
+  CHECK_FALSE(f.app->label("govern.cert.residence").has_value());  // listed under 其他证明
+  f.tap("govern.cert.other");
   f.tap("govern.cert.residence");
   CHECK(f.app->staff().govern.certificate == "residence");
   const std::string shown = f.app->label("govern.cert_refusal").value_or("<not shown>");

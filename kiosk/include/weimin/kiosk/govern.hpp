@@ -44,6 +44,7 @@ struct GovernState {
   // Certificates: which one the resident asks for (a catalog certificate id; the committee may
   // issue only some), the resident's identity number (typed on the keypad), name and basis.
   std::string certificate = "economic_hardship";
+  bool other_certificates = false;  // the certificates a committee may not issue are listed
   std::string id_number;
   std::string resident_name;
   std::string basis;
