@@ -507,7 +507,8 @@ void App::Impl::draw_govern_certificates() {
   ImGui::Spacing();
   const std::string refusal = cert_refusal(station.catalog(), g.certificate, lang());
   if (!refusal.empty()) {
-    error_line(refusal);
+    // Above the action bar, so it is in sight however long the list of certificates is.
+    action_error = refusal;
     labels["govern.cert_refusal"] = refusal;  // what tests read
     action(
         "govern.issue", t("govern.issue"), [] {}, ButtonKind::Primary, false);

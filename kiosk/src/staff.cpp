@@ -131,13 +131,20 @@ void App::Impl::draw_staff() {
   const float ww = ImGui::CalcTextSize(who.c_str()).x;
   const float out_w = item_width(t("staff.sign_out"));
   constexpr int kTabs = static_cast<int>(std::size(kStaffTabs));
-  float tabs_w = 0;
-  for (const auto& tab : kStaffTabs) tabs_w += item_width(t(tab.id)) + gap;
-  // The tabs, then who is signed in and sign-out: on one row when they fit, else two.
+  float tabs_w = 0, widest = 0;
+  for (const auto& tab : kStaffTabs) {
+    tabs_w += item_width(t(tab.id)) + gap;
+    widest = std::max(widest, item_width(t(tab.id)));
+  }
+  // The tabs, then who is signed in and sign-out: on one row when they fit. Else the tabs share
+  // the width in equal parts (in two rows if even that would cut a label) and who is signed in
+  // and sign-out take the next row.
   const bool one_row = tabs_w + ww + out_w + 2 * gap <= avail;
-  const float tab_w = one_row ? 0.f : (avail - (kTabs - 1) * gap) / kTabs;
+  int per_row = kTabs;
+  while (!one_row && per_row > 1 && (avail - (per_row - 1) * gap) / per_row < widest) --per_row;
+  const float tab_w = one_row ? 0.f : (avail - (per_row - 1) * gap) / per_row;
   for (int i = 0; i < kTabs; ++i) {
-    if (i) ImGui::SameLine();
+    if (i % per_row) ImGui::SameLine();
     const StaffPlace& tab = kStaffTabs[i];
     const float w = one_row ? item_width(t(tab.id)) : tab_w;
     if (button(
@@ -207,11 +214,21 @@ void App::Impl::draw_staff_more() {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const int cols = avail.x > avail.y ? 2 : 1;
   const int rows = (kTiles + cols - 1) / cols;
-  const float tile_h = std::max(h * 1.5f, std::min(h * 2.5f, (avail.y - gap * (rows - 1)) / rows));
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const float room = (avail.x - ImGui::GetStyle().ItemSpacing.x * (cols - 1)) / cols - 2 * pad.x;
+  // Each tile: its name, and what it is for on the line(s) below.
+  std::string tile_labels[kTiles];
+  float text_h = 0;
+  for (int i = 0; i < kTiles; ++i) {
+    tile_labels[i] =
+        fit_label(t(kStaffMore[i].id), room) + "\n" + fit_label(t(kStaffMore[i].note), room);
+    text_h = std::max(text_h, ImGui::CalcTextSize(tile_labels[i].c_str()).y);
+  }
+  const float tile_h = std::max({h * 1.5f, text_h + 2 * pad.y + h / 4,
+                                 std::min(h * 2.5f, (avail.y - gap * (rows - 1)) / rows)});
   grid(kTiles, cols, 0, tile_h, [&](int i, ImVec2 size) {
     const StaffPlace& place = kStaffMore[i];
-    const std::string label = std::string(t(place.id)) + "\n" + t(place.note);
-    if (button(place.id, label, size)) {
+    if (button(place.id, tile_labels[i], size)) {
       resident.screen = place.screen;
       if (place.screen == Screen::Govern) staff.govern.view = place.view;
       staff.error.clear();
