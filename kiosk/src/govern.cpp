@@ -85,8 +85,8 @@ const std::vector<StringEntry>& govern_strings() {
       {"govern.issued", "已开具：{}", "Issued: {}"},
       {"govern.cert_choose", "居民要开具的证明", "The certificate the resident asks for"},
       {"govern.cert_other", "其他证明", "Another certificate"},
-      {"govern.cert_refused", "社区不能开具{}。{}",
-       "A residents' committee may not issue this: {}. {}"},
+      {"govern.cert_refused", "社区不能开具{}。", "{}: a residents' committee may not issue it."},
+      {"govern.cert_refused_note", "{}：{}", "{}: {}"},
       {"govern.cert_unknown", "目录中没有这种证明，请选择上面列出的证明。",
        "The catalog has no such certificate: choose one of those above."},
       {"govern.cert_tell", "请告知居民到上述部门办理，本站不予登记。",
@@ -224,8 +224,11 @@ std::string cert_refusal(const core::Catalog& catalog, const std::string& certif
   const core::Certificate* c = catalog.certificate_by_id(certificate);
   if (!c) return tr(lang, "govern.cert_unknown");
   if (c->issuable) return "";
-  return trf(lang, "govern.cert_refused", {pick(c->name, lang), pick(c->note, lang)}) + " " +
-         tr(lang, "govern.cert_tell");
+  // The catalog's note says that it is no longer issued and who issues it instead.
+  const std::string& note = pick(c->note, lang);
+  return (note.empty() ? trf(lang, "govern.cert_refused", {pick(c->name, lang)})
+                       : trf(lang, "govern.cert_refused_note", {pick(c->name, lang), note})) +
+         " " + tr(lang, "govern.cert_tell");
 }
 
 Status govern_issue_certificate(station::Station& station, const station::Session& by,
