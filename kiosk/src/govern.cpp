@@ -107,6 +107,15 @@ std::string short_id(const core::Uuid& id) {
   return id.to_string().substr(28);
 }
 
+// A bullet and its text, wrapped at the region's edge (ImGui's BulletText does not wrap).
+void bullet_line(const std::string& text) {
+  ImGui::Bullet();
+  ImGui::SameLine();
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(text.c_str());
+  ImGui::PopTextWrapPos();
+}
+
 }  // namespace
 
 // [SECTION] Decisions
@@ -358,9 +367,8 @@ void App::Impl::draw_govern_consult() {
   if (!topic->detail.empty()) ImGui::TextUnformatted(topic->detail.c_str());
   ImGui::TextUnformatted(tf("govern.meetings", {std::to_string(topic->meetings.size())}).c_str());
   for (const auto& m : topic->meetings) {
-    ImGui::BulletText("%s", tf("govern.meeting_line",
-                               {m.date.to_string(), std::to_string(m.participants), m.minutes})
-                                .c_str());
+    bullet_line(
+        tf("govern.meeting_line", {m.date.to_string(), std::to_string(m.participants), m.minutes}));
   }
   ImGui::PopTextWrapPos();
   // Participants: − and + around the count.
@@ -383,10 +391,9 @@ void App::Impl::draw_govern_consult() {
   }
   for (const auto& d : topic->decisions) {
     ImGui::PushTextWrapPos(0);
-    ImGui::BulletText("%s", (d.text + "  ·  " +
-                             (d.done_on ? tf("govern.done_on", {d.done_on->to_string()})
-                                        : std::string(t("govern.status.decided"))))
-                                .c_str());
+    bullet_line((d.text + "  ·  " +
+                 (d.done_on ? tf("govern.done_on", {d.done_on->to_string()})
+                            : std::string(t("govern.status.decided")))));
     ImGui::PopTextWrapPos();
     if (!d.done_on) {
       if (button("govern.done." + short_id(d.id), t("govern.done"),
@@ -443,7 +450,7 @@ void App::Impl::draw_govern_access() {
               tf("govern.decided_by", {a.decision->decided_by, a.decision->decided_on.to_string()});
     }
     ImGui::PushTextWrapPos(0);
-    ImGui::BulletText("%s", line.c_str());
+    bullet_line(line);
     ImGui::PopTextWrapPos();
     if (decides && !a.decision) {
       // In the list, not the action bar: each pending application has its own pair.
@@ -535,12 +542,10 @@ void App::Impl::draw_govern_certificates() {
   for (const auto& [id, e] : st->certificates) {
     const core::Certificate* c = station.catalog().certificate_by_id(e.issued.certificate);
     ImGui::PushTextWrapPos(0);
-    ImGui::BulletText(
-        "%s",
+    bullet_line(
         tf("govern.cert_line",
            {e.issued.issued_on.to_string(), c ? pick(c->name, lang()) : e.issued.certificate,
-            e.issued.resident_name + " " + e.issued.resident_id_masked, e.issued.basis, e.staff})
-            .c_str());
+            e.issued.resident_name + " " + e.issued.resident_id_masked, e.issued.basis, e.staff}));
     ImGui::PopTextWrapPos();
   }
 }
