@@ -169,14 +169,17 @@ Status EmbeddedFigures::add_sums(const FigureQuery& query, DistrictFigures& out)
     s->reset();
     return Status::ok();
   };
+  std::string first;  // the first unsettled day; empty: none
+  WEIMIN_TRY(each(figure_tables::select_first_unsettled(query, Dialect::Sqlite),
+                  [&](auto* s) { first = s->column_text(0); }));
   std::vector<figure_tables::UnitDay> days;
-  WEIMIN_TRY(each(figure_tables::select_unit_days(query, Dialect::Sqlite), [&](auto* s) {
+  WEIMIN_TRY(each(figure_tables::select_unit_days(query, first, Dialect::Sqlite), [&](auto* s) {
     days.push_back(figure_tables::unit_day_from(text(s), int64(s)));
   }));
   std::vector<figure_tables::UnitSum> sums;
   std::vector<figure_tables::ReturnDay> returns;
   if (!query.rankings_only) {
-    WEIMIN_TRY(each(figure_tables::select_unit_sums(query, Dialect::Sqlite), [&](auto* s) {
+    WEIMIN_TRY(each(figure_tables::select_unit_sums(query, first, Dialect::Sqlite), [&](auto* s) {
       sums.push_back(figure_tables::unit_sum_from(text(s), int64(s)));
     }));
     WEIMIN_TRY(each(figure_tables::select_return_days(query, Dialect::Sqlite), [&](auto* s) {
@@ -184,13 +187,12 @@ Status EmbeddedFigures::add_sums(const FigureQuery& query, DistrictFigures& out)
     }));
   }
   std::vector<figure_tables::LateUnits> late;
-  const std::string first = figure_tables::first_unsettled_day(days, query.now_ms);
   if (!first.empty()) {
     WEIMIN_TRY(each(figure_tables::select_late_units(query, first, Dialect::Sqlite), [&](auto* s) {
       late.push_back(figure_tables::late_units_from(text(s), int64(s)));
     }));
   }
-  figure_tables::add_sums(out, days, sums, returns, late, first, query);
+  figure_tables::add_sums(out, days, sums, returns, late, query);
   return Status::ok();
 }
 

@@ -260,34 +260,84 @@ bool reads_sums(const FigureQuery& q) {
   return q.community.empty() && (q.department.empty() || q.rankings_only);
 }
 
-SqlQuery select_unit_days(const FigureQuery& q, Dialect dialect) {
-  SqlQuery out;
-  std::string sql = "SELECT day, office, department, " + std::string(kCountColumns) +
-                    ", report_pending_max_due, resolve_pending_max_due FROM unit_days WHERE day "
-                    ">= ? AND day <= ?";
-  out.params = {q.from, q.to};
+namespace {
+
+// "AND office = ?" (and "AND department = ?" when `with_department`) for the day sums.
+std::string sums_scope(const FigureQuery& q, std::vector<SqlParam>& params, bool with_department) {
+  std::string sql;
   if (!q.office.empty()) {
     sql += " AND office = ?";
-    out.params.emplace_back(q.office);
+    params.emplace_back(q.office);
   }
-  if (!q.department.empty()) {
+  if (with_department && !q.department.empty()) {
     sql += " AND department = ?";
-    out.params.emplace_back(q.department);
+    params.emplace_back(q.department);
   }
+  return sql;
+}
+
+// The sums of kCountColumns over a group of day sums, the pending ones only on days before the
+// first unsettled one (one parameter each, appended to `params`).
+std::string summed_counts(const std::string& first_unsettled, std::vector<SqlParam>& params) {
+  // A day after any date: every day's pending units are past due.
+  const std::string before = first_unsettled.empty() ? "9999-12-31" : first_unsettled;
+  std::string sql;
+  std::string columns = kCountColumns;
+  std::size_t at = 0;
+  while (at != std::string::npos) {
+    const std::size_t comma = columns.find(", ", at);
+    const std::string c =
+        columns.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!sql.empty()) sql += ", ";
+    if (c.ends_with("_pending")) {
+      sql += "CAST(SUM(CASE WHEN day < ? THEN " + c + " ELSE 0 END) AS BIGINT)";
+      params.emplace_back(before);
+    } else {
+      sql += "CAST(SUM(" + c + ") AS BIGINT)";
+    }
+    at = comma == std::string::npos ? comma : comma + 2;
+  }
+  return sql;
+}
+
+}  // namespace
+
+SqlQuery select_first_unsettled(const FigureQuery& q, Dialect dialect) {
+  SqlQuery out;
+  const std::string now = std::to_string(q.now_ms);
+  std::string sql = "SELECT MIN(day) FROM unit_days WHERE day >= ? AND day <= ?";
+  out.params = {q.from, q.to};
+  sql += sums_scope(q, out.params, true);
+  sql += " AND ((report_pending > 0 AND report_pending_max_due >= " + now +
+         ") OR (resolve_pending > 0 AND resolve_pending_max_due >= " + now + "))";
   out.sql = numbered(sql, dialect);
   return out;
 }
 
-SqlQuery select_unit_sums(const FigureQuery& q, Dialect dialect) {
+SqlQuery select_unit_days(const FigureQuery& q, const std::string& first_unsettled,
+                          Dialect dialect) {
   SqlQuery out;
-  std::string sql = "SELECT day, office, dimension, member, " + std::string(kCountColumns) +
+  std::string sql = "SELECT office, department, " + summed_counts(first_unsettled, out.params) +
+                    " FROM unit_days WHERE day >= ? AND day <= ?";
+  out.params.emplace_back(q.from);
+  out.params.emplace_back(q.to);
+  sql += sums_scope(q, out.params, true);
+  out.sql = numbered(sql + " GROUP BY office, department", dialect);
+  return out;
+}
+
+SqlQuery select_unit_sums(const FigureQuery& q, const std::string& first_unsettled,
+                          Dialect dialect) {
+  SqlQuery out;
+  const std::string day =
+      std::string("CASE WHEN dimension = '") + kSumDimensions[0] + "' THEN day ELSE '' END";
+  std::string sql = "SELECT " + day + ", dimension, member, " +
+                    summed_counts(first_unsettled, out.params) +
                     " FROM unit_sums WHERE day >= ? AND day <= ?";
-  out.params = {q.from, q.to};
-  if (!q.office.empty()) {
-    sql += " AND office = ?";
-    out.params.emplace_back(q.office);
-  }
-  out.sql = numbered(sql, dialect);
+  out.params.emplace_back(q.from);
+  out.params.emplace_back(q.to);
+  sql += sums_scope(q, out.params, false);
+  out.sql = numbered(sql + " GROUP BY " + day + ", dimension, member", dialect);
   return out;
 }
 
@@ -321,16 +371,6 @@ SqlQuery select_late_units(const FigureQuery& q, const std::string& first_day, D
   return out;
 }
 
-std::string first_unsettled_day(const std::vector<UnitDay>& days, std::int64_t now_ms) {
-  std::string first;
-  for (const UnitDay& d : days) {
-    const bool unsettled = (d.counts.report_pending > 0 && d.report_pending_max_due >= now_ms) ||
-                           (d.counts.resolve_pending > 0 && d.resolve_pending_max_due >= now_ms);
-    if (unsettled && (first.empty() || d.day < first)) first = d.day;
-  }
-  return first;
-}
-
 namespace {
 
 // A group of add_sums' output, by key (kept in `out` at the end).
@@ -346,16 +386,16 @@ struct Groups {
   }
 };
 
-// Adds a sum row's counts to `g`. `units_as_rounds`: the row counts its units as whistles and
-// its units' ratings (a department's row, or any row of a department's scope). `pending_due`:
-// its pending units are past due (a day before the first unsettled one).
-void add_counts(FigureGroup& g, const UnitCounts& c, bool units_as_rounds, bool pending_due) {
+// Adds a sum row's counts to `g` (its pending units are those past due). `units_as_rounds`: the
+// row counts its units as whistles and its units' ratings (a department's row, or any row of a
+// department's scope).
+void add_counts(FigureGroup& g, const UnitCounts& c, bool units_as_rounds) {
   g.whistles += units_as_rounds ? c.units : c.rounds;
   g.units += c.units;
   g.returned += c.returned;
-  g.rates.responded.due += c.report_settled + (pending_due ? c.report_pending : 0);
+  g.rates.responded.due += c.report_settled + c.report_pending;
   g.rates.responded.met += c.report_met;
-  g.rates.resolved.due += c.resolve_settled + (pending_due ? c.resolve_pending : 0);
+  g.rates.resolved.due += c.resolve_settled + c.resolve_pending;
   g.rates.resolved.met += c.resolve_met;
   g.rates.satisfied.due += units_as_rounds ? c.rated : c.round_rated;
   g.rates.satisfied.met += units_as_rounds ? c.satisfied : c.round_satisfied;
@@ -370,16 +410,12 @@ void add_late(FigureGroup& g, const LateUnits& l) {
 
 void add_sums(DistrictFigures& out, const std::vector<UnitDay>& days,
               const std::vector<UnitSum>& sums, const std::vector<ReturnDay>& returns,
-              const std::vector<LateUnits>& late, const std::string& first_unsettled,
-              const FigureQuery& query) {
+              const std::vector<LateUnits>& late, const FigureQuery& query) {
   const bool per_unit = !query.department.empty();
-  auto pending_due = [&](const std::string& day) {
-    return first_unsettled.empty() || day < first_unsettled;
-  };
   Groups departments, offices;
   for (const UnitDay& d : days) {
-    add_counts(departments[d.department], d.counts, true, pending_due(d.day));
-    add_counts(offices[d.office], d.counts, per_unit, pending_due(d.day));
+    add_counts(departments[d.department], d.counts, true);
+    add_counts(offices[d.office], d.counts, per_unit);
   }
   for (const LateUnits& l : late) {
     add_late(departments[l.department], l);
@@ -392,13 +428,12 @@ void add_sums(DistrictFigures& out, const std::vector<UnitDay>& days,
   std::map<std::string, Groups> breakdowns;  // by dimension
   Groups series;
   for (const UnitSum& s : sums) {
-    add_counts(breakdowns[s.dimension][s.member], s.counts, per_unit, pending_due(s.day));
-    // Every unit has one level: the level rows make the total and the series.
+    add_counts(breakdowns[s.dimension][s.member], s.counts, per_unit);
+    // Every unit has one level: the level rows (one per day) make the total and the series.
     if (s.dimension != kSumDimensions[0]) continue;
-    add_counts(out.total, s.counts, per_unit, pending_due(s.day));
+    add_counts(out.total, s.counts, per_unit);
     if (!query.by.empty()) {
-      add_counts(series[bucket_of(s.day, query.by, query.from)], s.counts, per_unit,
-                 pending_due(s.day));
+      add_counts(series[bucket_of(s.day, query.by, query.from)], s.counts, per_unit);
     }
   }
   for (const LateUnits& l : late) {

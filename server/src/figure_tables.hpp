@@ -183,32 +183,38 @@ struct UnitCounts {
   std::int64_t rated = 0, satisfied = 0, round_rated = 0, round_satisfied = 0;
 };
 
-// unit_days rows of the query's period and scope (office; a department's for rankings).
+// The first day of the query's period and scope (office; a department's for rankings) with a
+// unit_days row whose pending units are not all past due now: one row, one column, NULL when
+// none. Before it every pending unit is past due, so the sums' pending counts are what is due;
+// from it on select_late_units says which are.
+SqlQuery select_first_unsettled(const FigureQuery& query, Dialect dialect);
+
+// The sums the period's unit_days rows add up to per (office, department), in SQL; pending
+// units counted only on the days before `first_unsettled` (empty: every day). Columns: office,
+// department, then kCountColumns' order.
 struct UnitDay {
-  std::string day, office, department;
+  std::string office, department;
   UnitCounts counts;
-  std::int64_t report_pending_max_due = 0;
-  std::int64_t resolve_pending_max_due = 0;
 };
-SqlQuery select_unit_days(const FigureQuery& query, Dialect dialect);
+SqlQuery select_unit_days(const FigureQuery& query, const std::string& first_unsettled,
+                          Dialect dialect);
 template <typename Text, typename Int>
 UnitDay unit_day_from(Text&& text, Int&& int64);
 
-// unit_sums rows of the query's period and office.
+// The sums of the period's unit_sums rows per (dimension, member), and for the level rows per
+// day too (the total and the series); pending as select_unit_days. Columns: day (empty but
+// for level rows), dimension, member, then the counts.
 struct UnitSum {
-  std::string day, office, dimension, member;
+  std::string day, dimension, member;
   UnitCounts counts;
 };
-SqlQuery select_unit_sums(const FigureQuery& query, Dialect dialect);
+SqlQuery select_unit_sums(const FigureQuery& query, const std::string& first_unsettled,
+                          Dialect dialect);
 template <typename Text, typename Int>
 UnitSum unit_sum_from(Text&& text, Int&& int64);
 
 // return_days rows of the query's period and office: columns department, reason, returned.
 SqlQuery select_return_days(const FigureQuery& query, Dialect dialect);
-
-// The first day of `days` with a pending deadline at or after now; empty when none. Before it
-// every pending unit is past due, so the sums' pending counts are what is due.
-std::string first_unsettled_day(const std::vector<UnitDay>& days, std::int64_t now_ms);
 
 // From `first_day` to the period's end, in the query's scope: the pending units past their
 // deadline now, per (day, office, department, level, kind, source, community).
@@ -223,16 +229,15 @@ LateUnits late_units_from(Text&& text, Int&& int64);
 
 // The figures from the day sums (a query reads_sums says yes to): by_department and by_office
 // from `days`; unless rankings_only, the total, by_level, by_kind, by_source, by_community and
-// the series from `sums`, and the returns from `returns`. A row's pending units count as due
-// before `first_unsettled`; from it on `late` says which are.
+// the series from `sums`, and the returns from `returns`; `late` adds the pending units past
+// due of the days from the first unsettled one.
 struct ReturnDay {
   std::string department, reason;
   std::int64_t returned = 0;
 };
 void add_sums(DistrictFigures& out, const std::vector<UnitDay>& days,
               const std::vector<UnitSum>& sums, const std::vector<ReturnDay>& returns,
-              const std::vector<LateUnits>& late, const std::string& first_unsettled,
-              const FigureQuery& query);
+              const std::vector<LateUnits>& late, const FigureQuery& query);
 
 // The queue days of the period and scope: columns community, line, window, taken, served,
 // no_shows, called, wait_total_ms, longest_wait_ms.
@@ -290,12 +295,9 @@ UnitCounts counts_from(Int&& int64, int first) {
 template <typename Text, typename Int>
 UnitDay unit_day_from(Text&& text, Int&& int64) {
   UnitDay d;
-  d.day = text(0);
-  d.office = text(1);
-  d.department = text(2);
-  d.counts = counts_from(int64, 3);
-  d.report_pending_max_due = int64(16);
-  d.resolve_pending_max_due = int64(17);
+  d.office = text(0);
+  d.department = text(1);
+  d.counts = counts_from(int64, 2);
   return d;
 }
 
@@ -303,10 +305,9 @@ template <typename Text, typename Int>
 UnitSum unit_sum_from(Text&& text, Int&& int64) {
   UnitSum s;
   s.day = text(0);
-  s.office = text(1);
-  s.dimension = text(2);
-  s.member = text(3);
-  s.counts = counts_from(int64, 4);
+  s.dimension = text(1);
+  s.member = text(2);
+  s.counts = counts_from(int64, 3);
   return s;
 }
 

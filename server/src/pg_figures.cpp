@@ -42,16 +42,19 @@ void add_sums(pqxx::transaction_base& w, const FigureQuery& query, DistrictFigur
   auto int64 = [](const pqxx::row& row) {
     return [&row](int i) { return row[i].as<std::int64_t>(); };
   };
+  const auto first_row = rows(figure_tables::select_first_unsettled(query, Dialect::Postgres));
+  // The first unsettled day; empty: none.
+  const std::string first = first_row.empty() || first_row[0][0].is_null()
+                                ? std::string()
+                                : first_row[0][0].as<std::string>();
   std::vector<figure_tables::UnitDay> days;
-  for (const auto& row : rows(figure_tables::select_unit_days(query, Dialect::Postgres))) {
+  for (const auto& row : rows(figure_tables::select_unit_days(query, first, Dialect::Postgres))) {
     days.push_back(figure_tables::unit_day_from(text(row), int64(row)));
   }
   std::vector<figure_tables::UnitSum> sums;
   std::vector<figure_tables::ReturnDay> returns;
   if (!query.rankings_only) {
-    const auto sum_rows = rows(figure_tables::select_unit_sums(query, Dialect::Postgres));
-    sums.reserve(sum_rows.size());
-    for (const auto& row : sum_rows) {
+    for (const auto& row : rows(figure_tables::select_unit_sums(query, first, Dialect::Postgres))) {
       sums.push_back(figure_tables::unit_sum_from(text(row), int64(row)));
     }
     for (const auto& row : rows(figure_tables::select_return_days(query, Dialect::Postgres))) {
@@ -60,14 +63,13 @@ void add_sums(pqxx::transaction_base& w, const FigureQuery& query, DistrictFigur
     }
   }
   std::vector<figure_tables::LateUnits> late;
-  const std::string first = figure_tables::first_unsettled_day(days, query.now_ms);
   if (!first.empty()) {
     for (const auto& row :
          rows(figure_tables::select_late_units(query, first, Dialect::Postgres))) {
       late.push_back(figure_tables::late_units_from(text(row), int64(row)));
     }
   }
-  figure_tables::add_sums(out, days, sums, returns, late, first, query);
+  figure_tables::add_sums(out, days, sums, returns, late, query);
 }
 
 }  // namespace
