@@ -73,13 +73,14 @@ Status EmbeddedFigures::note_all_queue_days() {
 Status EmbeddedFigures::flush() {
   figure_tables::Touched touched = std::move(touched_);
   touched_ = {};
-  static const std::string del = figure_tables::delete_unit_days_sql(Dialect::Sqlite);
-  static const std::string refresh = figure_tables::refresh_unit_days_sql(Dialect::Sqlite);
+  const figure_tables::DaySumsSql& sums = figure_tables::day_sums_sql(Dialect::Sqlite);
   for (const auto& [day, office] : touched.unit_days) {
-    for (const std::string* sql : {&del, &refresh}) {
-      WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(*sql));
-      s->bind(1, day).bind(2, office);
-      WEIMIN_TRY(s->run());
+    for (const auto* list : {&sums.deletes, &sums.inserts}) {
+      for (const std::string& sql : *list) {
+        WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(sql));
+        s->bind(1, day).bind(2, office);
+        WEIMIN_TRY(s->run());
+      }
     }
   }
   static const std::string mark = figure_tables::mark_queue_day_stale_sql(Dialect::Sqlite);
@@ -137,11 +138,62 @@ Status EmbeddedFigures::refresh_stale_queue_days() {
   return tx.commit();
 }
 
+Status EmbeddedFigures::rebuild_sums() {
+  const figure_tables::DaySumsSql& sums = figure_tables::day_sums_sql(Dialect::Sqlite);
+  for (const auto* list : {&sums.deletes, &sums.inserts}) {
+    for (const std::string& sql : *list) {
+      WEIMIN_TRY(db_.exec(figure_tables::replace_day_office_term(sql, Dialect::Sqlite, "1 = 1")));
+    }
+  }
+  return Status::ok();
+}
+
 Status EmbeddedFigures::clear() {
   touched_ = {};
   return db_.exec(
-      "DELETE FROM figure_units; DELETE FROM unit_days; DELETE FROM queue_days; DELETE FROM "
-      "queue_days_stale;");
+      "DELETE FROM figure_units; DELETE FROM unit_days; DELETE FROM unit_sums; DELETE FROM "
+      "return_days; DELETE FROM queue_days; DELETE FROM queue_days_stale;");
+}
+
+Status EmbeddedFigures::add_sums(const FigureQuery& query, DistrictFigures& out) {
+  auto text = [](storage::Statement* s) { return [s](int i) { return s->column_text(i); }; };
+  auto int64 = [](storage::Statement* s) { return [s](int i) { return s->column_int64(i); }; };
+  // Each row of `query` through `read`.
+  auto each = [&](const projection::SqlQuery& q, const auto& read) -> Status {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, bound(q));
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      read(s);
+    }
+    s->reset();
+    return Status::ok();
+  };
+  std::string first;  // the first unsettled day; empty: none
+  WEIMIN_TRY(each(figure_tables::select_first_unsettled(query, Dialect::Sqlite),
+                  [&](auto* s) { first = s->column_text(0); }));
+  std::vector<figure_tables::UnitDay> days;
+  WEIMIN_TRY(each(figure_tables::select_unit_days(query, first, Dialect::Sqlite), [&](auto* s) {
+    days.push_back(figure_tables::unit_day_from(text(s), int64(s)));
+  }));
+  std::vector<figure_tables::UnitSum> sums;
+  std::vector<figure_tables::ReturnDay> returns;
+  if (!query.rankings_only) {
+    WEIMIN_TRY(each(figure_tables::select_unit_sums(query, first, Dialect::Sqlite), [&](auto* s) {
+      sums.push_back(figure_tables::unit_sum_from(text(s), int64(s)));
+    }));
+    WEIMIN_TRY(each(figure_tables::select_return_days(query, Dialect::Sqlite), [&](auto* s) {
+      returns.push_back({s->column_text(0), s->column_text(1), s->column_int64(2)});
+    }));
+  }
+  std::vector<figure_tables::LateUnits> late;
+  if (!first.empty()) {
+    WEIMIN_TRY(each(figure_tables::select_late_units(query, first, Dialect::Sqlite), [&](auto* s) {
+      late.push_back(figure_tables::late_units_from(text(s), int64(s)));
+    }));
+  }
+  figure_tables::add_sums(out, days, sums, returns, late, query);
+  return Status::ok();
 }
 
 Result<DistrictFigures> EmbeddedFigures::figures(const FigureQuery& query,
@@ -152,34 +204,9 @@ Result<DistrictFigures> EmbeddedFigures::figures(const FigureQuery& query,
   DistrictFigures out;
   auto text = [](storage::Statement* s) { return [s](int i) { return s->column_text(i); }; };
   auto int64 = [](storage::Statement* s) { return [s](int i) { return s->column_int64(i); }; };
-  if (query.rankings_only && query.community.empty()) {
-    std::vector<figure_tables::UnitDay> days;
-    WEIMIN_ASSIGN_OR_RETURN(auto* s,
-                            bound(figure_tables::select_unit_days(query, Dialect::Sqlite)));
-    while (true) {
-      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
-      if (!row) break;
-      days.push_back(figure_tables::unit_day_from(text(s), int64(s)));
-    }
-    s->reset();
-    figure_tables::PastDueMap past_due;
-    const std::string first = figure_tables::first_unsettled_day(days, query.now_ms);
-    if (!first.empty()) {
-      WEIMIN_ASSIGN_OR_RETURN(
-          auto* p, bound(figure_tables::select_pending_past_due(query, first, Dialect::Sqlite)));
-      while (true) {
-        WEIMIN_ASSIGN_OR_RETURN(bool row, p->step());
-        if (!row) break;
-        past_due[{p->column_text(0), p->column_text(1), p->column_text(2)}] = {p->column_int64(3),
-                                                                               p->column_int64(4)};
-      }
-      p->reset();
-    }
-    figure_tables::add_unit_days(out, days, past_due, query);
-    finish_figures(out);
-    return out;
-  }
-  {
+  if (figure_tables::reads_sums(query)) {
+    WEIMIN_TRY(add_sums(query, out));
+  } else {
     std::vector<WhistleUnit> units;
     WEIMIN_ASSIGN_OR_RETURN(auto* s, bound(figure_tables::select_units(query, Dialect::Sqlite)));
     while (true) {

@@ -1,5 +1,5 @@
 // The embedded (SQLCipher) store's part of the district's figures (figure_tables.hpp): it
-// keeps figure_units, unit_days and queue_days in the store's own transactions and reads the
+// keeps figure_units, their day sums and queue_days in the store's own transactions and reads the
 // figures back. EmbeddedStore owns one and calls it where it writes facts and case rows.
 // Thread-safety: as EmbeddedStore (one thread at a time).
 #pragma once
@@ -32,7 +32,10 @@ class EmbeddedFigures {
   // Remakes every stale station day's queue rows, in a transaction of its own (figures() does,
   // before it reads them).
   Status refresh_stale_queue_days();
-  // Empties the three tables (a rebuild, inside its transaction).
+  // Makes unit_days, unit_sums and return_days again from figure_units, all days at once
+  // (after a migration that added a sum table; inside the caller's transaction).
+  Status rebuild_sums();
+  // Empties the figure tables (a rebuild, inside its transaction).
   Status clear();
 
   // A case row from a statement positioned on projection::row_columns().
@@ -42,6 +45,8 @@ class EmbeddedFigures {
  private:
   Result<storage::Statement*> stmt(const std::string& sql);
   Result<storage::Statement*> bound(const projection::SqlQuery& query);
+  // The figures of a query figure_tables::reads_sums answers from the day sums.
+  Status add_sums(const FigureQuery& query, DistrictFigures& out);
 
   storage::Database& db_;
   std::unordered_map<std::string, storage::Statement> cache_;

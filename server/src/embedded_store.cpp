@@ -197,7 +197,10 @@ const storage::Migration kMigrations[] = {
     // Version 11 (issue 16): the grid (网格) of each case's row, for the console's grid filter
     // and the counts by grid. Rows of before need no filling: a district of before refused
     // collected facts with a where (unknown field).
-    {11, "cases by grid", kSchemaCasesByGrid}};
+    {11, "cases by grid", kSchemaCasesByGrid},
+    // Version 12 (issue 15): the figures' sums per breakdown and the returns per day, so a
+    // month's page reads sums, not units; filled by start() from figure_units.
+    {12, "figure sums per breakdown and returns per day", figure_tables::kSqliteSumsSchema}};
 
 // The page cache of a bulk_append_facts call (KiB): the pages a bulk load comes back to (the ends
 // of the indexes it appends to, its cases' rows) stay decrypted through the call.
@@ -388,6 +391,11 @@ class EmbeddedStore final : public DistrictStore {
     // now.
     if (before > 0 && before < 9) WEIMIN_TRY(rebuild_projection().status());
     if (before >= 9 && before < 10) WEIMIN_TRY(rebuild_govern());
+    if (before >= 9 && before < 12) {
+      WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+      WEIMIN_TRY(figures_.rebuild_sums());
+      WEIMIN_TRY(tx.commit());
+    }
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
     WEIMIN_ASSIGN_OR_RETURN(auto district, meta("district"));
     if (!district) {

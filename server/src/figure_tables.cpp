@@ -147,25 +147,67 @@ void Touched::fact(const FactRecord& f) {
   if (f.fact.kind.starts_with("ticket.")) queue_days.emplace(f.community, f.fact.day);
 }
 
-std::string delete_unit_days_sql(Dialect dialect) {
-  return numbered("DELETE FROM unit_days WHERE day = ? AND office = ?", dialect);
+namespace {
+
+// The columns of UnitCounts, in counts_from's order, and their sums over figure_units.
+constexpr const char* kCountColumns =
+    "units, returned, rounds, report_settled, report_met, report_pending, resolve_settled, "
+    "resolve_met, resolve_pending, rated, satisfied, round_rated, round_satisfied";
+std::string count_sums() {
+  return "COUNT(*), " + sum("returned_ms > 0") + ", " + sum("first = 1") + ", " +
+         sum(kReportSettled) + ", " + sum(kReportMet) + ", " + sum(kReportPending) + ", " +
+         sum(kResolveSettled) + ", " + sum(kResolveMet) + ", " + sum(kResolvePending) + ", " +
+         sum(std::string(kKept) + " AND rating <> ''") + ", " +
+         sum(std::string(kKept) + " AND " + kSatisfied) + ", " + sum("first = 1 AND rating <> ''") +
+         ", " + sum(std::string("first = 1 AND ") + kSatisfied);
 }
 
-std::string refresh_unit_days_sql(Dialect dialect) {
-  const std::string sql =
-      "INSERT INTO unit_days (day, office, department, units, returned, rounds, report_settled, "
-      "report_met, report_pending, report_pending_max_due, resolve_settled, resolve_met, "
-      "resolve_pending, resolve_pending_max_due, rated, satisfied, round_rated, round_satisfied) "
-      "SELECT day, office, department, COUNT(*), " +
-      sum("returned_ms > 0") + ", " + sum("first = 1") + ", " + sum(kReportSettled) + ", " +
-      sum(kReportMet) + ", " + sum(kReportPending) + ", MAX(CASE WHEN " + kReportPending +
-      " THEN report_due_ms ELSE 0 END), " + sum(kResolveSettled) + ", " + sum(kResolveMet) + ", " +
-      sum(kResolvePending) + ", MAX(CASE WHEN " + kResolvePending +
-      " THEN resolve_due_ms ELSE 0 END), " + sum(std::string(kKept) + " AND rating <> ''") + ", " +
-      sum(std::string(kKept) + " AND " + kSatisfied) + ", " + sum("first = 1 AND rating <> ''") +
-      ", " + sum(std::string("first = 1 AND ") + kSatisfied) +
-      " FROM figure_units WHERE day = ? AND office = ? GROUP BY day, office, department";
-  return numbered(sql, dialect);
+constexpr const char* kDayOfficeTerm = "day = ? AND office = ?";
+
+DaySumsSql make_day_sums_sql(Dialect dialect) {
+  const std::string where = std::string(" WHERE ") + kDayOfficeTerm;
+  DaySumsSql out;
+  for (const char* table : {"unit_days", "unit_sums", "return_days"}) {
+    out.deletes.push_back(numbered("DELETE FROM " + std::string(table) + where, dialect));
+  }
+  out.inserts.push_back(numbered(
+      "INSERT INTO unit_days (day, office, department, " + std::string(kCountColumns) +
+          ", report_pending_max_due, resolve_pending_max_due) SELECT day, office, department, " +
+          count_sums() + ", MAX(CASE WHEN " + kReportPending +
+          " THEN report_due_ms ELSE 0 END), MAX(CASE WHEN " + kResolvePending +
+          " THEN resolve_due_ms ELSE 0 END) FROM figure_units" + where +
+          " GROUP BY day, office, department",
+      dialect));
+  for (const char* dimension : kSumDimensions) {
+    const std::string column(dimension);
+    out.inserts.push_back(numbered(
+        "INSERT INTO unit_sums (day, office, dimension, member, " + std::string(kCountColumns) +
+            ") SELECT day, office, '" + column + "', " + column + ", " + count_sums() +
+            " FROM figure_units" + where + " GROUP BY day, office, " + column,
+        dialect));
+  }
+  out.inserts.push_back(
+      numbered("INSERT INTO return_days (day, office, department, reason, returned) SELECT day, "
+               "office, department, return_reason, COUNT(*) FROM figure_units" +
+                   where + " AND returned_ms > 0 GROUP BY day, office, department, return_reason",
+               dialect));
+  return out;
+}
+
+}  // namespace
+
+std::string replace_day_office_term(std::string sql, Dialect dialect,
+                                    const std::string& condition) {
+  static const std::string sqlite = kDayOfficeTerm;
+  static const std::string postgres = numbered(kDayOfficeTerm, Dialect::Postgres);
+  const std::string& term = dialect == Dialect::Sqlite ? sqlite : postgres;
+  return sql.replace(sql.find(term), term.size(), condition);
+}
+
+const DaySumsSql& day_sums_sql(Dialect dialect) {
+  static const DaySumsSql sqlite = make_day_sums_sql(Dialect::Sqlite);
+  static const DaySumsSql postgres = make_day_sums_sql(Dialect::Postgres);
+  return dialect == Dialect::Sqlite ? sqlite : postgres;
 }
 
 std::string mark_queue_day_stale_sql(Dialect dialect) {
@@ -214,86 +256,200 @@ SqlQuery select_units(const FigureQuery& q, Dialect dialect) {
   return out;
 }
 
-SqlQuery select_unit_days(const FigureQuery& q, Dialect dialect) {
+bool reads_sums(const FigureQuery& q) {
+  return q.community.empty() && (q.department.empty() || q.rankings_only);
+}
+
+namespace {
+
+// "AND office = ?" (and "AND department = ?" when `with_department`) for the day sums.
+std::string sums_scope(const FigureQuery& q, std::vector<SqlParam>& params, bool with_department) {
+  std::string sql;
+  if (!q.office.empty()) {
+    sql += " AND office = ?";
+    params.emplace_back(q.office);
+  }
+  if (with_department && !q.department.empty()) {
+    sql += " AND department = ?";
+    params.emplace_back(q.department);
+  }
+  return sql;
+}
+
+// The sums of kCountColumns over a group of day sums, the pending ones only on days before the
+// first unsettled one (one parameter each, appended to `params`).
+std::string summed_counts(const std::string& first_unsettled, std::vector<SqlParam>& params) {
+  // A day after any date: every day's pending units are past due.
+  const std::string before = first_unsettled.empty() ? "9999-12-31" : first_unsettled;
+  std::string sql;
+  std::string columns = kCountColumns;
+  std::size_t at = 0;
+  while (at != std::string::npos) {
+    const std::size_t comma = columns.find(", ", at);
+    const std::string c =
+        columns.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+    if (!sql.empty()) sql += ", ";
+    if (c.ends_with("_pending")) {
+      sql += "CAST(SUM(CASE WHEN day < ? THEN " + c + " ELSE 0 END) AS BIGINT)";
+      params.emplace_back(before);
+    } else {
+      sql += "CAST(SUM(" + c + ") AS BIGINT)";
+    }
+    at = comma == std::string::npos ? comma : comma + 2;
+  }
+  return sql;
+}
+
+}  // namespace
+
+SqlQuery select_first_unsettled(const FigureQuery& q, Dialect dialect) {
+  SqlQuery out;
+  const std::string now = std::to_string(q.now_ms);
+  std::string sql = "SELECT MIN(day) FROM unit_days WHERE day >= ? AND day <= ?";
+  out.params = {q.from, q.to};
+  sql += sums_scope(q, out.params, true);
+  sql += " AND ((report_pending > 0 AND report_pending_max_due >= " + now +
+         ") OR (resolve_pending > 0 AND resolve_pending_max_due >= " + now + "))";
+  out.sql = numbered(sql, dialect);
+  return out;
+}
+
+SqlQuery select_unit_days(const FigureQuery& q, const std::string& first_unsettled,
+                          Dialect dialect) {
+  SqlQuery out;
+  std::string sql = "SELECT office, department, " + summed_counts(first_unsettled, out.params) +
+                    " FROM unit_days WHERE day >= ? AND day <= ?";
+  out.params.emplace_back(q.from);
+  out.params.emplace_back(q.to);
+  sql += sums_scope(q, out.params, true);
+  out.sql = numbered(sql + " GROUP BY office, department", dialect);
+  return out;
+}
+
+SqlQuery select_unit_sums(const FigureQuery& q, const std::string& first_unsettled,
+                          Dialect dialect) {
+  SqlQuery out;
+  const std::string day =
+      std::string("CASE WHEN dimension = '") + kSumDimensions[0] + "' THEN day ELSE '' END";
+  std::string sql = "SELECT " + day + ", dimension, member, " +
+                    summed_counts(first_unsettled, out.params) +
+                    " FROM unit_sums WHERE day >= ? AND day <= ?";
+  out.params.emplace_back(q.from);
+  out.params.emplace_back(q.to);
+  sql += sums_scope(q, out.params, false);
+  out.sql = numbered(sql + " GROUP BY " + day + ", dimension, member", dialect);
+  return out;
+}
+
+SqlQuery select_return_days(const FigureQuery& q, Dialect dialect) {
   SqlQuery out;
   std::string sql =
-      "SELECT day, office, department, units, returned, rounds, report_settled, report_met, "
-      "report_pending, report_pending_max_due, resolve_settled, resolve_met, resolve_pending, "
-      "resolve_pending_max_due, rated, satisfied, round_rated, round_satisfied FROM unit_days "
-      "WHERE day >= ? AND day <= ?";
+      "SELECT department, reason, CAST(SUM(returned) AS BIGINT) FROM return_days WHERE day >= ? "
+      "AND day <= ?";
   out.params = {q.from, q.to};
   if (!q.office.empty()) {
     sql += " AND office = ?";
     out.params.emplace_back(q.office);
   }
-  if (!q.department.empty()) {
-    sql += " AND department = ?";
-    out.params.emplace_back(q.department);
-  }
-  out.sql = numbered(sql, dialect);
+  out.sql = numbered(sql + " GROUP BY department, reason", dialect);
   return out;
 }
 
-SqlQuery select_pending_past_due(const FigureQuery& q, const std::string& first_day,
-                                 Dialect dialect) {
+SqlQuery select_late_units(const FigureQuery& q, const std::string& first_day, Dialect dialect) {
   SqlQuery out;
   const std::string now = std::to_string(q.now_ms);
-  std::string sql = "SELECT day, office, department, " +
-                    sum(kReportPending + " AND report_due_ms < " + now) + ", " +
-                    sum(kResolvePending + " AND resolve_due_ms < " + now) +
+  const std::string report_late = kReportPending + " AND report_due_ms < " + now;
+  const std::string resolve_late = kResolvePending + " AND resolve_due_ms < " + now;
+  std::string sql = "SELECT day, office, department, level, kind, source, community, " +
+                    sum(report_late) + ", " + sum(resolve_late) +
                     " FROM figure_units WHERE day >= ? AND day <= ?";
   out.params = {std::max(first_day, q.from), q.to};
   sql += scope_terms(q, out.params, true);
-  sql += " GROUP BY day, office, department";
+  sql += " AND ((" + report_late + ") OR (" + resolve_late + "))";
+  sql += " GROUP BY day, office, department, level, kind, source, community";
   out.sql = numbered(sql, dialect);
   return out;
 }
 
-std::string first_unsettled_day(const std::vector<UnitDay>& days, std::int64_t now_ms) {
-  std::string first;
-  for (const UnitDay& d : days) {
-    const bool unsettled = (d.report_pending > 0 && d.report_pending_max_due >= now_ms) ||
-                           (d.resolve_pending > 0 && d.resolve_pending_max_due >= now_ms);
-    if (unsettled && (first.empty() || d.day < first)) first = d.day;
+namespace {
+
+// A group of add_sums' output, by key (kept in `out` at the end).
+struct Groups {
+  std::map<std::string, FigureGroup> by_key;
+  FigureGroup& operator[](const std::string& key) {
+    FigureGroup& g = by_key[key];
+    g.key = key;
+    return g;
   }
-  return first;
+  void move_to(std::vector<FigureGroup>& out) {
+    for (auto& [k, g] : by_key) out.push_back(std::move(g));
+  }
+};
+
+// Adds a sum row's counts to `g` (its pending units are those past due). `units_as_rounds`: the
+// row counts its units as whistles and its units' ratings (a department's row, or any row of a
+// department's scope).
+void add_counts(FigureGroup& g, const UnitCounts& c, bool units_as_rounds) {
+  g.whistles += units_as_rounds ? c.units : c.rounds;
+  g.units += c.units;
+  g.returned += c.returned;
+  g.rates.responded.due += c.report_settled + c.report_pending;
+  g.rates.responded.met += c.report_met;
+  g.rates.resolved.due += c.resolve_settled + c.resolve_pending;
+  g.rates.resolved.met += c.resolve_met;
+  g.rates.satisfied.due += units_as_rounds ? c.rated : c.round_rated;
+  g.rates.satisfied.met += units_as_rounds ? c.satisfied : c.round_satisfied;
 }
 
-void add_unit_days(DistrictFigures& out, const std::vector<UnitDay>& days,
-                   const PastDueMap& past_due, const FigureQuery& query) {
-  std::map<std::string, FigureGroup> departments, offices;
+void add_late(FigureGroup& g, const LateUnits& l) {
+  g.rates.responded.due += l.report;
+  g.rates.resolved.due += l.resolve;
+}
+
+}  // namespace
+
+void add_sums(DistrictFigures& out, const std::vector<UnitDay>& days,
+              const std::vector<UnitSum>& sums, const std::vector<ReturnDay>& returns,
+              const std::vector<LateUnits>& late, const FigureQuery& query) {
   const bool per_unit = !query.department.empty();
+  Groups departments, offices;
   for (const UnitDay& d : days) {
-    PastDue late;
-    const bool unsettled = (d.report_pending > 0 && d.report_pending_max_due >= query.now_ms) ||
-                           (d.resolve_pending > 0 && d.resolve_pending_max_due >= query.now_ms);
-    if (unsettled) {
-      auto it = past_due.find({d.day, d.office, d.department});
-      if (it != past_due.end()) late = it->second;
-    } else {
-      late = {d.report_pending, d.resolve_pending};
-    }
-    auto add = [&](FigureGroup& g, bool department_row) {
-      const bool units_as_rounds = department_row || per_unit;
-      g.whistles += units_as_rounds ? d.units : d.rounds;
-      g.units += d.units;
-      g.returned += d.returned;
-      g.rates.responded.due += d.report_settled + late.report;
-      g.rates.responded.met += d.report_met;
-      g.rates.resolved.due += d.resolve_settled + late.resolve;
-      g.rates.resolved.met += d.resolve_met;
-      g.rates.satisfied.due += units_as_rounds ? d.rated : d.round_rated;
-      g.rates.satisfied.met += units_as_rounds ? d.satisfied : d.round_satisfied;
-    };
-    FigureGroup& dep = departments[d.department];
-    dep.key = d.department;
-    add(dep, true);
-    FigureGroup& off = offices[d.office];
-    off.key = d.office;
-    add(off, false);
+    add_counts(departments[d.department], d.counts, true);
+    add_counts(offices[d.office], d.counts, per_unit);
   }
-  for (auto& [k, g] : departments) out.by_department.push_back(std::move(g));
-  for (auto& [k, g] : offices) out.by_office.push_back(std::move(g));
+  for (const LateUnits& l : late) {
+    add_late(departments[l.department], l);
+    add_late(offices[l.office], l);
+  }
+  departments.move_to(out.by_department);
+  offices.move_to(out.by_office);
+  if (query.rankings_only) return;
+
+  std::map<std::string, Groups> breakdowns;  // by dimension
+  Groups series;
+  for (const UnitSum& s : sums) {
+    add_counts(breakdowns[s.dimension][s.member], s.counts, per_unit);
+    // Every unit has one level: the level rows (one per day) make the total and the series.
+    if (s.dimension != kSumDimensions[0]) continue;
+    add_counts(out.total, s.counts, per_unit);
+    if (!query.by.empty()) {
+      add_counts(series[bucket_of(s.day, query.by, query.from)], s.counts, per_unit);
+    }
+  }
+  for (const LateUnits& l : late) {
+    add_late(breakdowns["level"][l.level], l);
+    add_late(breakdowns["kind"][l.kind], l);
+    add_late(breakdowns["source"][l.source], l);
+    add_late(breakdowns["community"][l.community], l);
+    add_late(out.total, l);
+    if (!query.by.empty()) add_late(series[bucket_of(l.day, query.by, query.from)], l);
+  }
+  breakdowns["level"].move_to(out.by_level);
+  breakdowns["kind"].move_to(out.by_kind);
+  breakdowns["source"].move_to(out.by_source);
+  breakdowns["community"].move_to(out.by_community);
+  series.move_to(out.series);
+  for (const ReturnDay& r : returns) out.returns.push_back({r.department, r.reason, r.returned});
 }
 
 SqlQuery select_queue_days(const FigureQuery& q, Dialect dialect) {

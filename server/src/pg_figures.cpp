@@ -33,6 +33,45 @@ void refresh_station_day(pqxx::work& w, const std::string& community, const std:
   }
 }
 
+// The figures of a query figure_tables::reads_sums answers from the day sums.
+void add_sums(pqxx::transaction_base& w, const FigureQuery& query, DistrictFigures& out) {
+  auto rows = [&](const projection::SqlQuery& q) { return w.exec(inline_params(w, q)); };
+  auto text = [](const pqxx::row& row) {
+    return [&row](int i) { return std::string(row[i].c_str()); };
+  };
+  auto int64 = [](const pqxx::row& row) {
+    return [&row](int i) { return row[i].as<std::int64_t>(); };
+  };
+  const auto first_row = rows(figure_tables::select_first_unsettled(query, Dialect::Postgres));
+  // The first unsettled day; empty: none.
+  const std::string first = first_row.empty() || first_row[0][0].is_null()
+                                ? std::string()
+                                : first_row[0][0].as<std::string>();
+  std::vector<figure_tables::UnitDay> days;
+  for (const auto& row : rows(figure_tables::select_unit_days(query, first, Dialect::Postgres))) {
+    days.push_back(figure_tables::unit_day_from(text(row), int64(row)));
+  }
+  std::vector<figure_tables::UnitSum> sums;
+  std::vector<figure_tables::ReturnDay> returns;
+  if (!query.rankings_only) {
+    for (const auto& row : rows(figure_tables::select_unit_sums(query, first, Dialect::Postgres))) {
+      sums.push_back(figure_tables::unit_sum_from(text(row), int64(row)));
+    }
+    for (const auto& row : rows(figure_tables::select_return_days(query, Dialect::Postgres))) {
+      returns.push_back(
+          {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>()});
+    }
+  }
+  std::vector<figure_tables::LateUnits> late;
+  if (!first.empty()) {
+    for (const auto& row :
+         rows(figure_tables::select_late_units(query, first, Dialect::Postgres))) {
+      late.push_back(figure_tables::late_units_from(text(row), int64(row)));
+    }
+  }
+  figure_tables::add_sums(out, days, sums, returns, late, query);
+}
+
 }  // namespace
 
 std::string inline_params(pqxx::transaction_base& w, const projection::SqlQuery& q) {
@@ -83,14 +122,15 @@ void flush(pqxx::work& w, figure_tables::Touched& touched) {
       days.push_back(day);
       offices.push_back(office);
     }
+    // The sums of all the pairs at once.
     const std::string pairs = "(day, office) IN (SELECT * FROM unnest($1::text[], $2::text[]))";
-    w.exec_params("DELETE FROM unit_days WHERE " + pairs, pg::text_array(days),
-                  pg::text_array(offices));
-    // refresh_unit_days_sql's "WHERE day = $1 AND office = $2" over all the pairs at once.
-    std::string refresh = figure_tables::refresh_unit_days_sql(Dialect::Postgres);
-    const std::string one = "day = $1 AND office = $2";
-    refresh.replace(refresh.find(one), one.size(), pairs);
-    w.exec_params(refresh, pg::text_array(days), pg::text_array(offices));
+    const figure_tables::DaySumsSql& sums = figure_tables::day_sums_sql(Dialect::Postgres);
+    for (const auto* list : {&sums.deletes, &sums.inserts}) {
+      for (const std::string& sql : *list) {
+        w.exec_params(figure_tables::replace_day_office_term(sql, Dialect::Postgres, pairs),
+                      pg::text_array(days), pg::text_array(offices));
+      }
+    }
   }
   static const std::string mark = figure_tables::mark_queue_day_stale_sql(Dialect::Postgres);
   for (const auto& [community, day] : touched.queue_days) w.exec_params(mark, community, day);
@@ -103,11 +143,17 @@ void refresh_stale_queue_days(pqxx::work& w) {
   }
 }
 
+void rebuild_unit_sums(pqxx::work& w) {
+  const figure_tables::DaySumsSql& sums = figure_tables::day_sums_sql(Dialect::Postgres);
+  for (const auto* list : {&sums.deletes, &sums.inserts}) {
+    for (const std::string& sql : *list) {
+      w.exec(figure_tables::replace_day_office_term(sql, Dialect::Postgres, "1 = 1"));
+    }
+  }
+}
+
 void rebuild_sums(pqxx::work& w) {
-  std::string refresh = figure_tables::refresh_unit_days_sql(Dialect::Postgres);
-  const std::string one = " WHERE day = $1 AND office = $2";
-  refresh.replace(refresh.find(one), one.size(), "");
-  w.exec(refresh);
+  rebuild_unit_sums(w);
   for (const auto& row :
        w.exec("SELECT DISTINCT community, day FROM fact WHERE kind LIKE 'ticket.%'")) {
     refresh_station_day(w, row[0].as<std::string>(), row[1].as<std::string>());
@@ -119,27 +165,9 @@ Result<DistrictFigures> figures(pqxx::transaction_base& w, const FigureQuery& qu
   WEIMIN_TRY(check_figure_query(query));
   DistrictFigures out;
   auto run = [&](const projection::SqlQuery& q) { return w.exec(inline_params(w, q)); };
-  if (query.rankings_only && query.community.empty()) {
-    std::vector<figure_tables::UnitDay> days;
-    for (const auto& row : run(figure_tables::select_unit_days(query, Dialect::Postgres))) {
-      days.push_back(
-          figure_tables::unit_day_from([&](int i) { return row[i].as<std::string>(); },
-                                       [&](int i) { return row[i].as<std::int64_t>(); }));
-    }
-    figure_tables::PastDueMap past_due;
-    const std::string first = figure_tables::first_unsettled_day(days, query.now_ms);
-    if (!first.empty()) {
-      for (const auto& row :
-           run(figure_tables::select_pending_past_due(query, first, Dialect::Postgres))) {
-        past_due[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}] = {
-            row[3].as<std::int64_t>(), row[4].as<std::int64_t>()};
-      }
-    }
-    figure_tables::add_unit_days(out, days, past_due, query);
-    finish_figures(out);
-    return out;
-  }
-  {
+  if (figure_tables::reads_sums(query)) {
+    add_sums(w, query, out);
+  } else {
     std::vector<WhistleUnit> units;
     const auto rows = run(figure_tables::select_units(query, Dialect::Postgres));
     units.reserve(rows.size());

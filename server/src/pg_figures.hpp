@@ -26,6 +26,8 @@ void write_units(pqxx::work& w, const std::vector<std::string>& case_ids,
 void flush(pqxx::work& w, figure_tables::Touched& touched);
 // Remakes every stale station day's queue rows (figures do, before reading them).
 void refresh_stale_queue_days(pqxx::work& w);
+// Every day sum (unit_days, unit_sums, return_days) at once from figure_units.
+void rebuild_unit_sums(pqxx::work& w);
 // After a rebuild wrote every unit: every day sum at once and every station day.
 void rebuild_sums(pqxx::work& w);
 

@@ -239,7 +239,7 @@ ALTER TABLE case_rows ADD COLUMN grid text COLLATE "C" NOT NULL DEFAULT '';
 CREATE INDEX case_row_community_grid ON case_rows (community, grid, last_change_ms DESC, case_id);
 )SQL";
 
-constexpr std::array<Migration, 9> kMigrations{{
+constexpr std::array<Migration, 10> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
@@ -254,6 +254,9 @@ constexpr std::array<Migration, 9> kMigrations{{
     // Version 9 (issue 16): the grid (网格) of each case's row, for the console's grid filter
     // and the counts by grid.
     {9, "cases by grid", kVCasesByGrid},
+    // Version 10 (issue 15): the figures' sums per breakdown and the returns per day, so a
+    // month's page reads sums, not units; filled from figure_units after migrating.
+    {10, "figure sums per breakdown and returns per day", figure_tables::kPostgresSumsSchema},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

@@ -792,8 +792,8 @@ class PgStore final : public DistrictStore {
       cases = 0;
       w.exec("SELECT pg_advisory_xact_lock(7004, hashtext(current_schema()))");
       w.exec(
-          "TRUNCATE case_rows, case_departments, figure_units, unit_days, queue_days, "
-          "queue_days_stale");
+          "TRUNCATE case_rows, case_departments, figure_units, unit_days, unit_sums, "
+          "return_days, queue_days, queue_days_stale");
       const core::CaseDeadlines deadlines = catalog_deadlines(w);
       // Every case fact once, case by case, read through a cursor a slice at a time.
       w.exec(
@@ -844,6 +844,7 @@ class PgStore final : public DistrictStore {
       w.exec("ANALYZE case_departments");
       w.exec("ANALYZE figure_units");
       w.exec("ANALYZE unit_days");
+      w.exec("ANALYZE unit_sums");
       return Status::ok();
     }));
     return cases;
@@ -914,8 +915,17 @@ class PgStore final : public DistrictStore {
                 pg_govern::missing(w);
       return Status::ok();
     }));
-    if (missing) WEIMIN_TRY(rebuild_projection().status());
-    return Status::ok();
+    if (missing) return rebuild_projection().status();
+    // A store of before unit_sums (schema 10): its units are there, their new sums are made.
+    return pool_->transact("making the figures' sums", [&](pqxx::work& w) {
+      if (w.exec("SELECT EXISTS (SELECT 1 FROM figure_units) AND NOT EXISTS (SELECT 1 FROM "
+                 "unit_sums)")[0][0]
+              .as<bool>()) {
+        pg_figures::rebuild_unit_sums(w);
+        w.exec("ANALYZE unit_sums");
+      }
+      return Status::ok();
+    });
   }
 
  private:

@@ -13,6 +13,9 @@
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#ifdef WEIMIN_SERVER_PG
+#include <pqxx/pqxx>
+#endif
 
 #include "case_history.hpp"
 #include "seed.hpp"
@@ -554,6 +557,8 @@ TEST_CASE("an embedded store of before the projection and the figures gets them 
       DROP TABLE case_departments;
       DROP TABLE figure_units;
       DROP TABLE unit_days;
+      DROP TABLE unit_sums;
+      DROP TABLE return_days;
       DROP TABLE queue_days;
       DROP TABLE queue_days_stale;
       DROP TABLE accounts;
@@ -575,6 +580,69 @@ TEST_CASE("an embedded store of before the projection and the figures gets them 
   REQUIRE_MESSAGE(after.is_ok(), after.status().to_string());
   CHECK(*after == before);
   CHECK(d.store().figures(month).value() == figures_before);
+}
+
+// Runs `sql` on the test's store as it is on disk: the embedded file, or the PostgreSQL schema.
+void run_raw_sql(District& d, const std::string& sql) {
+  if (using_pg_store()) {
+#ifdef WEIMIN_SERVER_PG
+    const std::string& url = d.pg_url();
+    const std::string schema = url.substr(url.find("schema=") + 7);
+    pqxx::connection c(url.substr(0, url.find("schema=") - 1));
+    pqxx::work w(c);
+    w.exec("SET LOCAL search_path TO " + schema);
+    w.exec(sql);
+    w.commit();
+#endif
+    return;
+  }
+  auto kek = d.keys().load_or_create();
+  REQUIRE(kek.is_ok());
+  auto raw = storage::KeyedStore::open(d.dir() / "data", "district.db", *kek);
+  REQUIRE(raw.is_ok());
+  REQUIRE(raw->db().exec(sql).is_ok());
+}
+
+TEST_CASE("a store of before the figures' sums per breakdown gets them when opened") {
+  // Embedded schema 11, PostgreSQL 9: figure_units and unit_days, no unit_sums or return_days.
+  District d;
+  d.publish_catalog();
+  TestStation st = d.enroll("530102001001");
+  std::vector<sync::FactPayload> facts;
+  for (int i = 0; i < 3; ++i) {
+    Events ev;
+    ev.case_id = uuid_of(0x700 + static_cast<std::uint64_t>(i), 1);
+    ev.n = 1000 * static_cast<std::uint64_t>(i);
+    ev.add(kStart + i * kHour, core::Role::Staff, "S01",
+           core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "井盖缺失", ""});
+    ev.add(kStart + i * kHour + 60'000, core::Role::Director, "D001",
+           core::CaseWhistled{core::WhistleLevel::Community,
+                              i == 0 ? core::WhistleKind::Emergency : core::WhistleKind::Routine,
+                              {"police", "housing"},
+                              ""});
+    if (i == 1) {
+      ev.add(kStart + 2 * kHour, core::Role::Staff, "S01", core::CaseReturned{"属于物业管理范围"},
+             "police");
+    }
+    for (auto& e : ev.list) {
+      e.origin = st.station_id;
+      facts.push_back(to_fact(e));
+    }
+  }
+  push_facts(d, st, facts);
+  const server::FigureQuery month{"2026-11-01", "2026-11-30",       "day", "", "",
+                                  "",           kStart + 5 * kHour, false};
+  const server::DistrictFigures before = d.store().figures(month).value();
+  REQUIRE(before.total.whistles == 3);
+  REQUIRE(before.returns.size() == 1);
+  REQUIRE(before.by_level.size() == 1);
+  d.close();
+  run_raw_sql(d, using_pg_store() ? "DROP TABLE unit_sums; DROP TABLE return_days; DELETE FROM "
+                                    "schema_migration WHERE version >= 10;"
+                                  : "DROP TABLE unit_sums; DROP TABLE return_days; DELETE FROM "
+                                    "schema_migrations WHERE version >= 12;");
+  d.reopen();
+  CHECK(d.store().figures(month).value() == before);
 }
 
 TEST_CASE("weimin-district projection rebuild remakes the rows and says how many cases") {

@@ -25,7 +25,9 @@ namespace weimin::test {
 
 inline constexpr std::int64_t kStart = 1'795'336'200'000;  // 2026-11-22T08:30:00Z
 
-inline bool using_pg_store() { return std::getenv("WEIMIN_TEST_STORE") != nullptr; }
+inline bool using_pg_store() {
+  return std::getenv("WEIMIN_TEST_STORE") != nullptr;
+}
 
 struct TestStation {
   std::string community;
@@ -110,7 +112,8 @@ class District {
     st.key = sync::generate_station_key();
     auto token = service_->issue_enroll_token(community);
     if (!token.is_ok()) std::abort();
-    sync::EnrollRequest req{sync::kSchema, *token, community, sync::base64_encode(st.key.public_key)};
+    sync::EnrollRequest req{sync::kSchema, *token, community,
+                            sync::base64_encode(st.key.public_key)};
     auto r = call({"POST", "/v1/enroll", "", {}, sync::to_json(req)});
     auto resp = sync::parse_enroll_response(r.body);
     if (r.status != 200 || !resp.is_ok()) {
@@ -130,15 +133,29 @@ class District {
   }
   sync::HttpResponse signed_call(const TestStation& st, std::string method, std::string path,
                                  std::string query = "", std::string body = "") {
-    return call(signed_request(st, std::move(method), std::move(path), std::move(query),
-                               std::move(body)));
+    return call(
+        signed_request(st, std::move(method), std::move(path), std::move(query), std::move(body)));
   }
 
-  server::DistrictService& service() { return *service_; }
-  server::DistrictStore& store() { return *store_; }
-  platform::ManualClock& clock() { return clock_; }
-  const std::filesystem::path& dir() const { return dir_.path(); }
-  platform::FileKeyStore& keys() { return keys_; }
+  server::DistrictService& service() {
+    return *service_;
+  }
+  server::DistrictStore& store() {
+    return *store_;
+  }
+  platform::ManualClock& clock() {
+    return clock_;
+  }
+  const std::filesystem::path& dir() const {
+    return dir_.path();
+  }
+  // The PostgreSQL store's URL (with its schema=…); empty on the embedded store.
+  const std::string& pg_url() const {
+    return pg_url_;
+  }
+  platform::FileKeyStore& keys() {
+    return keys_;
+  }
 
  private:
   TempDir dir_;

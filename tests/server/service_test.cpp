@@ -433,6 +433,8 @@ TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origin
       DROP TABLE case_departments;
       DROP TABLE figure_units;
       DROP TABLE unit_days;
+      DROP TABLE unit_sums;
+      DROP TABLE return_days;
       DROP TABLE queue_days;
       DROP TABLE queue_days_stale;
       DROP TABLE accounts;
