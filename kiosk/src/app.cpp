@@ -143,10 +143,6 @@ App::Impl::~Impl() {
 }
 
 Status App::Impl::start() {
-  // The window's framebuffer in plain memory: otherwise SDL may present the software
-  // renderer's pixels through an OpenGL texture (Mesa's llvmpipe with no GPU), which costs more
-  // than drawing them.
-  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
     return Status(ErrorCode::Unavailable,
                   std::string("cannot start SDL video: ") + SDL_GetError() +
@@ -156,11 +152,18 @@ Status App::Impl::start() {
   const char* driver = SDL_GetCurrentVideoDriver();
   headless =
       driver && (std::string_view(driver) == "offscreen" || std::string_view(driver) == "dummy");
+  // The window's framebuffer in plain memory: otherwise SDL may present the software
+  // renderer's pixels through an OpenGL texture (Mesa's llvmpipe with no GPU), which costs more
+  // than drawing them. SDL's Wayland driver (cage) has no framebuffer of its own: there the
+  // texture is the only way, and with this hint the renderer cannot be made at all.
+  if (!driver || std::string_view(driver) != "wayland")
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
   if (options.hidden) flags |= SDL_WINDOW_HIDDEN;
   if (options.board_on_second_display) {
-    // Spanning the displays (split.hpp): cage maximizes it over all of them, which SDL takes
-    // from a resizable window only; fullscreen would ask for one display.
+    // Spanning the displays (split.hpp): cage maximizes it over all of them (under cage 0.1.4
+    // with two 1280×720 outputs SDL's window is 2560×720); away from cage, fullscreen would
+    // cover one display only.
     flags |= SDL_WINDOW_RESIZABLE | SDL_WINDOW_BORDERLESS;
   } else if (options.fullscreen) {
     flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
