@@ -126,7 +126,7 @@ Status tour_handheld(station::Station& st, platform::ManualClock& clock, AppOpti
       for (const auto& [lang_name, lang] : langs) {
         const std::string stem = prefix + theme.name + "-" + lang_name + "-";
         HandheldState& h = app->handheld();
-        auto shot = [&](const std::string& name) {
+        auto shot = [&, lang = lang](const std::string& name) {  // (clang 14: no binding captured)
           app->resident().prefs = Prefs{lang, theme.elder, theme.contrast, false};
           app->touch();
           app->frame(true);
