@@ -98,7 +98,7 @@ set(CPACK_DEBIAN_STATION_PACKAGE_NAME weimin-station)
 # The packages' dependencies on weimin-common name the version cpack makes (scripts/package
 # --version), so they are set when cpack runs.
 set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_SOURCE_DIR}/cmake/cpack_options.cmake)
-set(CPACK_DEBIAN_STATION_PACKAGE_RECOMMENDS "cage, espeak-ng")
+set(CPACK_DEBIAN_STATION_PACKAGE_RECOMMENDS "cage, xwayland, espeak-ng")
 set(CPACK_COMPONENT_STATION_DESCRIPTION
     "Weimin community service station: the kiosk and the station command\nweimin-kiosk is the touchscreen kiosk (queue tickets, the service guide,\nproblem reports and their progress, ratings, appointments, staff mode and\nthe calling board); weimin sets the station up, serves the queue and the\ncase loop from a terminal and syncs with the district.")
 set(CPACK_DEBIAN_DISTRICT_PACKAGE_NAME weimin-district)

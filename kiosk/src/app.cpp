@@ -143,10 +143,6 @@ App::Impl::~Impl() {
 }
 
 Status App::Impl::start() {
-  // The window's framebuffer in plain memory: otherwise SDL may present the software
-  // renderer's pixels through an OpenGL texture (Mesa's llvmpipe with no GPU), which costs more
-  // than drawing them.
-  SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
     return Status(ErrorCode::Unavailable,
                   std::string("cannot start SDL video: ") + SDL_GetError() +
@@ -156,9 +152,22 @@ Status App::Impl::start() {
   const char* driver = SDL_GetCurrentVideoDriver();
   headless =
       driver && (std::string_view(driver) == "offscreen" || std::string_view(driver) == "dummy");
+  // The window's framebuffer in plain memory: otherwise SDL may present the software
+  // renderer's pixels through an OpenGL texture (Mesa's llvmpipe with no GPU), which costs more
+  // than drawing them. SDL's Wayland driver (cage) has no framebuffer of its own: there the
+  // texture is the only way, and with this hint the renderer cannot be made at all.
+  if (!driver || std::string_view(driver) != "wayland")
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
   Uint32 flags = SDL_WINDOW_ALLOW_HIGHDPI;
   if (options.hidden) flags |= SDL_WINDOW_HIDDEN;
-  if (options.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  if (options.board_on_second_display) {
+    // Spanning the displays (split.hpp): cage maximizes it over all of them (under cage 0.1.4
+    // with two 1280×720 outputs SDL's window is 2560×720); away from cage, fullscreen would
+    // cover one display only.
+    flags |= SDL_WINDOW_RESIZABLE | SDL_WINDOW_BORDERLESS;
+  } else if (options.fullscreen) {
+    flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  }
   const char* title = options.mode == Mode::Board ? "为民 · 叫号屏" : "为民 · 社区为民服务站";
   window = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, options.width,
                             options.height, flags);
@@ -731,9 +740,7 @@ int App::Impl::footer_rows(bool with_back) const {
   float total = 0;
   for (const auto& item : footer_items(with_back))
     total += item_width(item.label, item.is_switch) + gap;
-  return total + 2 * gap <= ImGui::GetIO().DisplaySize.x - 2 * ImGui::GetStyle().WindowPadding.x
-             ? 1
-             : 2;
+  return total + 2 * gap <= kiosk_area().w - 2 * ImGui::GetStyle().WindowPadding.x ? 1 : 2;
 }
 
 float App::Impl::footer_height(bool with_back) const {
@@ -904,8 +911,9 @@ void App::Impl::draw_status_bar() {
 }
 
 void App::Impl::draw_idle_overlay(int seconds_left, bool staff_mode) {
-  const ImVec2 size = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  const Rect area = kiosk_area();
+  const ImVec2 size(area.w, area.h);
+  ImGui::SetNextWindowPos(ImVec2(area.x, area.y));
   ImGui::SetNextWindowSize(size);
   ImGui::SetNextWindowFocus();
   ImGui::PushStyleColor(ImGuiCol_WindowBg,
@@ -955,9 +963,9 @@ bool App::Impl::busy() const {
 }
 
 void App::Impl::draw() {
-  const ImVec2 size = ImGui::GetIO().DisplaySize;
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(size);
+  const Rect area = kiosk_area();
+  ImGui::SetNextWindowPos(ImVec2(area.x, area.y));
+  ImGui::SetNextWindowSize(ImVec2(area.w, area.h));
   ImGui::Begin("##main", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus);
@@ -969,7 +977,7 @@ void App::Impl::draw() {
   actions.clear();
   action_error.clear();
   if (options.mode == Mode::Board) {
-    draw_board();
+    draw_board(area);
   } else if (keyboard.open) {
     draw_keyboard();
   } else {
@@ -985,6 +993,7 @@ void App::Impl::draw() {
     }
   }
   ImGui::End();
+  draw_split_board();  // the board on the second display, when there is one
 
   // The idle countdown: a resident part-way through something, or staff signed in.
   countdown_showing = false;
@@ -1047,6 +1056,7 @@ std::int64_t App::frames_drawn() const {
 void App::handle(const SDL_Event& event) {
   Impl& m = *impl_;
   ImGuiIO& io = ImGui::GetIO();
+  if (m.split_ignores(event)) return;  // on the board's display
   bool input = true;
   switch (event.type) {
     case SDL_QUIT:
@@ -1104,6 +1114,7 @@ void App::handle(const SDL_Event& event) {
       break;
     }
     case SDL_WINDOWEVENT:
+    case SDL_DISPLAYEVENT:
       input = false;
       m.dirty(2);
       break;
@@ -1121,6 +1132,9 @@ void App::handle(const SDL_Event& event) {
 bool App::frame(bool force, const std::filesystem::path* png) {
   Impl& m = *impl_;
   const std::int64_t now = m.clock.now_ms();
+  int w = 0, h = 0;
+  SDL_GetRendererOutputSize(m.renderer, &w, &h);
+  m.update_split(w, h);
   // Ticks: the status bar's data, the minute shown, the board, the countdown.
   bool due = force || m.frames_pending > 0;
   if (m.options.mode == Mode::Board) {
@@ -1128,6 +1142,7 @@ bool App::frame(bool force, const std::filesystem::path* png) {
   } else {
     if (m.refresh_status(false)) due = true;
     if (m.poll_card()) due = true;
+    if (m.refresh_split_board(false)) due = true;
   }
   if (now >= m.redraw_at_ms) due = true;
   if (!due) return false;
@@ -1141,8 +1156,6 @@ bool App::frame(bool force, const std::filesystem::path* png) {
   }
   m.apply_style();  // may re-bake the atlas: before NewFrame
   ImGuiIO& io = ImGui::GetIO();
-  int w = 0, h = 0;
-  SDL_GetRendererOutputSize(m.renderer, &w, &h);
   io.DisplaySize = ImVec2(static_cast<float>(w), static_cast<float>(h));
   io.DeltaTime = m.last_frame_ms > 0 && now > m.last_frame_ms
                      ? static_cast<float>(now - m.last_frame_ms) / 1000.f
@@ -1204,6 +1217,7 @@ int App::next_tick_ms() const {
       (m.options.mode == Mode::Board ? m.board.read_ms : m.status_read_ms) + poll;
   std::int64_t at = std::min(m.redraw_at_ms, data_at);
   if (m.wants_card()) at = std::min(at, m.card_polled_ms + Impl::kCardPollMs);
+  if (m.split) at = std::min(at, m.board.read_ms + BoardState::kReadEveryMs);
   return static_cast<int>(std::clamp<std::int64_t>(at - now, 0, 60'000));
 }
 

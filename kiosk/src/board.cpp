@@ -2,9 +2,9 @@
 // catalog name), the last calls, who waits on each line and for how long. A new call stands out
 // (its row inverted) for BoardState::kHighlightMs of the App's clock, and the board announces it
 // (chime, then the call) when it has a voice: the board is the one process that speaks calls,
-// so each call is heard once however many consoles call (docs/DEVICES.md). Laid out by the
-// window's size: side by side on a landscape screen, stacked on a portrait one, text sized from
-// the screen so it reads across a hall.
+// so each call is heard once however many consoles call (docs/DEVICES.md). Laid out by the size
+// of its area (the window, or the second display's part of it beside the kiosk, split.cpp): side
+// by side on a landscape screen, stacked on a portrait one, text sized so it reads across a hall.
 #include <SDL.h>
 #include <imgui.h>
 
@@ -317,50 +317,56 @@ struct BoardPainter {
 
 }  // namespace
 
-void App::Impl::draw_board() {
+void App::Impl::draw_board(Rect area) {
   (void)refresh_board(board.read_ms < 0);
-  const ImVec2 size = ImGui::GetIO().DisplaySize;
+  const ImVec2 size(area.w, area.h);
+  // Laid out from the area's top left corner; at() places a point of it in the window.
+  const auto at = [&area](float x, float y) { return ImVec2(area.x + x, area.y + y); };
   const bool portrait = size.y > size.x;
   const float u = portrait ? std::min(size.x / 1080.f, size.y / 1920.f)
                            : std::min(size.x / 1920.f, size.y / 1080.f);
+  // The board's own colours (not the ImGui style's: beside the kiosk, the style is the
+  // resident's).
   BoardPainter p{*this,
                  ImGui::GetWindowDrawList(),
                  ImGui::GetFont(),
                  big,
                  u,
-                 colour_text(),
+                 contrast() ? IM_COL32(255, 255, 255, 255) : IM_COL32(26, 26, 26, 255),
                  colour_muted(),
                  contrast() ? IM_COL32(30, 30, 30, 255) : IM_COL32(255, 255, 255, 255),
                  contrast() ? IM_COL32(20, 20, 20, 255) : IM_COL32(236, 232, 226, 255),
                  contrast() ? IM_COL32(255, 214, 0, 255) : IM_COL32(168, 24, 24, 255),
                  contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255)};
   ImDrawList* dl = p.dl;
-  // Text far larger than the faces are baked: smooth it rather than repeat pixels (the board
-  // is its own process; the kiosk's atlas is untouched).
+  // Text far larger than the faces are baked: smooth it rather than repeat pixels (the kiosk's
+  // own text is drawn at the sizes baked, where smoothing changes nothing).
   if (auto* atlas = static_cast<SDL_Texture*>(ImGui::GetIO().Fonts->TexID)) {
     SDL_SetTextureScaleMode(atlas, SDL_ScaleModeLinear);
   }
-  // Full window: the window's own clip rectangle stops inside its padding.
-  dl->PushClipRect(ImVec2(0, 0), size, false);
+  // The whole area: the window's own clip rectangle stops inside its padding.
+  dl->PushClipRect(at(0, 0), at(size.x, size.y), false);
+  dl->AddRectFilled(at(0, 0), at(size.x, size.y),
+                    contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(246, 244, 240, 255));
 
   // The bar: the station on the left, who waits and the time on the right.
   const float bar_h = std::max(56.f, 96 * u);
-  dl->AddRectFilled(ImVec2(0, 0), ImVec2(size.x, bar_h),
+  dl->AddRectFilled(at(0, 0), at(size.x, bar_h),
                     contrast() ? IM_COL32(0, 0, 0, 255) : IM_COL32(168, 24, 24, 255));
-  if (contrast()) dl->AddLine(ImVec2(0, bar_h - 1), ImVec2(size.x, bar_h - 1), p.ink, 2);
+  if (contrast()) dl->AddLine(at(0, bar_h - 1), at(size.x, bar_h - 1), p.ink, 2);
   const float bar_px = bar_h * 0.5f;
   const float margin = 32 * u;
   const std::string right =
       tf("board.waiting", {std::to_string(board.waiting)}) + "    " + shown_minute;
   const float right_w = p.width(p.body, bar_px, right);
-  p.text(p.body, bar_px, ImVec2(size.x - margin - right_w, (bar_h - bar_px) / 2), IM_COL32_WHITE,
+  p.text(p.body, bar_px, at(size.x - margin - right_w, (bar_h - bar_px) / 2), IM_COL32_WHITE,
          right);
   std::string title = t("app.title");
   if (const auto* c = station.catalog().community_by_code(station.community())) {
     title += "  " + pick(c->name, lang());
   }
   const float title_room = size.x - 3 * margin - right_w;
-  p.text(p.body, p.fit(p.body, bar_px, title, title_room), ImVec2(margin, (bar_h - bar_px) / 2),
+  p.text(p.body, p.fit(p.body, bar_px, title, title_room), at(margin, (bar_h - bar_px) / 2),
          IM_COL32_WHITE, title);
 
   const float top = bar_h + margin;
@@ -371,17 +377,17 @@ void App::Impl::draw_board() {
     const float windows_h = std::min(
         (bottom - top) * 0.38f, p.heading_h() + static_cast<float>(board.windows.size()) * 212 * u);
     const float recent_h = p.recent_h(2);
-    p.windows(ImVec2(x0, top), ImVec2(x1, top + windows_h));
+    p.windows(at(x0, top), at(x1, top + windows_h));
     const float y1 = top + windows_h + margin;
-    p.recent(ImVec2(x0, y1), ImVec2(x1, y1 + recent_h));
-    p.lines(ImVec2(x0, y1 + recent_h + margin), ImVec2(x1, bottom));
+    p.recent(at(x0, y1), at(x1, y1 + recent_h));
+    p.lines(at(x0, y1 + recent_h + margin), at(x1, bottom));
   } else {
     // Side by side: the windows over the last calls on the left, the lines on the right.
-    const float split = size.x * 0.56f;
+    const float split_x = size.x * 0.56f;
     const float recent_h = p.recent_h(2);
-    p.windows(ImVec2(margin, top), ImVec2(split - margin / 2, bottom - recent_h - margin));
-    p.recent(ImVec2(margin, bottom - recent_h), ImVec2(split - margin / 2, bottom));
-    p.lines(ImVec2(split + margin / 2, top), ImVec2(size.x - margin, bottom));
+    p.windows(at(margin, top), at(split_x - margin / 2, bottom - recent_h - margin));
+    p.recent(at(margin, bottom - recent_h), at(split_x - margin / 2, bottom));
+    p.lines(at(split_x + margin / 2, top), at(size.x - margin, bottom));
   }
   dl->PopClipRect();
 }

@@ -17,8 +17,6 @@ constexpr const char* kSchema = "luna_pinyin_simp";
 
 // X11 keysyms librime understands.
 constexpr int kBackSpace = 0xff08;
-constexpr int kReturn = 0xff0d;
-constexpr int kEscape = 0xff1b;
 constexpr int kPageUp = 0xff55;
 constexpr int kPageDown = 0xff56;
 

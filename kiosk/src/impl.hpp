@@ -278,7 +278,24 @@ struct App::Impl {
   void draw_wish_desk();  // staff: wishes and the care list
 
   // [SECTION] board.cpp
-  void draw_board();
+  // The board into `area` (window pixels): the whole window in board mode.
+  void draw_board(Rect area);
+
+  // [SECTION] split.cpp
+  // With options.board_on_second_display: this frame's split of the window (nullopt: the kiosk
+  // has all of it), and the board's own settings (the resident's language and theme stay on
+  // the kiosk's part).
+  std::optional<SplitLayout> split;
+  Prefs board_prefs;
+  // Reads the displays and splits a window of w × h pixels (each frame, before drawing).
+  void update_split(int w, int h);
+  // Where the kiosk draws: the whole window, or its display's part.
+  Rect kiosk_area() const;
+  // A touch, click or wheel on the board's part (or its release): not the kiosk's input.
+  bool split_ignores(const SDL_Event& event) const;
+  // The board's look at the queue and its drawing, under board_prefs; true when it changed.
+  bool refresh_split_board(bool force);
+  void draw_split_board();
 
   // [SECTION] printing.cpp
   // After a ticket was taken (take a number, or checking in a booking): prints its slip.

@@ -50,10 +50,18 @@ int kiosk_main(int argc, char** argv) {
       size = "1280x800", font, catalog = platform::shared_data_file("catalog/wuhua.json").string();
   std::string printer;
   bool board = false, fullscreen = false, voice = false, no_sync = false, handheld = false;
-  int window = 1;
+  bool board_beside = false;
+  int window = 1, kiosk_display = 1;
   cli.add_option("--data", data_dir, "the station's data folder (made by `weimin init`)");
   cli.add_option("--key-file", key_file, "the key-encryption key file (default: DATA.kek)");
   cli.add_flag("--board", board, "show the calling board instead of the kiosk");
+  cli.add_flag("--board-on-second-display", board_beside,
+               "the kiosk on the first display and the calling board on the second, from one "
+               "window spanning both (under cage, which spans every output; the unit "
+               "weimin-kiosk.service does this); with one display, the kiosk alone");
+  cli.add_option("--kiosk-display", kiosk_display,
+                 "with --board-on-second-display: the display (1, 2, ...) that is the "
+                 "touchscreen; the board takes the first other one (default 1)");
   cli.add_flag("--handheld", handheld,
                "a grid worker's handheld: portrait layout (default 720x1280) for rounds");
   cli.add_option("--window", window, "the service window this console serves");
@@ -89,6 +97,15 @@ int kiosk_main(int argc, char** argv) {
   options.staff_window = window;
   options.mode = board ? Mode::Board : Mode::Kiosk;
   options.handheld = handheld && !board;
+  if (board_beside && (board || handheld))
+    return fail(
+        "--board-on-second-display shows the kiosk and the board together; leave out "
+        "--board and --handheld");
+  if (kiosk_display < 1)
+    return fail("--kiosk-display counts from 1 (the first display); got " +
+                std::to_string(kiosk_display));
+  options.board_on_second_display = board_beside;
+  options.kiosk_display = kiosk_display - 1;
 
   if (!tour_dir.empty()) {
     choose_headless_driver();

@@ -154,7 +154,7 @@ Status tour_handheld(station::Station& st, platform::ManualClock& clock, AppOpti
       for (const auto& [lang_name, lang] : langs) {
         const std::string stem = prefix + theme.name + "-" + lang_name + "-";
         HandheldState& h = app->handheld();
-        auto shot = [&](const std::string& name) {
+        auto shot = [&, lang = lang](const std::string& name) {  // (clang 14: no binding captured)
           app->resident().prefs = Prefs{lang, theme.elder, theme.contrast, false};
           app->touch();
           app->frame(true);
@@ -619,6 +619,26 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
         picture(*board, std::string(theme.name) + "-" + lang_name + "-board");
       }
     }
+  }
+  // The kiosk on a 1280×800 touchscreen beside the board on a 1920×1080 hall screen, from one
+  // window over both (split.hpp), in each theme; files "split-<theme>-zh.png".
+  for (const auto& theme : themes) {
+    AppOptions split = options;
+    split.mode = Mode::Kiosk;
+    split.width = 3200;
+    split.height = 1080;
+    split.board_on_second_display = true;
+    split.displays = [] {
+      return std::vector<PixelRect>{{0, 0, 1280, 800}, {1280, 0, 1920, 1080}};
+    };
+    WEIMIN_ASSIGN_OR_RETURN(auto app, App::create(*st, clock, {}, nullptr, split));
+    app->resident().prefs = Prefs{Lang::Zh, theme.elder, theme.contrast, false};
+    app->frame(true);
+    const std::string stem = std::string("split-") + theme.name + "-zh";
+    const auto file = out_dir / (stem + ".png");
+    app->frame(true, tour.write_png ? &file : nullptr);
+    if (tour.on_screen) tour.on_screen(stem, *app);
+    written.push_back(file);
   }
   // The grid worker's handheld, at its own portrait sizes.
   WEIMIN_TRY(

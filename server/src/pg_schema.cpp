@@ -1,7 +1,9 @@
 #include "pg_schema.hpp"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
+#include <vector>
 
 #include "figure_tables.hpp"
 #include "govern_tables.hpp"
@@ -263,13 +265,144 @@ constexpr std::array<Migration, 10> kMigrations{{
 constexpr int kMigrateLock = 7001;
 constexpr int kEpochLock = 7002;
 
+// Runs each statement; the statements name the store's tables unqualified.
+void exec_all(pqxx::work& w, const std::vector<std::string>& statements) {
+  for (const auto& sql : statements) w.exec(sql);
+}
+
+// Copies every table of the store's schema into the new schema `backup` inside w: rows,
+// defaults, checks, keys and indexes under their own names, and the sequences behind serial and
+// identity columns at their current values, so renaming `backup` to the store's name gives back
+// the store as it was (docs/INSTALL.md). w's search_path is the store's schema, as on return.
+// AlreadyExists when `backup` exists; the server's refusal (no CREATE on the database, a full
+// disk) otherwise, saying what to do. Either way w is to be rolled back.
+Status copy_schema(pqxx::work& w, const StoreUrl& url, const std::string& backup, int from,
+                   int to) {
+  const std::string what = "cannot back PostgreSQL store " + url.shown + " (schema version " +
+                           std::to_string(from) + ") up into the schema " + backup +
+                           " before migrating it to version " + std::to_string(to) + ": ";
+  if (backup.size() > 63) {
+    return Status(ErrorCode::Invalid,
+                  what +
+                      "the name is longer than PostgreSQL's 63 characters; rename the store's "
+                      "schema to a shorter one (ALTER SCHEMA … RENAME TO …) and change "
+                      "schema= in the store's URL");
+  }
+  if (!w.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", backup).empty()) {
+    return Status(ErrorCode::AlreadyExists,
+                  what +
+                      "that schema exists already (an earlier upgrade's copy); once it is "
+                      "not needed, DROP SCHEMA " +
+                      quote_ident(backup) + " CASCADE (or rename it), then start again");
+  }
+  const std::string from_schema = quote_ident(url.schema), to_schema = quote_ident(backup);
+  try {
+    w.exec("CREATE SCHEMA " + to_schema);
+    const auto tables = w.exec_params(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY c.relname",
+        url.schema);
+    for (const auto& row : tables) {
+      const std::string t = quote_ident(row[0].as<std::string>());
+      w.exec("CREATE TABLE " + to_schema + "." + t + " (LIKE " + from_schema + "." + t +
+             " INCLUDING ALL EXCLUDING INDEXES)");
+      w.exec("INSERT INTO " + to_schema + "." + t + " SELECT * FROM " + from_schema + "." + t);
+    }
+    // Keys, then the other indexes, then foreign keys, as PostgreSQL writes them back, run with
+    // the backup's schema on the search path. PostgreSQL may name the store's tables qualified
+    // (with the schema quoted as quote_ident quotes it): those names are moved to the backup.
+    const std::string shown_schema =
+        w.exec_params("SELECT quote_ident($1)", url.schema)[0][0].as<std::string>() + ".";
+    auto to_backup = [&](std::string sql, const std::string& before) {
+      const std::string from = before + shown_schema;
+      for (auto at = sql.find(from); at != std::string::npos; at = sql.find(from, at)) {
+        sql.replace(at, from.size(), before + to_schema + ".");
+        at += before.size() + to_schema.size() + 1;
+      }
+      return sql;
+    };
+    std::vector<std::string> keys, indexes, foreign;
+    for (const auto& row :
+         w.exec_params("SELECT c.relname, k.conname, pg_get_constraintdef(k.oid), k.contype = 'f' "
+                       "FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
+                       "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE n.nspname = $1 AND k.contype IN ('p', 'u', 'x', 'f') "
+                       "ORDER BY c.relname, k.conname",
+                       url.schema)) {
+      (row[3].as<bool>() ? foreign : keys)
+          .push_back("ALTER TABLE " + quote_ident(row[0].as<std::string>()) + " ADD CONSTRAINT " +
+                     quote_ident(row[1].as<std::string>()) + " " +
+                     to_backup(row[2].as<std::string>(), "REFERENCES "));
+    }
+    for (const auto& row : w.exec_params(
+             "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+             "JOIN pg_class c ON c.oid = i.indrelid "
+             "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT EXISTS "
+             "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = "
+             "i.indrelid AND k.contype IN ('p', 'u', 'x')) ORDER BY 1",
+             url.schema)) {
+      indexes.push_back(to_backup(to_backup(row[0].as<std::string>(), " ON "), " ON ONLY "));
+    }
+    // The sequences behind serial ('a') and identity ('i') columns, and where they stand.
+    std::vector<std::string> sequences;
+    for (const auto& row :
+         w.exec_params("SELECT s.relname, t.relname, a.attname, d.deptype = 'i' FROM pg_depend d "
+                       "JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+                       "JOIN pg_class t ON t.oid = d.refobjid "
+                       "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+                       "JOIN pg_namespace n ON n.oid = s.relnamespace "
+                       "WHERE n.nspname = $1 AND d.classid = 'pg_class'::regclass "
+                       "AND d.deptype IN ('a', 'i') ORDER BY 1",
+                       url.schema)) {
+      const std::string seq = quote_ident(row[0].as<std::string>());
+      const std::string table = quote_ident(row[1].as<std::string>());
+      const std::string column = quote_ident(row[2].as<std::string>());
+      const auto at = w.exec("SELECT last_value, is_called FROM " + from_schema + "." + seq);
+      const std::string set_to =
+          at[0][0].as<std::string>() + ", " + (at[0][1].as<bool>() ? "true" : "false");
+      if (row[3].as<bool>()) {  // LIKE made the identity's own sequence
+        sequences.push_back("SELECT setval(pg_get_serial_sequence(" +
+                            w.quote(to_schema + "." + table) + ", " +
+                            w.quote(row[2].as<std::string>()) + "), " + set_to + ")");
+      } else {
+        const std::string regclass = w.quote(to_schema + "." + seq) + "::regclass";
+        sequences.push_back("CREATE SEQUENCE " + seq);
+        sequences.push_back("ALTER TABLE " + table + " ALTER COLUMN " + column +
+                            " SET DEFAULT nextval(" + regclass + ")");
+        sequences.push_back("ALTER SEQUENCE " + seq + " OWNED BY " + table + "." + column);
+        sequences.push_back("SELECT setval(" + regclass + ", " + set_to + ")");
+      }
+    }
+    w.exec("SET LOCAL search_path TO " + to_schema);
+    exec_all(w, keys);
+    exec_all(w, indexes);
+    exec_all(w, foreign);
+    exec_all(w, sequences);
+    w.exec("SET LOCAL search_path TO " + from_schema);
+    return Status::ok();
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    const ErrorCode code = state == "42501"            ? ErrorCode::PermissionDenied
+                           : state.rfind("53", 0) == 0 ? ErrorCode::DiskFull
+                                                       : status_from(e, "", url).code();
+    return Status(code, what + e.what() +
+                            "; the store's role needs CREATE on the database (GRANT CREATE ON "
+                            "DATABASE … TO …) and room for a second copy of the store");
+  }
+}
+
 }  // namespace
 
 int latest_schema_version() {
   return kMigrations.back().version;
 }
 
-Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms) {
+std::string backup_schema_name(const std::string& schema, int version) {
+  return schema + "_schema_" + std::to_string(version) + "_bak";
+}
+
+Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms, int known_version) {
+  known_version = std::clamp(known_version, 1, latest_schema_version());
   try {
     pqxx::work w(c);
     w.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kMigrateLock) + ", hashtext(" +
@@ -284,11 +417,11 @@ Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms) {
     for (const auto& row : rows) {
       const int v = row[0].as<int>();
       const std::string name = row[1].as<std::string>();
-      if (v > latest_schema_version()) {
+      if (v > known_version) {
         return Status(ErrorCode::TooNew,
                       "PostgreSQL store " + url.shown + " has schema version " + std::to_string(v) +
                           ", newer than this weimin-district knows (" +
-                          std::to_string(latest_schema_version()) +
+                          std::to_string(known_version) +
                           "): run the newer weimin-district, or restore a backup");
       }
       if (name != kMigrations[static_cast<std::size_t>(v - 1)].name) {
@@ -298,8 +431,14 @@ Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms) {
       }
       current = v;
     }
+    // A store that has a schema is copied whole before it is migrated forward, in this
+    // transaction: the copy and the migration are made together or not at all.
+    if (current > 0 && current < known_version) {
+      WEIMIN_TRY(
+          copy_schema(w, url, backup_schema_name(url.schema, current), current, known_version));
+    }
     for (const auto& m : kMigrations) {
-      if (m.version <= current) continue;
+      if (m.version <= current || m.version > known_version) continue;
       w.exec(std::string(m.sql));
       w.exec_params("INSERT INTO schema_migration (version, name, applied_ms) VALUES ($1, $2, $3)",
                     m.version, std::string(m.name), now_ms);

@@ -18,10 +18,19 @@ namespace weimin::server::pg {
 // The last migration's version.
 int latest_schema_version();
 
-// Creates the schema when missing and brings it to the latest version. TooNew, changing
-// nothing, when the database was written by a newer Weimin; Corrupt when a recorded migration's
-// name differs from ours.
-Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms);
+// The schema a store in `schema` is copied to before it is migrated forward from `version`:
+// "<schema>_schema_<version>_bak", in the same database.
+std::string backup_schema_name(const std::string& schema, int version);
+
+// Creates the schema when missing and brings it to the latest version (known_version: the
+// last migration this program knows; tests pass a lower one to be an older program). A store
+// that already has a schema older than that is first copied whole into
+// backup_schema_name(schema, its version), in the migration's transaction; when the copy cannot
+// be made (the schema exists already, no CREATE on the database, a full disk) nothing is
+// migrated and the Status says what to do. TooNew, changing nothing, when the database was
+// written by a newer Weimin; Corrupt when a recorded migration's name differs from ours.
+Status migrate(pqxx::connection& c, const StoreUrl& url, std::int64_t now_ms,
+               int known_version = latest_schema_version());
 
 struct EpochCheck {
   std::string epoch;      // the epoch in force after the check

@@ -158,7 +158,8 @@ TEST_CASE("handheld: the grid's cases only; a visit done and a note on one of th
 TEST_CASE("handheld: every screen fits both portrait sizes, in elder mode and high contrast") {
   for (const auto& [w, hgt] : {std::pair{720, 1280}, std::pair{1080, 1920}}) {
     for (int theme = 0; theme < 3; ++theme) {
-      CAPTURE(w);
+      const int width = w;  // CAPTURE's lambda may not name a binding (clang 14)
+      CAPTURE(width);
       CAPTURE(theme);
       HandheldFixture f(w, hgt);
       station::Cases cases(*f.station);

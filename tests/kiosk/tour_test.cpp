@@ -19,8 +19,9 @@ TEST_CASE("tour: every screen in every theme and language is rendered and not bl
   auto written = kiosk::run_tour(out.path(), test::wuhua_catalog(), options);
   REQUIRE_MESSAGE(written.is_ok(), written.status().to_string());
   // 44 kiosk screens × 3 themes × 2 languages, the board in each, and the handheld's 5 screens
-  // at its two portrait sizes in each theme and language.
-  CHECK(written->size() == 44 * 6 + 6 + 5 * 2 * 6);
+  // at its two portrait sizes in each theme and language, and the kiosk beside the board in
+  // each theme.
+  CHECK(written->size() == 44 * 6 + 6 + 5 * 2 * 6 + 3);
   for (const auto& file : written.value()) {
     INFO(file.string());
     REQUIRE(std::filesystem::exists(file));
@@ -30,6 +31,7 @@ TEST_CASE("tour: every screen in every theme and language is rendered and not bl
     int width = 1024, height = 640;
     if (name.rfind("handheld-720x1280-", 0) == 0) width = 720, height = 1280;
     if (name.rfind("handheld-1080x1920-", 0) == 0) width = 1080, height = 1920;
+    if (name.rfind("split-", 0) == 0) width = 3200, height = 1080;
     CHECK(image->width == width);
     CHECK(image->height == height);
     CHECK(kiosk::distinct_colours(*image) >= 4);

@@ -939,7 +939,8 @@ TEST_CASE(
         // What the case page offers (a page the principal may see at all).
         const bool offered =
             !server::view_refusal(who, row, &*catalog) && server::action_offered(who, row, action);
-        CAPTURE(name);
+        const auto principal = name;  // CAPTURE's lambda may not name a binding (clang 14)
+        CAPTURE(principal);
         CAPTURE(who.user);
         CAPTURE(server::to_string(action));
         CAPTURE(row.stage);

@@ -1,5 +1,6 @@
 // App: the kiosk — one SDL window drawn with Dear ImGui through SDL's renderer — in resident
-// mode (default), staff mode after sign-in, or as the calling board. It is event-driven: the
+// mode (default), staff mode after sign-in, or as the calling board, or the kiosk and the board
+// side by side on two displays (split.hpp). It is event-driven: the
 // run loop sleeps in SDL_WaitEventTimeout and draws only when input came or something shown
 // changed (the idle countdown, the status bar, the board's calls). Tests and the tour drive it
 // through handle() and frame() with synthetic SDL events under the dummy or offscreen video
@@ -23,6 +24,7 @@
 
 #include "weimin/core/result.hpp"
 #include "weimin/kiosk/screens.hpp"
+#include "weimin/kiosk/split.hpp"
 #include "weimin/platform/clock.hpp"
 #include "weimin/station/station.hpp"
 #include "weimin/station/sync_status.hpp"
@@ -55,6 +57,12 @@ struct AppOptions {
   // The grid worker's handheld (handheld.hpp): a portrait layout for one signed-in grid worker
   // instead of the kiosk's screens.
   bool handheld = false;
+  // The calling board on the second display (split.hpp): the kiosk in display kiosk_display's
+  // part of the window, the board in the first other display's; with one display, the kiosk
+  // alone. `displays` reads the bounds (empty: SDL's); tests give their own.
+  bool board_on_second_display = false;
+  int kiosk_display = 0;
+  DisplaySource displays;
 };
 
 // What the kiosk may use when present. All nullable.
@@ -128,6 +136,9 @@ class App {
   const std::vector<ControlInfo>& controls() const;
   std::vector<RegionInfo> regions() const;
   float min_target() const;
+  // With board_on_second_display: where the last frame drew the kiosk and the board (nullopt:
+  // the kiosk had the whole window).
+  std::optional<SplitLayout> split() const;
   // Pushes a tap (motion, press, release) on the button `id` and pumps frames, after dragging
   // its scrolling region until it is in sight when it is not. False when no such button was
   // drawn.
