@@ -32,6 +32,15 @@ OUT="$work/new" ./scripts/package >/dev/null 2>&1 || fail "scripts/package faile
 OUT="$work/old" ./scripts/package --no-build --version "$previous" >/dev/null 2>&1 ||
   fail "scripts/package --version $previous failed: see $work/old/cpack.log"
 new=("$work"/new/*.deb); old=("$work"/old/*.deb)
+# A build configured for another prefix (a developer's /usr/local) is refused, not packaged with
+# its /etc/default file under /usr/local/etc.
+mkdir -p "$work/other-prefix"
+echo 'CMAKE_INSTALL_PREFIX:PATH=/usr/local' >"$work/other-prefix/CMakeCache.txt"
+if BUILD_DIR="$work/other-prefix" OUT="$work/other" ./scripts/package --no-build \
+  >"$work/other-prefix.txt" 2>&1; then
+  fail "scripts/package --no-build packaged a build configured for /usr/local"
+fi
+grep -q "packages need /usr" "$work/other-prefix.txt" || fail "the refusal does not say why"
 [ ${#new[@]} -eq 3 ] || fail "expected 3 packages in $work/new, got ${#new[@]}"
 
 step "lintian"
