@@ -150,9 +150,15 @@ void Touched::fact(const FactRecord& f) {
 namespace {
 
 // The columns of UnitCounts, in counts_from's order, and their sums over figure_units.
-constexpr const char* kCountColumns =
-    "units, returned, rounds, report_settled, report_met, report_pending, resolve_settled, "
-    "resolve_met, resolve_pending, rated, satisfied, round_rated, round_satisfied";
+constexpr const char* kCountColumns[] = {
+    "units",          "returned",        "rounds",         "report_settled",  "report_met",
+    "report_pending", "resolve_settled", "resolve_met",    "resolve_pending", "rated",
+    "satisfied",      "round_rated",     "round_satisfied"};
+std::string count_columns() {
+  std::string out;
+  for (const char* c : kCountColumns) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
 std::string count_sums() {
   return "COUNT(*), " + sum("returned_ms > 0") + ", " + sum("first = 1") + ", " +
          sum(kReportSettled) + ", " + sum(kReportMet) + ", " + sum(kReportPending) + ", " +
@@ -171,7 +177,7 @@ DaySumsSql make_day_sums_sql(Dialect dialect) {
     out.deletes.push_back(numbered("DELETE FROM " + std::string(table) + where, dialect));
   }
   out.inserts.push_back(numbered(
-      "INSERT INTO unit_days (day, office, department, " + std::string(kCountColumns) +
+      "INSERT INTO unit_days (day, office, department, " + count_columns() +
           ", report_pending_max_due, resolve_pending_max_due) SELECT day, office, department, " +
           count_sums() + ", MAX(CASE WHEN " + kReportPending +
           " THEN report_due_ms ELSE 0 END), MAX(CASE WHEN " + kResolvePending +
@@ -180,11 +186,11 @@ DaySumsSql make_day_sums_sql(Dialect dialect) {
       dialect));
   for (const char* dimension : kSumDimensions) {
     const std::string column(dimension);
-    out.inserts.push_back(numbered(
-        "INSERT INTO unit_sums (day, office, dimension, member, " + std::string(kCountColumns) +
-            ") SELECT day, office, '" + column + "', " + column + ", " + count_sums() +
-            " FROM figure_units" + where + " GROUP BY day, office, " + column,
-        dialect));
+    out.inserts.push_back(numbered("INSERT INTO unit_sums (day, office, dimension, member, " +
+                                       count_columns() + ") SELECT day, office, '" + column +
+                                       "', " + column + ", " + count_sums() + " FROM figure_units" +
+                                       where + " GROUP BY day, office, " + column,
+                                   dialect));
   }
   out.inserts.push_back(
       numbered("INSERT INTO return_days (day, office, department, reason, returned) SELECT day, "
@@ -262,32 +268,13 @@ bool reads_sums(const FigureQuery& q) {
 
 namespace {
 
-// "AND office = ?" (and "AND department = ?" when `with_department`) for the day sums.
-std::string sums_scope(const FigureQuery& q, std::vector<SqlParam>& params, bool with_department) {
-  std::string sql;
-  if (!q.office.empty()) {
-    sql += " AND office = ?";
-    params.emplace_back(q.office);
-  }
-  if (with_department && !q.department.empty()) {
-    sql += " AND department = ?";
-    params.emplace_back(q.department);
-  }
-  return sql;
-}
-
 // The sums of kCountColumns over a group of day sums, the pending ones only on days before the
 // first unsettled one (one parameter each, appended to `params`).
 std::string summed_counts(const std::string& first_unsettled, std::vector<SqlParam>& params) {
   // A day after any date: every day's pending units are past due.
   const std::string before = first_unsettled.empty() ? "9999-12-31" : first_unsettled;
   std::string sql;
-  std::string columns = kCountColumns;
-  std::size_t at = 0;
-  while (at != std::string::npos) {
-    const std::size_t comma = columns.find(", ", at);
-    const std::string c =
-        columns.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+  for (const std::string c : kCountColumns) {
     if (!sql.empty()) sql += ", ";
     if (c.ends_with("_pending")) {
       sql += "CAST(SUM(CASE WHEN day < ? THEN " + c + " ELSE 0 END) AS BIGINT)";
@@ -295,7 +282,6 @@ std::string summed_counts(const std::string& first_unsettled, std::vector<SqlPar
     } else {
       sql += "CAST(SUM(" + c + ") AS BIGINT)";
     }
-    at = comma == std::string::npos ? comma : comma + 2;
   }
   return sql;
 }
@@ -307,7 +293,7 @@ SqlQuery select_first_unsettled(const FigureQuery& q, Dialect dialect) {
   const std::string now = std::to_string(q.now_ms);
   std::string sql = "SELECT MIN(day) FROM unit_days WHERE day >= ? AND day <= ?";
   out.params = {q.from, q.to};
-  sql += sums_scope(q, out.params, true);
+  sql += scope_terms(q, out.params, true);
   sql += " AND ((report_pending > 0 AND report_pending_max_due >= " + now +
          ") OR (resolve_pending > 0 AND resolve_pending_max_due >= " + now + "))";
   out.sql = numbered(sql, dialect);
@@ -321,7 +307,7 @@ SqlQuery select_unit_days(const FigureQuery& q, const std::string& first_unsettl
                     " FROM unit_days WHERE day >= ? AND day <= ?";
   out.params.emplace_back(q.from);
   out.params.emplace_back(q.to);
-  sql += sums_scope(q, out.params, true);
+  sql += scope_terms(q, out.params, true);
   out.sql = numbered(sql + " GROUP BY office, department", dialect);
   return out;
 }
@@ -336,7 +322,7 @@ SqlQuery select_unit_sums(const FigureQuery& q, const std::string& first_unsettl
                     " FROM unit_sums WHERE day >= ? AND day <= ?";
   out.params.emplace_back(q.from);
   out.params.emplace_back(q.to);
-  sql += sums_scope(q, out.params, false);
+  sql += scope_terms(q, out.params, false);
   out.sql = numbered(sql + " GROUP BY " + day + ", dimension, member", dialect);
   return out;
 }
@@ -347,10 +333,7 @@ SqlQuery select_return_days(const FigureQuery& q, Dialect dialect) {
       "SELECT department, reason, CAST(SUM(returned) AS BIGINT) FROM return_days WHERE day >= ? "
       "AND day <= ?";
   out.params = {q.from, q.to};
-  if (!q.office.empty()) {
-    sql += " AND office = ?";
-    out.params.emplace_back(q.office);
-  }
+  sql += scope_terms(q, out.params, false);
   out.sql = numbered(sql + " GROUP BY department, reason", dialect);
   return out;
 }

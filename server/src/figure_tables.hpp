@@ -171,7 +171,8 @@ template <typename Text, typename Int>
 WhistleUnit unit_from(Text&& text, Int&& int64);
 
 // Whether a query is answered from the day sums (its scope is at most an office): one
-// community's or one department's units are few and are read themselves.
+// community's or one department's units are few and are read themselves. The select_* of the
+// sums below are for such queries only (the sum tables have no community column).
 bool reads_sums(const FigureQuery& query);
 
 // The counts a sum row keeps of its units: those that do not change with the clock, and the
