@@ -74,10 +74,11 @@ TEST_CASE("staff record a meeting, a decision and its carrying out at the govern
   REQUIRE(t->decisions.size() == 1);
   CHECK(t->meetings.front().participants == 11);
   CHECK(t->decisions.front().meeting == t->meetings.front().id);
-  f.tap("govern.done." + tail(t->decisions.front().id));
+  const auto decision = t->decisions.front().id;  // `t` points into `st`, replaced below
+  f.tap("govern.done." + tail(decision));
   st = station::Consultations(*f.station).state().value();
   CHECK(st.figures() == core::ConsultFigures{1, 1, 1, 1});
-  CHECK_FALSE(f.app->label("govern.done." + tail(t->decisions.front().id)).has_value());
+  CHECK_FALSE(f.app->label("govern.done." + tail(decision)).has_value());
 }
 
 TEST_CASE("the director records an application and its refusal; staff may not decide") {
