@@ -1,7 +1,7 @@
 // Console accounts, sessions and the audit (accounts.hpp).
-// Argon2id hashing and verifying run outside the service's lock (they cost tens of
+// Argon2id hashing and verifying run outside the accounts' lock (they cost tens of
 // milliseconds at the interactive cost); every read and write of the store runs inside it
-// (DistrictService::with_store). A change that depends on what was read (a failure count, a
+// (DistrictService::with_accounts). A change that depends on what was read (a failure count, a
 // lock) reads the account again under the lock before it writes.
 //
 // Who acted, in `by` (add, disable, reset): an account name or "cli", optionally followed by
@@ -252,7 +252,7 @@ Result<std::string> Accounts::add(const std::string& user, ConsoleRole role,
                                           "' is not a user name: use 3 to 32 of a-z, 0-9, '.', "
                                           "'_' and '-' (e.g. li.wei)");
   }
-  WEIMIN_TRY(service_.with_store([&](DistrictStore& store) -> Status {
+  WEIMIN_TRY(service_.with_accounts([&](DistrictStore& store) -> Status {
     WEIMIN_TRY(scope_refusal(store, role, scope));
     WEIMIN_ASSIGN_OR_RETURN(auto existing, store.find_account(user));
     if (existing) {
@@ -276,7 +276,7 @@ Result<std::string> Accounts::add(const std::string& user, ConsoleRole role,
   a.must_change_password = one_time;
   a.created_ms = service_.clock().now_ms();
   const Actor who = actor_of(by);
-  WEIMIN_TRY(service_.with_store([&](DistrictStore& store) -> Status {
+  WEIMIN_TRY(service_.with_accounts([&](DistrictStore& store) -> Status {
     WEIMIN_TRY(store.add_account(a));
     return store.add_audit(
         AuditRecord{0, a.created_ms, who.user, who.address, "account_add", user,
@@ -286,12 +286,12 @@ Result<std::string> Accounts::add(const std::string& user, ConsoleRole role,
 }
 
 Result<std::vector<AccountRecord>> Accounts::list() {
-  return service_.with_store([](DistrictStore& store) { return store.accounts(); });
+  return service_.with_accounts([](DistrictStore& store) { return store.accounts(); });
 }
 
 Status Accounts::disable(const std::string& user, const std::string& by) {
   const Actor who = actor_of(by);
-  return service_.with_store([&](DistrictStore& store) -> Status {
+  return service_.with_accounts([&](DistrictStore& store) -> Status {
     WEIMIN_ASSIGN_OR_RETURN(auto a, store.find_account(user));
     if (!a) return no_account(user);
     a->disabled = true;
@@ -304,7 +304,7 @@ Status Accounts::disable(const std::string& user, const std::string& by) {
 
 Result<std::string> Accounts::reset(const std::string& user, const std::string& by) {
   WEIMIN_ASSIGN_OR_RETURN(bool exists,
-                          service_.with_store([&](DistrictStore& store) -> Result<bool> {
+                          service_.with_accounts([&](DistrictStore& store) -> Result<bool> {
                             WEIMIN_ASSIGN_OR_RETURN(auto a, store.find_account(user));
                             return a.has_value();
                           }));
@@ -312,7 +312,7 @@ Result<std::string> Accounts::reset(const std::string& user, const std::string& 
   std::string clear = one_time_password();
   WEIMIN_ASSIGN_OR_RETURN(std::string hash, hash_password(clear, options_));
   const Actor who = actor_of(by);
-  WEIMIN_TRY(service_.with_store([&](DistrictStore& store) -> Status {
+  WEIMIN_TRY(service_.with_accounts([&](DistrictStore& store) -> Status {
     WEIMIN_ASSIGN_OR_RETURN(auto a, store.find_account(user));
     if (!a) return no_account(user);
     a->password_hash = hash;
@@ -335,7 +335,7 @@ Result<Accounts::SignedIn> Accounts::sign_in(const std::string& user, const std:
   const std::int64_t now = service_.clock().now_ms();
   const std::string tried = shown(user);
   auto audit_now = [&](const std::string& action, const std::string& detail) {
-    return service_.with_store([&](DistrictStore& store) {
+    return service_.with_accounts([&](DistrictStore& store) {
       return store.add_audit(AuditRecord{0, now, tried, address, action, "", detail});
     });
   };
@@ -366,7 +366,7 @@ Result<Accounts::SignedIn> Accounts::sign_in(const std::string& user, const std:
     }
     recent.push_back(now);
   }
-  WEIMIN_ASSIGN_OR_RETURN(auto account, service_.with_store([&](DistrictStore& store) {
+  WEIMIN_ASSIGN_OR_RETURN(auto account, service_.with_accounts([&](DistrictStore& store) {
     return valid_user(user) ? store.find_account(user)
                             : Result<std::optional<AccountRecord>>(std::optional<AccountRecord>());
   }));
@@ -385,7 +385,7 @@ Result<Accounts::SignedIn> Accounts::sign_in(const std::string& user, const std:
     const std::string why = !account            ? "unknown user"
                             : account->disabled ? "account disabled"
                                                 : "wrong password";
-    WEIMIN_TRY(service_.with_store([&](DistrictStore& store) -> Status {
+    WEIMIN_TRY(service_.with_accounts([&](DistrictStore& store) -> Status {
       WEIMIN_TRY(store.add_audit(AuditRecord{0, now, tried, address, "signin_failed", "", why}));
       if (!account || account->disabled) return Status::ok();
       WEIMIN_ASSIGN_OR_RETURN(auto fresh, store.find_account(user));
@@ -409,7 +409,7 @@ Result<Accounts::SignedIn> Accounts::sign_in(const std::string& user, const std:
   out.who = Principal{account->user, ConsoleRole::Office, account->scope};
   WEIMIN_ASSIGN_OR_RETURN(out.who.role, parse_console_role(account->role));
   out.must_change_password = account->must_change_password;
-  WEIMIN_TRY(service_.with_store([&](DistrictStore& store) -> Status {
+  WEIMIN_TRY(service_.with_accounts([&](DistrictStore& store) -> Status {
     WEIMIN_ASSIGN_OR_RETURN(auto fresh, store.find_account(user));
     if (!fresh) return no_account(user);
     if (fresh->failed_signins != 0 || fresh->locked_until_ms != 0) {
@@ -431,7 +431,7 @@ constexpr std::int64_t kTouchEveryMs = 60'000;
 Result<Accounts::Session> Accounts::session(const std::string& session_id) {
   const std::string id_hash = sync::sha256_hex(session_id);
   const std::int64_t now = service_.clock().now_ms();
-  return service_.with_store([&](DistrictStore& store) -> Result<Session> {
+  return service_.with_accounts([&](DistrictStore& store) -> Result<Session> {
     WEIMIN_ASSIGN_OR_RETURN(auto s, store.find_session(id_hash));
     if (!s) {
       return Status(ErrorCode::Unauthenticated,
@@ -471,7 +471,7 @@ Result<Accounts::Session> Accounts::session(const std::string& session_id) {
 
 Status Accounts::sign_out(const std::string& session_id) {
   const std::string id_hash = sync::sha256_hex(session_id);
-  return service_.with_store([&](DistrictStore& store) -> Status {
+  return service_.with_accounts([&](DistrictStore& store) -> Status {
     WEIMIN_ASSIGN_OR_RETURN(auto s, store.find_session(id_hash));
     if (!s) return Status::ok();  // ended already
     WEIMIN_TRY(store.end_sessions(id_hash, ""));
@@ -484,13 +484,13 @@ Status Accounts::change_password(const std::string& session_id, const std::strin
                                  const std::string& new_password, const std::string& address) {
   WEIMIN_ASSIGN_OR_RETURN(Session current, session(session_id));
   const std::string& user = current.who.user;
-  WEIMIN_ASSIGN_OR_RETURN(auto account, service_.with_store([&](DistrictStore& store) {
+  WEIMIN_ASSIGN_OR_RETURN(auto account, service_.with_accounts([&](DistrictStore& store) {
     return store.find_account(user);
   }));
   if (!account) return no_account(user);
   const std::int64_t now = service_.clock().now_ms();
   if (!verify_password(account->password_hash, old_password)) {
-    WEIMIN_TRY(service_.with_store([&](DistrictStore& store) {
+    WEIMIN_TRY(service_.with_accounts([&](DistrictStore& store) {
       return store.add_audit(
           AuditRecord{0, now, user, address, "password_change_failed", user, "wrong password"});
     }));
@@ -503,7 +503,7 @@ Status Accounts::change_password(const std::string& session_id, const std::strin
                   "the new password is the same as the current one; choose a different one");
   }
   WEIMIN_ASSIGN_OR_RETURN(std::string hash, hash_password(new_password, options_));
-  return service_.with_store([&](DistrictStore& store) -> Status {
+  return service_.with_accounts([&](DistrictStore& store) -> Status {
     WEIMIN_ASSIGN_OR_RETURN(auto fresh, store.find_account(user));
     if (!fresh) return no_account(user);
     WEIMIN_ASSIGN_OR_RETURN(auto mine, store.find_session(current.id_hash));
@@ -523,7 +523,7 @@ Status Accounts::audit(const std::string& user, const std::string& address,
                        const std::string& action, const std::string& target,
                        const std::string& detail) {
   const std::int64_t now = service_.clock().now_ms();
-  return service_.with_store([&](DistrictStore& store) {
+  return service_.with_accounts([&](DistrictStore& store) {
     return store.add_audit(AuditRecord{0, now, user, address, action, target, detail});
   });
 }
@@ -533,7 +533,7 @@ Result<std::vector<AuditRecord>> Accounts::audit_log(std::int64_t before_id, int
     return Status(ErrorCode::Invalid,
                   "ask for 1 to 10000 audit records at once, not " + std::to_string(limit));
   }
-  return service_.with_store(
+  return service_.with_accounts(
       [&](DistrictStore& store) { return store.audit_log(before_id, limit); });
 }
 

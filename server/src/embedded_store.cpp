@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -1389,7 +1390,14 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(govern_.rebuild(govern_catalog()));
     return tx.commit();
   }
-  Result<GovernRecords> govern_records() override { return govern_.records(); }
+  Result<GovernRecords> govern_records() override {
+    // Several tables, read in one snapshot (a writer may commit between them).
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
+                            db().begin(storage::Database::TxMode::Deferred));
+    WEIMIN_ASSIGN_OR_RETURN(GovernRecords out, govern_.records());
+    WEIMIN_TRY(tx.commit());
+    return out;
+  }
 
   // [SECTION] Figures (figures.hpp; the tables of migration 9)
 
@@ -1420,6 +1428,245 @@ class EmbeddedStore final : public DistrictStore {
   std::unique_ptr<Checkpointer> checkpointer_;
 };
 
+// [SECTION] The store as served to many threads
+// One writer connection (EmbeddedStore with its migrations and projections), taken by one
+// thread at a time for every write, and read connections (EmbeddedStores of their own
+// connection, never written through), made when needed up to a bound and kept: WAL lets each
+// read run beside the writer, and see what was committed when its statement or transaction
+// began. Every write commits before it returns, so a read made after it sees it, and the
+// writer's one-at-a-time commits keep the change counter gapless for every reader.
+class ServedEmbeddedStore final : public DistrictStore {
+ public:
+  using Connect = std::function<Result<storage::KeyedStore>()>;
+  ServedEmbeddedStore(std::unique_ptr<EmbeddedStore> writer, Connect connect, fs::path folder,
+                      int max_readers)
+      : writer_(std::move(writer)),
+        connect_(std::move(connect)),
+        folder_(std::move(folder)),
+        max_readers_(std::max(1, max_readers)) {}
+
+  EmbeddedStore& writer() { return *writer_; }
+  int readers_made() {
+    std::lock_guard lock(readers_mutex_);
+    return made_;
+  }
+
+ private:
+  template <class F>
+  auto write(F&& f) {
+    std::lock_guard lock(write_mutex_);
+    return f(*writer_);
+  }
+
+  // f on an idle read connection (one is made when none is idle and fewer than max_readers_
+  // exist; otherwise this waits for one to be given back). A connection that cannot be made
+  // is a failure of this read only.
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<EmbeddedStore&>())) {
+    std::unique_ptr<EmbeddedStore> reader;
+    {
+      std::unique_lock lock(readers_mutex_);
+      readers_free_.wait(lock, [&] { return !idle_.empty() || made_ < max_readers_; });
+      if (!idle_.empty()) {
+        reader = std::move(idle_.back());
+        idle_.pop_back();
+      } else {
+        ++made_;
+      }
+    }
+    if (!reader) {
+      auto connection = connect_();
+      if (!connection.is_ok()) {
+        {
+          std::lock_guard lock(readers_mutex_);
+          --made_;
+        }
+        readers_free_.notify_one();
+        return connection.status();
+      }
+      reader = std::make_unique<EmbeddedStore>(std::move(connection).value(), folder_);
+    }
+    struct GiveBack {
+      ServedEmbeddedStore* s;
+      std::unique_ptr<EmbeddedStore>& r;
+      ~GiveBack() {
+        {
+          std::lock_guard lock(s->readers_mutex_);
+          s->idle_.push_back(std::move(r));
+        }
+        s->readers_free_.notify_one();
+      }
+    } give_back{this, reader};
+    return f(*reader);
+  }
+
+ public:
+  Result<std::string> epoch() override {
+    return read([&](EmbeddedStore& s) { return s.epoch(); });
+  }
+  Result<std::string> district() override {
+    return read([&](EmbeddedStore& s) { return s.district(); });
+  }
+  Result<std::string> integrity_check() override {
+    return read([&](EmbeddedStore& s) { return s.integrity_check(); });
+  }
+  Status add_enroll_token(const std::string& hash, const std::string& community,
+                          std::int64_t expires_ms, std::int64_t now_ms) override {
+    return write(
+        [&](EmbeddedStore& s) { return s.add_enroll_token(hash, community, expires_ms, now_ms); });
+  }
+  Result<StationRecord> enroll(const std::string& hash, const std::string& community,
+                               const std::string& public_key, std::int64_t now_ms) override {
+    return write([&](EmbeddedStore& s) { return s.enroll(hash, community, public_key, now_ms); });
+  }
+  Result<std::optional<StationRecord>> find_station(const std::string& id) override {
+    return read([&](EmbeddedStore& s) { return s.find_station(id); });
+  }
+  Result<std::vector<StationRecord>> stations() override {
+    return read([&](EmbeddedStore& s) { return s.stations(); });
+  }
+  Status revoke_station(const std::string& id, std::int64_t now_ms) override {
+    return write([&](EmbeddedStore& s) { return s.revoke_station(id, now_ms); });
+  }
+  Status record_skew(const std::string& id, std::int64_t skew_ms, std::int64_t now_ms) override {
+    return write([&](EmbeddedStore& s) { return s.record_skew(id, skew_ms, now_ms); });
+  }
+  Status record_station_contact(const std::string& id, const sync::StationReport& report,
+                                std::int64_t now_ms, bool synced) override {
+    return write(
+        [&](EmbeddedStore& s) { return s.record_station_contact(id, report, now_ms, synced); });
+  }
+  Result<bool> remember_nonce(const std::string& id, const std::string& nonce, std::int64_t now_ms,
+                              std::int64_t forget_before_ms) override {
+    return write(
+        [&](EmbeddedStore& s) { return s.remember_nonce(id, nonce, now_ms, forget_before_ms); });
+  }
+  Result<PushOutcome> apply_push(const PushBatch& batch) override {
+    return write([&](EmbeddedStore& s) { return s.apply_push(batch); });
+  }
+  Result<std::vector<sync::StreamPosition>> streams(const std::string& id) override {
+    return read([&](EmbeddedStore& s) { return s.streams(id); });
+  }
+  Result<std::vector<sync::RejectRecord>> rejects(const std::string& id) override {
+    return read([&](EmbeddedStore& s) { return s.rejects(id); });
+  }
+  Result<std::int64_t> append_facts(const std::vector<FactRecord>& facts) override {
+    return write([&](EmbeddedStore& s) { return s.append_facts(facts); });
+  }
+  Result<std::int64_t> bulk_append_facts(const std::vector<FactRecord>& facts) override {
+    return write([&](EmbeddedStore& s) { return s.bulk_append_facts(facts); });
+  }
+  Result<std::vector<FactRecord>> case_facts(const std::string& case_id) override {
+    return read([&](EmbeddedStore& s) { return s.case_facts(case_id); });
+  }
+  Result<std::map<std::string, std::string>> case_communities(
+      const std::vector<std::string>& case_ids) override {
+    return read([&](EmbeddedStore& s) { return s.case_communities(case_ids); });
+  }
+  Result<std::vector<FactRecord>> facts_by_kind(const std::string& kind) override {
+    return read([&](EmbeddedStore& s) { return s.facts_by_kind(kind); });
+  }
+  Result<std::int64_t> fact_count() override {
+    return read([&](EmbeddedStore& s) { return s.fact_count(); });
+  }
+  Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
+                                  std::int64_t max_count, std::size_t max_bytes,
+                                  const std::string& skip_origin) override {
+    return read([&](EmbeddedStore& s) {
+      return s.read_changes(community, after, max_count, max_bytes, skip_origin);
+    });
+  }
+  Result<std::vector<sync::DayDigest>> digests(const std::string& community,
+                                               const std::string& from,
+                                               const std::string& to) override {
+    return read([&](EmbeddedStore& s) { return s.digests(community, from, to); });
+  }
+  Result<std::int64_t> publish_reference(const std::string& type, const std::string& json,
+                                         std::int64_t now_ms) override {
+    return write([&](EmbeddedStore& s) { return s.publish_reference(type, json, now_ms); });
+  }
+  Result<std::optional<ReferenceRecord>> latest_reference(const std::string& type) override {
+    return read([&](EmbeddedStore& s) { return s.latest_reference(type); });
+  }
+  Status add_actor_token(const std::string& hash, const std::string& actor, const std::string& role,
+                         std::int64_t expires_ms, std::int64_t now_ms) override {
+    return write(
+        [&](EmbeddedStore& s) { return s.add_actor_token(hash, actor, role, expires_ms, now_ms); });
+  }
+  Result<std::optional<Actor>> actor_for_token(const std::string& hash,
+                                               std::int64_t now_ms) override {
+    return read([&](EmbeddedStore& s) { return s.actor_for_token(hash, now_ms); });
+  }
+  Result<std::vector<ActorToken>> actor_tokens() override {
+    return read([&](EmbeddedStore& s) { return s.actor_tokens(); });
+  }
+  Result<std::int64_t> revoke_actor_tokens(const std::string& prefix,
+                                           std::int64_t now_ms) override {
+    return write([&](EmbeddedStore& s) { return s.revoke_actor_tokens(prefix, now_ms); });
+  }
+  Result<std::optional<CaseRow>> case_row(const std::string& case_id) override {
+    return read([&](EmbeddedStore& s) { return s.case_row(case_id); });
+  }
+  Result<CasePage> query_cases(const CaseQuery& query) override {
+    return read([&](EmbeddedStore& s) { return s.query_cases(query); });
+  }
+  Result<std::int64_t> rebuild_projection() override {
+    return write([&](EmbeddedStore& s) { return s.rebuild_projection(); });
+  }
+  Result<GovernRecords> govern_records() override {
+    return read([&](EmbeddedStore& s) { return s.govern_records(); });
+  }
+  Result<DistrictFigures> figures(const FigureQuery& query) override {
+    return read([&](EmbeddedStore& s) { return s.figures(query); });
+  }
+  Result<std::vector<FactRecord>> community_facts(const std::string& community,
+                                                  const std::string& from,
+                                                  const std::string& to) override {
+    return read([&](EmbeddedStore& s) { return s.community_facts(community, from, to); });
+  }
+  Status add_account(const AccountRecord& a) override {
+    return write([&](EmbeddedStore& s) { return s.add_account(a); });
+  }
+  Result<std::optional<AccountRecord>> find_account(const std::string& user) override {
+    return read([&](EmbeddedStore& s) { return s.find_account(user); });
+  }
+  Result<std::vector<AccountRecord>> accounts() override {
+    return read([&](EmbeddedStore& s) { return s.accounts(); });
+  }
+  Status update_account(const AccountRecord& a) override {
+    return write([&](EmbeddedStore& s) { return s.update_account(a); });
+  }
+  Status add_session(const SessionRecord& r) override {
+    return write([&](EmbeddedStore& s) { return s.add_session(r); });
+  }
+  Result<std::optional<SessionRecord>> find_session(const std::string& id_hash) override {
+    return read([&](EmbeddedStore& s) { return s.find_session(id_hash); });
+  }
+  Status touch_session(const std::string& id_hash, std::int64_t now_ms) override {
+    return write([&](EmbeddedStore& s) { return s.touch_session(id_hash, now_ms); });
+  }
+  Status end_sessions(const std::string& id_hash, const std::string& user) override {
+    return write([&](EmbeddedStore& s) { return s.end_sessions(id_hash, user); });
+  }
+  Status add_audit(const AuditRecord& r) override {
+    return write([&](EmbeddedStore& s) { return s.add_audit(r); });
+  }
+  Result<std::vector<AuditRecord>> audit_log(std::int64_t before_id, int limit) override {
+    return read([&](EmbeddedStore& s) { return s.audit_log(before_id, limit); });
+  }
+
+ private:
+  std::unique_ptr<EmbeddedStore> writer_;
+  std::mutex write_mutex_;
+  Connect connect_;
+  fs::path folder_;
+  const int max_readers_;
+  std::mutex readers_mutex_;
+  std::condition_variable readers_free_;
+  std::vector<std::unique_ptr<EmbeddedStore>> idle_;
+  int made_ = 0;  // read connections made (idle or lent)
+};
+
 Result<std::unique_ptr<EmbeddedStore>> open_impl(const fs::path& folder, platform::KeyStore& keys,
                                                  const EmbeddedStoreOptions& options) {
   std::error_code ec;
@@ -1443,16 +1690,25 @@ Result<std::unique_ptr<EmbeddedStore>> open_impl(const fs::path& folder, platfor
 }  // namespace
 
 Status checkpoint_embedded_store_now(DistrictStore& store) {
-  auto* embedded = dynamic_cast<EmbeddedStore*>(&store);
+  auto* embedded = dynamic_cast<ServedEmbeddedStore*>(&store);
   if (!embedded) return Status(ErrorCode::Invalid, "not an embedded store");
-  return embedded->checkpoint_now();
+  return embedded->writer().checkpoint_now();
+}
+
+int embedded_read_connections(DistrictStore& store) {
+  auto* embedded = dynamic_cast<ServedEmbeddedStore*>(&store);
+  return embedded ? embedded->readers_made() : 0;
 }
 
 Result<std::unique_ptr<DistrictStore>> open_embedded_store(const fs::path& folder,
                                                            platform::KeyStore& keys,
                                                            const EmbeddedStoreOptions& options) {
-  WEIMIN_ASSIGN_OR_RETURN(auto store, open_impl(folder, keys, options));
-  return std::unique_ptr<DistrictStore>(std::move(store));
+  WEIMIN_ASSIGN_OR_RETURN(auto writer, open_impl(folder, keys, options));
+  WEIMIN_ASSIGN_OR_RETURN(SecretKey loaded, keys.load_or_create());
+  auto kek = std::make_shared<const SecretKey>(std::move(loaded));
+  auto connect = [folder, kek]() { return storage::KeyedStore::open(folder, kDbName, *kek); };
+  return std::unique_ptr<DistrictStore>(std::make_unique<ServedEmbeddedStore>(
+      std::move(writer), std::move(connect), folder, options.read_connections));
 }
 
 Result<std::string> restore_embedded_store(const fs::path& folder, const fs::path& backup_db,

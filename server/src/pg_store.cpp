@@ -184,9 +184,10 @@ class PgStore final : public DistrictStore {
     bool fresh = false;
     WEIMIN_TRY(pool_->transact("remembering a nonce", [&](pqxx::work& w) {
       // Forgetting old nonces costs a scan of the index; once a minute per process is plenty.
-      if (now_ms - last_nonce_sweep_ms_ > 60'000) {
+      // One thread of the process sweeps (the one that moves the mark).
+      std::int64_t last = last_nonce_sweep_ms_.load();
+      if (now_ms - last > 60'000 && last_nonce_sweep_ms_.compare_exchange_strong(last, now_ms)) {
         w.exec_params("DELETE FROM nonce WHERE seen_ms < $1", forget_before_ms);
-        last_nonce_sweep_ms_ = now_ms;
       }
       auto r = w.exec_params(
           "INSERT INTO nonce (station_id, nonce, seen_ms) VALUES ($1, $2, $3) "
@@ -1131,7 +1132,7 @@ class PgStore final : public DistrictStore {
 
   std::unique_ptr<ConnectionPool> pool_;
   std::string district_;
-  std::int64_t last_nonce_sweep_ms_ = 0;
+  std::atomic<std::int64_t> last_nonce_sweep_ms_{0};
   projection::DeadlineCache deadlines_;  // the case projection's
 };
 

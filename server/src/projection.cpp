@@ -348,8 +348,9 @@ core::CaseDeadlines deadlines_of(const core::Catalog& catalog) {
   return core::case_deadlines(catalog);
 }
 
-const core::CaseDeadlines& DeadlineCache::get(const std::optional<ReferenceRecord>& latest) {
+core::CaseDeadlines DeadlineCache::get(const std::optional<ReferenceRecord>& latest) {
   const std::int64_t gseq = latest ? latest->gseq : 0;
+  std::lock_guard lock(mutex_);
   if (gseq != gseq_) {
     deadlines_ = {};
     if (latest) {

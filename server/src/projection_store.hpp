@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,12 +45,14 @@ CaseRow project_facts(const std::string& case_id, const std::vector<FactRecord>&
 core::CaseDeadlines deadlines_of(const core::Catalog& catalog);
 
 // The deadlines of the latest published catalog, parsed again only when its gseq changes. No
-// catalog (or one that does not parse): zero deadlines.
+// catalog (or one that does not parse): zero deadlines. Thread-safe (a copy is returned:
+// another thread may replace the cached one).
 class DeadlineCache {
  public:
-  const core::CaseDeadlines& get(const std::optional<ReferenceRecord>& latest_catalog);
+  core::CaseDeadlines get(const std::optional<ReferenceRecord>& latest_catalog);
 
  private:
+  std::mutex mutex_;
   std::int64_t gseq_ = -1;
   core::CaseDeadlines deadlines_;
 };

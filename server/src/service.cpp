@@ -2,8 +2,8 @@
 // the answers to failures (a 5xx's detail goes to the log only), and the routing of each path
 // to its handler: the station API (service_station.cpp), the street office's and departments'
 // API (service_cases.cpp); administration is in service_admin.cpp.
-// Thread-safety: see service.hpp; handle() takes the service's mutex around each handler (a
-// push's signature is checked and its body parsed outside it, in a push slot).
+// Thread-safety: see service.hpp; requests run in parallel up to the store (a push's body is
+// parsed in a push slot, and only its case-scope check and write hold write_mutex_).
 #include "weimin/server/service.hpp"
 
 #include <sodium.h>
@@ -204,25 +204,20 @@ HttpResponse DistrictService::route(const HttpRequest& request, RequestLog& log)
   }
   const bool is_push = request.path == "/v1/push" && request.method == "POST" &&
                        request.body.size() <= options_.max_body_bytes;
-  if (!is_push) {
-    std::unique_lock lock(mutex_);
-    return handle_locked(request, log, nullptr, lock);
-  }
+  if (!is_push) return dispatch(request, log, nullptr);
   // A push: its signature and content digest are checked (and its station found) before its
   // body is parsed, so an unsigned or forged body costs a hash, never a parse.
   auto parts = sync::read_signed_parts(request);
   std::optional<ServiceHandlers::Signed> who;
   {
-    std::unique_lock lock(mutex_);
-    ServiceHandlers h(*this, log, nullptr, lock);
+    ServiceHandlers h(*this, log, nullptr);
     HttpResponse fail;
     who = h.authenticate(request, fail, &parts);
     if (!who) return fail;
   }
   // Then it waits for one of options_.push_parallelism slots, so a fleet arriving at once
   // holds only that many parsed bodies in memory; the slot is released when the answer is
-  // made. The parse needs no state: done outside the lock, so concurrent stations' bodies are
-  // parsed in parallel and only the store work is serialised.
+  // made. Concurrent stations' bodies are parsed in parallel.
   {
     std::unique_lock slots(push_slots_mutex_);
     push_slot_free_.wait(
@@ -241,17 +236,15 @@ HttpResponse DistrictService::route(const HttpRequest& request, RequestLog& log)
   } release{this};
   if (options_.on_push_parse) options_.on_push_parse();
   Result<sync::PushRequest> parsed = sync::parse_push_request(request.body);
-  std::unique_lock lock(mutex_);
-  ServiceHandlers h(*this, log, &parsed, lock);
+  ServiceHandlers h(*this, log, &parsed);
   HttpResponse r = h.push(request, *who);
   h.record_contact(request, *who, r);
   return r;
 }
 
-HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& log,
-                                            Result<sync::PushRequest>* parsed_push,
-                                            std::unique_lock<std::mutex>& lock) {
-  ServiceHandlers h(*this, log, parsed_push, lock);
+HttpResponse DistrictService::dispatch(const HttpRequest& req, RequestLog& log,
+                                       Result<sync::PushRequest>* parsed_push) {
+  ServiceHandlers h(*this, log, parsed_push);
   if (req.body.size() > options_.max_body_bytes) {
     return error_response(413, "too_large",
                           "the body has " + std::to_string(req.body.size()) +
@@ -295,13 +288,14 @@ HttpResponse DistrictService::handle_locked(const HttpRequest& req, RequestLog& 
     }
     if (parts.size() == 3) {
       if (auto bad = only("GET")) return *bad;
-      auto v = view_locked(parts[2]);
+      auto v = view_of(parts[2]);
       if (!v.is_ok()) return status_response(v.status());
-      auto catalog = catalog_locked();
+      auto catalog = catalog_scope_now();
       if (!catalog.is_ok()) return status_response(catalog.status());
       const core::Role role =
           actor->role == "department" ? core::Role::Department : core::Role::StreetOffice;
-      if (auto why = case_scope_refusal(actor->actor, role, v->community, v->state, *catalog)) {
+      if (auto why =
+              case_scope_refusal(actor->actor, role, v->community, v->state, catalog->get())) {
         return error_response(403, "out_of_scope", *why);
       }
       return json_response(200, to_json(*v).dump());

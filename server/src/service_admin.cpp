@@ -1,7 +1,8 @@
 // Administration of DistrictService, what the weimin-district command does (docs/SERVER.md):
 // enrol tokens for stations, department and street office tokens (issued for catalog entries
 // only, listed, revoked), and publishing the catalog and the roster, each checked first.
-// Thread-safety: each public member takes the service's mutex; catalog_locked() needs it held.
+// Thread-safety: each member may run beside any other; every store call is one transaction,
+// and the catalog's cache is guarded by catalog_mutex_.
 #include <sodium.h>
 
 #include <algorithm>
@@ -84,7 +85,6 @@ std::optional<std::string> pin_hash_refusal(const std::string& h) {
 }  // namespace
 
 Result<std::string> DistrictService::issue_enroll_token(const std::string& community) {
-  std::lock_guard lock(mutex_);
   if (!sync::is_community_code(community)) {
     return Status(ErrorCode::Invalid, "'" + community + "' is not a 12-digit community code");
   }
@@ -101,12 +101,11 @@ Result<std::string> DistrictService::issue_enroll_token(const std::string& commu
 
 Result<std::string> DistrictService::issue_actor_token(const std::string& actor, core::Role role,
                                                        std::int64_t ttl_ms) {
-  std::lock_guard lock(mutex_);
   if (role != core::Role::Department && role != core::Role::StreetOffice) {
     return Status(ErrorCode::Invalid, "tokens are for departments and street offices only");
   }
   if (ttl_ms <= 0) ttl_ms = options_.actor_token_ttl_ms;
-  WEIMIN_ASSIGN_OR_RETURN(const CatalogScope* catalog, catalog_locked());
+  WEIMIN_ASSIGN_OR_RETURN(auto catalog, catalog_scope_now());
   if (catalog == nullptr) {
     return Status(ErrorCode::Invalid, "no catalog is published, so '" + actor.substr(0, 64) +
                                           "' cannot be checked; publish it first (weimin-district "
@@ -135,12 +134,10 @@ Result<std::string> DistrictService::issue_actor_token(const std::string& actor,
 }
 
 Result<std::vector<DistrictStore::ActorToken>> DistrictService::actor_tokens() {
-  std::lock_guard lock(mutex_);
   return store_.actor_tokens();
 }
 
 Result<std::int64_t> DistrictService::revoke_actor_tokens(const std::string& hash_prefix) {
-  std::lock_guard lock(mutex_);
   if (hash_prefix.size() < 8 || hash_prefix.size() > 64 || !is_hex(hash_prefix)) {
     return Status(ErrorCode::Invalid,
                   "give at least the first 8 hex digits (lower case) of the "
@@ -154,18 +151,22 @@ Result<std::int64_t> DistrictService::revoke_actor_tokens(const std::string& has
   return n;
 }
 
-Result<const CatalogScope*> DistrictService::catalog_locked() {
+Result<std::shared_ptr<const CatalogScope>> DistrictService::catalog_scope_now() {
   WEIMIN_ASSIGN_OR_RETURN(auto latest, store_.latest_reference("catalog"));
-  if (!latest) return static_cast<const CatalogScope*>(nullptr);
-  if (!catalog_ || catalog_->gseq != latest->gseq) {
-    WEIMIN_ASSIGN_OR_RETURN(CatalogScope c, catalog_scope(latest->json, latest->gseq));
-    catalog_ = std::move(c);
+  if (!latest) return std::shared_ptr<const CatalogScope>();
+  {
+    std::lock_guard lock(catalog_mutex_);
+    if (catalog_ && catalog_->gseq == latest->gseq) return catalog_;
   }
-  return &*catalog_;
+  // Made outside the lock (a parse of the whole catalog); two threads may both make it once.
+  WEIMIN_ASSIGN_OR_RETURN(CatalogScope c, catalog_scope(latest->json, latest->gseq));
+  auto made = std::make_shared<const CatalogScope>(std::move(c));
+  std::lock_guard lock(catalog_mutex_);
+  if (!catalog_ || catalog_->gseq < made->gseq) catalog_ = made;
+  return made;
 }
 
 Result<std::int64_t> DistrictService::publish_catalog(const std::string& json_text) {
-  std::lock_guard lock(mutex_);
   WEIMIN_ASSIGN_OR_RETURN(core::Catalog c,
                           core::parse_catalog(json_text, "the catalog to publish"));
   (void)c;
@@ -174,7 +175,6 @@ Result<std::int64_t> DistrictService::publish_catalog(const std::string& json_te
 }
 
 Result<std::int64_t> DistrictService::publish_roster(const std::string& json_text) {
-  std::lock_guard lock(mutex_);
   WEIMIN_ASSIGN_OR_RETURN(json j, sync::parse_json(json_text, "the roster to publish"));
   if (!j.is_object() || !j.contains("staff") || !j["staff"].is_array() || j.size() != 1) {
     return Status(ErrorCode::Invalid,

@@ -4,8 +4,9 @@
 // department reports in, gives feedback or returns a whistle; the street office blows a
 // district whistle, raises a community one or sends a case back; either adds a note. Each is
 // checked against the actor's scope first (fact_rules.hpp, case_scope_refusal).
-// Thread-safety: the *_locked members and ServiceHandlers run with the service's mutex held;
-// the public members take it.
+// Thread-safety: reads run in parallel; a case action holds the service's write_mutex_ from its
+// fold of the case to its write (the *_locked members need it held; the public members and
+// case_action take it).
 #include <algorithm>
 #include <set>
 
@@ -101,9 +102,8 @@ std::optional<DistrictStore::Actor> ServiceHandlers::bearer(const HttpRequest& r
 }
 
 HttpResponse ServiceHandlers::cases(const DistrictStore::Actor& a) {
-  auto views = a.role == "department"
-                   ? s_.cases_locked(a.actor)
-                   : s_.cases_locked("", a.role == "street_office" ? a.actor : "");
+  auto views = a.role == "department" ? s_.cases_of(a.actor)
+                                      : s_.cases_of("", a.role == "street_office" ? a.actor : "");
   if (!views.is_ok()) return status_response(views.status());
   json arr = json::array();
   for (const CaseView& v : *views) arr.push_back(to_json(v));
@@ -228,12 +228,14 @@ HttpResponse ServiceHandlers::case_action(const HttpRequest& req, const District
   if (!kind.is_ok())
     return error_response(400, "bad_request", "$.kind: " + kind.status().message());
 
-  // The actor's scope, before any step is tried: 403 out_of_scope and nothing written.
-  auto v = s_.view_locked(case_id);
+  // The actor's scope, before any step is tried: 403 out_of_scope and nothing written. From
+  // here to the step's write the case holds still (write_mutex_).
+  std::lock_guard lock(s_.write_mutex_);
+  auto v = s_.view_of(case_id);
   if (!v.is_ok()) return status_response(v.status());
-  auto catalog = s_.catalog_locked();
+  auto catalog = s_.catalog_scope_now();
   if (!catalog.is_ok()) return status_response(catalog.status());
-  if (auto why = case_scope_refusal(a.actor, role, v->community, v->state, *catalog)) {
+  if (auto why = case_scope_refusal(a.actor, role, v->community, v->state, catalog->get())) {
     return error_response(403, "out_of_scope", *why);
   }
 
@@ -260,19 +262,18 @@ HttpResponse ServiceHandlers::case_action(const HttpRequest& req, const District
 // [SECTION] The district's half of the loop
 
 Result<std::vector<CaseView>> DistrictService::cases_for(const std::string& department) {
-  std::lock_guard lock(mutex_);
-  return cases_locked(department);
+  return cases_of(department);
 }
 
-Result<std::vector<CaseView>> DistrictService::cases_locked(const std::string& department,
-                                                            const std::string& office) {
+Result<std::vector<CaseView>> DistrictService::cases_of(const std::string& department,
+                                                        const std::string& office) {
   WEIMIN_ASSIGN_OR_RETURN(auto whistles, store_.facts_by_kind("case.whistled"));
   std::set<std::string> seen;
   std::vector<CaseView> out;
   for (const FactRecord& w : whistles) {
     if (!seen.insert(w.fact.subject).second) continue;
     if (!office.empty() && !office_serves(office, w.community)) continue;
-    WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(w.fact.subject));
+    WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_of(w.fact.subject));
     if (!office.empty() && !office_serves(office, v.community)) continue;
     bool include = department.empty();
     for (const auto& d : v.state.departments) include = include || d.department == department;
@@ -282,11 +283,10 @@ Result<std::vector<CaseView>> DistrictService::cases_locked(const std::string& d
 }
 
 Result<CaseView> DistrictService::case_view(const std::string& case_id) {
-  std::lock_guard lock(mutex_);
-  return view_locked(case_id);
+  return view_of(case_id);
 }
 
-Result<CaseView> DistrictService::view_locked(const std::string& case_id) {
+Result<CaseView> DistrictService::view_of(const std::string& case_id) {
   auto id = core::Uuid::parse(case_id);
   if (!id)
     return Status(ErrorCode::Invalid, "'" + case_id.substr(0, 64) + "' is not a case id (UUID)");
@@ -306,7 +306,7 @@ Result<CaseView> DistrictService::view_locked(const std::string& case_id) {
 
 Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
                                       const std::string& case_id, core::CasePayload payload) {
-  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_of(case_id));
   WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.case_facts(case_id));
   WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
   const std::int64_t now = clock_.now_ms();
@@ -335,20 +335,20 @@ Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
                       core::local_date(now).to_string(),
                       core::case_event_body(e)};
   WEIMIN_TRY(store_.append_facts({FactRecord{std::move(f), v.community, now}}));
-  return view_locked(case_id);
+  return view_of(case_id);
 }
 
 Result<CaseView> DistrictService::act_in_scope(const std::string& actor, core::Role role,
                                                const std::string& case_id,
                                                core::CasePayload payload) {
-  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_locked(case_id));
-  WEIMIN_ASSIGN_OR_RETURN(const CatalogScope* catalog, catalog_locked());
-  if (auto why = case_scope_refusal(actor, role, v.community, v.state, catalog)) {
+  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_of(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(auto catalog, catalog_scope_now());
+  if (auto why = case_scope_refusal(actor, role, v.community, v.state, catalog.get())) {
     return Status(ErrorCode::PermissionDenied, *why);
   }
   if (const auto* up = std::get_if<core::CaseEscalated>(&payload)) {
-    if (auto why =
-            escalation_departments_refusal(up->departments, v.state.departments.size(), catalog)) {
+    if (auto why = escalation_departments_refusal(up->departments, v.state.departments.size(),
+                                                  catalog.get())) {
       return Status(ErrorCode::Invalid, "departments: " + *why);
     }
   }
@@ -357,7 +357,7 @@ Result<CaseView> DistrictService::act_in_scope(const std::string& actor, core::R
 
 Result<CaseView> DistrictService::report(const std::string& department, const std::string& case_id,
                                          const std::string& note, std::int64_t expected_ms) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);
   return report_locked(department, case_id, note, expected_ms);
 }
 Result<CaseView> DistrictService::report_locked(const std::string& department,
@@ -369,7 +369,7 @@ Result<CaseView> DistrictService::report_locked(const std::string& department,
 
 Result<CaseView> DistrictService::feedback(const std::string& department,
                                            const std::string& case_id, const std::string& action) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);
   return feedback_locked(department, case_id, action);
 }
 Result<CaseView> DistrictService::feedback_locked(const std::string& department,
@@ -381,15 +381,15 @@ Result<CaseView> DistrictService::feedback_locked(const std::string& department,
 Result<CaseView> DistrictService::whistle(const std::string& office, const std::string& case_id,
                                           const std::vector<std::string>& departments,
                                           core::WhistleKind kind, const std::string& note) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);
   return whistle_locked(office, case_id, departments, kind, note);
 }
 Result<CaseView> DistrictService::whistle_locked(const std::string& office,
                                                  const std::string& case_id,
                                                  const std::vector<std::string>& departments,
                                                  core::WhistleKind kind, const std::string& note) {
-  WEIMIN_ASSIGN_OR_RETURN(const CatalogScope* catalog, catalog_locked());
-  if (auto why = whistle_departments_refusal(departments, catalog)) {
+  WEIMIN_ASSIGN_OR_RETURN(auto catalog, catalog_scope_now());
+  if (auto why = whistle_departments_refusal(departments, catalog.get())) {
     return Status(ErrorCode::Invalid, "departments: " + *why);
   }
   return act_in_scope(office, core::Role::StreetOffice, case_id,
@@ -399,21 +399,21 @@ Result<CaseView> DistrictService::whistle_locked(const std::string& office,
 Result<CaseView> DistrictService::return_whistle(const std::string& department,
                                                  const std::string& case_id,
                                                  const std::string& reason) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);
   return act_in_scope(department, core::Role::Department, case_id, core::CaseReturned{reason});
 }
 
 Result<CaseView> DistrictService::escalate(const std::string& office, const std::string& case_id,
                                            const std::vector<std::string>& departments,
                                            const std::string& note) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);
   return act_in_scope(office, core::Role::StreetOffice, case_id,
                       core::CaseEscalated{departments, note});
 }
 
 Result<CaseView> DistrictService::send_back(const std::string& office, const std::string& case_id,
                                             const std::string& reason) {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);
   return act_in_scope(office, core::Role::StreetOffice, case_id, core::CaseSentBack{reason});
 }
 
@@ -425,7 +425,7 @@ Result<CaseView> DistrictService::note(const std::string& actor, core::Role role
                   "department, not by a " +
                       std::string(core::to_string(role)));
   }
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(write_mutex_);
   return act_in_scope(actor, role, case_id, core::CaseNote{text});
 }
 

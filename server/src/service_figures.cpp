@@ -1,5 +1,5 @@
 // DistrictService's figures (service.hpp, figures.hpp): the period's figures and a station's
-// monthly staff sheet, read from the store under the service's lock.
+// monthly staff sheet, read from the store (no lock of the service's).
 #include "weimin/core/civil_time.hpp"
 #include "weimin/server/service.hpp"
 
@@ -8,7 +8,6 @@ namespace weimin::server {
 Result<DistrictFigures> DistrictService::figures(FigureQuery query) {
   WEIMIN_TRY(check_figure_query(query));
   if (query.now_ms == 0) query.now_ms = clock_.now_ms();
-  std::unique_lock lock(mutex_);
   return store_.figures(query);
 }
 
@@ -29,7 +28,6 @@ Result<StaffSheet> DistrictService::staff_sheet(const std::string& community,
   next.month = first->month == 12 ? 1 : first->month + 1;
   next.year = first->month == 12 ? first->year + 1 : first->year;
   const std::string last = core::CivilDate::from_days(next.days_since_epoch() - 1).to_string();
-  std::unique_lock lock(mutex_);
   WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
   if (community.substr(0, district.size()) != district) {
     return Status(ErrorCode::Invalid, "community " + community + " is not of district " + district +
@@ -37,7 +35,6 @@ Result<StaffSheet> DistrictService::staff_sheet(const std::string& community,
   }
   WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.community_facts(community, month + "-01", last));
   WEIMIN_ASSIGN_OR_RETURN(auto roster, store_.latest_reference("roster"));
-  lock.unlock();
   return server::staff_sheet(facts, community, month, roster ? roster->json : std::string());
 }
 

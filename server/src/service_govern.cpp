@@ -4,7 +4,6 @@
 namespace weimin::server {
 
 Result<GovernRecords> DistrictService::govern_records() {
-  std::unique_lock lock(mutex_);
   return store_.govern_records();
 }
 

@@ -2,8 +2,9 @@
 // service_cases.cpp and service_admin.cpp hold the station API, the street office's and
 // departments' API with the case actions, and administration): the answers made from errors,
 // and ServiceHandlers, the request handlers with access to the service's state.
-// Thread-safety: a ServiceHandlers lives for one request and is used by the thread that holds
-// the service's mutex; the free functions are pure.
+// Thread-safety: a ServiceHandlers lives for one request on one thread; handlers of
+// different requests run in parallel (service.hpp says what they serialise); the free
+// functions are pure.
 #pragma once
 
 #include <cstdint>
@@ -39,14 +40,12 @@ inline std::string district_of(const std::string& community) {
   return community.substr(0, 6);
 }
 
-// The handlers, with access to the service's state; every call holds the service's mutex
-// (through lock_), and may release it only around work that touches no shared state.
+// The handlers of one request, with access to the service's state.
 class ServiceHandlers {
  public:
-  // parsed_push: the push body parsed before the lock was taken, or null (then push() parses).
-  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushRequest>* parsed_push,
-                  std::unique_lock<std::mutex>& lock)
-      : s_(s), log_(log), parsed_push_(parsed_push), lock_(lock) {}
+  // parsed_push: the push body parsed already, or null (then push() parses).
+  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushRequest>* parsed_push)
+      : s_(s), log_(log), parsed_push_(parsed_push) {}
 
   struct Signed {
     StationRecord station;
@@ -57,7 +56,7 @@ class ServiceHandlers {
 
   // [SECTION] Stations (service_station.cpp)
   // Checks a station's signature; on failure `fail` holds the 401 answer.
-  // `pre`: the request's signed parts read beforehand (outside the lock), or null.
+  // `pre`: the request's signed parts read beforehand, or null.
   std::optional<Signed> authenticate(const sync::HttpRequest& req, sync::HttpResponse& fail,
                                      sync::SignedPartsOrError* pre = nullptr);
   sync::HttpResponse health();
@@ -92,7 +91,6 @@ class ServiceHandlers {
   DistrictService& s_;
   RequestLog& log_;
   Result<sync::PushRequest>* parsed_push_;
-  std::unique_lock<std::mutex>& lock_;
 };
 
 }  // namespace weimin::server

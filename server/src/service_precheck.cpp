@@ -74,10 +74,7 @@ std::optional<sync::HttpResponse> DistrictService::precheck(const std::string& m
     }
   }
   if (!answer) {
-    // The store serves one thread at a time (mutex_); the front calls this on an I/O thread,
-    // which must never wait: when the lock is busy the station is not looked up here.
-    std::unique_lock lock(mutex_, std::try_to_lock);
-    if (!lock.owns_lock()) return std::nullopt;
+    // One read of the store, beside any writer (it waits only for a free read connection).
     auto station = store_.find_station(keyid);
     if (!station.is_ok()) return std::nullopt;  // the full check answers
     if (!*station) {

@@ -1,8 +1,8 @@
 // The station API of DistrictService: health, enrolment with a one-time token, and the signed
 // push, pull, status and digest (docs/PROTOCOL.md); what a pushed entry must be to be applied
 // (with fact_rules.hpp), and which roster entries a station receives.
-// Thread-safety: ServiceHandlers run with the service's mutex held (service_handlers.hpp); a
-// push releases it only while it checks its entries, which touches no shared state.
+// Thread-safety: requests run in parallel (service_handlers.hpp); a push holds the service's
+// write_mutex_ only from its case-scope check to its write, and only when it has case events.
 #include <sodium.h>
 
 #include <algorithm>
@@ -201,8 +201,8 @@ HttpResponse ServiceHandlers::enroll(const HttpRequest& req) {
 }
 
 HttpResponse ServiceHandlers::push(const HttpRequest& req, const Signed& who) {
-  // Parsed by handle() before it took the lock (the parse is the larger part of a push's
-  // CPU and needs no state); parsed here only when called without that.
+  // Parsed by route() in a push slot (the parse is the larger part of a push's CPU); parsed
+  // here only when called without that.
   std::optional<Result<sync::PushRequest>> own;
   if (parsed_push_ == nullptr) own.emplace(sync::parse_push_request(req.body));
   Result<sync::PushRequest>& m = own ? *own : *parsed_push_;
@@ -219,9 +219,8 @@ HttpResponse ServiceHandlers::push(const HttpRequest& req, const Signed& who) {
   batch.now_ms = now();
   batch.entries.reserve(m->entries.size());
   // Checking each entry and making its record text needs nothing but the request and the
-  // signing station: done without the lock, so only the store's work is serialised.
+  // signing station.
   std::vector<std::optional<core::CaseEvent>> events(m->entries.size());
-  lock_.unlock();
   for (std::size_t i = 0; i < m->entries.size(); ++i) {
     PreparedEntry pe;
     pe.seq = m->entries[i].seq;
@@ -234,9 +233,17 @@ HttpResponse ServiceHandlers::push(const HttpRequest& req, const Signed& who) {
     }
     batch.entries.push_back(std::move(pe));
   }
-  lock_.lock();
+  // A case's community is the one of its first case.collected at the district: the check of
+  // the batch's cases against what the store holds and the batch's write happen together, so
+  // two stations' first facts of one case cannot both pass (service.hpp, write_mutex_). A
+  // batch without case events takes no lock; the store keeps each stream exactly-once.
+  std::unique_lock<std::mutex> case_lock;
+  if (std::any_of(events.begin(), events.end(), [](const auto& e) { return e.has_value(); })) {
+    case_lock = std::unique_lock(s_.write_mutex_);
+  }
   if (auto bad = check_case_scope(batch, events, who.station)) return *bad;
   auto out = s_.store_.apply_push(batch);
+  if (case_lock.owns_lock()) case_lock.unlock();
   if (!out.is_ok()) return status_response(out.status());
   if (out->gap_expected) {
     sync::ErrorBody e{"gap", "the batch starts at seq " + std::to_string(m->entries.front().seq) +
@@ -265,11 +272,11 @@ std::optional<HttpResponse> ServiceHandlers::check_case_scope(
   subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
   auto communities = s_.store_.case_communities(subjects);
   if (!communities.is_ok()) return status_response(communities.status());
-  const CatalogScope* catalog = nullptr;
+  std::shared_ptr<const CatalogScope> catalog;
   if (whistles) {
-    auto c = s_.catalog_locked();
+    auto c = s_.catalog_scope_now();
     if (!c.is_ok()) return status_response(c.status());
-    catalog = *c;
+    catalog = std::move(c).value();
   }
   for (std::size_t i = 0; i < events.size(); ++i) {
     PreparedEntry& pe = batch.entries[i];
@@ -283,7 +290,7 @@ std::optional<HttpResponse> ServiceHandlers::check_case_scope(
             ", not to " + station.community + "; a station writes only its own community's cases";
     } else if (events[i]->kind() == core::CaseEventKind::Whistled) {
       why = whistle_departments_refusal(
-          std::get<core::CaseWhistled>(events[i]->payload).departments, catalog);
+          std::get<core::CaseWhistled>(events[i]->payload).departments, catalog.get());
       if (why) *why = path + ".body.departments: " + *why;
     }
     if (why) {

@@ -774,6 +774,116 @@ TEST_CASE("stations pushing at once past the push slots all get through, each fa
   CHECK(facts_held(d) == 6 * 1000);
 }
 
+TEST_CASE(
+    "pushes, pulls, district actions and console reads at once: every fact reaches "
+    "every station once, in order") {
+  District d;
+  d.publish_catalog();
+  // Four stations (one per community); the first and the third pull while all four push.
+  std::vector<TestStation> st{d.enroll("530102001001"), d.enroll("530102001002"),
+                              d.enroll("530102001003"), d.enroll("530102001004")};
+  StationCase kase{st[0], *core::Uuid::parse(uuid_n(1, 9))};
+  auto collected =
+      kase.fact(core::Role::Staff, "S01",
+                core::CaseCollected{"env.garbage", core::CaseChannel::Window, "楼道堆放垃圾", ""});
+  auto first =
+      d.signed_call(st[0], "POST", "/v1/push", "", sync::to_json(batch(st[0], {collected})));
+  REQUIRE_MESSAGE(first.status == 200, first.body);
+  // Each station's tickets: 5 batches of 200.
+  std::vector<std::vector<std::string>> bodies(st.size());
+  std::vector<std::set<std::string>> pushed(st.size());
+  for (std::size_t s = 0; s < st.size(); ++s) {
+    for (int b = 0; b < 5; ++b) {
+      std::vector<sync::FactPayload> facts;
+      for (int i = 1; i <= 200; ++i) {
+        facts.push_back(ticket_fact(st[s], static_cast<std::uint64_t>(b * 200 + i)));
+        pushed[s].insert(facts.back().id);
+      }
+      bodies[s].push_back(sync::to_json(batch(st[s], facts)));
+    }
+  }
+  std::atomic<int> writers_left{static_cast<int>(st.size()) + 1};  // and the office
+  std::atomic<int> failures{0};
+  std::vector<std::string> why(16);
+  auto fail = [&](std::size_t slot, std::string text) {
+    if (failures++ == 0 || why[slot].empty()) why[slot] = std::move(text);
+  };
+  // A puller: pages until every writer is done and a page says no more; every change's gseq
+  // above the last one seen (gapless pages never repeat or go back).
+  struct Seen {
+    std::int64_t cursor = 0;
+    std::int64_t last_gseq = 0;
+    std::vector<std::string> fact_ids;
+  };
+  std::vector<Seen> seen(2);
+  auto pull_until_done = [&](std::size_t slot, const TestStation& who, Seen& out) {
+    while (true) {
+      const bool done = writers_left.load() == 0;
+      auto r = d.signed_call(who, "GET", "/v1/pull", "after=" + std::to_string(out.cursor));
+      auto page = sync::parse_pull_response(r.body);
+      if (r.status != 200 || !page.is_ok()) return fail(slot, "pull: " + r.body);
+      for (const auto& ch : page->changes) {
+        if (ch.gseq <= out.last_gseq) return fail(slot, "a change came twice or out of order");
+        out.last_gseq = ch.gseq;
+        if (ch.type == "fact") out.fact_ids.push_back(sync::parse_fact_payload(ch.record)->id);
+      }
+      out.cursor = page->next_after;
+      if (done && !page->more) return;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t s = 0; s < st.size(); ++s) {
+    threads.emplace_back([&, s] {
+      for (const auto& body : bodies[s]) {
+        auto r = d.signed_call(st[s], "POST", "/v1/push", "", body);
+        if (r.status != 200) fail(s, "push: " + r.body);
+      }
+      --writers_left;
+    });
+  }
+  threads.emplace_back([&] { pull_until_done(4, st[0], seen[0]); });
+  threads.emplace_back([&] { pull_until_done(5, st[2], seen[1]); });
+  std::vector<std::string> notes;
+  threads.emplace_back([&] {  // the street office notes the case while stations push
+    for (int i = 0; i < 20; ++i) {
+      auto v = d.service().note("530102001", core::Role::StreetOffice, kase.case_id.to_string(),
+                                "督办 " + std::to_string(i));
+      if (!v.is_ok()) fail(6, "note: " + v.status().to_string());
+    }
+    --writers_left;
+  });
+  threads.emplace_back([&] {  // the console reads while it all happens
+    while (writers_left.load() > 0) {
+      server::FigureQuery q;
+      q.from = "2026-11-01";
+      q.to = "2026-11-30";
+      if (!d.service().figures(q).is_ok()) fail(7, "figures");
+      if (!d.store().query_cases(server::CaseQuery{}).is_ok()) fail(7, "query_cases");
+      if (!d.service().cases_for("").is_ok()) fail(7, "cases_for");
+      if (!d.service().govern_records().is_ok()) fail(7, "govern_records");
+    }
+  });
+  for (auto& t : threads) t.join();
+  for (const auto& w : why) CHECK_MESSAGE(w.empty(), w);
+  REQUIRE(failures == 0);
+
+  // Every fact of the station's community, once: the first station's tickets, its case and
+  // the office's notes on it; the third station's tickets (no other community's facts).
+  std::set<std::string> expect_a = pushed[0];
+  const auto case_facts = d.store().case_facts(kase.case_id.to_string()).value();
+  for (const auto& f : case_facts) expect_a.insert(f.fact.id);
+  CHECK(expect_a.size() == 1000 + 1 + 20);
+  std::multiset<std::string> got_a(seen[0].fact_ids.begin(), seen[0].fact_ids.end());
+  std::multiset<std::string> got_c(seen[1].fact_ids.begin(), seen[1].fact_ids.end());
+  CHECK(got_a.size() == expect_a.size());  // nothing twice
+  CHECK(std::set<std::string>(got_a.begin(), got_a.end()) == expect_a);
+  CHECK(got_c.size() == pushed[2].size());
+  CHECK(std::set<std::string>(got_c.begin(), got_c.end()) == pushed[2]);
+  CHECK(facts_held(d) == 4 * 1000 + 1 + 20);
+  // The reads ran on connections of their own beside the writer (the embedded store).
+  if (!using_pg_store()) CHECK(server::embedded_read_connections(d.store()) >= 2);
+}
+
 TEST_CASE("a day's push of 10,000 facts in batches of 1,000 is applied once, in order") {
   District d;
   TestStation st = d.enroll("530102001001");

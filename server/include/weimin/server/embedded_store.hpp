@@ -28,9 +28,14 @@ struct EmbeddedStoreOptions {
   // the database every 100 ms, so a push's commit does not also pay for the checkpoint (with
   // SQLite's automatic checkpoint as a backstop at 64 MiB of log).
   bool background_checkpoint = false;
+  // Reads run on connections of their own beside the one writer (WAL), at most this many at
+  // once; made when first needed.
+  int read_connections = 8;
 };
 
 // Opens or creates the store in `folder`, running its migrations and the epoch rule.
+// Thread-safe: writes are taken one at a time on one connection, reads on connections of their
+// own beside it (read_connections).
 Result<std::unique_ptr<DistrictStore>> open_embedded_store(const std::filesystem::path& folder,
                                                            platform::KeyStore& keys,
                                                            const EmbeddedStoreOptions& options);
@@ -39,6 +44,10 @@ Result<std::unique_ptr<DistrictStore>> open_embedded_store(const std::filesystem
 // tests, which must not wait for the 100 ms tick). Invalid when `store` is not an embedded store
 // opened with background_checkpoint; otherwise the checkpoint's own outcome.
 Status checkpoint_embedded_store_now(DistrictStore& store);
+
+// How many read connections `store` (an embedded store) has made so far; 0 for another store.
+// For tests that check reads ran on connections of their own.
+int embedded_read_connections(DistrictStore& store);
 
 // Puts the backup `backup_db` (a copy of district.db, with its sealed key at backup_db + ".key")
 // in place of the store in `folder` (which must not be open) and makes a new epoch. Returns it.

@@ -6,13 +6,17 @@
 // publishing reference data, department actions) so they share one code path with the HTTP API.
 // Every response carries X-Weimin-Server-Time. Errors are JSON bodies with a code; a request that
 // fails validation changes nothing.
-// Thread-safety: handle() and the other members may be called from any thread; calls are
-// serialised inside (the store serves one thread at a time).
+// Thread-safety: handle() and the other members may be called from any thread, and run in
+// parallel up to the store, which is thread-safe (store.hpp). What is serialised inside, and
+// why, is in docs/SERVER.md ("Threads"): a push's case-scope check with its write, and a
+// district action's check of a case's state with its write (write_mutex_); the catalog's
+// cache (catalog_mutex_); the console's read-modify-writes of accounts (with_accounts).
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -82,8 +86,8 @@ class DistrictService {
   // answer handle() would give a signed station request (POST /v1/push, GET /v1/pull, /status,
   // /digest) that lacks its Signature-Input/Signature/Content-Digest headers, has malformed
   // ones, or names a station not enrolled here; nothing when the request may go on (the full
-  // check still runs in handle()). Never waits: when another thread holds the store, the
-  // station is not looked up (nothing). Implemented in service_precheck.cpp.
+  // check still runs in handle()). One read of the store, which runs beside its writer.
+  // Implemented in service_precheck.cpp.
   std::optional<sync::HttpResponse> precheck(const std::string& method, const std::string& path,
                                              const sync::Headers& headers);
 
@@ -167,34 +171,39 @@ class DistrictService {
   // the console's. Not set: those paths are 404 like any unknown one.
   using WebHandler = std::function<sync::HttpResponse(const sync::HttpRequest&, RequestLog&)>;
   void mount_console(WebHandler handler) { console_ = std::move(handler); }
-  // Runs f(store) under the service's lock, as every handler does (the store serves one thread
-  // at a time): how the console reads projections, accounts and the audit.
+  // Runs f(store): how the console reads projections and stations (the store is
+  // thread-safe; nothing else is held, so console reads run beside pushes and pulls).
   template <typename F>
   auto with_store(F&& f) {
-    std::unique_lock lock(mutex_);
+    return f(store_);
+  }
+  // Runs f(store) under the accounts' lock: the console's accounts, sessions and audit, whose
+  // changes depend on what was read (a failure count, a lock; accounts.cpp).
+  template <typename F>
+  auto with_accounts(F&& f) {
+    std::unique_lock lock(accounts_mutex_);
     return f(store_);
   }
 
  private:
-  // parsed_push: a push body handle() parsed before taking the lock, or null. `lock` holds
-  // mutex_; a handler may release it for work that touches no state (and takes it back).
   // Everything of handle() but the logging: a push is authenticated before its body is
-  // parsed, and parsed in a push slot outside mutex_.
+  // parsed, and parsed in a push slot.
   sync::HttpResponse route(const sync::HttpRequest& request, RequestLog& log);
-  sync::HttpResponse handle_locked(const sync::HttpRequest& request, RequestLog& log,
-                                   Result<sync::PushRequest>* parsed_push,
-                                   std::unique_lock<std::mutex>& lock);
-  // The published catalog's departments and offices (cached by its gseq); nothing when no
-  // catalog is published.
-  Result<const CatalogScope*> catalog_locked();
+  // The JSON API's paths; parsed_push: a push body route() parsed already, or null.
+  sync::HttpResponse dispatch(const sync::HttpRequest& request, RequestLog& log,
+                              Result<sync::PushRequest>* parsed_push);
+  // The published catalog's departments and offices (cached by its gseq); null when no
+  // catalog is published. Shared: a later publication replaces the cache, not this copy.
+  Result<std::shared_ptr<const CatalogScope>> catalog_scope_now();
   Result<CaseView> act(const std::string& actor, core::Role role, const std::string& case_id,
                        core::CasePayload payload);
-  Result<CaseView> view_locked(const std::string& case_id);
+  Result<CaseView> view_of(const std::string& case_id);
   // Whistled cases: of `department` (all when empty), and of office `office`'s communities
   // (all when empty).
-  Result<std::vector<CaseView>> cases_locked(const std::string& department,
-                                             const std::string& office = "");
+  Result<std::vector<CaseView>> cases_of(const std::string& department,
+                                         const std::string& office = "");
   // act() for a street office or department after its scope and the catalog were checked.
+  // act(), act_in_scope() and the *_locked steps run with write_mutex_ held.
   Result<CaseView> act_in_scope(const std::string& actor, core::Role role,
                                 const std::string& case_id, core::CasePayload payload);
   Result<CaseView> report_locked(const std::string& department, const std::string& case_id,
@@ -209,15 +218,18 @@ class DistrictService {
   const platform::Clock& clock_;
   ServiceOptions options_;
   RequestLogger logger_;
-  std::mutex mutex_;
+  // Held from a case's check to its write: a push's case-scope check and apply_push, and a
+  // district action's fold of the case, its transition check and its fact (with hlc_, ids_).
+  std::mutex write_mutex_;
+  std::mutex accounts_mutex_;  // with_accounts
+  std::mutex catalog_mutex_;   // catalog_
   // Push slots (options_.push_parallelism), taken before a push body is parsed.
   std::mutex push_slots_mutex_;
   std::condition_variable push_slot_free_;
   int pushes_in_progress_ = 0;
   core::HlcClock hlc_;
   core::UuidV7Generator ids_;
-  bool clock_restored_ = false;
-  std::optional<CatalogScope> catalog_;  // catalog_locked()'s cache
+  std::shared_ptr<const CatalogScope> catalog_;  // catalog_scope_now()'s cache
   WebHandler console_;
 
   friend class ServiceHandlers;

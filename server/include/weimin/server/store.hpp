@@ -9,7 +9,9 @@
 // change log and the new position atomically; a concurrent push of the same stream either
 // waits or fails with Unavailable and is retried by the station). Tokens are stored as their
 // sha-256 hex, never in clear.
-// Thread-safety: an instance serves one thread at a time; DistrictService serialises its calls.
+// Thread-safety: every member may be called from any thread at once; each call is one
+// transaction of its own (the embedded store: one writer at a time, reads on connections of
+// their own; PostgreSQL: a pooled connection per call, row locks for a stream and the counter).
 // Processes: the PostgreSQL store may be shared by many; the embedded store by one server process
 // (plus short CLI commands).
 #pragma once
