@@ -56,9 +56,10 @@ CREATE INDEX IF NOT EXISTS facts_neighbour ON facts (subject)
   WHERE (kind LIKE 'wish.%' OR kind LIKE 'care.%');
 )SQL";
 
-// PostgreSQL migration 11.
+// PostgreSQL migration 11. IF NOT EXISTS: replaying it over a store that has the tables (as
+// projection_test's upgrade from schema 9 does, deleting the later migrations' rows) is harmless.
 inline constexpr const char* kPgSchema = R"SQL(
-CREATE TABLE neighbour_wishes (
+CREATE TABLE IF NOT EXISTS neighbour_wishes (
   subject   text COLLATE "C" PRIMARY KEY,
   community text COLLATE "C" NOT NULL,
   help      text COLLATE "C" NOT NULL,
@@ -66,14 +67,14 @@ CREATE TABLE neighbour_wishes (
   posted_ms bigint NOT NULL,
   record    text NOT NULL
 );
-CREATE INDEX neighbour_wishes_community ON neighbour_wishes (community, stage);
-CREATE TABLE neighbour_care (
+CREATE INDEX IF NOT EXISTS neighbour_wishes_community ON neighbour_wishes (community, stage);
+CREATE TABLE IF NOT EXISTS neighbour_care (
   subject   text COLLATE "C" PRIMARY KEY,
   community text COLLATE "C" NOT NULL,
   listed    boolean NOT NULL,
   record    text NOT NULL
 );
-CREATE TABLE neighbour_care_log (
+CREATE TABLE IF NOT EXISTS neighbour_care_log (
   fact_id   text COLLATE "C" PRIMARY KEY,
   subject   text COLLATE "C" NOT NULL,
   community text COLLATE "C" NOT NULL,
@@ -81,15 +82,15 @@ CREATE TABLE neighbour_care_log (
   at_ms     bigint NOT NULL,
   record    text NOT NULL
 );
-CREATE INDEX neighbour_care_log_subject ON neighbour_care_log (subject);
-CREATE TABLE neighbour_conflicts (
+CREATE INDEX IF NOT EXISTS neighbour_care_log_subject ON neighbour_care_log (subject);
+CREATE TABLE IF NOT EXISTS neighbour_conflicts (
   fact_id   text COLLATE "C" PRIMARY KEY,
   subject   text COLLATE "C" NOT NULL,
   community text COLLATE "C" NOT NULL,
   record    text NOT NULL
 );
-CREATE INDEX neighbour_conflicts_subject ON neighbour_conflicts (subject);
-CREATE INDEX fact_neighbour ON fact (subject) WHERE (kind LIKE 'wish.%' OR kind LIKE 'care.%');
+CREATE INDEX IF NOT EXISTS neighbour_conflicts_subject ON neighbour_conflicts (subject);
+CREATE INDEX IF NOT EXISTS fact_neighbour ON fact (subject) WHERE (kind LIKE 'wish.%' OR kind LIKE 'care.%');
 )SQL";
 
 // The tables, in the order they are emptied.
