@@ -19,6 +19,7 @@
 #include "embedded_figures.hpp"
 #include "figure_tables.hpp"
 #include "govern_tables.hpp"
+#include "neighbour_tables.hpp"
 #include "projection_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
 #include "weimin/storage/migrations.hpp"
@@ -201,7 +202,10 @@ const storage::Migration kMigrations[] = {
     {11, "cases by grid", kSchemaCasesByGrid},
     // Version 12 (issue 15): the figures' sums per breakdown and the returns per day, so a
     // month's page reads sums, not units; filled by start() from figure_units.
-    {12, "figure sums per breakdown and returns per day", figure_tables::kSqliteSumsSchema}};
+    {12, "figure sums per breakdown and returns per day", figure_tables::kSqliteSumsSchema},
+    // Version 13 (issue 16): wishes, care lists, visits and calls (neighbour.hpp); filled by
+    // start() from the stored facts.
+    {13, "wishes, care lists, visits and calls", neighbour_tables::kSqliteSchema}};
 
 // The page cache of a bulk_append_facts call (KiB): the pages a bulk load comes back to (the ends
 // of the indexes it appends to, its cases' rows) stay decrypted through the call.
@@ -392,6 +396,7 @@ class EmbeddedStore final : public DistrictStore {
     // now.
     if (before > 0 && before < 9) WEIMIN_TRY(rebuild_projection().status());
     if (before >= 9 && before < 10) WEIMIN_TRY(rebuild_govern());
+    if (before >= 9 && before < 13) WEIMIN_TRY(rebuild_neighbour());
     if (before >= 9 && before < 12) {
       WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
       WEIMIN_TRY(figures_.rebuild_sums());
@@ -635,6 +640,7 @@ class EmbeddedStore final : public DistrictStore {
         if (fresh) note_case(*e.fact, touched);
         if (fresh) figures_.note_fact(*e.fact);
         if (fresh) govern_.note_fact(*e.fact);
+        if (fresh) neighbour_.note_fact(*e.fact);
       } else {
         WEIMIN_ASSIGN_OR_RETURN(auto* r, stmt("INSERT INTO rejects (station_id, stream, seq, "
                                               "reason, at_ms) VALUES (?, ?, ?, ?, ?)"));
@@ -652,6 +658,7 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(govern_.flush(govern_catalog()));
+    WEIMIN_TRY(neighbour_.flush());
     WEIMIN_TRY(tx.commit());
     if (next != top + 1) mark(next - 1);
     return out;
@@ -696,10 +703,12 @@ class EmbeddedStore final : public DistrictStore {
       if (added) note_case(f, touched);
       if (added) figures_.note_fact(f);
       if (added) govern_.note_fact(f);
+      if (added) neighbour_.note_fact(f);
     }
     WEIMIN_TRY(project_cases(touched));
     WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(govern_.flush(govern_catalog()));
+    WEIMIN_TRY(neighbour_.flush());
     WEIMIN_TRY(tx.commit());
     if (fresh) mark(next - 1);
     return fresh;
@@ -786,6 +795,7 @@ class EmbeddedStore final : public DistrictStore {
       chg->bind(4, facts[i].fact.origin);
       WEIMIN_TRY(chg->run());
       figures_.note_fact(facts[i]);
+      neighbour_.note_fact(facts[i]);
     }
     // Each case folded once; its row and units written once.
     WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
@@ -803,6 +813,7 @@ class EmbeddedStore final : public DistrictStore {
       WEIMIN_TRY(figures_.replace_units(subject, p.units, !had));
     }
     WEIMIN_TRY(figures_.flush());
+    WEIMIN_TRY(neighbour_.flush());
     WEIMIN_TRY(tx.commit());
     mark(next - 1);
     return next - top - 1;
@@ -1376,6 +1387,7 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(figures_.note_all_queue_days());
     WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(govern_.rebuild(govern_catalog()));
+    WEIMIN_TRY(neighbour_.rebuild());
     WEIMIN_TRY(tx.commit());
     return cases;
   }
@@ -1395,6 +1407,22 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
                             db().begin(storage::Database::TxMode::Deferred));
     WEIMIN_ASSIGN_OR_RETURN(GovernRecords out, govern_.records());
+    WEIMIN_TRY(tx.commit());
+    return out;
+  }
+
+  // [SECTION] Wishes, care lists, visits and calls (neighbour.hpp; migration 13)
+
+  Status rebuild_neighbour() {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    WEIMIN_TRY(neighbour_.rebuild());
+    return tx.commit();
+  }
+  Result<NeighbourRecords> neighbour_records() override {
+    // Several tables, read in one snapshot (a writer may commit between them).
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
+                            db().begin(storage::Database::TxMode::Deferred));
+    WEIMIN_ASSIGN_OR_RETURN(NeighbourRecords out, neighbour_.records());
     WEIMIN_TRY(tx.commit());
     return out;
   }
@@ -1424,6 +1452,7 @@ class EmbeddedStore final : public DistrictStore {
   projection::DeadlineCache deadlines_;
   EmbeddedFigures figures_{store_.db()};
   EmbeddedGovern govern_{store_.db()};
+  EmbeddedNeighbour neighbour_{store_.db()};
   std::string epoch_cache_;
   std::unique_ptr<Checkpointer> checkpointer_;
 };
@@ -1615,6 +1644,9 @@ class ServedEmbeddedStore final : public DistrictStore {
   }
   Result<GovernRecords> govern_records() override {
     return read([&](EmbeddedStore& s) { return s.govern_records(); });
+  }
+  Result<NeighbourRecords> neighbour_records() override {
+    return read([&](EmbeddedStore& s) { return s.neighbour_records(); });
   }
   Result<DistrictFigures> figures(const FigureQuery& query) override {
     return read([&](EmbeddedStore& s) { return s.figures(query); });

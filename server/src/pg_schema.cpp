@@ -7,6 +7,7 @@
 
 #include "figure_tables.hpp"
 #include "govern_tables.hpp"
+#include "neighbour_tables.hpp"
 
 namespace weimin::server::pg {
 namespace {
@@ -241,7 +242,7 @@ ALTER TABLE case_rows ADD COLUMN grid text COLLATE "C" NOT NULL DEFAULT '';
 CREATE INDEX case_row_community_grid ON case_rows (community, grid, last_change_ms DESC, case_id);
 )SQL";
 
-constexpr std::array<Migration, 10> kMigrations{{
+constexpr std::array<Migration, 11> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
@@ -259,6 +260,9 @@ constexpr std::array<Migration, 10> kMigrations{{
     // Version 10 (issue 15): the figures' sums per breakdown and the returns per day, so a
     // month's page reads sums, not units; filled from figure_units after migrating.
     {10, "figure sums per breakdown and returns per day", figure_tables::kPostgresSumsSchema},
+    // Version 11 (issue 16): wishes, care lists, visits and calls (neighbour.hpp); filled from
+    // the stored facts after migrating.
+    {11, "wishes, care lists, visits and calls", neighbour_tables::kPgSchema},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

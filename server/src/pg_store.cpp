@@ -17,6 +17,7 @@
 #include "pg_connection.hpp"
 #include "pg_figures.hpp"
 #include "pg_govern.hpp"
+#include "pg_neighbour.hpp"
 #include "pg_schema.hpp"
 #include "projection_store.hpp"
 #include "weimin/core/id.hpp"
@@ -245,6 +246,7 @@ class PgStore final : public DistrictStore {
       WEIMIN_TRY(project_cases(w, touched, figures));
       pg_figures::flush(w, figures);
       WEIMIN_TRY(pg_govern::project(w, facts));
+      WEIMIN_TRY(pg_neighbour::project(w, facts));
       out.applied = applied;
       out.duplicates = static_cast<std::int64_t>(facts.size()) - applied;
       if (!rejects.empty()) {
@@ -317,6 +319,7 @@ class PgStore final : public DistrictStore {
       WEIMIN_TRY(project_cases(w, touched, figures));
       pg_figures::flush(w, figures);
       WEIMIN_TRY(pg_govern::project(w, list));
+      WEIMIN_TRY(pg_neighbour::project(w, list));
       return Status::ok();
     }));
     return applied;
@@ -382,6 +385,7 @@ class PgStore final : public DistrictStore {
         pg_figures::write_units(w, ids, units, false, figures);
       }
       pg_figures::flush(w, figures);
+      WEIMIN_TRY(pg_neighbour::project(w, fresh));
       return Status::ok();
     }));
     return applied;
@@ -839,6 +843,7 @@ class PgStore final : public DistrictStore {
       write();
       pg_figures::rebuild_sums(w);
       WEIMIN_TRY(pg_govern::rebuild(w));
+      WEIMIN_TRY(pg_neighbour::rebuild(w));
       // Fresh statistics for the rows just written, so the inboxes' first queries are planned
       // on them rather than on an empty table's (autovacuum would come later).
       w.exec("ANALYZE case_rows");
@@ -881,6 +886,16 @@ class PgStore final : public DistrictStore {
     return out;
   }
 
+  Result<NeighbourRecords> neighbour_records() override {
+    NeighbourRecords out;
+    WEIMIN_TRY(pool_->read("reading wish, care-list, visit and call rows",
+                           [&](pqxx::transaction_base& w) {
+                             WEIMIN_ASSIGN_OR_RETURN(out, pg_neighbour::records(w));
+                             return Status::ok();
+                           }));
+    return out;
+  }
+
   Result<std::vector<FactRecord>> community_facts(const std::string& community,
                                                   const std::string& from,
                                                   const std::string& to) override {
@@ -917,6 +932,10 @@ class PgStore final : public DistrictStore {
       return Status::ok();
     }));
     if (missing) return rebuild_projection().status();
+    // A store of before migration 11: its wish and care rows are made once.
+    WEIMIN_TRY(pool_->transact("making the wish and care rows", [&](pqxx::work& w) {
+      return pg_neighbour::missing(w) ? pg_neighbour::rebuild(w) : Status::ok();
+    }));
     // A store of before unit_sums (schema 10): its units are there, their new sums are made.
     return pool_->transact("making the figures' sums", [&](pqxx::work& w) {
       if (w.exec("SELECT EXISTS (SELECT 1 FROM figure_units) AND NOT EXISTS (SELECT 1 FROM "

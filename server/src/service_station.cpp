@@ -11,6 +11,7 @@
 #include "service_handlers.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/server/govern.hpp"
+#include "weimin/server/neighbour.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 #include "weimin/sync/protocol_digest.hpp"
 
@@ -40,6 +41,7 @@ std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
            "; a station pushes only the facts it made";
   }
   if (auto why = govern::entry_refusal(*f)) return path + *why;  // consult.*, access.*, …
+  if (auto why = neighbour::entry_refusal(*f)) return path + *why;  // wish.*, care.*
   if (f->kind.rfind("case.", 0) == 0) {
     auto id = core::Uuid::parse(f->id);
     auto case_id = core::Uuid::parse(f->subject);

@@ -26,6 +26,7 @@ if(TARGET weimin_server)
             ${CMAKE_CURRENT_SOURCE_DIR}/server/loop_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/doctor_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/govern_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/neighbour_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/grids_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/pg_upgrade_test.cpp
     LIBS weimin_server PkgConfig::HTTPLIB_TEST OpenSSL::SSL ZLIB::ZLIB)

@@ -454,6 +454,10 @@ HttpResponse Console::Impl::handle(const HttpRequest& req, RequestLog& log) {
       if (req.method != "GET" && req.method != "HEAD") return not_found(c);
       return govern_page(c);
     }
+    if (path == "/console/wishes") {
+      if (req.method != "GET" && req.method != "HEAD") return not_found(c);
+      return wishes_page(c);
+    }
 
     if (path == "/console/calendar") {
       if (req.method != "GET" && req.method != "HEAD") return not_found(c);

@@ -121,6 +121,9 @@ struct Console::Impl {
   sync::HttpResponse calendar_page(console::Ctx& c);
   // [SECTION] Consultation, work access, certificates (pages_govern.cpp): every role, scoped
   sync::HttpResponse govern_page(console::Ctx& c);
+
+  // [SECTION] Neighbour services (pages_wishes.cpp): an office its communities, an admin all
+  sync::HttpResponse wishes_page(console::Ctx& c);
 };
 
 }  // namespace weimin::server

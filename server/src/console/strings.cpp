@@ -312,6 +312,7 @@ constexpr Entry kStrings[] = {
     {"field_required", "请填写“{}”", "“{}” is required"},
     {"nav_figures", "数据统计", "Figures"},
     {"nav_govern", "协商与准入", "Consultation & access"},
+    {"nav_wishes", "近邻服务", "Neighbour services"},
     {"fig_title", "数据统计", "Figures"},
     {"fig_scope_office", "范围：{}所辖社区的案件", "Scope: the cases of {}'s communities"},
     {"fig_scope_department", "范围：向{}吹哨的案件（本部门的部分）", "Scope: the whistles to {} (this department's part)"},

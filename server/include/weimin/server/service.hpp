@@ -161,6 +161,9 @@ class DistrictService {
   // Every consultation, work-access and certificate row (govern.hpp; service_govern.cpp); the
   // console narrows them to a principal's scope with govern::scoped.
   Result<GovernRecords> govern_records();
+  // Every wish, care-list, visit and call row (neighbour.hpp; service_neighbour.cpp); the
+  // console narrows them to a principal's scope with neighbour::scoped.
+  Result<NeighbourRecords> neighbour_records();
 
   const ServiceOptions& options() const { return options_; }
   const platform::Clock& clock() const { return clock_; }

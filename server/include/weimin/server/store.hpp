@@ -25,6 +25,7 @@
 #include "weimin/core/result.hpp"
 #include "weimin/server/figures.hpp"
 #include "weimin/server/govern.hpp"
+#include "weimin/server/neighbour.hpp"
 #include "weimin/server/projection.hpp"
 #include "weimin/sync/protocol.hpp"
 
@@ -282,6 +283,11 @@ class DistrictStore {
   // test's wrapper) answers Unavailable.
   virtual Result<GovernRecords> govern_records() {
     return Status(ErrorCode::Unavailable, "this store keeps no consultation or work-access rows");
+  }
+  // Every wish, care-list, visit and call row (neighbour.hpp), kept with the facts and remade
+  // by rebuild_projection. Both stores override it; a store that keeps none answers Unavailable.
+  virtual Result<NeighbourRecords> neighbour_records() {
+    return Status(ErrorCode::Unavailable, "this store keeps no neighbour-services rows");
   }
 
   // [SECTION] Figures (figures.hpp)
