@@ -78,6 +78,16 @@ void add_sync(CLI::App& app, Context& ctx) {
         station::SyncEngine engine(station, **transport);
         station::SyncOptions options;
         options.anti_entropy = *digests;
+        // A long push (a station back after weeks offline) says how far it is, every 10 %.
+        int shown = -1;
+        options.on_progress = [&ctx, &shown](const station::SyncProgress& p) {
+          const int step = p.percent() / 10;
+          if (p.total < 10'000 || step == shown) return;
+          shown = step;
+          ctx.io.err << "weimin: sent " << p.sent << " of " << p.total << " facts (" << p.percent()
+                     << " %)\n"
+                     << std::flush;
+        };
         auto report = engine.run(options);
         if (!report.is_ok()) return ctx.refuse(report.status());
         return ctx.print(report->to_json(), report->summary());
@@ -107,6 +117,14 @@ void add_sync(CLI::App& app, Context& ctx) {
           text = "district: " + local->server + " as " + state->station_id + "\n";
         }
         text += "waiting to sync: " + std::to_string(local->pending) + " facts\n";
+        if (local->progress) {
+          const station::SyncProgress& p = *local->progress;
+          j["progress"] = {
+              {"sent", p.sent}, {"total", p.total}, {"percent", p.percent()}, {"at_ms", p.at_ms}};
+          text += "syncing now: " + std::to_string(p.sent) + " of " + std::to_string(p.total) +
+                  " facts sent (" + std::to_string(p.percent()) + " %), last page at " +
+                  core::local_date_time(p.at_ms).substr(11, 5) + "\n";
+        }
         if (local->last_ok_ms) {
           j["last_ok_ms"] = *local->last_ok_ms;
           text += "last good sync: " + core::local_date_time(*local->last_ok_ms) + "\n";

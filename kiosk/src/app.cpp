@@ -804,7 +804,9 @@ void App::Impl::footer(const std::function<void()>& back) {
 
 bool App::Impl::refresh_status(bool force) {
   const std::int64_t now = clock.now_ms();
-  if (!force && status_read_ms >= 0 && now - status_read_ms < 10'000) return false;
+  // Every 10 s; every second while a sync runs, so its progress moves on the bar.
+  const std::int64_t every = status.syncing ? 1'000 : 10'000;
+  if (!force && status_read_ms >= 0 && now - status_read_ms < every) return false;
   status_read_ms = now;
   station::SyncStatus next;
   if (sync) {
@@ -818,7 +820,9 @@ bool App::Impl::refresh_status(bool force) {
                        next.last_ok_ms != status.last_ok_ms || next.syncing != status.syncing ||
                        next.last_error != status.last_error || next.server != status.server ||
                        next.clock_off != status.clock_off ||
-                       next.clock_offset_ms != status.clock_offset_ms;
+                       next.clock_offset_ms != status.clock_offset_ms ||
+                       (next.progress ? next.progress->percent() : -1) !=
+                           (status.progress ? status.progress->percent() : -1);
   status = std::move(next);
   return changed;
 }
@@ -874,9 +878,14 @@ void App::Impl::draw_status_bar() {
       status.last_ok_ms
           ? tf("status.last_sync", {core::local_date_time(*status.last_ok_ms).substr(5, 11)})
           : std::string(t("status.never"));
-  std::string right = std::string(status.syncing ? t("status.syncing") : t(link)) + "   " +
-                      tf("status.pending", {std::to_string(status.pending)}) + "   " + last +
-                      "   " + shown_minute;
+  // A running sync's push shows how far it is (a month offline is 300 pages).
+  const std::string state =
+      status.syncing && status.progress
+          ? tf("status.syncing_pct", {std::to_string(status.progress->percent())})
+          : std::string(status.syncing ? t("status.syncing") : t(link));
+  labels["status.sync"] = state;
+  std::string right = state + "   " + tf("status.pending", {std::to_string(status.pending)}) +
+                      "   " + last + "   " + shown_minute;
   const float rw = ImGui::CalcTextSize(right.c_str()).x;
   const float fs = ImGui::GetFontSize();
   // A clock more than 5 minutes off the district's: a flag left of the status, dark on amber.

@@ -20,6 +20,7 @@ const std::vector<StringEntry> kTable = {
     {"status.last_sync", "上次同步 {}", "Last sync {}"},
     {"status.never", "尚未同步", "Never synced"},
     {"status.syncing", "正在同步", "Syncing"},
+    {"status.syncing_pct", "正在同步 {}%", "Syncing {}%"},
     // The station's clock is more than 5 minutes off the district's (docs/SYNC.md, "Clocks").
     {"status.clock_ahead_min", "本机时钟快 {} 分钟，请校准", "Clock {} min fast: set it"},
     {"status.clock_behind_min", "本机时钟慢 {} 分钟，请校准", "Clock {} min slow: set it"},

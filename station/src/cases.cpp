@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <unordered_map>
 
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/mask.hpp"
@@ -143,6 +144,37 @@ Result<std::string> code_of(storage::Database& db, const core::Uuid& id) {
   return row ? s.column_text(0) : core::tracking_code(id);
 }
 
+// A case's state from its subject's facts (in HLC order; facts other than case.* skipped).
+Result<core::CaseState> fold_rows(const core::Uuid& id, const std::vector<storage::FactRow>& rows) {
+  std::vector<core::CaseEvent> events;
+  events.reserve(rows.size());
+  for (const auto& row : rows) {
+    if (row.kind.rfind("case.", 0) != 0) continue;
+    WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, event_of(row));
+    events.push_back(std::move(ev));
+  }
+  if (events.empty()) {
+    return Status(ErrorCode::NotFound, "there is no case " + id.to_string() + " at this station");
+  }
+  return core::fold_case(id, events);
+}
+
+// The view of a case folded already, with its subject's rows (for the contact).
+CaseView view_of(core::CaseState state, const std::vector<storage::FactRow>& rows,
+                 const core::CaseDeadlines& deadlines, std::int64_t now_ms,
+                 std::string tracking_code) {
+  CaseView v;
+  v.overdue = core::overdue(state, deadlines, now_ms);
+  v.state = std::move(state);
+  v.tracking_code = std::move(tracking_code);
+  if (auto contact = contact_of(rows)) {
+    if (!contact->phone.empty()) v.phone_masked = core::mask_phone(contact->phone);
+    if (!contact->id_number.empty())
+      v.id_number_masked = core::mask_identity_number(contact->id_number);
+  }
+  return v;
+}
+
 }  // namespace
 
 core::CaseDeadlines Cases::deadlines() const {
@@ -242,16 +274,7 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
 
 Result<core::CaseState> Cases::load(const core::Uuid& id) {
   WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
-  std::vector<core::CaseEvent> events;
-  for (const auto& row : rows) {
-    if (row.kind.rfind("case.", 0) != 0) continue;
-    WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, event_of(row));
-    events.push_back(std::move(ev));
-  }
-  if (events.empty()) {
-    return Status(ErrorCode::NotFound, "there is no case " + id.to_string() + " at this station");
-  }
-  return core::fold_case(id, events);
+  return fold_rows(id, rows);
 }
 
 Result<core::CaseState> Cases::step(const std::optional<Session>& by, const core::Uuid& id,
@@ -398,18 +421,10 @@ Result<core::Uuid> Cases::resolve_reference(std::string_view id_or_code) {
 }
 
 Result<CaseView> Cases::view(const core::Uuid& id) {
-  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, load(id));
   WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
-  CaseView v;
-  v.overdue = core::overdue(state, deadlines(), station_.now_ms());
-  v.state = std::move(state);
-  WEIMIN_ASSIGN_OR_RETURN(v.tracking_code, code_of(station_.db(), id));
-  if (auto contact = contact_of(rows)) {
-    if (!contact->phone.empty()) v.phone_masked = core::mask_phone(contact->phone);
-    if (!contact->id_number.empty())
-      v.id_number_masked = core::mask_identity_number(contact->id_number);
-  }
-  return v;
+  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(id, rows));
+  WEIMIN_ASSIGN_OR_RETURN(std::string code, code_of(station_.db(), id));
+  return view_of(std::move(state), rows, deadlines(), station_.now_ms(), std::move(code));
 }
 
 Result<CaseView> Cases::progress_for_resident(std::string_view code, std::string_view second) {
@@ -460,15 +475,41 @@ Result<std::vector<GridCaseCount>> Cases::count_by_grid() {
 Result<std::vector<CaseView>> Cases::list(const CaseFilter& filter) {
   const auto& stage = filter.stage;
   const bool only_overdue = filter.only_overdue;
-  WEIMIN_ASSIGN_OR_RETURN(auto collected, storage::Facts::by_kind(station_.db(), "case.collected"));
+  // Every case's facts in one read (not a read per case: a station keeps years of cases), each
+  // subject's rows in HLC order as by_subject gives them; the contacts after them.
+  auto& db = station_.db();
+  WEIMIN_ASSIGN_OR_RETURN(auto collected, storage::Facts::by_kind(db, "case.collected"));
+  std::unordered_map<std::string, std::vector<storage::FactRow>> rows;
+  rows.reserve(collected.size());
+  WEIMIN_ASSIGN_OR_RETURN(auto case_rows, storage::Facts::by_kind(db, "case."));
+  for (auto& r : case_rows) rows[r.subject].push_back(std::move(r));
+  WEIMIN_ASSIGN_OR_RETURN(auto contacts, storage::Facts::by_kind(db, kContactKind));
+  for (auto& r : contacts) {
+    if (auto it = rows.find(r.subject); it != rows.end()) it->second.push_back(std::move(r));
+  }
+  std::unordered_map<std::string, std::string> codes;
+  {
+    WEIMIN_ASSIGN_OR_RETURN(storage::Statement s, db.prepare("SELECT case_id, code FROM tracking"));
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+      if (!row) break;
+      codes.emplace(s.column_text(0), s.column_text(1));
+    }
+  }
+  const core::CaseDeadlines due = deadlines();
+  const std::int64_t now = station_.now_ms();
   std::vector<CaseView> out;
   for (auto it = collected.rbegin(); it != collected.rend(); ++it) {
     auto id = core::Uuid::parse(it->subject);
     if (!id) continue;
-    WEIMIN_ASSIGN_OR_RETURN(CaseView v, view(*id));
-    if (stage && v.state.stage != *stage) continue;
+    const auto& mine = rows[it->subject];
+    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(*id, mine));
+    if (stage && state.stage != *stage) continue;
+    if (filter.grid && state.where.grid != *filter.grid) continue;
+    auto code = codes.find(it->subject);
+    CaseView v = view_of(std::move(state), mine, due, now,
+                         code != codes.end() ? code->second : core::tracking_code(*id));
     if (only_overdue && v.overdue.empty()) continue;
-    if (filter.grid && v.state.where.grid != *filter.grid) continue;
     out.push_back(std::move(v));
   }
   return out;

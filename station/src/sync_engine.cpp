@@ -305,6 +305,8 @@ Result<bool> SyncEngine::record_clock() {
 }
 
 Status SyncEngine::record_outcome(const Status& outcome) {
+  // The run is over: its progress is no longer shown (an empty record reads as none).
+  WEIMIN_TRY(storage::Meta::set(station_.db(), kMetaProgress, ""));
   if (outcome.is_ok()) {
     return station_.transact([&]() -> Status {
       WEIMIN_TRY(storage::Meta::set(station_.db(), kMetaLastOk, std::to_string(station_.now_ms())));
@@ -325,9 +327,17 @@ Status SyncEngine::run_inner(const SyncOptions& options, SyncReport& report) {
   return Status::ok();
 }
 
+Status SyncEngine::record_progress(const SyncProgress& progress, const SyncOptions& options) {
+  if (options.on_progress) options.on_progress(progress);
+  return storage::Meta::set(station_.db(), kMetaProgress, progress_text(progress));
+}
+
 Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
   auto& db = station_.db();
   bool replayed_after_gap = false;
+  // What this run has sent and has to send, recorded after every page for `weimin sync status`
+  // and the status bar (kMetaProgress); a station back after a month offline sends 300 pages.
+  SyncProgress progress;
   while (true) {
     WEIMIN_ASSIGN_OR_RETURN(PushStream stream, current_stream(db));
     WEIMIN_ASSIGN_OR_RETURN(storage::OutboxStats stats, storage::Outbox::stats(db));
@@ -340,6 +350,11 @@ Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
                             storage::Outbox::read(db, stats.acked_seq, options.push_page_count,
                                                   options.push_page_bytes));
     if (entries.empty()) return Status::ok();
+    progress.total = std::max(progress.total, progress.sent + stats.pending());
+    if (progress.at_ms == 0) {
+      progress.at_ms = station_.now_ms();
+      WEIMIN_TRY(record_progress(progress, options));
+    }
     // The outbox holds each payload's JSON text: it goes into the body as it is.
     sync::RawPushRequest request;
     request.station_id = station_id_;
@@ -376,7 +391,12 @@ Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
                         std::to_string(r.applied_through) + " after a push of " +
                         std::to_string(entries.front().seq) + ".." + std::to_string(last));
     }
-    WEIMIN_TRY(storage::Outbox::acknowledge(db, std::min(r.applied_through, last)));
+    const std::int64_t through = std::min(r.applied_through, last);
+    WEIMIN_TRY(storage::Outbox::acknowledge(db, through));
+    progress.sent += std::max<std::int64_t>(0, through - entries.front().seq + 1);
+    progress.sent = std::min(progress.sent, progress.total);
+    progress.at_ms = station_.now_ms();
+    WEIMIN_TRY(record_progress(progress, options));
   }
 }
 

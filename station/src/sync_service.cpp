@@ -10,7 +10,8 @@ Result<std::unique_ptr<SyncService>> SyncService::start(const std::filesystem::p
                                                         SyncServiceOptions options) {
   WEIMIN_ASSIGN_OR_RETURN(auto station, Station::open(data_dir, keys, clock));
   if (!options.transport) options.transport = district_transport;
-  std::unique_ptr<SyncService> service(new SyncService(std::move(station), clock, std::move(options)));
+  std::unique_ptr<SyncService> service(
+      new SyncService(std::move(station), clock, std::move(options)));
   service->refresh_status(LinkState::Unknown);
   service->thread_ = std::thread([s = service.get()] { s->loop(); });
   return service;
@@ -85,8 +86,10 @@ void SyncService::loop() {
     if (stop_) return;
     std::int64_t wait_ms = options_.tick.count();
     const std::int64_t now = clock_.now_ms();
-    if (scheduler_) wait_ms = std::min(wait_ms, std::max<std::int64_t>(0, scheduler_->due_ms() - now));
-    if (transport_) wait_ms = std::min(wait_ms, std::max<std::int64_t>(0, probe_.next_probe_ms() - now));
+    if (scheduler_)
+      wait_ms = std::min(wait_ms, std::max<std::int64_t>(0, scheduler_->due_ms() - now));
+    if (transport_)
+      wait_ms = std::min(wait_ms, std::max<std::int64_t>(0, probe_.next_probe_ms() - now));
     cv_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(wait_ms, 10)),
                  [&] { return stop_ || now_requested_; });
     if (stop_) return;
@@ -144,8 +147,14 @@ void SyncService::step() {
   SyncOptions options = options_.sync;
   auto last_digest = storage::Meta::get(station_->db(), kMetaLastDigestMs);
   const std::int64_t last_digest_ms =
-      last_digest.is_ok() && *last_digest && !(*last_digest)->empty() ? std::stoll(**last_digest) : 0;
+      last_digest.is_ok() && *last_digest && !(*last_digest)->empty() ? std::stoll(**last_digest)
+                                                                      : 0;
   options.anti_entropy = now - last_digest_ms >= options_.anti_entropy_every_ms;
+  options.on_progress = [this](const SyncProgress& p) {
+    std::lock_guard lock(mu_);
+    status_.progress = p;
+    cv_.notify_all();
+  };
   auto result = engine_->run(options);
   const std::int64_t after = clock_.now_ms();
   scheduler_->finished(result.is_ok(), after);

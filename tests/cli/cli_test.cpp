@@ -14,6 +14,10 @@
 #include "temp_dir.hpp"
 #include "weimin/cli/cli.hpp"
 #include "weimin/platform/clock.hpp"
+#include "weimin/platform/key_store.hpp"
+#include "weimin/station/station.hpp"
+#include "weimin/station/sync_state.hpp"
+#include "weimin/storage/facts.hpp"
 
 using weimin::test::TempDir;
 
@@ -470,4 +474,33 @@ TEST_CASE("weimin enroll refuses a plain http:// district in words, before sendi
   auto status = cli.json({"sync", "status"});
   REQUIRE(status.code == 0);
   CHECK(status.json()["enrolled"] == false);
+}
+
+TEST_CASE("weimin sync status shows how far a running sync's push is, and not a stale one") {
+  Cli cli;
+  REQUIRE(cli.run({"init", "--community", "530102001001", "--director", "D001"}, "583920\n").code ==
+          0);
+  auto record = [&](std::int64_t at_ms) {
+    weimin::platform::FileKeyStore keys(cli.data + ".kek", cli.data);
+    auto st = weimin::station::Station::open(cli.data, keys, cli.clock);
+    REQUIRE_MESSAGE(st.is_ok(), st.status().to_string());
+    REQUIRE(weimin::storage::Meta::set((*st)->db(), weimin::station::kMetaProgress,
+                                       "120000 300000 " + std::to_string(at_ms))
+                .is_ok());
+  };
+  record(cli.clock.now_ms() - 60'000);  // the last page a minute ago, at 08:59
+  auto text = cli.run({"sync", "status"});
+  REQUIRE(text.code == 0);
+  CHECK_MESSAGE(
+      text.out.find("syncing now: 120000 of 300000 facts sent (40 %), last page at 08:59") !=
+          std::string::npos,
+      text.out);
+  auto j = cli.json({"sync", "status"});
+  REQUIRE(j.code == 0);
+  CHECK(j.json()["progress"]["sent"] == 120000);
+  CHECK(j.json()["progress"]["total"] == 300000);
+  CHECK(j.json()["progress"]["percent"] == 40);
+  record(cli.clock.now_ms() - 10 * 60'000);  // a sync killed ten minutes ago
+  CHECK(cli.run({"sync", "status"}).out.find("syncing now") == std::string::npos);
+  CHECK_FALSE(cli.json({"sync", "status"}).json().contains("progress"));
 }

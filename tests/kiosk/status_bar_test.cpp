@@ -83,3 +83,43 @@ TEST_CASE("status bar: a slow clock says so; within 5 minutes there is no flag")
   f.app->frame(true);
   CHECK_FALSE(f.app->label("status.clock").has_value());
 }
+
+TEST_CASE("status bar: a long sync shows how far its push is, in both languages") {
+  test::StationFixture station_fixture;
+  // A sync service that is sending a month's facts (the state a SyncService reports).
+  struct Sending final : station::SyncControl {
+    station::SyncStatus now;
+    station::SyncStatus status() const override { return now; }
+    void sync_now() override {}
+  } sync;
+  sync.now.enrolled = true;
+  sync.now.link = station::LinkState::Up;
+  sync.now.syncing = true;
+  sync.now.pending = 180000;
+  sync.now.progress = station::SyncProgress{120000, 300000, station_fixture.clock.now_ms()};
+  setenv("SDL_VIDEODRIVER", "dummy", 0);
+  kiosk::AppOptions options;
+  options.hidden = true;
+  auto made =
+      kiosk::App::create(*station_fixture.station, station_fixture.clock, {}, &sync, options);
+  REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
+  auto& app = **made;
+  app.pump();
+  app.frame(true);
+  CHECK(app.label("status.sync") == std::optional<std::string>("正在同步 40%"));
+  // While a sync runs the bar is read every second: the next page's figure shows a second later.
+  sync.now.progress->sent = 240000;
+  station_fixture.clock.advance(1'000);
+  CHECK(app.frame(false));
+  CHECK(app.label("status.sync") == std::optional<std::string>("正在同步 80%"));
+  app.resident().prefs = kiosk::Prefs{kiosk::Lang::En, false, false};
+  app.frame(true);
+  CHECK(app.label("status.sync") == std::optional<std::string>("Syncing 80%"));
+  // The run ends: the link's state again.
+  sync.now.syncing = false;
+  sync.now.progress.reset();
+  sync.now.pending = 0;
+  station_fixture.clock.advance(1'000);
+  CHECK(app.frame(false));
+  CHECK(app.label("status.sync") == std::optional<std::string>("Online"));
+}

@@ -413,3 +413,78 @@ TEST_CASE("every signed request reports the station's version and the facts stil
   CHECK(at_district.last_sync_ms == district.clock.now_ms());
   CHECK(at_district.last_seen_ms == district.clock.now_ms());
 }
+
+TEST_CASE("a month offline: the push records how far it is after every page, then clears it") {
+  District district;
+  TestStation a("530102001001");
+  // What `weimin sync status` (another process) would read before each push request.
+  struct Watching final : sync::Transport {
+    District& district;
+    station::Station* station = nullptr;
+    std::vector<std::optional<station::SyncProgress>> seen;
+    explicit Watching(District& d) : district(d) {}
+    Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
+      if (r.path == "/v1/push" && station) {
+        seen.push_back(station::read_sync_status(*station).value().progress);
+      }
+      return district.handle(r);
+    }
+  } transport{district};
+  a.enroll(district, transport);
+  a.write(2500);
+  const std::int64_t total = a.pending();
+  REQUIRE(total >= 2500);
+  transport.station = a.station.get();
+  std::vector<station::SyncProgress> called;
+  station::SyncOptions options;
+  options.on_progress = [&](const station::SyncProgress& p) { called.push_back(p); };
+  auto run = a.sync(transport, options);
+  REQUIRE_MESSAGE(run.is_ok(), run.status().to_string());
+  CHECK(a.pending() == 0);
+
+  // Once before the first page, then after each page the district took: 0, 1000, 2000, total.
+  const std::size_t pages = static_cast<std::size_t>((total + 999) / 1000);
+  REQUIRE(called.size() == pages + 1);
+  for (std::size_t i = 0; i < called.size(); ++i) {
+    CAPTURE(i);
+    CHECK(called[i].total == total);
+    CHECK(called[i].sent == std::min<std::int64_t>(static_cast<std::int64_t>(i) * 1000, total));
+    CHECK(called[i].at_ms == a.clock.now_ms());
+  }
+  CHECK(called.front().percent() == 0);
+  CHECK(called[1].percent() == static_cast<int>(1000 * 100 / total));
+  CHECK(called.back().percent() == 100);
+  // Read from the database while the run went on: each push saw what the pages before it sent.
+  REQUIRE(transport.seen.size() == pages);
+  for (std::size_t i = 0; i < pages; ++i) {
+    CAPTURE(i);
+    REQUIRE(transport.seen[i]);
+    CHECK(transport.seen[i]->sent == static_cast<std::int64_t>(i) * 1000);
+    CHECK(transport.seen[i]->total == total);
+  }
+  // The run is over: nothing is shown as syncing.
+  CHECK_FALSE(station::read_sync_status(*a.station).value().progress);
+}
+
+TEST_CASE("a sync's progress record is shown only while fresh and when it reads back") {
+  TestStation a("530102001001");
+  auto shown = [&](const std::string& text) {
+    REQUIRE(storage::Meta::set(a.station->db(), station::kMetaProgress, text).is_ok());
+    return station::read_sync_status(*a.station).value().progress;
+  };
+  const std::int64_t now = a.clock.now_ms();
+  auto fresh = shown("120000 300000 " + std::to_string(now - 60'000));
+  REQUIRE(fresh);
+  CHECK(fresh->sent == 120000);
+  CHECK(fresh->total == 300000);
+  CHECK(fresh->percent() == 40);
+  // A sync killed three minutes ago left its record behind: not shown as running.
+  CHECK_FALSE(shown("120000 300000 " + std::to_string(now - 3 * 60'000)));
+  CHECK_FALSE(shown(""));
+  CHECK_FALSE(shown("12 x 5"));
+  CHECK_FALSE(shown("300001 300000 " + std::to_string(now)));
+  CHECK_FALSE(shown("-1 300000 " + std::to_string(now)));
+  CHECK_FALSE(shown("1 2 3 4"));
+  CHECK(station::parse_progress("299999 300000 1")->percent() == 99);
+  CHECK(station::parse_progress("0 0 1")->percent() == 100);
+}

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 
 #include "weimin/station/station.hpp"
 #include "weimin/station/sync_state.hpp"
+#include "weimin/station/sync_status.hpp"
 #include "weimin/sync/client.hpp"
 #include "weimin/sync/transport.hpp"
 
@@ -45,11 +47,14 @@ Result<std::unique_ptr<sync::Transport>> district_transport(Station& station);
 Status record_district_clock(Station& station, std::int64_t offset_ms);
 
 struct SyncOptions {
-  std::size_t push_page_count = 1000;       // entries per push request
-  std::size_t push_page_bytes = 1 << 20;    // and payload bytes per push request
-  std::int64_t pull_limit = 1000;           // changes per pull page
-  bool anti_entropy = false;                // compare per-day digests (the nightly sync)
-  int digest_days = 30;                     // how many days back the digests cover
+  std::size_t push_page_count = 1000;     // entries per push request
+  std::size_t push_page_bytes = 1 << 20;  // and payload bytes per push request
+  std::int64_t pull_limit = 1000;         // changes per pull page
+  bool anti_entropy = false;              // compare per-day digests (the nightly sync)
+  int digest_days = 30;                   // how many days back the digests cover
+  // Called after each push page the district took (and once before the first), on the
+  // sync's thread; the same figures are recorded in the database (kMetaProgress).
+  std::function<void(const SyncProgress&)> on_progress;
 };
 
 struct SyncReport {
@@ -57,14 +62,14 @@ struct SyncReport {
   std::int64_t push_duplicates = 0;  // facts it already held
   std::int64_t push_rejected = 0;    // facts it refused for good (see weimin sync status)
   std::int64_t push_pages = 0;
-  std::int64_t resent_pages = 0;     // push pages the district had applied already (after a cut)
-  std::int64_t pulled = 0;           // changes received
-  std::int64_t pulled_new = 0;       // facts new to this station
+  std::int64_t resent_pages = 0;  // push pages the district had applied already (after a cut)
+  std::int64_t pulled = 0;        // changes received
+  std::int64_t pulled_new = 0;    // facts new to this station
   std::int64_t pull_pages = 0;
   std::int64_t catalog_updates = 0;
   std::int64_t roster_updates = 0;
   bool epoch_changed = false;
-  std::int64_t replayed = 0;         // own facts queued again after an epoch change or a gap
+  std::int64_t replayed = 0;  // own facts queued again after an epoch change or a gap
   std::vector<std::string> digest_mismatches;  // days that differed (then repaired)
   std::int64_t digest_mismatches_after_repair = 0;
   std::int64_t clock_offset_ms = 0;  // the district's clock minus ours
@@ -96,6 +101,7 @@ class SyncEngine {
   Status replay_own_facts(const std::string& epoch, SyncReport& report);
   Status anti_entropy(const SyncOptions& options, SyncReport& report);
   Status record_outcome(const Status& outcome);
+  Status record_progress(const SyncProgress& progress, const SyncOptions& options);
   // Records the district's clock as the client last saw it; true when the HLC was set back.
   Result<bool> record_clock();
 

@@ -17,8 +17,8 @@
 namespace weimin::station {
 
 struct SyncState {
-  std::string station_id;   // empty until enrolled
-  std::string epoch;        // the district epoch the cursor belongs to
+  std::string station_id;  // empty until enrolled
+  std::string epoch;       // the district epoch the cursor belongs to
   std::int64_t pull_after = 0;
   // True from a cursor reset to 0 (enrolment, a new district epoch, a digest repair) until a
   // pull reaches the end of the log: pulls then ask for this station's own facts too (a
@@ -27,7 +27,7 @@ struct SyncState {
 };
 
 struct PushStream {
-  std::string stream;       // UUIDv7
+  std::string stream;  // UUIDv7
   std::int64_t base_seq = 0;
   std::string epoch;
 };
@@ -39,7 +39,11 @@ inline constexpr std::string_view kMetaLastError = "sync.last_error";
 inline constexpr std::string_view kMetaSigningKey = "sync.signing_key";  // base64, 64 bytes
 inline constexpr std::string_view kMetaCaPem = "sync.ca_pem";            // the pinned district CA
 inline constexpr std::string_view kMetaLastDigestMs = "sync.last_digest_ms";
-inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";        // "1" or absent/"0"
+inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";  // "1" or absent/"0"
+// The push of the sync running now: "<sent> <total> <at_ms>" (facts the district took this run,
+// facts to send in all, this station's clock when a page was last taken); removed when the run
+// ends (sync_status.hpp, SyncProgress).
+inline constexpr std::string_view kMetaProgress = "sync.progress";
 // The district's clock minus this station's, as last measured from an answer of the district,
 // and this station's clock when it was measured (docs/SYNC.md, "Clocks").
 inline constexpr std::string_view kMetaClockOffset = "sync.clock_offset_ms";

@@ -8,12 +8,14 @@
 //   sync.last_ok_ms   wall time of the last sync that finished without error
 //   sync.last_error   the last sync's error message, empty after a good sync
 //   sync.clock_offset_ms  the district's clock minus the station's, as last measured
+//   sync.progress     the push of the sync running now: sent, total, when (SyncProgress)
 // Thread-safety: read_sync_status as Station; a SyncControl is safe to call from any thread.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "weimin/station/station.hpp"
 
@@ -29,21 +31,41 @@ enum class LinkState {
 
 std::string_view to_string(LinkState state);
 
+// How far the push of a running sync has come: a station back after a month offline sends
+// hundreds of thousands of facts, page by page, and shows how many are through.
+struct SyncProgress {
+  std::int64_t sent = 0;   // facts the district took in this run
+  std::int64_t total = 0;  // facts to send in this run (grows if more are written meanwhile)
+  std::int64_t at_ms = 0;  // this station's clock when the last page was taken
+  // 0–100, rounded down; 100 only when every fact is through.
+  int percent() const;
+};
+// A progress record older than this belongs to a sync that was killed: it is not shown.
+inline constexpr std::int64_t kProgressStaleMs = 2 * 60'000;
+
 struct SyncStatus {
   LinkState link = LinkState::Unknown;
   bool enrolled = false;
-  std::string server;                     // base URL, empty when not enrolled
-  std::int64_t pending = 0;               // facts written here and not yet applied upstream
+  std::string server;                      // base URL, empty when not enrolled
+  std::int64_t pending = 0;                // facts written here and not yet applied upstream
   std::optional<std::int64_t> last_ok_ms;  // the last good sync
-  std::string last_error;                 // empty after a good sync
-  bool syncing = false;                   // a sync is running now
+  std::string last_error;                  // empty after a good sync
+  bool syncing = false;                    // a sync is running now
+  // The push of a sync running now (in this process or another), as it last recorded; nothing
+  // when no sync is sending or its record is older than kProgressStaleMs.
+  std::optional<SyncProgress> progress;
   // The district's clock minus this station's, as last measured (nullopt: never measured), and
   // whether that is beyond the tolerance: the station's clock needs setting (DESIGN.md).
   std::optional<std::int64_t> clock_offset_ms;
   bool clock_off = false;
 };
 
-// What the station database says: enrolment, pending facts, last sync. The link is Unknown
+// Reads "<sent> <total> <at_ms>" (kMetaProgress); nothing when malformed.
+std::optional<SyncProgress> parse_progress(std::string_view text);
+std::string progress_text(const SyncProgress& p);
+
+// What the station database says: enrolment, pending facts, last sync, a running sync's
+// progress (fresh as of the station's clock). The link is Unknown
 // (NotEnrolled when there is no server). Fails as the database does.
 Result<SyncStatus> read_sync_status(Station& station);
 
