@@ -47,6 +47,16 @@ std::string deadline_limits_text(const Ctx& c, const core::Catalog& catalog,
 // hours; "" for 0.
 std::string due_text(std::int64_t due_ms, core::DeadlineUnit unit);
 
+// The rows (each with a `community`) of `community` only.
+template <class Rows>
+Rows of_community(const Rows& rows, const std::string& community) {
+  Rows out;
+  for (const auto& r : rows) {
+    if (r.community == community) out.push_back(r);
+  }
+  return out;
+}
+
 }  // namespace console
 
 struct Console::Impl {
@@ -79,6 +89,15 @@ struct Console::Impl {
   sync::HttpResponse forbidden(const console::Ctx& c, const std::string& why,
                                const std::string& logged = "", const std::string& action = "denied",
                                const std::string& target = "");
+  // A page narrowed by ?community= (consultation, neighbour services): the 403 page when
+  // `community` is not 12 digits (`bad_code`, the page's words with {} for the text) or, for an
+  // office, a community of another office (`not_yours`, {} for the community and the scope),
+  // audited as denied; nothing when the page may be shown.
+  std::optional<sync::HttpResponse> community_refusal(const console::Ctx& c,
+                                                      const core::Catalog* catalog,
+                                                      const std::string& community,
+                                                      const std::string& bad_code,
+                                                      const std::string& not_yours);
   std::string signin_error(const console::Ctx& c, const Status& s, const std::string& user);
   std::string password_error(const console::Ctx& c, const Status& s, const std::string& old,
                              const std::string& fresh);

@@ -98,36 +98,43 @@ bool all_digits(const std::string& s) {
 
 }  // namespace
 
+std::optional<HttpResponse> Console::Impl::community_refusal(const Ctx& c,
+                                                             const core::Catalog* catalog,
+                                                             const std::string& community,
+                                                             const std::string& bad_code,
+                                                             const std::string& not_yours) {
+  if (community.empty()) return std::nullopt;
+  if (community.size() != 12 || !all_digits(community)) {
+    return forbidden(c, console::fill(bad_code, {community}),
+                     "'" + community + "' is not a community code");
+  }
+  // An office asking for another office's community is refused, and the refusal audited.
+  const Principal& who = c.who();
+  if (who.role == ConsoleRole::Office && !office_serves(who.scope, community)) {
+    return forbidden(
+        c,
+        console::fill(not_yours, {console::community_name(catalog, community, c.lang),
+                                  console::scope_name(catalog, who.role, who.scope, c.lang)}),
+        "community " + community + " is not one of office " + who.scope + "'s");
+  }
+  return std::nullopt;
+}
+
 HttpResponse Console::Impl::govern_page(Ctx& c) {
   auto cat = catalog_for(c);
   if (auto* refused = std::get_if<sync::HttpResponse>(&cat)) return std::move(*refused);
   const core::Catalog* catalog = std::get<0>(cat).get();
   const Principal& who = c.who();
   const std::string community = c.query.get("community");
-  if (!community.empty() && (community.size() != 12 || !all_digits(community))) {
-    return forbidden(c, console::fill(word(c, "err_bad_community"), {community}),
-                     "'" + community + "' is not a community code");
-  }
-  // An office asking for another office's community is refused, and the refusal audited.
-  if (who.role == ConsoleRole::Office && !community.empty() &&
-      !office_serves(who.scope, community)) {
-    return forbidden(c,
-                     console::fill(word(c, "err_community"),
-                                   {console::community_name(catalog, community, c.lang),
-                                    console::scope_name(catalog, who.role, who.scope, c.lang)}),
-                     "community " + community + " is not one of office " + who.scope + "'s");
+  if (auto refused = community_refusal(c, catalog, community, word(c, "err_bad_community"),
+                                       word(c, "err_community"))) {
+    return std::move(*refused);
   }
   auto all = service.govern_records();
   if (!all.is_ok()) return failure(c, all.status());
   GovernRecords mine = govern::scoped(*all, who, catalog);
   if (!community.empty()) {
-    auto keep = [&](const auto& rows) {
-      std::decay_t<decltype(rows)> out;
-      for (const auto& r : rows) {
-        if (r.community == community) out.push_back(r);
-      }
-      return out;
-    };
+    auto keep = [&](const auto& rows) { return console::of_community(rows, community); };
     mine.topics = keep(mine.topics);
     mine.applications = keep(mine.applications);
     mine.certificates = keep(mine.certificates);

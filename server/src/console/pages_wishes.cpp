@@ -119,10 +119,6 @@ std::string word(const Ctx& c, std::string_view key) {
   return std::string(key);
 }
 
-bool all_digits(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-}
-
 // A name as shown here: its first character, the others as "*" ("张奶奶" → "张**").
 std::string masked_name(const std::string& name) {
   if (name.empty()) return name;
@@ -171,30 +167,15 @@ HttpResponse Console::Impl::wishes_page(Ctx& c) {
   const core::Catalog* catalog = std::get<0>(cat).get();
   const Principal& who = c.who();
   const std::string community = c.query.get("community");
-  if (!community.empty() && (community.size() != 12 || !all_digits(community))) {
-    return forbidden(c, console::fill(word(c, "err_bad_community"), {community}),
-                     "'" + community + "' is not a community code");
-  }
-  // An office asking for another office's community is refused, and the refusal audited.
-  if (who.role == ConsoleRole::Office && !community.empty() &&
-      !office_serves(who.scope, community)) {
-    return forbidden(c,
-                     console::fill(word(c, "err_community"),
-                                   {console::community_name(catalog, community, c.lang),
-                                    console::scope_name(catalog, who.role, who.scope, c.lang)}),
-                     "community " + community + " is not one of office " + who.scope + "'s");
+  if (auto refused = community_refusal(c, catalog, community, word(c, "err_bad_community"),
+                                       word(c, "err_community"))) {
+    return std::move(*refused);
   }
   auto all = service.neighbour_records();
   if (!all.is_ok()) return failure(c, all.status());
   NeighbourRecords mine = neighbour::scoped(*all, who, catalog);
   if (!community.empty()) {
-    auto keep = [&](const auto& rows) {
-      std::decay_t<decltype(rows)> out;
-      for (const auto& r : rows) {
-        if (r.community == community) out.push_back(r);
-      }
-      return out;
-    };
+    auto keep = [&](const auto& rows) { return console::of_community(rows, community); };
     mine.wishes = keep(mine.wishes);
     mine.care = keep(mine.care);
     mine.logs = keep(mine.logs);
