@@ -167,12 +167,9 @@ void sign_request(HttpRequest& request, std::string_view station_id, std::string
 
 std::string_view to_code(AuthFailure f) {
   switch (f) {
-    case AuthFailure::Unsigned:
-      return "unsigned";
-    case AuthFailure::BadDigest:
-      return "bad_digest";
-    case AuthFailure::BadSignature:
-      return "bad_signature";
+    case AuthFailure::Unsigned: return "unsigned";
+    case AuthFailure::BadDigest: return "bad_digest";
+    case AuthFailure::BadSignature: return "bad_signature";
   }
   return "bad_signature";
 }
@@ -187,9 +184,8 @@ SignedPartsOrError read_signed_parts(const HttpRequest& request) {
   }
   auto digest = header_value(request.headers, "Content-Digest");
   if (!digest) {
-    return fail(AuthFailure::BadDigest,
-                "the Content-Digest header is missing; send "
-                "sha-256=:<base64>: of the body");
+    return fail(AuthFailure::BadDigest, "the Content-Digest header is missing; send "
+                                        "sha-256=:<base64>: of the body");
   }
   if (*digest != content_digest(request.body)) {
     return fail(AuthFailure::BadDigest,
@@ -276,10 +272,10 @@ bool verify_signature(std::string_view base, std::string_view signature,
   if (signature.size() != crypto_sign_BYTES || public_key.size() != crypto_sign_PUBLICKEYBYTES) {
     return false;
   }
-  return crypto_sign_verify_detached(
-             reinterpret_cast<const unsigned char*>(signature.data()),
-             reinterpret_cast<const unsigned char*>(base.data()), base.size(),
-             reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
+  return crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(signature.data()),
+                                     reinterpret_cast<const unsigned char*>(base.data()),
+                                     base.size(),
+                                     reinterpret_cast<const unsigned char*>(public_key.data())) == 0;
 }
 
 }  // namespace weimin::sync

@@ -32,9 +32,7 @@ std::uint64_t mix(std::uint64_t z) {
 }  // namespace
 
 Backoff::Backoff(std::int64_t base_ms, std::int64_t max_ms, std::uint64_t seed)
-    : base_ms_(std::max<std::int64_t>(1, base_ms)),
-      max_ms_(std::max(base_ms, max_ms)),
-      rng_(seed) {}
+    : base_ms_(std::max<std::int64_t>(1, base_ms)), max_ms_(std::max(base_ms, max_ms)), rng_(seed) {}
 
 std::int64_t Backoff::next_delay_ms() {
   std::int64_t ceiling = base_ms_;
@@ -44,6 +42,7 @@ std::int64_t Backoff::next_delay_ms() {
   std::uniform_int_distribution<std::int64_t> pick(ceiling / 2, ceiling);
   return pick(rng_);
 }
+
 
 std::int64_t nightly_offset_ms(std::string_view station_id, const ScheduleOptions& options) {
   const std::int64_t window = std::max(1, options.window_length_minutes) * 60'000LL;
@@ -70,9 +69,7 @@ std::int64_t Scheduler::next_nightly_ms(std::int64_t now_ms) const {
   return candidate;
 }
 
-void Scheduler::sync_now(std::int64_t now_ms) {
-  bring_forward(now_ms);
-}
+void Scheduler::sync_now(std::int64_t now_ms) { bring_forward(now_ms); }
 
 void Scheduler::link_returned(std::int64_t now_ms) {
   std::uniform_int_distribution<std::int64_t> jitter(0, options_.link_return_delay_ms);
