@@ -39,6 +39,7 @@ class FlatObject {
   // Forgets the keys (the values' memory is kept for the next object).
   void clear() {
     present_.fill(false);
+    asked_.fill(false);
     others_.clear();
   }
 
@@ -62,26 +63,24 @@ class FlatObject {
     }
     return N;
   }
+  // The value of `key`, or null when the object has no such key. Precondition: key is one of
+  // names (a reader asks only for the fields of its message).
   FlatValue* find(std::string_view key) {
     const std::size_t i = index_of(key);
-    return i < N && present_[i] ? &values_[i] : nullptr;
+    if (i == N) return nullptr;
+    asked_[i] = true;
+    return present_[i] ? &values_[i] : nullptr;
   }
-  // The first key in nlohmann's order (std::string's <, as its std::map sorts keys) that
-  // `read` does not hold.
+  // The first key in nlohmann's order (std::string's <, as its std::map sorts keys) that was
+  // not asked for with find().
   template <class Read>
-  std::optional<std::string_view> first_unread(const Read& read) const {
+  std::optional<std::string_view> first_unread(const Read&) const {
     std::optional<std::string_view> first;
-    auto consider = [&](std::string_view key) {
-      if (!read(key) && (!first || key < *first)) first = key;
-    };
     for (std::size_t i = 0; i < N; ++i) {
-      if (present_[i]) consider(names_[i]);
+      if (present_[i] && !asked_[i] && (!first || names_[i] < *first)) first = names_[i];
     }
-    for (const std::string& key : others_) {
-      if (!read(key)) {
-        consider(key);
-        break;  // sorted: the later ones come after it
-      }
+    if (!others_.empty() && (!first || std::string_view(*others_.begin()) < *first)) {
+      first = *others_.begin();  // sorted: the first of the others
     }
     return first;
   }
@@ -90,6 +89,7 @@ class FlatObject {
   const std::array<std::string_view, N>& names_;
   std::array<FlatValue, N> values_;
   std::array<bool, N> present_{};
+  std::array<bool, N> asked_{};                // find() was asked for it
   std::set<std::string, std::less<>> others_;  // the keys not in names, sorted
 };
 

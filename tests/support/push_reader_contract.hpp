@@ -6,6 +6,8 @@
 // error message).
 #pragma once
 
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +60,15 @@ inline std::optional<std::string> push_reader_difference(std::string_view text,
     }
   }
   return std::nullopt;
+}
+
+// For the fuzzers: prints the difference and aborts when the readers disagree on `text`.
+inline void abort_on_push_reader_difference(std::string_view text) {
+  if (auto difference = push_reader_difference(text)) {
+    std::fprintf(stderr, "read_push_facts differs from parse_push_request:\n%s\n",
+                 difference->c_str());
+    std::abort();
+  }
 }
 
 }  // namespace weimin::test
