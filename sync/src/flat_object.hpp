@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -67,12 +68,14 @@ class FlatObject {
   // names (a reader asks only for the fields of its message).
   FlatValue* find(std::string_view key) {
     const std::size_t i = index_of(key);
+    assert(i < N && "a reader asks only for the fields of its message");
     if (i == N) return nullptr;
     asked_[i] = true;
     return present_[i] ? &values_[i] : nullptr;
   }
   // The first key in nlohmann's order (std::string's <, as its std::map sorts keys) that was
-  // not asked for with find().
+  // not asked for with find(). (BasicObjectReader asks find() for every key it reads, so its
+  // list of the keys read is not needed here.)
   template <class Read>
   std::optional<std::string_view> first_unread(const Read&) const {
     std::optional<std::string_view> first;
