@@ -235,7 +235,7 @@ HttpResponse DistrictService::route(const HttpRequest& request, RequestLog& log)
     }
   } release{this};
   if (options_.on_push_parse) options_.on_push_parse();
-  Result<sync::PushRequest> parsed = sync::parse_push_request(request.body);
+  Result<sync::PushFactsRequest> parsed = sync::read_push_facts(request.body);
   ServiceHandlers h(*this, log, &parsed);
   HttpResponse r = h.push(request, *who);
   h.record_contact(request, *who, r);
@@ -243,7 +243,7 @@ HttpResponse DistrictService::route(const HttpRequest& request, RequestLog& log)
 }
 
 HttpResponse DistrictService::dispatch(const HttpRequest& req, RequestLog& log,
-                                       Result<sync::PushRequest>* parsed_push) {
+                                       Result<sync::PushFactsRequest>* parsed_push) {
   ServiceHandlers h(*this, log, parsed_push);
   if (req.body.size() > options_.max_body_bytes) {
     return error_response(413, "too_large",

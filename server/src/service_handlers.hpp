@@ -44,7 +44,7 @@ inline std::string district_of(const std::string& community) {
 class ServiceHandlers {
  public:
   // parsed_push: the push body parsed already, or null (then push() parses).
-  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushRequest>* parsed_push)
+  ServiceHandlers(DistrictService& s, RequestLog& log, Result<sync::PushFactsRequest>* parsed_push)
       : s_(s), log_(log), parsed_push_(parsed_push) {}
 
   struct Signed {
@@ -90,7 +90,7 @@ class ServiceHandlers {
 
   DistrictService& s_;
   RequestLog& log_;
-  Result<sync::PushRequest>* parsed_push_;
+  Result<sync::PushFactsRequest>* parsed_push_;
 };
 
 }  // namespace weimin::server

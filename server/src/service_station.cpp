@@ -27,14 +27,14 @@ namespace {
 // tells: its form, its origin, and for a case event whether a station may write it
 // (fact_rules.hpp). `event` gets a case event's parsed form. The case's community and the
 // whistle's departments are checked against the store afterwards (check_case_scope).
-std::optional<std::string> check_entry(sync::PushEntry& e, std::size_t index,
+std::optional<std::string> check_entry(sync::PushFactEntry& e, std::size_t index,
                                        const StationRecord& station, sync::FactPayload& out,
                                        std::optional<core::CaseEvent>& event) {
   std::string path = "$.entries[" + std::to_string(index) + "].payload";
   if (e.topic != "fact") {
     return "topic '" + e.topic.substr(0, 32) + "' is not known to this district (only \"fact\")";
   }
-  auto f = sync::parse_fact_payload(std::move(e.payload), path);
+  auto& f = e.fact;  // read with the request (sync::read_push_facts)
   if (!f.is_ok()) return f.status().message();
   if (f->origin != station.station_id) {
     return path + ".origin: '" + f->origin + "' is not the pushing station " + station.station_id +
@@ -203,11 +203,12 @@ HttpResponse ServiceHandlers::enroll(const HttpRequest& req) {
 }
 
 HttpResponse ServiceHandlers::push(const HttpRequest& req, const Signed& who) {
-  // Parsed by route() in a push slot (the parse is the larger part of a push's CPU); parsed
-  // here only when called without that.
-  std::optional<Result<sync::PushRequest>> own;
-  if (parsed_push_ == nullptr) own.emplace(sync::parse_push_request(req.body));
-  Result<sync::PushRequest>& m = own ? *own : *parsed_push_;
+  // Read by route() in a push slot (sync::read_push_facts: the envelope and each entry's fact,
+  // without a document; reading is a large part of a push's CPU); read here only when called
+  // without that.
+  std::optional<Result<sync::PushFactsRequest>> own;
+  if (parsed_push_ == nullptr) own.emplace(sync::read_push_facts(req.body));
+  Result<sync::PushFactsRequest>& m = own ? *own : *parsed_push_;
   if (!m.is_ok()) return error_response(400, "bad_request", m.status().message());
   if (m->station_id != who.station.station_id) {
     return error_response(403, "out_of_scope",

@@ -5,144 +5,17 @@
 #include <charconv>
 #include <set>
 
+#include "push_fields.hpp"
 #include "weimin/sync/protocol_digest.hpp"
 
 namespace weimin::sync {
 
+using detail::invalid_at;
+using detail::is_safe_token;
+using detail::ObjectReader;
 using nlohmann::json;
 
 namespace {
-
-std::string type_name(const json& j) {
-  if (j.is_number_integer()) return "an integer";
-  if (j.is_number_float()) return "a fractional number";
-  if (j.is_string()) return "a string";
-  if (j.is_boolean()) return "a boolean";
-  if (j.is_null()) return "null";
-  if (j.is_array()) return "an array";
-  return "an object";
-}
-
-Status invalid_at(std::string_view path, std::string_view what) {
-  return Status(ErrorCode::Invalid, std::string(path) + ": " + std::string(what));
-}
-
-// Reads the fields of one JSON object, remembering which were read so finish() can refuse the
-// rest. Each accessor records the first error; later reads return defaults.
-class ObjectReader {
- public:
-  ObjectReader(const json& j, std::string path) : j_(j), path_(std::move(path)) {
-    seen_.reserve(8);
-    if (!j_.is_object()) {
-      status_ = invalid_at(path_, "expected a JSON object, got " + type_name(j_));
-    }
-  }
-
-  std::string field_path(std::string_view key) const { return path_ + "." + std::string(key); }
-
-  const json* get(std::string_view key, bool required = true) {
-    if (!status_.is_ok()) return nullptr;
-    seen_.push_back(key);
-    auto it = j_.find(key);
-    if (it == j_.end()) {
-      if (required) {
-        status_ =
-            invalid_at(field_path(key), "is missing; every message needs it (docs/PROTOCOL.md)");
-      }
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  std::string string(std::string_view key, bool non_empty = false) {
-    const json* v = get(key);
-    if (!v) return {};
-    if (!v->is_string()) {
-      fail(key, "expected a string, got " + type_name(*v));
-      return {};
-    }
-    std::string s = v->get<std::string>();
-    if (non_empty && s.empty()) fail(key, "must not be empty");
-    return s;
-  }
-
-  std::int64_t int64(std::string_view key, std::int64_t min = INT64_MIN) {
-    const json* v = get(key);
-    if (!v) return 0;
-    if (!v->is_number_integer()) {
-      fail(key, "expected an integer, got " + type_name(*v));
-      return 0;
-    }
-    if (v->is_number_unsigned() &&
-        v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
-      fail(key, "is too large for a 64-bit signed integer");
-      return 0;
-    }
-    std::int64_t n = v->get<std::int64_t>();
-    if (n < min)
-      fail(key, "must be at least " + std::to_string(min) + ", got " + std::to_string(n));
-    return n;
-  }
-
-  bool boolean(std::string_view key) {
-    const json* v = get(key);
-    if (!v) return false;
-    if (!v->is_boolean()) {
-      fail(key, "expected true or false, got " + type_name(*v));
-      return false;
-    }
-    return v->get<bool>();
-  }
-
-  const json* array(std::string_view key) {
-    const json* v = get(key);
-    if (!v) return nullptr;
-    if (!v->is_array()) {
-      fail(key, "expected an array, got " + type_name(*v));
-      return nullptr;
-    }
-    return v;
-  }
-
-  const json* any(std::string_view key) { return get(key); }
-
-  // Reads "schema" and checks it is one the district accepts.
-  int schema() {
-    std::int64_t s = int64("schema");
-    if (status_.is_ok() && (s < kOldestSchema || s > kSchema)) {
-      fail("schema", "schema " + std::to_string(s) + " is not spoken here; this side accepts " +
-                         std::to_string(kOldestSchema) + ".." + std::to_string(kSchema) +
-                         ". Update the older side");
-    }
-    return static_cast<int>(s);
-  }
-
-  void fail(std::string_view key, std::string_view what) {
-    if (status_.is_ok()) status_ = invalid_at(field_path(key), what);
-  }
-  void fail_status(Status s) {
-    if (status_.is_ok()) status_ = std::move(s);
-  }
-  bool ok() const { return status_.is_ok(); }
-
-  // Refuses fields that were never read.
-  Status finish() {
-    if (!status_.is_ok()) return status_;
-    for (auto it = j_.begin(); it != j_.end(); ++it) {
-      if (std::find(seen_.begin(), seen_.end(), it.key()) == seen_.end()) {
-        return invalid_at(field_path(it.key()),
-                          "is not a field of this message; remove it (unknown fields are refused)");
-      }
-    }
-    return Status::ok();
-  }
-
- private:
-  const json& j_;
-  std::string path_;
-  std::vector<std::string_view> seen_;  // keys are the caller's literals
-  Status status_;
-};
 
 template <class T, class F>
 Result<T> parse_with(std::string_view text, std::string_view what, F&& read) {
@@ -198,6 +71,10 @@ Result<std::int64_t> query_int(std::string_view key, std::string_view value, std
   return n;
 }
 
+}  // namespace
+
+namespace detail {
+
 bool is_safe_token(std::string_view s) {
   if (s.empty() || s.size() > 128) return false;
   for (char c : s) {
@@ -208,101 +85,7 @@ bool is_safe_token(std::string_view s) {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
-// Builds the document from nlohmann's SAX events, as json::parse would, but stops at once
-// (before building any more) when containers nest deeper than kMaxJsonDepth or an object
-// gives a key twice. nlohmann's parser keeps its own state on the heap, and so does this
-// builder: nothing here recurses on the input's depth, and a document it returns is shallow
-// enough for dump() and the copy constructor, which do.
-class BoundedBuilder {
- public:
-  explicit BoundedBuilder(json& root) : root_(root) { stack_.reserve(16); }
-
-  bool null() { return put(nullptr); }
-  bool boolean(bool v) { return put(v); }
-  bool number_integer(json::number_integer_t v) { return put(v); }
-  bool number_unsigned(json::number_unsigned_t v) { return put(v); }
-  bool number_float(json::number_float_t v, const json::string_t&) { return put(v); }
-  bool string(json::string_t& v) { return put(std::move(v)); }
-  bool binary(json::binary_t& v) { return put(json::binary(std::move(v))); }
-  bool start_object(std::size_t) { return open(json::value_t::object); }
-  bool start_array(std::size_t) { return open(json::value_t::array); }
-  bool end_object() { return close(); }
-  bool end_array() { return close(); }
-  bool key(json::string_t& k) {
-    auto& object = stack_.back()->get_ref<json::object_t&>();
-    auto [it, inserted] = object.try_emplace(k);
-    if (!inserted) {
-      error_ = "the key \"" + k.substr(0, 64) + "\" appears twice in one object; give it once";
-      return false;
-    }
-    element_ = &it->second;
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-    error_ = std::string("is not valid JSON (or not UTF-8): ") + e.what() +
-             ". Send a JSON document in UTF-8";
-    return false;
-  }
-
-  const std::string& error() const { return error_; }
-
- private:
-  template <class V>
-  json* place(V&& v) {
-    if (stack_.empty()) {
-      root_ = json(std::forward<V>(v));
-      return &root_;
-    }
-    json& top = *stack_.back();
-    if (top.is_array()) {
-      auto& a = top.get_ref<json::array_t&>();
-      a.emplace_back(std::forward<V>(v));
-      return &a.back();
-    }
-    *element_ = json(std::forward<V>(v));
-    return element_;
-  }
-  template <class V>
-  bool put(V&& v) {
-    place(std::forward<V>(v));
-    return true;
-  }
-  bool open(json::value_t type) {
-    if (stack_.size() >= static_cast<std::size_t>(kMaxJsonDepth)) {
-      error_ = "nests arrays and objects deeper than " + std::to_string(kMaxJsonDepth) +
-               " levels; send a flatter document";
-      return false;
-    }
-    stack_.push_back(place(json(type)));
-    return true;
-  }
-  bool close() {
-    stack_.pop_back();
-    return true;
-  }
-
-  json& root_;
-  std::vector<json*> stack_;  // the open containers, innermost last
-  json* element_ = nullptr;   // the value of the object key read last
-  std::string error_;
-};
-
-}  // namespace
-
-Result<json> parse_json(std::string_view text, std::string_view what) {
-  json j;
-  BoundedBuilder builder(j);
-  const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, /*strict=*/true);
-  if (!ok) {
-    std::string why = builder.error().empty() ? std::string("is not valid JSON") : builder.error();
-    return Status(ErrorCode::Invalid, std::string(what) + " " + why);
-  }
-  return j;
-}
+}  // namespace detail
 
 // [SECTION] Error bodies
 
@@ -318,7 +101,7 @@ Result<ErrorBody> parse_error_body(std::string_view text) {
   WEIMIN_ASSIGN_OR_RETURN(json j, parse_json(text, "the error body"));
   ObjectReader r(j, "$");
   ErrorBody e;
-  if (const json* inner = r.any("error")) {
+  if (json* inner = r.any("error")) {
     ObjectReader ir(*inner, "$.error");
     e.code = ir.string("code", true);
     e.message = ir.string("message");
@@ -427,33 +210,8 @@ Result<FactPayload> parse_fact_payload(const json& j, std::string_view path) {
 }
 
 Result<FactPayload> parse_fact_payload(json&& j, std::string_view path) {
-  ObjectReader r(j, std::string(path));
-  FactPayload f;
-  f.id = r.string("id");
-  if (r.ok() && !is_uuid_text(f.id)) r.fail("id", "is not a lower-case UUID text");
-  f.kind = r.string("kind", true);
-  if (r.ok() && !is_safe_token(f.kind)) {
-    r.fail("kind", "may hold only letters, digits and . _ - : (at most 128)");
-  }
-  f.subject = r.string("subject");
-  if (r.ok() && f.subject.size() > 128) r.fail("subject", "is longer than 128 bytes");
-  f.origin = r.string("origin", true);
-  if (r.ok() && !is_safe_token(f.origin))
-    r.fail("origin", "is not a node id such as station:530102001001");
-  f.hlc = r.int64("hlc", 0);
-  f.wall_ms = r.int64("wall_ms", 0);
-  f.day = r.string("day");
-  if (r.ok() && !is_day(f.day))
-    r.fail("day", "'" + f.day.substr(0, 16) + "' is not a date YYYY-MM-DD");
-  if (const json* body = r.any("body")) {
-    if (!body->is_object()) {
-      r.fail("body", "expected a JSON object, got " + type_name(*body));
-    } else {
-      f.body = std::move(const_cast<json&>(*body));  // j is ours (an rvalue)
-    }
-  }
-  WEIMIN_TRY(r.finish());
-  return f;
+  ObjectReader r(j, path);
+  return detail::read_fact(r);
 }
 
 // [SECTION] Push
@@ -472,41 +230,23 @@ std::string to_json(const PushRequest& m) {
 }
 
 Result<PushRequest> parse_push_request(std::string_view text) {
-  return parse_with<PushRequest>(text, "the push request", [](ObjectReader& r, PushRequest& m) {
-    m.schema = r.schema();
-    m.station_id = r.string("station_id", true);
-    m.stream = r.string("stream");
-    if (r.ok() && !is_uuid_text(m.stream)) {
-      r.fail("stream", "is not a lower-case UUID text; a stream id is a UUID the station makes");
-    }
-    m.base_seq = r.int64("base_seq", 0);
-    const json* entries = r.array("entries");
-    if (!entries) return;
-    m.entries.reserve(entries->size());
-    for (std::size_t i = 0; i < entries->size(); ++i) {
-      std::string path = "$.entries[" + std::to_string(i) + "]";
-      ObjectReader er((*entries)[i], path);
-      PushEntry e;
-      e.seq = er.int64("seq", 1);
-      e.topic = er.string("topic", true);
-      // The document is ours (parse_with parsed it): move the payload out, do not copy it.
-      if (const json* p = er.any("payload")) e.payload = std::move(const_cast<json&>(*p));
-      Status s = er.finish();
-      if (!s.is_ok()) return r.fail_status(std::move(s));
-      std::int64_t expected = i == 0 ? e.seq : m.entries.back().seq + 1;
-      if (i == 0 && e.seq <= m.base_seq) {
-        return r.fail_status(invalid_at(path + ".seq", "seq " + std::to_string(e.seq) +
-                                                           " is not after base_seq " +
-                                                           std::to_string(m.base_seq)));
-      }
-      if (e.seq != expected) {
-        return r.fail_status(invalid_at(
-            path + ".seq", "seq " + std::to_string(e.seq) + " should be " +
-                               std::to_string(expected) + ": entries of a batch are consecutive"));
-      }
-      m.entries.push_back(std::move(e));
-    }
-  });
+  return parse_with<PushRequest>(
+      text, detail::kPushRequestWhat, [](ObjectReader& r, PushRequest& m) {
+        struct {
+          PushRequest& m;
+          std::size_t count(const json& list) const { return list.size(); }
+          Result<std::int64_t> read(json& list, std::size_t i) const {
+            ObjectReader er(list[i], detail::push_entry_path(i));
+            PushEntry e;
+            // The document is ours (parse_with parsed it): move the payload out, do not copy it.
+            WEIMIN_TRY(detail::read_push_entry(er, e.seq, e.topic,
+                                               [&](json& p) { e.payload = std::move(p); }));
+            m.entries.push_back(std::move(e));
+            return m.entries.back().seq;
+          }
+        } entries{m};
+        detail::read_push_fields(r, m, entries);
+      });
 }
 
 std::string to_json(const PushResponse& m) {
@@ -527,7 +267,7 @@ Result<PushResponse> parse_push_response(std::string_view text) {
     m.applied = r.int64("applied", 0);
     m.duplicates = r.int64("duplicates", 0);
     m.server_ms = r.int64("server_ms");
-    const json* rejected = r.array("rejected");
+    json* rejected = r.array("rejected");
     if (!rejected) return;
     for (std::size_t i = 0; i < rejected->size(); ++i) {
       ObjectReader er((*rejected)[i], "$.rejected[" + std::to_string(i) + "]");
@@ -610,14 +350,14 @@ Result<PullResponse> parse_pull_response(std::string_view text) {
         m.next_after = r.int64("next_after", 0);
         m.more = r.boolean("more");
         m.server_ms = r.int64("server_ms");
-        const json* changes = r.array("changes");
+        json* changes = r.array("changes");
         if (!changes) return;
         for (std::size_t i = 0; i < changes->size(); ++i) {
           ObjectReader cr((*changes)[i], "$.changes[" + std::to_string(i) + "]");
           Change c;
           c.gseq = cr.int64("gseq", 1);
           c.type = cr.string("type", true);
-          if (const json* rec = cr.any("record")) c.record = *rec;
+          if (json* rec = cr.any("record")) c.record = *rec;
           if (cr.ok() && c.type != "fact" && c.type != "catalog" && c.type != "roster") {
             cr.fail("type", "'" + c.type.substr(0, 32) + "' is not fact, catalog or roster");
           }
@@ -664,7 +404,7 @@ Result<StatusResponse> parse_status_response(std::string_view text) {
         m.station_id = r.string("station_id", true);
         m.epoch = r.string("epoch", true);
         m.clock_skew_ms = r.int64("clock_skew_ms");
-        if (const json* streams = r.array("streams")) {
+        if (json* streams = r.array("streams")) {
           for (std::size_t i = 0; i < streams->size(); ++i) {
             ObjectReader sr((*streams)[i], "$.streams[" + std::to_string(i) + "]");
             StreamPosition p;
@@ -675,7 +415,7 @@ Result<StatusResponse> parse_status_response(std::string_view text) {
             m.streams.push_back(std::move(p));
           }
         }
-        if (const json* rejected = r.array("rejected")) {
+        if (json* rejected = r.array("rejected")) {
           for (std::size_t i = 0; i < rejected->size(); ++i) {
             ObjectReader rr((*rejected)[i], "$.rejected[" + std::to_string(i) + "]");
             RejectRecord x;
@@ -729,7 +469,7 @@ std::string to_json(const DigestResponse& m) {
 Result<DigestResponse> parse_digest_response(std::string_view text) {
   return parse_with<DigestResponse>(
       text, "the digest response", [](ObjectReader& r, DigestResponse& m) {
-        const json* digests = r.array("digests");
+        json* digests = r.array("digests");
         if (!digests) return;
         for (std::size_t i = 0; i < digests->size(); ++i) {
           ObjectReader dr((*digests)[i], "$.digests[" + std::to_string(i) + "]");

@@ -1,11 +1,13 @@
 // libFuzzer target: every parser of the wire protocol (sync/protocol) on arbitrary bytes. A
 // parser may refuse anything, but must not crash, leak or hang; what it accepts must survive
-// a round trip through its writer.
+// a round trip through its writer. The district's push reader must agree with the reference
+// one (push_reader_contract.hpp) on every input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "push_reader_contract.hpp"
 #include "weimin/sync/protocol.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 #include "weimin/sync/protocol_digest.hpp"
@@ -14,6 +16,7 @@ using namespace weimin::sync;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
+  weimin::test::abort_on_push_reader_difference(text);
   if (auto m = parse_push_request(text); m.is_ok()) {
     if (!parse_push_request(to_json(*m)).is_ok()) std::abort();
     for (const auto& e : m->entries) (void)parse_fact_payload(e.payload);
@@ -44,6 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   r.headers["Signature"] = nl == std::string::npos ? "" : text.substr(nl + 1);
   r.headers["Content-Digest"] = content_digest("");
   auto parts = read_signed_parts(r);
-  if (parts.ok) (void)verify_signature(parts.parts.base, parts.parts.signature, std::string(32, 'k'));
+  if (parts.ok)
+    (void)verify_signature(parts.parts.base, parts.parts.signature, std::string(32, 'k'));
   return 0;
 }

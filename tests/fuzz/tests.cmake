@@ -15,6 +15,11 @@ if(WEIMIN_FUZZ)
   endfunction()
   weimin_fuzzer(protocol SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_protocol.cpp
                 LIBS weimin_sync_protocol)
+  # The district's push reader against the reference reader (tests/support).
+  weimin_fuzzer(push_reader SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_push_reader.cpp
+                LIBS weimin_sync_protocol)
+  target_include_directories(weimin_fuzz_protocol PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
+  target_include_directories(weimin_fuzz_push_reader PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/support)
   if(TARGET weimin_server)
     # The HTTP front itself: request line, headers, bodies, gzip, the limits (no handler).
     weimin_fuzzer(front SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_front.cpp LIBS weimin_server)

@@ -1,6 +1,7 @@
 # The shared protocol library's tests.
 weimin_test(weimin_sync_protocol_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/server/protocol_test.cpp
+          ${CMAKE_CURRENT_SOURCE_DIR}/server/push_reader_test.cpp
   LIBS weimin_sync_protocol)
 
 # The district server: DistrictService in process, the HTTP front without sockets, the real

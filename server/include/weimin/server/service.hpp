@@ -30,6 +30,7 @@
 #include "weimin/server/store.hpp"
 #include "weimin/sync/http.hpp"
 #include "weimin/sync/protocol.hpp"
+#include "weimin/sync/push_reader.hpp"
 
 namespace weimin::server {
 
@@ -194,7 +195,7 @@ class DistrictService {
   sync::HttpResponse route(const sync::HttpRequest& request, RequestLog& log);
   // The JSON API's paths; parsed_push: a push body route() parsed already, or null.
   sync::HttpResponse dispatch(const sync::HttpRequest& request, RequestLog& log,
-                              Result<sync::PushRequest>* parsed_push);
+                              Result<sync::PushFactsRequest>* parsed_push);
   // The published catalog's departments and offices (cached by its gseq); null when no
   // catalog is published. Shared: a later publication replaces the cache, not this copy.
   Result<std::shared_ptr<const CatalogScope>> catalog_scope_now();

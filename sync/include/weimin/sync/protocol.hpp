@@ -129,6 +129,8 @@ struct PushRequest {
 std::string to_json(const PushRequest& m);
 // Strict on the envelope and each entry's seq/topic/payload being present with their types;
 // entries' seqs must be consecutive and > base_seq. Payload contents are not checked here.
+// The reference reader of a push body (it builds the whole document): the district reads pushes
+// with read_push_facts (push_reader.hpp), which the tests and the fuzzer hold to this one.
 Result<PushRequest> parse_push_request(std::string_view text);
 
 struct RejectedEntry {
