@@ -6,8 +6,10 @@
 #include "impl.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/work_access.hpp"
+#include "weimin/core/work_calendar.hpp"
 #include "weimin/platform/announcer.hpp"
 #include "weimin/platform/ticket_printer.hpp"
+#include "weimin/station/access_register.hpp"
 #include "weimin/station/queue.hpp"
 
 namespace weimin::kiosk {
@@ -675,7 +677,7 @@ void App::Impl::draw_work_access() {
     if (button(key, t(key), ImVec2(0, h))) staff.access_task = tr(Lang::Zh, key);
   }
   action("access.check", t("access.check"), [this] {
-    auto decided = core::check_work_access(station.catalog(), staff.access_task);
+    auto decided = station::AccessRegister(station).check(staff.access_task);
     if (decided.is_ok()) {
       staff.access = decided.value();
       staff.error.clear();
@@ -690,9 +692,14 @@ void App::Impl::draw_work_access() {
     ImGui::Spacing();
     if (d.verdict == core::WorkAccessVerdict::OnList) {
       ImGui::TextUnformatted(t("access.allowed"));
+    } else if (d.verdict == core::WorkAccessVerdict::Approved) {
+      ImGui::TextUnformatted(t("access.approved"));
+    } else if (d.reason == core::WorkAccessReason::RefusedApplication) {
+      error_line(t("access.refused"));
     } else {
       error_line(t("access.needs_approval"));
     }
+    labels["access.explanation"] = pick(d.explanation, lang());  // for tests
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(pick(d.explanation, lang()).c_str());
     for (const auto& m : d.matches) {

@@ -24,8 +24,8 @@ constexpr std::int64_t kTourMs = 1795570200000;
 constexpr const char* kTourGrid = "530102001001001";  // 翠湖社区第一网格
 
 // Governance records for the tour's screens (once per station): a resident's topic with a
-// meeting and a decision carried out, a staff topic, two applications (one refused) and a
-// hardship certificate.
+// meeting and a decision carried out, a staff topic, three applications (one refused, one
+// approved into the catalogue of approved items, one pending) and a hardship certificate.
 void seed_govern_for_tour(station::Station& st, const station::Session& by) {
   station::Consultations c(st);
   auto state = c.state();
@@ -44,6 +44,8 @@ void seed_govern_for_tour(station::Station& st, const station::Session& by) {
   auto refused =
       r.apply(by, {"urban_management", "要求社区负责辖区占道经营执法", "五城管〔2026〕12号"});
   if (refused.is_ok()) (void)r.decide(by, refused->id, {false, "", "", "属执法事项，不得转嫁社区"});
+  auto approved = r.apply(by, {"health", "协助开展爱国卫生运动入户宣传", "五卫通〔2026〕7号"});
+  if (approved.is_ok()) (void)r.decide(by, approved->id, {true, "", "", "经费随事转"});
   (void)r.apply(by, {"police", "协助开展反诈宣传入户", "五公通〔2026〕3号"});
   (void)r.issue_certificate(by,
                             {"economic_hardship", "张三", "11010519491231002X", "失业，家庭困难"});
@@ -490,9 +492,11 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
           {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},
           {"staff_access",
            [&](App& a) {
+             // A task the leading group approved (seed_govern_for_tour): the check says when.
+             seed_govern_for_tour(*st, *a.staff().session);
              a.show(Screen::WorkAccess);
-             a.staff().access_task = tr(Lang::Zh, "access.sample1");
-             auto d = core::check_work_access(cat, a.staff().access_task);
+             a.staff().access_task = "请社区协助开展爱国卫生运动入户宣传";
+             auto d = station::AccessRegister(*st).check(a.staff().access_task);
              if (d.is_ok()) a.staff().access = d.value();
            }},
           {"staff_more", [](App& a) { a.show(Screen::StaffMore); }},
