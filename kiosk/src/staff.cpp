@@ -458,6 +458,26 @@ void App::Impl::draw_case_desk() {
     ImGui::TextUnformatted(t("cases.note_text"));
     ImGui::SameLine();
     text_field("cases.note", desk.description, 1000, t("cases.note_text"), target_height());
+    // Where the problem is: one of this community's grids (tap again: none), and the building.
+    std::vector<const core::Grid*> grids;
+    for (const core::Grid& g : cat.grids) {
+      if (g.community == station.community()) grids.push_back(&g);
+    }
+    if (!grids.empty()) {
+      ImGui::TextUnformatted(t("cases.grid"));
+      grid(static_cast<int>(grids.size()), 3, 260, h, [&](int i, ImVec2 size) {
+        const core::Grid& g = *grids[static_cast<std::size_t>(i)];
+        const bool on = desk.grid == g.code;
+        if (button("cases.grid." + g.code, fit_label(pick(g.name, lang()), size.x - 2 * gap), size,
+                   on ? ButtonKind::Selected : ButtonKind::Normal)) {
+          desk.grid = on ? std::string() : g.code;
+        }
+      });
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(t("cases.address"));
+    ImGui::SameLine();
+    text_field("cases.address", desk.address, 200, t("cases.address_hint"), target_height());
     // The identity number: the card reader fills it; the keypad (digits and X) is the fallback.
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(t("cases.id_number"));
@@ -520,6 +540,24 @@ void App::Impl::draw_case_desk() {
   ImGui::TextUnformatted(s.description.c_str());
   if (!v.phone_masked.empty()) ImGui::TextUnformatted(v.phone_masked.c_str());
   if (!v.id_number_masked.empty()) ImGui::TextUnformatted(v.id_number_masked.c_str());
+  // Where it is and who went to see it (走访), so whoever acts knows the place.
+  const auto where = case_where_lines(s.where, cat, lang());
+  for (std::size_t i = 0; i < where.size(); ++i) {
+    labels["cases.where." + std::to_string(i)] = where[i];  // for tests
+    ImGui::TextUnformatted(where[i].c_str());
+  }
+  if (!s.visits.empty()) {
+    ImGui::TextUnformatted(t("cases.visits"));
+    for (std::size_t i = 0; i < s.visits.size(); ++i) {
+      const auto& x = s.visits[i];
+      const std::string line =
+          core::local_date_time(x.hlc.wall_ms) + "  " + x.actor + "  " + x.text;
+      labels["cases.visit." + std::to_string(i)] = line;  // for tests
+      ImGui::Bullet();
+      ImGui::SameLine();
+      ImGui::TextUnformatted(line.c_str());
+    }
+  }
   ImGui::PopTextWrapPos();
   for (const auto& o : v.overdue) {
     if (!o.department.empty()) continue;  // shown with its department below

@@ -87,6 +87,9 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
   c.description = "路灯不亮；存在安全隐患";
   c.phone = "13912345678";
   c.consent = true;
+  // Where it is, with a position, so the case desk shows the place.
+  c.where =
+      core::CaseWhere{kTourGrid, "", "青云街12号路灯", core::GeoPoint{25'046'512, 102'702'139}};
   WEIMIN_ASSIGN_OR_RETURN(auto made, cases.record(std::nullopt, c));
   // Whistled to three departments: one reports in with the day it expects to be done and gives
   // feedback, one returns the whistle (退单), one has yet to report in (its deadline shows) —
@@ -108,7 +111,10 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
       cases.record_return(director, made.case_id, second, "路灯归城管，不属本部门职责").status());
   clock.advance(20 * 60'000);
   WEIMIN_TRY(cases.record_feedback(director, made.case_id, first, "已更换灯泡，恢复照明").status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(cases.visit(director, made.case_id, "已到现场查看，灯已亮").status());
   c.description = "楼道堆放杂物";
+  c.where = core::CaseWhere{};
   c.phone.reset();
   c.consent = false;
   WEIMIN_TRY(cases.record(std::nullopt, c).status());
@@ -467,6 +473,8 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              desk.recording = true;
              desk.source = cat.whistle_sources.front().id;
              desk.description = tr(Lang::Zh, "cases.resolved_text");
+             desk.grid = kTourGrid;
+             desk.address = "青云街12号";
              desk.id_number =
                  "53010219900101123" +
                  std::string(1, *core::compute_identity_check_digit("53010219900101123"));
