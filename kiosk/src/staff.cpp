@@ -410,6 +410,15 @@ void App::Impl::draw_case_desk() {
     begin_scroll("##case_list", ImVec2(left_w, side_by_side ? region_h : region_h * 0.3f));
     if (listed.is_ok()) {
       if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
+      // Deadlines counted Monday–Friday for want of a published calendar: said above the list.
+      const std::string warning =
+          core::fallback_warning(cases.deadline_fallback_years(*listed), lang() == Lang::Zh);
+      if (!warning.empty()) {
+        labels["cases.calendar_warning"] = warning;  // for tests
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s", warning.c_str());
+        ImGui::PopTextWrapPos();
+      }
       for (const auto& v : listed.value()) {
         const auto* src = cat.source_by_id(v.state.source);
         (void)src;
