@@ -4,6 +4,7 @@
 
 #include "context.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/core/work_calendar.hpp"
 #include "weimin/station/cases.hpp"
 
 namespace weimin::cli {
@@ -294,8 +295,16 @@ void add_case_commands(CLI::App& app, Context& ctx) {
                                  if (!id.is_ok()) return ctx.refuse(id.status());
                                  auto v = cases.view(*id);
                                  if (!v.is_ok()) return ctx.refuse(v.status());
-                                 return ctx.print(view_json(*v, station.catalog()),
-                                                  view_text(*v, station.catalog()));
+                                 nlohmann::json j = view_json(*v, station.catalog());
+                                 std::string text = view_text(*v, station.catalog());
+                                 // Its deadlines counted Monday–Friday for want of a calendar.
+                                 const std::string warning = core::fallback_warning(
+                                     cases.deadline_fallback_years({*v}), false);
+                                 if (!warning.empty()) {
+                                   j["calendar_warning"] = warning;
+                                   text += "deadlines: " + warning + "\n";
+                                 }
+                                 return ctx.print(j, text);
                                });
       };
     });
@@ -382,6 +391,11 @@ void add_case_commands(CLI::App& app, Context& ctx) {
                 text += v.tracking_code + "  " + std::string(core::to_string(v.state.stage)) +
                         (v.overdue.empty() ? "" : "  OVERDUE") + "  " + v.state.description + "\n";
               }
+              // The deadlines counted Monday–Friday for want of a published calendar: said on
+              // standard error, so the list (text or JSON) stays as it is.
+              const std::string warning =
+                  core::fallback_warning(cases.deadline_fallback_years(*all), false);
+              if (!warning.empty()) ctx.io.err << "weimin: warning: deadlines: " << warning << "\n";
               return ctx.print(j, text.empty() ? "no cases" : text);
             });
       };

@@ -13,6 +13,7 @@
 #include "weimin/core/work_access.hpp"
 #include "weimin/platform/data_files.hpp"
 #include "weimin/platform/key_store.hpp"
+#include "weimin/station/access_register.hpp"
 #include "weimin/station/export.hpp"
 #include "weimin/station/figures.hpp"
 #include "weimin/storage/keyed_store.hpp"
@@ -85,14 +86,16 @@ void add_init(CLI::App& app, Context& ctx) {
 void add_access(CLI::App& app, Context& ctx) {
   auto* access = app.add_subcommand("access", "community work-access checks (社区工作准入)");
   auto* check = access->add_subcommand(
-      "check", "is a task a department pushes onto the station on the community work list?");
+      "check",
+      "is a task a department pushes onto the station on the community work list, or approved or "
+      "refused by the leading group already?");
   auto text = std::make_shared<std::string>();
   check->add_option("TEXT", *text, "the task, in Chinese")->required();
   access->require_subcommand(1);
   check->callback([&ctx, text] {
     ctx.action = [&ctx, text] {
       return with_station(ctx, [&](station::Station& station) {
-        auto decision = core::check_work_access(station.catalog(), *text);
+        auto decision = station::AccessRegister(station).check(*text);
         if (!decision.is_ok()) return ctx.refuse(decision.status());
         nlohmann::json matches = nlohmann::json::array();
         std::string lines;
@@ -104,16 +107,30 @@ void add_access(CLI::App& app, Context& ctx) {
           lines += "  " + m.item_id + "  " + m.name.zh + "  (" +
                    std::to_string(static_cast<int>(m.score * 100)) + "%)\n";
         }
-        const bool on_list = decision->verdict == core::WorkAccessVerdict::OnList;
-        return ctx.print({{"verdict", core::to_string(decision->verdict)},
-                          {"reason", core::to_string(decision->reason)},
-                          {"explanation", decision->explanation.zh},
-                          {"explanation_en", decision->explanation.en},
-                          {"matches", matches}},
-                         std::string(on_list ? "on the work list (在清单内)"
-                                             : "needs work-access approval (需准入审批)") +
-                             "\n" + decision->explanation.zh + "\n" + decision->explanation.en +
-                             "\n" + lines);
+        nlohmann::json out = {{"verdict", core::to_string(decision->verdict)},
+                              {"reason", core::to_string(decision->reason)},
+                              {"explanation", decision->explanation.zh},
+                              {"explanation_en", decision->explanation.en},
+                              {"matches", matches}};
+        std::string headline = "needs work-access approval (需准入审批)";
+        if (decision->verdict == core::WorkAccessVerdict::OnList) {
+          headline = "on the work list (在清单内)";
+        }
+        if (const auto& r = decision->registered) {
+          out["application"] = {{"id", r->application},
+                                {"department", r->department},
+                                {"task", r->task},
+                                {"approved", r->approved},
+                                {"decided_by", r->decided_by},
+                                {"decided_on", r->decided_on},
+                                {"score", r->score}};
+          headline = r->approved ? "approved on " + r->decided_on + " by " + r->decided_by +
+                                       " (application " + r->application + ") (已准入)"
+                                 : "refused on " + r->decided_on + " by " + r->decided_by +
+                                       " (application " + r->application + ") (不予准入)";
+        }
+        return ctx.print(out, headline + "\n" + decision->explanation.zh + "\n" +
+                                  decision->explanation.en + "\n" + lines);
       });
     };
   });

@@ -802,4 +802,15 @@ CaseWhere resolve_case_where(CaseWhere where, const Catalog& catalog) {
   return where;
 }
 
+std::string to_string(const GeoPoint& point) {
+  auto degrees = [](std::int32_t e6) {
+    const std::int64_t v = e6;
+    const std::int64_t a = v < 0 ? -v : v;
+    std::string frac = std::to_string(a % 1'000'000);
+    frac.insert(0, 6 - frac.size(), '0');
+    return std::string(v < 0 ? "-" : "") + std::to_string(a / 1'000'000) + "." + frac;
+  };
+  return degrees(point.lat_e6) + ", " + degrees(point.lon_e6);
+}
+
 }  // namespace weimin::core

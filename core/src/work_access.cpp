@@ -255,6 +255,8 @@ std::string_view to_string(WorkAccessVerdict verdict) {
       return "on_list";
     case WorkAccessVerdict::NeedsApproval:
       return "needs_approval";
+    case WorkAccessVerdict::Approved:
+      return "approved";
   }
   return "unknown";
 }
@@ -269,6 +271,10 @@ std::string_view to_string(WorkAccessReason reason) {
       return "abolished_work";
     case WorkAccessReason::CertificateNotIssuable:
       return "certificate_not_issuable";
+    case WorkAccessReason::ApprovedApplication:
+      return "approved_application";
+    case WorkAccessReason::RefusedApplication:
+      return "refused_application";
   }
   return "unknown";
 }
@@ -326,6 +332,19 @@ Result<WorkAccessDecision> check_work_access(const Catalog& catalog, std::string
   d.reason = WorkAccessReason::NoCloseMatch;
   d.explanation = explain_no_match(d.matches);
   return d;
+}
+
+double task_similarity(std::string_view a, std::string_view b) {
+  std::optional<std::u32string> da = decode_utf8(a), db = decode_utf8(b);
+  if (!da || !db) return 0;
+  std::u32string na = normalize(*da), nb = normalize(*db);
+  const std::u32string& shorter = na.size() <= nb.size() ? na : nb;
+  const std::u32string& longer = na.size() <= nb.size() ? nb : na;
+  if (shorter.size() >= 4 && contains(longer, shorter)) return 1;
+  std::set<Bigram> ba, bb;
+  add_bigrams(na, ba);
+  add_bigrams(nb, bb);
+  return dice(ba, bb);
 }
 
 }  // namespace weimin::core

@@ -345,6 +345,7 @@ Status record_walk_in(station::Station& station, const station::Session& by, Cas
   request.source = desk.source;
   request.channel = core::CaseChannel::Window;
   request.description = desk.description;
+  request.where = core::CaseWhere{desk.grid, "", desk.address, std::nullopt};
   if (!desk.id_number.empty()) {
     request.id_number = desk.id_number;
     request.consent = desk.consent;
@@ -359,6 +360,8 @@ Status record_walk_in(station::Station& station, const station::Session& by, Cas
   desk.error.clear();
   desk.recording = false;
   desk.description.clear();
+  desk.grid.clear();
+  desk.address.clear();
   desk.id_number.clear();
   desk.id_keypad = false;
   desk.consent = false;
@@ -366,6 +369,25 @@ Status record_walk_in(station::Station& station, const station::Session& by, Cas
   desk.card_error.clear();
   desk.selected = made->case_id;
   return Status::ok();
+}
+
+std::vector<std::string> case_where_lines(const core::CaseWhere& where,
+                                          const core::Catalog& catalog, Lang lang) {
+  auto pick = [lang](const core::Text& text) {
+    return lang == Lang::En && !text.en.empty() ? text.en : text.zh;
+  };
+  std::vector<std::string> out;
+  if (!where.grid.empty()) {
+    const core::Grid* g = catalog.grid_by_code(where.grid);
+    out.push_back(trf(lang, "cases.where_grid", {g ? pick(g->name) : where.grid}));
+  }
+  if (!where.place.empty()) {
+    const core::Place* p = catalog.place_by_id(where.place);
+    out.push_back(trf(lang, "cases.where_place", {p ? pick(p->name) : where.place}));
+  }
+  if (!where.address.empty()) out.push_back(trf(lang, "cases.where_address", {where.address}));
+  if (where.point) out.push_back(trf(lang, "cases.where_point", {core::to_string(*where.point)}));
+  return out;
 }
 
 // [SECTION] What the district did

@@ -73,6 +73,7 @@ const std::vector<StringEntry>& govern_strings() {
       {"govern.refuse", "不批准", "Refuse"},
       {"govern.decided_by", "{}，{}", "{}, {}"},
       {"govern.catalogue", "准入目录：已批准 {} 项", "Catalogue of approved items: {}"},
+      {"govern.catalogue_line", "{}（{}；{} {}批准）", "{} ({}; approved {} by {})"},
       {"govern.cert_title", "经济困难证明（社区唯一可开具的证明）",
        "Economic hardship certificate (the one a committee may issue)"},
       {"govern.id", "身份证号", "Identity number"},
@@ -433,6 +434,19 @@ void App::Impl::draw_govern_access() {
   }
   ImGui::Spacing();
   ImGui::TextUnformatted(tf("govern.catalogue", {std::to_string(st->catalogue().size())}).c_str());
+  // The catalogue itself (准入目录): what the station may now take on, and since when.
+  int shown = 0;
+  for (const core::AccessApplication* a : st->catalogue()) {
+    const core::Department* d = cat.department_by_id(a->applied.department);
+    const std::string line =
+        trf(lang(), "govern.catalogue_line",
+            {a->applied.task, d ? pick(d->name, lang()) : a->applied.department,
+             a->decision->decided_on.to_string(), a->decision->decided_by});
+    labels["govern.catalogue." + std::to_string(shown++)] = line;  // for tests
+    ImGui::PushTextWrapPos(0);
+    bullet_line(line);
+    ImGui::PopTextWrapPos();
+  }
   ImGui::TextUnformatted(t("govern.applications"));
   if (st->applications.empty()) ImGui::TextUnformatted(t("govern.none"));
   const bool decides =

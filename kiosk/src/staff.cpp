@@ -6,8 +6,10 @@
 #include "impl.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/work_access.hpp"
+#include "weimin/core/work_calendar.hpp"
 #include "weimin/platform/announcer.hpp"
 #include "weimin/platform/ticket_printer.hpp"
+#include "weimin/station/access_register.hpp"
 #include "weimin/station/queue.hpp"
 
 namespace weimin::kiosk {
@@ -408,6 +410,15 @@ void App::Impl::draw_case_desk() {
     begin_scroll("##case_list", ImVec2(left_w, side_by_side ? region_h : region_h * 0.3f));
     if (listed.is_ok()) {
       if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
+      // Deadlines counted Monday–Friday for want of a published calendar: said above the list.
+      const std::string warning =
+          core::fallback_warning(cases.deadline_fallback_years(*listed), lang() == Lang::Zh);
+      if (!warning.empty()) {
+        labels["cases.calendar_warning"] = warning;  // for tests
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s", warning.c_str());
+        ImGui::PopTextWrapPos();
+      }
       for (const auto& v : listed.value()) {
         const auto* src = cat.source_by_id(v.state.source);
         (void)src;
@@ -456,6 +467,26 @@ void App::Impl::draw_case_desk() {
     ImGui::TextUnformatted(t("cases.note_text"));
     ImGui::SameLine();
     text_field("cases.note", desk.description, 1000, t("cases.note_text"), target_height());
+    // Where the problem is: one of this community's grids (tap again: none), and the building.
+    std::vector<const core::Grid*> grids;
+    for (const core::Grid& g : cat.grids) {
+      if (g.community == station.community()) grids.push_back(&g);
+    }
+    if (!grids.empty()) {
+      ImGui::TextUnformatted(t("cases.grid"));
+      grid(static_cast<int>(grids.size()), 3, 260, h, [&](int i, ImVec2 size) {
+        const core::Grid& g = *grids[static_cast<std::size_t>(i)];
+        const bool on = desk.grid == g.code;
+        if (button("cases.grid." + g.code, fit_label(pick(g.name, lang()), size.x - 2 * gap), size,
+                   on ? ButtonKind::Selected : ButtonKind::Normal)) {
+          desk.grid = on ? std::string() : g.code;
+        }
+      });
+    }
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(t("cases.address"));
+    ImGui::SameLine();
+    text_field("cases.address", desk.address, 200, t("cases.address_hint"), target_height());
     // The identity number: the card reader fills it; the keypad (digits and X) is the fallback.
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(t("cases.id_number"));
@@ -518,6 +549,24 @@ void App::Impl::draw_case_desk() {
   ImGui::TextUnformatted(s.description.c_str());
   if (!v.phone_masked.empty()) ImGui::TextUnformatted(v.phone_masked.c_str());
   if (!v.id_number_masked.empty()) ImGui::TextUnformatted(v.id_number_masked.c_str());
+  // Where it is and who went to see it (走访), so whoever acts knows the place.
+  const auto where = case_where_lines(s.where, cat, lang());
+  for (std::size_t i = 0; i < where.size(); ++i) {
+    labels["cases.where." + std::to_string(i)] = where[i];  // for tests
+    ImGui::TextUnformatted(where[i].c_str());
+  }
+  if (!s.visits.empty()) {
+    ImGui::TextUnformatted(t("cases.visits"));
+    for (std::size_t i = 0; i < s.visits.size(); ++i) {
+      const auto& x = s.visits[i];
+      const std::string line =
+          core::local_date_time(x.hlc.wall_ms) + "  " + x.actor + "  " + x.text;
+      labels["cases.visit." + std::to_string(i)] = line;  // for tests
+      ImGui::Bullet();
+      ImGui::SameLine();
+      ImGui::TextUnformatted(line.c_str());
+    }
+  }
   ImGui::PopTextWrapPos();
   for (const auto& o : v.overdue) {
     if (!o.department.empty()) continue;  // shown with its department below
@@ -675,7 +724,7 @@ void App::Impl::draw_work_access() {
     if (button(key, t(key), ImVec2(0, h))) staff.access_task = tr(Lang::Zh, key);
   }
   action("access.check", t("access.check"), [this] {
-    auto decided = core::check_work_access(station.catalog(), staff.access_task);
+    auto decided = station::AccessRegister(station).check(staff.access_task);
     if (decided.is_ok()) {
       staff.access = decided.value();
       staff.error.clear();
@@ -690,9 +739,14 @@ void App::Impl::draw_work_access() {
     ImGui::Spacing();
     if (d.verdict == core::WorkAccessVerdict::OnList) {
       ImGui::TextUnformatted(t("access.allowed"));
+    } else if (d.verdict == core::WorkAccessVerdict::Approved) {
+      ImGui::TextUnformatted(t("access.approved"));
+    } else if (d.reason == core::WorkAccessReason::RefusedApplication) {
+      error_line(t("access.refused"));
     } else {
       error_line(t("access.needs_approval"));
     }
+    labels["access.explanation"] = pick(d.explanation, lang());  // for tests
     ImGui::PushTextWrapPos(0);
     ImGui::TextUnformatted(pick(d.explanation, lang()).c_str());
     for (const auto& m : d.matches) {

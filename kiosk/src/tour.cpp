@@ -24,8 +24,8 @@ constexpr std::int64_t kTourMs = 1795570200000;
 constexpr const char* kTourGrid = "530102001001001";  // 翠湖社区第一网格
 
 // Governance records for the tour's screens (once per station): a resident's topic with a
-// meeting and a decision carried out, a staff topic, two applications (one refused) and a
-// hardship certificate.
+// meeting and a decision carried out, a staff topic, three applications (one refused, one
+// approved into the catalogue of approved items, one pending) and a hardship certificate.
 void seed_govern_for_tour(station::Station& st, const station::Session& by) {
   station::Consultations c(st);
   auto state = c.state();
@@ -44,6 +44,8 @@ void seed_govern_for_tour(station::Station& st, const station::Session& by) {
   auto refused =
       r.apply(by, {"urban_management", "要求社区负责辖区占道经营执法", "五城管〔2026〕12号"});
   if (refused.is_ok()) (void)r.decide(by, refused->id, {false, "", "", "属执法事项，不得转嫁社区"});
+  auto approved = r.apply(by, {"health", "协助开展爱国卫生运动入户宣传", "五卫通〔2026〕7号"});
+  if (approved.is_ok()) (void)r.decide(by, approved->id, {true, "", "", "经费随事转"});
   (void)r.apply(by, {"police", "协助开展反诈宣传入户", "五公通〔2026〕3号"});
   (void)r.issue_certificate(by,
                             {"economic_hardship", "张三", "11010519491231002X", "失业，家庭困难"});
@@ -85,6 +87,9 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
   c.description = "路灯不亮；存在安全隐患";
   c.phone = "13912345678";
   c.consent = true;
+  // Where it is, with a position, so the case desk shows the place.
+  c.where =
+      core::CaseWhere{kTourGrid, "", "青云街12号路灯", core::GeoPoint{25'046'512, 102'702'139}};
   WEIMIN_ASSIGN_OR_RETURN(auto made, cases.record(std::nullopt, c));
   // Whistled to three departments: one reports in with the day it expects to be done and gives
   // feedback, one returns the whistle (退单), one has yet to report in (its deadline shows) —
@@ -106,7 +111,10 @@ Status seed(station::Station& st, platform::ManualClock& clock) {
       cases.record_return(director, made.case_id, second, "路灯归城管，不属本部门职责").status());
   clock.advance(20 * 60'000);
   WEIMIN_TRY(cases.record_feedback(director, made.case_id, first, "已更换灯泡，恢复照明").status());
+  clock.advance(20 * 60'000);
+  WEIMIN_TRY(cases.visit(director, made.case_id, "已到现场查看，灯已亮").status());
   c.description = "楼道堆放杂物";
+  c.where = core::CaseWhere{};
   c.phone.reset();
   c.consent = false;
   WEIMIN_TRY(cases.record(std::nullopt, c).status());
@@ -465,6 +473,8 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
              desk.recording = true;
              desk.source = cat.whistle_sources.front().id;
              desk.description = tr(Lang::Zh, "cases.resolved_text");
+             desk.grid = kTourGrid;
+             desk.address = "青云街12号";
              desk.id_number =
                  "53010219900101123" +
                  std::string(1, *core::compute_identity_check_digit("53010219900101123"));
@@ -490,9 +500,11 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
           {"staff_sync", [](App& a) { a.show(Screen::SyncPanel); }},
           {"staff_access",
            [&](App& a) {
+             // A task the leading group approved (seed_govern_for_tour): the check says when.
+             seed_govern_for_tour(*st, *a.staff().session);
              a.show(Screen::WorkAccess);
-             a.staff().access_task = tr(Lang::Zh, "access.sample1");
-             auto d = core::check_work_access(cat, a.staff().access_task);
+             a.staff().access_task = "请社区协助开展爱国卫生运动入户宣传";
+             auto d = station::AccessRegister(*st).check(a.staff().access_task);
              if (d.is_ok()) a.staff().access = d.value();
            }},
           {"staff_more", [](App& a) { a.show(Screen::StaffMore); }},

@@ -161,6 +161,21 @@ std::string detail_of(const core::CaseState& state,
                          {"code", std::string(to_string(c.code))},
                          {"why", c.why}});
   }
+  json visits = json::array();
+  for (const core::CaseNoteEntry& v : state.visits) {
+    visits.push_back({{"event", v.event.to_string()},
+                      {"actor", v.actor},
+                      {"actor_role", std::string(core::to_string(v.actor_role))},
+                      {"at_ms", v.hlc.wall_ms},
+                      {"text", v.text}});
+  }
+  // Where the problem is (grid, place, address, position), as the collected event said.
+  json where = {
+      {"grid", state.where.grid}, {"place", state.where.place}, {"address", state.where.address}};
+  if (state.where.point) {
+    where["lat_e6"] = state.where.point->lat_e6;
+    where["lon_e6"] = state.where.point->lon_e6;
+  }
   json settled = json::array();
   for (const core::SettledConflict& s : state.settled) {
     settled.push_back({{"event", s.conflict.event.id.to_string()},
@@ -172,7 +187,8 @@ std::string detail_of(const core::CaseState& state,
       {"resident_ref", state.resident_ref}, {"resolution", state.resolution},
       {"outcome", state.outcome},           {"timeline", timeline_json(state, by_id, deadlines)},
       {"notes", std::move(notes)},          {"conflicts", std::move(conflicts)},
-      {"settled", std::move(settled)}};
+      {"settled", std::move(settled)},      {"where", std::move(where)},
+      {"visits", std::move(visits)}};
   return detail.dump();
 }
 

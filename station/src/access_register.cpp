@@ -26,6 +26,11 @@ Result<core::RegisterState> AccessRegister::state() {
   return load();
 }
 
+Result<core::WorkAccessDecision> AccessRegister::check(std::string_view task_text) {
+  WEIMIN_ASSIGN_OR_RETURN(core::RegisterState st, load());
+  return core::check_work_access(station_.catalog(), st, task_text);
+}
+
 Status AccessRegister::write(core::RegisterState& st, const core::RegisterEvent& ev, const Stamp& s,
                              const Session& by, std::string_view action) {
   WEIMIN_TRY(core::check(station_.catalog(), st, ev));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <set>
 #include <unordered_map>
 
 #include "weimin/core/civil_time.hpp"
@@ -179,6 +180,28 @@ CaseView view_of(core::CaseState state, const std::vector<storage::FactRow>& row
 
 core::CaseDeadlines Cases::deadlines() const {
   return core::case_deadlines(station_.catalog());
+}
+
+std::vector<int> Cases::deadline_fallback_years(const std::vector<CaseView>& cases) const {
+  const core::CaseDeadlines d = deadlines();
+  std::set<int> years;
+  for (const CaseView& v : cases) {
+    const core::CaseState& s = v.state;
+    const bool in_round = s.stage == core::CaseStage::Whistled ||
+                          s.stage == core::CaseStage::Reported ||
+                          s.stage == core::CaseStage::Feedback;
+    if (!in_round && s.stage != core::CaseStage::Resolved) continue;
+    const auto& limits =
+        in_round ? d.for_kind(s.kind.value_or(core::WhistleKind::Routine)) : d.routine;
+    if (limits.unit != core::DeadlineUnit::WorkingDays) continue;
+    const std::int64_t from =
+        in_round && s.whistled_at ? s.whistled_at->wall_ms : s.stage_since.wall_ms;
+    std::int64_t to =
+        in_round ? d.resolve_due(limits, from) : d.due_after(limits, from, limits.verify);
+    if (to <= 0) to = from;
+    for (int y : core::uncovered_years(d.calendar, from, to)) years.insert(y);
+  }
+  return {years.begin(), years.end()};
 }
 
 Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCase& request) {

@@ -108,6 +108,17 @@ TEST_CASE("weimin access apply / decide / catalogue and weimin certificate issue
   REQUIRE_MESSAGE(approved.code == 0, approved.err);
   CHECK(approved.json()["status"] == "approved");
   CHECK(cli.run({"access", "decide", app, "--refuse", "--as", "D001"}).code == 1);
+  // The check now finds it approved, with when and by whom; before, only the lists were read.
+  auto checked = cli.json({"access", "check", "请社区协助开展文明城市创建入户宣传"});
+  REQUIRE_MESSAGE(checked.code == 0, checked.err);
+  CHECK(checked.json()["verdict"] == "approved");
+  CHECK(checked.json()["reason"] == "approved_application");
+  CHECK(checked.json()["application"]["id"] == app);
+  CHECK(checked.json()["application"]["decided_by"] == "五华区社区建设工作领导小组");
+  CHECK(checked.json()["application"]["decided_on"] == "2026-11-25");
+  auto text = cli.run({"access", "check", "请社区协助开展文明城市创建入户宣传"});
+  CHECK(text.out.find("approved on 2026-11-25 by 五华区社区建设工作领导小组 (application " + app) !=
+        std::string::npos);
   auto catalogue = cli.json({"access", "catalogue", "--as", "D001"});
   REQUIRE(catalogue.json()["catalogue"].size() == 1);
   CHECK(catalogue.json()["approved"] == 1);

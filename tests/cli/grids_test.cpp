@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -137,4 +138,44 @@ TEST_CASE("weimin: a where that does not fit is refused with exit 1 and nothing 
   auto listed = cli.json({"case", "list", "--as", "D001"});
   CHECK(listed.json().empty());
   (void)before;
+}
+
+TEST_CASE("weimin case list / show say when deadlines run into a year without a calendar") {
+  // A catalog with routine deadlines in working days, and a clock in 2027 (not published).
+  TempDir dir;
+  std::ifstream in(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc = nlohmann::json::parse(text.str());
+  doc["deadlines"]["routine"] = {
+      {"unit", "working_days"}, {"report_in", 2}, {"feedback", 5}, {"verify", 3}};
+  const std::string catalog = (dir / "working_days.json").string();
+  std::ofstream(catalog) << doc.dump();
+
+  GridCli cli;
+  cli.data = (dir / "data").string();
+  cli.clock.set(1801789200000);  // 2027-02-05 09:00 China
+  auto init =
+      cli.run({"init", "--community", "530102001001", "--director", "D001", "--catalog", catalog},
+              "583920\n");
+  REQUIRE_MESSAGE(init.code == 0, init.err);
+  auto made = cli.json({"case", "new", "--as", "D001", "--channel", "window", "--source",
+                        "env_sanitation", "--text", "路灯不亮"});
+  REQUIRE_MESSAGE(made.code == 0, made.err);
+  const std::string code = made.json()["tracking_code"];
+  // Collected only: no deadline yet, nothing to say.
+  auto quiet = cli.json({"case", "list", "--as", "D001"});
+  CHECK(quiet.err.find("Monday–Friday") == std::string::npos);
+  REQUIRE(cli.run({"case", "whistle", code, "--as", "D001", "--dept", "urban_management"}).code ==
+          0);
+
+  auto listed = cli.json({"case", "list", "--as", "D001"});
+  REQUIRE_MESSAGE(listed.code == 0, listed.err);
+  CHECK(listed.json().size() == 1);  // the list itself is unchanged
+  CHECK(listed.err.find("2027 not published: counting Monday–Friday") != std::string::npos);
+  auto shown = cli.json({"case", "show", code, "--as", "D001"});
+  REQUIRE_MESSAGE(shown.code == 0, shown.err);
+  CHECK(shown.json()["calendar_warning"] == "2027 not published: counting Monday–Friday");
+  auto text_shown = cli.run({"case", "show", code, "--as", "D001"});
+  CHECK(text_shown.out.find("deadlines: 2027 not published") != std::string::npos);
 }

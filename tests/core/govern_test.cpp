@@ -228,3 +228,57 @@ TEST_CASE("any order of the same register facts gives the same state") {
     CHECK(fold_register(wuhua(), shuffled) == expected);
   }
 }
+
+TEST_CASE("the check consults the register: an approved task says when and by whom") {
+  const RegisterState st = fold_register(wuhua(), register_history());
+  // Catalog alone: needs approval. With the register: approved on the 21st (application 3).
+  auto lists = check_work_access(wuhua(), "请社区协助开展文明城市创建入户宣传工作");
+  REQUIRE(lists.is_ok());
+  CHECK(lists->verdict == WorkAccessVerdict::NeedsApproval);
+  CHECK_FALSE(lists->registered.has_value());
+  auto d = check_work_access(wuhua(), st, "请社区协助开展文明城市创建入户宣传工作");
+  REQUIRE_MESSAGE(d.is_ok(), d.status().to_string());
+  CHECK(d->verdict == WorkAccessVerdict::Approved);
+  CHECK(d->reason == WorkAccessReason::ApprovedApplication);
+  REQUIRE(d->registered.has_value());
+  CHECK(d->registered->application == uid(3).to_string());
+  CHECK(d->registered->approved);
+  CHECK(d->registered->decided_on == "2026-11-21");
+  CHECK(d->registered->decided_by == "五华区社区建设工作领导小组");
+  CHECK(d->explanation.en.find("Approved on 2026-11-21 by 五华区社区建设工作领导小组") !=
+        std::string::npos);
+  CHECK(d->explanation.en.find(uid(3).to_string().substr(28)) != std::string::npos);
+  CHECK(to_string(d->verdict) == "approved");
+
+  // The refused one: refused, whatever the later conflicting decision (kept as a conflict).
+  auto r = check_work_access(wuhua(), st, "要求社区承担占道经营执法");
+  REQUIRE(r.is_ok());
+  CHECK(r->verdict == WorkAccessVerdict::NeedsApproval);
+  CHECK(r->reason == WorkAccessReason::RefusedApplication);
+  REQUIRE(r->registered.has_value());
+  CHECK_FALSE(r->registered->approved);
+  CHECK(r->explanation.en.find("Refused on 2026-11-20") != std::string::npos);
+
+  // A task like neither is as the lists say; a pending one is named, nothing else changes.
+  auto other = check_work_access(wuhua(), st, "完成招商引资任务指标");
+  REQUIRE(other.is_ok());
+  CHECK(other->reason == WorkAccessReason::AbolishedWork);
+  CHECK_FALSE(other->registered.has_value());
+  RegisterState pending = fold_register(wuhua(), {register_history()[2]});
+  auto p = check_work_access(wuhua(), pending, "协助开展文明城市创建入户宣传");
+  REQUIRE(p.is_ok());
+  CHECK(p->verdict == WorkAccessVerdict::NeedsApproval);
+  CHECK_FALSE(p->registered.has_value());
+  CHECK(p->explanation.en.find("awaits the leading group's decision") != std::string::npos);
+  CHECK(check_work_access(wuhua(), st, "  ").status().code() == ErrorCode::Invalid);
+}
+
+TEST_CASE("task_similarity: the same task in other words is close, another task is not") {
+  CHECK(task_similarity("协助开展文明城市创建入户宣传", "文明城市创建入户宣传") == 1.0);
+  CHECK(task_similarity("协助开展文明城市创建入户宣传", "请社区协助开展文明城市创建入户宣传工作") ==
+        1.0);
+  CHECK(task_similarity("协助开展文明城市创建入户宣传", "文明城市创建宣传入户") >= kSameTaskScore);
+  CHECK(task_similarity("协助开展文明城市创建入户宣传", "协助开展反诈宣传入户") < kSameTaskScore);
+  CHECK(task_similarity("占道经营执法", "") == 0.0);
+  CHECK(task_similarity("\xff", "占道经营执法") == 0.0);
+}

@@ -295,6 +295,53 @@ TEST_CASE(
   CHECK(announcer.calls.empty());
 }
 
+TEST_CASE("a walk-in at the case desk carries its grid and building; the desk shows where") {
+  KioskFixture f;
+  f.tap("home.staff");
+  REQUIRE(f.app->type_on_keypad("pad", "D001"));
+  f.tap("staff.field.pin");
+  REQUIRE(f.app->type_on_keypad("pad", "583920"));
+  f.tap("staff.sign_in");
+  REQUIRE_MESSAGE(f.app->staff().session.has_value(), f.app->staff().error);
+  f.tap("nav.cases");
+  f.tap("cases.new");
+  f.tap("cases.source.env_sanitation");
+  f.tap("cases.grid.530102001001002");
+  CHECK(f.app->staff().cases.grid == "530102001001002");
+  f.app->staff().cases.description = "路灯不亮";
+  f.app->staff().cases.address = "青云街12号";
+  f.app->pump();
+  f.tap("cases.record");
+  REQUIRE_MESSAGE(!f.app->staff().cases.recording, f.app->staff().cases.error);
+  REQUIRE(f.app->staff().cases.selected.has_value());
+  CHECK(f.app->staff().cases.grid.empty());  // the form forgets it for the next
+  CHECK(f.app->staff().cases.address.empty());
+  station::Cases cases(*f.station);
+  const core::Uuid id = *f.app->staff().cases.selected;
+  auto v = cases.view(id).value();
+  CHECK(v.state.where.grid == "530102001001002");
+  CHECK(v.state.where.address == "青云街12号");
+  f.app->pump();
+  CHECK(f.app->label("cases.where.0") == "网格：翠湖社区第二网格");
+  CHECK(f.app->label("cases.where.1") == "楼栋门牌：青云街12号");
+
+  // A grid worker's case with a place and a position, and a visit: all on the desk.
+  station::NewCase round{"env_sanitation", core::CaseChannel::GridRound, "楼道堆物"};
+  round.where =
+      core::CaseWhere{"", "cuihu.bldg1", "3单元", core::GeoPoint{25'046'512, 102'702'139}};
+  auto made = cases.record(f.director, round).value();
+  REQUIRE(cases.visit(f.director, made.case_id, "已上门查看").is_ok());
+  f.tap("cases.all");
+  f.tap("cases.item." + made.tracking_code);
+  CHECK(f.app->label("cases.where.0") == "网格：翠湖社区第一网格");
+  CHECK(f.app->label("cases.where.1") == "地点：翠湖南路小区1栋");
+  CHECK(f.app->label("cases.where.2") == "楼栋门牌：3单元");
+  CHECK(f.app->label("cases.where.3") == "坐标：25.046512, 102.702139");
+  const auto visit = f.app->label("cases.visit.0");
+  REQUIRE(visit.has_value());
+  CHECK(visit->find("D001  已上门查看") != std::string::npos);
+}
+
 TEST_CASE("on the case desk staff record a department's return taken by phone (退单)") {
   KioskFixture f;
   station::Cases cases(*f.station);

@@ -172,3 +172,35 @@ TEST_CASE("a certificate the catalog forbids is refused at the kiosk with where 
   CHECK_FALSE(f.app->label("govern.cert_refusal").has_value());
   CHECK(f.app->label("govern.id.1").has_value());
 }
+
+TEST_CASE("an approved application is listed in the catalogue and the check says it is approved") {
+  KioskFixture f;
+  f.sign_in("D001", "583920");
+  f.tap("nav.more");
+  f.tap("nav.register");
+  f.tap("govern.dept.urban_management");
+  f.app->staff().govern.task = "协助开展文明城市创建入户宣传";
+  f.app->pump();
+  f.tap("govern.apply");
+  REQUIRE_MESSAGE(f.app->staff().govern.error.empty(), f.app->staff().govern.error);
+  const auto id = station::AccessRegister(*f.station).state().value().applications.begin()->first;
+  CHECK_FALSE(f.app->label("govern.catalogue.0").has_value());  // pending: not in the catalogue
+  f.tap("govern.approve." + tail(id));
+  f.app->pump();
+  const auto listed = f.app->label("govern.catalogue.0");
+  REQUIRE(listed.has_value());
+  CHECK(listed->find("协助开展文明城市创建入户宣传") != std::string::npos);
+  CHECK(listed->find("社区建设工作领导小组") != std::string::npos);
+
+  f.tap("nav.more");
+  f.tap("nav.access");
+  f.app->staff().access_task = "请社区协助开展文明城市创建入户宣传工作";
+  f.app->pump();
+  f.tap("access.check");
+  REQUIRE(f.app->staff().access.has_value());
+  CHECK(f.app->staff().access->verdict == core::WorkAccessVerdict::Approved);
+  const auto said = f.app->label("access.explanation");
+  REQUIRE(said.has_value());
+  CHECK(said->find("批准此事项") != std::string::npos);
+  CHECK(said->find(tail(id)) != std::string::npos);
+}

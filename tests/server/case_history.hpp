@@ -2,7 +2,7 @@
 // figures_test.cpp): ids, the communities, departments and sources they use, a case event as
 // the fact a station pushes, a signed push, and a random history of one case — mostly the
 // loop's steps in order, sometimes late, early, returned (退单) or escalated, some out of place
-// (conflicts), some notes and settlements.
+// (conflicts), some notes, visits (走访) and settlements.
 #pragma once
 
 #include <algorithm>
@@ -78,6 +78,23 @@ inline std::vector<core::CaseEvent> random_history(std::mt19937_64& rng, const c
     e.payload = std::move(p);
     out.push_back(std::move(e));
   };
+  // A visit done (走访, case.visited) by a grid worker or staff: no draw from rng, so the
+  // histories of before stay the same apart from their times. `before_ms` > 0 dates it before
+  // everything else (a visit that arrives ahead of the collected event: a conflict).
+  auto visit = [&](core::Role role, std::string actor, std::string outcome,
+                   std::int64_t before_ms = 0) {
+    core::CaseEvent e;
+    if (before_ms == 0) t += kHistoryHour;
+    e.id = uuid_of(space, ++n);
+    e.case_id = case_id;
+    e.hlc = {before_ms > 0 ? before_ms : t, 0};
+    e.origin = origin;
+    e.wall_ms = e.hlc.wall_ms;
+    e.actor = std::move(actor);
+    e.actor_role = role;
+    e.payload = core::CaseVisited{std::move(outcome)};
+    out.push_back(std::move(e));
+  };
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
   const core::CaseChannel channel =
       rng() % 2 ? core::CaseChannel::Window : core::CaseChannel::GridRound;
@@ -89,6 +106,10 @@ inline std::vector<core::CaseEvent> random_history(std::mt19937_64& rng, const c
   if (space % 3 == 0) where.address = "3单元";
   add(core::Role::Staff, "S01",
       core::CaseCollected{pick(kSources), channel, "问题" + std::to_string(space), "", where});
+  // Visits: on the round right after it was found, and now and then one dated before the
+  // collected event (a visit to a case not yet collected: kept as a conflict).
+  if (space % 4 == 1) visit(core::Role::GridWorker, "G010", "已上门查看");
+  if (space % 7 == 5) visit(core::Role::Staff, "S02", "先去看了", out.front().hlc.wall_ms - 1);
   const int rounds = 1 + static_cast<int>(rng() % 2);
   for (int round = 0; round < rounds; ++round) {
     if (rng() % 6 == 0) {
@@ -125,6 +146,8 @@ inline std::vector<core::CaseEvent> random_history(std::mt19937_64& rng, const c
       return out;  // left collected (or reopened), for the street office to whistle
     }
     if (rng() % 3 == 0) add(core::Role::Staff, "S02", core::CaseNote{"备注"});
+    if (space % 5 == 3)
+      visit(core::Role::Staff, "S02", "回访第" + std::to_string(round + 1) + "轮");
     if (rng() % 4 == 0) return out;
     add(core::Role::Staff, "S01", core::CaseVerified{"核实"});
     if (rng() % 4 == 0) return out;

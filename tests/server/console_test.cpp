@@ -556,6 +556,51 @@ TEST_CASE("console: a resident's words holding markup and quotes render as text"
   CHECK(long_note.body.find("<b>x</b>") == std::string::npos);
 }
 
+TEST_CASE("console: the case page shows where the problem is and the visits, in scope only") {
+  ConsoleDistrict c;
+  CaseWriter w{c.a, *core::Uuid::parse(uuid_n(7, 0xcafe)), 7};
+  core::CaseCollected collected{"env_sanitation", core::CaseChannel::GridRound, "楼道堆物", ""};
+  collected.where = core::CaseWhere{"530102001001001", "cuihu.bldg1", "3单元<b>502</b>",
+                                    core::GeoPoint{25'046'512, 102'702'139}};
+  push(c.d, c.a,
+       {w.fact(core::Role::GridWorker, "G010", collected),
+        w.fact(core::Role::GridWorker, "G010", core::CaseVisited{"已上门查看，<i>堆物</i>未清"})});
+  const std::string id = w.case_id.to_string();
+  Browser b{c.d};
+  REQUIRE(b.sign_in("office1").status == 303);
+  auto page = b.get("/console/cases/" + id);
+  REQUIRE(page.status == 200);
+  CHECK(page.body.find("<dd id=\"grid\">翠湖社区第一网格</dd>") != std::string::npos);
+  CHECK(page.body.find("<dd id=\"place\">翠湖南路小区1栋</dd>") != std::string::npos);
+  CHECK(page.body.find("<dd id=\"address\">3单元&lt;b&gt;502&lt;/b&gt;</dd>") != std::string::npos);
+  CHECK(page.body.find("<dd id=\"point\">25.046512, 102.702139</dd>") != std::string::npos);
+  CHECK(page.body.find("<ul id=\"visits\">") != std::string::npos);
+  CHECK(page.body.find("已上门查看，&lt;i&gt;堆物&lt;/i&gt;未清") != std::string::npos);
+  CHECK(page.body.find("<b>502</b>") == std::string::npos);
+  CHECK(page.body.find("<i>堆物</i>") == std::string::npos);
+  b.cookies["lang"] = "en";
+  auto en = b.get("/console/cases/" + id);
+  CHECK(en.body.find("Cuihu South Road Estate, Building 1") != std::string::npos);
+  CHECK(en.body.find("Cuihu grid 1") != std::string::npos);
+  b.cookies.erase("lang");
+
+  // Another office's clerk gets the refusal, not the place.
+  Browser other{c.d};
+  REQUIRE(other.sign_in("office2").status == 303);
+  auto refused = other.get("/console/cases/" + id);
+  CHECK(refused.status == 403);
+  CHECK(refused.body.find("3单元") == std::string::npos);
+  CHECK(refused.body.find("已上门查看") == std::string::npos);
+
+  // A case recorded with no where shows none of it.
+  const std::string bare = c.make_case(c.a, 8, "井盖缺失");
+  auto plain = b.get("/console/cases/" + bare);
+  REQUIRE(plain.status == 200);
+  CHECK(plain.body.find("id=\"address\"") == std::string::npos);
+  CHECK(plain.body.find("id=\"point\"") == std::string::npos);
+  CHECK(plain.body.find("id=\"visits\"") == std::string::npos);
+}
+
 TEST_CASE("console: English is one link away and stays chosen") {
   ConsoleDistrict c;
   Browser b{c.d};

@@ -388,18 +388,20 @@ TEST_CASE("the projection equals a full fold of each case's facts, after any pus
                           << " district actions taken");
 
   std::vector<server::CaseRow> rows;
-  int with_conflicts = 0, overdue_somewhere = 0;
+  int with_conflicts = 0, overdue_somewhere = 0, with_visits = 0;
   for (const auto& id : case_ids) {
     auto row = d.store().case_row(id).value();
     REQUIRE_MESSAGE(row.has_value(), id);
     const server::CaseRow expected = full_fold(d.store(), id, dl);
     CHECK_MESSAGE(*row == expected, id);
     with_conflicts += row->open_conflicts > 0 ? 1 : 0;
+    with_visits += row->detail_json.find("\"visits\":[{") != std::string::npos ? 1 : 0;
     overdue_somewhere += row->next_due_ms > 0 ? 1 : 0;
     rows.push_back(*row);
   }
   CHECK(with_conflicts > 0);
   CHECK(overdue_somewhere > 0);
+  CHECK(with_visits > 0);  // the histories hold case.visited facts (case_history.hpp)
   CHECK_FALSE(d.store().case_row(uuid_of(0x9999, 1).to_string()).value().has_value());
 
   // A rebuild from the facts gives the same rows.

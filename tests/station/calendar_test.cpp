@@ -89,3 +89,36 @@ TEST_CASE("station: a year without a published calendar counts Monday to Friday"
   REQUIRE(late.size() == 1);
   CHECK(late[0].due_ms == end_of(2027, 2, 9));
 }
+
+TEST_CASE("station: cases whose deadlines run into a year without a calendar say so") {
+  CalendarStation unpublished(at(2027, 2, 5, 10));
+  Cases cases(*unpublished.station);
+  auto listed = cases.list(CaseFilter{});
+  REQUIRE(listed.is_ok());
+  CHECK(cases.deadline_fallback_years(*listed) == std::vector<int>{2027});
+  CHECK(core::fallback_warning(cases.deadline_fallback_years(*listed), false) ==
+        "2027 not published: counting Monday–Friday");
+
+  // A round ending in a published year: nothing to say; nor for a case resolved long ago.
+  CalendarStation published(at(2026, 9, 30, 11));
+  Cases in_2026(*published.station);
+  CHECK(in_2026.deadline_fallback_years(in_2026.list(CaseFilter{}).value()).empty());
+  // A round whistled late in December runs into 2027.
+  CalendarStation december(at(2026, 12, 30, 10));
+  Cases across(*december.station);
+  CHECK(across.deadline_fallback_years(across.list(CaseFilter{}).value()) ==
+        std::vector<int>{2027});
+
+  // Deadlines in hours (the default catalog) never count working days.
+  test::StationFixture hours;
+  hours.clock.set(at(2027, 2, 5, 10));
+  Cases by_hours(*hours.station);
+  auto made = by_hours.record(hours.director, NewCase{"env_sanitation", core::CaseChannel::Window,
+                                                      "路灯不亮", "", std::nullopt, true});
+  REQUIRE(made.is_ok());
+  REQUIRE(by_hours
+              .whistle(hours.director, made->case_id, core::WhistleLevel::Community,
+                       core::WhistleKind::Routine, {"urban_management"}, "")
+              .is_ok());
+  CHECK(by_hours.deadline_fallback_years(by_hours.list(CaseFilter{}).value()).empty());
+}

@@ -102,6 +102,34 @@ TEST_CASE("a work-access application is recorded with the check's verdict and de
   CHECK(count_kind(*f.station, "audit.access_") == 4);
 }
 
+TEST_CASE("the station's check finds a task the leading group decided, not only the lists") {
+  StationFixture f;
+  station::AccessRegister r(*f.station);
+  const std::string task = "协助开展文明城市创建入户宣传";
+  auto before = r.check(task);
+  REQUIRE(before.is_ok());
+  CHECK(before->verdict == core::WorkAccessVerdict::NeedsApproval);
+  auto app = r.apply(f.staff, {"urban_management", task, ""});
+  REQUIRE(app.is_ok());
+  REQUIRE(r.decide(f.director, app->id, {true, "五华区社区建设工作领导小组", "2026-11-24", ""})
+              .is_ok());
+  auto after = r.check("请社区" + task + "工作");
+  REQUIRE_MESSAGE(after.is_ok(), after.status().to_string());
+  CHECK(after->verdict == core::WorkAccessVerdict::Approved);
+  REQUIRE(after->registered.has_value());
+  CHECK(after->registered->application == app->id.to_string());
+  CHECK(after->registered->decided_on == "2026-11-24");
+
+  auto law = r.apply(f.staff, {"urban_management", "要求社区负责辖区占道经营执法", ""});
+  REQUIRE(law.is_ok());
+  REQUIRE(r.decide(f.director, law->id, {false, "", "", "属执法事项"}).is_ok());
+  auto refused = r.check("要求社区负责辖区占道经营执法");
+  REQUIRE(refused.is_ok());
+  CHECK(refused->reason == core::WorkAccessReason::RefusedApplication);
+  CHECK(refused->explanation.zh.find("不予准入") != std::string::npos);
+  CHECK(r.check("").status().code() == ErrorCode::Invalid);
+}
+
 TEST_CASE("a hardship certificate goes into the register masked; a forbidden one is refused") {
   StationFixture f;
   station::AccessRegister r(*f.station);

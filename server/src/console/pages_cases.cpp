@@ -414,6 +414,28 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
                      {"at", console::local_time(num(n, "at_ms"))},
                      {"text", str(n, "text")}});
   }
+  json visits = json::array();
+  for (const json& n : detail.value("visits", json::array())) {
+    if (!n.is_object()) continue;
+    visits.push_back({{"who", who_of(n)},
+                      {"at", console::local_time(num(n, "at_ms"))},
+                      {"text", str(n, "text")}});
+  }
+  // Where the problem is: the place's name, the address in the resident's or worker's words,
+  // the position when one was given (the grid is the row's).
+  json where = detail.value("where", json::object());
+  if (!where.is_object()) where = json::object();
+  std::string place = str(where, "place");
+  if (const core::Place* p = catalog && !place.empty() ? catalog->place_by_id(place) : nullptr) {
+    place = name_of(p->name, c.lang);
+  }
+  std::string point;
+  const auto lat = where.find("lat_e6"), lon = where.find("lon_e6");
+  if (lat != where.end() && lon != where.end() && lat->is_number_integer() &&
+      lon->is_number_integer()) {
+    point = core::to_string(core::GeoPoint{static_cast<std::int32_t>(lat->get<std::int64_t>()),
+                                           static_cast<std::int32_t>(lon->get<std::int64_t>())});
+  }
   json conflicts = json::array();
   for (const json& n : detail.value("conflicts", json::array())) {
     if (!n.is_object()) continue;
@@ -443,6 +465,9 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
       {"source", source_name(catalog, row.source, c.lang)},
       {"channel", label(c, "channel_", row.channel)},
       {"grid", grid_name(catalog, row.grid, c.lang)},
+      {"place", place},
+      {"address", str(where, "address")},
+      {"point", point},
       {"description", row.description},
       {"collected", console::local_time(row.collected_ms)},
       // The level and kind of the current round, only when it was whistled.
@@ -460,6 +485,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
       {"departments", std::move(departments)},
       {"timeline", std::move(timeline)},
       {"notes", std::move(notes)},
+      {"visits", std::move(visits)},
       {"conflicts", std::move(conflicts)},
       {"csrf", c.session->csrf},
       {"action_base", "/console/cases/" + row.case_id + "/"}};
@@ -480,6 +506,7 @@ HttpResponse Console::Impl::case_page_with(Ctx& c, const std::string& case_id, i
     }
   }
   data["has_notes"] = !data["notes"].empty();
+  data["has_visits"] = !data["visits"].empty();
   data["has_departments"] = !data["departments"].empty();
   data["has_conflicts"] = !data["conflicts"].empty();
   if (const std::string done = c.query.get("done"); !done.empty() && status == 200) {

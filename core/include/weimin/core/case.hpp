@@ -95,6 +95,8 @@ struct GeoPoint {
   std::int32_t lon_e6 = 0;  // longitude in micro-degrees, -180e6 … 180e6
   auto operator<=>(const GeoPoint&) const = default;
 };
+// "25.046512, 102.702139": latitude and longitude in decimal degrees, as a map app takes them.
+std::string to_string(const GeoPoint& point);
 struct CaseWhere {
   std::string grid;     // code of a catalog Grid; may be empty
   std::string place;    // id of a catalog Place; may be empty

@@ -159,6 +159,16 @@ struct RegisterState {
 // (the catalog's note) when it is not issuable.
 Status check_certificate_issuable(const Catalog& catalog, std::string_view certificate);
 
+// The check of a task against the lists (check_work_access) and the station's register. When
+// the task of a decided application is this task (task_similarity ≥ kSameTaskScore; the
+// closest one, the later decision on a tie), its decision is the verdict, whatever the lists
+// say: Approved with ApprovedApplication, or NeedsApproval with RefusedApplication; then
+// `registered` names the application and the explanation says when and by whom it was decided,
+// followed by what the lists say. A pending application for the task is named in the
+// explanation and changes nothing else. Fails as check_work_access does.
+Result<WorkAccessDecision> check_work_access(const Catalog& catalog, const RegisterState& state,
+                                             std::string_view task_text);
+
 // Whether the event fits the state: Ok, or NotFound (unknown application, department or
 // certificate), AlreadyExists (id in use), Conflict (an application decided already) or
 // Rejected (a certificate the catalog does not let a committee issue), with what to do.

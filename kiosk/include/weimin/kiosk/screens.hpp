@@ -155,6 +155,10 @@ struct CaseDeskState {
   bool recording = false;
   std::string source;
   std::string description;
+  // Where the problem is, as on the handheld: one of this community's grids (网格; empty: none
+  // chosen) and the building, door or address in words (may be empty).
+  std::string grid;
+  std::string address;
   // The resident's identity number (optional): typed on the keypad (digits and X) or filled by
   // the card reader. Shown only masked once complete (530102********1234).
   std::string id_number;
@@ -281,6 +285,11 @@ std::string identity_problem(std::string_view typed, core::CivilDate today);
 // given; on success clears the form and sets message to the tracking code, else error.
 Status record_walk_in(station::Station& station, const station::Session& by, CaseDeskState& desk,
                       Lang lang = Lang::Zh);
+
+// Where a case's problem is, one line each in the language for the parts given: its grid's
+// name, its place's name, the building or address, the position ("坐标：25.046512, 102.702139").
+std::vector<std::string> case_where_lines(const core::CaseWhere& where,
+                                          const core::Catalog& catalog, Lang lang);
 
 // [SECTION] What the district did (the case desk and the resident's progress screen)
 

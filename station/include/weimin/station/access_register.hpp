@@ -46,6 +46,12 @@ class AccessRegister {
 
   Result<core::RegisterState> state();
 
+  // Whether the station may take on a task: the check against the lists and this register
+  // (core::check_work_access with the register's state), so a task the leading group approved
+  // comes back Approved with when and by whom, and one it refused says so. Invalid for empty,
+  // overlong or malformed text; the register's read errors otherwise.
+  Result<core::WorkAccessDecision> check(std::string_view task_text);
+
   // Records an application; the check (core::check_work_access) runs on the task and its
   // verdict is kept with it. NotFound for an unknown department (the message lists them).
   Result<core::AccessApplication> apply(const Session& by, const ApplicationRecord& record);

@@ -125,6 +125,12 @@ class Cases {
   Result<std::vector<GridCaseCount>> count_by_grid();
 
   core::CaseDeadlines deadlines() const;
+  // The years the deadlines of `cases` run through that the catalog's work calendar does not
+  // cover, ascending: there they are counted Monday–Friday (say so with
+  // core::fallback_warning). For each case in a round (whistled, reported, feedback) from its
+  // whistle to the end of the round's count, and for a case resolved locally from the
+  // resolution to its verify deadline; none for limits in hours.
+  std::vector<int> deadline_fallback_years(const std::vector<CaseView>& cases) const;
 
  private:
   Result<core::CaseState> load(const core::Uuid& id);
