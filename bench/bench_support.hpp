@@ -5,8 +5,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,20 @@ template <class T>
 T must(const std::string& what, Result<T> r) {
   if (!r.is_ok()) die(what, r.status());
   return std::move(r).value();
+}
+
+// The whole text of a file (empty when it cannot be read).
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+// Writes `text` to a file beside `p` and renames it over `p`, so `p` is whole or absent.
+inline void write_file(const std::filesystem::path& p, const std::string& text) {
+  const std::filesystem::path tmp = p.string() + ".tmp";
+  std::ofstream(tmp) << text;
+  std::filesystem::rename(tmp, p);
 }
 
 inline double now_ms() {

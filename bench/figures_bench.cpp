@@ -49,6 +49,7 @@
 
 #include "bench_support.hpp"
 #include "figures_district.hpp"
+#include "store_size.hpp"
 #include "weimin/core/catalog.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/server/embedded_store.hpp"
@@ -66,6 +67,10 @@ namespace {
 using bench::die;
 using bench::FiguresDistrict;
 using bench::must;
+using bench::pg_conninfo;
+using bench::read_file;
+using bench::with_schema;
+using bench::write_file;
 
 struct Args {
   std::string json;
@@ -83,47 +88,12 @@ struct Args {
   std::string explain;  // --explain SQL: its plan on each store instead of the benchmark
 };
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-void write_file(const fs::path& p, const std::string& text) {
-  const fs::path tmp = p.string() + ".tmp";
-  std::ofstream(tmp) << text;
-  fs::rename(tmp, p);
-}
-
 std::mutex print_mutex;
 template <class... A>
 void say(const char* format, A... a) {
   std::lock_guard lock(print_mutex);
   std::fprintf(stderr, format, a...);
   std::fflush(stderr);
-}
-
-// [SECTION] PostgreSQL URLs
-
-// The URL's libpq connection (without the store's own `schema=` parameter) and its schema.
-std::pair<std::string, std::string> pg_conninfo(const std::string& url) {
-  const auto q = url.find('?');
-  if (q == std::string::npos) return {url, "public"};
-  std::string kept;
-  std::string schema = "public";
-  std::stringstream params(url.substr(q + 1));
-  for (std::string param; std::getline(params, param, '&');) {
-    if (param.starts_with("schema=")) {
-      schema = param.substr(7);
-    } else if (!param.empty()) {
-      kept += (kept.empty() ? "?" : "&") + param;
-    }
-  }
-  return {url.substr(0, q) + kept, schema};
-}
-std::string with_schema(const std::string& url, const std::string& schema) {
-  return pg_conninfo(url).first + (url.find('?') == std::string::npos ? "?" : "&") +
-         "schema=" + schema;
 }
 
 // [SECTION] The cache key: generator version, schema versions, size
@@ -252,39 +222,8 @@ void load(Side& side, const FiguresDistrict& district, const std::string& catalo
 // The bytes a store takes on disk: the embedded store's folder (database, log, key), or the
 // PostgreSQL schema's tables with their indexes and TOAST.
 std::int64_t disk_bytes(const Side& side) {
-  if (side.name == "embedded") {
-    std::int64_t total = 0;
-    for (const auto& e : fs::recursive_directory_iterator(side.dir / "data")) {
-      if (e.is_regular_file()) total += static_cast<std::int64_t>(e.file_size());
-    }
-    return total;
-  }
-  try {
-    const auto [conninfo, schema] = pg_conninfo(side.url);
-    pqxx::connection c(conninfo);
-    pqxx::work w(c);
-    return w
-        .exec_params(
-            "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c JOIN "
-            "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'",
-            schema)[0][0]
-        .as<std::int64_t>();
-  } catch (const std::exception& e) {
-    die("measuring the PostgreSQL store's size", Status(ErrorCode::Io, e.what()));
-  }
-}
-
-// The statistics autovacuum would gather a while after a load.
-void analyze(const std::string& url) {
-  try {
-    const auto [conninfo, schema] = pg_conninfo(url);
-    pqxx::connection c(conninfo);
-    pqxx::nontransaction n(c);
-    n.exec("SET search_path TO " + c.quote_name(schema));
-    n.exec("ANALYZE");
-  } catch (const std::exception& e) {
-    die("analyzing the PostgreSQL store", Status(ErrorCode::Io, e.what()));
-  }
+  return side.name == "embedded" ? bench::folder_bytes(side.dir / "data")
+                                 : bench::pg_schema_bytes(side.url);
 }
 
 // The plan of `sql` on each store, and its time (see --explain).
@@ -582,7 +521,7 @@ int main(int argc, char** argv) {
     for (auto& t : loaders) t.join();
   }
   for (Side& side : sides)
-    if (side.name == "postgres") analyze(side.url);
+    if (side.name == "postgres") bench::pg_analyze(side.url);
 
   bench::Report report;
   report.add("cases", static_cast<double>(args.shape.cases));

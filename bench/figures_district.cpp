@@ -9,6 +9,7 @@
 
 #include "weimin/core/case.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/core/evaluation.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/core/ticket.hpp"
 
@@ -110,8 +111,10 @@ FiguresDistrict::FiguresDistrict(DistrictShape shape) : shape_(shape) {
     char office[16];
     std::snprintf(office, sizeof office, "530102%03d", o);
     offices_.push_back(office);
-    // Wuhua's three communities of each office, a fourth for every office, a fifth for five.
-    for (int n = 1; n <= (o <= 5 ? 5 : 4); ++n) {
+    // Wuhua's three communities of each office, then more: of 45, a fourth for every office
+    // and a fifth for five.
+    const int per_office = shape_.communities / 10 + (o <= shape_.communities % 10 ? 1 : 0);
+    for (int n = 1; n <= per_office; ++n) {
       char suffix[8];
       std::snprintf(suffix, sizeof suffix, "%03d", n % 1000);
       communities_.push_back(std::string(office) + suffix);
@@ -138,7 +141,9 @@ FiguresDistrict::FiguresDistrict(DistrictShape shape) : shape_(shape) {
   for (double w : community_weight_) station_weight += w;
   const double queue_facts = std::max(
       0.0, (shape_.facts_per_case - kCaseFactsPerCase) * static_cast<double>(shape_.cases));
-  tickets_per_station_day_ = queue_facts / kFactsPerTicket / open_weight / station_weight;
+  // An evaluation for 30 % of the tickets, nearly all of which are served.
+  const double per_ticket = kFactsPerTicket + (shape_.window_evaluations ? 0.28 : 0.0);
+  tickets_per_station_day_ = queue_facts / per_ticket / open_weight / station_weight;
 }
 
 std::string FiguresDistrict::catalog_json(const std::string& wuhua_json) const {
@@ -442,16 +447,46 @@ std::vector<core::TicketEvent> ticket_events(std::uint64_t seed, int station, in
   return out;
 }
 
+// Residents' ratings of 30 % of the services finished in `events` (68 % 满意, 24 % 基本满意,
+// 8 % 不满意; a score with half of them), one to five minutes after each.
+std::vector<core::Evaluation> window_evaluations(std::uint64_t seed, int station, int day,
+                                                 const std::vector<core::TicketEvent>& events) {
+  Rng rng(seed * 424'243ULL + static_cast<std::uint64_t>(station) * 4096 +
+          static_cast<std::uint64_t>(day));
+  std::vector<core::Evaluation> out;
+  std::uint64_t serial = 0;
+  for (const core::TicketEvent& e : events) {
+    if (!std::holds_alternative<core::TicketFinished>(e.body) || !rng.chance(0.3)) continue;
+    const std::int64_t t = e.wall_ms + rng.between(60, 300) * 1000;
+    core::Evaluation v;
+    v.id = make_id(t, (4ULL << 56) | (static_cast<std::uint64_t>(station) << 48) |
+                          (static_cast<std::uint64_t>(day) << 36) | (++serial & 0xfffffffffULL));
+    v.hlc = {t, 0};
+    v.wall_ms = t;
+    v.origin = e.origin;
+    v.target_kind = core::EvaluationTarget::Ticket;
+    v.target = e.ticket;
+    const double r = rng.unit();
+    v.rating = r < 0.68   ? core::Rating::Satisfied
+               : r < 0.92 ? core::Rating::BasicallySatisfied
+                          : core::Rating::Dissatisfied;
+    if (rng.chance(0.5)) v.score = v.rating == core::Rating::Satisfied ? 5 : r < 0.92 ? 4 : 2;
+    v.staff = e.staff;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<server::FactRecord> FiguresDistrict::queue_day(int station, int day) const {
   const std::string& community = communities_[static_cast<std::size_t>(station)];
   const std::string origin = "station:" + community;
   std::vector<server::FactRecord> out;
-  for (const core::TicketEvent& e : ticket_events(
-           shape_.seed, station, day,
-           tickets_per_station_day_ * community_weight_[static_cast<std::size_t>(station)],
-           origin)) {
+  const std::vector<core::TicketEvent> events = ticket_events(
+      shape_.seed, station, day,
+      tickets_per_station_day_ * community_weight_[static_cast<std::size_t>(station)], origin);
+  for (const core::TicketEvent& e : events) {
     sync::FactPayload f{e.id.to_string(),
                         std::string(core::to_string(e.kind())),
                         e.ticket.to_string(),
@@ -461,6 +496,18 @@ std::vector<server::FactRecord> FiguresDistrict::queue_day(int station, int day)
                         day_of(e.wall_ms),
                         core::to_json(e)};
     out.push_back(server::FactRecord{std::move(f), community, e.wall_ms, {}});
+  }
+  if (!shape_.window_evaluations) return out;
+  for (const core::Evaluation& v : window_evaluations(shape_.seed, station, day, events)) {
+    sync::FactPayload f{v.id.to_string(),
+                        std::string(core::kEvaluationKind),
+                        v.target.to_string(),
+                        origin,
+                        static_cast<std::int64_t>(v.hlc.pack()),
+                        v.wall_ms,
+                        day_of(v.wall_ms),
+                        core::to_json(v)};
+    out.push_back(server::FactRecord{std::move(f), community, v.wall_ms, {}});
   }
   return out;
 }
@@ -502,6 +549,10 @@ Status FiguresDistrict::check_case(std::int64_t i) const {
 Status FiguresDistrict::check_queue_day(int station, int day) const {
   std::vector<core::TicketEvent> events;
   for (const server::FactRecord& r : queue_day(station, day)) {
+    if (r.fact.kind == core::kEvaluationKind) {  // checked on its own
+      WEIMIN_TRY(core::evaluation_from_json(r.fact.body).status());
+      continue;
+    }
     WEIMIN_ASSIGN_OR_RETURN(core::TicketEvent e, core::ticket_event_from_json(r.fact.body));
     events.push_back(std::move(e));
   }

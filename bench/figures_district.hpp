@@ -1,5 +1,6 @@
 // The district the figures benchmark fills (issue 15): a year (2025, local dates) of cases and
-// queue tickets over 45 communities under 10 street offices and 30 departments, made from a seed
+// queue tickets over 45 communities (the scale benchmark's: 100, and evaluations of the
+// tickets, issue 17) under 10 street offices and 30 departments, made from a seed
 // so that every run builds the same facts. Case i and a station's day are each made from their
 // own generator, so any part can be made alone (a load can resume at any day).
 // The mix: most cases are whistled once (community or district level; routine, key or
@@ -29,6 +30,12 @@ struct DistrictShape {
   std::int64_t cases = 1'000'000;
   int facts_per_case = 20;  // case facts plus queue facts, over the number of cases
   std::uint64_t seed = 15;
+  // Communities under the 10 street offices, spread evenly (the first offices one more): 45 for
+  // the figures benchmark, 100 for the scale benchmark.
+  int communities = 45;
+  // A resident's rating (evaluation.given) of 30 % of the tickets served at a window, a few
+  // minutes after the service (the scale benchmark; the figures benchmark has none).
+  bool window_evaluations = false;
 };
 
 class FiguresDistrict {
@@ -44,7 +51,7 @@ class FiguresDistrict {
 
   const DistrictShape& shape() const { return shape_; }
   // The catalog to publish first: Wuhua's (`wuhua_json`, assets/catalog/wuhua.json) with the
-  // benchmark's 15 more communities (45 in all) and 20 more departments (30 in all).
+  // benchmark's communities (15 more by default, 45 in all) and 20 more departments (30 in all).
   std::string catalog_json(const std::string& wuhua_json) const;
   const std::vector<std::string>& communities() const { return communities_; }
   const std::vector<std::string>& offices() const { return offices_; }
@@ -54,7 +61,8 @@ class FiguresDistrict {
   std::pair<std::int64_t, std::int64_t> cases_of_day(int day) const;
   // Case i's facts, in time order, none after kNowMs.
   std::vector<server::FactRecord> case_history(std::int64_t i) const;
-  // The ticket facts of station `station` (index into communities()) on `day`; none on Sundays.
+  // The ticket facts of station `station` (index into communities()) on `day`, with their
+  // evaluations when the shape has them; none on Sundays.
   std::vector<server::FactRecord> queue_day(int station, int day) const;
   // Every fact of `day`: the histories of its cases, then each station's tickets.
   std::vector<server::FactRecord> day_facts(int day) const;
@@ -67,7 +75,7 @@ class FiguresDistrict {
 
  private:
   DistrictShape shape_;
-  std::vector<std::string> communities_;  // 45
+  std::vector<std::string> communities_;  // shape_.communities
   std::vector<std::string> offices_;      // 10
   std::vector<std::string> departments_;  // 30
   std::vector<double> community_weight_;  // relative business of each community
