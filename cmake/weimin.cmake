@@ -18,20 +18,26 @@ function(weimin_part name)
   weimin_warnings(weimin_${name})
 endfunction()
 
-# weimin_test(name SOURCES... LIBS ... [SPLIT pattern]): a doctest executable registered with
-# CTest as one test (test names may hold commas, which doctest filters would split). With SPLIT,
-# the cases matching the pattern run as a second CTest test beside the rest, so slow ones run in
-# parallel with the others.
+# weimin_test(name SOURCES... LIBS ... [SPLIT pattern] [SPLIT_FILES pattern]): a doctest
+# executable registered with CTest as one test (test names may hold commas, which doctest
+# filters would split). With SPLIT, the cases matching the pattern run as a second CTest test
+# (<name>_slow) beside the rest, so slow ones run in parallel with the others; with SPLIT_FILES,
+# the other cases of the source files matching that pattern run as a third (<name>_part2), so no
+# one CTest test nears its timeout under the sanitizers.
 function(weimin_test name)
-  cmake_parse_arguments(T "" "SPLIT" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "" "SPLIT;SPLIT_FILES" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${T_SOURCES} ${CMAKE_SOURCE_DIR}/tests/support/doctest_main.cpp)
   target_link_libraries(${name} PRIVATE ${T_LIBS} doctest::doctest)
   target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests/support)
   weimin_warnings(${name})
+  set(rest)
   if(T_SPLIT)
-    add_test(NAME ${name} COMMAND ${name} --test-case-exclude=${T_SPLIT})
+    list(APPEND rest --test-case-exclude=${T_SPLIT})
     add_test(NAME ${name}_slow COMMAND ${name} --test-case=${T_SPLIT})
-  else()
-    add_test(NAME ${name} COMMAND ${name})
   endif()
+  if(T_SPLIT_FILES)
+    add_test(NAME ${name}_part2 COMMAND ${name} ${rest} --source-file=${T_SPLIT_FILES})
+    list(APPEND rest --source-file-exclude=${T_SPLIT_FILES})
+  endif()
+  add_test(NAME ${name} COMMAND ${name} ${rest})
 endfunction()
