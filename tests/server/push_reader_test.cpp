@@ -325,11 +325,18 @@ TEST_CASE("the push reader reads each payload as parse_fact_payload does") {
 namespace {
 
 // A JSON value as text is made of it, so that mutations can repeat keys and keep any order.
+struct Member;
 struct Node {
   enum class Kind { Scalar, Object, Array } kind = Kind::Scalar;
   std::string scalar;  // the JSON text of a scalar
-  std::vector<std::pair<std::string, Node>> members;
+  // A key and its value. Not std::pair: a pair of an incomplete Node is refused by clang 14
+  // with libstdc++ 12 (std::vector allows an incomplete element, std::pair does not).
+  std::vector<Member> members;
   std::vector<Node> items;
+};
+struct Member {
+  std::string first;
+  Node second;
 };
 
 Node scalar(std::string text) {
@@ -338,7 +345,7 @@ Node scalar(std::string text) {
 Node str(const std::string& s) {
   return scalar(nlohmann::json(s).dump());
 }
-Node object(std::vector<std::pair<std::string, Node>> members) {
+Node object(std::vector<Member> members) {
   return Node{Node::Kind::Object, {}, std::move(members), {}};
 }
 Node array(std::vector<Node> items) {
