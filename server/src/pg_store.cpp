@@ -888,11 +888,11 @@ class PgStore final : public DistrictStore {
 
   Result<NeighbourRecords> neighbour_records() override {
     NeighbourRecords out;
-    WEIMIN_TRY(pool_->read("reading wish, care-list, visit and call rows",
-                           [&](pqxx::transaction_base& w) {
-                             WEIMIN_ASSIGN_OR_RETURN(out, pg_neighbour::records(w));
-                             return Status::ok();
-                           }));
+    WEIMIN_TRY(
+        pool_->read("reading wish, care-list, visit and call rows", [&](pqxx::transaction_base& w) {
+          WEIMIN_ASSIGN_OR_RETURN(out, pg_neighbour::records(w));
+          return Status::ok();
+        }));
     return out;
   }
 

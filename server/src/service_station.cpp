@@ -40,7 +40,7 @@ std::optional<std::string> check_entry(sync::PushFactEntry& e, std::size_t index
     return path + ".origin: '" + f->origin + "' is not the pushing station " + station.station_id +
            "; a station pushes only the facts it made";
   }
-  if (auto why = govern::entry_refusal(*f)) return path + *why;  // consult.*, access.*, …
+  if (auto why = govern::entry_refusal(*f)) return path + *why;     // consult.*, access.*, …
   if (auto why = neighbour::entry_refusal(*f)) return path + *why;  // wish.*, care.*
   if (f->kind.rfind("case.", 0) == 0) {
     auto id = core::Uuid::parse(f->id);
