@@ -11,6 +11,7 @@
 #include "context.hpp"
 #include "weimin/core/mask.hpp"
 #include "weimin/core/work_access.hpp"
+#include "weimin/core/work_calendar.hpp"
 #include "weimin/platform/data_files.hpp"
 #include "weimin/platform/key_store.hpp"
 #include "weimin/station/access_register.hpp"
@@ -372,6 +373,28 @@ std::string text_table(const std::vector<std::vector<std::string>>& rows,
   return out;
 }
 
+// Every case of the station by grid, and the calendar warning, for both figures commands.
+void add_case_grids(nlohmann::json& j, std::string& text,
+                    const std::vector<station::GridCaseCount>& grids,
+                    const std::vector<int>& fallback_years) {
+  nlohmann::json rows = nlohmann::json::array();
+  std::string line;
+  for (const auto& g : grids) {
+    rows.push_back({{"grid", g.grid},
+                    {"collected", g.collected},
+                    {"closed", g.closed},
+                    {"overdue", g.overdue}});
+    line += (line.empty() ? "" : "; ") + (g.grid.empty() ? std::string("no grid") : g.grid) + " " +
+            std::to_string(g.collected) + " (" + std::to_string(g.closed) + " closed, " +
+            std::to_string(g.overdue) + " overdue)";
+  }
+  j["cases_by_grid"] = rows;
+  j["deadline_fallback_years"] = fallback_years;
+  if (!line.empty()) text += "cases by grid: " + line + "\n";
+  const std::string warning = core::fallback_warning(fallback_years, false);
+  if (!warning.empty()) text += warning + "\n";
+}
+
 int print_day_figures(Context& ctx, const station::DayFigures& f) {
   nlohmann::json j = {{"day", f.day},
                       {"tickets_taken", f.queue.taken},
@@ -408,6 +431,7 @@ int print_day_figures(Context& ctx, const station::DayFigures& f) {
   for (const auto& [stage, n] : f.cases_by_stage) text += " " + stage + " " + std::to_string(n);
   text += "; " + std::to_string(f.cases_overdue) + " overdue; " +
           std::to_string(f.cases_collected_today) + " new today\n";
+  add_case_grids(j, text, f.grids, f.deadline_fallback_years);
   const auto rate = f.satisfaction.satisfaction_rate();
   text +=
       "satisfaction: " +
@@ -542,6 +566,7 @@ int print_period_figures(Context& ctx, station::Station& station, const station:
   for (const auto& [stage, n] : f.cases_by_stage) text += " " + stage + " " + std::to_string(n);
   if (f.cases_by_stage.empty()) text += " none";
   text += ", " + std::to_string(f.cases_overdue) + " overdue\n";
+  add_case_grids(j, text, f.grids, f.deadline_fallback_years);
   const auto& sat = f.satisfaction;
   text += "satisfaction: " +
           (sat.total ? percent_text(sat.satisfaction_rate()) + " of " + std::to_string(sat.total) +

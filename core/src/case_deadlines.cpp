@@ -1,6 +1,7 @@
 // Deadlines of a case's current round: which steps are overdue.
 #include <algorithm>
 #include <cassert>
+#include <limits>
 
 #include "weimin/core/case.hpp"
 
@@ -117,6 +118,15 @@ std::vector<Overdue> overdue(const CaseState& state, const CaseDeadlines& deadli
     return a.department < b.department;
   });
   return out;
+}
+
+std::optional<std::int64_t> overdue_from(const CaseState& state, const CaseDeadlines& deadlines) {
+  // Every step with a deadline is past it at the end of time; the earliest is the answer.
+  std::optional<std::int64_t> first;
+  for (const Overdue& o : overdue(state, deadlines, std::numeric_limits<std::int64_t>::max())) {
+    if (!first || o.due_ms < *first) first = o.due_ms;
+  }
+  return first;
 }
 
 }  // namespace weimin::core

@@ -9,6 +9,7 @@
 
 #include "impl.hpp"
 #include "string_tables.hpp"
+#include "weimin/core/work_calendar.hpp"
 #include "weimin/station/figures.hpp"
 #include "weimin/station/staff_desk.hpp"
 
@@ -47,6 +48,11 @@ const std::vector<StringEntry>& figures_strings() {
       {"figures.col.handled", "经办案件", "Cases\nhandled"},
       {"figures.col.closed", "结项", "Cases\nclosed"},
       {"figures.col.rate", "满意率", "Satisfied"},
+      {"figures.by_grid", "按网格（全部案件）", "By grid (every case)"},
+      {"figures.col.grid", "网格", "Grid"},
+      {"figures.col.cases", "案件", "Cases"},
+      {"figures.col.overdue", "超期", "Overdue"},
+      {"figures.no_grid", "未标网格", "No grid"},
       {"figures.sheet_denied", "每月考核仅站长（书记/主任）和副站长可以查看。",
        "Only the director or the deputy head may see the staff sheet."},
       {"figures.sheet_note",
@@ -164,6 +170,7 @@ void App::Impl::draw_day_figures(const station::DayFigures& f) {
           .c_str());
   ImGui::Spacing();
   draw_stages(f.cases_by_stage);
+  draw_grids(f.grids, f.deadline_fallback_years);
 }
 
 void App::Impl::draw_stages(const std::map<std::string, int>& by_stage) {
@@ -231,6 +238,41 @@ void App::Impl::draw_month_figures(const station::PeriodFigures& f) {
   }
   ImGui::Spacing();
   draw_stages(f.cases_by_stage);
+  draw_grids(f.grids, f.deadline_fallback_years);
+}
+
+void App::Impl::draw_grids(const std::vector<station::GridCaseCount>& grids,
+                           const std::vector<int>& fallback_years) {
+  // Overdue counted Monday–Friday for want of a published calendar: said under the figures.
+  const std::string warning = core::fallback_warning(fallback_years, lang() == Lang::Zh);
+  if (!warning.empty()) {
+    labels["figures.calendar_warning"] = warning;  // for tests
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour_muted()), "%s", warning.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (grids.empty()) return;
+  ImGui::Spacing();
+  ImGui::TextUnformatted(t("figures.by_grid"));
+  const core::Catalog& cat = station.catalog();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& g : grids) {
+    std::string name = t("figures.no_grid");
+    if (!g.grid.empty()) {
+      name = g.grid;
+      for (const auto& known : cat.grids) {
+        if (known.code == g.grid) name = pick(known.name, lang());
+      }
+    }
+    rows.push_back(
+        {name, std::to_string(g.collected), std::to_string(g.closed), std::to_string(g.overdue)});
+    labels["figures.grid." + (g.grid.empty() ? std::string("none") : g.grid)] =
+        rows.back()[0] + " | " + rows.back()[1] + " | " + rows.back()[2] + " | " + rows.back()[3];
+  }
+  figures_table("##by_grid",
+                {t("figures.col.grid"), t("figures.col.cases"), t("figures.col.closed"),
+                 t("figures.col.overdue")},
+                rows);
 }
 
 void App::Impl::draw_staff_sheet(const station::PeriodFigures& f) {

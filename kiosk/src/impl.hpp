@@ -256,6 +256,10 @@ struct App::Impl {
   void draw_month_figures(const station::PeriodFigures& f);
   void draw_staff_sheet(const station::PeriodFigures& f);
   void draw_stages(const std::map<std::string, int>& by_stage);
+  // Every case by grid, and the warning when overdue is counted Monday–Friday for want of a
+  // calendar year.
+  void draw_grids(const std::vector<station::GridCaseCount>& grids,
+                  const std::vector<int>& fallback_years);
   void draw_day_bars(const std::vector<station::DaySeries>& days);
   // A table with a header row and no scrolling of its own: the first `text_columns` columns
   // left-aligned, the numbers after them right-aligned.

@@ -383,11 +383,13 @@ void App::Impl::draw_case_desk() {
   if (button("cases.all", t("cases.all"), ImVec2(item_width(t("cases.all")), h),
              desk.only_overdue ? ButtonKind::Normal : ButtonKind::Selected)) {
     desk.only_overdue = false;
+    desk.page = 0;
   }
   ImGui::SameLine();
   if (button("cases.overdue", t("cases.overdue"), ImVec2(item_width(t("cases.overdue")), h),
              desk.only_overdue ? ButtonKind::Selected : ButtonKind::Normal)) {
     desk.only_overdue = true;
+    desk.page = 0;
   }
   ImGui::SameLine();
   if (button("cases.new", t("cases.new"), ImVec2(0, h))) {
@@ -405,9 +407,36 @@ void App::Impl::draw_case_desk() {
   const bool side_by_side = avail.x > avail.y;
   const float region_h = std::max(avail.y, 6 * h);
   if (!desk.recording) {
-    auto listed = cases.list(std::nullopt, desk.only_overdue);
+    // One page of the list (a station keeps years of cases), newest first.
+    constexpr int kPage = CaseDeskState::kCaseDeskPage;
+    station::CaseFilter filter{std::nullopt, desk.only_overdue};
+    const int total = cases.count(filter).value_or(0);
+    const int pages = std::max(1, (total + kPage - 1) / kPage);
+    desk.page = std::clamp(desk.page, 0, pages - 1);
+    filter.limit = kPage;
+    filter.offset = static_cast<std::size_t>(desk.page) * kPage;
+    auto listed = cases.list(filter);
     const float left_w = side_by_side ? avail.x * 0.42f : 0.f;
     begin_scroll("##case_list", ImVec2(left_w, side_by_side ? region_h : region_h * 0.3f));
+    if (pages > 1) {
+      const std::string where = tf("cases.page_of", {std::to_string(desk.page + 1),
+                                                     std::to_string(pages), std::to_string(total)});
+      labels["cases.page"] = where;  // for tests
+      ImGui::BeginDisabled(desk.page == 0);
+      if (button("cases.prev_page", t("cases.prev_page"),
+                 ImVec2(item_width(t("cases.prev_page")), h))) {
+        --desk.page;
+      }
+      ImGui::EndDisabled();
+      ImGui::SameLine();
+      ImGui::BeginDisabled(desk.page + 1 >= pages);
+      if (button("cases.next_page", t("cases.next_page"),
+                 ImVec2(item_width(t("cases.next_page")), h))) {
+        ++desk.page;
+      }
+      ImGui::EndDisabled();
+      ImGui::TextUnformatted(where.c_str());
+    }
     if (listed.is_ok()) {
       if (listed->empty()) ImGui::TextUnformatted(t("cases.none"));
       // Deadlines counted Monday–Friday for want of a published calendar: said above the list.

@@ -6,8 +6,9 @@
 #include <array>
 #include <cstdio>
 #include <set>
-#include <unordered_map>
 
+#include "case_fold.hpp"
+#include "case_index.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/mask.hpp"
 #include "weimin/core/validation.hpp"
@@ -111,20 +112,6 @@ struct Contact {
   std::string id_number;
 };
 
-Result<core::CaseEvent> event_of(const storage::FactRow& row) {
-  auto id = core::Uuid::parse(row.id);
-  auto case_id = core::Uuid::parse(row.subject);
-  if (!id || !case_id) {
-    return Status(ErrorCode::Corrupt, "fact " + row.id + " has a malformed id or case id");
-  }
-  nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
-  if (body.is_discarded()) return Status(ErrorCode::Corrupt, "fact " + row.id + " is not JSON");
-  const core::CaseEventEnvelope envelope{
-      *id, *case_id, core::HlcTimestamp::unpack(static_cast<std::uint64_t>(row.hlc)), row.origin,
-      row.wall_ms};
-  return core::case_event_from_body(envelope, row.kind, body);
-}
-
 std::optional<Contact> contact_of(const std::vector<storage::FactRow>& rows) {
   // A last-writer-wins register: the latest contact fact (rows come in HLC order).
   std::optional<Contact> out;
@@ -143,21 +130,6 @@ Result<std::string> code_of(storage::Database& db, const core::Uuid& id) {
   s.bind(1, id.to_string());
   WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
   return row ? s.column_text(0) : core::tracking_code(id);
-}
-
-// A case's state from its subject's facts (in HLC order; facts other than case.* skipped).
-Result<core::CaseState> fold_rows(const core::Uuid& id, const std::vector<storage::FactRow>& rows) {
-  std::vector<core::CaseEvent> events;
-  events.reserve(rows.size());
-  for (const auto& row : rows) {
-    if (row.kind.rfind("case.", 0) != 0) continue;
-    WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, event_of(row));
-    events.push_back(std::move(ev));
-  }
-  if (events.empty()) {
-    return Status(ErrorCode::NotFound, "there is no case " + id.to_string() + " at this station");
-  }
-  return core::fold_case(id, events);
 }
 
 // The view of a case folded already, with its subject's rows (for the contact).
@@ -297,7 +269,7 @@ Result<CaseReceipt> Cases::record(const std::optional<Session>& by, const NewCas
 
 Result<core::CaseState> Cases::load(const core::Uuid& id) {
   WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
-  return fold_rows(id, rows);
+  return fold_case_rows(id, rows);
 }
 
 Result<core::CaseState> Cases::step(const std::optional<Session>& by, const core::Uuid& id,
@@ -445,7 +417,7 @@ Result<core::Uuid> Cases::resolve_reference(std::string_view id_or_code) {
 
 Result<CaseView> Cases::view(const core::Uuid& id) {
   WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
-  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(id, rows));
+  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_case_rows(id, rows));
   WEIMIN_ASSIGN_OR_RETURN(std::string code, code_of(station_.db(), id));
   return view_of(std::move(state), rows, deadlines(), station_.now_ms(), std::move(code));
 }
@@ -476,66 +448,64 @@ Result<std::vector<CaseView>> Cases::list(std::optional<core::CaseStage> stage, 
 }
 
 Result<std::vector<GridCaseCount>> Cases::count_by_grid() {
-  WEIMIN_ASSIGN_OR_RETURN(auto all, list(CaseFilter{}));
+  WEIMIN_TRY(case_index::refresh(station_, deadlines()));
+  WEIMIN_ASSIGN_OR_RETURN(auto present, case_index::grid_counts(station_, station_.now_ms()));
   std::vector<GridCaseCount> out;
   for (const auto& g : station_.catalog().grids) {
     if (g.community == station_.community()) out.push_back({g.code});
   }
   GridCaseCount none{""};
-  for (const auto& v : all) {
+  for (const auto& counted : present) {
     auto it = std::find_if(out.begin(), out.end(),
-                           [&](const GridCaseCount& c) { return c.grid == v.state.where.grid; });
+                           [&](const GridCaseCount& c) { return c.grid == counted.grid; });
     GridCaseCount& c = it == out.end() ? none : *it;
-    ++c.collected;
-    if (v.state.stage == core::CaseStage::Closed || v.state.stage == core::CaseStage::Evaluated)
-      ++c.closed;
-    if (!v.overdue.empty()) ++c.overdue;
+    c.collected += counted.collected;
+    c.closed += counted.closed;
+    c.overdue += counted.overdue;
   }
   if (none.collected > 0) out.push_back(none);
   return out;
 }
 
+Result<int> Cases::count(const CaseFilter& filter) {
+  WEIMIN_TRY(case_index::refresh(station_, deadlines()));
+  return case_index::count(station_, filter, station_.now_ms());
+}
+
 Result<std::vector<CaseView>> Cases::list(const CaseFilter& filter) {
-  const auto& stage = filter.stage;
-  const bool only_overdue = filter.only_overdue;
-  // Every case's facts in one read (not a read per case: a station keeps years of cases), each
-  // subject's rows in HLC order as by_subject gives them; the contacts after them.
-  auto& db = station_.db();
-  WEIMIN_ASSIGN_OR_RETURN(auto collected, storage::Facts::by_kind(db, "case.collected"));
-  std::unordered_map<std::string, std::vector<storage::FactRow>> rows;
-  rows.reserve(collected.size());
-  WEIMIN_ASSIGN_OR_RETURN(auto case_rows, storage::Facts::by_kind(db, "case."));
-  for (auto& r : case_rows) rows[r.subject].push_back(std::move(r));
-  WEIMIN_ASSIGN_OR_RETURN(auto contacts, storage::Facts::by_kind(db, kContactKind));
-  for (auto& r : contacts) {
-    if (auto it = rows.find(r.subject); it != rows.end()) it->second.push_back(std::move(r));
-  }
-  std::unordered_map<std::string, std::string> codes;
-  {
-    WEIMIN_ASSIGN_OR_RETURN(storage::Statement s, db.prepare("SELECT case_id, code FROM tracking"));
-    while (true) {
-      WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
-      if (!row) break;
-      codes.emplace(s.column_text(0), s.column_text(1));
-    }
-  }
   const core::CaseDeadlines due = deadlines();
+  WEIMIN_TRY(case_index::refresh(station_, due));
   const std::int64_t now = station_.now_ms();
+  WEIMIN_ASSIGN_OR_RETURN(std::vector<std::string> ids, case_index::ids(station_, filter, now));
+  auto& db = station_.db();
   std::vector<CaseView> out;
-  for (auto it = collected.rbegin(); it != collected.rend(); ++it) {
-    auto id = core::Uuid::parse(it->subject);
+  out.reserve(ids.size());
+  for (const std::string& subject : ids) {
+    auto id = core::Uuid::parse(subject);
     if (!id) continue;
-    const auto& mine = rows[it->subject];
-    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(*id, mine));
-    if (stage && state.stage != *stage) continue;
-    if (filter.grid && state.where.grid != *filter.grid) continue;
-    auto code = codes.find(it->subject);
-    CaseView v = view_of(std::move(state), mine, due, now,
-                         code != codes.end() ? code->second : core::tracking_code(*id));
-    if (only_overdue && v.overdue.empty()) continue;
-    out.push_back(std::move(v));
+    WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(db, subject));
+    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_case_rows(*id, rows));
+    WEIMIN_ASSIGN_OR_RETURN(std::string code, code_of(db, *id));
+    out.push_back(view_of(std::move(state), rows, due, now, std::move(code)));
   }
   return out;
+}
+
+Result<std::vector<int>> Cases::deadline_fallback_years_now() {
+  const core::CaseDeadlines due = deadlines();
+  if (due.emergency.unit != core::DeadlineUnit::WorkingDays &&
+      due.key.unit != core::DeadlineUnit::WorkingDays &&
+      due.routine.unit != core::DeadlineUnit::WorkingDays) {
+    return std::vector<int>{};
+  }
+  std::vector<CaseView> open;
+  for (core::CaseStage stage : {core::CaseStage::Resolved, core::CaseStage::Whistled,
+                                core::CaseStage::Reported, core::CaseStage::Feedback}) {
+    WEIMIN_ASSIGN_OR_RETURN(auto some, list(CaseFilter{stage, false, std::nullopt}));
+    open.insert(open.end(), std::make_move_iterator(some.begin()),
+                std::make_move_iterator(some.end()));
+  }
+  return deadline_fallback_years(open);
 }
 
 }  // namespace weimin::station

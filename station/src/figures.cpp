@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "case_fold.hpp"
+#include "case_index.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/staff.hpp"
 #include "weimin/station/cases.hpp"
@@ -13,6 +15,23 @@
 
 namespace weimin::station {
 
+namespace {
+
+// Every case of the station now: by stage, overdue, by grid, and the years its deadlines fall
+// back to Monday–Friday in. From the case projection: a read per stage, not a fold per case.
+Status cases_now(Station& station, std::map<std::string, int>& by_stage, int& overdue,
+                 std::vector<GridCaseCount>& grids, std::vector<int>& fallback_years) {
+  Cases cases(station);
+  WEIMIN_ASSIGN_OR_RETURN(grids, cases.count_by_grid());
+  WEIMIN_ASSIGN_OR_RETURN(auto counts, case_index::stage_counts(station, station.now_ms()));
+  by_stage = std::move(counts.by_stage);
+  overdue = counts.overdue;
+  WEIMIN_ASSIGN_OR_RETURN(fallback_years, cases.deadline_fallback_years_now());
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<DayFigures> day_figures(Station& station, std::optional<std::string> day) {
   DayFigures f;
   f.day = day.value_or(station.today());
@@ -22,12 +41,8 @@ Result<DayFigures> day_figures(Station& station, std::optional<std::string> day)
   f.queue = core::queue_figures(state);
   if (f.queue.called > 0) f.no_show_rate = static_cast<double>(f.queue.no_shows) / f.queue.called;
 
-  Cases cases(station);
-  WEIMIN_ASSIGN_OR_RETURN(auto all, cases.list(std::nullopt, false));
-  for (const auto& v : all) {
-    ++f.cases_by_stage[std::string(core::to_string(v.state.stage))];
-    if (!v.overdue.empty()) ++f.cases_overdue;
-  }
+  WEIMIN_TRY(
+      cases_now(station, f.cases_by_stage, f.cases_overdue, f.grids, f.deadline_fallback_years));
   WEIMIN_ASSIGN_OR_RETURN(auto collected,
                           storage::Facts::by_kind_on_day(station.db(), "case.collected", f.day));
   f.cases_collected_today = static_cast<int>(collected.size());
@@ -60,17 +75,7 @@ struct CaseActor {
 };
 
 Result<CaseActor> case_actor(const storage::FactRow& row) {
-  auto id = core::Uuid::parse(row.id);
-  auto case_id = core::Uuid::parse(row.subject);
-  if (!id || !case_id) {
-    return Status(ErrorCode::Corrupt, "fact " + row.id + " has a malformed id or case id");
-  }
-  nlohmann::json body = nlohmann::json::parse(row.body, nullptr, false);
-  if (body.is_discarded()) return Status(ErrorCode::Corrupt, "fact " + row.id + " is not JSON");
-  const core::CaseEventEnvelope envelope{
-      *id, *case_id, core::HlcTimestamp::unpack(static_cast<std::uint64_t>(row.hlc)), row.origin,
-      row.wall_ms};
-  WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, core::case_event_from_body(envelope, row.kind, body));
+  WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, case_event_of(row));
   return CaseActor{ev.actor, core::is_station_role(ev.actor_role)};
 }
 
@@ -134,12 +139,8 @@ Result<PeriodFigures> period_figures(Station& station, std::string from, std::st
   f.windows = std::move(totals.by_window);
   if (f.queue.called > 0) f.no_show_rate = static_cast<double>(f.queue.no_shows) / f.queue.called;
 
-  Cases cases(station);
-  WEIMIN_ASSIGN_OR_RETURN(auto all, cases.list(std::nullopt, false));
-  for (const auto& v : all) {
-    ++f.cases_by_stage[std::string(core::to_string(v.state.stage))];
-    if (!v.overdue.empty()) ++f.cases_overdue;
-  }
+  WEIMIN_TRY(
+      cases_now(station, f.cases_by_stage, f.cases_overdue, f.grids, f.deadline_fallback_years));
 
   f.satisfaction = core::satisfaction_figures(rated);
   // The sheet: the roster's active members, then anyone else the period's facts name.

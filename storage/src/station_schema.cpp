@@ -69,6 +69,30 @@ constexpr std::string_view kV4 = "ALTER TABLE staff ADD COLUMN grids TEXT NOT NU
 // a ticket taken at a station with three years of tickets read all of them.
 constexpr std::string_view kV5 = "CREATE INDEX facts_day_kind ON facts (day, kind);";
 
+// Version 6: each case's stage, grid and first due time (the case projection), so the case
+// desk and the figures read one row per case instead of folding every case's facts: a station
+// with three years of cases folded 10,000 of them for each figures screen. Facts stay the truth:
+// a trigger marks the case of every case fact written (whatever writes it: a local step, a
+// pulled page, a repair) as stale, and readers refold the stale cases before they read
+// (station/src/case_index.cpp). Every case is stale after this migration.
+constexpr std::string_view kV6 =
+    "CREATE TABLE case_now ("
+    "  case_id TEXT PRIMARY KEY,"
+    "  collected_hlc INTEGER NOT NULL,"  // the case.collected fact's: the desk's order
+    "  stage TEXT NOT NULL,"             // core::to_string(CaseStage)
+    "  grid TEXT NOT NULL,"              // the grid code of its where; '' for none
+    "  due_ms INTEGER"                   // core::overdue_from under the deadlines of case_now_due
+    ");"
+    "CREATE INDEX case_now_order ON case_now (collected_hlc);"
+    "CREATE INDEX case_now_stage ON case_now (stage, collected_hlc);"
+    "CREATE TABLE case_now_stale (case_id TEXT PRIMARY KEY);"
+    "CREATE TRIGGER facts_case_stale AFTER INSERT ON facts "
+    "WHEN substr(NEW.kind, 1, 5) = 'case.' BEGIN "
+    "  INSERT OR IGNORE INTO case_now_stale (case_id) VALUES (NEW.subject); "
+    "END;"
+    "INSERT OR IGNORE INTO case_now_stale (case_id) "
+    "  SELECT DISTINCT subject FROM facts WHERE kind = 'case.collected';";
+
 // Both statements of version 1 must be one string; build it once.
 const std::string& v1_sql() {
   static const std::string sql = std::string(kV1) + std::string(Outbox::kSchema);
@@ -78,12 +102,13 @@ const std::string& v1_sql() {
 }  // namespace
 
 std::span<const Migration> station_migrations() {
-  static const std::array<Migration, 5> migrations = {
+  static const std::array<Migration, 6> migrations = {
       Migration{1, "facts and outbox", v1_sql()},
       Migration{2, "staff roster and tracking codes", kV2},
       Migration{3, "sync state and push streams", kV3},
       Migration{4, "staff grids", kV4},
       Migration{5, "facts by day and kind", kV5},
+      Migration{6, "case projection", kV6},
   };
   return migrations;
 }

@@ -105,6 +105,20 @@ TEST_CASE("weimin: a grid worker records a case where it is, lists and counts by
   CHECK(counts.json()[1]["grid"] == "530102001001002");
   CHECK(counts.json()[1]["collected"] == 1);
 
+  // The figures count every case by grid too, as JSON and as text.
+  auto figures = cli.json({"figures", "--as", "D001"});
+  REQUIRE_MESSAGE(figures.code == 0, figures.err);
+  const auto by_grid = figures.json()["cases_by_grid"];
+  REQUIRE(by_grid.size() == 2);
+  CHECK(
+      by_grid[0] ==
+      nlohmann::json{{"grid", "530102001001001"}, {"collected", 1}, {"closed", 0}, {"overdue", 0}});
+  CHECK(figures.json()["deadline_fallback_years"].empty());
+  auto figures_text = cli.run({"figures", "--month", "2026-11", "--as", "D001"});
+  REQUIRE(figures_text.code == 0);
+  CHECK(figures_text.out.find("cases by grid: 530102001001001 1 (0 closed, 0 overdue); "
+                              "530102001001002 1 (0 closed, 0 overdue)") != std::string::npos);
+
   auto visited = cli.json({"case", "visit", code, "--as", "G010", "--text", "已上门提醒"});
   REQUIRE_MESSAGE(visited.code == 0, visited.err);
   REQUIRE(visited.json()["visits"].size() == 1);

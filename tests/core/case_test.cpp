@@ -394,6 +394,34 @@ TEST_CASE("order of arrival and repeats do not matter; ties go by origin then id
   CHECK(s.notes[2].event == a.id);
 }
 
+TEST_CASE("overdue_from is the moment after which a case is overdue, at every stage of a round") {
+  CaseDeadlines dl;
+  dl.emergency = {2, 12, 24};
+  dl.key = {12, 48, 48};
+  dl.routine = {24, 72, 72};
+  Maker m;
+  std::vector<CaseEvent> ev = {m.collected()};
+  CHECK_FALSE(overdue_from(fold(m, ev), dl).has_value());  // collected: no deadline yet
+  ev.push_back(m.whistled(kDirector, {kUrban, kWater}, WhistleKind::Emergency));
+  ev.push_back(m.reported(kUrban));
+  ev.push_back(m.feedback(kUrban));
+  // Each prefix of the round: overdue exactly when now is after overdue_from.
+  for (std::size_t n = 2; n <= ev.size(); ++n) {
+    const std::vector<CaseEvent> prefix(ev.begin(), ev.begin() + static_cast<std::ptrdiff_t>(n));
+    const CaseState s = fold(m, prefix);
+    const auto from = overdue_from(s, dl);
+    REQUIRE(from.has_value());
+    CHECK(overdue(s, dl, *from).empty());
+    CHECK_FALSE(overdue(s, dl, *from + 1).empty());
+  }
+  // The water bureau's report-in (2 h from the whistle) is due before the verification.
+  CHECK(*overdue_from(fold(m, ev), dl) == ev[1].hlc.wall_ms + 2 * kHour);
+  Maker local;
+  CHECK_FALSE(overdue_from(fold(local, path_to(local, At::Closed)), dl).has_value());
+  dl.routine.verify = 0;
+  CHECK_FALSE(overdue_from(fold(local, path_to(local, At::Resolved)), dl).has_value());
+}
+
 TEST_CASE("overdue steps are found per department and by how much") {
   CaseDeadlines dl;
   dl.emergency = {2, 12, 24};

@@ -67,4 +67,43 @@ TEST_CASE("the case desk says deadlines of 2027 are counted Monday to Friday") {
               .is_ok());
   k.app->frame(true);
   CHECK(k.app->label("cases.calendar_warning") == "2027年工作日历未发布：按周一至周五计算");
+  // The figures say it too, under every case by grid (this one has none).
+  k.tap("nav.figures");
+  CHECK(k.app->label("figures.calendar_warning") == "2027年工作日历未发布：按周一至周五计算");
+  CHECK(k.app->label("figures.grid.none") == "未标网格 | 1 | 0 | 0");
+  k.tap("figures.view.month");
+  CHECK(k.app->label("figures.calendar_warning") == "2027年工作日历未发布：按周一至周五计算");
+}
+
+TEST_CASE("the case desk shows a page of cases at a time, newest first") {
+  CalendarKiosk k;
+  auto director = station::StaffDesk(*k.station).sign_in("D001", "583920").value();
+  station::Cases cases(*k.station);
+  std::vector<std::string> codes;  // oldest first
+  for (int i = 0; i < kiosk::CaseDeskState::kCaseDeskPage + 2; ++i) {
+    auto made = cases.record(
+        director, station::NewCase{"env_sanitation", core::CaseChannel::Window,
+                                   "路灯不亮 " + std::to_string(i), "", std::nullopt, true});
+    REQUIRE(made.is_ok());
+    codes.push_back(made->tracking_code);
+  }
+  k.tap("home.staff");
+  REQUIRE(k.app->type_on_keypad("pad", "D001"));
+  k.tap("staff.field.pin");
+  REQUIRE(k.app->type_on_keypad("pad", "583920"));
+  k.tap("staff.sign_in");
+  k.tap("nav.cases");
+  const int total = kiosk::CaseDeskState::kCaseDeskPage + 2;
+  CHECK(k.app->label("cases.page") == "第 1 / 2 页，共 " + std::to_string(total) + " 件");
+  CHECK(k.app->label("cases.item." + codes.back()).has_value());  // the newest
+  CHECK_FALSE(k.app->label("cases.item." + codes.front()).has_value());
+  k.tap("cases.next_page");
+  CHECK(k.app->label("cases.page") == "第 2 / 2 页，共 " + std::to_string(total) + " 件");
+  CHECK(k.app->label("cases.item." + codes[0]).has_value());
+  CHECK(k.app->label("cases.item." + codes[1]).has_value());
+  CHECK_FALSE(k.app->label("cases.item." + codes.back()).has_value());
+  k.tap("cases.next_page");  // disabled on the last page: stays
+  CHECK(k.app->label("cases.page") == "第 2 / 2 页，共 " + std::to_string(total) + " 件");
+  k.tap("cases.prev_page");
+  CHECK(k.app->label("cases.page") == "第 1 / 2 页，共 " + std::to_string(total) + " 件");
 }

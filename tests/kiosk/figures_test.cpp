@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "kiosk_fixture.hpp"
+#include "weimin/station/cases.hpp"
 #include "weimin/station/evaluations.hpp"
 #include "weimin/station/queue.hpp"
 
@@ -82,4 +83,34 @@ TEST_CASE("figures screen: staff without the right to see figures do not see the
   f.tap("figures.view.staff");
   CHECK(f.shown("figures.denied") == "每月考核仅站长（书记/主任）和副站长可以查看。");
   CHECK_FALSE(f.app->label("figures.sheet.S002").has_value());
+}
+
+TEST_CASE("figures screen: every case counted by grid, today and this month") {
+  FiguresKiosk f;
+  station::Cases cases(*f.station);
+  auto in_grid = [&](std::string grid) {
+    station::NewCase c{"env_sanitation", core::CaseChannel::Window,
+                       "楼道堆放杂物",   std::nullopt,
+                       std::nullopt,     false};
+    c.where.grid = std::move(grid);
+    auto made = cases.record(f.staff, c);
+    REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
+    return made->case_id;
+  };
+  const auto a = in_grid("530102001001001");
+  (void)in_grid("530102001001001");
+  (void)in_grid("");
+  REQUIRE(cases.resolve(f.staff, a, "已清理").is_ok());
+  REQUIRE(cases.verify(f.staff, a, "居民确认").is_ok());
+  REQUIRE(cases.close(f.staff, a, "").is_ok());
+  f.sign_in("D001", "583920");
+  f.tap("nav.figures");
+  const std::string grid1 = f.shown("figures.grid.530102001001001");
+  CHECK(grid1.find(" | 2 | 1 | 0") != std::string::npos);
+  CHECK(grid1.find("530102001001001") == std::string::npos);  // its name, not its code
+  CHECK(f.shown("figures.grid.530102001001002").find(" | 0 | 0 | 0") != std::string::npos);
+  CHECK(f.shown("figures.grid.none") == "未标网格 | 1 | 0 | 0");
+  CHECK_FALSE(f.app->label("figures.calendar_warning").has_value());  // hours: no calendar needed
+  f.tap("figures.view.month");
+  CHECK(f.shown("figures.grid.none") == "未标网格 | 1 | 0 | 0");
 }

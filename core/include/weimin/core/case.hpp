@@ -449,6 +449,11 @@ struct Overdue {
 // resolution + routine verify). No other stage has deadlines. Never fails.
 std::vector<Overdue> overdue(const CaseState& state, const CaseDeadlines& deadlines,
                              std::int64_t now_ms);
+// The first due time of the current round: overdue(state, deadlines, now_ms) is non-empty
+// exactly when now_ms is after it. nullopt when no step of the round has a deadline (a closed
+// case, limits of 0). A station keeps it with each case so "which cases are overdue now" is a
+// comparison, not a fold of every case.
+std::optional<std::int64_t> overdue_from(const CaseState& state, const CaseDeadlines& deadlines);
 
 // [SECTION] Tracking code
 

@@ -146,6 +146,9 @@ enum class ConsoleAction {
 
 struct CaseDeskState {
   bool only_overdue = false;
+  // The page of the list shown, from 0; kCaseDeskPage cases a page, newest first.
+  int page = 0;
+  static constexpr int kCaseDeskPage = 30;
   std::optional<core::Uuid> selected;
   // Whistle choices.
   core::WhistleLevel level = core::WhistleLevel::Community;

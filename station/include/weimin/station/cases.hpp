@@ -37,6 +37,8 @@ struct CaseFilter {
   std::optional<core::CaseStage> stage;
   bool only_overdue = false;
   std::optional<std::string> grid;  // only cases whose where names this grid ("" : no grid)
+  std::size_t limit = 0;            // at most this many (a page of the desk); 0: all
+  std::size_t offset = 0;           // after skipping this many
 };
 
 // Cases collected, closed and overdue in one grid (网格), for the station's figures.
@@ -119,7 +121,11 @@ class Cases {
   Result<CaseView> progress_for_resident(std::string_view code, std::string_view second);
   // Every case, newest first, optionally only one stage or only the overdue.
   Result<std::vector<CaseView>> list(std::optional<core::CaseStage> stage, bool only_overdue);
+  // Read from the case projection (station schema 6), so a page costs the same whatever the
+  // station holds.
   Result<std::vector<CaseView>> list(const CaseFilter& filter);
+  // How many cases `filter` selects (its limit and offset ignored).
+  Result<int> count(const CaseFilter& filter);
   // Per grid of the community (catalog order), then "" for cases without a grid when there
   // are any: how many cases were collected, closed and are overdue now.
   Result<std::vector<GridCaseCount>> count_by_grid();
@@ -131,6 +137,8 @@ class Cases {
   // whistle to the end of the round's count, and for a case resolved locally from the
   // resolution to its verify deadline; none for limits in hours.
   std::vector<int> deadline_fallback_years(const std::vector<CaseView>& cases) const;
+  // The same for every case of the station now in a round or resolved (the figures' warning).
+  Result<std::vector<int>> deadline_fallback_years_now();
 
  private:
   Result<core::CaseState> load(const core::Uuid& id);

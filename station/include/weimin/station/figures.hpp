@@ -14,6 +14,7 @@
 #include "weimin/core/case.hpp"
 #include "weimin/core/evaluation.hpp"
 #include "weimin/core/queue.hpp"
+#include "weimin/station/cases.hpp"
 #include "weimin/station/station.hpp"
 
 namespace weimin::station {
@@ -25,6 +26,11 @@ struct DayFigures {
   std::map<std::string, int> cases_by_stage;  // every case of the station, by current stage
   int cases_collected_today = 0;
   int cases_overdue = 0;
+  // Every case of the station now, per grid of the community (Cases::count_by_grid).
+  std::vector<GridCaseCount> grids;
+  // Years the open cases' working-day deadlines run through that the catalog's calendar does
+  // not cover: counted Monday–Friday there (say so with core::fallback_warning).
+  std::vector<int> deadline_fallback_years;
   // Ratings of services and cases given that day (the first per ticket or case counts);
   // satisfaction_rate() is (满意 + 基本满意) ÷ all, empty when nobody rated.
   core::SatisfactionFigures satisfaction;
@@ -76,6 +82,8 @@ struct PeriodFigures {
   // Now, whatever the period: every case of the station by its current stage, and the overdue.
   std::map<std::string, int> cases_by_stage;
   int cases_overdue = 0;
+  std::vector<GridCaseCount> grids;          // now, as DayFigures::grids
+  std::vector<int> deadline_fallback_years;  // now, as DayFigures::deadline_fallback_years
   // Evaluations given in the period (the first per ticket or case counts).
   core::SatisfactionFigures satisfaction;
   // Every active member of the roster, and any other staff number that served, acted on a

@@ -28,12 +28,12 @@ namespace weimin::station {
 
 // What `weimin init` needs to set a station up.
 struct InitOptions {
-  std::string community;       // 12-digit community code from the catalog
-  std::string catalog_json;    // the district's catalog document
-  std::string catalog_name;    // for error messages, e.g. "wuhua.json"
-  std::string director_no;     // staff number of the first director
+  std::string community;     // 12-digit community code from the catalog
+  std::string catalog_json;  // the district's catalog document
+  std::string catalog_name;  // for error messages, e.g. "wuhua.json"
+  std::string director_no;   // staff number of the first director
   std::string director_name;
-  std::string director_pin;    // 6-12 digits
+  std::string director_pin;  // 6-12 digits
 };
 
 // Who and when a fact is: its id, the station's HLC, the wall clock and the local day.
