@@ -8,7 +8,10 @@
 //   ticket_p99_ms           taking a ticket today (p99 and median of --tickets)
 //   day_figures_ms          today's figures (`weimin figures`, the kiosk's figures screen)
 //   month_figures_ms        a month's figures with the staff sheet
-//   case_list_ms            the case desk's list of every case
+//   case_page_ms            the case desk's first page (30 cases) and its count of pages
+//   case_list_ms            every case in one list (`weimin case list`)
+//   projection_build_ms     once, after filling: the first read, which folds every case into
+//                           the case projection (what a station upgraded to schema 6 pays once)
 // and the ratio of each to the empty station's. Filling is not timed as any of these.
 // Usage: weimin_station_bench [--json FILE] [--facts N] [--runs N] [--tickets N] [--keep DIR]
 #include <unistd.h>
@@ -243,7 +246,7 @@ std::int64_t fill(station::Station& st, platform::ManualClock& clock,
 }
 
 struct Figures {
-  std::vector<double> open, ticket, day, month, list;
+  std::vector<double> open, ticket, day, month, page, list;
   std::size_t cases = 0;
 };
 
@@ -269,6 +272,12 @@ void measure(const fs::path& dir, platform::ManualClock& clock, core::CivilDate 
        station::period_figures(*st, month_start.to_string(), today.to_string()));
   out.month.push_back(bench::now_ms() - t);
   station::Cases cases(*st);
+  t = bench::now_ms();
+  station::CaseFilter first_page{};
+  first_page.limit = 30;
+  must("counting the cases", cases.count(first_page));
+  must("the desk's first page", cases.list(first_page));
+  out.page.push_back(bench::now_ms() - t);
   t = bench::now_ms();
   out.cases = must("the case list", cases.list(std::nullopt, false)).size();
   out.list.push_back(bench::now_ms() - t);
@@ -346,6 +355,15 @@ int main(int argc, char** argv) {
     const core::CivilDate first = plus_days(template_date, -(days * 7 / 5) - 7);
     filled = fill(*st, clock, day, template_date.to_string(), first, a.facts);
   }
+  // The first read after filling folds every case into the projection, once.
+  double build_ms = 0;
+  {
+    clock.set(morning(today) + 3600'000);
+    auto st = open_station(root / "full", clock);
+    const double t = bench::now_ms();
+    must("the first figures", station::day_figures(*st));
+    build_ms = bench::now_ms() - t;
+  }
 
   // Interleaved rounds: empty, full, empty, full, …; each opens its station afresh.
   Figures empty, full;
@@ -369,7 +387,9 @@ int main(int argc, char** argv) {
   report.add("ticket_p99_ms_empty", bench::percentile(empty.ticket, 99));
   both("day_figures_ms", empty.day, full.day);
   both("month_figures_ms", empty.month, full.month);
+  both("case_page_ms", empty.page, full.page);
   both("case_list_ms", empty.list, full.list);
+  report.add("projection_build_ms", build_ms);
   std::error_code ec;
   report.add("db_mib", static_cast<double>(fs::file_size(root / "full/data/station.db", ec)) /
                            (1024.0 * 1024.0));
