@@ -52,6 +52,7 @@ const std::vector<StringEntry>& figures_strings() {
       {"figures.col.grid", "网格", "Grid"},
       {"figures.col.cases", "案件", "Cases"},
       {"figures.col.overdue", "超期", "Overdue"},
+      {"figures.col.grid_closed", "结项", "Closed"},
       {"figures.no_grid", "未标网格", "No grid"},
       {"figures.sheet_denied", "每月考核仅站长（书记/主任）和副站长可以查看。",
        "Only the director or the deputy head may see the staff sheet."},
@@ -270,7 +271,7 @@ void App::Impl::draw_grids(const std::vector<station::GridCaseCount>& grids,
         rows.back()[0] + " | " + rows.back()[1] + " | " + rows.back()[2] + " | " + rows.back()[3];
   }
   figures_table("##by_grid",
-                {t("figures.col.grid"), t("figures.col.cases"), t("figures.col.closed"),
+                {t("figures.col.grid"), t("figures.col.cases"), t("figures.col.grid_closed"),
                  t("figures.col.overdue")},
                 rows);
 }
