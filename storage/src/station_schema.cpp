@@ -90,6 +90,11 @@ constexpr std::string_view kV6 =
     "WHEN substr(NEW.kind, 1, 5) = 'case.' BEGIN "
     "  INSERT OR IGNORE INTO case_now_stale (case_id) VALUES (NEW.subject); "
     "END;"
+    // A fact completed in place (a cut-down fact pulled under an older schema, filled in).
+    "CREATE TRIGGER facts_case_stale_update AFTER UPDATE ON facts "
+    "WHEN substr(NEW.kind, 1, 5) = 'case.' BEGIN "
+    "  INSERT OR IGNORE INTO case_now_stale (case_id) VALUES (NEW.subject); "
+    "END;"
     "INSERT OR IGNORE INTO case_now_stale (case_id) "
     "  SELECT DISTINCT subject FROM facts WHERE kind = 'case.collected';";
 

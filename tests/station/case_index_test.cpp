@@ -162,6 +162,19 @@ TEST_CASE("the case projection equals a fold of every case, whoever wrote the fa
     CHECK(cases.count(CaseFilter{}).value() == 5);
   }
 
+  // A fact completed in place (a where cut down under an older schema, then filled in).
+  {
+    auto collected = storage::Facts::by_kind(f.station->db(), "case.collected").value();
+    const std::string subject = collected.front().subject;
+    auto body = nlohmann::json::parse(collected.front().body);
+    body["where"]["grid"] = kGrid2;
+    auto update = f.station->db().prepare("UPDATE facts SET body = ? WHERE id = ?").value();
+    update.bind(1, body.dump()).bind(2, collected.front().id);
+    REQUIRE(update.run().is_ok());
+    check_against_fold(*f.station);
+    CHECK(Cases(*f.station).view(*core::Uuid::parse(subject)).value().state.where.grid == kGrid2);
+  }
+
   // Time passes: the emergency whistle's report-in (2 h) is late, then the resolution's verify.
   f.clock.advance(3 * kHour);
   check_against_fold(*f.station);
@@ -207,7 +220,8 @@ TEST_CASE("the case projection is rebuilt from the facts when its tables are mad
   const auto before = ids_of(cases.list(CaseFilter{}).value());
   // As a station of schema 5 is upgraded: the migration makes the tables and marks every case.
   REQUIRE(f.station->db()
-              .exec("DROP TRIGGER facts_case_stale; DROP TABLE case_now; DROP TABLE "
+              .exec("DROP TRIGGER facts_case_stale; DROP TRIGGER facts_case_stale_update; DROP "
+                    "TABLE case_now; DROP TABLE "
                     "case_now_stale; DELETE FROM meta WHERE key = 'case_now.deadlines'; "
                     "DELETE FROM schema_migrations WHERE version = 6;")
               .is_ok());
