@@ -180,9 +180,9 @@ TEST_CASE("district figures count cases by grid: collected, closed, overdue, wit
   CHECK(d.service().figures(q).value() == before);
   std::vector<server::FactRecord> all;
   for (const std::string& c : {std::string("530102001001"), std::string("530102002001")}) {
-    for (auto& r : d.store().community_facts(c, "2000-01-01", "2999-12-31").value()) {
-      all.push_back(std::move(r));
-    }
+    auto facts = d.store().community_facts(c, "2000-01-01", "2999-12-31");
+    REQUIRE_MESSAGE(facts.is_ok(), facts.status().to_string());
+    for (auto& r : *facts) all.push_back(std::move(r));
   }
   std::ifstream in(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json");
   std::stringstream text;
