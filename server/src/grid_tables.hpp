@@ -26,23 +26,24 @@ using projection::Dialect;
 using projection::SqlParam;
 using projection::SqlQuery;
 
-// Version 14 of the embedded store, 12 of PostgreSQL: the two tables and their indexes.
+// Version 14 of the embedded store, 12 of PostgreSQL: the two tables and their indexes (IF NOT
+// EXISTS: a store whose migration records were cut back, as the upgrade tests do, keeps them).
 inline constexpr const char* kSqliteSchema = R"SQL(
-CREATE TABLE grid_cases (case_id TEXT PRIMARY KEY, office TEXT NOT NULL, community TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS grid_cases (case_id TEXT PRIMARY KEY, office TEXT NOT NULL, community TEXT NOT NULL,
   grid TEXT NOT NULL, collected_day TEXT NOT NULL, closed_day TEXT NOT NULL) WITHOUT ROWID;
-CREATE INDEX grid_cases_collected ON grid_cases (office, collected_day);
-CREATE INDEX grid_cases_closed ON grid_cases (office, closed_day) WHERE closed_day <> '';
-CREATE TABLE grid_days (day TEXT NOT NULL, office TEXT NOT NULL, community TEXT NOT NULL,
+CREATE INDEX IF NOT EXISTS grid_cases_collected ON grid_cases (office, collected_day);
+CREATE INDEX IF NOT EXISTS grid_cases_closed ON grid_cases (office, closed_day) WHERE closed_day <> '';
+CREATE TABLE IF NOT EXISTS grid_days (day TEXT NOT NULL, office TEXT NOT NULL, community TEXT NOT NULL,
   grid TEXT NOT NULL, collected INTEGER NOT NULL, closed INTEGER NOT NULL,
   PRIMARY KEY (day, office, community, grid)) WITHOUT ROWID;
 )SQL";
 inline constexpr const char* kPostgresSchema = R"SQL(
-CREATE TABLE grid_cases (case_id TEXT COLLATE "C" PRIMARY KEY, office TEXT COLLATE "C" NOT NULL,
+CREATE TABLE IF NOT EXISTS grid_cases (case_id TEXT COLLATE "C" PRIMARY KEY, office TEXT COLLATE "C" NOT NULL,
   community TEXT COLLATE "C" NOT NULL, grid TEXT COLLATE "C" NOT NULL,
   collected_day TEXT COLLATE "C" NOT NULL, closed_day TEXT COLLATE "C" NOT NULL);
-CREATE INDEX grid_cases_collected ON grid_cases (office, collected_day);
-CREATE INDEX grid_cases_closed ON grid_cases (office, closed_day) WHERE closed_day <> '';
-CREATE TABLE grid_days (day TEXT COLLATE "C" NOT NULL, office TEXT COLLATE "C" NOT NULL,
+CREATE INDEX IF NOT EXISTS grid_cases_collected ON grid_cases (office, collected_day);
+CREATE INDEX IF NOT EXISTS grid_cases_closed ON grid_cases (office, closed_day) WHERE closed_day <> '';
+CREATE TABLE IF NOT EXISTS grid_days (day TEXT COLLATE "C" NOT NULL, office TEXT COLLATE "C" NOT NULL,
   community TEXT COLLATE "C" NOT NULL, grid TEXT COLLATE "C" NOT NULL, collected BIGINT NOT NULL,
   closed BIGINT NOT NULL, PRIMARY KEY (day, office, community, grid));
 )SQL";
