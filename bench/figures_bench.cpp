@@ -5,6 +5,8 @@
 //   <store>.year_ranking_ms         the year's rankings of departments and street offices
 //   <store>.office_month_ms         one street office's month (its scope, by day)
 //   <store>.department_month_ms     one department's month (its scope, by day)
+//   (the month's pages include the table by grid, 按网格: generator 2 puts four in five cases in
+//   a grid of their community)
 //   month_figures_ms, year_ranking_ms   the slower store's
 //   <store>.load_facts_per_s, <store>.load_s, <store>.facts   the load (see below)
 //   <store>.bytes_on_disk, <store>.bytes_per_fact   the loaded store's size
@@ -330,6 +332,14 @@ std::string implausible(const server::DistrictFigures& f, const server::FigureQu
     why += "open " + std::to_string(f.open_cases) + ", overdue " + std::to_string(f.overdue_cases) +
            "; ";
   if (f.returns.empty() || f.total.returned <= 0) why += "no returns; ";
+  // The grid table (a department's figures have none): grids and "no grid", the overdue all.
+  if (q.department.empty()) {
+    std::int64_t overdue = 0;
+    for (const server::GridFigure& g : f.by_grid) overdue += g.overdue;
+    if (f.by_grid.size() < 2 || !f.by_grid.back().grid.empty() || overdue != f.overdue_cases)
+      why += "by grid: " + std::to_string(f.by_grid.size()) + " rows, overdue " +
+             std::to_string(overdue) + " of " + std::to_string(f.overdue_cases) + "; ";
+  }
   return why;
 }
 

@@ -159,6 +159,20 @@ std::string FiguresDistrict::catalog_json(const std::string& wuhua_json) const {
          {"street_office", code.substr(0, 9)},
          {"kind", "urban"}});
   }
+  // kGridsPerCommunity grids of each community (codes community + 001…), those wuhua.json
+  // does not list already.
+  std::vector<std::string> grids;
+  for (const auto& g : catalog["grids"]) grids.push_back(g["code"].get<std::string>());
+  for (const std::string& code : communities_) {
+    for (int g = 1; g <= kGridsPerCommunity; ++g) {
+      const std::string grid = code + "00" + std::to_string(g);
+      if (std::find(grids.begin(), grids.end(), grid) != grids.end()) continue;
+      catalog["grids"].push_back(
+          {{"code", grid},
+           {"name", {{"zh", "网格" + grid.substr(6)}, {"en", "Grid " + grid.substr(6)}}},
+           {"community", code}});
+    }
+  }
   for (std::size_t d = 10; d < departments_.size(); ++d) {
     catalog["departments"].push_back(
         {{"id", departments_[d]},
@@ -315,6 +329,12 @@ std::vector<core::CaseEvent> case_events(std::int64_t i, const DistrictShape& sh
   const std::int64_t t0 =
       day_start + 8 * kHour + 30 * kMinute + rng.below(9 * 60) * kMinute + rng.below(60'000);
   std::vector<Step> steps = case_steps(rng, t0, community.substr(0, 9), departments);
+  // Its grid, from its number (no draw from rng, so the rest of the history is as before): one
+  // case in five has none.
+  if (i % 5 != 4) {
+    std::get<core::CaseCollected>(steps.front().payload).where.grid =
+        community + "00" + std::to_string(1 + (i / 5) % kGridsPerCommunity);
+  }
   std::stable_sort(steps.begin(), steps.end(),
                    [](const Step& a, const Step& b) { return a.t < b.t; });
   const core::Uuid case_id = make_id(t0, (3ULL << 56) | (static_cast<std::uint64_t>(i) << 12));

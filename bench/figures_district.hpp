@@ -24,7 +24,10 @@
 namespace weimin::bench {
 
 // Bumped whenever the generator's output changes: it keys the benchmark's store cache.
-inline constexpr int kFiguresGeneratorVersion = 1;
+// 2: cases collected in a grid (网格) of their community (kGridsPerCommunity of them), one in
+// five in none.
+inline constexpr int kFiguresGeneratorVersion = 2;
+inline constexpr int kGridsPerCommunity = 4;
 
 struct DistrictShape {
   std::int64_t cases = 1'000'000;

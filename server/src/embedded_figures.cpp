@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grid_tables.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/server/store.hpp"
 
@@ -58,6 +59,35 @@ Status EmbeddedFigures::replace_units(const std::string& case_id,
   return Status::ok();
 }
 
+Status EmbeddedFigures::replace_grid_case(const std::string& case_id,
+                                          const std::optional<GridCase>& grid, bool fresh) {
+  if (!fresh) {
+    WEIMIN_ASSIGN_OR_RETURN(auto* old, stmt("SELECT collected_day, office, closed_day FROM "
+                                            "grid_cases WHERE case_id = ?"));
+    old->bind(1, case_id);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, old->step());
+    if (row) {
+      GridCase was;
+      was.collected_day = old->column_text(0);
+      was.office = old->column_text(1);
+      was.closed_day = old->column_text(2);
+      grid_tables::touch(touched_.grid_days, was);
+    }
+    old->reset();
+    if (row) {
+      WEIMIN_ASSIGN_OR_RETURN(auto* d, stmt("DELETE FROM grid_cases WHERE case_id = ?"));
+      d->bind(1, case_id);
+      WEIMIN_TRY(d->run());
+    }
+  }
+  if (!grid) return Status::ok();
+  static const std::string insert = grid_tables::insert_case_sql(Dialect::Sqlite);
+  WEIMIN_ASSIGN_OR_RETURN(auto* s, bound({insert, grid_tables::grid_case_values(*grid)}));
+  WEIMIN_TRY(s->run());
+  grid_tables::touch(touched_.grid_days, *grid);
+  return Status::ok();
+}
+
 Status EmbeddedFigures::note_all_queue_days() {
   WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT DISTINCT community, day FROM facts WHERE kind "
                                         "LIKE 'ticket.%'"));
@@ -81,6 +111,14 @@ Status EmbeddedFigures::flush() {
         s->bind(1, day).bind(2, office);
         WEIMIN_TRY(s->run());
       }
+    }
+  }
+  static const std::vector<std::string> grid_days = grid_tables::remake_days_sql(Dialect::Sqlite);
+  for (const auto& [day, office] : touched.grid_days) {
+    for (const std::string& sql : grid_days) {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(sql));
+      s->bind(1, day).bind(2, office);
+      WEIMIN_TRY(s->run());
     }
   }
   static const std::string mark = figure_tables::mark_queue_day_stale_sql(Dialect::Sqlite);
@@ -145,6 +183,9 @@ Status EmbeddedFigures::rebuild_sums() {
       WEIMIN_TRY(db_.exec(figure_tables::replace_day_office_term(sql, Dialect::Sqlite, "1 = 1")));
     }
   }
+  for (const std::string& sql : grid_tables::remake_days_sql(Dialect::Sqlite, true)) {
+    WEIMIN_TRY(db_.exec(sql));
+  }
   return Status::ok();
 }
 
@@ -152,7 +193,8 @@ Status EmbeddedFigures::clear() {
   touched_ = {};
   return db_.exec(
       "DELETE FROM figure_units; DELETE FROM unit_days; DELETE FROM unit_sums; DELETE FROM "
-      "return_days; DELETE FROM queue_days; DELETE FROM queue_days_stale;");
+      "return_days; DELETE FROM queue_days; DELETE FROM queue_days_stale; DELETE FROM grid_cases; "
+      "DELETE FROM grid_days;");
 }
 
 Status EmbeddedFigures::add_sums(const FigureQuery& query, DistrictFigures& out) {
@@ -234,6 +276,25 @@ Result<DistrictFigures> EmbeddedFigures::figures(const FigureQuery& query,
         WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
         if (!row) break;
         out.overdue.push_back(row_from(*s));
+      }
+      s->reset();
+    }
+    if (grid_tables::has_grids(query)) {
+      WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                              bound(grid_tables::select_grid_days(query, Dialect::Sqlite)));
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        if (!row) break;
+        grid_tables::add_grid_counts(out, s->column_text(0), s->column_int64(1), s->column_int64(2),
+                                     0);
+      }
+      s->reset();
+      WEIMIN_ASSIGN_OR_RETURN(s,
+                              bound(grid_tables::select_overdue_by_grid(query, Dialect::Sqlite)));
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+        if (!row) break;
+        grid_tables::add_grid_counts(out, s->column_text(0), 0, 0, s->column_int64(1));
       }
       s->reset();
     }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +23,10 @@ class EmbeddedFigures {
   // transaction, noting the days they touch.
   Status replace_units(const std::string& case_id, const std::vector<WhistleUnit>& units,
                        bool fresh);
+  // Replaces the grid case of `case_id` (grid_tables.hpp; none to remove when `fresh`; none to
+  // add when `grid` is empty), inside the caller's transaction, noting the days it touches.
+  Status replace_grid_case(const std::string& case_id, const std::optional<GridCase>& grid,
+                           bool fresh);
   // Notes a newly stored fact (a ticket fact's station day is made again at flush).
   void note_fact(const FactRecord& fact) { touched_.fact(fact); }
   // Notes the station day of every stored ticket fact (a rebuild).
@@ -32,8 +37,9 @@ class EmbeddedFigures {
   // Remakes every stale station day's queue rows, in a transaction of its own (figures() does,
   // before it reads them).
   Status refresh_stale_queue_days();
-  // Makes unit_days, unit_sums and return_days again from figure_units, all days at once
-  // (after a migration that added a sum table; inside the caller's transaction).
+  // Makes unit_days, unit_sums, return_days and grid_days again from figure_units and
+  // grid_cases, all days at once (after a migration that added a sum table; inside the caller's
+  // transaction).
   Status rebuild_sums();
   // Empties the figure tables (a rebuild, inside its transaction).
   Status clear();

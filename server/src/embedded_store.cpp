@@ -19,6 +19,7 @@
 #include "embedded_figures.hpp"
 #include "figure_tables.hpp"
 #include "govern_tables.hpp"
+#include "grid_tables.hpp"
 #include "neighbour_tables.hpp"
 #include "projection_store.hpp"
 #include "weimin/storage/keyed_store.hpp"
@@ -205,7 +206,10 @@ const storage::Migration kMigrations[] = {
     {12, "figure sums per breakdown and returns per day", figure_tables::kSqliteSumsSchema},
     // Version 13 (issue 16): wishes, care lists, visits and calls (neighbour.hpp); filled by
     // start() from the stored facts.
-    {13, "wishes, care lists, visits and calls", neighbour_tables::kSqliteSchema}};
+    {13, "wishes, care lists, visits and calls", neighbour_tables::kSqliteSchema},
+    // Version 14 (issue 16): the figures by grid (grid_tables.hpp); filled by start() through
+    // rebuild_projection (a case's closed day needs its fold).
+    {14, "grid cases and their day sums", grid_tables::kSqliteSchema}};
 
 // The page cache of a bulk_append_facts call (KiB): the pages a bulk load comes back to (the ends
 // of the indexes it appends to, its cases' rows) stay decrypted through the call.
@@ -397,6 +401,8 @@ class EmbeddedStore final : public DistrictStore {
     if (before > 0 && before < 9) WEIMIN_TRY(rebuild_projection().status());
     if (before >= 9 && before < 10) WEIMIN_TRY(rebuild_govern());
     if (before >= 9 && before < 13) WEIMIN_TRY(rebuild_neighbour());
+    // A store of before the grid figures: every case's grid case comes from its fold.
+    if (before >= 9 && before < 14) WEIMIN_TRY(rebuild_projection().status());
     if (before >= 9 && before < 12) {
       WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
       WEIMIN_TRY(figures_.rebuild_sums());
@@ -811,6 +817,7 @@ class EmbeddedStore final : public DistrictStore {
       projection::Projected p = projection::project_facts_with_units(subject, case_list, deadlines);
       WEIMIN_TRY(write_case_row(p.row, !had));
       WEIMIN_TRY(figures_.replace_units(subject, p.units, !had));
+      WEIMIN_TRY(figures_.replace_grid_case(subject, p.grid, !had));
     }
     WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(neighbour_.flush());
@@ -1174,6 +1181,7 @@ class EmbeddedStore final : public DistrictStore {
       projection::Projected p = projection::project_facts_with_units(id, facts, deadlines);
       WEIMIN_TRY(write_case_row(p.row));
       WEIMIN_TRY(figures_.replace_units(id, p.units, false));
+      WEIMIN_TRY(figures_.replace_grid_case(id, p.grid, false));
     }
     return Status::ok();
   }
@@ -1366,6 +1374,7 @@ class EmbeddedStore final : public DistrictStore {
       projection::Projected p = projection::project_facts_with_units(subject, facts, deadlines);
       WEIMIN_TRY(write_case_row(p.row, true));
       WEIMIN_TRY(figures_.replace_units(subject, p.units, true));
+      WEIMIN_TRY(figures_.replace_grid_case(subject, p.grid, true));
       facts.clear();
       return Status::ok();
     };

@@ -134,10 +134,11 @@ std::vector<SqlParam> unit_values(const WhistleUnit& u);
 struct Touched {
   std::set<std::pair<std::string, std::string>> unit_days;   // (day, office)
   std::set<std::pair<std::string, std::string>> queue_days;  // (community, day)
+  std::set<std::pair<std::string, std::string>> grid_days;   // (day, office): grid_tables.hpp
   void units(const std::vector<WhistleUnit>& units);
   // A ticket fact's station day.
   void fact(const FactRecord& fact);
-  bool empty() const { return unit_days.empty() && queue_days.empty(); }
+  bool empty() const { return unit_days.empty() && queue_days.empty() && grid_days.empty(); }
 };
 
 // The sums of one (day, office) (unit_days, unit_sums, return_days), made again from

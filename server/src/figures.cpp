@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grid_tables.hpp"
 #include "projection_store.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/core/evaluation.hpp"
@@ -344,6 +345,9 @@ void finish_figures(DistrictFigures& out) {
   by_place(out.queue_by_station);
   by_place(out.queue_by_line);
   by_place(out.queue_by_window);
+  std::sort(out.by_grid.begin(), out.by_grid.end(), [](const GridFigure& a, const GridFigure& b) {
+    return std::pair(a.grid.empty(), a.grid) < std::pair(b.grid.empty(), b.grid);
+  });
 }
 
 // [SECTION] Queue days
@@ -459,6 +463,19 @@ DistrictFigures figures_from_facts(const std::vector<FactRecord>& facts,
     if (!case_id) continue;
     const std::vector<core::CaseEvent> events = projection::case_events(case_facts);
     const CaseRow row = project_case(*case_id, events, community, deadlines);
+    if (query.department.empty() && !query.rankings_only) {
+      const auto grid = projection::grid_case_of(core::fold_case(*case_id, events), row);
+      const bool overdue = projection::open_stage(row.stage) &&
+                           projection::overdue_at(row.next_due_ms, query.now_ms);
+      auto in_period = [&](const std::string& day) {
+        return !day.empty() && day >= query.from && day <= query.to;
+      };
+      const bool collected = grid && in_period(grid->collected_day);
+      const bool closed = grid && in_period(grid->closed_day);
+      if (collected || closed || overdue) {
+        grid_tables::add_grid_counts(out, row.grid, collected, closed, overdue);
+      }
+    }
     const bool mine =
         query.department.empty() ||
         std::any_of(row.departments.begin(), row.departments.end(),

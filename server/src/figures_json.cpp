@@ -68,6 +68,13 @@ json figures_to_json(const DistrictFigures& f, const FigureQuery& q) {
   for (const ReturnFigure& r : f.returns) {
     returns.push_back({{"department", r.department}, {"reason", r.reason}, {"count", r.count}});
   }
+  json by_grid = json::array();
+  for (const GridFigure& g : f.by_grid) {
+    by_grid.push_back({{"grid", g.grid},
+                       {"collected", g.collected},
+                       {"closed", g.closed},
+                       {"overdue", g.overdue}});
+  }
   return json{{"query",
                {{"from", q.from},
                 {"to", q.to},
@@ -90,7 +97,8 @@ json figures_to_json(const DistrictFigures& f, const FigureQuery& q) {
               {"returns", std::move(returns)},
               {"queue_by_station", queue_rows(f.queue_by_station)},
               {"queue_by_line", queue_rows(f.queue_by_line)},
-              {"queue_by_window", queue_rows(f.queue_by_window)}};
+              {"queue_by_window", queue_rows(f.queue_by_window)},
+              {"by_grid", std::move(by_grid)}};
 }
 
 json staff_sheet_to_json(const StaffSheet& sheet) {

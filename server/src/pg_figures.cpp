@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "grid_tables.hpp"
 #include "pg_connection.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/server/store.hpp"
@@ -93,8 +94,30 @@ std::string inline_params(pqxx::transaction_base& w, const projection::SqlQuery&
 }
 
 void write_units(pqxx::work& w, const std::vector<std::string>& case_ids,
-                 const std::vector<WhistleUnit>& units, bool replace,
-                 figure_tables::Touched& touched) {
+                 const std::vector<WhistleUnit>& units, const std::vector<GridCase>& grids,
+                 bool replace, figure_tables::Touched& touched) {
+  if (replace && !case_ids.empty()) {
+    for (const auto& row : w.exec_params("DELETE FROM grid_cases WHERE case_id = ANY($1::text[]) "
+                                         "RETURNING collected_day, office, closed_day",
+                                         pg::text_array(case_ids))) {
+      GridCase was;
+      was.collected_day = row[0].as<std::string>();
+      was.office = row[1].as<std::string>();
+      was.closed_day = row[2].as<std::string>();
+      grid_tables::touch(touched.grid_days, was);
+    }
+  }
+  if (!grids.empty()) {
+    pqxx::stream_to st(w, "grid_cases",
+                       std::vector<std::string>{"case_id", "office", "community", "grid",
+                                                "collected_day", "closed_day"});
+    for (const GridCase& g : grids) {
+      st << std::make_tuple(g.case_id, g.office, g.community, g.grid, g.collected_day,
+                            g.closed_day);
+      grid_tables::touch(touched.grid_days, g);
+    }
+    st.complete();
+  }
   if (replace && !case_ids.empty()) {
     for (const auto& row :
          w.exec_params("DELETE FROM figure_units WHERE case_id = ANY($1::text[]) RETURNING day, "
@@ -132,6 +155,17 @@ void flush(pqxx::work& w, figure_tables::Touched& touched) {
       }
     }
   }
+  if (!touched.grid_days.empty()) {
+    std::vector<std::string> days, offices;
+    for (const auto& [day, office] : touched.grid_days) {
+      days.push_back(day);
+      offices.push_back(office);
+    }
+    static const std::vector<std::string> remake = grid_tables::remake_days_sql(Dialect::Postgres);
+    for (const std::string& sql : remake) {
+      w.exec_params(sql, pg::text_array(days), pg::text_array(offices));
+    }
+  }
   static const std::string mark = figure_tables::mark_queue_day_stale_sql(Dialect::Postgres);
   for (const auto& [community, day] : touched.queue_days) w.exec_params(mark, community, day);
   touched = {};
@@ -154,6 +188,7 @@ void rebuild_unit_sums(pqxx::work& w) {
 
 void rebuild_sums(pqxx::work& w) {
   rebuild_unit_sums(w);
+  for (const std::string& sql : grid_tables::remake_days_sql(Dialect::Postgres, true)) w.exec(sql);
   for (const auto& row :
        w.exec("SELECT DISTINCT community, day FROM fact WHERE kind LIKE 'ticket.%'")) {
     refresh_station_day(w, row[0].as<std::string>(), row[1].as<std::string>());
@@ -184,6 +219,16 @@ Result<DistrictFigures> figures(pqxx::transaction_base& w, const FigureQuery& qu
         run(figure_tables::count_overdue(query, Dialect::Postgres))[0][0].as<std::int64_t>();
     for (const auto& row : run(figure_tables::select_overdue(query, Dialect::Postgres))) {
       out.overdue.push_back(row_from(row));
+    }
+    if (grid_tables::has_grids(query)) {
+      for (const auto& row : run(grid_tables::select_grid_days(query, Dialect::Postgres))) {
+        grid_tables::add_grid_counts(out, row[0].as<std::string>(), row[1].as<std::int64_t>(),
+                                     row[2].as<std::int64_t>(), 0);
+      }
+      for (const auto& row : run(grid_tables::select_overdue_by_grid(query, Dialect::Postgres))) {
+        grid_tables::add_grid_counts(out, row[0].as<std::string>(), 0, 0,
+                                     row[1].as<std::int64_t>());
+      }
     }
     if (query.department.empty()) {
       std::vector<QueueFigureRow> rows;

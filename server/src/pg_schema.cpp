@@ -7,6 +7,7 @@
 
 #include "figure_tables.hpp"
 #include "govern_tables.hpp"
+#include "grid_tables.hpp"
 #include "neighbour_tables.hpp"
 
 namespace weimin::server::pg {
@@ -242,7 +243,7 @@ ALTER TABLE case_rows ADD COLUMN grid text COLLATE "C" NOT NULL DEFAULT '';
 CREATE INDEX case_row_community_grid ON case_rows (community, grid, last_change_ms DESC, case_id);
 )SQL";
 
-constexpr std::array<Migration, 11> kMigrations{{
+constexpr std::array<Migration, 12> kMigrations{{
     {1, "district store: facts with gseq, streams, stations, reference changes", kV1},
     {2, "actor tokens expire; stations' clock skew", kV2},
     {3, "the case projection", kV3},
@@ -263,6 +264,9 @@ constexpr std::array<Migration, 11> kMigrations{{
     // Version 11 (issue 16): wishes, care lists, visits and calls (neighbour.hpp); filled from
     // the stored facts after migrating.
     {11, "wishes, care lists, visits and calls", neighbour_tables::kPgSchema},
+    // Version 12 (issue 16): the figures by grid (grid_tables.hpp); filled by a projection
+    // rebuild after migrating (a case's closed day needs its fold).
+    {12, "grid cases and their day sums", grid_tables::kPostgresSchema},
 }};
 
 // Advisory lock keys (any fixed numbers; namespaced by the schema's name through hashtext).

@@ -373,16 +373,18 @@ class PgStore final : public DistrictStore {
         const core::CaseDeadlines deadlines = catalog_deadlines(w);
         std::vector<CaseRow> rows;
         std::vector<WhistleUnit> units;
+        std::vector<GridCase> grids;
         std::vector<std::string> ids;
         for (const auto& [subject, mine] : in_hand) {
           projection::Projected p = projection::project_facts_with_units(
               subject, projection::in_fold_order(mine), deadlines);
           rows.push_back(std::move(p.row));
           for (WhistleUnit& u : p.units) units.push_back(std::move(u));
+          if (p.grid) grids.push_back(std::move(*p.grid));
           ids.push_back(subject);
         }
         write_rows(w, rows, false);
-        pg_figures::write_units(w, ids, units, false, figures);
+        pg_figures::write_units(w, ids, units, grids, false, figures);
       }
       pg_figures::flush(w, figures);
       WEIMIN_TRY(pg_neighbour::project(w, fresh));
@@ -798,7 +800,7 @@ class PgStore final : public DistrictStore {
       w.exec("SELECT pg_advisory_xact_lock(7004, hashtext(current_schema()))");
       w.exec(
           "TRUNCATE case_rows, case_departments, figure_units, unit_days, unit_sums, "
-          "return_days, queue_days, queue_days_stale");
+          "return_days, queue_days, queue_days_stale, grid_cases, grid_days");
       const core::CaseDeadlines deadlines = catalog_deadlines(w);
       // Every case fact once, case by case, read through a cursor a slice at a time.
       w.exec(
@@ -809,19 +811,22 @@ class PgStore final : public DistrictStore {
       std::vector<FactRecord> facts;
       std::vector<CaseRow> rows;
       std::vector<WhistleUnit> units;
+      std::vector<GridCase> grids;
       figure_tables::Touched figures;  // unused: the sums are made at the end, all at once
       auto project = [&] {
         if (facts.empty()) return;
         projection::Projected p = projection::project_facts_with_units(subject, facts, deadlines);
         rows.push_back(std::move(p.row));
         for (WhistleUnit& u : p.units) units.push_back(std::move(u));
+        if (p.grid) grids.push_back(std::move(*p.grid));
       };
       auto write = [&] {
         cases += static_cast<std::int64_t>(rows.size());
         write_rows(w, rows, false);
-        pg_figures::write_units(w, {}, units, false, figures);
+        pg_figures::write_units(w, {}, units, grids, false, figures);
         rows.clear();
         units.clear();
+        grids.clear();
       };
       while (true) {
         auto slice = w.exec("FETCH 20000 FROM projection_rebuild");
@@ -926,7 +931,8 @@ class PgStore final : public DistrictStore {
                      "kind = 'case.whistled') AND NOT EXISTS (SELECT 1 FROM figure_units)) OR "
                      "(EXISTS (SELECT 1 FROM fact WHERE kind LIKE 'ticket.%') AND NOT EXISTS "
                      "(SELECT 1 FROM queue_days) AND NOT EXISTS (SELECT 1 FROM "
-                     "queue_days_stale))")[0][0]
+                     "queue_days_stale)) OR (EXISTS (SELECT 1 FROM fact WHERE kind = "
+                     "'case.collected') AND NOT EXISTS (SELECT 1 FROM grid_cases))")[0][0]
                     .as<bool>() ||
                 pg_govern::missing(w);
       return Status::ok();
@@ -973,6 +979,7 @@ class PgStore final : public DistrictStore {
         pg::text_array(case_ids));
     std::vector<CaseRow> rows;
     std::vector<WhistleUnit> units;
+    std::vector<GridCase> grids;
     std::string subject;
     std::vector<FactRecord> facts;
     auto project = [&] {
@@ -980,6 +987,7 @@ class PgStore final : public DistrictStore {
       projection::Projected p = projection::project_facts_with_units(subject, facts, deadlines);
       rows.push_back(std::move(p.row));
       for (WhistleUnit& u : p.units) units.push_back(std::move(u));
+      if (p.grid) grids.push_back(std::move(*p.grid));
     };
     for (const auto& row : r) {
       std::string next_subject = row[3].as<std::string>();
@@ -993,7 +1001,7 @@ class PgStore final : public DistrictStore {
     }
     project();
     write_rows(w, rows, true);
-    pg_figures::write_units(w, case_ids, units, true, figures);
+    pg_figures::write_units(w, case_ids, units, grids, true, figures);
     return Status::ok();
   }
 

@@ -357,7 +357,27 @@ Projected project_facts_with_units(const std::string& case_id, const std::vector
   out.row.case_id = case_id;
   out.units = units_of_state(state, events_by_id(events), community, deadlines);
   for (WhistleUnit& u : out.units) u.case_id = case_id;
+  out.grid = grid_case_of(state, out.row);
   return out;
+}
+
+std::optional<GridCase> grid_case_of(const core::CaseState& state, const CaseRow& row) {
+  if (state.stage == core::CaseStage::None || row.collected_ms == 0) return std::nullopt;
+  GridCase g;
+  g.case_id = row.case_id;
+  g.office = row.office;
+  g.community = row.community;
+  g.grid = row.grid;
+  g.collected_day = district_day(row.collected_ms);
+  if (state.stage == core::CaseStage::Closed || state.stage == core::CaseStage::Evaluated) {
+    for (auto it = state.timeline.rbegin(); it != state.timeline.rend(); ++it) {
+      if (it->kind == core::CaseEventKind::Closed) {
+        g.closed_day = district_day(it->effective.wall_ms);
+        break;
+      }
+    }
+  }
+  return g;
 }
 
 core::CaseDeadlines deadlines_of(const core::Catalog& catalog) {

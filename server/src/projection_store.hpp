@@ -74,10 +74,14 @@ std::vector<WhistleUnit> units_of_state(const core::CaseState& state,
                                         const std::map<core::Uuid, const core::CaseEvent*>& by_id,
                                         const std::string& community,
                                         const core::CaseDeadlines& deadlines);
-// A case's row and its figure units from its stored facts, folded once.
+// What the grid figures keep of a case (figures.hpp, GridCase) from its folded state and row;
+// none for a case not collected yet.
+std::optional<GridCase> grid_case_of(const core::CaseState& state, const CaseRow& row);
+// A case's row, its figure units and its grid case from its stored facts, folded once.
 struct Projected {
   CaseRow row;
   std::vector<WhistleUnit> units;
+  std::optional<GridCase> grid;
 };
 Projected project_facts_with_units(const std::string& case_id, const std::vector<FactRecord>& facts,
                                    const core::CaseDeadlines& deadlines);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <set>
 
 #include "service_handlers.hpp"
@@ -182,6 +183,13 @@ Result<std::int64_t> DistrictService::publish_roster(const std::string& json_tex
                   "docs/SERVER.md");
   }
   WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
+  // The published catalog, when there is one: a roster's grids must be among its grids.
+  std::optional<core::Catalog> catalog;
+  WEIMIN_ASSIGN_OR_RETURN(auto latest_catalog, store_.latest_reference("catalog"));
+  if (latest_catalog) {
+    WEIMIN_ASSIGN_OR_RETURN(catalog,
+                            core::parse_catalog(latest_catalog->json, "the published catalog"));
+  }
   std::set<std::pair<std::string, std::string>> seen;
   const json& staff = j["staff"];
   for (std::size_t i = 0; i < staff.size(); ++i) {
@@ -211,6 +219,19 @@ Result<std::int64_t> DistrictService::publish_roster(const std::string& json_tex
                      (g.is_string() ? "'" + g.get<std::string>().substr(0, 32) + "'"
                                     : std::string("a non-string")) +
                      " is not a grid code of the entry's community (its 12 digits and 3 more)");
+        }
+        const std::string code = g.get<std::string>();
+        const std::string community = e.value("community", "");
+        if (catalog && catalog->grid_by_code(code) == nullptr) {
+          std::string known;
+          for (const core::Grid& k : catalog->grids) {
+            if (k.community == community) known += (known.empty() ? "" : ", ") + k.code;
+          }
+          return bad(".grids: grid " + code + " is not in the published catalog; community " +
+                     community + " has " +
+                     (known.empty() ? "no grids in the catalog, so list none"
+                                    : "the grids " + known + "; list some of those") +
+                     ", or publish a catalog that lists it first");
         }
       }
     }

@@ -82,6 +82,12 @@ Status check_staff_grids(const core::Catalog& catalog, std::string_view communit
       std::string known;
       for (const auto& c : catalog.grids)
         if (c.community == community) known += (known.empty() ? "" : ", ") + c.code;
+      if (grid == nullptr) {
+        return {ErrorCode::Invalid,
+                "grid " + g + " is not in the catalog; community " + std::string(community) +
+                    (known.empty() ? " has no grids in it: give none"
+                                   : " has the grids " + known + ": choose among them")};
+      }
       return {ErrorCode::Invalid,
               "grid " + g + " is not a grid of community " + std::string(community) + "; choose " +
                   (known.empty() ? "none (the catalog lists no grid here)" : "one of " + known)};

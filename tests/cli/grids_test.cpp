@@ -148,6 +148,16 @@ TEST_CASE("weimin: a where that does not fit is refused with exit 1 and nothing 
                                "583920\n");
   CHECK(grid_of_other.code == 1);
   CHECK(grid_of_other.err.find("is not a grid of community 530102001001") != std::string::npos);
+  // A grid of this community's form that the catalog does not list: the sentence names the
+  // grids there are.
+  auto unlisted = cli.run({"staff", "add", "--as", "D001", "--no", "G012", "--name", "孙网格",
+                           "--role", "grid_worker", "--grid", "530102001001099"},
+                          "583920\n");
+  CHECK(unlisted.code == 1);
+  CHECK_MESSAGE(unlisted.err.find("grid 530102001001099 is not in the catalog; community "
+                                  "530102001001 has the grids 530102001001001, "
+                                  "530102001001002: choose among them") != std::string::npos,
+                unlisted.err);
   // Sign-ins are audited facts; no case and no staff member was written.
   auto listed = cli.json({"case", "list", "--as", "D001"});
   CHECK(listed.json().empty());

@@ -181,11 +181,12 @@ class Station:
                                                        done.stderr.strip()))
         return done.stdout
 
-    def new_case(self, source, text):
+    def new_case(self, source, text, grid=None):
         import json
+        where = ["--grid", grid] if grid else []
         out = json.loads(self.run("--json", "case", "new", "--source", source, "--channel",
                                   "kiosk", "--text", text, "--phone", "13912345678",
-                                  "--consent"))
+                                  "--consent", *where))
         return out["case_id"], out["tracking_code"]
 
 
@@ -457,7 +458,8 @@ def run(args, root):
 
         # A: the loop; B: a hostile description, left waiting; C: whistled by the community
         # to the other department (the office may raise it; that department may return it).
-        a_id, a_code = station.new_case("env_sanitation", "小区门口垃圾桶满溢三天无人清运")
+        a_id, a_code = station.new_case("env_sanitation", "小区门口垃圾桶满溢三天无人清运",
+                                        grid=COMMUNITY + "001")
         b_id, _ = station.new_case("municipal_facilities", HOSTILE)
         c_id, _ = station.new_case("property_management", "物业不修电梯，老人上下楼困难")
         station.run("case", "whistle", c_id, "--level", "community", "--kind", "routine",
@@ -640,6 +642,10 @@ def run(args, root):
         if "电梯维修属物业公司" not in returns_table:
             raise Failure("table#fig-returns lacks %s's return of case C: %r" %
                           (OTHER_DEPARTMENT, returns_table))
+        # By grid (按网格): case A in Cuihu's first grid, by its catalog name; the others in none.
+        grid_table = b.one("table#fig-by-grid", "the cases by grid").text
+        if "翠湖社区第一网格" not in grid_table or "无网格" not in grid_table:
+            raise Failure("table#fig-by-grid lacks grid 1 or the cases of no grid: %r" % grid_table)
         if not b.all("#fig-series-chart"):
             raise Failure("figures.js drew no chart above table#fig-series")
         csv = b.fetch(b.one("a#fig-by-department-csv").get_attribute("href"))

@@ -302,6 +302,84 @@ TEST_CASE("console: the calendar page shows the deadlines' units and the publish
   CHECK(has(c.body, "report in 2 working days · feedback 5 working days · verify 3 working days"));
 }
 
+TEST_CASE("console figures: a calendar without a year of the period is said; the grid table") {
+  District d;
+  REQUIRE(d.service().publish_catalog(working_day_catalog()).is_ok());
+  server::AccountOptions fast;
+  fast.opslimit = crypto_pwhash_OPSLIMIT_MIN;
+  fast.memlimit = crypto_pwhash_MEMLIMIT_MIN;
+  server::Accounts accounts{d.service(), fast};
+  server::Console console{d.service(), accounts};
+  server::Console::mount(d.service(), console);
+  REQUIRE(
+      accounts
+          .add("office1", server::ConsoleRole::Office, "530102001", "correct horse battery", "test")
+          .is_ok());
+  REQUIRE(
+      accounts
+          .add("office2", server::ConsoleRole::Office, "530102002", "correct horse battery", "test")
+          .is_ok());
+  TestStation st = d.enroll(kA);
+  spring_festival_case(d, st);
+  // A case of grid 1 (翠湖社区第一网格) this month.
+  const core::Uuid id = uuid_of(0x5100, 0xbeef);
+  core::CaseCollected c{"env_sanitation", core::CaseChannel::GridRound, "井盖破损", ""};
+  c.where = core::CaseWhere{"530102001001001", "", "", std::nullopt};
+  push_facts(d, st,
+             {to_fact(event(id, 10, at(2026, 11, 20, 10), st.station_id, core::Role::GridWorker,
+                            "G010", c))});
+
+  auto signed_in = [&](const std::string& user) {
+    Browser b{d};
+    REQUIRE(b.get("/console/signin").status == 200);
+    REQUIRE(
+        b.post("/console/signin", {{"user", user}, {"password", "correct+horse+battery"}}).status ==
+        303);
+    return b;
+  };
+  Browser b = signed_in("office1");
+  // 2026 is published, 2027 is not: a period reaching into 2027 says so, naming the year.
+  auto page = b.get("/console/figures", "from=2026-02-01&to=2027-01-31");
+  REQUIRE_MESSAGE(page.status == 200, page.body);
+  CHECK_MESSAGE(has(page.body,
+                    "id=\"fig-calendar-warning\" role=\"status\">按工作日计的时限："
+                    "工作日历缺少年份，2027年工作日历未发布：按周一至周五计算"),
+                page.body);
+  // The grid table: grid 1 by its catalog name, then the case without a grid.
+  CHECK(has(page.body, "id=\"fig-by-grid\""));
+  CHECK(has(page.body, "按网格"));
+  const auto grid1 = page.body.find("<td>翠湖社区第一网格</td><td>530102001001001</td>");
+  const auto none = page.body.find("<td>无网格</td>");
+  CHECK(grid1 != std::string::npos);
+  CHECK(none != std::string::npos);
+  CHECK(grid1 < none);
+  // A period within 2026: no warning.
+  page = b.get("/console/figures", "from=2026-11-01&to=2026-11-30");
+  REQUIRE(page.status == 200);
+  CHECK_FALSE(has(page.body, "fig-calendar-warning"));
+  CHECK(has(page.body, "<td>翠湖社区第一网格</td>"));
+  // The Spring Festival case was collected in February: in November it counts only as overdue
+  // now (collected 0, closed 0, overdue 1).
+  const auto row = page.body.find("<td>无网格</td>");
+  REQUIRE(row != std::string::npos);
+  const std::string cells = page.body.substr(row, page.body.find("</tr>", row) - row);
+  CHECK_MESSAGE(has(cells,
+                    ">0</td><td class=\"num\" data-v=\"0\">0</td><td class=\"num\" "
+                    "data-v=\"1\">1</td>"),
+                cells);
+  b.cookies["lang"] = "en";
+  page = b.get("/console/figures", "from=2026-12-01&to=2027-01-31");
+  CHECK(has(page.body,
+            "Working-day deadlines: the calendar lacks a year, 2027 not published: "
+            "counting Monday–Friday"));
+  // Another street office sees none of these grids.
+  Browser other = signed_in("office2");
+  page = other.get("/console/figures", "from=2026-02-01&to=2026-11-30");
+  REQUIRE(page.status == 200);
+  CHECK_FALSE(has(page.body, "翠湖社区第一网格"));
+  CHECK_FALSE(has(page.body, "<td>无网格</td>"));
+}
+
 TEST_CASE(
     "weimin-district catalog deadlines prints the units and the calendar; a bad one is refused") {
   TempDir dir;

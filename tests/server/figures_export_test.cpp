@@ -144,8 +144,9 @@ TEST_CASE("figures tables: ranks skip groups with nothing due; queue minutes; na
   q.wait_total_ms = 9 * 90'000;  // 1.5 min on average
   q.longest_wait_ms = 300'000;
   f.queue_by_station = {q};
+  f.by_grid = {{"530102001001001", 3, 1, 1}, {"", 2, 0, 0}};
   const auto tables = server::console::figure_tables(f, nullptr, server::console::Lang::Zh, kStart);
-  REQUIRE(tables.size() == 19);
+  REQUIRE(tables.size() == 20);
   CHECK(tables.front().id == "fig-total");
   const FigureTable* rank = nullptr;
   const FigureTable* queue = nullptr;
@@ -165,6 +166,32 @@ TEST_CASE("figures tables: ranks skip groups with nothing due; queue minutes; na
   REQUIRE(queue->rows.size() == 1);
   CHECK(server::console::cell_text(queue->rows[0][5]) == "1.5");
   CHECK(server::console::cell_text(queue->rows[0][6]) == "5.0");
+  // By grid (按网格): without a catalog a grid is named by its code; "no grid" is said.
+  const FigureTable* grids = nullptr;
+  for (const FigureTable& t : tables) {
+    if (t.id == "fig-by-grid") grids = &t;
+  }
+  REQUIRE(grids != nullptr);
+  CHECK(grids->title == "按网格");
+  REQUIRE(grids->rows.size() == 2);
+  CHECK(grids->rows[0][0].text == "530102001001001");
+  CHECK(grids->rows[0][3].count == 3);
+  CHECK(grids->rows[0][4].count == 1);
+  CHECK(grids->rows[0][5].count == 1);
+  CHECK(grids->rows[1][0].text == "无网格");
+  CHECK(grids->rows[1][1].text.empty());
+  // With the catalog: the grid's name and its community's.
+  std::ifstream in(std::string(WEIMIN_SOURCE_DIR) + "/assets/catalog/wuhua.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const core::Catalog catalog = core::parse_catalog(text.str(), "wuhua.json").value();
+  for (const FigureTable& t :
+       server::console::figure_tables(f, &catalog, server::console::Lang::En, kStart)) {
+    if (t.id != "fig-by-grid") continue;
+    CHECK(t.rows[0][0].text == "Cuihu grid 1");
+    CHECK(t.rows[1][0].text == "No grid");
+    CHECK(server::console::to_csv(t).find("Cuihu grid 1,530102001001001,") != std::string::npos);
+  }
 }
 
 TEST_CASE("figures JSON: stable keys, rates with their counts and a null value when none due") {
@@ -182,12 +209,18 @@ TEST_CASE("figures JSON: stable keys, rates with their counts and a null value w
   CHECK(j["total"]["responded"]["value"] == 0.5);
   CHECK(j["total"]["satisfied"]["value"].is_null());
   CHECK(j["query"]["by"] == "week");
-  for (const char* key : {"by_level", "by_kind", "by_source", "by_office", "by_community",
-                          "by_department", "series", "overdue", "returns", "queue_by_station",
-                          "queue_by_line", "queue_by_window", "open_cases", "overdue_cases"}) {
+  for (const char* key :
+       {"by_level", "by_kind", "by_source", "by_office", "by_community", "by_department", "series",
+        "overdue", "returns", "queue_by_station", "queue_by_line", "queue_by_window", "open_cases",
+        "overdue_cases", "by_grid"}) {
     CAPTURE(key);
     CHECK(j.contains(key));
   }
+  f.by_grid = {{"530102001001001", 3, 1, 1}, {"", 2, 0, 0}};
+  const nlohmann::json g = server::figures_to_json(f, q)["by_grid"];
+  CHECK(g ==
+        nlohmann::json::parse(R"([{"grid":"530102001001001","collected":3,"closed":1,"overdue":1},)"
+                              R"({"grid":"","collected":2,"closed":0,"overdue":0}])"));
   server::StaffSheet sheet{"530102001001", "2026-11", {}};
   sheet.rows.push_back({"D001", "李主任", 12, 3, 2, {}});
   const nlohmann::json s = server::staff_sheet_to_json(sheet);
@@ -220,6 +253,7 @@ TEST_CASE(
   CHECK_MESSAGE(out.find("figures from 2026-11-01 to 2026-11-30 (by day)") == 0, out);
   CHECK(out.find("[fig-by-department]") != std::string::npos);
   CHECK(out.find("[fig-queue-window]") != std::string::npos);
+  CHECK(out.find("By grid [fig-by-grid]") != std::string::npos);
   CHECK(out.find("responded on time") != std::string::npos);
 
   CHECK(run({"--json", "figures", "--from", "2026-11-01", "--to", "2026-11-30", "--by", "month",
@@ -230,6 +264,7 @@ TEST_CASE(
   CHECK(j["query"]["office"] == "530102001");
   CHECK(j["query"]["by"] == "month");
   CHECK(j["total"]["whistles"] == 0);
+  CHECK(j["by_grid"] == nlohmann::json::array());
 
   // Refusals: what was wrong and what to type.
   CHECK(run({"figures"}, &out, &err) == 2);

@@ -400,6 +400,16 @@ TEST_CASE("every figure equals a brute-force count over all facts, pushed in any
   CHECK(all.open_cases > 0);
   CHECK(all.overdue_cases > 0);
   CHECK(all.queue_by_window.size() > 3);
+  // Cases by grid: two grids and "no grid" (last), some closed, the overdue ones all counted.
+  REQUIRE(all.by_grid.size() >= 3);
+  CHECK(all.by_grid.back().grid.empty());
+  std::int64_t grid_closed = 0, grid_overdue = 0;
+  for (const server::GridFigure& g : all.by_grid) {
+    grid_closed += g.closed;
+    grid_overdue += g.overdue;
+  }
+  CHECK(grid_closed > 0);
+  CHECK(grid_overdue == all.overdue_cases);
   auto got_all = d.store().figures(whole);
   REQUIRE_MESSAGE(got_all.is_ok(), got_all.status().to_string());
   CHECK(*got_all == all);
@@ -411,6 +421,7 @@ TEST_CASE("every figure equals a brute-force count over all facts, pushed in any
     REQUIRE_MESSAGE(got.is_ok(), got.status().to_string());
     const server::DistrictFigures expected = server::figures_from_facts(facts, &catalog, q);
     CHECK_MESSAGE(*got == expected, describe(q));
+    CHECK_MESSAGE(got->by_grid == expected.by_grid, describe(q));
   }
 
   // A rebuild from the facts gives the same figures.

@@ -130,3 +130,17 @@ TEST_CASE("staff grids must be grids of the station's community") {
   REQUIRE(found.has_value());
   CHECK(found->grids == std::vector<std::string>{kGrid1, kGrid2});
 }
+
+TEST_CASE("a staff grid the catalog does not list is refused, naming the community's grids") {
+  test::StationFixture f;
+  StaffDesk desk(*f.station);
+  // Of this community's form (its 12 digits and 3 more) but not in the catalog.
+  auto st = desk.put_staff(
+      f.director, {"G013", "李网格", core::Role::GridWorker, true, {"530102001001099"}}, "720461");
+  CHECK(st.code() == ErrorCode::Invalid);
+  CHECK_MESSAGE(st.message() ==
+                    "grid 530102001001099 is not in the catalog; community 530102001001 has the "
+                    "grids 530102001001001, 530102001001002: choose among them",
+                st.message());
+  CHECK_FALSE(desk.find("G013").value().has_value());
+}

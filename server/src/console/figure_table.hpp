@@ -65,7 +65,8 @@ std::string percent_text(const Rate& r);
 std::string cell_text(const Cell& c);
 
 // The tables of the figures page, in the page's order: fig-total, fig-series, fig-by-level,
-// fig-by-kind, fig-by-source, fig-by-office, fig-by-community, fig-by-department, fig-overdue,
+// fig-by-kind, fig-by-source, fig-by-office, fig-by-community, fig-by-department, fig-by-grid
+// (按网格: collected, closed, overdue now; "no grid" last), fig-overdue,
 // fig-returns, fig-rank-department-{responded,resolved,satisfied},
 // fig-rank-office-{responded,resolved,satisfied}, fig-queue-station, fig-queue-line,
 // fig-queue-window. Names from the catalog (codes when it is null or does not list them).

@@ -218,6 +218,24 @@ std::vector<FigureTable> figure_tables(const DistrictFigures& f, const core::Cat
   out.push_back(m.groups("fig-by-department", "fig_t_by_department", "col_department", true,
                          f.by_department, department, "bar"));
 
+  FigureTable grids;
+  grids.id = "fig-by-grid";
+  grids.title = m.t("fig_t_by_grid");
+  grids.columns = {m.text_col("col_grid"),        m.text_col("fig_col_code"),
+                   m.text_col("col_community"),   m.count_col("fig_col_collected"),
+                   m.count_col("fig_col_closed"), m.count_col("fig_col_overdue_now")};
+  for (const GridFigure& g : f.by_grid) {
+    const core::Grid* known = catalog && !g.grid.empty() ? catalog->grid_by_code(g.grid) : nullptr;
+    std::string name = g.grid.empty() ? m.t("fig_no_grid")
+                       : known        ? name_of(known->name, lang)
+                                      : g.grid;
+    grids.rows.push_back({Cell::of(std::move(name)), Cell::of(g.grid),
+                          Cell::of(known ? community_name(catalog, known->community, lang) : ""),
+                          Cell::of_count(g.collected), Cell::of_count(g.closed),
+                          Cell::of_count(g.overdue)});
+  }
+  out.push_back(std::move(grids));
+
   FigureTable overdue;
   overdue.id = "fig-overdue";
   overdue.title = m.t("fig_t_overdue");

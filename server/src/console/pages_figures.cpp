@@ -3,11 +3,13 @@
 // (scoped_figure_query); the tables are figure_table.hpp's, the same for the page and for every
 // download.
 #include <algorithm>
+#include <set>
 
 #include "console/figure_table.hpp"
 #include "console/impl.hpp"
 #include "console/render.hpp"
 #include "weimin/core/civil_time.hpp"
+#include "weimin/core/work_calendar.hpp"
 #include "weimin/server/fact_rules.hpp"
 
 namespace weimin::server {
@@ -183,6 +185,29 @@ std::string staff_refusal_text(const Ctx& c, const core::Catalog* catalog, const
 
 // [SECTION] The figures page and its exports
 
+// When the catalog counts deadlines in working days and its calendar lacks a year of the period
+// or this year (the open cases' deadlines): a line naming those years, which were counted
+// Monday–Friday (core::add_working_days' fallback); empty otherwise.
+static std::string calendar_warning(const Ctx& c, const core::Catalog* catalog,
+                                    const FigureQuery& q, std::int64_t now) {
+  if (catalog == nullptr) return "";
+  const bool working_days = std::any_of(
+      catalog->deadlines.begin(), catalog->deadlines.end(),
+      [](const core::Deadline& d) { return d.unit == core::DeadlineUnit::WorkingDays; });
+  if (!working_days) return "";
+  const int this_year = core::local_date(now).year;
+  std::set<int> years{this_year};
+  const int first = std::stoi(q.from.substr(0, 4));
+  const int last = std::stoi(q.to.substr(0, 4));
+  for (int y = first; y <= last; ++y) years.insert(y);
+  std::vector<int> missing;
+  for (int y : years) {
+    if (!catalog->work_calendar.covers(y)) missing.push_back(y);
+  }
+  if (missing.empty()) return "";
+  return c.t("fig_calendar_fallback") + core::fallback_warning(missing, c.lang == Lang::Zh);
+}
+
 HttpResponse Console::Impl::figures_page(Ctx& c) {
   auto cat = catalog_for(c);
   if (auto* refused = std::get_if<sync::HttpResponse>(&cat)) return std::move(*refused);
@@ -245,6 +270,7 @@ HttpResponse Console::Impl::figures_page(Ctx& c) {
                      {"due_label", c.t(std::string("fig_due_") + which)}});
   }
   data["rates"] = std::move(rates);
+  data["calendar_warning"] = calendar_warning(c, catalog, q, now);
   json tables = json::object();
   for (const FigureTable& tb : console::figure_tables(f, catalog, c.lang, now)) {
     tables[key_of(tb.id)] =

@@ -156,6 +156,30 @@ struct QueueFigureRow {
   bool operator==(const QueueFigureRow&) const = default;
 };
 
+// One grid's cases (按网格): those collected and closed in the period (by the local date of the
+// collection and of the latest case.closed step of a case still closed or evaluated), and those
+// open and past a deadline now (as DistrictFigures::overdue_cases). A case without a grid counts
+// under the grid "" (no grid).
+struct GridFigure {
+  std::string grid;  // catalog grid code; empty: no grid
+  std::int64_t collected = 0;
+  std::int64_t closed = 0;
+  std::int64_t overdue = 0;
+  bool operator==(const GridFigure&) const = default;
+};
+
+// What the grid figures keep of one collected case (grid_tables.hpp): where it is and the days
+// it was collected and (while it stays closed or evaluated) closed.
+struct GridCase {
+  std::string case_id;
+  std::string office;
+  std::string community;
+  std::string grid;           // empty: none
+  std::string collected_day;  // YYYY-MM-DD (UTC+8)
+  std::string closed_day;     // YYYY-MM-DD; empty while not closed
+  bool operator==(const GridCase&) const = default;
+};
+
 struct DistrictFigures {
   FigureGroup total;
   std::vector<FigureGroup> by_level;   // by key
@@ -177,6 +201,9 @@ struct DistrictFigures {
   std::vector<QueueFigureRow> queue_by_station;  // by community
   std::vector<QueueFigureRow> queue_by_line;     // by community, line
   std::vector<QueueFigureRow> queue_by_window;   // by community, window
+  // The grids with a case collected, closed or overdue, in scope (none for a department's
+  // figures or the rankings): by grid code, "no grid" last.
+  std::vector<GridFigure> by_grid;
   bool operator==(const DistrictFigures&) const = default;
 };
 inline constexpr int kMaxOverdueListed = 50;
