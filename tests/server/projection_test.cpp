@@ -728,9 +728,8 @@ TEST_CASE(
         for (const auto& dep : v.state.departments) in = in || dep.department == actor;
       } else {
         in = v.community.starts_with(actor) &&
-             std::any_of(v.state.timeline.begin(), v.state.timeline.end(), [](const auto& s) {
-               return s.kind == core::CaseEventKind::Whistled;
-             });
+             std::any_of(v.state.timeline.begin(), v.state.timeline.end(),
+                         [](const auto& s) { return s.kind == core::CaseEventKind::Whistled; });
       }
       if (in) out[v.case_id] = server::to_json(v).dump();
     }
@@ -739,8 +738,8 @@ TEST_CASE(
   std::vector<std::pair<std::string, std::string>> actors;  // (role, actor)
   for (const auto& dep : kDepartments) actors.emplace_back("department", dep);
   for (const auto& c : kCommunities) {
-    if (std::find(actors.begin(), actors.end(), std::pair<std::string, std::string>(
-                                                    "street_office", c.substr(0, 9))) ==
+    if (std::find(actors.begin(), actors.end(),
+                  std::pair<std::string, std::string>("street_office", c.substr(0, 9))) ==
         actors.end()) {
       actors.emplace_back("street_office", c.substr(0, 9));
     }
@@ -750,8 +749,8 @@ TEST_CASE(
     CAPTURE(actor);
     const std::string token =
         d.service()
-            .issue_actor_token(actor, role == "department" ? core::Role::Department
-                                                           : core::Role::StreetOffice)
+            .issue_actor_token(
+                actor, role == "department" ? core::Role::Department : core::Role::StreetOffice)
             .value();
     auto get = [&](const std::string& query) {
       sync::HttpRequest r{"GET", "/v1/cases", query, {}, ""};
