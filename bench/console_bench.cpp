@@ -9,6 +9,11 @@
 //   store_office_waiting_p50_ms / _p99_ms     an office's cases waiting for a whistle (3 stages)
 //   store_three_pages_p50_ms / _p99_ms        the office inbox's first three pages (cursor paging)
 //   store_case_row_p50_ms / _p99_ms           one case's row with its page content
+//   store_api_department_page_p50_ms / _p99_ms  GET /v1/cases for a department: a page of 200
+//   store_api_office_page_p50_ms / _p99_ms      … for a street office (DistrictService::case_list)
+//   store_api_department_all_pages_ms         every page of one department (median of --api-runs)
+//   store_api_department_fold_ms              the same list as GET /v1/cases made it before
+//                                             issue 17: every whistled case folded from its facts
 // On PostgreSQL (--store-url URL) the same keys start with pg_ instead of store_. The HTTPS
 // measurements over the console (inbox_p99_ms, case_p99_ms) are the console's own.
 // The fill: on the embedded store the facts go straight into its `facts` and `changes` tables
@@ -22,8 +27,9 @@
 // case goes through append_facts and must get its row (and on PostgreSQL the counter must be the
 // highest gseq held): push_after_fill_ok.
 // Usage: weimin_console_bench [--json FILE] [--cases N] [--queries N] [--store-url URL]
-//        [--data DIR] [--through-store] [--no-rebuild] (a store filled before is reused as it
-//        is; --no-rebuild keeps its rows from the earlier run and leaves out projection_rebuild_s)
+//        [--data DIR] [--through-store] [--no-rebuild] [--api-runs N] (a store filled before is
+//        reused as it is; --no-rebuild keeps its rows from the earlier run and leaves out
+//        projection_rebuild_s; --api-runs 0 leaves out the fold, which takes long at 1,000,000)
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -37,6 +43,7 @@
 #include "weimin/platform/key_store.hpp"
 #include "weimin/server/embedded_store.hpp"
 #include "weimin/server/pg_store.hpp"
+#include "weimin/server/service.hpp"
 #include "weimin/storage/keyed_store.hpp"
 
 #include <pqxx/pqxx>
@@ -330,6 +337,7 @@ struct Args {
   std::string data;
   std::int64_t cases = 1'000'000;
   int queries = 300;
+  int api_runs = 3;  // runs of the fold over every whistled case (--api-runs; 0: none)
 };
 
 std::string read_file(const fs::path& p) {
@@ -366,10 +374,13 @@ int main(int argc, char** argv) {
       args.through_store = true;
     } else if (a == "--no-rebuild") {
       args.rebuild = false;
+    } else if (a == "--api-runs") {
+      args.api_runs = std::stoi(next());
     } else {
       std::printf(
           "usage: weimin_console_bench [--json FILE] [--cases N] [--queries N] "
-          "[--store-url postgresql://…] [--data DIR] [--through-store] [--no-rebuild]\n");
+          "[--store-url postgresql://…] [--data DIR] [--through-store] [--no-rebuild] "
+          "[--api-runs N]\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }
   }
@@ -546,5 +557,51 @@ int main(int argc, char** argv) {
     if (!row) die("case row", Status(ErrorCode::NotFound, "no row for case " + id));
     return std::size_t{1};
   });
+
+  // The street office's and departments' API, GET /v1/cases (issue 17): a page of 200 read from
+  // the case projection (DistrictService::case_list, what it does now), and every page of a
+  // department, against folding every whistled case's facts per request (cases_for, the fold
+  // GET /v1/cases made before; with --api-runs N, the median of N runs).
+  platform::ManualClock clock(kNow);
+  server::DistrictService service(*store, clock);
+  measure("api_department_page", [&] {
+    return must("a department's API page",
+                service.case_list(department(static_cast<int>(rng() % 20)), "", "", 200))
+        .cases.size();
+  });
+  measure("api_office_page", [&] {
+    return must("an office's API page",
+                service.case_list("", office_code(static_cast<int>(rng() % 10)), "", 200))
+        .cases.size();
+  });
+  if (args.api_runs > 0) {
+    std::vector<double> all_pages, fold_department;
+    std::size_t listed = 0, folded = 0;
+    for (int k = 0; k < args.api_runs; ++k) {
+      const std::string dep = department(k % 20);
+      double t0 = bench::now_ms();
+      std::string after;
+      listed = 0;
+      do {
+        auto page = must("a department's API pages", service.case_list(dep, "", after, 200));
+        listed += page.cases.size();
+        after = page.next;
+      } while (!after.empty());
+      all_pages.push_back(bench::now_ms() - t0);
+      t0 = bench::now_ms();
+      folded = must("folding a department's cases", service.cases_for(dep)).size();
+      fold_department.push_back(bench::now_ms() - t0);
+    }
+    report.add(prefix + "api_department_all_pages_ms", bench::median(all_pages));
+    report.add(prefix + "api_department_cases", static_cast<double>(listed));
+    report.add(prefix + "api_department_fold_ms", bench::median(fold_department));
+    report.add(prefix + "api_department_fold_cases", static_cast<double>(folded));
+    if (listed != folded) {
+      die("comparing the API's lists",
+          Status(ErrorCode::Corrupt, "the pages list " + std::to_string(listed) +
+                                         " cases of the department, the fold " +
+                                         std::to_string(folded)));
+    }
+  }
   return report.finish(args.json);
 }

@@ -973,11 +973,17 @@ class EmbeddedStore final : public DistrictStore {
   Result<std::int64_t> publish_reference(const std::string& type, const std::string& json,
                                          std::int64_t) override {
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db().begin());
+    std::optional<core::CaseDeadlines> before;  // a catalog's: the deadlines it replaces
+    if (type == "catalog") {
+      WEIMIN_ASSIGN_OR_RETURN(auto latest, latest_reference("catalog"));
+      before = deadlines_.get(latest);
+    }
     WEIMIN_ASSIGN_OR_RETURN(std::int64_t top, max_gseq());
     WEIMIN_ASSIGN_OR_RETURN(auto* c, stmt("INSERT INTO changes (gseq, type, community, record) "
                                           "VALUES (?, ?, '', ?)"));
     c->bind(1, top + 1).bind(2, type).bind(3, json);
     WEIMIN_TRY(c->run());
+    if (before) WEIMIN_TRY(rederive_deadlines(*before, projection::deadlines_of_text(json)));
     WEIMIN_TRY(tx.commit());
     mark(top + 1);
     return top + 1;
@@ -1171,11 +1177,15 @@ class EmbeddedStore final : public DistrictStore {
     }
   }
 
-  // Remakes the rows of `case_ids` from all their facts, inside the caller's transaction.
+  // Remakes the rows of `case_ids` from all their facts, inside the caller's transaction, with
+  // the latest catalog's deadlines.
   Status project_cases(const std::vector<std::string>& case_ids) {
     if (case_ids.empty()) return Status::ok();
     WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
-    const core::CaseDeadlines& deadlines = deadlines_.get(catalog);
+    return project_cases(case_ids, deadlines_.get(catalog));
+  }
+  Status project_cases(const std::vector<std::string>& case_ids,
+                       const core::CaseDeadlines& deadlines) {
     for (const std::string& id : case_ids) {
       WEIMIN_ASSIGN_OR_RETURN(auto facts, case_facts(id));
       projection::Projected p = projection::project_facts_with_units(id, facts, deadlines);
@@ -1184,6 +1194,26 @@ class EmbeddedStore final : public DistrictStore {
       WEIMIN_TRY(figures_.replace_grid_case(id, p.grid, false));
     }
     return Status::ok();
+  }
+
+  // A catalog going from the deadlines `before` to `after` is being published in the caller's
+  // transaction: the rows and units of the cases whose deadlines it can move are made again
+  // with `after` (projection::catalog_change), so they equal a rebuild's.
+  Status rederive_deadlines(const core::CaseDeadlines& before, const core::CaseDeadlines& after) {
+    const projection::CatalogChange change = projection::catalog_change(before, after);
+    if (!change.rederive) return Status::ok();
+    std::vector<std::string> ids;
+    WEIMIN_ASSIGN_OR_RETURN(auto* s,
+                            stmt("SELECT case_id FROM case_rows WHERE last_change_ms >= ?"));
+    s->bind(1, change.since_ms);
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      ids.push_back(s->column_text(0));
+    }
+    s->reset();
+    WEIMIN_TRY(project_cases(ids, after));
+    return figures_.flush();
   }
 
   // `fresh`: the case has no rows yet (a rebuild), so none are removed first.
@@ -1328,7 +1358,7 @@ class EmbeddedStore final : public DistrictStore {
       while (true) {
         WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
         if (!row) break;
-        rows.push_back(case_row_from(s, false));
+        rows.push_back(case_row_from(s, query.with_detail));
       }
       s.reset();
       return rows;

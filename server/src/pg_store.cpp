@@ -509,10 +509,15 @@ class PgStore final : public DistrictStore {
                                          std::int64_t now_ms) override {
     std::int64_t gseq = 0;
     WEIMIN_TRY(pool_->transact("publishing reference data", [&](pqxx::work& w) {
+      // The counter's lock first: no push adds facts (and projects them with the catalog it
+      // reads) until this commits.
       gseq = w.exec("UPDATE change_counter SET n = n + 1 RETURNING n")[0][0].as<std::int64_t>();
+      std::optional<core::CaseDeadlines> before;  // a catalog's: the deadlines it replaces
+      if (type == "catalog") before = catalog_deadlines(w);
       w.exec_params(
           "INSERT INTO reference_change (gseq, type, record, at_ms) VALUES ($1, $2, $3, $4)", gseq,
           type, json, now_ms);
+      if (before) WEIMIN_TRY(rederive_deadlines(w, *before, projection::deadlines_of_text(json)));
       return Status::ok();
     }));
     return gseq;
@@ -784,7 +789,7 @@ class PgStore final : public DistrictStore {
       auto run = [&](const projection::SqlQuery& q) -> Result<std::vector<CaseRow>> {
         const std::string sql = pg_figures::inline_params(w, q);
         std::vector<CaseRow> rows;
-        for (const auto& row : w.exec(sql)) rows.push_back(case_row_from(row, false));
+        for (const auto& row : w.exec(sql)) rows.push_back(case_row_from(row, query.with_detail));
         return rows;
       };
       WEIMIN_ASSIGN_OR_RETURN(page, projection::run_plan(query, plan, run));
@@ -968,11 +973,39 @@ class PgStore final : public DistrictStore {
     return deadlines_.get(latest);
   }
 
-  // Remakes the rows of `case_ids` from all their facts, in the caller's transaction.
+  // A catalog going from the deadlines `before` to `after` is being published in the caller's
+  // transaction: the rows and units of the cases whose deadlines it can move are made again
+  // with `after` (projection::catalog_change), so they equal a rebuild's.
+  Status rederive_deadlines(pqxx::work& w, const core::CaseDeadlines& before,
+                            const core::CaseDeadlines& after) {
+    const projection::CatalogChange change = projection::catalog_change(before, after);
+    if (!change.rederive) return Status::ok();
+    std::vector<std::string> ids;
+    for (const auto& row :
+         w.exec_params("SELECT case_id FROM case_rows WHERE last_change_ms >= $1 ORDER BY case_id",
+                       change.since_ms)) {
+      ids.push_back(row[0].as<std::string>());
+    }
+    // A slice of cases at a time, so every case of a large district is not held at once.
+    constexpr std::size_t kSlice = 5000;
+    figure_tables::Touched figures;
+    for (std::size_t from = 0; from < ids.size(); from += kSlice) {
+      const std::vector<std::string> slice(
+          ids.begin() + static_cast<std::ptrdiff_t>(from),
+          ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), from + kSlice)));
+      WEIMIN_TRY(project_cases(w, slice, figures, &after));
+    }
+    pg_figures::flush(w, figures);
+    return Status::ok();
+  }
+
+  // Remakes the rows of `case_ids` from all their facts, in the caller's transaction, with
+  // `deadlines` (null: the latest catalog's).
   Status project_cases(pqxx::work& w, const std::vector<std::string>& case_ids,
-                       figure_tables::Touched& figures) {
+                       figure_tables::Touched& figures,
+                       const core::CaseDeadlines* given = nullptr) {
     if (case_ids.empty()) return Status::ok();
-    const core::CaseDeadlines deadlines = catalog_deadlines(w);
+    const core::CaseDeadlines deadlines = given ? *given : catalog_deadlines(w);
     auto r = w.exec_params(
         "SELECT payload, community, received_ms, subject FROM fact WHERE subject = "
         "ANY($1::text[]) AND kind LIKE 'case.%' ORDER BY subject, hlc, origin, id",

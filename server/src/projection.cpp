@@ -142,7 +142,8 @@ json timeline_json(const core::CaseState& state,
 
 std::string detail_of(const core::CaseState& state,
                       const std::map<core::Uuid, const core::CaseEvent*>& by_id,
-                      const core::CaseDeadlines& deadlines) {
+                      const core::CaseDeadlines& deadlines, const std::string& case_id,
+                      const std::string& community) {
   json notes = json::array();
   for (const core::CaseNoteEntry& n : state.notes) {
     notes.push_back({{"event", n.event.to_string()},
@@ -189,6 +190,7 @@ std::string detail_of(const core::CaseState& state,
       {"notes", std::move(notes)},          {"conflicts", std::move(conflicts)},
       {"settled", std::move(settled)},      {"where", std::move(where)},
       {"visits", std::move(visits)}};
+  detail[std::string(projection::kViewKey)] = projection::case_view_json(case_id, community, state);
   return detail.dump();
 }
 
@@ -270,7 +272,8 @@ CaseRow row_of_state(const core::CaseState& state, const core::Uuid& case_id,
                                  deadlines.routine.verify));
   }
   row.next_due_ms = next_due;
-  row.detail_json = detail_of(state, projection::events_by_id(events), deadlines);
+  row.detail_json =
+      detail_of(state, projection::events_by_id(events), deadlines, row.case_id, community);
   return row;
 }
 
@@ -296,6 +299,39 @@ std::map<core::Uuid, const core::CaseEvent*> events_by_id(std::span<const core::
     if (earlier) it->second = &e;
   }
   return out;
+}
+
+json case_view_json(const std::string& case_id, const std::string& community,
+                    const core::CaseState& s) {
+  json deps = json::array();
+  for (const auto& d : s.departments) {
+    deps.push_back({{"department", d.department},
+                    {"reported", d.reported.has_value()},
+                    {"feedback", d.feedback.has_value()},
+                    {"returned", d.returned.has_value()},
+                    {"report_note", d.report_note},
+                    {"expected_ms", d.expected_ms},
+                    {"feedback_action", d.feedback_action},
+                    {"return_reason", d.return_reason}});
+  }
+  json j = {{"case", case_id},
+            {"community", community},
+            {"stage", core::to_string(s.stage)},
+            {"description", s.description},
+            {"source", s.source},
+            {"departments", std::move(deps)},
+            {"resolution", s.resolution},
+            {"outcome", s.outcome},
+            {"conflicts", s.conflicts.size()},
+            {"steps", s.timeline.size()}};
+  j["level"] = s.level ? json(core::to_string(*s.level)) : json(nullptr);
+  j["kind"] = s.kind ? json(core::to_string(*s.kind)) : json(nullptr);
+  j["evaluation"] = s.evaluation ? json(core::to_string(*s.evaluation)) : json(nullptr);
+  j["sent_back"] = s.sent_back ? json{{"reason", s.sent_back->reason},
+                                      {"by", s.sent_back->actor},
+                                      {"at_ms", s.sent_back->at.wall_ms}}
+                               : json(nullptr);
+  return j;
 }
 
 // [SECTION] Rows from facts
@@ -388,14 +424,15 @@ core::CaseDeadlines DeadlineCache::get(const std::optional<ReferenceRecord>& lat
   const std::int64_t gseq = latest ? latest->gseq : 0;
   std::lock_guard lock(mutex_);
   if (gseq != gseq_) {
-    deadlines_ = {};
-    if (latest) {
-      auto catalog = core::parse_catalog(latest->json, "the published catalog");
-      if (catalog.is_ok()) deadlines_ = deadlines_of(*catalog);
-    }
+    deadlines_ = latest ? deadlines_of_text(latest->json) : core::CaseDeadlines{};
     gseq_ = gseq;
   }
   return deadlines_;
+}
+
+core::CaseDeadlines deadlines_of_text(const std::string& catalog_json) {
+  auto catalog = core::parse_catalog(catalog_json, "the published catalog");
+  return catalog.is_ok() ? deadlines_of(*catalog) : core::CaseDeadlines{};
 }
 
 std::string departments_to_json(const std::vector<CaseDepartmentRow>& departments) {
@@ -515,7 +552,9 @@ CasePage finish_page(std::vector<CaseRow> rows, const CaseQuery& query) {
     rows.resize(limit);
     page.next = encode_cursor(position_of(rows.back(), effective_now(query)));
   }
-  for (CaseRow& r : rows) r.detail_json.clear();
+  if (!query.with_detail) {
+    for (CaseRow& r : rows) r.detail_json.clear();
+  }
   page.rows = std::move(rows);
   return page;
 }
@@ -607,7 +646,8 @@ SqlQuery build(const CaseQuery& q, Dialect dialect, bool overdue_part,
   auto indexed = [&](const char* name) {
     return dialect == Dialect::Sqlite ? std::string(" INDEXED BY ") + name : std::string();
   };
-  std::string sql = "SELECT " + std::string(row_columns()) + " FROM ";
+  std::string sql =
+      "SELECT " + std::string(row_columns()) + (q.with_detail ? ", r.detail_json" : "") + " FROM ";
   if (by_department) {
     sql += "case_departments d" + indexed(index) +
            (dialect == Dialect::Sqlite ? " CROSS JOIN" : " JOIN") +
@@ -639,6 +679,9 @@ SqlQuery build(const CaseQuery& q, Dialect dialect, bool overdue_part,
     std::string in;
     for (const std::string& s : q.stages) in += (in.empty() ? "" : ", ") + b.param(s);
     where.push_back("r.stage IN (" + in + ")");
+  }
+  if (q.whistled_only) {
+    where.push_back("EXISTS (SELECT 1 FROM figure_units u WHERE u.case_id = r.case_id)");
   }
   eq("r.source", q.source);
   eq("r.level", q.level);

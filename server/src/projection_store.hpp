@@ -16,6 +16,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "weimin/core/case.hpp"
 #include "weimin/core/queue.hpp"
 #include "weimin/server/figures.hpp"
@@ -56,6 +58,33 @@ class DeadlineCache {
   std::int64_t gseq_ = -1;
   core::CaseDeadlines deadlines_;
 };
+
+// The deadlines of a catalog document, as DeadlineCache makes them (zero when it does not parse).
+core::CaseDeadlines deadlines_of_text(const std::string& catalog_json);
+
+// [SECTION] A new catalog's deadlines (projection_deadlines.cpp)
+
+// Which cases' rows and figure units a newly published catalog changes, going from the
+// deadlines `before` to `after` (every row is made with the latest catalog's, so the projection
+// equals a rebuild only when these are made again in the publish's own transaction):
+// - none: the limits and the working days are the same (a new item, a renamed notice…);
+// - the cases last changed at or after `since_ms`: only the calendar changed, and a deadline
+//   counted from a step on an earlier day ends before the first date the calendars disagree on
+//   (every deadline starts at a step, and a row's last_change_ms is its latest step);
+// - every case (since_ms 0): a limit or a unit changed.
+struct CatalogChange {
+  bool rederive = false;
+  std::int64_t since_ms = 0;
+};
+CatalogChange catalog_change(const core::CaseDeadlines& before, const core::CaseDeadlines& after);
+
+// A case as a department or the street office sees it through the API (docs/PROTOCOL.md,
+// CaseView): {"case", "community", "stage", "description", "source", "level", "kind",
+// "departments":[…], "resolution", "outcome", "evaluation", "conflicts", "steps", "sent_back"}.
+// Each row's detail_json holds it under kViewKey, so a list of cases reads rows, not facts.
+nlohmann::json case_view_json(const std::string& case_id, const std::string& community,
+                              const core::CaseState& state);
+inline constexpr std::string_view kViewKey = "view";
 
 // The departments as stored in the rows' `departments` column (compact JSON) and back.
 std::string departments_to_json(const std::vector<CaseDepartmentRow>& departments);

@@ -284,7 +284,7 @@ HttpResponse DistrictService::dispatch(const HttpRequest& req, RequestLog& log,
     auto parts = path_parts(req.path);  // v1, cases, [id, [action]]
     if (parts.size() == 2) {
       if (auto bad = only("GET")) return *bad;
-      return h.cases(*actor);
+      return h.cases(req, *actor);
     }
     if (parts.size() == 3) {
       if (auto bad = only("GET")) return *bad;

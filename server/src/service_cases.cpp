@@ -1,15 +1,18 @@
 // The street office's and departments' side of DistrictService (docs/PROTOCOL.md, "Street
 // office and departments"): their bearer-token API (/v1/cases), the cases as they see them
-// (folded from the district's facts), and the case actions made at the district — a
-// department reports in, gives feedback or returns a whistle; the street office blows a
-// district whistle, raises a community one or sends a case back; either adds a note. Each is
-// checked against the actor's scope first (fact_rules.hpp, case_scope_refusal).
+// (listed from the case projection, each case folded from its facts when acted on), and the
+// case actions made at the district — a department reports in, gives feedback or returns a
+// whistle; the street office blows a district whistle, raises a community one or sends a case
+// back; either adds a note. Each is checked against the actor's scope first (fact_rules.hpp,
+// case_scope_refusal).
 // Thread-safety: reads run in parallel; a case action holds the service's write_mutex_ from its
 // fold of the case to its write (the *_locked members need it held; the public members and
 // case_action take it).
 #include <algorithm>
+#include <charconv>
 #include <set>
 
+#include "projection_store.hpp"
 #include "service_handlers.hpp"
 #include "weimin/core/civil_time.hpp"
 
@@ -19,59 +22,8 @@ using nlohmann::json;
 using sync::HttpRequest;
 using sync::HttpResponse;
 
-namespace {
-
-// Events of a case from the district's facts; facts that are not case events are skipped.
-std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts) {
-  std::vector<core::CaseEvent> out;
-  for (const FactRecord& r : facts) {
-    const sync::FactPayload& f = r.fact;
-    if (f.kind.rfind("case.", 0) != 0) continue;
-    auto id = core::Uuid::parse(f.id);
-    auto case_id = core::Uuid::parse(f.subject);
-    if (!id || !case_id) continue;
-    core::CaseEventEnvelope env{*id, *case_id,
-                                core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f.hlc)),
-                                f.origin, f.wall_ms};
-    auto e = core::case_event_from_body(env, f.kind, f.body);
-    if (e.is_ok()) out.push_back(std::move(*e));
-  }
-  return out;
-}
-
-}  // namespace
-
 json to_json(const CaseView& v) {
-  const core::CaseState& s = v.state;
-  json deps = json::array();
-  for (const auto& d : s.departments) {
-    deps.push_back({{"department", d.department},
-                    {"reported", d.reported.has_value()},
-                    {"feedback", d.feedback.has_value()},
-                    {"returned", d.returned.has_value()},
-                    {"report_note", d.report_note},
-                    {"expected_ms", d.expected_ms},
-                    {"feedback_action", d.feedback_action},
-                    {"return_reason", d.return_reason}});
-  }
-  json j = {{"case", v.case_id},
-            {"community", v.community},
-            {"stage", core::to_string(s.stage)},
-            {"description", s.description},
-            {"source", s.source},
-            {"departments", std::move(deps)},
-            {"resolution", s.resolution},
-            {"outcome", s.outcome},
-            {"conflicts", s.conflicts.size()},
-            {"steps", s.timeline.size()}};
-  j["level"] = s.level ? json(core::to_string(*s.level)) : json(nullptr);
-  j["kind"] = s.kind ? json(core::to_string(*s.kind)) : json(nullptr);
-  j["evaluation"] = s.evaluation ? json(core::to_string(*s.evaluation)) : json(nullptr);
-  j["sent_back"] = s.sent_back ? json{{"reason", s.sent_back->reason},
-                                      {"by", s.sent_back->actor},
-                                      {"at_ms", s.sent_back->at.wall_ms}}
-                               : json(nullptr);
-  return j;
+  return projection::case_view_json(v.case_id, v.community, v.state);
 }
 
 // [SECTION] The /v1/cases API
@@ -101,13 +53,41 @@ std::optional<DistrictStore::Actor> ServiceHandlers::bearer(const HttpRequest& r
   return **actor;
 }
 
-HttpResponse ServiceHandlers::cases(const DistrictStore::Actor& a) {
-  auto views = a.role == "department" ? s_.cases_of(a.actor)
-                                      : s_.cases_of("", a.role == "street_office" ? a.actor : "");
-  if (!views.is_ok()) return status_response(views.status());
+HttpResponse ServiceHandlers::cases(const HttpRequest& req, const DistrictStore::Actor& a) {
+  // limit=N (1…200, default 200) and after=CURSOR, nothing else.
+  int limit = projection::kMaxPageRows;
+  std::string after;
+  std::string_view rest = req.query;
+  while (!rest.empty()) {
+    const std::string_view pair = rest.substr(0, rest.find('&'));
+    rest.remove_prefix(std::min(rest.size(), pair.size() + 1));
+    const std::size_t eq = pair.find('=');
+    const std::string_view key = pair.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (key == "limit") {
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size()) {
+        return error_response(400, "bad_request",
+                              "limit: expected a number of cases from 1 to " +
+                                  std::to_string(projection::kMaxPageRows));
+      }
+    } else if (key == "after") {
+      after = std::string(value);
+    } else {
+      return error_response(400, "bad_request",
+                            "/v1/cases takes limit and after (the previous page's next), not '" +
+                                std::string(key.substr(0, 32)) + "'");
+    }
+  }
+  auto page = a.role == "department"
+                  ? s_.case_list(a.actor, "", after, limit)
+                  : s_.case_list("", a.role == "street_office" ? a.actor : "", after, limit);
+  if (!page.is_ok()) return status_response(page.status());
   json arr = json::array();
-  for (const CaseView& v : *views) arr.push_back(to_json(v));
-  return json_response(200, json{{"cases", std::move(arr)}, {"server_ms", now()}}.dump());
+  for (json& v : page->cases) arr.push_back(std::move(v));
+  json out = {{"cases", std::move(arr)}, {"server_ms", now()}};
+  if (!page->next.empty()) out["next"] = page->next;
+  return json_response(200, out.dump());
 }
 
 HttpResponse ServiceHandlers::case_action(const HttpRequest& req, const DistrictStore::Actor& a,
@@ -282,11 +262,47 @@ Result<std::vector<CaseView>> DistrictService::cases_of(const std::string& depar
   return out;
 }
 
+Result<DistrictService::CaseListPage> DistrictService::case_list(const std::string& department,
+                                                                 const std::string& office,
+                                                                 const std::string& after,
+                                                                 int limit) {
+  CaseQuery q;
+  q.department = department;
+  q.office = office;
+  // A department's rows are its whistled cases already; others need a whistle that took effect.
+  q.whistled_only = department.empty();
+  q.with_detail = true;
+  q.now_ms = clock_.now_ms();
+  q.after = after;
+  q.limit = limit;
+  WEIMIN_ASSIGN_OR_RETURN(CasePage page, store_.query_cases(q));
+  CaseListPage out;
+  out.next = std::move(page.next);
+  for (const CaseRow& row : page.rows) {
+    json detail = json::parse(row.detail_json, nullptr, false);
+    if (detail.is_object()) {
+      if (auto view = detail.find(std::string(projection::kViewKey)); view != detail.end()) {
+        out.cases.push_back(std::move(*view));
+        continue;
+      }
+    }
+    // A row made before rows carried the view (until `projection rebuild`): fold the case.
+    WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_of(row.case_id));
+    out.cases.push_back(to_json(v));
+  }
+  return out;
+}
+
 Result<CaseView> DistrictService::case_view(const std::string& case_id) {
   return view_of(case_id);
 }
 
 Result<CaseView> DistrictService::view_of(const std::string& case_id) {
+  WEIMIN_ASSIGN_OR_RETURN(CaseRead read, read_case(case_id));
+  return std::move(read.view);
+}
+
+Result<DistrictService::CaseRead> DistrictService::read_case(const std::string& case_id) {
   auto id = core::Uuid::parse(case_id);
   if (!id)
     return Status(ErrorCode::Invalid, "'" + case_id.substr(0, 64) + "' is not a case id (UUID)");
@@ -300,20 +316,26 @@ Result<CaseView> DistrictService::view_of(const std::string& case_id) {
   if (community.empty()) {
     return Status(ErrorCode::NotFound, "no case " + case_id + " has reached the district");
   }
-  std::vector<core::CaseEvent> events = case_events(facts);
-  return CaseView{case_id, community, core::fold_case(*id, events)};
+  std::vector<core::CaseEvent> events = projection::case_events(facts);
+  CaseView view{case_id, community, core::fold_case(*id, events)};
+  return CaseRead{std::move(facts), std::move(view)};
 }
 
 Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
                                       const std::string& case_id, core::CasePayload payload) {
-  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_of(case_id));
-  WEIMIN_ASSIGN_OR_RETURN(auto facts, store_.case_facts(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(CaseRead read, read_case(case_id));
+  return act_on(std::move(read), actor, role, std::move(payload));
+}
+
+Result<CaseView> DistrictService::act_on(CaseRead read, const std::string& actor, core::Role role,
+                                         core::CasePayload payload) {
+  const std::string& case_id = read.view.case_id;
   WEIMIN_ASSIGN_OR_RETURN(std::string district, store_.district());
   const std::int64_t now = clock_.now_ms();
   // Order after every event of the case, also one a station stamped with a clock far ahead;
   // such a clock is not followed by the district's later stamps (docs/SYNC.md, "Clocks").
   core::HlcTimestamp latest{};
-  for (const FactRecord& f : facts) {
+  for (const FactRecord& f : read.facts) {
     latest = std::max(latest, core::HlcTimestamp::unpack(static_cast<std::uint64_t>(f.fact.hlc)));
   }
   core::CaseEvent e;
@@ -325,7 +347,7 @@ Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
   e.actor = actor;
   e.actor_role = role;
   e.payload = std::move(payload);
-  WEIMIN_TRY(core::check_transition(v.state, e));
+  WEIMIN_TRY(core::check_transition(read.view.state, e));
   sync::FactPayload f{e.id.to_string(),
                       std::string(core::to_string(e.kind())),
                       case_id,
@@ -334,14 +356,19 @@ Result<CaseView> DistrictService::act(const std::string& actor, core::Role role,
                       now,
                       core::local_date(now).to_string(),
                       core::case_event_body(e)};
-  WEIMIN_TRY(store_.append_facts({FactRecord{std::move(f), v.community, now}}));
-  return view_of(case_id);
+  FactRecord record{std::move(f), read.view.community, now};
+  WEIMIN_TRY(store_.append_facts({record}));
+  // The case after the step: the facts read and the new one, folded again (not read again).
+  read.facts.push_back(std::move(record));
+  std::vector<core::CaseEvent> events = projection::case_events(read.facts);
+  return CaseView{case_id, read.view.community, core::fold_case(e.case_id, events)};
 }
 
 Result<CaseView> DistrictService::act_in_scope(const std::string& actor, core::Role role,
                                                const std::string& case_id,
                                                core::CasePayload payload) {
-  WEIMIN_ASSIGN_OR_RETURN(CaseView v, view_of(case_id));
+  WEIMIN_ASSIGN_OR_RETURN(CaseRead read, read_case(case_id));
+  const CaseView& v = read.view;
   WEIMIN_ASSIGN_OR_RETURN(auto catalog, catalog_scope_now());
   if (auto why = case_scope_refusal(actor, role, v.community, v.state, catalog.get())) {
     return Status(ErrorCode::PermissionDenied, *why);
@@ -352,7 +379,7 @@ Result<CaseView> DistrictService::act_in_scope(const std::string& actor, core::R
       return Status(ErrorCode::Invalid, "departments: " + *why);
     }
   }
-  return act(actor, role, case_id, std::move(payload));
+  return act_on(std::move(read), actor, role, std::move(payload));
 }
 
 Result<CaseView> DistrictService::report(const std::string& department, const std::string& case_id,

@@ -75,7 +75,8 @@ class ServiceHandlers {
   // Checks a department's or street office's bearer token; on failure `fail` holds the 401.
   std::optional<DistrictStore::Actor> bearer(const sync::HttpRequest& req,
                                              sync::HttpResponse& fail);
-  sync::HttpResponse cases(const DistrictStore::Actor& a);
+  // GET /v1/cases[?limit=N&after=CURSOR]: a page of the actor's cases (case_list).
+  sync::HttpResponse cases(const sync::HttpRequest& req, const DistrictStore::Actor& a);
   sync::HttpResponse case_action(const sync::HttpRequest& req, const DistrictStore::Actor& a,
                                  const std::string& case_id, const std::string& action);
 

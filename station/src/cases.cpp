@@ -151,7 +151,7 @@ CaseView view_of(core::CaseState state, const std::vector<storage::FactRow>& row
 }  // namespace
 
 core::CaseDeadlines Cases::deadlines() const {
-  return core::case_deadlines(station_.catalog());
+  return station_.current_case_deadlines();
 }
 
 std::vector<int> Cases::deadline_fallback_years(const std::vector<CaseView>& cases) const {

@@ -426,3 +426,204 @@ TEST_CASE(
   CHECK(run({"catalog", "deadlines", file}, &out, &err) == 1);
   CHECK_MESSAGE(has(err, "/work_calendar/1/workdays/1: 2026-02-16 is a weekday"), err);
 }
+
+// [SECTION] A new calendar published at the district moves the deadlines it holds (issue 16)
+
+namespace {
+
+// The working-day catalog with a notice for 2027 too: New Year's Day 2027-01-01 … 01-03 (a
+// Friday to a Sunday; a test's notice, not the State Council's).
+std::string catalog_with_2027() {
+  nlohmann::json doc = nlohmann::json::parse(working_day_catalog());
+  doc["work_calendar"].push_back({{"year", 2027},
+                                  {"notice", "测试用2027年通知"},
+                                  {"holidays",
+                                   {{{"name", {{"zh", "元旦"}, {"en", "New Year's Day"}}},
+                                     {"first", "2027-01-01"},
+                                     {"last", "2027-01-03"}}}},
+                                  {"workdays", nlohmann::json::array()}});
+  return doc.dump();
+}
+
+// Everything the projection holds that deadlines make: every case's row with its case page, the
+// overdue inbox and the figures around the new year at a few moments.
+struct Held {
+  std::vector<server::CaseRow> rows;
+  std::vector<std::vector<std::string>> overdue;  // ids, per moment
+  std::vector<server::DistrictFigures> figures;   // per moment
+  bool operator==(const Held&) const = default;
+};
+
+const std::int64_t kMoments[] = {end_of(2026, 12, 31) + 1, end_of(2027, 1, 1) + 1,
+                                 end_of(2027, 1, 4) + 1, end_of(2027, 1, 12) + 1};
+
+Held held(server::DistrictStore& store, const std::vector<std::string>& ids) {
+  Held out;
+  for (const std::string& id : ids) {
+    auto row = store.case_row(id);
+    REQUIRE_MESSAGE(row.is_ok(), row.status().to_string());
+    REQUIRE(row->has_value());
+    out.rows.push_back(**row);
+  }
+  for (std::int64_t now : kMoments) {
+    server::CaseQuery q;
+    q.overdue_only = true;
+    q.now_ms = now;
+    q.limit = 200;
+    auto page = store.query_cases(q);
+    REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
+    CHECK(page->next.empty());
+    std::vector<std::string> listed;
+    for (const auto& r : page->rows) listed.push_back(r.case_id);
+    out.overdue.push_back(std::move(listed));
+    auto f = store.figures({"2026-12-01", "2027-01-31", "day", "", "", "", now, false});
+    REQUIRE_MESSAGE(f.is_ok(), f.status().to_string());
+    out.figures.push_back(std::move(*f));
+  }
+  return out;
+}
+
+// A routine case of `st` whistled to urban_management at `whistled_ms`, reported in at
+// `reported_ms` when that is not 0; its events.
+std::vector<core::CaseEvent> whistled_case(District& d, TestStation& st, std::uint64_t n,
+                                           std::int64_t whistled_ms, std::int64_t reported_ms) {
+  const core::Uuid id = uuid_of(0x5300, n);
+  std::vector<core::CaseEvent> events = {
+      event(id, n * 10 + 1, whistled_ms - 60'000, st.station_id, core::Role::Staff, "S01",
+            core::CaseCollected{"env_sanitation", core::CaseChannel::Window, "井盖松动", ""}),
+      event(id, n * 10 + 2, whistled_ms, st.station_id, core::Role::Director, "D01",
+            core::CaseWhistled{core::WhistleLevel::Community,
+                               core::WhistleKind::Routine,
+                               {"urban_management"},
+                               "年底吹哨"})};
+  if (reported_ms > 0) {
+    core::CaseEvent r = event(id, n * 10 + 3, reported_ms, st.station_id, core::Role::Staff, "S01",
+                              core::CaseReported{"到", 0});
+    r.on_behalf_of = "urban_management";
+    events.push_back(std::move(r));
+  }
+  std::vector<sync::FactPayload> facts;
+  for (const auto& e : events) facts.push_back(to_fact(e));
+  push_facts(d, st, facts);
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "district: a calendar published with a holiday inside a case's window moves its deadline "
+    "and overdue at once, as a rebuild would, on both stores") {
+  District d;
+  REQUIRE(d.service().publish_catalog(working_day_catalog()).is_ok());
+  TestStation st = d.enroll(kA);
+  // Whistled Wednesday 2026-12-30 10:00: 2 working days, by Monday–Friday (2027 not published)
+  // Thursday 12-31 and Friday 2027-01-01.
+  const auto open = whistled_case(d, st, 1, at(2026, 12, 30, 10), 0);
+  // Reported in on Monday 2027-01-04: late by Monday–Friday, in time with the holiday.
+  const auto reported = whistled_case(d, st, 2, at(2026, 12, 30, 11), at(2027, 1, 4, 9));
+  // Whistled and reported in November: no deadline of it reaches the new year.
+  const auto november = whistled_case(d, st, 3, at(2026, 11, 2, 10), at(2026, 11, 3, 9));
+  const std::vector<std::string> ids = {open[0].case_id.to_string(),
+                                        reported[0].case_id.to_string(),
+                                        november[0].case_id.to_string()};
+  auto row_of = [&](const std::string& id) { return d.store().case_row(id).value().value(); };
+  REQUIRE(row_of(ids[0]).next_due_ms == end_of(2027, 1, 1));
+  REQUIRE(row_of(ids[1]).departments.at(0).report_due_ms == end_of(2027, 1, 1));
+  const server::CaseRow november_before = row_of(ids[2]);
+  const Held before = held(d.store(), ids);
+  // 2027-01-02: the open case is overdue (and the November one, waiting for feedback since).
+  CHECK(before.overdue[1] == std::vector<std::string>{ids[2], ids[0]});
+
+  // The 2027 notice is published: nothing else is done.
+  REQUIRE(d.service().publish_catalog(catalog_with_2027()).is_ok());
+  CHECK(row_of(ids[0]).next_due_ms == end_of(2027, 1, 4));
+  CHECK(row_of(ids[0]).departments.at(0).report_due_ms == end_of(2027, 1, 4));
+  CHECK(row_of(ids[1]).departments.at(0).report_due_ms == end_of(2027, 1, 4));
+  CHECK(row_of(ids[2]) == november_before);
+  const Held after = held(d.store(), ids);
+  CHECK(after.overdue[1] == std::vector<std::string>{ids[2]});          // 01-02 is a holiday now
+  CHECK(after.overdue[2] == std::vector<std::string>{ids[2], ids[0]});  // after Monday 01-04
+  // The figures: the reported case's report-in is met now, and the open one is due later.
+  const server::DistrictFigures& jan2 = after.figures[1];
+  CHECK(before.figures[1].total.rates.responded.due == 2);
+  CHECK(before.figures[1].total.rates.responded.met == 0);
+  CHECK(jan2.total.rates.responded.due == 1);
+  CHECK(jan2.total.rates.responded.met == 1);
+  CHECK(before.figures[1].overdue_cases == 2);
+  CHECK(jan2.overdue_cases == 1);  // the November case alone
+  // The figures over the facts with the new catalog agree.
+  const core::Catalog catalog = core::parse_catalog(catalog_with_2027(), "t").value();
+  CHECK(jan2 == server::figures_from_facts(
+                    all_facts(d.store()), &catalog,
+                    {"2026-12-01", "2027-01-31", "day", "", "", "", kMoments[1], false}));
+
+  // A rebuild finds nothing to change.
+  REQUIRE(d.store().rebuild_projection().is_ok());
+  CHECK(held(d.store(), ids) == after);
+
+  // A new limit (routine report-in 3 working days) moves every case's, as a rebuild would.
+  nlohmann::json longer = nlohmann::json::parse(catalog_with_2027());
+  longer["deadlines"]["routine"]["report_in"] = 3;
+  REQUIRE(d.service().publish_catalog(longer.dump()).is_ok());
+  CHECK(row_of(ids[0]).next_due_ms == end_of(2027, 1, 5));
+  CHECK(row_of(ids[2]).departments.at(0).report_due_ms !=
+        november_before.departments.at(0).report_due_ms);
+  const Held longer_held = held(d.store(), ids);
+  REQUIRE(d.store().rebuild_projection().is_ok());
+  CHECK(held(d.store(), ids) == longer_held);
+}
+
+TEST_CASE(
+    "district: after a new calendar every row, inbox and figure equals a rebuild's, for random "
+    "histories around the new year") {
+  const std::uint64_t seed = seed_from_env();
+  MESSAGE("seed " << seed << " (WEIMIN_SEED to repeat)");
+  std::mt19937_64 rng(seed);
+  District d;
+  REQUIRE(d.service().publish_catalog(working_day_catalog()).is_ok());
+  std::vector<TestStation> stations;
+  for (const auto& c : kCommunities) stations.push_back(d.enroll(c));
+  // Histories moved to start between late November and the new year, so some end long before
+  // the holiday, some cross it and some are still open.
+  const std::int64_t history_start = kStart - 20 * 24 * kHistoryHour;
+  const int cases_per_station = using_pg_store() ? 6 : 12;
+  std::vector<std::string> ids;
+  std::vector<std::vector<sync::FactPayload>> pending(stations.size());
+  for (std::size_t s = 0; s < stations.size(); ++s) {
+    for (int k = 0; k < cases_per_station; ++k) {
+      const std::uint64_t space = 0x5400 + s * 0x40 + static_cast<std::uint64_t>(k);
+      const std::int64_t shift = at(2026, 11, 25, 9) +
+                                 static_cast<std::int64_t>(rng() % 36) * 24 * kHistoryHour -
+                                 history_start;
+      ids.push_back(uuid_of(space, 0xcafe).to_string());
+      for (core::CaseEvent e :
+           random_history(rng, uuid_of(space, 0xcafe), stations[s].station_id, space)) {
+        e.hlc.wall_ms += shift;
+        e.wall_ms += shift;
+        pending[s].push_back(to_fact(e));
+      }
+    }
+    std::shuffle(pending[s].begin(), pending[s].end(), rng);
+  }
+  push_in_random_batches(d, stations, pending, rng, 8, [] {});
+  // And one case certain to cross the new holiday.
+  ids.push_back(whistled_case(d, stations[0], 9, at(2026, 12, 30, 10), 0)[0].case_id.to_string());
+  const Held before = held(d.store(), ids);
+
+  REQUIRE(d.service().publish_catalog(catalog_with_2027()).is_ok());
+  const Held after = held(d.store(), ids);
+  CHECK(after != before);  // some deadline crossed the new holiday
+  REQUIRE(d.store().rebuild_projection().is_ok());
+  const Held rebuilt = held(d.store(), ids);
+  REQUIRE(after.rows.size() == rebuilt.rows.size());
+  for (std::size_t i = 0; i < after.rows.size(); ++i) {
+    CAPTURE(ids[i]);
+    CHECK(after.rows[i] == rebuilt.rows[i]);
+  }
+  CHECK(after.overdue == rebuilt.overdue);
+  CHECK(after.figures == rebuilt.figures);
+
+  // Publishing the same calendar again changes nothing.
+  REQUIRE(d.service().publish_catalog(catalog_with_2027()).is_ok());
+  CHECK(held(d.store(), ids) == rebuilt);
+}

@@ -87,6 +87,11 @@ struct CaseQuery {
   std::string grid;           // only cases of this grid (网格) code
   std::string tracking_code;  // exact match
   bool overdue_only = false;  // next_due_ms in (0, now_ms)
+  // Only cases whistled at least once (a whistle that took effect, in any round: they have
+  // figure units), as the street office's and departments' API lists them.
+  bool whistled_only = false;
+  // The rows keep their detail_json (the case page and the API's view of the case).
+  bool with_detail = false;
   std::int64_t now_ms = 0;
   std::int64_t collected_from_ms = 0;  // collected_ms ≥ this
   std::int64_t collected_to_ms = 0;    // collected_ms < this (0: no bound)
@@ -97,7 +102,7 @@ struct CaseQuery {
 };
 
 struct CasePage {
-  std::vector<CaseRow> rows;  // detail_json left empty
+  std::vector<CaseRow> rows;  // detail_json left empty unless the query asked for it
   std::string next;           // cursor for the following page; empty when this is the last
 };
 

@@ -115,6 +115,17 @@ class DistrictService {
   // [SECTION] The district's half of the loop
   // Cases whistled to `department` (every case when empty), with their folded state.
   Result<std::vector<CaseView>> cases_for(const std::string& department);
+  // One page of the whistled cases a department (`department`) or a street office (`office`:
+  // its communities' cases) sees through the API, read from the case projection (no facts
+  // folded), in the inbox's order (overdue at now first, then the most recently changed), each
+  // as to_json(CaseView) makes it. `after`: the previous page's `next`; limit 1…200. Invalid for
+  // a limit out of range or a cursor this server did not give.
+  struct CaseListPage {
+    std::vector<nlohmann::json> cases;
+    std::string next;  // the following page's cursor; empty on the last page
+  };
+  Result<CaseListPage> case_list(const std::string& department, const std::string& office,
+                                 const std::string& after, int limit);
   Result<CaseView> case_view(const std::string& case_id);
   // The department reports in / gives feedback: a real core case event (actor_role
   // Department) checked against the case's folded state (PermissionDenied / Conflict when not
@@ -202,6 +213,15 @@ class DistrictService {
   Result<CaseView> act(const std::string& actor, core::Role role, const std::string& case_id,
                        core::CasePayload payload);
   Result<CaseView> view_of(const std::string& case_id);
+  // A case's facts as the store holds them (fold order) and its view folded from them.
+  struct CaseRead {
+    std::vector<FactRecord> facts;
+    CaseView view;
+  };
+  Result<CaseRead> read_case(const std::string& case_id);
+  // act() on a case read already: `read` is the case as the step is checked against.
+  Result<CaseView> act_on(CaseRead read, const std::string& actor, core::Role role,
+                          core::CasePayload payload);
   // Whistled cases: of `department` (all when empty), and of office `office`'s communities
   // (all when empty).
   Result<std::vector<CaseView>> cases_of(const std::string& department,

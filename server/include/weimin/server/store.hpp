@@ -235,7 +235,11 @@ class DistrictStore {
                                                        const std::string& to) = 0;
 
   // [SECTION] Reference data
-  // Logs a new version of "catalog" or "roster"; returns its gseq.
+  // Logs a new version of "catalog" or "roster"; returns its gseq. A catalog whose deadlines or
+  // working-day calendar differ from the one before also makes, in the same transaction, the
+  // case rows and figure units of every case whose deadlines it can move (the open cases'
+  // next deadlines and overdue, the closed ones' steps met or late), so the projection equals a
+  // rebuild's without one (projection::catalog_change says which cases).
   virtual Result<std::int64_t> publish_reference(const std::string& type, const std::string& json,
                                                  std::int64_t now_ms) = 0;
   virtual Result<std::optional<ReferenceRecord>> latest_reference(const std::string& type) = 0;

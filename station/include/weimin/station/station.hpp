@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "weimin/core/case.hpp"
 #include "weimin/core/catalog.hpp"
 #include "weimin/core/hlc.hpp"
 #include "weimin/core/id.hpp"
@@ -75,6 +76,11 @@ class Station {
   Station& operator=(const Station&) = delete;
 
   const core::Catalog& catalog() const { return catalog_; }
+  // The deadlines and working-day calendar of the catalog the station holds now
+  // (core::case_deadlines): one a sync pulled, through this connection or another (the sync
+  // service's beside the kiosk's), counts from the next call, without reopening the station.
+  // Parsed again only when the stored catalog changed; catalog()'s when it cannot be read.
+  core::CaseDeadlines current_case_deadlines();
   const std::string& community() const { return community_; }
   // This node's name in (HLC, origin, id) ordering: "station:<community code>".
   const std::string& origin() const { return origin_; }
@@ -109,6 +115,8 @@ class Station {
   storage::KeyedStore store_;
   const platform::Clock& clock_;
   core::Catalog catalog_;
+  std::string deadlines_text_;     // the stored catalog current_case_deadlines last parsed
+  core::CaseDeadlines deadlines_;  // its deadlines
   std::string community_;
   std::string origin_;
   core::HlcClock hlc_;
