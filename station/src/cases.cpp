@@ -145,12 +145,28 @@ Result<std::string> code_of(storage::Database& db, const core::Uuid& id) {
   return row ? s.column_text(0) : core::tracking_code(id);
 }
 
-// A case's state from its subject's facts (in HLC order; facts other than case.* skipped).
-Result<core::CaseState> fold_rows(const core::Uuid& id, const std::vector<storage::FactRow>& rows) {
+// A case's state from its subject's facts (in HLC order; facts other than case.* skipped). A
+// step of a kind this release does not know (made by a newer release; the district sends it
+// only to a station of its schema, docs/PROTOCOL.md "Schemas") is counted in *unknown and left
+// out of the state; with unknown == nullptr (before a new step is checked against the state) it
+// is refused, saying to upgrade the station.
+Result<core::CaseState> fold_rows(const core::Uuid& id, const std::vector<storage::FactRow>& rows,
+                                  int* unknown = nullptr) {
   std::vector<core::CaseEvent> events;
   events.reserve(rows.size());
   for (const auto& row : rows) {
     if (row.kind.rfind("case.", 0) != 0) continue;
+    if (!core::parse_case_event_kind(row.kind).is_ok()) {
+      if (unknown == nullptr) {
+        return Status(ErrorCode::TooNew,
+                      "case " + id.to_string() + " holds a step '" + row.kind.substr(0, 64) +
+                          "' this station's release does not know (a newer release made it); "
+                          "upgrade this station to the district's release before acting on the "
+                          "case");
+      }
+      ++*unknown;
+      continue;
+    }
     WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, event_of(row));
     events.push_back(std::move(ev));
   }
@@ -445,9 +461,12 @@ Result<core::Uuid> Cases::resolve_reference(std::string_view id_or_code) {
 
 Result<CaseView> Cases::view(const core::Uuid& id) {
   WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
-  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(id, rows));
+  int unknown = 0;
+  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(id, rows, &unknown));
   WEIMIN_ASSIGN_OR_RETURN(std::string code, code_of(station_.db(), id));
-  return view_of(std::move(state), rows, deadlines(), station_.now_ms(), std::move(code));
+  CaseView v = view_of(std::move(state), rows, deadlines(), station_.now_ms(), std::move(code));
+  v.unknown_steps = unknown;
+  return v;
 }
 
 Result<CaseView> Cases::progress_for_resident(std::string_view code, std::string_view second) {
@@ -526,12 +545,14 @@ Result<std::vector<CaseView>> Cases::list(const CaseFilter& filter) {
     auto id = core::Uuid::parse(it->subject);
     if (!id) continue;
     const auto& mine = rows[it->subject];
-    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(*id, mine));
+    int unknown = 0;
+    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_rows(*id, mine, &unknown));
     if (stage && state.stage != *stage) continue;
     if (filter.grid && state.where.grid != *filter.grid) continue;
     auto code = codes.find(it->subject);
     CaseView v = view_of(std::move(state), mine, due, now,
                          code != codes.end() ? code->second : core::tracking_code(*id));
+    v.unknown_steps = unknown;
     if (only_overdue && v.overdue.empty()) continue;
     out.push_back(std::move(v));
   }
