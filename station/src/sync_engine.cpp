@@ -508,6 +508,13 @@ Status SyncEngine::apply_page(const sync::PullResponse& page, std::int64_t refil
       WEIMIN_TRY(storage::Meta::set(db, "hlc", std::to_string(hlc.last().pack())));
     }
     WEIMIN_TRY(save_cursor(db, page.epoch, page.next_after, station_.now_ms()));
+    if (const std::int64_t n = page.left_out.value_or(0) + page.trimmed.value_or(0); n > 0) {
+      // Kept for `weimin sync status` until an upgraded release pulls again (sync_state.hpp).
+      WEIMIN_ASSIGN_OR_RETURN(auto held, storage::Meta::get(db, kMetaLeftOut));
+      std::int64_t sum = n;
+      if (held && !held->empty()) sum += std::strtoll(held->c_str(), nullptr, 10);
+      WEIMIN_TRY(storage::Meta::set(db, kMetaLeftOut, std::to_string(sum)));
+    }
     if (refill_until > 0 && (!page.more || page.next_after >= refill_until)) {
       WEIMIN_TRY(end_schema_refill(db));
     }

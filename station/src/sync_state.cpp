@@ -50,7 +50,11 @@ Status start_schema_refill(storage::Database& db, const SyncState& state, int sc
     WEIMIN_TRY(stmt.bind(1, now_ms).run());
     const std::int64_t until = std::max(state.pull_after, state.refill_until);
     WEIMIN_TRY(storage::Meta::set(db, kMetaRefillUntil, std::to_string(until)));
+    // What was left out may bear this station's own id: a handheld of the community enrolled
+    // under it, or pages pulled with own=1 while the old release rebuilt.
+    WEIMIN_TRY(storage::Meta::set(db, kMetaPullOwn, "1"));
   }
+  WEIMIN_TRY(storage::Meta::set(db, kMetaLeftOut, ""));  // the refill fetches it
   return storage::Meta::set(db, kMetaPullSchema, std::to_string(schema));
 }
 

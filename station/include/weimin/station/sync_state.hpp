@@ -49,6 +49,9 @@ inline constexpr std::string_view kMetaLastDigestMs = "sync.last_digest_ms";
 inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";          // "1" or absent/"0"
 inline constexpr std::string_view kMetaPullSchema = "sync.pull_schema";    // decimal; absent: 1
 inline constexpr std::string_view kMetaRefillUntil = "sync.refill_until";  // gseq; absent/0: none
+// Facts the district left out of this station's pages (or sent without newer fields) because
+// this release does not know them, summed since the last refill; absent/empty: none.
+inline constexpr std::string_view kMetaLeftOut = "sync.left_out";
 // The push of the sync running now: "<sent> <total> <at_ms>" (facts the district took this run,
 // facts to send in all, this station's clock when a page was last taken); removed when the run
 // ends (sync_status.hpp, SyncProgress).
@@ -83,9 +86,10 @@ Status save_enrolment(storage::Database& db, std::string_view station_id, std::s
 Status save_cursor(storage::Database& db, std::string_view epoch, std::int64_t pull_after,
                    std::int64_t now_ms);
 // The cursor was moved under an older schema (state.pull_schema < schema, normally
-// sync::kSchema): puts it back to 0 without asking for this station's own facts (it holds
-// them), remembers the old cursor in refill_until and records the cursor as moved under `schema`
-// from now on. A cursor at 0 only records the schema. Inside the caller's transaction.
+// sync::kSchema): puts it back to 0 asking for this station's own facts too (pull_own: what was
+// left out may bear its id — a handheld enrolled under it), remembers the old cursor in
+// refill_until and records the cursor as moved under `schema` from now on. A cursor at 0 only
+// records the schema. Inside the caller's transaction.
 Status start_schema_refill(storage::Database& db, const SyncState& state, int schema,
                            std::int64_t now_ms);
 // The refill reached refill_until (or the end of the log): later pulls compare no bodies.
