@@ -11,6 +11,7 @@
 #include "case_history.hpp"
 #include "server_fixture.hpp"
 #include "weimin/core/neighbour.hpp"
+#include "weimin/sync/protocol_digest.hpp"
 #include "weimin/sync/protocol_schema.hpp"
 
 using namespace weimin;
