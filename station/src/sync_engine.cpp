@@ -480,8 +480,10 @@ Status SyncEngine::apply_page(const sync::PullResponse& page, std::int64_t refil
         storage::FactRow row{fact->id,      fact->kind, fact->subject,     fact->origin, fact->hlc,
                              fact->wall_ms, fact->day,  fact->body.dump(), std::nullopt};
         WEIMIN_ASSIGN_OR_RETURN(bool inserted, storage::Facts::insert(db, row));
-        if (!inserted && refill_until > 0 && fact->origin != station_.origin()) {
-          // Held already, maybe as the copy a page of the older schema cut down.
+        if (!inserted && refill_until > 0) {
+          // Held already, maybe as the copy a page of the older schema cut down — whatever its
+          // origin: a handheld enrolled under this station's id makes facts of its origin too.
+          // The district never cuts a page of the station's own schema, so its body is whole.
           WEIMIN_ASSIGN_OR_RETURN(bool completed,
                                   storage::Facts::complete_body(db, row.id, row.origin, row.body));
           if (completed) ++report.completed_bodies;

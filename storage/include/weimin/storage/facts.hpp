@@ -36,7 +36,8 @@ class Facts {
   // The one exception to "never updated": a fact held as a copy cut down for an older protocol
   // schema (fields it did not know left out) is given its whole body when the full fact
   // arrives. Replaces the body of the fact `id` of origin `origin` when it differs from `body`;
-  // true when it did, false when the fact is absent, of another origin or already so.
+  // true when it did, false when the fact is absent, of another origin or already so. The
+  // caller vouches that `body` is the whole fact (a page of the station's own schema).
   static Result<bool> complete_body(Database& db, std::string_view id, std::string_view origin,
                                     std::string_view body);
   static Result<std::vector<FactRow>> by_subject(Database& db, std::string_view subject);
