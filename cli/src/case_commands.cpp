@@ -88,6 +88,7 @@ nlohmann::json view_json(const station::CaseView& v, const core::Catalog& catalo
                       {"description", s.description},
                       {"phone", v.phone_masked},
                       {"id_number", v.id_number_masked},
+                      {"unknown_steps", v.unknown_steps},
                       {"departments", depts},
                       {"resolution", s.resolution},
                       {"outcome", s.outcome},
@@ -130,6 +131,10 @@ std::string view_text(const station::CaseView& v, const core::Catalog& catalog) 
   if (!s.where.empty()) t += "where: " + where_text(s.where, catalog) + "\n";
   for (const auto& x : s.visits) {
     t += "visit " + core::local_date_time(x.hlc.wall_ms) + " by " + x.actor + ": " + x.text + "\n";
+  }
+  if (v.unknown_steps > 0) {
+    t += std::to_string(v.unknown_steps) +
+         " step(s) made by a newer release are not shown: upgrade this station\n";
   }
   if (!v.phone_masked.empty()) t += "phone: " + v.phone_masked + "\n";
   if (!v.id_number_masked.empty()) t += "identity number: " + v.id_number_masked + "\n";

@@ -132,6 +132,12 @@ void add_sync(CLI::App& app, Context& ctx) {
           text += "last good sync: never\n";
         }
         if (!local->last_error.empty()) text += "last error: " + local->last_error + "\n";
+        j["left_out"] = local->left_out;
+        if (local->left_out > 0) {
+          text += "left out by the district: " + std::to_string(local->left_out) +
+                  " facts this release does not know; upgrade this station to the district's "
+                  "release (its next sync fetches them)\n";
+        }
         if (local->enrolled) {
           auto transport = station::district_transport(station);
           if (transport.is_ok()) {

@@ -26,6 +26,7 @@
 #include "weimin/storage/migrations.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 #include "weimin/sync/protocol_digest.hpp"
+#include "weimin/sync/protocol_schema.hpp"
 
 namespace weimin::server {
 
@@ -947,10 +948,10 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<std::vector<sync::DayDigest>> digests(const std::string& community,
-                                               const std::string& from,
-                                               const std::string& to) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT day, id FROM facts WHERE community = ? AND day "
-                                          ">= ? AND day <= ? ORDER BY day, id"));
+                                               const std::string& from, const std::string& to,
+                                               int schema) override {
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT day, id, kind FROM facts WHERE community = ? "
+                                          "AND day >= ? AND day <= ? ORDER BY day, id"));
     s->bind(1, community).bind(2, from).bind(3, to);
     std::vector<sync::DayDigest> out;
     std::optional<sync::DayDigestBuilder> b;
@@ -958,6 +959,7 @@ class EmbeddedStore final : public DistrictStore {
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
+      if (schema < sync::kSchema && sync::fact_kind_schema(s->column_text(2)) > schema) continue;
       std::string d = s->column_text(0);
       if (!b || d != day) {
         if (b) out.push_back(b->finish());
@@ -1645,9 +1647,9 @@ class ServedEmbeddedStore final : public DistrictStore {
     });
   }
   Result<std::vector<sync::DayDigest>> digests(const std::string& community,
-                                               const std::string& from,
-                                               const std::string& to) override {
-    return read([&](EmbeddedStore& s) { return s.digests(community, from, to); });
+                                               const std::string& from, const std::string& to,
+                                               int schema) override {
+    return read([&](EmbeddedStore& s) { return s.digests(community, from, to, schema); });
   }
   Result<std::int64_t> publish_reference(const std::string& type, const std::string& json,
                                          std::int64_t now_ms) override {

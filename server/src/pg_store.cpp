@@ -22,6 +22,7 @@
 #include "projection_store.hpp"
 #include "weimin/core/id.hpp"
 #include "weimin/sync/protocol_digest.hpp"
+#include "weimin/sync/protocol_schema.hpp"
 
 namespace weimin::server {
 namespace {
@@ -477,18 +478,19 @@ class PgStore final : public DistrictStore {
   }
 
   Result<std::vector<sync::DayDigest>> digests(const std::string& community,
-                                               const std::string& from,
-                                               const std::string& to) override {
+                                               const std::string& from, const std::string& to,
+                                               int schema) override {
     std::vector<sync::DayDigest> out;
     WEIMIN_TRY(pool_->read("computing digests", [&](pqxx::transaction_base& w) {
       out.clear();
       auto r = w.exec_params(
-          "SELECT day, id FROM fact WHERE community = $1 AND day >= $2 AND day <= $3 "
+          "SELECT day, id, kind FROM fact WHERE community = $1 AND day >= $2 AND day <= $3 "
           "ORDER BY day, id",
           community, from, to);
       std::optional<sync::DayDigestBuilder> builder;
       std::string day;
       for (const auto& row : r) {
+        if (schema < sync::kSchema && sync::fact_kind_schema(row[2].c_str()) > schema) continue;
         std::string d = row[0].as<std::string>();
         if (!builder || d != day) {
           if (builder) out.push_back(builder->finish());

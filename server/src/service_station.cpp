@@ -14,6 +14,7 @@
 #include "weimin/server/neighbour.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 #include "weimin/sync/protocol_digest.hpp"
+#include "weimin/sync/protocol_schema.hpp"
 
 namespace weimin::server {
 
@@ -324,17 +325,40 @@ HttpResponse ServiceHandlers::pull(const HttpRequest& req, const Signed& who) {
   if (!page.is_ok()) return status_response(page.status());
   sync::PullResponse r;
   r.epoch = *e;
-  r.changes = std::move(page->changes);
-  // Each station receives its own community's staff only (their PIN hashes included).
-  for (sync::Change& c : r.changes) {
-    if (c.type == "roster") c.record = roster_for(c.record, who.station.community);
+  r.changes.reserve(page->changes.size());
+  std::int64_t left_out = 0, trimmed = 0;
+  for (sync::Change& c : page->changes) {
+    if (c.type == "roster") {
+      // Each station receives its own community's staff only (their PIN hashes included).
+      c.record = roster_for(c.record, who.station.community);
+    } else if (c.type == "fact" && q->schema < sync::kSchema) {
+      // A station of the release before gets only what its schema knows (the cursor still
+      // moves past the rest; it pulls again from the start once upgraded).
+      const sync::SchemaFit fit = sync::fit_fact_to_schema(c.record, q->schema);
+      if (fit == sync::SchemaFit::left_out) {
+        ++left_out;
+        continue;
+      }
+      if (fit == sync::SchemaFit::trimmed) ++trimmed;
+    }
+    r.changes.push_back(std::move(c));
   }
   r.count = static_cast<std::int64_t>(r.changes.size());
   r.checksum = sync::page_checksum(r.changes);
   r.next_after = page->next_after;
   r.more = page->more;
   r.server_ms = now();
-  return json_response(200, sync::to_json(r));
+  if (q->schema >= 2) {
+    r.left_out = left_out;
+    r.trimmed = trimmed;
+  }
+  HttpResponse out = json_response(200, sync::to_json(r));
+  if (left_out > 0 || trimmed > 0) {
+    // Also for a schema-1 station, whose release refuses unknown keys in the body.
+    out.headers[std::string(sync::kLeftOutHeader)] = std::to_string(left_out);
+    out.headers[std::string(sync::kTrimmedHeader)] = std::to_string(trimmed);
+  }
+  return out;
 }
 
 HttpResponse ServiceHandlers::status(const HttpRequest& req, const Signed& who) {
@@ -360,7 +384,7 @@ HttpResponse ServiceHandlers::digest(const HttpRequest& req, const Signed& who) 
   if (to->days_since_epoch() - from->days_since_epoch() > 366) {
     return error_response(400, "bad_request", "ask for at most 366 days of digests at once");
   }
-  auto d = s_.store_.digests(who.station.community, q->from, q->to);
+  auto d = s_.store_.digests(who.station.community, q->from, q->to, q->schema);
   if (!d.is_ok()) return status_response(d.status());
   return json_response(200, sync::to_json(sync::DigestResponse{std::move(*d)}));
 }

@@ -19,11 +19,22 @@ Result<core::CaseEvent> case_event_of(const storage::FactRow& row) {
 }
 
 Result<core::CaseState> fold_case_rows(const core::Uuid& id,
-                                       const std::vector<storage::FactRow>& rows) {
+                                       const std::vector<storage::FactRow>& rows, int* unknown) {
   std::vector<core::CaseEvent> events;
   events.reserve(rows.size());
   for (const auto& row : rows) {
     if (row.kind.rfind("case.", 0) != 0) continue;
+    if (!core::parse_case_event_kind(row.kind).is_ok()) {
+      if (unknown == nullptr) {
+        return Status(ErrorCode::TooNew,
+                      "case " + id.to_string() + " holds a step '" + row.kind.substr(0, 64) +
+                          "' this station's release does not know (a newer release made it); "
+                          "upgrade this station to the district's release before acting on the "
+                          "case");
+      }
+      ++*unknown;
+      continue;
+    }
     WEIMIN_ASSIGN_OR_RETURN(core::CaseEvent ev, case_event_of(row));
     events.push_back(std::move(ev));
   }

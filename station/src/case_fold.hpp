@@ -14,8 +14,12 @@ namespace weimin::station {
 Result<core::CaseEvent> case_event_of(const storage::FactRow& row);
 
 // A case's state from its subject's facts (in HLC order; facts other than case.* skipped).
-// NotFound when there is no case fact.
+// NotFound when there is no case fact. A step of a kind this release does not know (made by a
+// newer release; the district sends it only to a station of its schema, docs/PROTOCOL.md
+// "Schemas") is counted in *unknown and left out of the state; with unknown == nullptr (before a
+// new step is checked against the state) it is refused (TooNew), saying to upgrade the station.
 Result<core::CaseState> fold_case_rows(const core::Uuid& id,
-                                       const std::vector<storage::FactRow>& rows);
+                                       const std::vector<storage::FactRow>& rows,
+                                       int* unknown = nullptr);
 
 }  // namespace weimin::station

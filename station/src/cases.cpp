@@ -417,9 +417,12 @@ Result<core::Uuid> Cases::resolve_reference(std::string_view id_or_code) {
 
 Result<CaseView> Cases::view(const core::Uuid& id) {
   WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(station_.db(), id.to_string()));
-  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_case_rows(id, rows));
+  int unknown = 0;
+  WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_case_rows(id, rows, &unknown));
   WEIMIN_ASSIGN_OR_RETURN(std::string code, code_of(station_.db(), id));
-  return view_of(std::move(state), rows, deadlines(), station_.now_ms(), std::move(code));
+  CaseView v = view_of(std::move(state), rows, deadlines(), station_.now_ms(), std::move(code));
+  v.unknown_steps = unknown;
+  return v;
 }
 
 Result<CaseView> Cases::progress_for_resident(std::string_view code, std::string_view second) {
@@ -484,9 +487,12 @@ Result<std::vector<CaseView>> Cases::list(const CaseFilter& filter) {
     auto id = core::Uuid::parse(subject);
     if (!id) continue;
     WEIMIN_ASSIGN_OR_RETURN(auto rows, storage::Facts::by_subject(db, subject));
-    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_case_rows(*id, rows));
+    int unknown = 0;
+    WEIMIN_ASSIGN_OR_RETURN(core::CaseState state, fold_case_rows(*id, rows, &unknown));
     WEIMIN_ASSIGN_OR_RETURN(std::string code, code_of(db, *id));
-    out.push_back(view_of(std::move(state), rows, due, now, std::move(code)));
+    CaseView v = view_of(std::move(state), rows, due, now, std::move(code));
+    v.unknown_steps = unknown;
+    out.push_back(std::move(v));
   }
   return out;
 }

@@ -124,6 +124,8 @@ Result<PeriodFigures> period_figures(Station& station, std::string from, std::st
                             storage::Facts::by_kind_on_day(station.db(), "case.", series.day));
     for (const auto& row : case_rows) {
       if (row.kind == "case.collected") ++series.cases_collected;
+      // A step of a newer release (docs/PROTOCOL.md "Schemas") is not counted here.
+      if (!core::parse_case_event_kind(row.kind).is_ok()) continue;
       WEIMIN_ASSIGN_OR_RETURN(const CaseActor who, case_actor(row));
       const bool is_close = row.kind == "case.closed";
       if (is_close) ++f.cases_closed;

@@ -217,7 +217,11 @@ json SyncReport::to_json() const {
               {"digest_mismatches_after_repair", digest_mismatches_after_repair},
               {"clock_offset_ms", clock_offset_ms},
               {"clock_off", clock_is_off(clock_offset_ms)},
-              {"clock_hlc_set_back", clock_hlc_set_back}};
+              {"clock_hlc_set_back", clock_hlc_set_back},
+              {"refilled_from_schema", refilled_from_schema},
+              {"completed_bodies", completed_bodies},
+              {"left_out", left_out},
+              {"trimmed", trimmed}};
 }
 
 std::string SyncReport::summary() const {
@@ -234,6 +238,17 @@ std::string SyncReport::summary() const {
          " of this station's facts sent again";
   } else if (replayed) {
     s += "; " + std::to_string(replayed) + " facts sent again";
+  }
+  if (refilled_from_schema > 0) {
+    s += "; pulled again from the start, as this station's earlier release (protocol schema " +
+         std::to_string(refilled_from_schema) + ") was sent only what it knew";
+    if (completed_bodies) s += " (" + std::to_string(completed_bodies) + " facts completed)";
+  }
+  if (left_out > 0 || trimmed > 0) {
+    s += "; the district left out " + std::to_string(left_out) + " facts (and fields of " +
+         std::to_string(trimmed) +
+         ") this station's release does not know: upgrade this station to the district's "
+         "release; its next sync then fetches them";
   }
   if (!digest_mismatches.empty()) {
     s += "; digests differed on " + std::to_string(digest_mismatches.size()) + " days, repaired";
@@ -402,9 +417,21 @@ Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
 
 Status SyncEngine::pull_all(const SyncOptions& options, SyncReport& report) {
   bool rebootstrapped = false;
+  {
+    // Upgraded from a release of an older protocol schema: the district left out of its pages
+    // what that schema did not know, and its cursor moved past it. Pull again from the start.
+    WEIMIN_ASSIGN_OR_RETURN(SyncState state, load_sync_state(station_.db()));
+    if (state.pull_schema < options.schema) {
+      if (state.pull_after > 0) report.refilled_from_schema = state.pull_schema;
+      WEIMIN_TRY(station_.transact([&]() {
+        return start_schema_refill(station_.db(), state, options.schema, station_.now_ms());
+      }));
+    }
+  }
   while (true) {
     WEIMIN_ASSIGN_OR_RETURN(SyncState state, load_sync_state(station_.db()));
-    sync::PullRequest request{state.pull_after, state.epoch, options.pull_limit, state.pull_own};
+    sync::PullRequest request{state.pull_after, state.epoch, options.pull_limit, state.pull_own,
+                              options.schema};
     WEIMIN_ASSIGN_OR_RETURN(sync::PullOutcome outcome, client_.pull(request));
     if (outcome.epoch_changed) {
       if (rebootstrapped || outcome.new_epoch.empty()) {
@@ -426,7 +453,7 @@ Status SyncEngine::pull_all(const SyncOptions& options, SyncReport& report) {
                                                 std::to_string(state.pull_after) +
                                                 " (a stale or mixed-up page); retrying");
     }
-    WEIMIN_TRY(apply_page(page, report));
+    WEIMIN_TRY(apply_page(page, state.refill_until, report));
     if (!outcome.page.more) return Status::ok();
     if (outcome.page.next_after <= state.pull_after) {
       return Status(ErrorCode::Rejected, "the district's pull cursor did not move past " +
@@ -435,8 +462,11 @@ Status SyncEngine::pull_all(const SyncOptions& options, SyncReport& report) {
   }
 }
 
-Status SyncEngine::apply_page(const sync::PullResponse& page, SyncReport& report) {
+Status SyncEngine::apply_page(const sync::PullResponse& page, std::int64_t refill_until,
+                              SyncReport& report) {
   auto& db = station_.db();
+  report.left_out += page.left_out.value_or(0);
+  report.trimmed += page.trimmed.value_or(0);
   return station_.transact([&]() -> Status {
     core::HlcClock hlc;
     WEIMIN_ASSIGN_OR_RETURN(auto stored_hlc, storage::Meta::get(db, "hlc"));
@@ -450,6 +480,14 @@ Status SyncEngine::apply_page(const sync::PullResponse& page, SyncReport& report
         storage::FactRow row{fact->id,      fact->kind, fact->subject,     fact->origin, fact->hlc,
                              fact->wall_ms, fact->day,  fact->body.dump(), std::nullopt};
         WEIMIN_ASSIGN_OR_RETURN(bool inserted, storage::Facts::insert(db, row));
+        if (!inserted && refill_until > 0) {
+          // Held already, maybe as the copy a page of the older schema cut down — whatever its
+          // origin: a handheld enrolled under this station's id makes facts of its origin too.
+          // The district never cuts a page of the station's own schema, so its body is whole.
+          WEIMIN_ASSIGN_OR_RETURN(bool completed,
+                                  storage::Facts::complete_body(db, row.id, row.origin, row.body));
+          if (completed) ++report.completed_bodies;
+        }
         if (inserted) {
           ++report.pulled_new;
           // Later local facts order after what was learnt, unless that clock is far ahead.
@@ -472,6 +510,16 @@ Status SyncEngine::apply_page(const sync::PullResponse& page, SyncReport& report
       WEIMIN_TRY(storage::Meta::set(db, "hlc", std::to_string(hlc.last().pack())));
     }
     WEIMIN_TRY(save_cursor(db, page.epoch, page.next_after, station_.now_ms()));
+    if (const std::int64_t n = page.left_out.value_or(0) + page.trimmed.value_or(0); n > 0) {
+      // Kept for `weimin sync status` until an upgraded release pulls again (sync_state.hpp).
+      WEIMIN_ASSIGN_OR_RETURN(auto held, storage::Meta::get(db, kMetaLeftOut));
+      std::int64_t sum = n;
+      if (held && !held->empty()) sum += std::strtoll(held->c_str(), nullptr, 10);
+      WEIMIN_TRY(storage::Meta::set(db, kMetaLeftOut, std::to_string(sum)));
+    }
+    if (refill_until > 0 && (!page.more || page.next_after >= refill_until)) {
+      WEIMIN_TRY(end_schema_refill(db));
+    }
     return page.more ? Status::ok() : own_facts_held(db);
   });
 }
@@ -562,7 +610,7 @@ Status SyncEngine::anti_entropy(const SyncOptions& options, SyncReport& report) 
   const std::string to = core::CivilDate::from_days(today.days_since_epoch() + 1).to_string();
   const std::string from =
       core::CivilDate::from_days(today.days_since_epoch() - options.digest_days).to_string();
-  WEIMIN_ASSIGN_OR_RETURN(auto remote, client_.digest({from, to}));
+  WEIMIN_ASSIGN_OR_RETURN(auto remote, client_.digest({from, to, options.schema}));
   WEIMIN_ASSIGN_OR_RETURN(auto local, local_digests(db, from, to));
   report.digest_mismatches = differing_days(local, remote.digests);
   if (report.digest_mismatches.empty()) {
@@ -578,7 +626,7 @@ Status SyncEngine::anti_entropy(const SyncOptions& options, SyncReport& report) 
   WEIMIN_TRY(replay_own_facts(state.epoch, report));
   WEIMIN_TRY(push_all(options, report));
   WEIMIN_TRY(pull_all(options, report));
-  WEIMIN_ASSIGN_OR_RETURN(auto remote_again, client_.digest({from, to}));
+  WEIMIN_ASSIGN_OR_RETURN(auto remote_again, client_.digest({from, to, options.schema}));
   WEIMIN_ASSIGN_OR_RETURN(auto local_again, local_digests(db, from, to));
   report.digest_mismatches_after_repair =
       static_cast<std::int64_t>(differing_days(local_again, remote_again.digests).size());

@@ -1,6 +1,7 @@
 #include "weimin/station/sync_status.hpp"
 
 #include <charconv>
+#include <cstdlib>
 
 #include "weimin/station/sync_state.hpp"
 #include "weimin/storage/outbox.hpp"
@@ -72,6 +73,9 @@ Result<SyncStatus> read_sync_status(Station& station) {
     status.clock_offset_ms = offset->offset_ms;
     status.clock_off = clock_is_off(offset->offset_ms);
   }
+  WEIMIN_ASSIGN_OR_RETURN(auto left_out, storage::Meta::get(station.db(), kMetaLeftOut));
+  if (left_out && !left_out->empty())
+    status.left_out = std::strtoll(left_out->c_str(), nullptr, 10);
   return status;
 }
 

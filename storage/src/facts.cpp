@@ -50,6 +50,16 @@ Result<bool> Facts::insert(Database& db, const FactRow& f) {
   return db.changes() == 1;
 }
 
+Result<bool> Facts::complete_body(Database& db, std::string_view id, std::string_view origin,
+                                  std::string_view body) {
+  WEIMIN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.prepare("UPDATE facts SET body = ?1 WHERE id = ?2 AND origin = ?3 AND body <> ?1"));
+  s.bind(1, body).bind(2, id).bind(3, origin);
+  WEIMIN_TRY(s.run());
+  return db.changes() == 1;
+}
+
 Result<std::optional<FactRow>> Facts::find(Database& db, std::string_view id) {
   WEIMIN_ASSIGN_OR_RETURN(Statement s, db.prepare(std::string(kColumns) + "WHERE id = ?"));
   s.bind(1, id);
@@ -59,27 +69,25 @@ Result<std::optional<FactRow>> Facts::find(Database& db, std::string_view id) {
 }
 
 Result<std::vector<FactRow>> Facts::by_subject(Database& db, std::string_view subject) {
-  WEIMIN_ASSIGN_OR_RETURN(
-      Statement s,
-      db.prepare(std::string(kColumns) + "WHERE subject = ? ORDER BY hlc, origin, id"));
+  WEIMIN_ASSIGN_OR_RETURN(Statement s, db.prepare(std::string(kColumns) +
+                                                  "WHERE subject = ? ORDER BY hlc, origin, id"));
   s.bind(1, subject);
   return collect(s);
 }
 
 Result<std::vector<FactRow>> Facts::by_kind_on_day(Database& db, std::string_view kind_prefix,
                                                    std::string_view day) {
-  WEIMIN_ASSIGN_OR_RETURN(Statement s,
-                          db.prepare(std::string(kColumns) +
-                                     "WHERE kind >= ? AND kind < ? AND day = ? "
-                                     "ORDER BY hlc, origin, id"));
+  WEIMIN_ASSIGN_OR_RETURN(
+      Statement s, db.prepare(std::string(kColumns) + "WHERE kind >= ? AND kind < ? AND day = ? "
+                                                      "ORDER BY hlc, origin, id"));
   s.bind(1, kind_prefix).bind(2, prefix_end(kind_prefix)).bind(3, day);
   return collect(s);
 }
 
 Result<std::vector<FactRow>> Facts::by_kind(Database& db, std::string_view kind_prefix) {
-  WEIMIN_ASSIGN_OR_RETURN(Statement s,
-                          db.prepare(std::string(kColumns) +
-                                     "WHERE kind >= ? AND kind < ? ORDER BY hlc, origin, id"));
+  WEIMIN_ASSIGN_OR_RETURN(
+      Statement s,
+      db.prepare(std::string(kColumns) + "WHERE kind >= ? AND kind < ? ORDER BY hlc, origin, id"));
   s.bind(1, kind_prefix).bind(2, prefix_end(kind_prefix));
   return collect(s);
 }

@@ -71,6 +71,20 @@ Result<std::int64_t> query_int(std::string_view key, std::string_view value, std
   return n;
 }
 
+// A query's schema=S: one this side speaks, or Invalid saying which it does.
+Result<int> query_schema(std::string_view value) {
+  std::int64_t n = 0;
+  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc() || p != value.data() + value.size() || n < kOldestSchema ||
+      n > kSchema) {
+    return Status(ErrorCode::Invalid, "query schema=" + std::string(value.substr(0, 16)) +
+                                          " is not spoken here; this district serves schema " +
+                                          std::to_string(kOldestSchema) + ".." +
+                                          std::to_string(kSchema) + ". Update the older side");
+  }
+  return static_cast<int>(n);
+}
+
 }  // namespace
 
 namespace detail {
@@ -292,12 +306,14 @@ std::string to_query(const PullRequest& r) {
   if (!r.epoch.empty()) q += "&epoch=" + r.epoch;
   q += "&limit=" + std::to_string(r.limit);
   if (!r.own) q += "&own=0";
+  if (r.schema != 1) q += "&schema=" + std::to_string(r.schema);
   return q;
 }
 
 Result<PullRequest> parse_pull_query(std::string_view query) {
   WEIMIN_ASSIGN_OR_RETURN(auto parts, split_query(query));
   PullRequest r;
+  r.schema = 1;  // the release before schema 2 did not say
   bool have_after = false;
   for (auto& [key, value] : parts) {
     if (key == "after") {
@@ -318,10 +334,12 @@ Result<PullRequest> parse_pull_query(std::string_view query) {
                                               "own facts)");
       }
       r.own = value == "1";
+    } else if (key == "schema") {
+      WEIMIN_ASSIGN_OR_RETURN(r.schema, query_schema(value));
     } else {
       return Status(ErrorCode::Invalid,
                     "query key '" + key.substr(0, 32) +
-                        "' is not known to /v1/pull; use after, epoch, limit, own");
+                        "' is not known to /v1/pull; use after, epoch, limit, own, schema");
     }
   }
   if (!have_after) {
@@ -334,10 +352,12 @@ Result<PullRequest> parse_pull_query(std::string_view query) {
 std::string to_json(const PullResponse& m) {
   json changes = json::array();
   for (const Change& c : m.changes) changes.push_back(to_json_value(c));
-  return json{{"epoch", m.epoch},        {"changes", std::move(changes)}, {"count", m.count},
-              {"checksum", m.checksum},  {"next_after", m.next_after},    {"more", m.more},
-              {"server_ms", m.server_ms}}
-      .dump();
+  json out{{"epoch", m.epoch},        {"changes", std::move(changes)}, {"count", m.count},
+           {"checksum", m.checksum},  {"next_after", m.next_after},    {"more", m.more},
+           {"server_ms", m.server_ms}};
+  if (m.left_out) out["left_out"] = *m.left_out;
+  if (m.trimmed) out["trimmed"] = *m.trimmed;
+  return out.dump();
 }
 
 Result<PullResponse> parse_pull_response(std::string_view text) {
@@ -350,6 +370,11 @@ Result<PullResponse> parse_pull_response(std::string_view text) {
         m.next_after = r.int64("next_after", 0);
         m.more = r.boolean("more");
         m.server_ms = r.int64("server_ms");
+        // Optional: a district of schema 2 or later says what it left out (0 when nothing).
+        for (const auto& [key, field] :
+             {std::pair{"left_out", &m.left_out}, std::pair{"trimmed", &m.trimmed}}) {
+          if (r.ok() && r.get(key, false) != nullptr) *field = r.int64(key, 0);
+        }
         json* changes = r.array("changes");
         if (!changes) return;
         for (std::size_t i = 0; i < changes->size(); ++i) {
@@ -432,16 +457,23 @@ Result<StatusResponse> parse_status_response(std::string_view text) {
 }
 
 std::string to_query(const DigestRequest& r) {
-  return "from=" + r.from + "&to=" + r.to;
+  std::string q = "from=" + r.from + "&to=" + r.to;
+  if (r.schema != 1) q += "&schema=" + std::to_string(r.schema);
+  return q;
 }
 
 Result<DigestRequest> parse_digest_query(std::string_view query) {
   WEIMIN_ASSIGN_OR_RETURN(auto parts, split_query(query));
   DigestRequest r;
+  r.schema = 1;  // the release before schema 2 did not say
   for (auto& [key, value] : parts) {
+    if (key == "schema") {
+      WEIMIN_ASSIGN_OR_RETURN(r.schema, query_schema(value));
+      continue;
+    }
     if (key != "from" && key != "to") {
       return Status(ErrorCode::Invalid, "query key '" + key.substr(0, 32) +
-                                            "' is not known to /v1/digest; use from and to");
+                                            "' is not known to /v1/digest; use from, to, schema");
     }
     if (!is_day(value)) {
       return Status(ErrorCode::Invalid,

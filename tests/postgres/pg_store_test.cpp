@@ -312,7 +312,7 @@ TEST_CASE("digests equal the protocol's day_digests over the same facts") {
   REQUIRE(n.is_ok());
   CHECK(*n == 31);
   CHECK(*s->append_facts(facts) == 0);
-  auto d = s->digests(community_of(3), "2025-11-01", "2025-11-30");
+  auto d = s->digests(community_of(3), "2025-11-01", "2025-11-30", wsync::kSchema);
   REQUIRE(d.is_ok());
   CHECK(*d == wsync::day_digests(items));
   auto by_subject = s->case_facts(facts[0].fact.subject);

@@ -179,8 +179,8 @@ TEST_CASE("the bulk path leaves the store as append_facts does: facts, changes, 
   CHECK(normal.store().fact_count().value() == bulk.store().fact_count().value());
   for (const auto& c : kCommunities) {
     CHECK(changes_of(normal.store(), c) == changes_of(bulk.store(), c));
-    CHECK(normal.store().digests(c, "2000-01-01", "2999-12-31").value() ==
-          bulk.store().digests(c, "2000-01-01", "2999-12-31").value());
+    CHECK(normal.store().digests(c, "2000-01-01", "2999-12-31", sync::kSchema).value() ==
+          bulk.store().digests(c, "2000-01-01", "2999-12-31", sync::kSchema).value());
   }
   check_same_rows_and_figures(normal.store(), bulk.store(), case_ids, rng,
                               using_pg_store() ? 25 : 80);

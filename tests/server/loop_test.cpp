@@ -114,7 +114,7 @@ struct Loop {
     std::vector<core::CaseEvent> events;
     std::int64_t after = 0;
     for (int guard = 0; guard < 100; ++guard) {
-      auto r = d.signed_call(st, "GET", "/v1/pull", "after=" + std::to_string(after));
+      auto r = d.signed_call(st, "GET", "/v1/pull", "after=" + std::to_string(after) + "&schema=2");
       REQUIRE_MESSAGE(r.status == 200, r.body);
       auto page = sync::parse_pull_response(r.body).value();
       for (const auto& ch : page.changes) {

@@ -4,6 +4,7 @@
 #include "weimin/sync/protocol.hpp"
 #include "weimin/sync/protocol_auth.hpp"
 #include "weimin/sync/protocol_digest.hpp"
+#include "weimin/sync/protocol_schema.hpp"
 
 using namespace weimin;
 using namespace weimin::sync;
@@ -48,7 +49,8 @@ TEST_CASE("bad push requests are refused with the JSON path of the fault") {
            R"([{"seq":1,"topic":"fact","payload":{}},{"seq":3,"topic":"fact","payload":{}}])"),
        "$.entries[1].seq"},
       {push_with(R"({})"), "$.entries"},
-      {R"({"schema":2,"station_id":"s","stream":"x","base_seq":0,"entries":[]})", "$.schema"},
+      {R"({"schema":3,"station_id":"s","stream":"x","base_seq":0,"entries":[]})", "$.schema"},
+      {R"({"schema":0,"station_id":"s","stream":"x","base_seq":0,"entries":[]})", "$.schema"},
       {R"({"schema":1,"station_id":"s","stream":"not-a-uuid","base_seq":0,"entries":[]})",
        "$.stream"},
       {R"([1,2])", "$"},
@@ -135,6 +137,25 @@ TEST_CASE("pull and digest queries are strict") {
   CHECK_FALSE(parse_pull_query("after=1&after=2").is_ok());
   CHECK_FALSE(parse_pull_query("after=1&x=2").is_ok());
   CHECK_FALSE(parse_pull_query("after=1x").is_ok());
+  // The asker's schema: absent is 1 (the release before schema 2 did not send it).
+  CHECK(parse_pull_query("after=0")->schema == 1);
+  CHECK(parse_pull_query("after=0&schema=1")->schema == 1);
+  CHECK(parse_pull_query("after=0&schema=2")->schema == 2);
+  CHECK(PullRequest{}.schema == kSchema);
+  CHECK(to_query(PullRequest{}).find("&schema=2") != std::string::npos);
+  CHECK(parse_pull_query(to_query(PullRequest{}))->schema == kSchema);
+  PullRequest one;
+  one.schema = 1;
+  CHECK(to_query(one).find("schema") == std::string::npos);  // as that release asked
+  for (const char* bad : {"after=0&schema=0", "after=0&schema=3",
+                          "after=0&schema=", "after=0&schema=01x", "after=0&schema=1&schema=1"}) {
+    CHECK_FALSE_MESSAGE(parse_pull_query(bad).is_ok(), bad);
+  }
+  CHECK(parse_pull_query("after=0&schema=3").status().message().find("1..2") != std::string::npos);
+  CHECK(parse_digest_query("from=2026-11-01&to=2026-11-23")->schema == 1);
+  CHECK(parse_digest_query("from=2026-11-01&to=2026-11-23&schema=2")->schema == 2);
+  CHECK_FALSE(parse_digest_query("from=2026-11-01&to=2026-11-23&schema=3").is_ok());
+  CHECK(parse_digest_query(to_query(DigestRequest{"2026-11-01", "2026-11-23"}))->schema == kSchema);
   CHECK(parse_digest_query("from=2026-11-01&to=2026-11-23").is_ok());
   CHECK_FALSE(parse_digest_query("from=2026-11-24&to=2026-11-23").is_ok());
   CHECK_FALSE(parse_digest_query("from=2026-11-01").is_ok());
@@ -157,6 +178,58 @@ TEST_CASE("a pull response's count and checksum are verified") {
   auto miscounted = m;
   miscounted.count = 3;
   CHECK(parse_pull_response(to_json(miscounted)).status().code() == ErrorCode::Corrupt);
+}
+
+TEST_CASE("a pull page says what it left out from schema 2 on; a page of schema 1 has no key") {
+  PullResponse m;
+  m.epoch = "e1";
+  m.checksum = page_checksum(m.changes);
+  const std::string plain = to_json(m);
+  CHECK(plain.find("left_out") == std::string::npos);
+  CHECK(plain.find("trimmed") == std::string::npos);
+  auto read = parse_pull_response(plain);
+  REQUIRE(read.is_ok());
+  CHECK_FALSE(read->left_out.has_value());
+  m.left_out = 4;
+  m.trimmed = 1;
+  auto told = parse_pull_response(to_json(m));
+  REQUIRE_MESSAGE(told.is_ok(), told.status().to_string());
+  CHECK(told->left_out == 4);
+  CHECK(told->trimmed == 1);
+  auto negative = nlohmann::json::parse(to_json(m));
+  negative["left_out"] = -1;
+  CHECK(parse_pull_response(negative.dump()).status().message().find("$.left_out") !=
+        std::string::npos);
+  negative["left_out"] = "4";
+  CHECK_FALSE(parse_pull_response(negative.dump()).is_ok());
+  negative["left_out"] = 4;
+  negative["other"] = 1;
+  CHECK_FALSE(parse_pull_response(negative.dump()).is_ok());  // still strict
+}
+
+TEST_CASE("a fact for a station of schema 1: newer kinds left out, newer fields taken out") {
+  auto fact = [](std::string kind, nlohmann::json body) {
+    auto j = nlohmann::json::parse(kFact);
+    j["kind"] = std::move(kind);
+    j["body"] = std::move(body);
+    return j;
+  };
+  auto visited = fact("case.visited", {{"outcome", "x"}});
+  CHECK(fit_fact_to_schema(visited, 1) == SchemaFit::left_out);
+  CHECK(fit_fact_to_schema(visited, 2) == SchemaFit::as_is);
+  auto wish = fact("wish.posted", nlohmann::json::object());
+  CHECK(fit_fact_to_schema(wish, 1) == SchemaFit::left_out);
+  auto located = fact("case.collected", {{"description", "d"}, {"where", {{"grid", "g"}}}});
+  auto whole = located;
+  CHECK(fit_fact_to_schema(located, 2) == SchemaFit::as_is);
+  CHECK(located == whole);
+  CHECK(fit_fact_to_schema(located, 1) == SchemaFit::trimmed);
+  CHECK(located["body"] == nlohmann::json{{"description", "d"}});
+  CHECK(fit_fact_to_schema(located, 1) == SchemaFit::as_is);  // nothing more to take
+  auto ticket = fact("ticket.taken", {{"line", "A"}, {"where", 1}});
+  CHECK(fit_fact_to_schema(ticket, 1) == SchemaFit::as_is);  // only case.collected's where
+  nlohmann::json odd = "not a fact";
+  CHECK(fit_fact_to_schema(odd, 1) == SchemaFit::as_is);
 }
 
 TEST_CASE("a signed request verifies, and any change to it does not") {

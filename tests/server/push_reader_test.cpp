@@ -167,11 +167,15 @@ TEST_CASE("the push reader checks the envelope in parse_push_request's order") {
   CHECK(starts_with(verdict("{}"), "$.schema: is missing"));
   const std::string rest = R"("station_id":"s","stream":")" + kStream + R"(","base_seq":0)";
   for (std::string schema :
-       {"0", "2", "-1", "1.0", "1e0", "\"1\"", "true", "null", "[]", "{}", "9223372036854775807",
+       {"0", "3", "-1", "1.0", "1e0", "\"1\"", "true", "null", "[]", "{}", "9223372036854775807",
         "9223372036854775808", "18446744073709551615", "18446744073709551616",
         "-9223372036854775808", "-9223372036854775809", "-0"}) {
     CHECK(starts_with(verdict("{\"schema\":" + schema + "," + rest + ",\"entries\":[]}"),
                       schema == "-0" ? "$.schema: schema 0" : "$.schema: "));
+  }
+  // Schema 2 and the one before, 1, are both read (docs/PROTOCOL.md, "Schemas").
+  for (std::string schema : {"1", "2"}) {
+    CHECK(verdict("{\"schema\":" + schema + "," + rest + ",\"entries\":[]}") == "ok");
   }
   // The first fault in field order wins, wherever the fields stand in the text.
   CHECK(

@@ -29,6 +29,7 @@ if(TARGET weimin_server)
             ${CMAKE_CURRENT_SOURCE_DIR}/server/govern_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/neighbour_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/grids_test.cpp
+            ${CMAKE_CURRENT_SOURCE_DIR}/server/schema_test.cpp
             ${CMAKE_CURRENT_SOURCE_DIR}/server/pg_upgrade_test.cpp
     LIBS weimin_server PkgConfig::HTTPLIB_TEST OpenSSL::SSL ZLIB::ZLIB)
   # The console's figure tables and their CSV and .xlsx encoders are tested directly.

@@ -648,8 +648,8 @@ class FailingStore final : public server::DistrictStore {
     return in_.read_changes(a, b, c, e, f);
   }
   Result<std::vector<sync::DayDigest>> digests(const std::string& a, const std::string& b,
-                                               const std::string& c) override {
-    return in_.digests(a, b, c);
+                                               const std::string& c, int d) override {
+    return in_.digests(a, b, c, d);
   }
   Result<std::int64_t> publish_reference(const std::string& a, const std::string& b,
                                          std::int64_t c) override {

@@ -291,3 +291,40 @@ TEST_CASE("the check code is nowhere in the store in clear, only its keyed MAC")
   for (const auto& value : stored) found_tracking = found_tracking || value == r.tracking_code;
   CHECK(found_tracking);
 }
+
+TEST_CASE("a case step of a kind this release does not know: shown as counted, acting refused") {
+  test::StationFixture f;
+  Cases cases(*f.station);
+  const auto id = cases.record(f.staff, rubbish()).value().case_id;
+  const auto other = cases.record(f.staff, rubbish()).value().case_id;
+  const auto before = cases.view(id).value().state;
+  // A step made by a newer release (as a pull from a district that did not leave it out).
+  const storage::FactRow future{"018f7777-0000-7000-8000-000000000001",
+                                "case.from_a_newer_release",
+                                id.to_string(),
+                                "station:530102001002",
+                                static_cast<std::int64_t>(before.timeline.back().hlc.pack()) + 1,
+                                f.clock.now_ms(),
+                                "2026-11-25",
+                                R"({"actor":"G1","actor_role":"grid_worker","what":"x"})",
+                                std::nullopt};
+  REQUIRE(storage::Facts::insert(f.station->db(), future).value());
+  // The list and the case page still read: the step is left out of the state and counted.
+  auto listed = cases.list(CaseFilter{});
+  REQUIRE_MESSAGE(listed.is_ok(), listed.status().to_string());
+  REQUIRE(listed->size() == 2);
+  for (const auto& v : *listed) CHECK(v.unknown_steps == (v.state.case_id == id ? 1 : 0));
+  auto view = cases.view(id);
+  REQUIRE(view.is_ok());
+  CHECK(view->unknown_steps == 1);
+  CHECK(view->state == before);
+  // A new step is not checked against a state that may be wrong: upgrade first.
+  const auto held = f.fact_count();
+  auto noted = cases.note(f.staff, id, "备注");
+  REQUIRE_FALSE(noted.is_ok());
+  CHECK(noted.status().code() == ErrorCode::TooNew);
+  CHECK(noted.status().message().find("case.from_a_newer_release") != std::string::npos);
+  CHECK(noted.status().message().find("upgrade this station") != std::string::npos);
+  CHECK(f.fact_count() == held);
+  CHECK(cases.note(f.staff, other, "备注").is_ok());  // other cases are not held up
+}

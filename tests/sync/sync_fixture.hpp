@@ -90,7 +90,7 @@ struct District {
   std::string epoch() { return store->epoch().value(); }
   std::int64_t fact_count() { return store->fact_count().value(); }
   std::vector<sync::DayDigest> digests(const std::string& community) {
-    auto d = store->digests(community, "2000-01-01", "2099-12-31");
+    auto d = store->digests(community, "2000-01-01", "2099-12-31", sync::kSchema);
     REQUIRE_MESSAGE(d.is_ok(), d.status().to_string());
     return *d;
   }
@@ -104,9 +104,9 @@ struct TestStation {
   std::unique_ptr<station::Station> station;
 
   explicit TestStation(std::string code) : community(std::move(code)) {
-    auto made = station::Station::init(dir / "data", keys, clock,
-                                       {community, wuhua_catalog_text(), "wuhua.json", "D001",
-                                        "李主任", "583920"});
+    auto made = station::Station::init(
+        dir / "data", keys, clock,
+        {community, wuhua_catalog_text(), "wuhua.json", "D001", "李主任", "583920"});
     REQUIRE_MESSAGE(made.is_ok(), made.status().to_string());
     station = std::move(made).value();
   }
@@ -150,7 +150,8 @@ struct TestStation {
     auto stmt = station->db().prepare("SELECT day, id FROM facts");
     REQUIRE(stmt.is_ok());
     std::vector<sync::DigestItem> items;
-    while (stmt->step().value()) items.push_back({"fact", stmt->column_text(0), stmt->column_text(1)});
+    while (stmt->step().value())
+      items.push_back({"fact", stmt->column_text(0), stmt->column_text(1)});
     return sync::day_digests(std::move(items));
   }
 };

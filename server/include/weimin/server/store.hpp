@@ -229,10 +229,11 @@ class DistrictStore {
   virtual Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
                                           std::int64_t max_count, std::size_t max_bytes,
                                           const std::string& skip_origin) = 0;
-  // Per-day digests (table "fact") of `community`'s facts with from ≤ day ≤ to.
+  // Per-day digests (table "fact") of `community`'s facts with from ≤ day ≤ to, over the facts
+  // whose kind `schema` knows (sync::fact_kind_schema(kind) ≤ schema; kSchema: every fact).
   virtual Result<std::vector<sync::DayDigest>> digests(const std::string& community,
                                                        const std::string& from,
-                                                       const std::string& to) = 0;
+                                                       const std::string& to, int schema) = 0;
 
   // [SECTION] Reference data
   // Logs a new version of "catalog" or "roster"; returns its gseq. A catalog whose deadlines or

@@ -65,6 +65,9 @@ struct CaseView {
   std::vector<core::Overdue> overdue;
   std::string phone_masked;      // empty when none was given
   std::string id_number_masked;  // empty when none was given
+  // Steps of kinds this release does not know (a newer release made them), left out of state:
+  // the station should be upgraded. Acting on such a case is refused (TooNew) until then.
+  int unknown_steps = 0;
 };
 
 class Cases {

@@ -52,6 +52,9 @@ struct SyncOptions {
   std::int64_t pull_limit = 1000;         // changes per pull page
   bool anti_entropy = false;              // compare per-day digests (the nightly sync)
   int digest_days = 30;                   // how many days back the digests cover
+  // The protocol schema pulls and digests ask in. sync::kSchema always, except in a test that
+  // plays a station of the release before (it then keeps its cursor as moved under that schema).
+  int schema = sync::kSchema;
   // Called after each push page the district took (and once before the first), on the
   // sync's thread; the same figures are recorded in the database (kMetaProgress).
   std::function<void(const SyncProgress&)> on_progress;
@@ -74,6 +77,14 @@ struct SyncReport {
   std::int64_t digest_mismatches_after_repair = 0;
   std::int64_t clock_offset_ms = 0;  // the district's clock minus ours
   bool clock_hlc_set_back = false;   // the station's HLC ran ahead of the district's time
+  // The pull cursor had been moved under an older protocol schema (this station was upgraded):
+  // the schema it was, and the pull went back to 0 to fetch what those pages had left out.
+  int refilled_from_schema = 0;
+  std::int64_t completed_bodies = 0;  // held facts given the fields an older page left out
+  // What the district left out of the pages because this release does not know it (a district
+  // newer than this station): whole facts, and facts sent without newer fields.
+  std::int64_t left_out = 0;
+  std::int64_t trimmed = 0;
 
   nlohmann::json to_json() const;
   // "pushed 12 facts, pulled 3 changes (2 new facts)" — what moved, for people.
@@ -96,7 +107,9 @@ class SyncEngine {
   Status load_identity();
   Status push_all(const SyncOptions& options, SyncReport& report);
   Status pull_all(const SyncOptions& options, SyncReport& report);
-  Status apply_page(const sync::PullResponse& page, SyncReport& report);
+  // Applies a page and moves the cursor in one transaction; while refill_until > 0 a fact held
+  // already is given the page's body when it differs (a copy cut down for an older schema).
+  Status apply_page(const sync::PullResponse& page, std::int64_t refill_until, SyncReport& report);
   Status rebootstrap(const std::string& new_epoch, SyncReport& report);
   Status replay_own_facts(const std::string& epoch, SyncReport& report);
   Status anti_entropy(const SyncOptions& options, SyncReport& report);

@@ -24,6 +24,13 @@ struct SyncState {
   // pull reaches the end of the log: pulls then ask for this station's own facts too (a
   // reinstalled station gets back what it made before). Otherwise the district leaves them out.
   bool pull_own = false;
+  // The protocol schema the cursor was moved under (Meta sync.pull_schema; absent: 1, the
+  // release before schema 2 kept none). Below sync::kSchema, pages up to the cursor were cut to
+  // an older schema: the next sync pulls again from 0 (start_schema_refill).
+  int pull_schema = 1;
+  // While > 0: the cursor is back under this gseq after such a restart, and a pulled fact held
+  // already in a cut-down copy gets its whole body (storage::Facts::complete_body).
+  std::int64_t refill_until = 0;
 };
 
 struct PushStream {
@@ -39,7 +46,12 @@ inline constexpr std::string_view kMetaLastError = "sync.last_error";
 inline constexpr std::string_view kMetaSigningKey = "sync.signing_key";  // base64, 64 bytes
 inline constexpr std::string_view kMetaCaPem = "sync.ca_pem";            // the pinned district CA
 inline constexpr std::string_view kMetaLastDigestMs = "sync.last_digest_ms";
-inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";  // "1" or absent/"0"
+inline constexpr std::string_view kMetaPullOwn = "sync.pull_own";          // "1" or absent/"0"
+inline constexpr std::string_view kMetaPullSchema = "sync.pull_schema";    // decimal; absent: 1
+inline constexpr std::string_view kMetaRefillUntil = "sync.refill_until";  // gseq; absent/0: none
+// Facts the district left out of this station's pages (or sent without newer fields) because
+// this release does not know them, summed since the last refill; absent/empty: none.
+inline constexpr std::string_view kMetaLeftOut = "sync.left_out";
 // The push of the sync running now: "<sent> <total> <at_ms>" (facts the district took this run,
 // facts to send in all, this station's clock when a page was last taken); removed when the run
 // ends (sync_status.hpp, SyncProgress).
@@ -73,6 +85,15 @@ Status save_enrolment(storage::Database& db, std::string_view station_id, std::s
 // of 0 starts a rebuild: pull_own is set until own_facts_held().
 Status save_cursor(storage::Database& db, std::string_view epoch, std::int64_t pull_after,
                    std::int64_t now_ms);
+// The cursor was moved under an older schema (state.pull_schema < schema, normally
+// sync::kSchema): puts it back to 0 asking for this station's own facts too (pull_own: what was
+// left out may bear its id — a handheld enrolled under it), remembers the old cursor in
+// refill_until and records the cursor as moved under `schema` from now on. A cursor at 0 only
+// records the schema. Inside the caller's transaction.
+Status start_schema_refill(storage::Database& db, const SyncState& state, int schema,
+                           std::int64_t now_ms);
+// The refill reached refill_until (or the end of the log): later pulls compare no bodies.
+Status end_schema_refill(storage::Database& db);
 // This station holds its own facts (a pull reached the end of the log, or the district never
 // had any from it): later pulls leave them out.
 Status own_facts_held(storage::Database& db);

@@ -58,6 +58,10 @@ struct SyncStatus {
   // whether that is beyond the tolerance: the station's clock needs setting (DESIGN.md).
   std::optional<std::int64_t> clock_offset_ms;
   bool clock_off = false;
+  // Facts the district left out of this station's pages, or sent without their newer fields,
+  // because this release does not know them (Meta sync.left_out): above 0, the station should
+  // be upgraded to the district's release; its next sync then fetches them.
+  std::int64_t left_out = 0;
 };
 
 // Reads "<sent> <total> <at_ms>" (kMetaProgress); nothing when malformed.

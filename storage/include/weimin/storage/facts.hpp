@@ -21,8 +21,8 @@ struct FactRow {
   std::string origin;    // node that wrote it
   std::int64_t hlc = 0;  // packed HLC
   std::int64_t wall_ms = 0;
-  std::string day;       // origin's local date YYYY-MM-DD
-  std::string body;      // JSON
+  std::string day;   // origin's local date YYYY-MM-DD
+  std::string body;  // JSON
   std::optional<std::int64_t> received_ms;
 
   bool operator==(const FactRow&) const = default;
@@ -33,6 +33,13 @@ class Facts {
   // true when the fact is new, false when a fact with this id was already there.
   static Result<bool> insert(Database& db, const FactRow& fact);
   static Result<std::optional<FactRow>> find(Database& db, std::string_view id);
+  // The one exception to "never updated": a fact held as a copy cut down for an older protocol
+  // schema (fields it did not know left out) is given its whole body when the full fact
+  // arrives. Replaces the body of the fact `id` of origin `origin` when it differs from `body`;
+  // true when it did, false when the fact is absent, of another origin or already so. The
+  // caller vouches that `body` is the whole fact (a page of the station's own schema).
+  static Result<bool> complete_body(Database& db, std::string_view id, std::string_view origin,
+                                    std::string_view body);
   static Result<std::vector<FactRow>> by_subject(Database& db, std::string_view subject);
   // Facts whose kind starts with kind_prefix (e.g. "ticket.") on one day.
   static Result<std::vector<FactRow>> by_kind_on_day(Database& db, std::string_view kind_prefix,

@@ -20,8 +20,10 @@
 
 namespace weimin::sync {
 
-inline constexpr int kSchema = 1;
-// N−1. Schema 1 is the first, so for now only 1 is accepted.
+// Schema 2 brought issue 16's fact kinds and case.collected's `where` (protocol_schema.hpp
+// says which schema each kind came with); schema 1 is the release before it.
+inline constexpr int kSchema = 2;
+// N−1: the district still serves stations of the release before (docs/PROTOCOL.md, "Schemas").
 inline constexpr int kOldestSchema = 1;
 
 // Default and hard bounds of a pull page.
@@ -165,11 +167,15 @@ struct PullRequest {
   // station asks with own=true only while it rebuilds from cursor 0 (enrolment, a new district
   // epoch, a digest repair), when its own facts may be what it lacks.
   bool own = true;
+  // The schema the asking station speaks: the page holds only what that schema knows. A pull
+  // without `schema` is one of schema 1 (that release did not send it).
+  int schema = kSchema;
 };
-// "after=G&epoch=E&limit=N[&own=0]" (epoch omitted when empty, own only when false).
+// "after=G&epoch=E&limit=N[&own=0]&schema=S" (epoch omitted when empty, own only when false,
+// schema only when above 1).
 std::string to_query(const PullRequest& r);
 // Strict: known keys only, integers in range; limit defaults to kDefaultPageCount and is
-// capped at kMaxPageCount; own is 0 or 1 (default 1).
+// capped at kMaxPageCount; own is 0 or 1 (default 1); schema kOldestSchema..kSchema (default 1).
 Result<PullRequest> parse_pull_query(std::string_view query);
 
 struct PullResponse {
@@ -180,7 +186,16 @@ struct PullResponse {
   std::int64_t next_after = 0;
   bool more = false;
   std::int64_t server_ms = 0;
+  // What the district left out of this page because the asking station's schema does not know
+  // it: whole facts of newer kinds (left_out), and facts sent without their newer fields
+  // (trimmed). In the body from schema 2 on (0 when nothing was); a page for schema 1 has
+  // neither key (that release refuses unknown keys): the counts go in the X-Weimin-Left-Out
+  // and X-Weimin-Trimmed headers instead (kLeftOutHeader, kTrimmedHeader).
+  std::optional<std::int64_t> left_out;
+  std::optional<std::int64_t> trimmed;
 };
+inline constexpr std::string_view kLeftOutHeader = "X-Weimin-Left-Out";
+inline constexpr std::string_view kTrimmedHeader = "X-Weimin-Trimmed";
 std::string to_json(const PullResponse& m);
 // Also checks count == changes.size() and the checksum (Corrupt when they disagree).
 Result<PullResponse> parse_pull_response(std::string_view text);
@@ -217,7 +232,11 @@ struct DayDigest {
 struct DigestRequest {
   std::string from;  // YYYY-MM-DD
   std::string to;    // YYYY-MM-DD, inclusive
+  // As a pull's: the digests cover only the facts a page for this schema holds, so a station
+  // of the release before does not find every day with a newer kind differing. Absent: 1.
+  int schema = kSchema;
 };
+// "from=D&to=D[&schema=S]" (schema only when above 1).
 std::string to_query(const DigestRequest& r);
 Result<DigestRequest> parse_digest_query(std::string_view query);
 struct DigestResponse {
