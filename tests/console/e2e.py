@@ -871,8 +871,8 @@ def walk_pages(b, table_css, attr, paging, total, what):
 
 def issue16_pages(b, district, station, later):
     # The station's work of issue 16, synced: three cases in grid 1 and one in grid 2, five
-    # wishes, five consultation topics (one met and decided), five work-access applications (one
-    # refused), three hardship certificates.
+    # wishes, five consultation topics (one with a meeting), five work-access applications
+    # (pending), three hardship certificates.
     grid1 = [station.new_case("env_sanitation", "网格一：楼道堆物 %d" % i, "--grid", GRID1)[0]
              for i in range(3)]
     grid2 = station.new_case("municipal_facilities", "网格二：井盖松动", "--grid", GRID2)[0]
