@@ -189,6 +189,9 @@ Result<GovernPage> EmbeddedGovern::page(const GovernQuery& query) {
       WEIMIN_ASSIGN_OR_RETURN(auto r, from_record(s->column_text(0)));
       rows.push_back(std::move(r));
     }
+    // Left part-way through its rows (the one past the page), a statement would hold its read
+    // snapshot open on this connection: later reads on it would not see newer writes.
+    s->reset();
     return Status::ok();
   };
   WEIMIN_TRY(read(GovernList::Topics, out.rows.topics, out.more_topics, govern::topic_from_record));

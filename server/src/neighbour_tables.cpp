@@ -176,6 +176,9 @@ Result<NeighbourPage> EmbeddedNeighbour::page(const NeighbourQuery& query) {
       WEIMIN_ASSIGN_OR_RETURN(auto r, from_record(s->column_text(0)));
       rows.push_back(std::move(r));
     }
+    // Left part-way through its rows (the one past the page), a statement would hold its read
+    // snapshot open on this connection: later reads on it would not see newer writes.
+    s->reset();
     return Status::ok();
   };
   WEIMIN_TRY(
