@@ -940,7 +940,7 @@ def issue16_pages(b, district, station, later):
     fits_phone(b, "the wishes page", ["#wish-paging-next", "a#nav-wishes"])
     walk_pages(b, "table#wish-list tr[data-wish]", "data-wish", "wish-paging", 5, "the wishes")
     follow(b, "#wish-paging-next", "the wishes' second page")
-    b.shoot("wishes-page2", b.one("table#wish-list"))
+    b.shoot("wishes-page2", b.one("section[aria-labelledby=wish-list-h]"))
 
     # Consultation, work access and the certificate register.
     nav = b.one("a#nav-govern", "the consultation and work-access link in the header")
@@ -966,7 +966,7 @@ def issue16_pages(b, district, station, later):
     walk_pages(b, "table#govern-applications tr[data-application]", "data-application",
                "application-paging", 5, "the work-access applications")
     follow(b, "#application-paging-next", "the applications' second page")
-    b.shoot("govern-applications-page2", b.one("table#govern-applications"))
+    b.shoot("govern-applications-page2", b.one("section[aria-labelledby=govern-apps-h]"))
     # The certificates' pages keep the applications' page.
     walk_pages(b, "table#govern-certificates tr[data-entry]", "data-entry",
                "certificate-paging", 3, "the certificate register")
@@ -974,7 +974,7 @@ def issue16_pages(b, district, station, later):
         raise Failure("paging the certificates lost the applications' page: %s" %
                       b.driver.current_url)
     follow(b, "#certificate-paging-next", "the certificate register's second page")
-    b.shoot("govern-certificates-page2", b.one("table#govern-certificates"))
+    b.shoot("govern-certificates-page2", b.one("section[aria-labelledby=govern-certs-h]"))
     b.sign_out()
 
 
