@@ -282,12 +282,17 @@ void App::Impl::draw_keyboard() {
   if (ImGui::IsKeyPressed(io.KeyMap[ImGuiKey_Escape], false)) physical_cancel = true;
 
   // Geometry: everything from the window's size; keys scale to fit the width.
-  const float sx = elder() ? 10.f : 8.f, sy = elder() ? 12.f : 10.f;
-  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(sx, sy));
-  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(8.f, style.FramePadding.y));
   const float min_target = elder() ? 60.f : 44.f;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float unit = std::floor((avail.x - 10 * sx) / 11);  // the widest row has 11 keys
+  // The widest row has 11 keys. In a narrow window the gaps between keys shrink, down to 2 px,
+  // to keep the keys at the touch target: on a 720 px handheld in elder mode 11 keys of 60 px and
+  // 10 px gaps are 760 px, wider than the window (with 2 px gaps the keys are 59 px there).
+  const float sy = elder() ? 12.f : 10.f;
+  const float sx =
+      std::clamp(std::floor((avail.x - 11 * min_target) / 10), 2.f, elder() ? 10.f : 8.f);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(sx, sy));
+  ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(8.f, style.FramePadding.y));
+  const float unit = std::floor((avail.x - 10 * sx) / 11);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const int key_rows = pinyin ? 6 : 5;  // top bar, [candidates], 3 key rows, bottom row
   const float text_min = 2 * line + 2 * style.FramePadding.y;

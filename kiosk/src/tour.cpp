@@ -183,6 +183,16 @@ Status tour_handheld(station::Station& st, platform::ManualClock& clock, AppOpti
         h.record.phone = "13912345678";
         h.record.consent = true;
         shot("record");
+        // The description being typed on the on-screen keyboard, "ludeng" composed in pinyin
+        // (letters in English), over what the worker chose so far.
+        h.record.description.clear();
+        app->frame(true);  // lays the screen out in this theme so the field can be tapped
+        if (!app->tap("hh.description")) {
+          return Status(ErrorCode::Internal, "the tour could not tap the handheld's description");
+        }
+        for (char k : std::string("ludeng")) (void)app->tap(std::string("kb.key.") + k);
+        shot("record_keyboard");
+        (void)app->tap("kb.cancel");
         h.record = HandheldRecord{};
         WEIMIN_TRY(handheld_open(st, h, h.cases.back().state.case_id, lang));
         h.follow_up = "已拍照，联系物业";

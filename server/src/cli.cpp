@@ -115,7 +115,7 @@ int embedded_only(Ctx& ctx, const char* command) {
 // `tuning`: the front's limits and timeouts from the command line (HttpsOptions' defaults
 // otherwise); host, port, files and on_listening are set here.
 int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert,
-          const std::string& key, HttpsOptions tuning) {
+          const std::string& key, HttpsOptions tuning, ConsoleOptions console_options) {
   auto where = parse_listen(listen);
   if (!where.is_ok()) {
     ctx.io.err << "weimin-district: " << where.status().message() << "\n";
@@ -149,7 +149,7 @@ int serve(Ctx& ctx, const std::string& listen, bool dev, const std::string& cert
   });
   // The web console under /console/ (docs/CONSOLE.md), on the same listener.
   Accounts accounts(service);
-  Console console(service, accounts);
+  Console console(service, accounts, console_options);
   Console::mount(service, console);
   // SIGINT/SIGTERM stop the server; a thread waits for them.
   sigset_t set;
@@ -747,8 +747,14 @@ int run_district_cli(const std::vector<std::string>& args, DistrictIo io) {
   serve_cmd->add_option("--header-timeout-ms", tuning.header_timeout_ms)->group("");
   serve_cmd->add_option("--body-timeout-ms", tuning.body_timeout_ms)->group("");
   serve_cmd->add_option("--idle-timeout-ms", tuning.idle_timeout_ms)->group("");
-  serve_cmd->callback(
-      [&] { ctx.action = [&] { return serve(ctx, listen, dev, cert, key, tuning); }; });
+  ConsoleOptions console_options;
+  serve_cmd
+      ->add_option("--console-page-size", console_options.page_size,
+                   "rows per page of the console's lists (default 50)")
+      ->check(CLI::Range(1, 200));
+  serve_cmd->callback([&] {
+    ctx.action = [&] { return serve(ctx, listen, dev, cert, key, tuning, console_options); };
+  });
 
   // init
   auto* init_cmd = app.add_subcommand("init", "create the district store (needs --district)");

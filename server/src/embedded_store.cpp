@@ -1451,6 +1451,15 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(tx.commit());
     return out;
   }
+  Result<GovernPage> govern_page(const GovernQuery& query) override {
+    if (auto why = govern::query_refusal(query)) return Status(ErrorCode::Invalid, *why);
+    // Several tables, read in one snapshot (a writer may commit between them).
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
+                            db().begin(storage::Database::TxMode::Deferred));
+    WEIMIN_ASSIGN_OR_RETURN(GovernPage out, govern_.page(query));
+    WEIMIN_TRY(tx.commit());
+    return out;
+  }
 
   // [SECTION] Wishes, care lists, visits and calls (neighbour.hpp; migration 13)
 
@@ -1464,6 +1473,15 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
                             db().begin(storage::Database::TxMode::Deferred));
     WEIMIN_ASSIGN_OR_RETURN(NeighbourRecords out, neighbour_.records());
+    WEIMIN_TRY(tx.commit());
+    return out;
+  }
+  Result<NeighbourPage> neighbour_page(const NeighbourQuery& query) override {
+    if (auto why = neighbour::query_refusal(query)) return Status(ErrorCode::Invalid, *why);
+    // Several tables, read in one snapshot (a writer may commit between them).
+    WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
+                            db().begin(storage::Database::TxMode::Deferred));
+    WEIMIN_ASSIGN_OR_RETURN(NeighbourPage out, neighbour_.page(query));
     WEIMIN_TRY(tx.commit());
     return out;
   }
@@ -1688,6 +1706,12 @@ class ServedEmbeddedStore final : public DistrictStore {
   }
   Result<NeighbourRecords> neighbour_records() override {
     return read([&](EmbeddedStore& s) { return s.neighbour_records(); });
+  }
+  Result<GovernPage> govern_page(const GovernQuery& query) override {
+    return read([&](EmbeddedStore& s) { return s.govern_page(query); });
+  }
+  Result<NeighbourPage> neighbour_page(const NeighbourQuery& query) override {
+    return read([&](EmbeddedStore& s) { return s.neighbour_page(query); });
   }
   Result<DistrictFigures> figures(const FigureQuery& query) override {
     return read([&](EmbeddedStore& s) { return s.figures(query); });

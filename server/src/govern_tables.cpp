@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "projection_pages.hpp"
 #include "weimin/sync/protocol.hpp"
 
 namespace weimin::server {
@@ -164,6 +165,42 @@ Result<GovernRecords> EmbeddedGovern::records() {
         out.conflicts.push_back(std::move(row));
         return Status::ok();
       }));
+  return out;
+}
+
+Result<GovernPage> EmbeddedGovern::page(const GovernQuery& query) {
+  using projection_pages::Dialect;
+  using projection_pages::GovernList;
+  GovernPage out;
+  auto read = [&](GovernList list, auto& rows, bool& more, auto from_record) -> Status {
+    auto sql = projection_pages::govern_list(list, query, Dialect::Sqlite);
+    if (!sql) return Status::ok();
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(sql->sql));
+    int n = 0;
+    for (const std::string& t : sql->texts) s->bind(++n, t);
+    s->bind(n + 1, sql->limit_plus_one).bind(n + 2, sql->offset);
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      if (static_cast<std::int64_t>(rows.size()) + 1 == sql->limit_plus_one) {
+        more = true;
+        break;
+      }
+      WEIMIN_ASSIGN_OR_RETURN(auto r, from_record(s->column_text(0)));
+      rows.push_back(std::move(r));
+    }
+    // Left part-way through its rows (the one past the page), a statement would hold its read
+    // snapshot open on this connection: later reads on it would not see newer writes.
+    s->reset();
+    return Status::ok();
+  };
+  WEIMIN_TRY(read(GovernList::Topics, out.rows.topics, out.more_topics, govern::topic_from_record));
+  WEIMIN_TRY(read(GovernList::Applications, out.rows.applications, out.more_applications,
+                  govern::application_from_record));
+  WEIMIN_TRY(read(GovernList::Certificates, out.rows.certificates, out.more_certificates,
+                  govern::certificate_from_record));
+  WEIMIN_TRY(read(GovernList::Conflicts, out.rows.conflicts, out.more_conflicts,
+                  govern::conflict_from_record));
   return out;
 }
 

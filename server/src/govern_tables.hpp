@@ -99,6 +99,9 @@ class EmbeddedGovern {
   Status rebuild(const CatalogSource& catalog);
   // Every row.
   Result<GovernRecords> records();
+  // One page of each list (DistrictStore::govern_page; the caller checked the query and holds
+  // the snapshot).
+  Result<GovernPage> page(const GovernQuery& query);
 
  private:
   Result<storage::Statement*> stmt(const std::string& sql);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "projection_pages.hpp"
 #include "weimin/sync/protocol.hpp"
 
 namespace weimin::server {
@@ -151,6 +152,41 @@ Result<NeighbourRecords> EmbeddedNeighbour::records() {
                   into(out.logs, neighbour::log_from_record)));
   WEIMIN_TRY(each("SELECT record FROM neighbour_conflicts ORDER BY fact_id",
                   into(out.conflicts, neighbour::conflict_from_record)));
+  return out;
+}
+
+Result<NeighbourPage> EmbeddedNeighbour::page(const NeighbourQuery& query) {
+  using projection_pages::Dialect;
+  using projection_pages::NeighbourList;
+  NeighbourPage out;
+  auto read = [&](NeighbourList list, auto& rows, bool& more, auto from_record) -> Status {
+    auto sql = projection_pages::neighbour_list(list, query, Dialect::Sqlite);
+    if (!sql) return Status::ok();
+    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(sql->sql));
+    int n = 0;
+    for (const std::string& t : sql->texts) s->bind(++n, t);
+    s->bind(n + 1, sql->limit_plus_one).bind(n + 2, sql->offset);
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+      if (!row) break;
+      if (static_cast<std::int64_t>(rows.size()) + 1 == sql->limit_plus_one) {
+        more = true;
+        break;
+      }
+      WEIMIN_ASSIGN_OR_RETURN(auto r, from_record(s->column_text(0)));
+      rows.push_back(std::move(r));
+    }
+    // Left part-way through its rows (the one past the page), a statement would hold its read
+    // snapshot open on this connection: later reads on it would not see newer writes.
+    s->reset();
+    return Status::ok();
+  };
+  WEIMIN_TRY(
+      read(NeighbourList::Wishes, out.rows.wishes, out.more_wishes, neighbour::wish_from_record));
+  WEIMIN_TRY(read(NeighbourList::Care, out.rows.care, out.more_care, neighbour::care_from_record));
+  WEIMIN_TRY(read(NeighbourList::Logs, out.rows.logs, out.more_logs, neighbour::log_from_record));
+  WEIMIN_TRY(read(NeighbourList::Conflicts, out.rows.conflicts, out.more_conflicts,
+                  neighbour::conflict_from_record));
   return out;
 }
 

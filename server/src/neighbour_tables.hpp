@@ -115,6 +115,9 @@ class EmbeddedNeighbour {
   Status rebuild();
   // Every row.
   Result<NeighbourRecords> records();
+  // One page of each list (DistrictStore::neighbour_page; the caller checked the query and
+  // holds the snapshot).
+  Result<NeighbourPage> page(const NeighbourQuery& query);
 
  private:
   Result<storage::Statement*> stmt(const std::string& sql);

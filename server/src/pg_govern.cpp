@@ -4,6 +4,7 @@
 #include <set>
 
 #include "pg_connection.hpp"
+#include "projection_pages.hpp"
 #include "weimin/sync/protocol.hpp"
 
 namespace weimin::server::pg_govern {
@@ -85,6 +86,26 @@ Status project_rows(pqxx::work& w, const pqxx::result& r, const core::Catalog* c
   return Status::ok();
 }
 
+// Reads one list's page (projection_pages.hpp) into `rows`; `more` when a row follows it.
+template <class Rows, class FromRecord>
+Status read_list(pqxx::transaction_base& w, const std::optional<projection_pages::ListSql>& sql,
+                 Rows& rows, bool& more, FromRecord from_record) {
+  if (!sql) return Status::ok();
+  std::vector<std::string> params = sql->texts;
+  params.push_back(std::to_string(sql->limit_plus_one));
+  params.push_back(std::to_string(sql->offset));
+  const pqxx::result r = w.exec_params(sql->sql, pqxx::prepare::make_dynamic_params(params));
+  for (const auto& row : r) {
+    if (static_cast<std::int64_t>(rows.size()) + 1 == sql->limit_plus_one) {
+      more = true;
+      break;
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto x, from_record(row[0].as<std::string>()));
+    rows.push_back(std::move(x));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status project(pqxx::work& w, const std::vector<const FactRecord*>& facts) {
@@ -144,6 +165,24 @@ Result<GovernRecords> records(pqxx::transaction_base& w) {
     WEIMIN_ASSIGN_OR_RETURN(auto c, govern::conflict_from_record(row[0].as<std::string>()));
     out.conflicts.push_back(std::move(c));
   }
+  return out;
+}
+
+Result<GovernPage> page(pqxx::transaction_base& w, const GovernQuery& query) {
+  using projection_pages::Dialect;
+  using projection_pages::govern_list;
+  using projection_pages::GovernList;
+  GovernPage out;
+  WEIMIN_TRY(read_list(w, govern_list(GovernList::Topics, query, Dialect::Postgres),
+                       out.rows.topics, out.more_topics, govern::topic_from_record));
+  WEIMIN_TRY(read_list(w, govern_list(GovernList::Applications, query, Dialect::Postgres),
+                       out.rows.applications, out.more_applications,
+                       govern::application_from_record));
+  WEIMIN_TRY(read_list(w, govern_list(GovernList::Certificates, query, Dialect::Postgres),
+                       out.rows.certificates, out.more_certificates,
+                       govern::certificate_from_record));
+  WEIMIN_TRY(read_list(w, govern_list(GovernList::Conflicts, query, Dialect::Postgres),
+                       out.rows.conflicts, out.more_conflicts, govern::conflict_from_record));
   return out;
 }
 

@@ -22,5 +22,7 @@ Status rebuild(pqxx::work& w);
 // migration 8): the caller rebuilds.
 bool missing(pqxx::work& w);
 Result<GovernRecords> records(pqxx::transaction_base& w);
+// One page of each list (DistrictStore::govern_page; the caller checked the query).
+Result<GovernPage> page(pqxx::transaction_base& w, const GovernQuery& query);
 
 }  // namespace weimin::server::pg_govern

@@ -4,6 +4,7 @@
 
 #include "neighbour_tables.hpp"
 #include "pg_connection.hpp"
+#include "projection_pages.hpp"
 #include "weimin/sync/protocol.hpp"
 
 namespace weimin::server::pg_neighbour {
@@ -67,6 +68,26 @@ Status project_rows(pqxx::work& w, const pqxx::result& r) {
   return Status::ok();
 }
 
+// Reads one list's page (projection_pages.hpp) into `rows`; `more` when a row follows it.
+template <class Rows, class FromRecord>
+Status read_list(pqxx::transaction_base& w, const std::optional<projection_pages::ListSql>& sql,
+                 Rows& rows, bool& more, FromRecord from_record) {
+  if (!sql) return Status::ok();
+  std::vector<std::string> params = sql->texts;
+  params.push_back(std::to_string(sql->limit_plus_one));
+  params.push_back(std::to_string(sql->offset));
+  const pqxx::result r = w.exec_params(sql->sql, pqxx::prepare::make_dynamic_params(params));
+  for (const auto& row : r) {
+    if (static_cast<std::int64_t>(rows.size()) + 1 == sql->limit_plus_one) {
+      more = true;
+      break;
+    }
+    WEIMIN_ASSIGN_OR_RETURN(auto x, from_record(row[0].as<std::string>()));
+    rows.push_back(std::move(x));
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Status project(pqxx::work& w, const std::vector<const FactRecord*>& facts) {
@@ -121,6 +142,22 @@ Result<NeighbourRecords> records(pqxx::transaction_base& w) {
     WEIMIN_ASSIGN_OR_RETURN(auto x, neighbour::conflict_from_record(row[0].as<std::string>()));
     out.conflicts.push_back(std::move(x));
   }
+  return out;
+}
+
+Result<NeighbourPage> page(pqxx::transaction_base& w, const NeighbourQuery& query) {
+  using projection_pages::Dialect;
+  using projection_pages::neighbour_list;
+  using projection_pages::NeighbourList;
+  NeighbourPage out;
+  WEIMIN_TRY(read_list(w, neighbour_list(NeighbourList::Wishes, query, Dialect::Postgres),
+                       out.rows.wishes, out.more_wishes, neighbour::wish_from_record));
+  WEIMIN_TRY(read_list(w, neighbour_list(NeighbourList::Care, query, Dialect::Postgres),
+                       out.rows.care, out.more_care, neighbour::care_from_record));
+  WEIMIN_TRY(read_list(w, neighbour_list(NeighbourList::Logs, query, Dialect::Postgres),
+                       out.rows.logs, out.more_logs, neighbour::log_from_record));
+  WEIMIN_TRY(read_list(w, neighbour_list(NeighbourList::Conflicts, query, Dialect::Postgres),
+                       out.rows.conflicts, out.more_conflicts, neighbour::conflict_from_record));
   return out;
 }
 

@@ -22,5 +22,7 @@ Status rebuild(pqxx::work& w);
 // upgraded to migration 11): the caller rebuilds.
 bool missing(pqxx::work& w);
 Result<NeighbourRecords> records(pqxx::transaction_base& w);
+// One page of each list (DistrictStore::neighbour_page; the caller checked the query).
+Result<NeighbourPage> page(pqxx::transaction_base& w, const NeighbourQuery& query);
 
 }  // namespace weimin::server::pg_neighbour

@@ -908,6 +908,28 @@ class PgStore final : public DistrictStore {
     return out;
   }
 
+  Result<GovernPage> govern_page(const GovernQuery& query) override {
+    if (auto why = govern::query_refusal(query)) return Status(ErrorCode::Invalid, *why);
+    GovernPage out;
+    WEIMIN_TRY(pool_->read("reading a page of consultation, work-access and certificate rows",
+                           [&](pqxx::transaction_base& w) {
+                             WEIMIN_ASSIGN_OR_RETURN(out, pg_govern::page(w, query));
+                             return Status::ok();
+                           }));
+    return out;
+  }
+
+  Result<NeighbourPage> neighbour_page(const NeighbourQuery& query) override {
+    if (auto why = neighbour::query_refusal(query)) return Status(ErrorCode::Invalid, *why);
+    NeighbourPage out;
+    WEIMIN_TRY(pool_->read("reading a page of wish, care-list, visit and call rows",
+                           [&](pqxx::transaction_base& w) {
+                             WEIMIN_ASSIGN_OR_RETURN(out, pg_neighbour::page(w, query));
+                             return Status::ok();
+                           }));
+    return out;
+  }
+
   Result<std::vector<FactRecord>> community_facts(const std::string& community,
                                                   const std::string& from,
                                                   const std::string& to) override {

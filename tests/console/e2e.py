@@ -22,6 +22,13 @@ The figures page (issue 15): the office's satisfied rate and its counts, a table
 .xlsx downloads; at a phone's 390 px nothing overflows and every control is in reach; a
 department asking a staff sheet gets the 403 page.
 
+Issue 16's pages, the district restarted at two rows a page (serve --console-page-size 2): the
+office's cases filtered by grid (网格) with their per-grid counts, the neighbour-services page
+(wishes, care lists), the consultation topics, the work-access applications and the certificate
+register, each with its rows checked and its next and previous links followed (plain links, no
+script), photographed at 1366x768, 1920x1080 and a phone's 390 px, where nothing overflows and
+every paging link is in reach.
+
 Every console page is photographed at 1366x768 and 1920x1080 (the figures pages at 1366x768
 and 390x844), and in full when it is taller than the screen, into the folder given by --shots
 (default build/console-tour/), like the kiosk's tour.
@@ -112,10 +119,11 @@ class District:
                 return line.split(": ", 1)[1].strip()
         raise Failure("account add --one-time printed no one-time password: %r" % out)
 
-    def start(self):
-        log = open(self.log_path, "w")
+    def start(self, *extra):
+        log = open(self.log_path, "a")
         self.process = subprocess.Popen(
-            [self.binary, "--data", self.data, "serve", "--dev", "--listen", "127.0.0.1:0"],
+            [self.binary, "--data", self.data, "serve", "--dev", "--listen", "127.0.0.1:0",
+             *extra],
             stdout=subprocess.PIPE, stderr=log, text=True)
         lines = queue.Queue()
 
@@ -181,12 +189,12 @@ class Station:
                                                        done.stderr.strip()))
         return done.stdout
 
-    def new_case(self, source, text, grid=None):
+    def new_case(self, source, text, *extra, grid=None):
         import json
         where = ["--grid", grid] if grid else []
         out = json.loads(self.run("--json", "case", "new", "--source", source, "--channel",
                                   "kiosk", "--text", text, "--phone", "13912345678",
-                                  "--consent", *where))
+                                  "--consent", *where, *extra))
         return out["case_id"], out["tracking_code"]
 
 
@@ -769,6 +777,8 @@ def run(args, root):
                "the office's and the department's actions in the audit")
         b.shoot("audit")
         b.sign_out()
+
+        issue16_pages(b, district, station, later)
         if later:
             failed = list(later)
             later.clear()
@@ -792,6 +802,186 @@ def run(args, root):
         if browser is not None:
             browser.quit()
         district.stop()
+
+
+# [SECTION] Issue 16: grids, neighbour services, consultation, work access, certificates
+
+GRID1 = "530102001001001"  # 翠湖社区第一网格
+GRID2 = "530102001001002"  # 翠湖社区第二网格
+PAGE = 2  # rows a page: the district is restarted with --console-page-size 2
+
+
+def in_reach(b, css, width):
+    """Fails when `css` is not shown whole within `width` px once scrolled to."""
+    element = b.one(css)
+    b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    box = b.driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.left, r.right, r.width, "
+        "r.height];", element)
+    if not element.is_displayed() or box[0] < 0 or box[1] > width or box[2] < 1 or box[3] < 1:
+        raise Failure("%s is out of reach at %d px: %r" % (css, width, box))
+
+
+def fits_phone(b, what, links):
+    """At a phone's width the page does not scroll sideways and its paging links are in reach."""
+    b.size(*PHONE)
+    wide = b.driver.execute_script("return document.documentElement.scrollWidth")
+    if wide > PHONE[0]:
+        raise Failure("%s is %d px wide at %d px: it overflows a phone" % (what, wide, PHONE[0]))
+    for css in links:
+        in_reach(b, css, PHONE[0])
+    b.size(*SIZES[0])
+
+
+def rows(b, css, attr):
+    return [r.get_attribute(attr) for r in b.all(css)]
+
+
+def follow(b, css, what):
+    """Clicks the link `css` (a plain link: the next page is a new document)."""
+    link = b.one(css, what)
+    b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    b.navigate(link.click, what)
+
+
+def walk_pages(b, table_css, attr, paging, total, what):
+    """From the first page of a list: PAGE rows a page, next until the last, every row once;
+    then previous back to the first. Returns the rows seen."""
+    seen = []
+    pages = (total + PAGE - 1) // PAGE
+    for n in range(pages):
+        shown = rows(b, table_css, attr)
+        want = min(PAGE, total - n * PAGE)
+        if len(shown) != want:
+            raise Failure("%s page %d shows %d rows, not %d: %r" % (what, n + 1, len(shown),
+                                                                    want, shown))
+        seen += shown
+        has_prev = bool(b.all("#%s-prev" % paging))
+        if has_prev != (n > 0):
+            raise Failure("%s page %d %s a previous link" % (what, n + 1,
+                                                             "has" if has_prev else "lacks"))
+        if n + 1 < pages:
+            follow(b, "#%s-next" % paging, "%s page %d by its next link" % (what, n + 2))
+        elif b.all("#%s-next" % paging):
+            raise Failure("%s's last page (%d) still has a next link" % (what, n + 1))
+    if len(set(seen)) != total:
+        raise Failure("%s: %d rows over %d pages, %d distinct, not %d: %r" %
+                      (what, len(seen), pages, len(set(seen)), total, seen))
+    for n in range(pages - 1, 0, -1):
+        follow(b, "#%s-prev" % paging, "%s page %d by its previous link" % (what, n))
+    if rows(b, table_css, attr) != seen[:PAGE]:
+        raise Failure("%s: back on the first page by the previous links it shows %r, not %r" %
+                      (what, rows(b, table_css, attr), seen[:PAGE]))
+    return seen
+
+
+def issue16_pages(b, district, station, later):
+    # The station's work of issue 16, synced: three cases in grid 1 and one in grid 2, five
+    # wishes, five consultation topics (one with a meeting), five work-access applications
+    # (pending), three hardship certificates.
+    grid1 = [station.new_case("env_sanitation", "网格一：楼道堆物 %d" % i, "--grid", GRID1)[0]
+             for i in range(3)]
+    grid2 = station.new_case("municipal_facilities", "网格二：井盖松动", "--grid", GRID2)[0]
+    for i, kind in enumerate(["elderly", "childcare", "micro_wish", "health", "hardship"]):
+        station.run("wish", "post", "心愿%d：想请人帮忙" % i, "--kind", kind)
+    import json
+    topics = [json.loads(station.run("--json", "consult", "raise", "议题%d：小区停车" % i,
+                                     "--detail", "居民反映", "--as", "D001"))
+              for i in range(5)]
+    station.run("consult", "meeting", topics[0]["topic_id"], "--participants", "23",
+                "--minutes", "居民与物业协商", "--as", "D001")
+    for i in range(5):
+        station.run("access", "apply", "--department", DEPARTMENT if i % 2 else "police",
+                    "--task", "准入事项%d：入户宣传" % i, "--evidence", "五城管〔2026〕%d号" % i,
+                    "--as", "D001")
+    for i in range(3):
+        station.run("certificate", "issue", "--name", "张三%d" % i, "--id",
+                    "11010519491231002X", "--basis", "失业，家庭困难%d" % i, "--as", "D001")
+    station.run("sync")
+
+    # Two rows a page, from the same store: the district restarted.
+    district.stop()
+    district.start("--console-page-size", str(PAGE))
+    b.base = district.url.rstrip("/")
+    b.sign_in("office1")
+
+    # Cases filtered by grid, with the community's per-grid counts.
+    b.open("/console/?tab=all")
+    form = b.one("form#filters", "the inbox's filters")
+    b.fill(form, "community", COMMUNITY)
+    b.fill(form, "grid", GRID1)
+    b.submit(form, lambda: b.all("table#by-grid"), "the inbox filtered to %s" % GRID1)
+    counts = b.one('table#by-grid tr[data-grid="%s"]' % GRID1).text
+    if "3" not in counts.split():
+        raise Failure("the by-grid table's row of %s says %r; 3 cases were collected there" %
+                      (GRID1, counts))
+    shown = rows(b, "#cases tr[data-case]", "data-case")
+    if len(shown) != PAGE or not set(shown) <= set(grid1):
+        raise Failure("the inbox filtered to grid %s shows %r; its cases are %r" %
+                      (GRID1, shown, grid1))
+    b.shoot("inbox-grid", sizes=SIZES + [PHONE])
+    follow(b, "a#next-page", "the second page of grid %s's cases" % GRID1)
+    rest = rows(b, "#cases tr[data-case]", "data-case")
+    if set(shown + rest) != set(grid1) or grid2 in rest:
+        raise Failure("grid %s's cases over two pages are %r and %r, not %r" %
+                      (GRID1, shown, rest, grid1))
+    chosen = b.one("form#filters select[name=grid] option[selected]").get_attribute("value")
+    if chosen != GRID1:
+        raise Failure("the second page forgot the grid filter (it shows %r)" % chosen)
+    follow(b, "a#first-page", "the first page of grid %s's cases" % GRID1)
+    if rows(b, "#cases tr[data-case]", "data-case") != shown:
+        raise Failure("the first-page link left the grid filter: %r" %
+                      rows(b, "#cases tr[data-case]", "data-case"))
+
+    # Neighbour services: figures count all five wishes; the list pages two at a time.
+    nav = b.one("a#nav-wishes", "the neighbour-services link in the header")
+    b.navigate(nav.click, "the neighbour-services page")
+    b.one("table#wish-list", "the wishes on /console/wishes")
+    if b.one("#fig-posted").text.strip() != "5":
+        raise Failure("the wishes page counts %r wishes posted, not 5" % b.one("#fig-posted").text)
+    if "心愿" not in b.one("table#wish-list").text:
+        raise Failure("the wish list does not show the wishes' text: %r" %
+                      b.one("table#wish-list").text)
+    b.shoot("wishes", sizes=SIZES + [PHONE])
+    fits_phone(b, "the wishes page", ["#wish-paging-next", "a#nav-wishes"])
+    walk_pages(b, "table#wish-list tr[data-wish]", "data-wish", "wish-paging", 5, "the wishes")
+    follow(b, "#wish-paging-next", "the wishes' second page")
+    b.shoot("wishes-page2", b.one("section[aria-labelledby=wish-list-h]"))
+
+    # Consultation, work access and the certificate register.
+    nav = b.one("a#nav-govern", "the consultation and work-access link in the header")
+    b.navigate(nav.click, "the consultation and work-access page")
+    b.one("table#govern-topics", "the consultation topics")
+    figures = {k: b.one("#fig-" + k).text.strip() for k in
+               ["topics", "activities", "applications", "pending", "certificates"]}
+    if figures != {"topics": "5", "activities": "1", "applications": "5",
+                   "pending": "5", "certificates": "3"}:
+        raise Failure("the govern page's figures are %r" % figures)
+    for words, table in [("议题", "govern-topics"), ("准入事项", "govern-applications"),
+                         ("失业，家庭困难", "govern-certificates")]:
+        if words not in b.one("table#" + table).text:
+            raise Failure("table#%s does not show %r: %r" % (table, words,
+                                                             b.one("table#" + table).text))
+    if "11010519491231002X" in b.page_text():
+        raise Failure("the certificate register shows a resident's identity number unmasked")
+    b.shoot("govern", sizes=SIZES + [PHONE])
+    fits_phone(b, "the govern page", ["#topic-paging-next", "#application-paging-next",
+                                      "#certificate-paging-next"])
+    walk_pages(b, "table#govern-topics tr[data-topic]", "data-topic", "topic-paging", 5,
+               "the consultation topics")
+    walk_pages(b, "table#govern-applications tr[data-application]", "data-application",
+               "application-paging", 5, "the work-access applications")
+    follow(b, "#application-paging-next", "the applications' second page")
+    b.shoot("govern-applications-page2", b.one("section[aria-labelledby=govern-apps-h]"))
+    # The certificates' pages keep the applications' page.
+    walk_pages(b, "table#govern-certificates tr[data-entry]", "data-entry",
+               "certificate-paging", 3, "the certificate register")
+    if "applications_from=%d" % PAGE not in b.driver.current_url:
+        raise Failure("paging the certificates lost the applications' page: %s" %
+                      b.driver.current_url)
+    follow(b, "#certificate-paging-next", "the certificate register's second page")
+    b.shoot("govern-certificates-page2", b.one("section[aria-labelledby=govern-certs-h]"))
+    b.sign_out()
 
 
 def main():

@@ -175,6 +175,14 @@ TEST_CASE("handheld: every screen fits both portrait sizes, in elder mode and hi
       f.tap("hh.record");
       f.h().record.phone = "13912345678";
       f.no_layout_problems(w, hgt);
+      // The description being typed: the on-screen keyboard with its text, Done and Cancel.
+      f.tap("hh.description");
+      for (char k : std::string("ludeng")) f.tap(std::string("kb.key.") + k);
+      CHECK(f.shown("kb.done"));
+      CHECK(f.shown("kb.cancel"));
+      f.no_layout_problems(w, hgt);
+      f.tap("kb.cancel");
+      CHECK(f.shown("hh.save"));
       f.tap("hh.nav.back");
       f.tap("hh.case." + made.tracking_code);
       f.no_layout_problems(w, hgt);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "server_fixture.hpp"
@@ -554,6 +555,61 @@ TEST_CASE("console: a resident's words holding markup and quotes render as text"
   CHECK(long_note.status == 400);
   CHECK(long_note.body.find("&lt;b&gt;x&lt;/b&gt;" + std::string(9000, 'y')) != std::string::npos);
   CHECK(long_note.body.find("<b>x</b>") == std::string::npos);
+}
+
+TEST_CASE("console: the inbox's next and first-page links keep every filter, the grid too") {
+  ConsoleDistrict c;
+  server::ConsoleOptions one_a_page;
+  one_a_page.page_size = 1;
+  server::Console paged{c.d.service(), c.accounts, one_a_page};
+  server::Console::mount(c.d.service(), paged);
+  std::vector<std::string> in_grid1;
+  for (std::uint64_t k = 0; k < 3; ++k) {
+    CaseWriter w{c.a, *core::Uuid::parse(uuid_n(40 + k, 0xcafe)), 40 + k};
+    core::CaseCollected collected{"env_sanitation", core::CaseChannel::GridRound, "楼道堆物", ""};
+    collected.where =
+        core::CaseWhere{k < 2 ? "530102001001001" : "530102001001002", "", "", std::nullopt};
+    push(c.d, c.a, {w.fact(core::Role::GridWorker, "G010", collected)});
+    if (k < 2) in_grid1.push_back(w.case_id.to_string());
+  }
+  Browser b{c.d};
+  REQUIRE(b.sign_in("office1").status == 303);
+  auto cases_of = [](const std::string& body) {
+    std::vector<std::string> out;
+    const std::regex re("data-case=\"([^\"]+)\"");
+    for (auto it = std::sregex_iterator(body.begin(), body.end(), re); it != std::sregex_iterator();
+         ++it) {
+      out.push_back((*it)[1]);
+    }
+    return out;
+  };
+  auto link = [](const std::string& body, const std::string& id) {
+    const std::regex re("id=\"" + id + "\" href=\"/console/\\?([^\"]*)\"");
+    std::smatch m;
+    if (!std::regex_search(body, m, re)) return std::string();
+    std::string q = m[1];
+    for (auto at = q.find("&amp;"); at != std::string::npos; at = q.find("&amp;", at + 1)) {
+      q.replace(at, 5, "&");
+    }
+    return q;
+  };
+  const std::string filters = "tab=all&community=" + kA + "&grid=530102001001001";
+  auto first = b.get("/console/", filters);
+  REQUIRE(first.status == 200);
+  const auto page1 = cases_of(first.body);
+  REQUIRE(page1.size() == 1);
+  const std::string next = link(first.body, "next-page");
+  CHECK(next.find("grid=530102001001001") != std::string::npos);
+  CHECK(next.find("community=" + kA) != std::string::npos);
+  auto second = b.get("/console/", next);
+  const auto page2 = cases_of(second.body);
+  REQUIRE(page2.size() == 1);
+  CHECK(std::set<std::string>{page1[0], page2[0]} ==
+        std::set<std::string>(in_grid1.begin(), in_grid1.end()));
+  CHECK(link(second.body, "next-page").empty());
+  const std::string back = link(second.body, "first-page");
+  CHECK(back == filters);
+  CHECK(cases_of(b.get("/console/", back).body) == page1);
 }
 
 TEST_CASE("console: the case page shows where the problem is and the visits, in scope only") {

@@ -10,6 +10,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <set>
 
 #include "seed.hpp"
 #include "server_fixture.hpp"
@@ -292,4 +293,180 @@ TEST_CASE("console: the govern page under each scope; another office's community
   CHECK(all.body.find("垃圾清运不及时") != std::string::npos);
   CHECK(all.body.find("id=\"fig-topics\">2<") != std::string::npos);
   CHECK(all.body.find("may not issue") != std::string::npos);  // the forbidden certificate, shown
+}
+
+namespace {
+
+// The href of the link with `id` in `body` (HTML-escaped "&amp;" read back), split into path
+// and query (the "#anchor" dropped); empty when there is no such link.
+std::pair<std::string, std::string> link_of(const std::string& body, const std::string& id) {
+  const std::regex re("id=\"" + id + "\" href=\"([^\"#]*)");
+  std::smatch m;
+  if (!std::regex_search(body, m, re)) return {};
+  std::string href = m[1];
+  for (auto at = href.find("&amp;"); at != std::string::npos; at = href.find("&amp;", at + 1)) {
+    href.replace(at, 5, "&");
+  }
+  const auto q = href.find('?');
+  if (q == std::string::npos) return {href, ""};
+  return {href.substr(0, q), href.substr(q + 1)};
+}
+
+std::vector<std::string> attribute_values(const std::string& body, const std::string& attr) {
+  std::vector<std::string> out;
+  const std::regex re(attr + "=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), re); it != std::sregex_iterator();
+       ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("govern pages: bounded, newest first, in scope; the console pages with plain links") {
+  District d;
+  d.publish_catalog();
+  TestStation a = d.enroll(kA);
+  TestStation other = d.enroll(kOther);
+  other.stream = "018f0000-0000-7000-8000-00000000bbbb";
+  Writer w{a, 8};
+  std::vector<sync::FactPayload> facts;
+  for (int i = 0; i < 7; ++i) {
+    facts.push_back(w.consult(
+        std::nullopt, core::ConsultTopicRaised{"议题" + std::to_string(i), "", i % 2 == 0}));
+  }
+  for (int i = 0; i < 5; ++i) {
+    facts.push_back(w.reg(std::nullopt, core::AccessApplied{i < 3 ? "urban_management" : "police",
+                                                            "事项" + std::to_string(i), "",
+                                                            core::WorkAccessVerdict::NeedsApproval,
+                                                            core::WorkAccessReason::NoCloseMatch}));
+  }
+  for (int i = 0; i < 4; ++i) {
+    facts.push_back(w.reg(std::nullopt,
+                          core::CertificateIssued{"economic_hardship", "张*", "530102********1234",
+                                                  "困难" + std::to_string(i), day("2026-11-21")}));
+  }
+  REQUIRE(push(d, a, facts).rejected.empty());
+  Writer x{other, 9};
+  REQUIRE(push(d, other,
+               {x.consult(std::nullopt, core::ConsultTopicRaised{"别处的议题", "", true}),
+                x.reg(std::nullopt, core::AccessApplied{"urban_management", "别处的事项", "",
+                                                        core::WorkAccessVerdict::NeedsApproval,
+                                                        core::WorkAccessReason::NoCloseMatch})})
+              .rejected.empty());
+  auto all = d.store().govern_records();
+  REQUIRE(all.is_ok());
+
+  auto read = [&](server::GovernQuery q) {
+    auto got = d.store().govern_page(q);
+    REQUIRE_MESSAGE(got.is_ok(), got.status().to_string());
+    return *got;
+  };
+  // The office's topics, three at a time: every one once, newest first, none of the other
+  // office's.
+  server::GovernQuery q;
+  q.office = "530102001";
+  q.limit = 3;
+  std::vector<std::string> ids;
+  std::vector<bool> more;
+  for (std::int64_t from = 0; from < 9; from += 3) {
+    q.topics_from = from;
+    auto page = read(q);
+    CHECK(page.rows.topics.size() <= 3);
+    for (const auto& t : page.rows.topics) {
+      CHECK(t.community == kA);
+      ids.push_back(t.topic.id.to_string());
+    }
+    more.push_back(page.more_topics);
+  }
+  CHECK(more == std::vector<bool>{true, true, false});
+  std::vector<std::string> expected;
+  for (const auto& t : all->topics) {
+    if (t.community == kA) expected.push_back(t.topic.id.to_string());
+  }
+  std::sort(expected.rbegin(), expected.rend());
+  CHECK(ids == expected);
+  q.topics_from = 0;
+  auto first = read(q);
+  CHECK(first.rows.applications.size() == 3);
+  CHECK(first.more_applications);
+  CHECK(first.rows.certificates.size() == 3);
+  CHECK(first.more_certificates);
+  q.certificates_from = 3;
+  CHECK(read(q).rows.certificates.size() == 1);
+  CHECK_FALSE(read(q).more_certificates);
+
+  // A department: the applications naming it, of every community, nothing else.
+  server::GovernQuery dept;
+  dept.department = "urban_management";
+  dept.limit = 200;
+  auto urban = read(dept);
+  CHECK(urban.rows.applications.size() == 4);
+  CHECK(urban.rows.topics.empty());
+  CHECK(urban.rows.certificates.empty());
+  for (const auto& r : urban.rows.applications) {
+    CHECK(r.application.applied.department == "urban_management");
+  }
+  // One community; the whole district.
+  server::GovernQuery one;
+  one.community = kOther;
+  CHECK(read(one).rows.topics.size() == 1);
+  CHECK(read(server::GovernQuery{}).rows.topics.size() == 8);
+  // Bounds refused, saying which.
+  server::GovernQuery bad;
+  bad.limit = 0;
+  CHECK(d.store().govern_page(bad).status().code() == ErrorCode::Invalid);
+  bad.limit = 201;
+  CHECK(d.store().govern_page(bad).status().code() == ErrorCode::Invalid);
+  bad.limit = 10;
+  bad.applications_from = -1;
+  CHECK(d.store().govern_page(bad).status().code() == ErrorCode::Invalid);
+
+  // The console at three rows a page: next and previous links that need no script, the other
+  // lists' places kept.
+  server::Accounts accounts{d.service(), fast_accounts()};
+  server::ConsoleOptions options;
+  options.page_size = 3;
+  server::Console console{d.service(), accounts, options};
+  server::Console::mount(d.service(), console);
+  REQUIRE(
+      accounts.add("office1", server::ConsoleRole::Office, "530102001", kPassword, "t").is_ok());
+  Browser office{d};
+  office.sign_in("office1");
+  auto page = office.get("/console/govern", "community=" + kA + "&applications_from=3");
+  REQUIRE_MESSAGE(page.status == 200, page.body);
+  CHECK(page.body.find("id=\"fig-topics\">7<") != std::string::npos);  // figures count all
+  CHECK(attribute_values(page.body, "data-application").size() == 2);  // rows 4 and 5
+  CHECK(page.body.find("id=\"application-paging-prev\"") != std::string::npos);
+  CHECK(page.body.find("id=\"application-paging-next\"") == std::string::npos);
+  std::set<std::string> seen;
+  std::string query = "community=" + kA + "&applications_from=3";
+  for (int n = 0; n < 3; ++n) {
+    INFO("page " << n << ": " << query);
+    auto p = office.get("/console/govern", query);
+    REQUIRE(p.status == 200);
+    const auto topics = attribute_values(p.body, "data-topic");
+    CHECK(topics.size() == (n < 2 ? 3u : 1u));
+    seen.insert(topics.begin(), topics.end());
+    CHECK((p.body.find("id=\"topic-paging-prev\"") != std::string::npos) == (n > 0));
+    // Every step keeps the community and the applications' page.
+    CHECK(p.body.find("applications_from=3") != std::string::npos);
+    const auto [path, next] = link_of(p.body, "topic-paging-next");
+    if (n == 2) {
+      CHECK(path.empty());
+      const auto [back_path, back] = link_of(p.body, "topic-paging-prev");
+      CHECK(back_path == "/console/govern");
+      CHECK(back.find("topics_from=3") != std::string::npos);
+      break;
+    }
+    REQUIRE(path == "/console/govern");
+    CHECK(next.find("community=" + kA) != std::string::npos);
+    query = next;
+  }
+  CHECK(seen.size() == 7);
+  // A hand-edited offset that is no number shows the first page.
+  CHECK(
+      attribute_values(office.get("/console/govern", "topics_from=x").body, "data-topic").size() ==
+      3);
 }

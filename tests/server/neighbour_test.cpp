@@ -11,6 +11,7 @@
 #include <map>
 #include <random>
 #include <regex>
+#include <tuple>
 
 #include "seed.hpp"
 #include "server_fixture.hpp"
@@ -468,4 +469,173 @@ TEST_CASE("a station's pull carries its own community's wishes and no other comm
   auto ours = d.signed_call(second, "GET", "/v1/pull", "after=0&schema=2");
   REQUIRE_MESSAGE(ours.status == 200, ours.body);
   CHECK(ours.body.find(wish.to_string()) != std::string::npos);
+}
+
+namespace {
+
+// Where a wish's stage sorts on the page: what needs someone first.
+int stage_rank(core::WishStage s) {
+  switch (s) {
+    case core::WishStage::Open:
+      return 0;
+    case core::WishStage::Claimed:
+      return 1;
+    case core::WishStage::Fulfilled:
+      return 2;
+    case core::WishStage::Confirmed:
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+std::vector<std::string> attribute_values(const std::string& body, const std::string& attr) {
+  std::vector<std::string> out;
+  const std::regex re(attr + "=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), re); it != std::sregex_iterator();
+       ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+// The query of the link with `id` in `body` ("&amp;" read back, the "#anchor" dropped); empty
+// when there is no such link.
+std::string link_query(const std::string& body, const std::string& id) {
+  const std::regex re("id=\"" + id + "\" href=\"/console/wishes\\?([^\"#]*)");
+  std::smatch m;
+  if (!std::regex_search(body, m, re)) return "";
+  std::string q = m[1];
+  for (auto at = q.find("&amp;"); at != std::string::npos; at = q.find("&amp;", at + 1)) {
+    q.replace(at, 5, "&");
+  }
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("neighbour pages: bounded, in a stable order, in scope; the console pages them") {
+  District d;
+  d.publish_catalog();
+  TestStation a = d.enroll(kA);
+  TestStation other = d.enroll(kOther);
+  other.stream = "018f0000-0000-7000-8000-00000000bbbb";
+  using K = core::WishEventKind;
+  using C = core::CareEventKind;
+  Writer w{a, 0x11};
+  std::vector<sync::FactPayload> facts;
+  // Seven wishes at every stage; four residents listed (one taken off), each visited or called.
+  for (std::uint64_t i = 0; i < 7; ++i) {
+    const core::Uuid id = nth(0x100 + i, 0x11);
+    facts.push_back(w.wish(id, K::Posted, core::HelpKind::Elderly, "心愿" + std::to_string(i)));
+    if (i % 3 >= 1) facts.push_back(w.wish(id, K::Claimed));
+    if (i % 3 == 2) facts.push_back(w.wish(id, K::Fulfilled));
+  }
+  facts.push_back(w.wish(nth(0x100, 0x11), K::Withdrawn));
+  for (std::uint64_t i = 0; i < 5; ++i) {
+    const core::Uuid person = nth(0x200 + i, 0x11);
+    facts.push_back(w.care(person, C::Listed));
+    facts.push_back(w.care(person, i % 2 ? C::Call : C::Visit));
+    if (i == 4) facts.push_back(w.care(person, C::Unlisted));
+  }
+  push(d, a, facts);
+  Writer x{other, 0x12};
+  push(d, other, {x.wish(nth(0x300, 0x12), K::Posted, core::HelpKind::Education, "别处的心愿")});
+  auto all = d.store().neighbour_records();
+  REQUIRE(all.is_ok());
+
+  auto read = [&](const server::NeighbourQuery& q) {
+    auto got = d.store().neighbour_page(q);
+    REQUIRE_MESSAGE(got.is_ok(), got.status().to_string());
+    return *got;
+  };
+  server::NeighbourQuery q;
+  q.office = "530102001";
+  q.limit = 3;
+  std::vector<std::string> wishes, logs;
+  std::vector<bool> more;
+  for (std::int64_t from = 0; from < 9; from += 3) {
+    q.wishes_from = from;
+    q.logs_from = from;
+    auto page = read(q);
+    for (const auto& r : page.rows.wishes) {
+      CHECK(r.community == kA);
+      wishes.push_back(r.wish.id.to_string());
+    }
+    for (const auto& r : page.rows.logs) logs.push_back(r.event.id.to_string());
+    more.push_back(page.more_wishes);
+  }
+  CHECK(more == std::vector<bool>{true, true, false});
+  // The order the page promises: community, what needs someone first, newest first, id.
+  std::vector<server::NeighbourWishRow> mine;
+  for (const auto& r : all->wishes) {
+    if (r.community == kA) mine.push_back(r);
+  }
+  std::sort(mine.begin(), mine.end(), [](const auto& l, const auto& r) {
+    return std::make_tuple(l.community, stage_rank(l.wish.stage), -l.wish.posted_ms,
+                           l.wish.id.to_string()) <
+           std::make_tuple(r.community, stage_rank(r.wish.stage), -r.wish.posted_ms,
+                           r.wish.id.to_string());
+  });
+  std::vector<std::string> expected;
+  for (const auto& r : mine) expected.push_back(r.wish.id.to_string());
+  CHECK(wishes == expected);
+  // Visits and calls newest first.
+  std::vector<server::NeighbourLogRow> log_rows = all->logs;
+  std::sort(log_rows.begin(), log_rows.end(), [](const auto& l, const auto& r) {
+    return std::make_tuple(-l.event.wall_ms, l.event.id.to_string()) <
+           std::make_tuple(-r.event.wall_ms, r.event.id.to_string());
+  });
+  std::vector<std::string> expected_logs;
+  for (const auto& r : log_rows) expected_logs.push_back(r.event.id.to_string());
+  CHECK(logs == expected_logs);
+  // The care list: the four listed now, not the one taken off.
+  q.care_from = 3;
+  auto care = read(q);
+  CHECK(care.rows.care.size() == 1);
+  CHECK_FALSE(care.more_care);
+  for (const auto& r : care.rows.care) CHECK(r.record.listed);
+  CHECK(read(server::NeighbourQuery{}).rows.wishes.size() == 8);  // the whole district
+  server::NeighbourQuery one;
+  one.community = kOther;
+  CHECK(read(one).rows.wishes.size() == 1);
+  server::NeighbourQuery bad;
+  bad.limit = 201;
+  CHECK(d.store().neighbour_page(bad).status().code() == ErrorCode::Invalid);
+  bad.limit = 5;
+  bad.care_from = -3;
+  CHECK(d.store().neighbour_page(bad).status().code() == ErrorCode::Invalid);
+
+  // The console at three rows a page.
+  server::Accounts accounts{d.service(), fast_accounts()};
+  server::ConsoleOptions options;
+  options.page_size = 3;
+  server::Console console{d.service(), accounts, options};
+  server::Console::mount(d.service(), console);
+  REQUIRE(
+      accounts.add("office1", server::ConsoleRole::Office, "530102001", kPassword, "t").is_ok());
+  Browser office{d};
+  office.sign_in("office1");
+  std::vector<std::string> seen;
+  std::string query = "log_from=3";
+  for (int n = 0; n < 3; ++n) {
+    INFO("page " << n << ": " << query);
+    auto p = office.get("/console/wishes", query);
+    REQUIRE_MESSAGE(p.status == 200, p.body);
+    CHECK(p.body.find("id=\"fig-posted\">7<") != std::string::npos);  // figures count all
+    const auto rows = attribute_values(p.body, "data-wish");
+    CHECK(rows.size() == (n < 2 ? 3u : 1u));
+    seen.insert(seen.end(), rows.begin(), rows.end());
+    CHECK((p.body.find("id=\"wish-paging-prev\"") != std::string::npos) == (n > 0));
+    CHECK(p.body.find("id=\"log-paging-prev\"") != std::string::npos);  // the log's page kept
+    const std::string next = link_query(p.body, "wish-paging-next");
+    if (n == 2) {
+      CHECK(next.empty());
+      CHECK(link_query(p.body, "wish-paging-prev").find("wishes_from=3") != std::string::npos);
+      break;
+    }
+    CHECK(next.find("log_from=3") != std::string::npos);
+    query = next;
+  }
+  CHECK(seen == expected);
 }

@@ -47,6 +47,18 @@ std::string deadline_limits_text(const Ctx& c, const core::Catalog& catalog,
 // hours; "" for 0.
 std::string due_text(std::int64_t due_ms, core::DeadlineUnit unit);
 
+// [SECTION] Paged lists (paging.cpp)
+// Where a list's page starts: ?<param>= as a whole number of rows (at most 10^9), 0 when absent
+// or not one (a hand-edited link shows the first page).
+std::int64_t page_offset(const Ctx& c, std::string_view param);
+// The paging of one list of the page at `path` showing `rows` rows from `offset`, `more`
+// following: {"shown": "第 1–50 条", "prev_href", "next_href"} (each href only when there is
+// such a page), the request's other query fields kept, `param` moved by a page, "#anchor" at
+// the end so the browser lands on the list. Plain links: no JavaScript needed.
+nlohmann::json paging(const Ctx& c, std::string_view path, std::string_view param,
+                      std::int64_t offset, int page_size, std::size_t rows, bool more,
+                      std::string_view anchor);
+
 // The rows (each with a `community`) of `community` only.
 template <class Rows>
 Rows of_community(const Rows& rows, const std::string& community) {

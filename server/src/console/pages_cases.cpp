@@ -282,19 +282,19 @@ HttpResponse Console::Impl::inbox(Ctx& c) {
             {"to", c.query.get("to")},
             {"q", search}};
   if (c.query.get("done") == "password") data["done"] = c.t("password_done");
-  if (!page_rows->next.empty()) {
-    Form next = c.query;
-    std::string href = "/console/?";
-    bool first = true;
-    for (const auto& [k, v] : next.fields) {
-      if (k == "after" || k == "done") continue;
-      href += (first ? "" : "&") + console::url_escape(k) + "=" + console::url_escape(v);
-      first = false;
-    }
-    href += (first ? "" : "&") + std::string("after=") + console::url_escape(page_rows->next);
-    data["next_href"] = href;
+  // The same filters on every page: only the cursor changes.
+  std::string filtered = "/console/?";
+  bool first = true;
+  for (const auto& [k, v] : c.query.fields) {
+    if (k == "after" || k == "done") continue;
+    filtered += (first ? "" : "&") + console::url_escape(k) + "=" + console::url_escape(v);
+    first = false;
   }
-  if (!q.after.empty()) data["first_href"] = "/console/?tab=" + tab;
+  if (first) filtered += "tab=" + console::url_escape(tab);
+  if (!page_rows->next.empty()) {
+    data["next_href"] = filtered + "&after=" + console::url_escape(page_rows->next);
+  }
+  if (!q.after.empty()) data["first_href"] = filtered;
   // With a community chosen: its cases by grid (网格), collected, closed and overdue now,
   // within the same scope as the list.
   if (!q.community.empty() && catalog != nullptr) {

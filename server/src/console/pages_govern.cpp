@@ -171,8 +171,40 @@ HttpResponse Console::Impl::govern_page(Ctx& c) {
   auto place = [&](const std::string& code) {
     return console::community_name(catalog, code, c.lang);
   };
+  // The lists, a bounded page of each from the store, newest first (GovernQuery), within the
+  // same scope as the figures.
+  GovernPage shown;
+  if (auto q = govern::scoped_query(who, catalog)) {
+    q->community = community;
+    q->limit = options.page_size;
+    q->topics_from = console::page_offset(c, "topics_from");
+    q->applications_from = console::page_offset(c, "applications_from");
+    q->certificates_from = console::page_offset(c, "certificates_from");
+    q->conflicts_from = console::page_offset(c, "conflicts_from");
+    auto got = service.with_store([&](DistrictStore& s) { return s.govern_page(*q); });
+    if (!got.is_ok()) return failure(c, got.status());
+    shown = std::move(*got);
+    auto paging = [&](const char* key, const char* id, const char* param, std::int64_t from,
+                      std::size_t rows, bool more, const char* anchor, const char* label) {
+      json p =
+          console::paging(c, "/console/govern", param, from, options.page_size, rows, more, anchor);
+      p["id"] = id;
+      p["label"] = word(c, label);
+      data[key] = std::move(p);
+    };
+    paging("topic_paging", "topic-paging", "topics_from", q->topics_from, shown.rows.topics.size(),
+           shown.more_topics, "govern-topics-h", "topics");
+    paging("application_paging", "application-paging", "applications_from", q->applications_from,
+           shown.rows.applications.size(), shown.more_applications, "govern-apps-h",
+           "applications");
+    paging("certificate_paging", "certificate-paging", "certificates_from", q->certificates_from,
+           shown.rows.certificates.size(), shown.more_certificates, "govern-certs-h",
+           "certificates");
+    paging("conflict_paging", "conflict-paging", "conflicts_from", q->conflicts_from,
+           shown.rows.conflicts.size(), shown.more_conflicts, "govern-conflicts-h", "conflicts");
+  }
   json topics = json::array();
-  for (const auto& row : mine.topics) {
+  for (const auto& row : shown.rows.topics) {
     const core::ConsultTopic& t = row.topic;
     json meetings = json::array();
     for (const auto& m : t.meetings) {
@@ -202,7 +234,7 @@ HttpResponse Console::Impl::govern_page(Ctx& c) {
   data["topics"] = std::move(topics);
 
   json apps = json::array();
-  for (const auto& row : mine.applications) {
+  for (const auto& row : shown.rows.applications) {
     const core::AccessApplication& a = row.application;
     const core::Department* dept =
         catalog ? catalog->department_by_id(a.applied.department) : nullptr;
@@ -225,7 +257,7 @@ HttpResponse Console::Impl::govern_page(Ctx& c) {
   data["applications"] = std::move(apps);
 
   json certs = json::array();
-  for (const auto& row : mine.certificates) {
+  for (const auto& row : shown.rows.certificates) {
     const core::CertificateEntry& e = row.entry;
     const core::Certificate* cert =
         catalog ? catalog->certificate_by_id(e.issued.certificate) : nullptr;
@@ -242,13 +274,13 @@ HttpResponse Console::Impl::govern_page(Ctx& c) {
   data["certificates"] = std::move(certs);
 
   json conflicts = json::array();
-  for (const auto& row : mine.conflicts) {
+  for (const auto& row : shown.rows.conflicts) {
     conflicts.push_back({{"fact_id", row.fact_id},
                          {"community", place(row.community)},
                          {"kind", row.kind},
                          {"reason", row.reason}});
   }
-  data["has_conflicts"] = !conflicts.empty();
+  data["has_conflicts"] = !conflicts.empty() || f.conflicts > 0;
   data["conflicts"] = std::move(conflicts);
   return page(c, 200, "govern", std::move(data));
 }

@@ -8,7 +8,6 @@
 #include <cctype>
 #include <map>
 #include <set>
-#include <tuple>
 
 #include "console/impl.hpp"
 #include "weimin/core/civil_time.hpp"
@@ -138,22 +137,6 @@ std::string short_number(const core::Uuid& id) {
   return s;
 }
 
-// Where a stage sorts on the page: what needs someone first.
-int stage_rank(core::WishStage s) {
-  switch (s) {
-    case core::WishStage::Open:
-      return 0;
-    case core::WishStage::Claimed:
-      return 1;
-    case core::WishStage::Fulfilled:
-      return 2;
-    case core::WishStage::Confirmed:
-      return 3;
-    default:
-      return 4;
-  }
-}
-
 json count_cells(const core::WishCounts& n) {
   return {{"posted", n.posted},       {"open", n.open},           {"claimed", n.claimed},
           {"fulfilled", n.fulfilled}, {"confirmed", n.confirmed}, {"withdrawn", n.withdrawn}};
@@ -253,15 +236,41 @@ HttpResponse Console::Impl::wishes_page(Ctx& c) {
   data["has_by_community"] = !by_community.empty();
   data["by_community"] = std::move(by_community);
 
-  std::vector<const NeighbourWishRow*> wishes;
-  for (const auto& row : mine.wishes) wishes.push_back(&row);
-  std::sort(wishes.begin(), wishes.end(), [](const auto* a, const auto* b) {
-    return std::make_tuple(a->community, stage_rank(a->wish.stage), -a->wish.posted_ms,
-                           a->wish.id) <
-           std::make_tuple(b->community, stage_rank(b->wish.stage), -b->wish.posted_ms, b->wish.id);
-  });
+  // The lists, a bounded page of each from the store in its order (NeighbourQuery), within the
+  // same scope as the figures.
+  NeighbourPage shown;
+  if (auto q = neighbour::scoped_query(who, catalog)) {
+    q->community = community;
+    q->limit = options.page_size;
+    q->wishes_from = console::page_offset(c, "wishes_from");
+    q->care_from = console::page_offset(c, "care_from");
+    q->logs_from = console::page_offset(c, "log_from");
+    q->conflicts_from = console::page_offset(c, "conflicts_from");
+    auto got = service.with_store([&](DistrictStore& s) { return s.neighbour_page(*q); });
+    if (!got.is_ok()) return failure(c, got.status());
+    shown = std::move(*got);
+    auto paging = [&](const char* id, const char* param, std::int64_t from, std::size_t rows,
+                      bool more, const char* anchor, const char* label) {
+      json p =
+          console::paging(c, "/console/wishes", param, from, options.page_size, rows, more, anchor);
+      p["id"] = id;
+      p["label"] = word(c, label);
+      std::string key(id);
+      std::replace(key.begin(), key.end(), '-', '_');
+      data[key] = std::move(p);
+    };
+    paging("wish-paging", "wishes_from", q->wishes_from, shown.rows.wishes.size(),
+           shown.more_wishes, "wish-list-h", "wishes");
+    paging("care-paging", "care_from", q->care_from, shown.rows.care.size(), shown.more_care,
+           "care-list-h", "care");
+    paging("log-paging", "log_from", q->logs_from, shown.rows.logs.size(), shown.more_logs,
+           "care-log-h", "log");
+    paging("conflict-paging", "conflicts_from", q->conflicts_from, shown.rows.conflicts.size(),
+           shown.more_conflicts, "wish-conflicts-h", "conflicts");
+  }
   json list = json::array();
-  for (const auto* row : wishes) {
+  for (const auto& row_ : shown.rows.wishes) {
+    const NeighbourWishRow* row = &row_;
     const core::Wish& w = row->wish;
     std::string claimant;
     if (w.claim) {
@@ -290,7 +299,7 @@ HttpResponse Console::Impl::wishes_page(Ctx& c) {
     }
   }
   json care = json::array();
-  for (const auto& row : mine.care) {
+  for (const auto& row : shown.rows.care) {
     const core::CareRecord& r = row.record;
     if (!r.listed) continue;
     care.push_back(
@@ -305,14 +314,9 @@ HttpResponse Console::Impl::wishes_page(Ctx& c) {
   data["has_care"] = !care.empty();
   data["care"] = std::move(care);
 
-  std::vector<const NeighbourLogRow*> logs;
-  for (const auto& row : mine.logs) logs.push_back(&row);
-  std::sort(logs.begin(), logs.end(), [](const auto* a, const auto* b) {
-    return std::make_tuple(-a->event.wall_ms, a->event.id) <
-           std::make_tuple(-b->event.wall_ms, b->event.id);
-  });
   json log = json::array();
-  for (const auto* row : logs) {
+  for (const auto& row_ : shown.rows.logs) {
+    const NeighbourLogRow* row = &row_;
     const core::CareEvent& e = row->event;
     const std::string outcome(core::to_string(e.outcome));
     log.push_back({{"id", e.id.to_string()},
@@ -339,7 +343,7 @@ HttpResponse Console::Impl::wishes_page(Ctx& c) {
   for (const auto& row : mine.logs) names.insert(row.event.by);
   names.erase("");
   json conflicts = json::array();
-  for (const auto& row : mine.conflicts) {
+  for (const auto& row : shown.rows.conflicts) {
     std::string reason = core::mask_personal_numbers_in_text(row.reason);
     for (const std::string& name : names) {
       const std::string shown = masked_name(name);
@@ -353,7 +357,7 @@ HttpResponse Console::Impl::wishes_page(Ctx& c) {
                          {"kind", row.kind},
                          {"reason", reason}});
   }
-  data["has_conflicts"] = !conflicts.empty();
+  data["has_conflicts"] = !conflicts.empty() || f.conflicts > 0;
   data["conflicts"] = std::move(conflicts);
   return page(c, 200, "wishes", std::move(data));
 }

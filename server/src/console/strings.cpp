@@ -77,6 +77,8 @@ constexpr Entry kStrings[] = {
     {"search_submit", "查找", "Find"},
     {"next_page", "下一页", "Next page"},
     {"first_page", "第一页", "First page"},
+    {"prev_page", "上一页", "Previous page"},
+    {"rows_shown", "第 {}–{} 条", "Rows {}–{}"},
     {"no_cases", "没有案件", "No cases"},
     {"overdue_hours", "逾期 {} 小时", "{} h overdue"},
     {"due_at", "{} 前", "by {}"},

@@ -25,7 +25,7 @@ namespace weimin::server {
 struct ConsoleOptions {
   std::size_t max_form_bytes = 64 * 1024;  // a POST body above this is refused (413)
   std::size_t max_field_bytes = 8000;      // a field above this is refused on its form
-  int page_size = 50;                      // inbox rows per page
+  int page_size = 50;                      // rows per page of every paged list, 1…200
 };
 
 class Console {

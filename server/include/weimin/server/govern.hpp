@@ -90,7 +90,38 @@ struct GovernRecords {
   bool operator==(const GovernRecords&) const = default;
 };
 
+// Which rows the console's page reads (DistrictStore::govern_page): those of one scope, a
+// bounded page of each list. Each list is newest first (by id, UUIDv7; conflicts by fact id).
+struct GovernQuery {
+  std::string office;     // only rows of this street office's communities (9 digits)
+  std::string community;  // only rows of this community (12 digits)
+  // Only the work-access applications naming this department, and no row of another list.
+  std::string department;
+  int limit = 50;  // rows of each list, 1…200
+  // The rows of each list skipped (its offset).
+  std::int64_t topics_from = 0;
+  std::int64_t applications_from = 0;
+  std::int64_t certificates_from = 0;
+  std::int64_t conflicts_from = 0;
+};
+// One page of each list, and whether rows follow it.
+struct GovernPage {
+  GovernRecords rows;
+  bool more_topics = false;
+  bool more_applications = false;
+  bool more_certificates = false;
+  bool more_conflicts = false;
+  bool operator==(const GovernPage&) const = default;
+};
+
 namespace govern {
+
+// The query of the rows `who` may see (as scoped says), one page of each list at the offsets
+// 0; nothing when `who` sees no row at all.
+std::optional<GovernQuery> scoped_query(const Principal& who, const core::Catalog* catalog);
+
+// Why a store cannot read `query` (a limit outside 1…200, a negative offset), or nothing.
+std::optional<std::string> query_refusal(const GovernQuery& query);
 
 // True for the kinds projected here: consult.*, access.*, certificate.*.
 bool is_govern_kind(std::string_view kind);

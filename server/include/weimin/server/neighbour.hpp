@@ -91,7 +91,38 @@ struct NeighbourRecords {
   bool operator==(const NeighbourRecords&) const = default;
 };
 
+// Which rows the console's page reads (DistrictStore::neighbour_page): those of one scope, a
+// bounded page of each list. Wishes by community, then what needs someone first (open, claimed,
+// fulfilled, confirmed, withdrawn), the newest first, then id; the care lists' listed residents
+// by community and id; visits and calls the newest first (then id); conflicts newest first.
+struct NeighbourQuery {
+  std::string office;     // only rows of this street office's communities (9 digits)
+  std::string community;  // only rows of this community (12 digits)
+  int limit = 50;         // rows of each list, 1…200
+  // The rows of each list skipped (its offset).
+  std::int64_t wishes_from = 0;
+  std::int64_t care_from = 0;
+  std::int64_t logs_from = 0;
+  std::int64_t conflicts_from = 0;
+};
+// One page of each list (care: the residents listed now only), and whether rows follow it.
+struct NeighbourPage {
+  NeighbourRecords rows;
+  bool more_wishes = false;
+  bool more_care = false;
+  bool more_logs = false;
+  bool more_conflicts = false;
+  bool operator==(const NeighbourPage&) const = default;
+};
+
 namespace neighbour {
+
+// The query of the rows `who` may see (as scoped says), one page of each list at the offsets
+// 0; nothing when `who` sees no row at all (a department, a refused principal).
+std::optional<NeighbourQuery> scoped_query(const Principal& who, const core::Catalog* catalog);
+
+// Why a store cannot read `query` (a limit outside 1…200, a negative offset), or nothing.
+std::optional<std::string> query_refusal(const NeighbourQuery& query);
 
 // True for the kinds projected here: wish.*, care.*.
 bool is_neighbour_kind(std::string_view kind);

@@ -294,6 +294,16 @@ class DistrictStore {
   virtual Result<NeighbourRecords> neighbour_records() {
     return Status(ErrorCode::Unavailable, "this store keeps no neighbour-services rows");
   }
+  // One bounded page of each list of those rows (govern.hpp GovernQuery, neighbour.hpp
+  // NeighbourQuery): the rows of the query's scope in each list's stable order, at most
+  // query.limit of each from its offset, and whether more follow; all lists read in one
+  // snapshot. Invalid for a limit outside 1…200 or a negative offset. Both stores override it.
+  virtual Result<GovernPage> govern_page(const GovernQuery&) {
+    return Status(ErrorCode::Unavailable, "this store keeps no consultation or work-access rows");
+  }
+  virtual Result<NeighbourPage> neighbour_page(const NeighbourQuery&) {
+    return Status(ErrorCode::Unavailable, "this store keeps no neighbour-services rows");
+  }
 
   // [SECTION] Figures (figures.hpp)
   // The figure units of every case (whistle_units) are kept with the projection, in the same
