@@ -45,6 +45,10 @@ Result<std::unique_ptr<DistrictStore>> open_embedded_store(const std::filesystem
 // opened with background_checkpoint; otherwise the checkpoint's own outcome.
 Status checkpoint_embedded_store_now(DistrictStore& store);
 
+// The writer connection's `PRAGMA synchronous` of `store` (an embedded store; Invalid for another
+// store): 2 (FULL) between calls, whatever bookkeeping ran with 1 (NORMAL). For tests.
+Result<int> embedded_writer_synchronous(DistrictStore& store);
+
 // How many read connections `store` (an embedded store) has made so far; 0 for another store.
 // For tests that check reads ran on connections of their own.
 int embedded_read_connections(DistrictStore& store);
