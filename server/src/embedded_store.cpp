@@ -1553,13 +1553,12 @@ class ServedEmbeddedStore final : public DistrictStore {
 
   EmbeddedStore& writer() { return *writer_; }
   Result<int> writer_synchronous() {
-    return write([](EmbeddedStore& s) -> Result<int> {
-      WEIMIN_ASSIGN_OR_RETURN(auto* q, s.stmt("PRAGMA synchronous"));
-      WEIMIN_ASSIGN_OR_RETURN(bool row, q->step());
-      const int mode = row ? static_cast<int>(q->column_int64(0)) : -1;
-      q->reset();
-      return mode;
-    });
+    std::lock_guard lock(write_mutex_);
+    WEIMIN_ASSIGN_OR_RETURN(auto* q, writer_->stmt("PRAGMA synchronous"));
+    WEIMIN_ASSIGN_OR_RETURN(bool row, q->step());
+    const int mode = row ? static_cast<int>(q->column_int64(0)) : -1;
+    q->reset();
+    return mode;
   }
   int readers_made() {
     std::lock_guard lock(readers_mutex_);
