@@ -505,7 +505,7 @@ TEST_CASE("a serving embedded store checkpoints its log in the background") {
       facts.push_back({f, "530102001001", kStart, {}});
     }
     REQUIRE((*store)->append_facts(facts).is_ok());
-    // The checkpointer's thread, asked now instead of waited for (its tick is 100 ms).
+    // The checkpointer's thread, asked now instead of waited for (its tick is a second).
     REQUIRE(server::checkpoint_embedded_store_now(**store).is_ok());
   }
   const auto wal = std::filesystem::file_size(dir.path() / "data" / "district.db-wal");
