@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -504,7 +505,7 @@ TEST_CASE("a serving embedded store checkpoints its log in the background") {
       facts.push_back({f, "530102001001", kStart, {}});
     }
     REQUIRE((*store)->append_facts(facts).is_ok());
-    // The checkpointer's thread, asked now instead of waited for (its tick is 100 ms).
+    // The checkpointer's thread, asked now instead of waited for (its tick is a second).
     REQUIRE(server::checkpoint_embedded_store_now(**store).is_ok());
   }
   const auto wal = std::filesystem::file_size(dir.path() / "data" / "district.db-wal");
@@ -563,6 +564,52 @@ TEST_CASE("the epoch marker notices a store file put back by hand") {
   std::filesystem::remove(d.dir() / "data" / "district.db-shm");
   d.reopen();
   CHECK(d.store().epoch().value() != first);
+}
+
+TEST_CASE("the epoch marker is rewritten in place and read up to its newline") {
+  if (using_pg_store()) return;
+  District d;
+  TestStation st = d.enroll("530102001001");
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)})))
+              .status == 200);
+  const std::string epoch = d.store().epoch().value();
+  const auto marker = d.dir() / "data" / "epoch";
+  auto text = [&] {
+    std::ifstream in(marker);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  const std::string after_push = text();
+  REQUIRE(after_push.rfind(epoch + " ", 0) == 0);
+  REQUIRE(after_push.back() == '\n');
+  const std::int64_t gseq = std::stoll(after_push.substr(epoch.size() + 1));
+  CHECK(gseq >= 1);
+  // As a write whose truncate did not happen leaves it: the rest of a longer line after the
+  // newline. The store opens in the same epoch, and the next push leaves exactly one line.
+  d.close();
+  {
+    std::ofstream out(marker, std::ios::trunc);
+    out << epoch << " " << gseq << "\n"
+        << "99999999999\n";
+  }
+  d.reopen();
+  CHECK(d.store().epoch().value() == epoch);
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 2)})))
+              .status == 200);
+  CHECK(text() == epoch + " " + std::to_string(gseq + 1) + "\n");
+}
+
+TEST_CASE("a push's commit waits for the disk after a request's bookkeeping that did not") {
+  if (using_pg_store()) return;
+  District d;
+  TestStation st = d.enroll("530102001001");
+  REQUIRE(d.signed_call(st, "POST", "/v1/push", "", sync::to_json(batch(st, {ticket_fact(st, 1)})))
+              .status == 200);
+  REQUIRE(
+      d.signed_call(st, "GET", "/v1/pull", sync::to_query(sync::PullRequest{0, "", 100})).status ==
+      200);
+  // The nonce, the clock and the contact of both requests were written with NORMAL; the
+  // connection is back in FULL for the next push's commit.
+  CHECK(server::embedded_writer_synchronous(d.store()).value() == 2);
 }
 
 TEST_CASE("day digests of the station's scope match the facts it pushed") {
@@ -772,6 +819,70 @@ TEST_CASE("stations pushing at once past the push slots all get through, each fa
   for (auto& t : threads) t.join();
   CHECK(refused == 0);
   CHECK(facts_held(d) == 6 * 1000);
+}
+
+TEST_CASE(
+    "pushes committed together: a batch with a gap leaves nothing, a repeat adds nothing, "
+    "every other batch is applied as if alone") {
+  District d;
+  constexpr int kStations = 8;
+  std::vector<TestStation> stations;
+  // Per station: its bodies in order and the status each must get.
+  std::vector<std::vector<std::pair<std::string, int>>> calls(kStations);
+  int expected_facts = 0;
+  for (int s = 0; s < kStations; ++s) {
+    stations.push_back(d.enroll("53010200100" + std::to_string(s + 1)));
+    TestStation& st = stations.back();
+    auto facts = [&](int from) {
+      std::vector<sync::FactPayload> f;
+      for (int i = 0; i < 100; ++i) f.push_back(ticket_fact(st, from + i));
+      return f;
+    };
+    if (s % 3 == 1) {  // first a batch that starts past the stream's next seq
+      st.seq = 4;
+      calls[s].emplace_back(sync::to_json(batch(st, facts(1000))), 409);
+      st.seq = 0;
+    }
+    for (int b = 0; b < 3; ++b) {
+      calls[s].emplace_back(sync::to_json(batch(st, facts(1 + b * 100))), 200);
+      expected_facts += 100;
+    }
+    if (s % 3 == 2) calls[s].push_back(calls[s].back());  // the last batch again: skipped
+  }
+  std::atomic<int> wrong{0};
+  std::vector<std::string> why(kStations);
+  std::vector<std::thread> threads;
+  for (int s = 0; s < kStations; ++s) {
+    threads.emplace_back([&, s] {
+      for (const auto& [body, status] : calls[s]) {
+        auto r = d.signed_call(stations[static_cast<std::size_t>(s)], "POST", "/v1/push", "", body);
+        if (r.status != status) {
+          ++wrong;
+          why[static_cast<std::size_t>(s)] = std::to_string(r.status) + " " + r.body;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& w : why) CHECK_MESSAGE(w.empty(), w);
+  CHECK(wrong == 0);
+  CHECK(facts_held(d) == expected_facts);
+  // Each stream is applied through its last seq; the change log has one change per fact.
+  for (auto& st : stations) {
+    auto streams = d.store().streams(st.station_id).value();
+    REQUIRE(streams.size() == 1);
+    CHECK(streams[0].applied_through == 300);
+  }
+  std::set<std::int64_t> gseqs;
+  for (auto& st : stations) {
+    auto page = d.store().read_changes(st.community, 0, 100000, 1 << 30, "");
+    REQUIRE(page.is_ok());
+    for (const auto& c : page->changes) {
+      if (c.type == "fact") gseqs.insert(c.gseq);
+    }
+  }
+  REQUIRE(gseqs.size() == static_cast<std::size_t>(expected_facts));
+  CHECK(*gseqs.rbegin() - *gseqs.begin() + 1 == expected_facts);  // no gap left by a rollback
 }
 
 TEST_CASE(

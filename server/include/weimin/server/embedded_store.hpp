@@ -25,7 +25,7 @@ struct EmbeddedStoreOptions {
   std::string district;
   std::int64_t now_ms = 0;
   // For a long-running server: a thread with its own connection copies the write-ahead log into
-  // the database every 100 ms, so a push's commit does not also pay for the checkpoint (with
+  // the database every second, so a push's commit does not also pay for the checkpoint (with
   // SQLite's automatic checkpoint as a backstop at 64 MiB of log).
   bool background_checkpoint = false;
   // Reads run on connections of their own beside the one writer (WAL), at most this many at
@@ -41,9 +41,13 @@ Result<std::unique_ptr<DistrictStore>> open_embedded_store(const std::filesystem
                                                            const EmbeddedStoreOptions& options);
 
 // Runs a checkpoint on the background checkpointer's thread of `store` now and waits for it (for
-// tests, which must not wait for the 100 ms tick). Invalid when `store` is not an embedded store
-// opened with background_checkpoint; otherwise the checkpoint's own outcome.
+// tests, which must not wait for the one-second tick). Invalid when `store` is not an embedded
+// store opened with background_checkpoint; otherwise the checkpoint's own outcome.
 Status checkpoint_embedded_store_now(DistrictStore& store);
+
+// The writer connection's `PRAGMA synchronous` of `store` (an embedded store; Invalid for another
+// store): 2 (FULL) between calls, whatever bookkeeping ran with 1 (NORMAL). For tests.
+Result<int> embedded_writer_synchronous(DistrictStore& store);
 
 // How many read connections `store` (an embedded store) has made so far; 0 for another store.
 // For tests that check reads ran on connections of their own.
