@@ -3,6 +3,7 @@
 //   check` is in station_commands.cpp)
 // weimin certificate issue | list                                      (开具证明登记)
 #include "context.hpp"
+#include "weimin/core/mask.hpp"
 #include "weimin/station/access_register.hpp"
 #include "weimin/station/consultation.hpp"
 
@@ -108,7 +109,7 @@ nlohmann::json certificate_json(const core::Catalog& catalog, const core::Certif
   return {{"entry_id", c.id.to_string()},
           {"certificate", c.issued.certificate},
           {"certificate_name", cert ? cert->name.zh : c.issued.certificate},
-          {"resident_name", c.issued.resident_name},
+          {"resident_name", core::mask_name(c.issued.resident_name)},
           {"resident_id", c.issued.resident_id_masked},
           {"basis", c.issued.basis},
           {"issued_on", c.issued.issued_on.to_string()},
@@ -118,8 +119,9 @@ nlohmann::json certificate_json(const core::Catalog& catalog, const core::Certif
 std::string certificate_text(const core::Catalog& catalog, const core::CertificateEntry& c) {
   const auto* cert = catalog.certificate_by_id(c.issued.certificate);
   return short_id(c.id) + "  " + c.issued.issued_on.to_string() + "  " +
-         (cert ? cert->name.zh : c.issued.certificate) + "  " + c.issued.resident_name + " " +
-         c.issued.resident_id_masked + "  " + c.issued.basis + "  (staff " + c.staff + ")\n";
+         (cert ? cert->name.zh : c.issued.certificate) + "  " +
+         core::mask_name(c.issued.resident_name) + " " + c.issued.resident_id_masked + "  " +
+         c.issued.basis + "  (staff " + c.staff + ")\n";
 }
 
 // Runs body as staff when `as` is given, else as a resident at the kiosk.

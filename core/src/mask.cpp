@@ -206,6 +206,14 @@ std::string mask_phone(std::string_view text) {
   return mask_unexpected(characters(text));
 }
 
+std::string mask_name(std::string_view name) {
+  const auto chars = characters(name);
+  if (chars.empty()) return {};
+  std::string out(chars.front());
+  out.append(chars.size() - 1, '*');
+  return out;
+}
+
 std::string mask_personal_numbers_in_text(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -126,7 +126,7 @@ Result<core::CertificateEntry> AccessRegister::issue_certificate(const Session& 
         s.wall_ms,
         station_.origin(),
         by.staff_no,
-        core::CertificateIssued{record.certificate, record.resident_name,
+        core::CertificateIssued{record.certificate, core::mask_name(record.resident_name),
                                 core::mask_identity_number(id.number),
                                 core::mask_personal_numbers_in_text(record.basis), today}};
     WEIMIN_TRY(write(st, ev, s, by, "certificate_issued"));

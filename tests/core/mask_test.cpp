@@ -223,3 +223,13 @@ TEST_CASE("property: personal numbers planted in random text never survive maski
   }
   CHECK(failures == 0);
 }
+
+TEST_CASE(
+    "a name is masked to its first character, by characters, and masking twice changes nothing") {
+  CHECK(mask_name("张三") == "张*");
+  CHECK(mask_name("欧阳小明") == "欧***");
+  CHECK(mask_name("李") == "李");
+  CHECK(mask_name("") == "");
+  CHECK(mask_name("Wang Fang") == "W********");
+  CHECK(mask_name(mask_name("张三丰")) == "张**");
+}

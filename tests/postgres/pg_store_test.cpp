@@ -100,9 +100,8 @@ std::vector<std::int64_t> all_gseqs(const std::string& url) {
   pqxx::connection c(url.substr(0, url.find("schema=") - 1));
   pqxx::work w(c);
   std::vector<std::int64_t> out;
-  for (const auto& row :
-       w.exec("SELECT gseq FROM " + schema + ".fact UNION ALL SELECT gseq FROM " + schema +
-              ".reference_change ORDER BY 1")) {
+  for (const auto& row : w.exec("SELECT gseq FROM " + schema + ".fact UNION ALL SELECT gseq FROM " +
+                                schema + ".reference_change ORDER BY 1")) {
     out.push_back(row[0].as<std::int64_t>());
   }
   return out;
@@ -307,7 +306,7 @@ TEST_CASE("digests equal the protocol's day_digests over the same facts") {
     facts.push_back(std::move(f));
   }
   facts[0].fact.kind = "case.collected";  // looked up as a case below
-  facts.push_back(fact(4, 1));  // another community's
+  facts.push_back(fact(4, 1));            // another community's
   auto n = s->append_facts(facts);
   REQUIRE(n.is_ok());
   CHECK(*n == 31);
@@ -383,8 +382,9 @@ TEST_CASE("racing connections apply each entry once and the change log stays gap
                         std::to_string(before) + " to " + std::to_string(r->applied_through));
           }
           applied_sum[station] += r->applied;
-          for (auto h = highest[station].load(); h < r->applied_through &&
-                                                 !highest[station].compare_exchange_weak(h, r->applied_through);) {
+          for (auto h = highest[station].load();
+               h < r->applied_through &&
+               !highest[station].compare_exchange_weak(h, r->applied_through);) {
           }
           if (r->gap_expected) {
             seq = static_cast<int>(*r->gap_expected);

@@ -148,9 +148,11 @@ TEST_CASE("a hardship certificate goes into the register masked; a forbidden one
       f.staff, {"economic_hardship", "张三", "11010519491231002X", "失业，家庭困难"});
   REQUIRE_MESSAGE(issued.is_ok(), issued.status().to_string());
   CHECK(issued->issued.resident_id_masked == "110105********002X");
+  CHECK(issued->issued.resident_name == "张*");  // the register keeps the name masked
   CHECK(issued->staff == "S002");
   const auto rows = storage::Facts::by_kind(f.station->db(), "certificate.").value();
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].body.find("11010519491231002X") == std::string::npos);
+  CHECK(rows[0].body.find("张三") == std::string::npos);
   CHECK(r.state().value().figures().certificates == 1);
 }

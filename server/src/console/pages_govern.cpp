@@ -5,6 +5,7 @@
 #include <map>
 
 #include "console/impl.hpp"
+#include "weimin/core/mask.hpp"
 #include "weimin/server/fact_rules.hpp"
 #include "weimin/server/govern.hpp"
 
@@ -265,7 +266,7 @@ HttpResponse Console::Impl::govern_page(Ctx& c) {
         {{"id", e.id.to_string()},
          {"community", place(row.community)},
          {"certificate", cert ? console::name_of(cert->name, c.lang) : e.issued.certificate},
-         {"resident", e.issued.resident_name + " " + e.issued.resident_id_masked},
+         {"resident", core::mask_name(e.issued.resident_name) + " " + e.issued.resident_id_masked},
          {"basis", e.issued.basis},
          {"issued_on", e.issued.issued_on.to_string()},
          {"staff", e.staff}});

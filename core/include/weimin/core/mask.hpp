@@ -22,6 +22,11 @@ std::string mask_identity_number(std::string_view text);
 // rule for unexpected lengths above (first 3 and last 2 of 11 or more characters, else all).
 std::string mask_phone(std::string_view text);
 
+// A resident's name as a register keeps it: the first character, then one '*' for each other
+// ("张三" -> "张*", "欧阳小明" -> "欧***"); a name of one character is kept. Counts characters,
+// not bytes; masking a masked name changes nothing.
+std::string mask_name(std::string_view name);
+
 // Masks every personal number found in free text (a resident's description, a log line, a
 // serialised record): 18-character identity numbers (17 digits and a digit or X, a first digit
 // 1-8 and a plausible birth date in the middle, also written 6-8-4 with spaces or hyphens) and
