@@ -778,7 +778,7 @@ def run(args, root):
         b.shoot("audit")
         b.sign_out()
 
-        issue16_pages(b, district, station, later)
+        issue16_pages(b, district, station, later, a_id)
         if later:
             failed = list(later)
             later.clear()
@@ -875,12 +875,14 @@ def walk_pages(b, table_css, attr, paging, total, what):
     return seen
 
 
-def issue16_pages(b, district, station, later):
-    # The station's work of issue 16, synced: three cases in grid 1 and one in grid 2, five
+def issue16_pages(b, district, station, later, case_a):
+    # The station's work of issue 16, synced: three more cases in grid 1 (case A, closed, is
+    # there already) and one in grid 2, five
     # wishes, five consultation topics (one with a meeting), five work-access applications
     # (pending), three hardship certificates.
-    grid1 = [station.new_case("env_sanitation", "网格一：楼道堆物 %d" % i, "--grid", GRID1)[0]
-             for i in range(3)]
+    grid1 = [case_a] + [
+        station.new_case("env_sanitation", "网格一：楼道堆物 %d" % i, "--grid", GRID1)[0]
+        for i in range(3)]
     grid2 = station.new_case("municipal_facilities", "网格二：井盖松动", "--grid", GRID2)[0]
     for i, kind in enumerate(["elderly", "childcare", "micro_wish", "health", "hardship"]):
         station.run("wish", "post", "心愿%d：想请人帮忙" % i, "--kind", kind)
@@ -912,9 +914,9 @@ def issue16_pages(b, district, station, later):
     b.fill(form, "grid", GRID1)
     b.submit(form, lambda: b.all("table#by-grid"), "the inbox filtered to %s" % GRID1)
     counts = b.one('table#by-grid tr[data-grid="%s"]' % GRID1).text
-    if "3" not in counts.split():
-        raise Failure("the by-grid table's row of %s says %r; 3 cases were collected there" %
-                      (GRID1, counts))
+    if counts.split()[-3:] != ["4", "1", "0"]:
+        raise Failure("the by-grid table's row of %s says %r; 4 cases were collected there, "
+                      "1 closed, none overdue" % (GRID1, counts))
     shown = rows(b, "#cases tr[data-case]", "data-case")
     if len(shown) != PAGE or not set(shown) <= set(grid1):
         raise Failure("the inbox filtered to grid %s shows %r; its cases are %r" %
