@@ -745,7 +745,10 @@ TEST_CASE(
     }
   }
   std::size_t listed = 0;
-  for (const auto& [role, actor] : actors) {
+  for (const auto& role_actor : actors) {
+    // Named, not a structured binding: clang 14 cannot capture one (CAPTURE, the lambdas).
+    const std::string& role = role_actor.first;
+    const std::string& actor = role_actor.second;
     CAPTURE(actor);
     const std::string token =
         d.service()
