@@ -163,23 +163,7 @@ Result<NeighbourPage> EmbeddedNeighbour::page(const NeighbourQuery& query) {
     auto sql = projection_pages::neighbour_list(list, query, Dialect::Sqlite);
     if (!sql) return Status::ok();
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt(sql->sql));
-    int n = 0;
-    for (const std::string& t : sql->texts) s->bind(++n, t);
-    s->bind(n + 1, sql->limit_plus_one).bind(n + 2, sql->offset);
-    while (true) {
-      WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
-      if (!row) break;
-      if (static_cast<std::int64_t>(rows.size()) + 1 == sql->limit_plus_one) {
-        more = true;
-        break;
-      }
-      WEIMIN_ASSIGN_OR_RETURN(auto r, from_record(s->column_text(0)));
-      rows.push_back(std::move(r));
-    }
-    // Left part-way through its rows (the one past the page), a statement would hold its read
-    // snapshot open on this connection: later reads on it would not see newer writes.
-    s->reset();
-    return Status::ok();
+    return projection_pages::read_sqlite_page(*s, *sql, rows, more, from_record);
   };
   WEIMIN_TRY(
       read(NeighbourList::Wishes, out.rows.wishes, out.more_wishes, neighbour::wish_from_record));

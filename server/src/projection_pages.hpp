@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "weimin/core/result.hpp"
 #include "weimin/server/govern.hpp"
 #include "weimin/server/neighbour.hpp"
 
@@ -35,5 +36,38 @@ enum class NeighbourList { Wishes, Care, Logs, Conflicts };
 std::optional<ListSql> govern_list(GovernList list, const GovernQuery& query, Dialect dialect);
 std::optional<ListSql> neighbour_list(NeighbourList list, const NeighbourQuery& query,
                                       Dialect dialect);
+
+// Reads one page of `sql` from `s` (an embedded store's cached statement for sql.sql) into
+// `rows` with `from_record` on each row's record; `more` when a row past the page exists. Resets
+// the statement: left part-way through its rows (the one past the page), it would hold its read
+// snapshot open on the connection, and later reads on it would not see newer writes.
+template <class Statement, class Rows, class FromRecord>
+Status read_sqlite_page(Statement& s, const ListSql& sql, Rows& rows, bool& more,
+                        FromRecord from_record) {
+  int n = 0;
+  for (const std::string& t : sql.texts) s.bind(++n, t);
+  s.bind(n + 1, sql.limit_plus_one).bind(n + 2, sql.offset);
+  Status out = Status::ok();
+  while (out.is_ok()) {
+    auto row = s.step();
+    if (!row.is_ok()) {
+      out = row.status();
+      break;
+    }
+    if (!*row) break;
+    if (static_cast<std::int64_t>(rows.size()) + 1 == sql.limit_plus_one) {
+      more = true;
+      break;
+    }
+    auto r = from_record(s.column_text(0));
+    if (!r.is_ok()) {
+      out = r.status();
+      break;
+    }
+    rows.push_back(std::move(r).value());
+  }
+  s.reset();
+  return out;
+}
 
 }  // namespace weimin::server::projection_pages
