@@ -36,6 +36,10 @@
 // Usage: weimin_scale_bench [--json FILE] [--sizes LIST] [--year-facts N] [--runs N]
 //        [--rebuild-runs N] [--facts N] [--stations N] [--batch N] [--cache DIR]
 //        [--store-url postgresql://… | --no-postgres] [--no-embedded] [--no-empty]
+//        [--fill-only]
+// --fill-only fills the stores up to the largest size and measures nothing (not even the empty
+// store): a later run at that size measures it, so a long fill can run while the machine is
+// busy and the measures when it is quiet.
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -83,6 +87,7 @@ struct Args {
   std::string store_url;
   bool embedded = true;
   bool empty = true;
+  bool fill_only = false;  // fill up to the largest size and measure nothing
 };
 
 // "1m" → 1,000,000; "100k" → 100,000; "2500000" as it is.
@@ -390,12 +395,15 @@ int main(int argc, char** argv) {
       args.embedded = false;
     } else if (a == "--no-empty") {
       args.empty = false;
+    } else if (a == "--fill-only") {
+      args.fill_only = true;
+      args.empty = false;
     } else {
       std::printf(
           "usage: weimin_scale_bench [--json FILE] [--sizes 1m,10m,30m] [--year-facts 30m]\n"
           "       [--runs N] [--rebuild-runs N] [--facts N] [--stations N] [--batch N]\n"
           "       [--cache DIR] [--store-url postgresql://… | --no-postgres] [--no-embedded]\n"
-          "       [--no-empty]\n");
+          "       [--no-empty] [--fill-only]\n");
       return a == "--help" || a == "-h" ? 0 : 2;
     }
   }
@@ -491,6 +499,7 @@ int main(int argc, char** argv) {
         continue;
       }
       fill(grown[k], state, district, catalog, size.facts, args.batch);
+      if (args.fill_only) continue;  // measured by a later run at this size
       Figures f;
       {
         auto store = open_store(grown[k]);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <future>
 #include <map>
 
 #include "weimin/core/catalog.hpp"
@@ -269,8 +270,9 @@ std::string SyncReport::summary() const {
 SyncEngine::SyncEngine(Station& station, sync::Transport& transport)
     : station_(station), client_(transport, [&station] { return station.now_ms(); }) {
   // Each signed request tells the district how many facts still wait here (X-Weimin-Waiting).
-  client_.set_waiting_count([&station]() -> std::optional<std::int64_t> {
-    auto stats = storage::Outbox::stats(station.db());
+  client_.set_waiting_count([this]() -> std::optional<std::int64_t> {
+    if (const std::int64_t hint = waiting_hint_; hint >= 0) return hint;
+    auto stats = storage::Outbox::stats(station_.db());
     if (!stats.is_ok()) return std::nullopt;
     return stats->pending();
   });
@@ -347,12 +349,56 @@ Status SyncEngine::record_progress(const SyncProgress& progress, const SyncOptio
   return storage::Meta::set(station_.db(), kMetaProgress, progress_text(progress));
 }
 
+// The next page of the outbox after `after`, as the request that sends it (empty: nothing left).
+Result<SyncEngine::PushPage> SyncEngine::read_push_page(const PushStream& stream,
+                                                        std::int64_t after,
+                                                        const SyncOptions& options) {
+  WEIMIN_ASSIGN_OR_RETURN(auto entries,
+                          storage::Outbox::read(station_.db(), after, options.push_page_count,
+                                                options.push_page_bytes));
+  PushPage page;
+  if (entries.empty()) return page;
+  page.first = entries.front().seq;
+  page.last = entries.back().seq;
+  // The outbox holds each payload's JSON text: it goes into the body as it is.
+  page.request.station_id = station_id_;
+  page.request.stream = stream.stream;
+  page.request.base_seq = stream.base_seq;
+  page.request.entries.reserve(entries.size());
+  for (auto& e : entries) page.request.entries.push_back({e.seq, e.topic, std::move(e.payload)});
+  return page;
+}
+
+// Forgets the outbox up to `through` (the district applied it) and records how far the run is,
+// in one commit.
+Status SyncEngine::acknowledge(std::int64_t through, const SyncProgress& progress,
+                               const SyncOptions& options) {
+  auto& db = station_.db();
+  WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx, db.begin());
+  WEIMIN_TRY(storage::Outbox::acknowledge_in_transaction(db, through));
+  WEIMIN_TRY(storage::Meta::set(db, kMetaProgress, progress_text(progress)));
+  WEIMIN_TRY(tx.commit());
+  if (options.on_progress) options.on_progress(progress);
+  return Status::ok();
+}
+
+// Pushes the outbox in pages over a window of two: while the district works on one page, this
+// thread commits the acknowledgement of the page before and reads the next one. A page is sent
+// only after the district took the one before it, so the district still sees one stream in
+// order; after a cut at most the page in flight and the one whose acknowledgement was not yet
+// committed are sent again, and the district counts them as duplicates.
 Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
   auto& db = station_.db();
   bool replayed_after_gap = false;
   // What this run has sent and has to send, recorded after every page for `weimin sync status`
   // and the status bar (kMetaProgress); a station back after a month offline sends 300 pages.
   SyncProgress progress;
+  // While a push is in flight the signed requests' X-Weimin-Waiting comes from here, not from
+  // the database this thread is using.
+  struct HintReset {
+    std::atomic<std::int64_t>& hint;
+    ~HintReset() { hint = -1; }
+  } reset_hint{waiting_hint_};
   while (true) {
     WEIMIN_ASSIGN_OR_RETURN(PushStream stream, current_stream(db));
     WEIMIN_ASSIGN_OR_RETURN(storage::OutboxStats stats, storage::Outbox::stats(db));
@@ -361,57 +407,83 @@ Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
       WEIMIN_TRY(storage::Outbox::acknowledge(db, stream.base_seq));
       continue;
     }
-    WEIMIN_ASSIGN_OR_RETURN(auto entries,
-                            storage::Outbox::read(db, stats.acked_seq, options.push_page_count,
-                                                  options.push_page_bytes));
-    if (entries.empty()) return Status::ok();
+    WEIMIN_ASSIGN_OR_RETURN(PushPage page, read_push_page(stream, stats.acked_seq, options));
+    if (page.empty()) return Status::ok();
     progress.total = std::max(progress.total, progress.sent + stats.pending());
     if (progress.at_ms == 0) {
       progress.at_ms = station_.now_ms();
       WEIMIN_TRY(record_progress(progress, options));
     }
-    // The outbox holds each payload's JSON text: it goes into the body as it is.
-    sync::RawPushRequest request;
-    request.station_id = station_id_;
-    request.stream = stream.stream;
-    request.base_seq = stream.base_seq;
-    request.entries.reserve(entries.size());
-    for (auto& e : entries) {
-      request.entries.push_back({e.seq, e.topic, std::move(e.payload)});
-    }
-    WEIMIN_ASSIGN_OR_RETURN(sync::PushOutcome outcome, client_.push(request));
-    ++report.push_pages;
-    if (outcome.gap) {
-      // The district has less of this stream than was acknowledged here (it lost it): send
-      // every fact of this station again on a new stream.
-      if (replayed_after_gap) {
-        return Status(ErrorCode::Rejected, "the district keeps answering 'gap' (expects seq " +
-                                               std::to_string(outcome.expected_seq) +
-                                               ") on a fresh stream");
+    std::optional<std::int64_t> unacknowledged;  // taken by the district, not yet committed here
+    bool reread = false;
+    while (!page.empty() && !reread) {
+      // What waits before this push, its own page included.
+      waiting_hint_ = std::max<std::int64_t>(0, stats.last_seq - (page.first - 1));
+      std::future<Result<sync::PushOutcome>> in_flight =
+          std::async(std::launch::async, [this, &page] { return client_.push(page.request); });
+      // Meanwhile: the acknowledgement of the page before, and the next page.
+      Status meanwhile = Status::ok();
+      if (unacknowledged) {
+        meanwhile = acknowledge(*unacknowledged, progress, options);
+        unacknowledged.reset();
       }
-      replayed_after_gap = true;
-      WEIMIN_TRY(replay_own_facts(stream.epoch, report));
-      continue;
+      PushPage next;
+      if (meanwhile.is_ok()) {
+        auto read = storage::Outbox::stats(db);
+        if (read.is_ok()) stats.last_seq = read->last_seq;  // appended since
+        auto more = read.is_ok() ? read_push_page(stream, page.last, options)
+                                 : Result<PushPage>(read.status());
+        if (more.is_ok()) {
+          next = std::move(more).value();
+        } else {
+          meanwhile = more.status();
+        }
+      }
+      Result<sync::PushOutcome> answered = in_flight.get();
+      WEIMIN_TRY(meanwhile);
+      if (!answered.is_ok()) return answered.status();
+      const sync::PushOutcome& outcome = *answered;
+      ++report.push_pages;
+      if (outcome.gap) {
+        // The district has less of this stream than was acknowledged here (it lost it): send
+        // every fact of this station again on a new stream.
+        if (replayed_after_gap) {
+          return Status(ErrorCode::Rejected, "the district keeps answering 'gap' (expects seq " +
+                                                 std::to_string(outcome.expected_seq) +
+                                                 ") on a fresh stream");
+        }
+        replayed_after_gap = true;
+        WEIMIN_TRY(replay_own_facts(stream.epoch, report));
+        reread = true;
+        continue;
+      }
+      const sync::PushResponse& r = outcome.response;
+      report.pushed += r.applied;
+      report.push_duplicates += r.duplicates;
+      report.push_rejected += static_cast<std::int64_t>(r.rejected.size());
+      const auto counted = r.applied + r.duplicates + static_cast<std::int64_t>(r.rejected.size());
+      if (counted < static_cast<std::int64_t>(page.request.entries.size())) ++report.resent_pages;
+      if (r.applied_through < page.first) {
+        return Status(ErrorCode::Unavailable,
+                      "the district applied stream " + stream.stream + " only through " +
+                          std::to_string(r.applied_through) + " after a push of " +
+                          std::to_string(page.first) + ".." + std::to_string(page.last));
+      }
+      const std::int64_t through = std::min(r.applied_through, page.last);
+      progress.sent += std::max<std::int64_t>(0, through - page.first + 1);
+      progress.total = std::max(progress.total, progress.sent + stats.last_seq - through);
+      progress.sent = std::min(progress.sent, progress.total);
+      progress.at_ms = station_.now_ms();
+      if (through < page.last) {
+        // The district took only part of the page: acknowledge that, and read on from there.
+        WEIMIN_TRY(acknowledge(through, progress, options));
+        reread = true;
+        continue;
+      }
+      unacknowledged = through;
+      page = std::move(next);
     }
-    const sync::PushResponse& r = outcome.response;
-    const std::int64_t last = entries.back().seq;
-    report.pushed += r.applied;
-    report.push_duplicates += r.duplicates;
-    report.push_rejected += static_cast<std::int64_t>(r.rejected.size());
-    const auto counted = r.applied + r.duplicates + static_cast<std::int64_t>(r.rejected.size());
-    if (counted < static_cast<std::int64_t>(entries.size())) ++report.resent_pages;
-    if (r.applied_through < entries.front().seq) {
-      return Status(ErrorCode::Unavailable,
-                    "the district applied stream " + stream.stream + " only through " +
-                        std::to_string(r.applied_through) + " after a push of " +
-                        std::to_string(entries.front().seq) + ".." + std::to_string(last));
-    }
-    const std::int64_t through = std::min(r.applied_through, last);
-    WEIMIN_TRY(storage::Outbox::acknowledge(db, through));
-    progress.sent += std::max<std::int64_t>(0, through - entries.front().seq + 1);
-    progress.sent = std::min(progress.sent, progress.total);
-    progress.at_ms = station_.now_ms();
-    WEIMIN_TRY(record_progress(progress, options));
+    if (unacknowledged) WEIMIN_TRY(acknowledge(*unacknowledged, progress, options));
   }
 }
 

@@ -2,15 +2,15 @@
 
 namespace weimin::storage {
 
-Result<std::int64_t> Outbox::append(Database& db, std::string_view topic,
-                                    std::string_view payload, std::int64_t created_ms) {
+Result<std::int64_t> Outbox::append(Database& db, std::string_view topic, std::string_view payload,
+                                    std::int64_t created_ms) {
   if (!db.in_transaction()) {
     return Status(ErrorCode::Internal,
                   "Outbox::append must run inside the writer's transaction, so the entry and "
                   "the write it describes commit together");
   }
-  WEIMIN_ASSIGN_OR_RETURN(Statement next,
-                          db.prepare("UPDATE outbox_state SET last_seq = last_seq + 1 WHERE id = 1"));
+  WEIMIN_ASSIGN_OR_RETURN(
+      Statement next, db.prepare("UPDATE outbox_state SET last_seq = last_seq + 1 WHERE id = 1"));
   WEIMIN_TRY(next.run());
   WEIMIN_ASSIGN_OR_RETURN(Statement read_seq,
                           db.prepare("SELECT last_seq FROM outbox_state WHERE id = 1"));
@@ -47,20 +47,27 @@ Result<std::vector<OutboxEntry>> Outbox::read(Database& db, std::int64_t after_s
 
 Status Outbox::acknowledge(Database& db, std::int64_t seq) {
   WEIMIN_ASSIGN_OR_RETURN(Transaction tx, db.begin());
+  WEIMIN_TRY(acknowledge_in_transaction(db, seq));
+  return tx.commit();
+}
+
+Status Outbox::acknowledge_in_transaction(Database& db, std::int64_t seq) {
+  if (!db.in_transaction()) {
+    return {ErrorCode::Internal, "outbox acknowledgement outside a transaction"};
+  }
   WEIMIN_ASSIGN_OR_RETURN(OutboxStats s, stats(db));
   if (seq > s.last_seq) {
     return {ErrorCode::Invalid, "cannot acknowledge outbox entry " + std::to_string(seq) +
                                     ": the last entry appended is " + std::to_string(s.last_seq)};
   }
-  if (seq <= s.acked_seq) return tx.commit();
+  if (seq <= s.acked_seq) return Status::ok();
   WEIMIN_ASSIGN_OR_RETURN(Statement del, db.prepare("DELETE FROM outbox WHERE seq <= ?"));
   del.bind(1, seq);
   WEIMIN_TRY(del.run());
   WEIMIN_ASSIGN_OR_RETURN(Statement upd,
                           db.prepare("UPDATE outbox_state SET acked_seq = ? WHERE id = 1"));
   upd.bind(1, seq);
-  WEIMIN_TRY(upd.run());
-  return tx.commit();
+  return upd.run();
 }
 
 Result<OutboxStats> Outbox::stats(Database& db) {

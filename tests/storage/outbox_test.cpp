@@ -90,3 +90,30 @@ TEST_CASE("acknowledged entries are forgotten; an unknown sequence is refused") 
   CHECK(Outbox::append(db, "fact", "p", 9).value() == 6);
   REQUIRE(tx->commit().is_ok());
 }
+
+TEST_CASE("an acknowledgement inside the caller's transaction commits or rolls back with it") {
+  TempDir dir;
+  Database db = station_db(dir);
+  {
+    auto tx = db.begin();
+    for (int i = 0; i < 4; ++i) REQUIRE(Outbox::append(db, "fact", "p", i).is_ok());
+    REQUIRE(tx->commit().is_ok());
+  }
+  CHECK(Outbox::acknowledge_in_transaction(db, 2).code() == ErrorCode::Internal);  // no transaction
+  {
+    auto tx = db.begin();
+    REQUIRE(Outbox::acknowledge_in_transaction(db, 2).is_ok());
+    CHECK(Outbox::stats(db)->acked_seq == 2);
+    // Not committed: the acknowledgement goes with the transaction.
+  }
+  CHECK(Outbox::stats(db)->acked_seq == 0);
+  CHECK(Outbox::read(db, 0, 100, 1 << 20)->size() == 4);
+  {
+    auto tx = db.begin();
+    REQUIRE(Outbox::acknowledge_in_transaction(db, 3).is_ok());
+    CHECK(Outbox::acknowledge_in_transaction(db, 7).code() == ErrorCode::Invalid);
+    REQUIRE(tx->commit().is_ok());
+  }
+  CHECK(Outbox::stats(db)->acked_seq == 3);
+  CHECK(Outbox::read(db, 0, 100, 1 << 20)->front().seq == 4);
+}

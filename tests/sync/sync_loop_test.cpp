@@ -3,6 +3,10 @@
 // cut, and the district restored from an older backup (a new epoch).
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
 #include <set>
 
 #include "sync_fixture.hpp"
@@ -417,15 +421,15 @@ TEST_CASE("every signed request reports the station's version and the facts stil
 TEST_CASE("a month offline: the push records how far it is after every page, then clears it") {
   District district;
   TestStation a("530102001001");
-  // What `weimin sync status` (another process) would read before each push request.
+  // What `weimin sync status` (another process, so its own connection) reads before each push.
   struct Watching final : sync::Transport {
     District& district;
-    station::Station* station = nullptr;
+    std::unique_ptr<station::Station> other;
     std::vector<std::optional<station::SyncProgress>> seen;
     explicit Watching(District& d) : district(d) {}
     Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
-      if (r.path == "/v1/push" && station) {
-        seen.push_back(station::read_sync_status(*station).value().progress);
+      if (r.path == "/v1/push" && other) {
+        seen.push_back(station::read_sync_status(*other).value().progress);
       }
       return district.handle(r);
     }
@@ -434,7 +438,9 @@ TEST_CASE("a month offline: the push records how far it is after every page, the
   a.write(2500);
   const std::int64_t total = a.pending();
   REQUIRE(total >= 2500);
-  transport.station = a.station.get();
+  auto other = station::Station::open(a.dir / "data", a.keys, a.clock);
+  REQUIRE_MESSAGE(other.is_ok(), other.status().to_string());
+  transport.other = std::move(other).value();
   std::vector<station::SyncProgress> called;
   station::SyncOptions options;
   options.on_progress = [&](const station::SyncProgress& p) { called.push_back(p); };
@@ -454,16 +460,103 @@ TEST_CASE("a month offline: the push records how far it is after every page, the
   CHECK(called.front().percent() == 0);
   CHECK(called[1].percent() == static_cast<int>(1000 * 100 / total));
   CHECK(called.back().percent() == 100);
-  // Read from the database while the run went on: each push saw what the pages before it sent.
+  // Read from the database while the run went on: a page's progress is committed with its
+  // acknowledgement while the next page is in flight, so each push saw every page before it but
+  // perhaps the last one, and never more.
   REQUIRE(transport.seen.size() == pages);
   for (std::size_t i = 0; i < pages; ++i) {
     CAPTURE(i);
     REQUIRE(transport.seen[i]);
-    CHECK(transport.seen[i]->sent == static_cast<std::int64_t>(i) * 1000);
+    const std::int64_t before = static_cast<std::int64_t>(i) * 1000;
+    CHECK(transport.seen[i]->sent <= before);
+    CHECK(transport.seen[i]->sent >= std::max<std::int64_t>(0, before - 1000));
     CHECK(transport.seen[i]->total == total);
   }
   // The run is over: nothing is shown as syncing.
   CHECK_FALSE(station::read_sync_status(*a.station).value().progress);
+}
+
+TEST_CASE("the push's window: a page's acknowledgement is committed while the next is in flight") {
+  District district;
+  // Counts the pushes that have started; each acknowledgement (on_progress, on the sync's
+  // thread) waits until the push after its page has started. A push that sent its next page only
+  // after committing the acknowledgement would wait here until the bound and fail.
+  struct Started final : sync::Transport {
+    District& district;
+    std::mutex m;
+    std::condition_variable cv;
+    int pushes = 0;
+    explicit Started(District& d) : district(d) {}
+    Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
+      if (r.path == "/v1/push") {
+        std::lock_guard lock(m);
+        ++pushes;
+        cv.notify_all();
+      }
+      return district.handle(r);
+    }
+    bool wait_for_pushes(int n) {
+      std::unique_lock lock(m);
+      return cv.wait_for(lock, std::chrono::seconds(60), [&] { return pushes >= n; });
+    }
+  } transport{district};
+  TestStation a("530102001001");
+  a.enroll(district, transport);
+  a.write(2500);
+  const std::int64_t total = a.pending();
+  const int pages = static_cast<int>((total + 999) / 1000);
+  REQUIRE(pages == 3);
+  int acknowledged = 0;
+  std::vector<bool> overlapped;
+  station::SyncOptions options;
+  options.on_progress = [&](const station::SyncProgress& p) {
+    if (p.sent == 0) return;  // recorded before the first page
+    ++acknowledged;
+    if (acknowledged < pages) overlapped.push_back(transport.wait_for_pushes(acknowledged + 1));
+  };
+  auto run = a.sync(transport, options);
+  REQUIRE_MESSAGE(run.is_ok(), run.status().to_string());
+  CHECK(acknowledged == pages);
+  CHECK(overlapped == std::vector<bool>{true, true});
+  CHECK(run->pushed == total);
+  CHECK(run->resent_pages == 0);
+  CHECK(a.pending() == 0);
+  CHECK(district.digests("530102001001") == a.digests());
+}
+
+TEST_CASE(
+    "a crash with the window's pages taken but not acknowledged: all sent again, none twice") {
+  District district;
+  auto transport = district.transport();
+  TestStation a("530102001001");
+  a.enroll(district, *transport);
+  a.write(3000);
+  const std::int64_t total = a.pending();
+  const std::int64_t before = district.fact_count();
+  // The station's files as they were before the sync: as if it crashed after the district took
+  // the pages and before any acknowledgement was committed (the window allows two; this is all).
+  a.station.reset();
+  std::filesystem::copy(a.dir / "data", a.dir / "before", std::filesystem::copy_options::recursive);
+  a.reopen();
+  auto first = a.sync(*transport);
+  REQUIRE_MESSAGE(first.is_ok(), first.status().to_string());
+  CHECK(first->pushed == total);
+  CHECK(district.fact_count() == before + total);
+
+  a.station.reset();
+  std::filesystem::remove_all(a.dir / "data");
+  std::filesystem::rename(a.dir / "before", a.dir / "data");
+  a.reopen();
+  REQUIRE(a.pending() == total);
+  auto again = a.sync(*transport);
+  REQUIRE_MESSAGE(again.is_ok(), again.status().to_string());
+  // The district knows its stream already holds every page: nothing is applied again.
+  CHECK(again->pushed == 0);
+  CHECK(again->resent_pages == again->push_pages);
+  CHECK(again->push_pages == (total + 999) / 1000);
+  CHECK(a.pending() == 0);
+  CHECK(district.fact_count() == before + total);
+  CHECK(district.digests("530102001001") == a.digests());
 }
 
 TEST_CASE("a sync's progress record is shown only while fresh and when it reads back") {

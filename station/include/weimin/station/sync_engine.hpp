@@ -5,9 +5,12 @@
 // facts under a new stream, so nothing the district lost is lost), and at night compare
 // per-day digests and repair a mismatch. A run interrupted anywhere (a cut link, a crash)
 // resumes from what the database recorded: at most one page is sent or fetched again.
-// Thread-safety: a SyncEngine uses its Station and Transport from one thread at a time.
+// Thread-safety: a SyncEngine uses its Station from the thread that calls run(); while a push
+// page is in flight its Transport is used from a worker thread (the push's window of two pages,
+// docs/SYNC.md), one request at a time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -94,6 +97,8 @@ struct SyncReport {
 class SyncEngine {
  public:
   SyncEngine(Station& station, sync::Transport& transport);
+  SyncEngine(const SyncEngine&) = delete;  // the client's waiting count refers to this engine
+  SyncEngine& operator=(const SyncEngine&) = delete;
 
   // One sync: push, pull, and with anti_entropy the digest check. Records sync.last_ok_ms or
   // sync.last_error in Meta. NotFound before enrolment; Unavailable when the district cannot be
@@ -105,6 +110,16 @@ class SyncEngine {
  private:
   Status run_inner(const SyncOptions& options, SyncReport& report);
   Status load_identity();
+  // One page of the outbox as the request that sends it.
+  struct PushPage {
+    sync::RawPushRequest request;
+    std::int64_t first = 0, last = 0;  // the outbox sequences it holds
+    bool empty() const { return request.entries.empty(); }
+  };
+  Result<PushPage> read_push_page(const PushStream& stream, std::int64_t after,
+                                  const SyncOptions& options);
+  Status acknowledge(std::int64_t through, const SyncProgress& progress,
+                     const SyncOptions& options);
   Status push_all(const SyncOptions& options, SyncReport& report);
   Status pull_all(const SyncOptions& options, SyncReport& report);
   // Applies a page and moves the cursor in one transaction; while refill_until > 0 a fact held
@@ -121,6 +136,9 @@ class SyncEngine {
   Station& station_;
   sync::SyncClient client_;
   std::string station_id_;
+  // The outbox's waiting count the signed requests report while a push is in flight on the
+  // push's worker thread (-1: read it from the database).
+  std::atomic<std::int64_t> waiting_hint_{-1};
 };
 
 }  // namespace weimin::station

@@ -40,8 +40,8 @@ class Outbox {
 
   // Appends inside the caller's open write transaction and returns the entry's sequence.
   // Fails with Internal when called outside a transaction.
-  static Result<std::int64_t> append(Database& db, std::string_view topic,
-                                     std::string_view payload, std::int64_t created_ms);
+  static Result<std::int64_t> append(Database& db, std::string_view topic, std::string_view payload,
+                                     std::int64_t created_ms);
 
   // Entries with seq > after_seq in order: at most max_count entries and, past the first, at
   // most max_bytes of payload.
@@ -51,6 +51,8 @@ class Outbox {
   // Forgets entries up to and including seq. Acknowledging an old sequence again is a no-op;
   // a sequence never appended is refused with Invalid.
   static Status acknowledge(Database& db, std::int64_t seq);
+  // The same inside the caller's open write transaction (with what else it commits).
+  static Status acknowledge_in_transaction(Database& db, std::int64_t seq);
 
   static Result<OutboxStats> stats(Database& db);
 };
