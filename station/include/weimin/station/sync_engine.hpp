@@ -4,7 +4,8 @@
 // transaction, re-bootstrap after the district's epoch changes (replaying this station's own
 // facts under a new stream, so nothing the district lost is lost), and at night compare
 // per-day digests and repair a mismatch. A run interrupted anywhere (a cut link, a crash)
-// resumes from what the database recorded: at most one page is sent or fetched again.
+// resumes from what the database recorded: after a cut at most one page is sent or fetched
+// again, after a crash at most the push window's two pages (the district skips them).
 // Thread-safety: a SyncEngine uses its Station from the thread that calls run(); while a push
 // page is in flight its Transport is used from a worker thread (the push's window of two pages,
 // docs/SYNC.md), one request at a time.
