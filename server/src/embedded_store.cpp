@@ -1031,8 +1031,16 @@ class EmbeddedStore final : public DistrictStore {
   Result<std::vector<sync::DayDigest>> digests(const std::string& community,
                                                const std::string& from, const std::string& to,
                                                int schema) override {
-    WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT day, id, kind FROM facts WHERE community = ? "
-                                          "AND day >= ? AND day <= ? ORDER BY day, id"));
+    // A station of this schema gets every fact of its days: (community, day, id) is all the
+    // digest reads, and the index facts_day covers it. Only an older station's digest needs each
+    // fact's kind (to leave out the kinds it does not know), which is a lookup in the table for
+    // every fact: 1.7 s for the 41,000 facts of a busy community's month at 10 million facts.
+    const bool all_kinds = schema >= sync::kSchema;
+    WEIMIN_ASSIGN_OR_RETURN(
+        auto* s, stmt(all_kinds ? "SELECT day, id FROM facts WHERE community = ? AND day >= ? AND "
+                                  "day <= ? ORDER BY day, id"
+                                : "SELECT day, id, kind FROM facts WHERE community = ? AND day >= "
+                                  "? AND day <= ? ORDER BY day, id"));
     s->bind(1, community).bind(2, from).bind(3, to);
     std::vector<sync::DayDigest> out;
     std::optional<sync::DayDigestBuilder> b;
@@ -1040,7 +1048,7 @@ class EmbeddedStore final : public DistrictStore {
     while (true) {
       WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
       if (!row) break;
-      if (schema < sync::kSchema && sync::fact_kind_schema(s->column_text(2)) > schema) continue;
+      if (!all_kinds && sync::fact_kind_schema(s->column_text(2)) > schema) continue;
       std::string d = s->column_text(0);
       if (!b || d != day) {
         if (b) out.push_back(b->finish());

@@ -483,14 +483,19 @@ class PgStore final : public DistrictStore {
     std::vector<sync::DayDigest> out;
     WEIMIN_TRY(pool_->read("computing digests", [&](pqxx::transaction_base& w) {
       out.clear();
+      // Only an older station's digest needs each fact's kind (embedded_store.cpp, digests):
+      // without it the index fact_day answers alone (an index-only scan once vacuumed).
+      const bool all_kinds = schema >= sync::kSchema;
       auto r = w.exec_params(
-          "SELECT day, id, kind FROM fact WHERE community = $1 AND day >= $2 AND day <= $3 "
-          "ORDER BY day, id",
+          all_kinds ? "SELECT day, id FROM fact WHERE community = $1 AND day >= $2 AND day <= $3 "
+                      "ORDER BY day, id"
+                    : "SELECT day, id, kind FROM fact WHERE community = $1 AND day >= $2 AND "
+                      "day <= $3 ORDER BY day, id",
           community, from, to);
       std::optional<sync::DayDigestBuilder> builder;
       std::string day;
       for (const auto& row : r) {
-        if (schema < sync::kSchema && sync::fact_kind_schema(row[2].c_str()) > schema) continue;
+        if (!all_kinds && sync::fact_kind_schema(row[2].c_str()) > schema) continue;
         std::string d = row[0].as<std::string>();
         if (!builder || d != day) {
           if (builder) out.push_back(builder->finish());
