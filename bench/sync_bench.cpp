@@ -11,8 +11,11 @@
 // Usage: weimin_sync_bench [--json FILE] [--facts N] [--stations N] [--pull N] [--runs N]
 //        [--fleet-only] [--store embedded|postgres] [--store-url URL] (postgres: URL or
 //        WEIMIN_BENCH_PG_URL, passed to the server as --store URL)
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <sstream>
 
 #include "bench_support.hpp"
 #include "sync_fixture.hpp"
@@ -39,6 +42,7 @@ struct Args {
   std::string store = "embedded";
   std::string store_url;
   bool fleet_only = false;
+  std::vector<std::size_t> pages;  // --push-pages: push page sizes compared run by run
 };
 
 // The Wuhua catalog with enough communities for the fleet (synthetic ones after the real ones).
@@ -103,10 +107,18 @@ int main(int argc, char** argv) {
       args.store_url = next();
     else if (a == "--fleet-only")
       args.fleet_only = true;
-    else if (a == "--help" || a == "-h") {
+    else if (a == "--push-pages") {
+      std::stringstream list(next());
+      for (std::string n; std::getline(list, n, ',');) {
+        if (!n.empty()) args.pages.push_back(std::stoul(n));
+      }
+    } else if (a == "--help" || a == "-h") {
       std::printf(
           "usage: weimin_sync_bench [--json FILE] [--facts N] [--stations N] [--pull N] "
-          "[--runs N] [--store embedded|postgres] [--store-url URL]\n");
+          "[--runs N] [--store embedded|postgres] [--store-url URL] [--fleet-only]\n"
+          "       [--push-pages N,M,…]  (push pages of N, M, … entries in turn in every run;\n"
+          "                              push_facts_per_s_page_N for each, the first as\n"
+          "                              push_facts_per_s)\n");
       return 0;
     } else {
       std::fprintf(stderr, "bench: unknown argument %s (see --help)\n", a.c_str());
@@ -131,7 +143,9 @@ int main(int argc, char** argv) {
   char tmpl[] = "/tmp/weimin-sync-bench-XXXXXX";
   const fs::path root = ::mkdtemp(tmpl);
   std::vector<std::string> codes;
-  const std::string catalog = fleet_catalog(args.stations + args.runs + 3, codes);
+  const std::string catalog = fleet_catalog(
+      args.stations + args.runs * static_cast<int>(std::max<std::size_t>(1, args.pages.size())) + 3,
+      codes);
   bench::Report report;
   report.add_text("store", args.store);
   std::size_t next_code = 0;
@@ -142,12 +156,26 @@ int main(int argc, char** argv) {
 
     // 1. One station's push, median of runs; bytes on the wire per fact.
     std::vector<double> rates, wire, whole;
+    const std::vector<std::size_t> pages =
+        args.pages.empty() ? std::vector<std::size_t>{0} : args.pages;
+    std::map<std::size_t, std::vector<double>> by_page;
     for (int run = 0; run < args.runs; ++run) {
-      const bench::PushRun r =
-          bench::measure_push(server, root, codes[next_code++], catalog, args.facts, run);
-      rates.push_back(r.push_facts_per_s);
-      whole.push_back(r.whole_facts_per_s);
-      wire.push_back(r.wire_bytes_per_fact);
+      for (std::size_t k = 0; k < pages.size(); ++k) {
+        // Each run starts with another page size, so none always goes first.
+        const std::size_t page = pages[(k + static_cast<std::size_t>(run)) % pages.size()];
+        const bench::PushRun r =
+            bench::measure_push(server, root, codes[next_code++], catalog, args.facts, run, page);
+        by_page[page].push_back(r.push_facts_per_s);
+        if (page != pages.front()) continue;
+        rates.push_back(r.push_facts_per_s);
+        whole.push_back(r.whole_facts_per_s);
+        wire.push_back(r.wire_bytes_per_fact);
+      }
+    }
+    if (!args.pages.empty()) {
+      for (const auto& [page, r] : by_page) {
+        report.add("push_facts_per_s_page_" + std::to_string(page), bench::median(r));
+      }
     }
     push_rate = bench::median(rates);
     report.add("push_and_pull_back_facts_per_s", bench::median(whole));

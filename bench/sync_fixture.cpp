@@ -219,7 +219,8 @@ struct PushTimer final : sync::Transport {
 }  // namespace
 
 PushRun measure_push(const ServerProcess& server, const fs::path& root,
-                     const std::string& community, const std::string& catalog, int facts, int run) {
+                     const std::string& community, const std::string& catalog, int facts, int run,
+                     std::size_t page) {
   BenchStation s(root, community, catalog);
   auto t = curl(server);
   s.enroll(server, *t);
@@ -228,14 +229,16 @@ PushRun measure_push(const ServerProcess& server, const fs::path& root,
   PushTimer timer(*t);
   const double t0 = now_ms();
   station::SyncEngine engine(*s.station, timer);
-  auto r = must("push", engine.run());
+  station::SyncOptions options;
+  if (page) options.push_page_count = page;
+  auto r = must("push", engine.run(options));
   const double whole_ms = now_ms() - t0;
   const double ms = timer.first_pull_ms - t0;  // push and apply, before the pull back
   std::printf(
-      "push run %d: %d facts in %.0f ms (%lld pushed; %zu requests, median %.1f ms from send to "
-      "answer)\n",
-      run, facts, ms, static_cast<long long>(r.pushed), timer.push_ms.size(),
-      median(timer.push_ms));
+      "push run %d (pages of %zu): %d facts in %.0f ms (%lld pushed; %zu requests, median %.1f ms "
+      "from send to answer)\n",
+      run, options.push_page_count, facts, ms, static_cast<long long>(r.pushed),
+      timer.push_ms.size(), median(timer.push_ms));
   return {facts / (ms / 1000.0), facts / (whole_ms / 1000.0),
           static_cast<double>(t->bytes_sent() - sent0 + t->bytes_received() - recv0) / facts};
 }

@@ -81,8 +81,10 @@ struct PushRun {
   double whole_facts_per_s = 0;    // the whole sync, pull back included
   double wire_bytes_per_fact = 0;  // both ways, after gzip
 };
+// `page`: entries per push request (0: the station's default, SyncOptions::push_page_count).
 PushRun measure_push(const ServerProcess& server, const std::filesystem::path& root,
-                     const std::string& community, const std::string& catalog, int facts, int run);
+                     const std::string& community, const std::string& catalog, int facts, int run,
+                     std::size_t page = 0);
 
 // A fresh station of `community` (no facts of its own at the district) enrols and syncs once:
 // it pulls the reference data through the change log. Milliseconds from the sync's start.
