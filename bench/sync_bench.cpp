@@ -9,7 +9,8 @@
 //   push_vs_bulk_ratio   push_facts_per_s / bulk_facts_per_s
 //   resent_pages_after_cut  pages re-sent by the sync after a push answer was lost
 // Usage: weimin_sync_bench [--json FILE] [--facts N] [--stations N] [--pull N] [--runs N]
-//        [--fleet-only] [--store embedded|postgres] [--store-url URL] (postgres: URL or
+//        [--fleet-only] [--push-pages N,M,…] [--store embedded|postgres] [--store-url URL]
+//        (--push-pages: the push measured with pages of N, M, … entries in turn; postgres: URL or
 //        WEIMIN_BENCH_PG_URL, passed to the server as --store URL)
 #include <algorithm>
 #include <cstdio>
