@@ -385,8 +385,9 @@ Status SyncEngine::acknowledge(std::int64_t through, const SyncProgress& progres
 // Pushes the outbox in pages over a window of two: while the district works on one page, this
 // thread commits the acknowledgement of the page before and reads the next one. A page is sent
 // only after the district took the one before it, so the district still sees one stream in
-// order; after a cut at most the page in flight and the one whose acknowledgement was not yet
-// committed are sent again, and the district counts them as duplicates.
+// order. After a cut the page before is acknowledged all the same, so only the page in flight
+// is sent again; a crash can also lose that acknowledgement, and then both pages are sent
+// again. The district skips what its stream already holds.
 Status SyncEngine::push_all(const SyncOptions& options, SyncReport& report) {
   auto& db = station_.db();
   bool replayed_after_gap = false;

@@ -53,7 +53,9 @@ Status Outbox::acknowledge(Database& db, std::int64_t seq) {
 
 Status Outbox::acknowledge_in_transaction(Database& db, std::int64_t seq) {
   if (!db.in_transaction()) {
-    return {ErrorCode::Internal, "outbox acknowledgement outside a transaction"};
+    return {ErrorCode::Internal,
+            "Outbox::acknowledge_in_transaction must run inside the caller's transaction (or "
+            "call Outbox::acknowledge)"};
   }
   WEIMIN_ASSIGN_OR_RETURN(OutboxStats s, stats(db));
   if (seq > s.last_seq) {
