@@ -1459,6 +1459,83 @@ class EmbeddedStore final : public DistrictStore {
     return page;
   }
 
+  // Calls `fold(case, facts)` once for every case with case facts, its facts in fold order
+  // (hlc, origin, id); returns the number of cases. The records are read in the change log's
+  // order, each page of the log once: a first pass over the facts table (which holds no records)
+  // notes each case fact's gseq, case and received time and each case's last gseq; the second
+  // reads the records by ascending gseq and folds a case when its last fact has been read, so
+  // only the cases whose facts are still to come are held. (Read case by case, every page of
+  // the log was read once for each case with a fact on it: at 30 million facts the log is
+  // larger than memory and that is a random read a fact.)
+  Result<std::int64_t> fold_cases_in_log_order(
+      const std::function<Status(const std::string&, const std::vector<FactRecord>&)>& fold) {
+    struct CaseFact {
+      std::int64_t gseq;
+      std::int64_t received_ms;
+      std::uint32_t subject;
+      std::uint32_t community;
+    };
+    std::unordered_map<std::string, std::uint32_t> subject_index, community_index;
+    std::vector<const std::string*> subjects, communities;
+    std::vector<std::int64_t> last_gseq;  // a case's
+    std::vector<CaseFact> refs;
+    auto intern = [](std::unordered_map<std::string, std::uint32_t>& index,
+                     std::vector<const std::string*>& names, std::string name) {
+      auto [it, fresh] = index.emplace(std::move(name), static_cast<std::uint32_t>(names.size()));
+      if (fresh) names.push_back(&it->first);
+      return std::pair{it->second, fresh};
+    };
+    {
+      WEIMIN_ASSIGN_OR_RETURN(
+          storage::Statement s,
+          db().prepare("SELECT subject, community, gseq, received_ms FROM facts NOT INDEXED "
+                       "WHERE kind LIKE 'case.%'"));
+      while (true) {
+        WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
+        if (!row) break;
+        const std::int64_t gseq = s.column_int64(2);
+        const auto [subject, new_case] = intern(subject_index, subjects, s.column_text(0));
+        if (new_case) {
+          last_gseq.push_back(gseq);
+        } else {
+          last_gseq[subject] = std::max(last_gseq[subject], gseq);
+        }
+        const std::uint32_t community =
+            intern(community_index, communities, s.column_text(1)).first;
+        refs.push_back({gseq, s.column_int64(3), subject, community});
+      }
+    }
+    std::sort(refs.begin(), refs.end(),
+              [](const CaseFact& a, const CaseFact& b) { return a.gseq < b.gseq; });
+    WEIMIN_ASSIGN_OR_RETURN(storage::Statement record,
+                            db().prepare("SELECT record FROM changes WHERE gseq = ?1"));
+    std::unordered_map<std::uint32_t, std::vector<FactRecord>> open;  // cases with facts to come
+    for (const CaseFact& ref : refs) {
+      record.reset();
+      record.bind(1, ref.gseq);
+      WEIMIN_ASSIGN_OR_RETURN(bool row, record.step());
+      if (!row) {
+        return Status(ErrorCode::Corrupt, "the change log has no record for case fact " +
+                                              std::to_string(ref.gseq) + " of case " +
+                                              *subjects[ref.subject] +
+                                              ": restore the district store from its backup");
+      }
+      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j,
+                              sync::parse_json(record.column_text(0), "a stored fact"));
+      WEIMIN_ASSIGN_OR_RETURN(sync::FactPayload f, sync::parse_fact_payload(std::move(j)));
+      std::vector<FactRecord>& mine = open[ref.subject];
+      mine.push_back({std::move(f), *communities[ref.community], ref.received_ms, {}});
+      if (ref.gseq != last_gseq[ref.subject]) continue;
+      std::sort(mine.begin(), mine.end(), [](const FactRecord& a, const FactRecord& b) {
+        return std::tie(a.fact.hlc, a.fact.origin, a.fact.id) <
+               std::tie(b.fact.hlc, b.fact.origin, b.fact.id);
+      });
+      WEIMIN_TRY(fold(*subjects[ref.subject], mine));
+      open.erase(ref.subject);
+    }
+    return static_cast<std::int64_t>(subjects.size());
+  }
+
   Result<std::int64_t> rebuild_projection() override {
     // The bulk path's page cache for the rebuild: it reads every case fact in case order, each
     // record on a page of the change log that other cases' facts share, and it rewrites the
@@ -1492,39 +1569,15 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(figures_.clear());
     WEIMIN_ASSIGN_OR_RETURN(auto catalog, latest_reference("catalog"));
     const core::CaseDeadlines deadlines = deadlines_.get(catalog);
-    // Every case fact once, case by case, through the partial index facts_case.
-    WEIMIN_ASSIGN_OR_RETURN(
-        storage::Statement s,
-        db().prepare("SELECT c.record, f.community, f.received_ms, f.subject FROM facts f "
-                     "INDEXED BY facts_case JOIN changes c ON c.gseq = f.gseq WHERE f.kind LIKE "
-                     "'case.%' ORDER BY f.subject, f.hlc, f.origin, f.id"));
-    std::int64_t cases = 0;
-    std::string subject;
-    std::vector<FactRecord> facts;
-    auto flush = [&]() -> Status {
-      if (facts.empty()) return Status::ok();
-      ++cases;
-      projection::Projected p = projection::project_facts_with_units(subject, facts, deadlines);
-      WEIMIN_TRY(write_case_row(p.row, true));
-      WEIMIN_TRY(figures_.replace_units(subject, p.units, true));
-      WEIMIN_TRY(figures_.replace_grid_case(subject, p.grid, true));
-      facts.clear();
-      return Status::ok();
-    };
-    while (true) {
-      WEIMIN_ASSIGN_OR_RETURN(bool row, s.step());
-      if (!row) break;
-      std::string next_subject = s.column_text(3);
-      if (next_subject != subject) {
-        WEIMIN_TRY(flush());
-        subject = std::move(next_subject);
-      }
-      WEIMIN_ASSIGN_OR_RETURN(nlohmann::json j,
-                              sync::parse_json(s.column_text(0), "a stored fact"));
-      WEIMIN_ASSIGN_OR_RETURN(sync::FactPayload f, sync::parse_fact_payload(std::move(j)));
-      facts.push_back({std::move(f), s.column_text(1), s.column_int64(2)});
-    }
-    WEIMIN_TRY(flush());
+    WEIMIN_ASSIGN_OR_RETURN(const std::int64_t cases,
+                            fold_cases_in_log_order([&](const std::string& subject,
+                                                        const std::vector<FactRecord>& facts) {
+                              projection::Projected p =
+                                  projection::project_facts_with_units(subject, facts, deadlines);
+                              WEIMIN_TRY(write_case_row(p.row, true));
+                              WEIMIN_TRY(figures_.replace_units(subject, p.units, true));
+                              return figures_.replace_grid_case(subject, p.grid, true);
+                            }));
     for (const auto& [name, sql] : indexes) WEIMIN_TRY(db().exec(sql));
     WEIMIN_TRY(figures_.note_all_queue_days());
     WEIMIN_TRY(figures_.flush());
