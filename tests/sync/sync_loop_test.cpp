@@ -426,10 +426,12 @@ TEST_CASE("a month offline: the push records how far it is after every page, the
     District& district;
     std::unique_ptr<station::Station> other;
     std::vector<std::optional<station::SyncProgress>> seen;
+    std::vector<std::int64_t> unacknowledged;  // the outbox's, as a crash now would leave it
     explicit Watching(District& d) : district(d) {}
     Result<sync::HttpResponse> send(const sync::HttpRequest& r) override {
       if (r.path == "/v1/push" && other) {
         seen.push_back(station::read_sync_status(*other).value().progress);
+        unacknowledged.push_back(storage::Outbox::stats(other->db()).value().pending());
       }
       return district.handle(r);
     }
@@ -471,6 +473,15 @@ TEST_CASE("a month offline: the push records how far it is after every page, the
     CHECK(transport.seen[i]->sent <= before);
     CHECK(transport.seen[i]->sent >= std::max<std::int64_t>(0, before - 1000));
     CHECK(transport.seen[i]->total == total);
+  }
+  // The crash bound: while the district takes page i, the outbox as committed still holds page i
+  // and at most the one before it; a crash then re-sends those two pages and nothing more.
+  REQUIRE(transport.unacknowledged.size() == pages);
+  for (std::size_t i = 0; i < pages; ++i) {
+    CAPTURE(i);
+    const std::int64_t before = static_cast<std::int64_t>(i) * 1000;
+    CHECK(transport.unacknowledged[i] >= total - before);
+    CHECK(transport.unacknowledged[i] <= total - std::max<std::int64_t>(0, before - 1000));
   }
   // The run is over: nothing is shown as syncing.
   CHECK_FALSE(station::read_sync_status(*a.station).value().progress);
