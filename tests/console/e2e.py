@@ -719,7 +719,8 @@ def run(args, root):
         b.shoot("case-en")
         b.open("/console/")
         b.one("#cases", "the inbox in English")
-        b.shoot("inbox-office-en")
+        b.shoot("inbox-office-en", sizes=SIZES + [PHONE])
+        fits_phone(b, "the inbox in English", ["#cases tr[data-case] a.case-link"])
         zh = b.one("a#lang-zh", "the Chinese link")
         b.navigate(zh.click, "the page after switching to Chinese")
         b.one("#cases", "the inbox after switching back to Chinese")
@@ -922,6 +923,7 @@ def issue16_pages(b, district, station, later, case_a):
         raise Failure("the inbox filtered to grid %s shows %r; its cases are %r" %
                       (GRID1, shown, grid1))
     b.shoot("inbox-grid", sizes=SIZES + [PHONE])
+    fits_phone(b, "the inbox", ["a#next-page", "#cases tr[data-case] a.case-link"])
     follow(b, "a#next-page", "the second page of grid %s's cases" % GRID1)
     rest = rows(b, "#cases tr[data-case]", "data-case")
     if set(shown + rest) != set(grid1) or grid2 in rest:
