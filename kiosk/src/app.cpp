@@ -821,6 +821,7 @@ bool App::Impl::refresh_status(bool force) {
                        next.last_error != status.last_error || next.server != status.server ||
                        next.clock_off != status.clock_off ||
                        next.clock_offset_ms != status.clock_offset_ms ||
+                       next.left_out != status.left_out ||
                        (next.progress ? next.progress->percent() : -1) !=
                            (status.progress ? status.progress->percent() : -1);
   status = std::move(next);
@@ -884,23 +885,40 @@ void App::Impl::draw_status_bar() {
           ? tf("status.syncing_pct", {std::to_string(status.progress->percent())})
           : std::string(status.syncing ? t("status.syncing") : t(link));
   labels["status.sync"] = state;
-  std::string right = state + "   " + tf("status.pending", {std::to_string(status.pending)}) +
-                      "   " + last + "   " + shown_minute;
-  const float rw = ImGui::CalcTextSize(right.c_str()).x;
   const float fs = ImGui::GetFontSize();
-  // A clock more than 5 minutes off the district's: a flag left of the status, dark on amber.
+  // What staff must act on, as flags left of the status, dark on amber: a clock more than 5
+  // minutes off the district's, and facts the district left out until this kiosk is upgraded.
+  std::vector<std::pair<const char*, std::string>> flags;
+  if (status.clock_off && status.clock_offset_ms)
+    flags.emplace_back("status.clock", clock_flag(*status.clock_offset_ms));
+  if (status.left_out > 0)
+    flags.emplace_back("status.upgrade", tf("status.upgrade", {std::to_string(status.left_out)}));
+  float flags_w = 0;
+  for (const auto& f : flags) flags_w += ImGui::CalcTextSize(f.second.c_str()).x + 16 + fs * 0.5f;
+  const std::string pending = tf("status.pending", {std::to_string(status.pending)});
+  // Flags come before the last sync's time and then the count waiting (a large font on a narrow
+  // screen has no room for all); one that still does not fit is left out of the bar (`weimin
+  // sync status` says both).
+  std::string right;
+  for (const std::string& candidate :
+       {state + "   " + pending + "   " + last + "   " + shown_minute,
+        state + "   " + pending + "   " + shown_minute, state + "   " + shown_minute}) {
+    right = candidate;
+    if (ImGui::CalcTextSize(right.c_str()).x + flags_w <= w - 48 - fs * 1.5f) break;
+  }
+  const float rw = ImGui::CalcTextSize(right.c_str()).x;
   float flag_w = 0;
-  if (status.clock_off && status.clock_offset_ms) {
-    const std::string flag = clock_flag(*status.clock_offset_ms);
-    labels["status.clock"] = flag;
-    flag_w = ImGui::CalcTextSize(flag.c_str()).x + 16;
-    const float x = origin.x + w - 24 - rw - fs * 1.5f - flag_w;
+  for (const auto& [id, flag] : flags) {
+    const float fw = ImGui::CalcTextSize(flag.c_str()).x + 16;
+    const float x = origin.x + w - 24 - rw - fs * 1.5f - flag_w - fw;
+    if (x < origin.x + 24) break;
+    labels[id] = flag;
     // Square corners: a plain rectangle is drawn in order with the text (draw_rects_first),
     // where a rounded one would be drawn after it, over the words.
-    dl->AddRectFilled(ImVec2(x, origin.y + 6), ImVec2(x + flag_w, origin.y + h - 6),
+    dl->AddRectFilled(ImVec2(x, origin.y + 6), ImVec2(x + fw, origin.y + h - 6),
                       IM_COL32(255, 200, 0, 255));
     dl->AddText(ImVec2(x + 8, y), IM_COL32(0, 0, 0, 255), flag.c_str());
-    flag_w += fs * 0.5f;
+    flag_w += fw + fs * 0.5f;
   }
   const ImU32 dot = status.link == station::LinkState::Up     ? IM_COL32(60, 200, 90, 255)
                     : status.link == station::LinkState::Down ? IM_COL32(255, 200, 0, 255)

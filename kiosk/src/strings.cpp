@@ -28,6 +28,7 @@ const std::vector<StringEntry> kTable = {
     {"status.clock_behind_h", "本机时钟慢 {} 小时，请校准", "Clock {} h slow: set it"},
     {"status.clock_ahead_d", "本机时钟快 {} 天，请校准", "Clock {} days fast: set it"},
     {"status.clock_behind_d", "本机时钟慢 {} 天，请校准", "Clock {} days slow: set it"},
+    {"status.upgrade", "{} 条记录待升级", "Update: {} new records"},
     {"toggle.lang", "English", "中文"},
     {"toggle.elder", "长者模式", "Elder mode"},
     {"toggle.contrast", "高对比度", "High contrast"},

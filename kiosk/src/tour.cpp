@@ -264,6 +264,11 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
           return Status::ok();
         });
       };
+      // Facts the district left out of this station's pages (Meta sync.left_out; "" none).
+      auto set_left_out = [&](const std::string& count) {
+        (void)st->transact(
+            [&]() { return storage::Meta::set(st->db(), station::kMetaLeftOut, count); });
+      };
       // A whistle source that has phrases in the catalog, and its first n phrases.
       auto source_with_phrases = [&]() -> std::string {
         for (const auto& src : cat.whistle_sources) {
@@ -601,8 +606,10 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
            }},
           {"home_clock_off",
            [&](App& a) {
-             // The station's clock a week fast: flagged on the status bar until it is set.
+             // The station's clock a week fast: flagged on the status bar until it is set; and
+             // beside it, facts the district left out until the kiosk is upgraded.
              set_clock_offset(-7 * 24 * 3600'000LL);
+             set_left_out("12");
              a.refresh_status_now();
              a.show(Screen::Home);
            }},
@@ -622,6 +629,7 @@ Result<std::vector<std::filesystem::path>> run_tour(const std::filesystem::path&
             picture(*app, std::string(theme.name) + "-" + lang_name + "-" + name);
             if (name == "home_clock_off") {
               set_clock_offset(std::nullopt);
+              set_left_out("");
               app->refresh_status_now();
             }
             clock.set(start);

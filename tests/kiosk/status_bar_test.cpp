@@ -1,6 +1,7 @@
 // The status bar: a station whose clock is more than 5 minutes off the district's (as last
 // measured by a sync or the link probe) is flagged in words, in both languages and every theme,
-// and the flag goes once the clock is right again.
+// and the flag goes once the clock is right again. Facts the district left out until the kiosk
+// is upgraded (Meta sync.left_out) are flagged beside it.
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include "station_fixture.hpp"
 #include "weimin/kiosk/app.hpp"
 #include "weimin/station/sync_state.hpp"
+#include "weimin/storage/facts.hpp"
 
 using namespace weimin;
 
@@ -65,6 +67,46 @@ TEST_CASE("status bar: a clock a week fast is flagged in both languages and ever
       CHECK(f.app->label("status.clock") == std::optional<std::string>("本机时钟快 7 天，请校准"));
     }
   }
+}
+
+TEST_CASE("status bar: facts the district left out ask for an upgrade, beside a clock flag") {
+  StatusBarFixture f;
+  auto left_out = [&](const std::string& count) {
+    REQUIRE(f.station
+                ->transact([&]() {
+                  return storage::Meta::set(f.station->db(), station::kMetaLeftOut, count);
+                })
+                .is_ok());
+    f.app->refresh_status_now();
+    f.app->frame(true);
+  };
+  f.app->frame(true);
+  CHECK_FALSE(f.app->label("status.upgrade").has_value());
+  left_out("12");
+  CHECK(f.app->label("status.upgrade") == std::optional<std::string>("12 条记录待升级"));
+  // With the clock flag too, both fit beside the status, in every theme and both languages.
+  f.measured(-kWeek - 90'000);
+  for (bool elder : {false, true}) {
+    for (bool contrast : {false, true}) {
+      CAPTURE(elder);
+      CAPTURE(contrast);
+      f.app->resident().prefs = kiosk::Prefs{kiosk::Lang::En, elder, contrast};
+      f.app->refresh_status_now();
+      f.app->frame(true);
+      f.app->frame(true);
+      CHECK(f.app->label("status.upgrade") == std::optional<std::string>("Update: 12 new records"));
+      CHECK(f.app->label("status.clock") ==
+            std::optional<std::string>("Clock 7 days fast: set it"));
+      f.app->resident().prefs = kiosk::Prefs{kiosk::Lang::Zh, elder, contrast};
+      f.app->frame(true);
+      f.app->frame(true);
+      CHECK(f.app->label("status.upgrade") == std::optional<std::string>("12 条记录待升级"));
+    }
+  }
+  // The upgraded kiosk's next sync fetched them: the flag goes.
+  left_out("");
+  CHECK_FALSE(f.app->label("status.upgrade").has_value());
+  CHECK(f.app->label("status.clock").has_value());
 }
 
 TEST_CASE("status bar: a slow clock says so; within 5 minutes there is no flag") {

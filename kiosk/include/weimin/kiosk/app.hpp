@@ -123,7 +123,8 @@ class App {
   // Where the button named `id` was drawn in the last frame.
   std::optional<Rect> target(std::string_view id) const;
   // The label the button named `id` showed in the last frame (tests check what is on screen);
-  // also "status.clock", the status bar's flag for a clock off the district's, when shown.
+  // also "status.clock" and "status.upgrade", the status bar's flags for a clock off the
+  // district's and for facts the district left out until this kiosk is upgraded, when shown.
   std::optional<std::string> label(std::string_view id) const;
   // Reads the sync status for the status bar again now, not at its next 10 s look (tests and
   // the tour, after changing it underneath).
