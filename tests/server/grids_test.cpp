@@ -10,10 +10,12 @@
 #include <sstream>
 
 #include "case_history.hpp"
+#include "grid_tables.hpp"
 #include "server_fixture.hpp"
 #include "weimin/core/civil_time.hpp"
 #include "weimin/server/figures.hpp"
 #include "weimin/server/projection.hpp"
+#include "weimin/storage/database.hpp"
 
 using namespace weimin;
 using namespace weimin::test;
@@ -219,4 +221,25 @@ TEST_CASE("district: a roster's grids must be grids the published catalog lists"
                     "first",
                 refused.status().message());
   CHECK(d.service().publish_roster(roster(kGrid2)).is_ok());
+}
+
+TEST_CASE("the grid days of a (day, office) are remade through the indexes, not a scan") {
+  // The embedded dialect's statements on the embedded schema: each branch of the remake finds
+  // its rows through its own index (the closed days' is partial, so the statement repeats its
+  // condition; without it SQLite read all of the office's cases for every day it remade).
+  TempDir dir;
+  auto db = storage::Database::open_unkeyed(dir.path() / "grids.db");
+  REQUIRE_MESSAGE(db.is_ok(), db.status().to_string());
+  REQUIRE(db->exec(server::grid_tables::kSqliteSchema).is_ok());
+  const std::vector<std::string> remake =
+      server::grid_tables::remake_days_sql(server::projection::Dialect::Sqlite);
+  REQUIRE(remake.size() == 2);
+  auto q = db->prepare("EXPLAIN QUERY PLAN " + remake[1]);
+  REQUIRE_MESSAGE(q.is_ok(), q.status().to_string());
+  std::string plan;
+  while (q->step().value()) plan += q->column_text(3) + "\n";
+  CAPTURE(plan);
+  CHECK(plan.find("grid_cases_collected (office=? AND collected_day=?)") != std::string::npos);
+  CHECK(plan.find("grid_cases_closed (office=? AND closed_day=?)") != std::string::npos);
+  CHECK(plan.find("SCAN grid_cases") == std::string::npos);
 }
