@@ -1526,10 +1526,7 @@ class EmbeddedStore final : public DistrictStore {
       std::vector<FactRecord>& mine = open[ref.subject];
       mine.push_back({std::move(f), *communities[ref.community], ref.received_ms, {}});
       if (ref.gseq != last_gseq[ref.subject]) continue;
-      std::sort(mine.begin(), mine.end(), [](const FactRecord& a, const FactRecord& b) {
-        return std::tie(a.fact.hlc, a.fact.origin, a.fact.id) <
-               std::tie(b.fact.hlc, b.fact.origin, b.fact.id);
-      });
+      std::sort(mine.begin(), mine.end(), projection::before_in_fold_order);
       WEIMIN_TRY(fold(*subjects[ref.subject], mine));
       open.erase(ref.subject);
     }
@@ -1537,10 +1534,10 @@ class EmbeddedStore final : public DistrictStore {
   }
 
   Result<std::int64_t> rebuild_projection() override {
-    // The bulk path's page cache for the rebuild: it reads every case fact in case order, each
-    // record on a page of the change log that other cases' facts share, and it rewrites the
-    // projection and figure tables; with the ordinary 16 MiB every such page was decrypted
-    // again and again.
+    // The bulk path's page cache for the rebuild, which rewrites the projection and figure
+    // tables and remakes their indexes in one transaction (chosen when the rebuild still read
+    // the log case by case, and the ordinary 16 MiB decrypted its pages again and again;
+    // PERFORMANCE.md).
     WEIMIN_TRY(db().exec("PRAGMA cache_size = -" + std::to_string(kBulkCacheKiB)));
     Result<std::int64_t> out = rebuild_projection_tables();
     const Status restored = db().exec("PRAGMA cache_size = -16384");

@@ -354,12 +354,15 @@ std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts) {
   return out;
 }
 
+bool before_in_fold_order(const FactRecord& a, const FactRecord& b) {
+  return std::tie(a.fact.hlc, a.fact.origin, a.fact.id) <
+         std::tie(b.fact.hlc, b.fact.origin, b.fact.id);
+}
+
 std::vector<FactRecord> in_fold_order(const std::vector<const FactRecord*>& facts) {
   std::vector<const FactRecord*> sorted = facts;
-  std::sort(sorted.begin(), sorted.end(), [](const FactRecord* a, const FactRecord* b) {
-    return std::tie(a->fact.hlc, a->fact.origin, a->fact.id) <
-           std::tie(b->fact.hlc, b->fact.origin, b->fact.id);
-  });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const FactRecord* a, const FactRecord* b) { return before_in_fold_order(*a, *b); });
   std::vector<FactRecord> out;
   out.reserve(sorted.size());
   for (const FactRecord* r : sorted) out.push_back({r->fact, r->community, r->received_ms, {}});

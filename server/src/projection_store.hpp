@@ -31,8 +31,11 @@ namespace weimin::server::projection {
 // Case events from stored facts; facts that are not case events or do not read back are skipped.
 std::vector<core::CaseEvent> case_events(const std::vector<FactRecord>& facts);
 
-// Copies of a case's facts (none sharing an id) in fold order, (hlc, origin, id), as case_facts
-// returns them: what a store folds when it has all of a case's facts in hand.
+// Fold order, (hlc, origin, id), as case_facts returns a case's facts.
+bool before_in_fold_order(const FactRecord& a, const FactRecord& b);
+
+// Copies of a case's facts (none sharing an id) in fold order: what a store folds when it has
+// all of a case's facts in hand.
 std::vector<FactRecord> in_fold_order(const std::vector<const FactRecord*>& facts);
 
 // The community a case's row names: that of its first case.collected fact, else (a case whose
