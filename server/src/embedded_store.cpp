@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -748,7 +749,11 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_TRY(figures_.flush());
     WEIMIN_TRY(govern_.flush(govern_catalog()));
     WEIMIN_TRY(neighbour_.flush());
-    if (next != top + 1) last_gseq = next - 1;
+    if (next != top + 1) {
+      last_gseq = next - 1;
+      out.added = GseqRange{top + 1, next - 1};
+      out.epoch = epoch_cache_;
+    }
     return out;
   }
 
@@ -976,7 +981,8 @@ class EmbeddedStore final : public DistrictStore {
 
   Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
                                   std::int64_t max_count, std::size_t max_bytes,
-                                  const std::string& skip_origin) override {
+                                  const std::string& skip_origin,
+                                  const std::vector<GseqRange>& skip_ranges) override {
     // Two ordered index scans (the community's facts, the reference data) merged by gseq.
     WEIMIN_ASSIGN_OR_RETURN(storage::Transaction tx,
                             db().begin(storage::Database::TxMode::Deferred));
@@ -985,24 +991,39 @@ class EmbeddedStore final : public DistrictStore {
       std::string type;
       std::string record;
     };
-    auto scan = [&](const std::string& scope) -> Result<std::vector<Row>> {
+    // The scope's rows in (from, to), appended to `rows` up to `limit` in all.
+    auto scan = [&](const std::string& scope, std::int64_t from, std::int64_t to,
+                    std::int64_t limit, std::vector<Row>& rows) -> Status {
       WEIMIN_ASSIGN_OR_RETURN(auto* s,
-                              stmt("SELECT gseq, type, record FROM changes WHERE "
-                                   "community = ? AND gseq > ? AND (? = '' OR origin <> ?) "
+                              stmt("SELECT gseq, type, record FROM changes WHERE community = ? "
+                                   "AND gseq > ? AND gseq < ? AND (? = '' OR origin <> ?) "
                                    "ORDER BY gseq LIMIT ?"));
-      s->bind(1, scope).bind(2, after).bind(3, skip_origin).bind(4, skip_origin);
-      s->bind(5, max_count + 1);
-      std::vector<Row> rows;
+      s->bind(1, scope).bind(2, from).bind(3, to).bind(4, skip_origin).bind(5, skip_origin);
+      s->bind(6, limit - static_cast<std::int64_t>(rows.size()));
       while (true) {
         WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
         if (!row) break;
         rows.push_back({s->column_int64(0), s->column_text(1), s->column_text(2)});
       }
       s->reset();
-      return rows;
+      return Status::ok();
     };
-    WEIMIN_ASSIGN_OR_RETURN(std::vector<Row> mine, scan(community));
-    WEIMIN_ASSIGN_OR_RETURN(std::vector<Row> shared, scan(""));
+    const std::int64_t limit = max_count + 1;
+    constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
+    std::vector<Row> mine, shared;
+    // The community's facts between the ranges of the asking station's own facts: a station
+    // pulling right after its push does not read back the thousands of rows it just sent.
+    std::int64_t from = after;
+    for (const GseqRange& r : skip_ranges) {
+      if (skip_origin.empty() || static_cast<std::int64_t>(mine.size()) >= limit) break;
+      if (r.last <= from) continue;
+      if (r.first > from + 1) WEIMIN_TRY(scan(community, from, r.first, limit, mine));
+      from = r.last;
+    }
+    if (static_cast<std::int64_t>(mine.size()) < limit) {
+      WEIMIN_TRY(scan(community, from, kEnd, limit, mine));
+    }
+    WEIMIN_TRY(scan("", after, kEnd, limit, shared));
     WEIMIN_ASSIGN_OR_RETURN(const std::int64_t head, max_gseq());  // same snapshot as the scans
     WEIMIN_TRY(tx.commit());
     std::vector<Row> all;
@@ -1842,9 +1863,10 @@ class ServedEmbeddedStore final : public DistrictStore {
   }
   Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
                                   std::int64_t max_count, std::size_t max_bytes,
-                                  const std::string& skip_origin) override {
+                                  const std::string& skip_origin,
+                                  const std::vector<GseqRange>& skip_ranges) override {
     return read([&](EmbeddedStore& s) {
-      return s.read_changes(community, after, max_count, max_bytes, skip_origin);
+      return s.read_changes(community, after, max_count, max_bytes, skip_origin, skip_ranges);
     });
   }
   Result<std::vector<sync::DayDigest>> digests(const std::string& community,

@@ -241,7 +241,13 @@ class PgStore final : public DistrictStore {
         }
       }
       std::vector<std::string> touched;  // cases given a new fact
-      WEIMIN_ASSIGN_OR_RETURN(auto applied, insert_facts(w, facts, batch.now_ms, &touched));
+      std::int64_t first_gseq = 0;
+      WEIMIN_ASSIGN_OR_RETURN(auto applied,
+                              insert_facts(w, facts, batch.now_ms, &touched, nullptr, &first_gseq));
+      if (applied > 0) {
+        out.added = GseqRange{first_gseq, first_gseq + applied - 1};
+        out.epoch = w.exec("SELECT value FROM meta WHERE key = 'epoch'")[0][0].as<std::string>();
+      }
       figure_tables::Touched figures;
       for (const FactRecord* f : facts) figures.fact(*f);
       WEIMIN_TRY(project_cases(w, touched, figures));
@@ -434,22 +440,41 @@ class PgStore final : public DistrictStore {
 
   Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
                                   std::int64_t max_count, std::size_t max_bytes,
-                                  const std::string& skip_origin) override {
+                                  const std::string& skip_origin,
+                                  const std::vector<GseqRange>& skip_ranges) override {
     ChangePage page;
     if (max_count < 1) max_count = 1;
+    // The community's facts between the ranges of the asking station's own facts (each an
+    // index range of fact_scope), so that a pull right after a push does not fetch the rows it
+    // just sent from the heap to read their origin.
+    std::string facts_sql;
+    auto segment = [&](std::int64_t from, std::optional<std::int64_t> to) {
+      if (!facts_sql.empty()) facts_sql += " UNION ALL ";
+      facts_sql +=
+          "(SELECT gseq, 'fact' AS type, payload FROM fact WHERE community = $1 AND gseq > ";
+      facts_sql += from == after ? std::string("$2") : std::to_string(from);
+      if (to) facts_sql += " AND gseq < " + std::to_string(*to);
+      facts_sql += " AND origin <> $4 ORDER BY gseq LIMIT $3)";
+    };
+    std::int64_t from = after;
+    for (const GseqRange& r : skip_ranges) {
+      if (skip_origin.empty()) break;
+      if (r.last <= from) continue;
+      if (r.first > from + 1) segment(from, r.first);
+      from = r.last;
+    }
+    segment(from, std::nullopt);
     WEIMIN_TRY(pool_->read("reading changes", [&](pqxx::transaction_base& w) {
       page = ChangePage{};
       // One snapshot: the counter and the rows agree. With the counter's lock held until
       // commit, every change with gseq ≤ counter is committed and visible here.
       const std::int64_t head = w.exec("SELECT n FROM change_counter")[0][0].as<std::int64_t>();
-      auto r = w.exec_params(
-          "(SELECT gseq, 'fact' AS type, payload FROM fact WHERE community = $1 AND gseq > $2 "
-          " AND origin <> $4 ORDER BY gseq LIMIT $3) "
-          "UNION ALL "
-          "(SELECT gseq, type, record FROM reference_change WHERE gseq > $2 "
-          " ORDER BY gseq LIMIT $3) "
-          "ORDER BY gseq LIMIT $3",
-          community, after, max_count + 1, skip_origin);
+      auto r = w.exec_params(facts_sql +
+                                 " UNION ALL "
+                                 "(SELECT gseq, type, record FROM reference_change WHERE gseq > $2 "
+                                 " ORDER BY gseq LIMIT $3) "
+                                 "ORDER BY gseq LIMIT $3",
+                             community, after, max_count + 1, skip_origin);
       std::size_t bytes = 0;
       std::int64_t last = after;
       bool cut = false;
@@ -1161,7 +1186,8 @@ class PgStore final : public DistrictStore {
   Result<std::int64_t> insert_facts(pqxx::work& w, const std::vector<const FactRecord*>& facts,
                                     std::optional<std::int64_t> received_ms,
                                     std::vector<std::string>* touched,
-                                    std::vector<const FactRecord*>* fresh = nullptr) {
+                                    std::vector<const FactRecord*>* fresh = nullptr,
+                                    std::int64_t* first_gseq = nullptr) {
     if (facts.empty()) return std::int64_t{0};
     // The lock first: inserters are serialised from here on, so the ids read below are exactly
     // the ones held when the new rows are written.
@@ -1198,6 +1224,7 @@ class PgStore final : public DistrictStore {
     if (gseq != head) {
       w.exec_params("UPDATE change_counter SET n = $1", gseq);
     }
+    if (first_gseq) *first_gseq = head + 1;
     return gseq - head;
   }
 

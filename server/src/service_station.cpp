@@ -256,6 +256,7 @@ HttpResponse ServiceHandlers::push(const HttpRequest& req, const Signed& who) {
     e.expected_seq = *out->gap_expected;
     return json_response(409, sync::to_json(e));
   }
+  if (out->added) s_.own_ranges_.note(who.station.station_id, out->epoch, *out->added);
   return json_response(
       200, sync::to_json(sync::PushResponse{out->applied_through, out->applied, out->duplicates,
                                             out->rejected, now()}));
@@ -319,9 +320,11 @@ HttpResponse ServiceHandlers::pull(const HttpRequest& req, const Signed& who) {
     body.epoch = *e;
     return json_response(409, sync::to_json(body));
   }
-  auto page =
-      s_.store_.read_changes(who.station.community, q->after, q->limit, s_.options_.page_bytes,
-                             q->own ? std::string() : who.station.station_id);
+  const std::string skip_origin = q->own ? std::string() : who.station.station_id;
+  const std::vector<GseqRange> skip_ranges =
+      q->own ? std::vector<GseqRange>() : s_.own_ranges_.past(who.station.station_id, *e, q->after);
+  auto page = s_.store_.read_changes(who.station.community, q->after, q->limit,
+                                     s_.options_.page_bytes, skip_origin, skip_ranges);
   if (!page.is_ok()) return status_response(page.status());
   sync::PullResponse r;
   r.epoch = *e;

@@ -241,7 +241,7 @@ TEST_CASE("pulls see their community's facts and all reference data, in pages") 
   REQUIRE(s->apply_push(batch(1, "0190aaaa-0000-7000-8000-00000000000b", 0, 1, 3)).is_ok());
   REQUIRE(s->apply_push(batch(0, "0190aaaa-0000-7000-8000-00000000000a", 0, 4, 5)).is_ok());
 
-  auto all = s->read_changes(community_of(0), 0, 100, 1 << 20, "");
+  auto all = s->read_changes(community_of(0), 0, 100, 1 << 20, "", {});
   REQUIRE(all.is_ok());
   std::vector<std::int64_t> seen;
   for (const auto& c : all->changes) seen.push_back(c.gseq);
@@ -253,7 +253,7 @@ TEST_CASE("pulls see their community's facts and all reference data, in pages") 
   CHECK_FALSE(all->more);
   CHECK(all->next_after == 9);
 
-  auto other = s->read_changes(community_of(1), 4, 100, 1 << 20, "");
+  auto other = s->read_changes(community_of(1), 4, 100, 1 << 20, "", {});
   REQUIRE(other.is_ok());
   REQUIRE(other->changes.size() == 3);
   CHECK(other->changes[0].gseq == 5);
@@ -265,25 +265,25 @@ TEST_CASE("pulls see their community's facts and all reference data, in pages") 
   made_here.fact.origin = "district:530102";
   REQUIRE(s->append_facts({made_here}).is_ok());  // gseq 10
   auto without_own =
-      s->read_changes(community_of(0), 0, 100, 1 << 20, wsync::station_id_for(community_of(0)));
+      s->read_changes(community_of(0), 0, 100, 1 << 20, wsync::station_id_for(community_of(0)), {});
   REQUIRE(without_own.is_ok());
   std::vector<std::int64_t> kept;
   for (const auto& c : without_own->changes) kept.push_back(c.gseq);
   CHECK(kept == std::vector<std::int64_t>{4, 10});
   CHECK_FALSE(without_own->more);
   CHECK(without_own->next_after == 10);
-  auto after_head =
-      s->read_changes(community_of(0), 10, 100, 1 << 20, wsync::station_id_for(community_of(0)));
+  auto after_head = s->read_changes(community_of(0), 10, 100, 1 << 20,
+                                    wsync::station_id_for(community_of(0)), {});
   REQUIRE(after_head.is_ok());
   CHECK(after_head->changes.empty());
   CHECK(after_head->next_after == 10);
 
-  auto page = s->read_changes(community_of(0), 0, 2, 1 << 20, "");
+  auto page = s->read_changes(community_of(0), 0, 2, 1 << 20, "", {});
   REQUIRE(page.is_ok());
   CHECK(page->changes.size() == 2);
   CHECK(page->more);
   CHECK(page->next_after == 2);
-  auto small = s->read_changes(community_of(0), 0, 100, 10, "");  // bytes: always at least one
+  auto small = s->read_changes(community_of(0), 0, 100, 10, "", {});  // bytes: always at least one
   REQUIRE(small.is_ok());
   CHECK(small->changes.size() == 1);
   CHECK(small->more);
@@ -405,7 +405,7 @@ TEST_CASE("racing connections apply each entry once and the change log stays gap
     std::int64_t after = 0;
     for (int rounds = 0; rounds < 100000 && !failed; ++rounds) {
       const bool last_round = writers_done.load();
-      auto page = s->read_changes(community_of(0), after, 50, 1 << 20, "");
+      auto page = s->read_changes(community_of(0), after, 50, 1 << 20, "", {});
       if (!page.is_ok()) return fail(page.status().to_string());
       for (const auto& c : page->changes) {
         if (c.gseq <= after) return fail("gseq went back");

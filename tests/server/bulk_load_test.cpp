@@ -108,7 +108,7 @@ std::vector<std::string> changes_of(server::DistrictStore& store, const std::str
   std::vector<std::string> out;
   std::int64_t after = 0;
   while (true) {
-    auto page = store.read_changes(community, after, 1000, 1 << 24, "");
+    auto page = store.read_changes(community, after, 1000, 1 << 24, "", {});
     REQUIRE_MESSAGE(page.is_ok(), page.status().to_string());
     for (const auto& c : page->changes) {
       out.push_back(std::to_string(c.gseq) + " " + c.type + " " + c.record.dump());

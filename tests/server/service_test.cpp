@@ -2,10 +2,13 @@
 // epochs, and the district's half of the case loop.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <map>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -397,6 +400,155 @@ TEST_CASE("a pull with own=0 leaves out the asker's own facts, and its cursor pa
   CHECK(all.cursor == head);
   CHECK(d.signed_call(a, "GET", "/v1/pull", "after=0&own=2").status == 400);
   CHECK(d.signed_call(a, "GET", "/v1/pull", "after=0&own=").status == 400);
+}
+
+TEST_CASE("own ranges: a station's pushes kept as ranges, merged, bounded, dropped by epoch") {
+  server::OwnRanges r(3);
+  using R = server::GseqRange;
+  auto same = [](const std::vector<R>& got, const std::vector<R>& want) {
+    if (got.size() != want.size()) return false;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (got[i].first != want[i].first || got[i].last != want[i].last) return false;
+    }
+    return true;
+  };
+  r.note("a", "e1", {1, 10});
+  r.note("a", "e1", {11, 20});  // follows on: one range
+  r.note("b", "e1", {21, 25});
+  r.note("a", "e1", {26, 30});
+  CHECK(same(r.past("a", "e1", 0), {{1, 20}, {26, 30}}));
+  CHECK(same(r.past("b", "e1", 0), {{21, 25}}));
+  CHECK(r.past("c", "e1", 0).empty());
+  // Pulled past: forgotten.
+  CHECK(same(r.past("a", "e1", 20), {{26, 30}}));
+  CHECK(same(r.past("a", "e1", 0), {{26, 30}}));
+  // At most three a station; the oldest go.
+  r.note("a", "e1", {40, 41});
+  r.note("a", "e1", {50, 51});
+  r.note("a", "e1", {60, 61});
+  CHECK(same(r.past("a", "e1", 0), {{40, 41}, {50, 51}, {60, 61}}));
+  // Out of order (another server on the store): only the new range is kept.
+  r.note("a", "e1", {55, 56});
+  CHECK(same(r.past("a", "e1", 0), {{55, 56}}));
+  // Nothing made up: empty or reversed ranges and an unknown epoch are not noted.
+  r.note("a", "e1", {0, 0});
+  r.note("a", "e1", {80, 79});
+  r.note("a", "", {90, 91});
+  CHECK(same(r.past("a", "e1", 0), {{55, 56}}));
+  // A pull in another epoch (the store restored): the sequences may be others' changes now.
+  CHECK(r.past("a", "e2", 0).empty());
+  CHECK(r.past("a", "e1", 0).empty());
+  r.note("b", "e2", {5, 6});
+  CHECK(same(r.past("b", "e2", 0), {{5, 6}}));
+}
+
+TEST_CASE("a pull steps over the ranges of the asker's own pushes and misses no other change") {
+  server::ServiceOptions o;
+  o.page_bytes = 3000;
+  District d(o);
+  // a's pulls bring the district's facts of its community and the reference data; b's pushes
+  // (another community) take the sequences between a's.
+  TestStation a = d.enroll("530102001001");
+  TestStation b = d.enroll("530102001002");
+  std::mt19937_64 rng(17);
+  std::uint64_t na = 0, nb = 1000, nd = 5000;
+  for (int round = 0; round < 14; ++round) {
+    std::vector<sync::FactPayload> fa, fb;
+    for (int i = 1 + static_cast<int>(rng() % 8); i > 0; --i) fa.push_back(ticket_fact(a, ++na));
+    for (int i = static_cast<int>(rng() % 4); i > 0; --i) fb.push_back(ticket_fact(b, ++nb));
+    auto pushed = d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, fa)));
+    REQUIRE_MESSAGE(pushed.status == 200, pushed.body);
+    if (rng() % 3 == 0) {
+      REQUIRE(
+          d.signed_call(a, "POST", "/v1/push", "", sync::to_json(batch(a, {ticket_fact(a, ++na)})))
+              .status == 200);
+    }
+    if (!fb.empty()) {
+      REQUIRE(d.signed_call(b, "POST", "/v1/push", "", sync::to_json(batch(b, fb))).status == 200);
+    }
+    if (rng() % 3 == 0) {
+      sync::FactPayload f = ticket_fact(a, ++nd);
+      f.origin = "district:530102";
+      REQUIRE(d.store().append_facts({{f, a.community, kStart}}).is_ok());
+    }
+    if (rng() % 4 == 0) {
+      REQUIRE(
+          d.store()
+              .publish_reference("catalog", R"({"version":)" + std::to_string(round) + "}", kStart)
+              .is_ok());
+    }
+  }
+  // Every change of the community, and whose each fact is.
+  auto everything = d.store().read_changes(a.community, 0, 100000, 1 << 30, "", {});
+  REQUIRE(everything.is_ok());
+  REQUIRE_FALSE(everything->more);
+  std::map<std::int64_t, std::string> origin;  // gseq → origin ("" for reference data)
+  std::vector<std::int64_t> others;            // what a pull of a's must bring
+  for (const auto& c : everything->changes) {
+    origin[c.gseq] = c.type == "fact" ? c.record["origin"].get<std::string>() : "";
+    if (origin[c.gseq] != a.station_id) others.push_back(c.gseq);
+  }
+  const std::string epoch = d.store().epoch().value();
+  const std::vector<server::GseqRange> ranges =
+      d.service().own_ranges().past(a.station_id, epoch, 0);
+  REQUIRE(ranges.size() >= 2);
+  std::int64_t covered = 0;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    if (i > 0) CHECK(ranges[i].first > ranges[i - 1].last + 1);  // disjoint, apart, ascending
+    for (std::int64_t g = ranges[i].first; g <= ranges[i].last; ++g) {
+      CHECK_MESSAGE(origin[g] == a.station_id, "gseq " << g << " is not a's own fact");
+      ++covered;
+    }
+  }
+  CHECK(covered == static_cast<std::int64_t>(na));
+
+  // The store: with the ranges, every page is the page without them.
+  auto gseqs = [](const server::ChangePage& p) {
+    std::vector<std::int64_t> out;
+    for (const auto& c : p.changes) out.push_back(c.gseq);
+    return out;
+  };
+  for (int i = 0; i < 200; ++i) {
+    const std::int64_t after = static_cast<std::int64_t>(rng() % (everything->next_after + 2));
+    const std::int64_t limit = 1 + static_cast<std::int64_t>(rng() % 12);
+    const std::size_t bytes = 1 + rng() % 2000;
+    auto with = d.store().read_changes(a.community, after, limit, bytes, a.station_id, ranges);
+    auto without = d.store().read_changes(a.community, after, limit, bytes, a.station_id, {});
+    REQUIRE(with.is_ok());
+    REQUIRE(without.is_ok());
+    CHECK(gseqs(*with) == gseqs(*without));
+    CHECK(with->next_after == without->next_after);
+    CHECK(with->more == without->more);
+  }
+  // The ranges are used, not read and filtered anyway: one claimed (wrongly) over a fact the
+  // district made leaves that fact out.
+  std::int64_t district_fact = 0;
+  for (const auto& [g, o] : origin) {
+    if (o == "district:530102") {
+      district_fact = g;
+      break;
+    }
+  }
+  REQUIRE(district_fact > 0);
+  auto wrong =
+      d.store().read_changes(a.community, 0, 100000, 1 << 30, a.station_id, {{district_fact, district_fact}});
+  REQUIRE(wrong.is_ok());
+  const std::vector<std::int64_t> wrong_gseqs = gseqs(*wrong);
+  CHECK(std::find(wrong_gseqs.begin(), wrong_gseqs.end(), district_fact) == wrong_gseqs.end());
+  CHECK(wrong_gseqs.size() == others.size() - 1);
+  // The same without skip_origin (own=1): ranges or not, every change comes.
+  auto own = d.store().read_changes(a.community, 0, 100000, 1 << 30, "", {{district_fact, district_fact}});
+  REQUIRE(own.is_ok());
+  CHECK(own->changes.size() == everything->changes.size());
+
+  // Through /v1/pull in small pages: exactly the others' changes, and the cursor at the head;
+  // a's pulled-past ranges are then forgotten.
+  const Pulled pulled = pull_everything(d, a, 3, /*own=*/false);
+  std::vector<std::int64_t> got;
+  for (const auto& c : pulled.changes) got.push_back(c.gseq);
+  CHECK(got == others);
+  CHECK(pulled.cursor == everything->next_after);
+  CHECK(d.service().own_ranges().past(a.station_id, epoch, pulled.cursor).empty());
 }
 
 TEST_CASE("an embedded store of schema 1 is migrated: changes learn their origins, case indexes") {
@@ -875,7 +1027,7 @@ TEST_CASE(
   }
   std::set<std::int64_t> gseqs;
   for (auto& st : stations) {
-    auto page = d.store().read_changes(st.community, 0, 100000, 1 << 30, "");
+    auto page = d.store().read_changes(st.community, 0, 100000, 1 << 30, "", {});
     REQUIRE(page.is_ok());
     for (const auto& c : page->changes) {
       if (c.type == "fact") gseqs.insert(c.gseq);

@@ -644,8 +644,9 @@ class FailingStore final : public server::DistrictStore {
   }
   Result<std::int64_t> fact_count() override { return in_.fact_count(); }
   Result<server::ChangePage> read_changes(const std::string& a, std::int64_t b, std::int64_t c,
-                                          std::size_t e, const std::string& f) override {
-    return in_.read_changes(a, b, c, e, f);
+                                          std::size_t e, const std::string& f,
+                                          const std::vector<server::GseqRange>& g) override {
+    return in_.read_changes(a, b, c, e, f, g);
   }
   Result<std::vector<sync::DayDigest>> digests(const std::string& a, const std::string& b,
                                                const std::string& c, int d) override {

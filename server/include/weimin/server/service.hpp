@@ -27,6 +27,7 @@
 #include "weimin/core/id.hpp"
 #include "weimin/platform/clock.hpp"
 #include "weimin/server/fact_rules.hpp"
+#include "weimin/server/own_ranges.hpp"
 #include "weimin/server/store.hpp"
 #include "weimin/sync/http.hpp"
 #include "weimin/sync/protocol.hpp"
@@ -179,6 +180,8 @@ class DistrictService {
 
   const ServiceOptions& options() const { return options_; }
   const platform::Clock& clock() const { return clock_; }
+  // The change sequences of each station's recent pushes that its pulls step over.
+  OwnRanges& own_ranges() { return own_ranges_; }
 
   // [SECTION] The console's seam
   // The web console (server/src/console/): handle() gives it every request for "/" and under
@@ -253,6 +256,8 @@ class DistrictService {
   int pushes_in_progress_ = 0;
   core::HlcClock hlc_;
   core::UuidV7Generator ids_;
+  // The change sequences of each station's recent pushes, stepped over by its pulls.
+  OwnRanges own_ranges_;
   std::shared_ptr<const CatalogScope> catalog_;  // catalog_scope_now()'s cache
   WebHandler console_;
 

@@ -84,12 +84,23 @@ struct PushBatch {
   std::int64_t now_ms = 0;
 };
 
+// Consecutive change sequences, first..last inclusive.
+struct GseqRange {
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+};
+
 struct PushOutcome {
   std::int64_t applied_through = 0;
   std::int64_t applied = 0;     // new facts
   std::int64_t duplicates = 0;  // facts the district held already (same id)
   std::vector<sync::RejectedEntry> rejected;
   std::optional<std::int64_t> gap_expected;  // set (and nothing written) when the batch has a gap
+  // The sequences the new facts were given: one range, numbered under the change log's one
+  // lock, so every change in it is a fact of the pushing station (none when applied is 0), and
+  // the store's epoch they belong to.
+  std::optional<GseqRange> added;
+  std::string epoch;
 };
 
 struct ChangePage {
@@ -225,10 +236,13 @@ class DistrictStore {
   // gseq order, at most max_count, and past the first at most max_bytes of records. Facts whose
   // origin is `skip_origin` are left out (empty: none). When the page is the last one (more is
   // false), next_after is the newest gseq of the whole log, so the skipped facts and others'
-  // changes are not scanned again.
+  // changes are not scanned again. `skip_ranges` (ascending, disjoint) are ranges known to hold
+  // only facts of `skip_origin` (PushOutcome::added of its pushes): the scan steps over them
+  // instead of reading them row by row. They change nothing in the page, only its cost.
   virtual Result<ChangePage> read_changes(const std::string& community, std::int64_t after,
                                           std::int64_t max_count, std::size_t max_bytes,
-                                          const std::string& skip_origin) = 0;
+                                          const std::string& skip_origin,
+                                          const std::vector<GseqRange>& skip_ranges) = 0;
   // Per-day digests (table "fact") of `community`'s facts with from ≤ day ≤ to, over the facts
   // whose kind `schema` knows (sync::fact_kind_schema(kind) ≤ schema; kSchema: every fact).
   virtual Result<std::vector<sync::DayDigest>> digests(const std::string& community,
