@@ -1010,18 +1010,13 @@ class EmbeddedStore final : public DistrictStore {
     };
     const std::int64_t limit = max_count + 1;
     constexpr std::int64_t kEnd = std::numeric_limits<std::int64_t>::max();
+    static const std::vector<GseqRange> kNoRanges;
     std::vector<Row> mine, shared;
     // The community's facts between the ranges of the asking station's own facts: a station
     // pulling right after its push does not read back the thousands of rows it just sent.
-    std::int64_t from = after;
-    for (const GseqRange& r : skip_ranges) {
-      if (skip_origin.empty() || static_cast<std::int64_t>(mine.size()) >= limit) break;
-      if (r.last <= from) continue;
-      if (r.first > from + 1) WEIMIN_TRY(scan(community, from, r.first, limit, mine));
-      from = r.last;
-    }
-    if (static_cast<std::int64_t>(mine.size()) < limit) {
-      WEIMIN_TRY(scan(community, from, kEnd, limit, mine));
+    for (const GseqGap& g : gaps_outside(after, skip_origin.empty() ? kNoRanges : skip_ranges)) {
+      if (static_cast<std::int64_t>(mine.size()) >= limit) break;
+      WEIMIN_TRY(scan(community, g.after, g.before.value_or(kEnd), limit, mine));
     }
     WEIMIN_TRY(scan("", after, kEnd, limit, shared));
     WEIMIN_ASSIGN_OR_RETURN(const std::int64_t head, max_gseq());  // same snapshot as the scans

@@ -13,7 +13,7 @@ void OwnRanges::note(const std::string& station_id, const std::string& epoch,
     s.ranges.clear();
   }
   if (!s.ranges.empty() && added.first <= s.ranges.back().last) {
-    // Out of order (two servers on one store, or a clock of sequences gone back): keep the
+    // Out of order (two servers on one store, or a store whose sequences went back): keep the
     // order the pull needs by starting again from this range.
     s.ranges.clear();
   }

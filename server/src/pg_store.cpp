@@ -448,22 +448,15 @@ class PgStore final : public DistrictStore {
     // index range of fact_scope), so that a pull right after a push does not fetch the rows it
     // just sent from the heap to read their origin.
     std::string facts_sql;
-    auto segment = [&](std::int64_t from, std::optional<std::int64_t> to) {
+    for (const GseqGap& g :
+         gaps_outside(after, skip_origin.empty() ? std::vector<GseqRange>() : skip_ranges)) {
       if (!facts_sql.empty()) facts_sql += " UNION ALL ";
       facts_sql +=
           "(SELECT gseq, 'fact' AS type, payload FROM fact WHERE community = $1 AND gseq > ";
-      facts_sql += from == after ? std::string("$2") : std::to_string(from);
-      if (to) facts_sql += " AND gseq < " + std::to_string(*to);
+      facts_sql += g.after == after ? std::string("$2") : std::to_string(g.after);
+      if (g.before) facts_sql += " AND gseq < " + std::to_string(*g.before);
       facts_sql += " AND origin <> $4 ORDER BY gseq LIMIT $3)";
-    };
-    std::int64_t from = after;
-    for (const GseqRange& r : skip_ranges) {
-      if (skip_origin.empty()) break;
-      if (r.last <= from) continue;
-      if (r.first > from + 1) segment(from, r.first);
-      from = r.last;
     }
-    segment(from, std::nullopt);
     WEIMIN_TRY(pool_->read("reading changes", [&](pqxx::transaction_base& w) {
       page = ChangePage{};
       // One snapshot: the counter and the rows agree. With the counter's lock held until

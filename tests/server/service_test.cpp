@@ -405,13 +405,7 @@ TEST_CASE("a pull with own=0 leaves out the asker's own facts, and its cursor pa
 TEST_CASE("own ranges: a station's pushes kept as ranges, merged, bounded, dropped by epoch") {
   server::OwnRanges r(3);
   using R = server::GseqRange;
-  auto same = [](const std::vector<R>& got, const std::vector<R>& want) {
-    if (got.size() != want.size()) return false;
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      if (got[i].first != want[i].first || got[i].last != want[i].last) return false;
-    }
-    return true;
-  };
+  auto same = [](const std::vector<R>& got, const std::vector<R>& want) { return got == want; };
   r.note("a", "e1", {1, 10});
   r.note("a", "e1", {11, 20});  // follows on: one range
   r.note("b", "e1", {21, 25});
@@ -440,6 +434,22 @@ TEST_CASE("own ranges: a station's pushes kept as ranges, merged, bounded, dropp
   CHECK(r.past("a", "e1", 0).empty());
   r.note("b", "e2", {5, 6});
   CHECK(same(r.past("b", "e2", 0), {{5, 6}}));
+
+  // What a pull scans between them: the gaps after the cursor, the last one open.
+  auto gaps = [](std::int64_t after, const std::vector<R>& skip) {
+    std::string out;
+    for (const auto& g : server::gaps_outside(after, skip)) {
+      out += "(" + std::to_string(g.after) + "," +
+             (g.before ? std::to_string(*g.before) : std::string("-")) + ")";
+    }
+    return out;
+  };
+  CHECK(gaps(0, {}) == "(0,-)");
+  CHECK(gaps(0, {{1, 20}, {26, 30}}) == "(20,26)(30,-)");
+  CHECK(gaps(5, {{1, 20}, {26, 30}}) == "(20,26)(30,-)");
+  CHECK(gaps(25, {{1, 20}, {26, 30}}) == "(30,-)");
+  CHECK(gaps(30, {{1, 20}, {26, 30}}) == "(30,-)");
+  CHECK(gaps(3, {{10, 20}}) == "(3,10)(20,-)");
 }
 
 TEST_CASE("a pull steps over the ranges of the asker's own pushes and misses no other change") {
@@ -530,14 +540,15 @@ TEST_CASE("a pull steps over the ranges of the asker's own pushes and misses no 
     }
   }
   REQUIRE(district_fact > 0);
-  auto wrong =
-      d.store().read_changes(a.community, 0, 100000, 1 << 30, a.station_id, {{district_fact, district_fact}});
+  auto wrong = d.store().read_changes(a.community, 0, 100000, 1 << 30, a.station_id,
+                                      {{district_fact, district_fact}});
   REQUIRE(wrong.is_ok());
   const std::vector<std::int64_t> wrong_gseqs = gseqs(*wrong);
   CHECK(std::find(wrong_gseqs.begin(), wrong_gseqs.end(), district_fact) == wrong_gseqs.end());
   CHECK(wrong_gseqs.size() == others.size() - 1);
   // The same without skip_origin (own=1): ranges or not, every change comes.
-  auto own = d.store().read_changes(a.community, 0, 100000, 1 << 30, "", {{district_fact, district_fact}});
+  auto own =
+      d.store().read_changes(a.community, 0, 100000, 1 << 30, "", {{district_fact, district_fact}});
   REQUIRE(own.is_ok());
   CHECK(own->changes.size() == everything->changes.size());
 

@@ -88,7 +88,17 @@ struct PushBatch {
 struct GseqRange {
   std::int64_t first = 0;
   std::int64_t last = 0;
+  bool operator==(const GseqRange&) const = default;
 };
+
+// The sequences past `after` that `skip` (ascending, disjoint) leaves: gaps after < gseq <
+// before, ascending, the last one open (no before). What read_changes scans between a
+// station's own ranges.
+struct GseqGap {
+  std::int64_t after = 0;
+  std::optional<std::int64_t> before;
+};
+std::vector<GseqGap> gaps_outside(std::int64_t after, const std::vector<GseqRange>& skip);
 
 struct PushOutcome {
   std::int64_t applied_through = 0;
