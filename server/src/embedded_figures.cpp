@@ -88,15 +88,35 @@ Status EmbeddedFigures::replace_grid_case(const std::string& case_id,
   return Status::ok();
 }
 
+// Every (community, day) that has facts, found by seeking facts_day (community, day, id) from one
+// pair to the next: a few pages a pair, where reading the kind of every fact scanned the whole
+// table (at 30 million facts, 20 of the rebuild's 60 minutes). Days without a ticket are
+// included; their refresh finds no ticket facts and writes no queue rows.
 Status EmbeddedFigures::note_all_queue_days() {
-  WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("SELECT DISTINCT community, day FROM facts WHERE kind "
-                                        "LIKE 'ticket.%'"));
+  WEIMIN_ASSIGN_OR_RETURN(auto* next_community,
+                          stmt("SELECT community, day FROM facts WHERE community > ? ORDER BY "
+                               "community, day LIMIT 1"));
+  WEIMIN_ASSIGN_OR_RETURN(auto* next_day, stmt("SELECT day FROM facts WHERE community = ? AND "
+                                               "day > ? ORDER BY community, day LIMIT 1"));
+  std::string community;  // '' sorts before every community
   while (true) {
-    WEIMIN_ASSIGN_OR_RETURN(bool row, s->step());
+    next_community->bind(1, community);
+    WEIMIN_ASSIGN_OR_RETURN(bool row, next_community->step());
     if (!row) break;
-    touched_.queue_days.emplace(s->column_text(0), s->column_text(1));
+    community = next_community->column_text(0);
+    std::string day = next_community->column_text(1);
+    next_community->reset();
+    while (true) {
+      touched_.queue_days.emplace(community, day);
+      next_day->bind(1, community).bind(2, day);
+      WEIMIN_ASSIGN_OR_RETURN(bool more, next_day->step());
+      if (!more) break;
+      day = next_day->column_text(0);
+      next_day->reset();
+    }
+    next_day->reset();
   }
-  s->reset();
+  next_community->reset();
   return Status::ok();
 }
 

@@ -29,7 +29,7 @@ class EmbeddedFigures {
                            bool fresh);
   // Notes a newly stored fact (a ticket fact's station day is made again at flush).
   void note_fact(const FactRecord& fact) { touched_.fact(fact); }
-  // Notes the station day of every stored ticket fact (a rebuild).
+  // Notes every station day that has facts, a superset of those with ticket facts (a rebuild).
   Status note_all_queue_days();
   // Remakes the day sums noted since the last flush and marks the station days stale; inside
   // the caller's transaction, before its commit.

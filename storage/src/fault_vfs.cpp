@@ -5,6 +5,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "sqlite_setup.hpp"
+
 namespace weimin::storage {
 namespace {
 
@@ -18,7 +20,9 @@ struct FaultFile {
   sqlite3_file* real;  // lives right after this struct
 };
 
-sqlite3_file* real_of(sqlite3_file* f) { return reinterpret_cast<FaultFile*>(f)->real; }
+sqlite3_file* real_of(sqlite3_file* f) {
+  return reinterpret_cast<FaultFile*>(f)->real;
+}
 
 int fault_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
   std::int64_t budget = g_budget.load();
@@ -121,6 +125,7 @@ int fault_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* file, int flags
 std::string FaultVfs::install() {
   static std::once_flag once;
   std::call_once(once, [] {
+    detail::configure_sqlite_once();  // before sqlite3_vfs_find initialises SQLite
     g_real = sqlite3_vfs_find(nullptr);
     g_methods = sqlite3_io_methods{3,
                                    fault_close,
@@ -151,6 +156,8 @@ std::string FaultVfs::install() {
   return "weimin-fault";
 }
 
-void FaultVfs::set_write_budget(std::int64_t bytes) { g_budget.store(bytes); }
+void FaultVfs::set_write_budget(std::int64_t bytes) {
+  g_budget.store(bytes);
+}
 
 }  // namespace weimin::storage

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +57,18 @@ TEST_CASE("a new database gets the station's settings") {
   CHECK_FALSE(pragma(db, "PRAGMA cipher_version").empty());
 }
 
+// SQLite's allocation count takes a process-wide mutex on every allocation; the storage layer
+// turns it off before SQLite starts (database.cpp, configure_sqlite_once). Counted, a database
+// with a statement prepared holds well over zero bytes; not counted, the count stays 0.
+TEST_CASE("SQLite does not count allocations under its process-wide mutex") {
+  TempDir dir;
+  Database db = make_station_db(dir / "station.db");
+  auto stmt = db.prepare("SELECT count(*) FROM sqlite_master");
+  REQUIRE(stmt.is_ok());
+  CHECK(sqlite3_memory_used() == 0);
+  CHECK(sqlite3_memory_highwater(0) == 0);
+}
+
 // The marker test runs both ways: encrypted it must never find the marker, unkeyed it must, so
 // the scan itself is shown to work.
 void check_marker(bool keyed) {
@@ -107,7 +120,9 @@ TEST_CASE("a file that is not a database is refused and kept") {
     for (std::size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>(i * 7919 % 251);
     test::write_file(dir / "station.db", junk);
   }
-  SUBCASE("a text file") { test::write_file(dir / "station.db", "residents.csv,not a db\n"); }
+  SUBCASE("a text file") {
+    test::write_file(dir / "station.db", "residents.csv,not a db\n");
+  }
   const std::string before = test::read_file(dir / "station.db");
   auto db = test::open_test_db(dir / "station.db");
   REQUIRE_FALSE(db.is_ok());
@@ -128,7 +143,9 @@ TEST_CASE("helper: another process writes one row") {
   REQUIRE(other->exec("INSERT INTO t VALUES (1)").is_ok());
 }
 
-TEST_CASE("a second connection in this process keeps the first one's locks: others' writes stay visible") {
+TEST_CASE(
+    "a second connection in this process keeps the first one's locks: others' writes stay "
+    "visible") {
   // Opening a connection once read the file's header through a descriptor of its own; closing
   // it dropped every POSIX lock this process held on the file. Another process then believed
   // it was the last one, and on closing deleted the log this process was still writing to.
@@ -188,8 +205,12 @@ TEST_CASE("a truncated database is reported as damaged and kept") {
   }
   const auto size = fs::file_size(file);
   REQUIRE(size > 8 * 4096);
-  SUBCASE("cut at a page boundary") { fs::resize_file(file, size / 2 / 4096 * 4096); }
-  SUBCASE("cut inside a page") { fs::resize_file(file, size / 2 + 100); }
+  SUBCASE("cut at a page boundary") {
+    fs::resize_file(file, size / 2 / 4096 * 4096);
+  }
+  SUBCASE("cut inside a page") {
+    fs::resize_file(file, size / 2 + 100);
+  }
   const std::string before = test::read_file(file);
   auto db = test::open_test_db(file);
   REQUIRE_FALSE(db.is_ok());
@@ -219,7 +240,8 @@ TEST_CASE("a damaged page is found by the integrity check and the file is kept")
     auto check = db->integrity_check();
     const bool reported = !check.is_ok() || *check != "ok";
     CHECK(reported);
-    if (!check.is_ok()) CHECK_MESSAGE(check.status().code() == ErrorCode::Corrupt, check.status().to_string());
+    if (!check.is_ok())
+      CHECK_MESSAGE(check.status().code() == ErrorCode::Corrupt, check.status().to_string());
   }
   CHECK(test::read_file(file) == bytes);
 }

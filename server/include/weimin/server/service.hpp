@@ -41,9 +41,10 @@ struct ServiceOptions {
   std::int64_t max_skew_ms = sync::kMaxClockSkewMs;     // 401 stale_time beyond
   std::int64_t token_ttl_ms = 24 * 3600 * 1000;         // enrol tokens expire after
   // Pushes parsed and applied at once; more wait their turn before their body is parsed, so a
-  // fleet arriving together holds at most this many parsed bodies in memory. Two cores gain
-  // nothing from more.
-  int push_parallelism = 4;
+  // fleet arriving together holds at most this many parsed bodies in memory. Four left a core
+  // idle while the writer applied a group and every slot waited for it; eight keep parsing
+  // beside the writer at the same peak memory (docs/PERFORMANCE.md, issue 17).
+  int push_parallelism = 8;
   // Department and street office tokens expire after (`--ttl-days` of the token commands).
   std::int64_t actor_token_ttl_ms = 90LL * 24 * 3600 * 1000;
   // Test seam: called each time a push body is parsed (after its signature passed).
