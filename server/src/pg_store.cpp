@@ -410,10 +410,12 @@ class PgStore final : public DistrictStore {
     if (case_ids.empty()) return out;
     WEIMIN_TRY(pool_->transact("reading the communities of cases", [&](pqxx::work& w) {
       out.clear();
-      // The first collected fact of each case (fact_subject finds the subjects).
+      // The first collected fact of each case (fact_case_subject finds the subjects: its
+      // predicate is repeated for the planner, which cannot see that one kind implies it).
       auto r = w.exec_params(
           "SELECT DISTINCT ON (subject) subject, community FROM fact WHERE subject = "
-          "ANY($1::text[]) AND kind = 'case.collected' ORDER BY subject, hlc, origin, id",
+          "ANY($1::text[]) AND kind LIKE 'case.%' AND kind = 'case.collected' ORDER BY subject, "
+          "hlc, origin, id",
           pg::text_array(case_ids));
       for (const auto& row : r) out[row[0].as<std::string>()] = row[1].as<std::string>();
       return Status::ok();

@@ -322,6 +322,66 @@ TEST_CASE("digests equal the protocol's day_digests over the same facts") {
   CHECK(s->case_facts(facts[1].fact.subject)->empty());  // a ticket is not a case
 }
 
+// Schema 13: tickets and ratings are not indexed by subject; a case's facts are, and the
+// queries that read a loop's facts by subject are planned on that loop's partial index
+// (fact_case_subject; fact_neighbour and fact_govern since schemas 11 and 8).
+TEST_CASE("only the loops read by subject index their facts by it, and their reads use it") {
+  const auto url = ws::pg_url_with_fresh_schema(base_url());
+  auto s = open(url);
+  const auto schema = url.substr(url.find("schema=") + 7);
+  pqxx::connection c(url.substr(0, url.find("schema=") - 1));
+  auto index_pages = [&](const std::string& index) {
+    pqxx::work w(c);
+    return w.exec("SELECT pg_relation_size('" + schema + "." + index + "') / 8192")[0][0]
+        .as<std::int64_t>();
+  };
+  std::vector<ws::FactRecord> tickets;
+  for (int i = 1; i <= 2000; ++i) tickets.push_back(fact(5, i));
+  REQUIRE(*s->append_facts(tickets) == 2000);
+  // A b-tree with no entries is its meta page alone.
+  CHECK(index_pages("fact_case_subject") == 1);
+  CHECK(index_pages("fact_neighbour") == 1);
+  CHECK(index_pages("fact_govern") == 1);
+  // Cases, many of them collected: a case's subject, not its kind, is what picks its facts.
+  std::vector<ws::FactRecord> cases;
+  for (int i = 0; i < 300; ++i) {
+    auto f = fact(5, 2001 + i);
+    f.fact.kind = i % 2 ? "case.whistled" : "case.collected";
+    f.fact.subject = "case-" + std::to_string(i / 2);
+    cases.push_back(std::move(f));
+  }
+  REQUIRE(*s->append_facts(cases) == 300);
+  const ws::FactRecord& collected = cases[0];
+  CHECK(index_pages("fact_case_subject") > 1);
+  CHECK(s->case_facts(collected.fact.subject)->size() == 2);
+  CHECK(s->case_communities({collected.fact.subject})->at(collected.fact.subject) ==
+        community_of(5));
+
+  // The reads' clauses, as pg_store.cpp, pg_neighbour.cpp and pg_govern.cpp write them.
+  const std::vector<std::pair<std::string, std::string>> reads{
+      {"kind LIKE 'case.%' AND subject = 'x'", "fact_case_subject"},
+      {"subject = ANY('{x,y}'::text[]) AND kind LIKE 'case.%' AND kind = 'case.collected'",
+       "fact_case_subject"},
+      {"subject = ANY('{x}'::text[]) AND (kind LIKE 'wish.%' OR kind LIKE 'care.%')",
+       "fact_neighbour"},
+      {"subject = ANY('{x}'::text[]) AND (kind LIKE 'consult.%' OR kind LIKE 'access.%' OR kind "
+       "LIKE 'certificate.%')",
+       "fact_govern"},
+  };
+  pqxx::work w(c);
+  w.exec("SET LOCAL search_path = " + schema);
+  w.exec("ANALYZE fact");
+  w.exec("SET LOCAL enable_seqscan = off");  // 2,300 rows: a scan would be cheaper
+  for (const auto& [where, index] : reads) {
+    std::string plan;
+    for (const auto& row : w.exec("EXPLAIN SELECT payload FROM fact WHERE " + where)) {
+      plan += row[0].as<std::string>() + "\n";
+    }
+    CAPTURE(plan);
+    CHECK(plan.find(index) != std::string::npos);
+  }
+}
+
 TEST_CASE("enrolment tokens are used once; nonces are remembered") {
   const auto url = ws::pg_url_with_fresh_schema(base_url());
   auto s = open(url);
