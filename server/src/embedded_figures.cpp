@@ -93,11 +93,8 @@ Status EmbeddedFigures::replace_grid_case(const std::string& case_id,
 // table (at 30 million facts, 20 of the rebuild's 60 minutes). Days without a ticket are
 // included; their refresh finds no ticket facts and writes no queue rows.
 Status EmbeddedFigures::note_all_queue_days() {
-  WEIMIN_ASSIGN_OR_RETURN(auto* next_community,
-                          stmt("SELECT community, day FROM facts WHERE community > ? ORDER BY "
-                               "community, day LIMIT 1"));
-  WEIMIN_ASSIGN_OR_RETURN(auto* next_day, stmt("SELECT day FROM facts WHERE community = ? AND "
-                                               "day > ? ORDER BY community, day LIMIT 1"));
+  WEIMIN_ASSIGN_OR_RETURN(auto* next_community, stmt(kNextCommunitySql));
+  WEIMIN_ASSIGN_OR_RETURN(auto* next_day, stmt(kNextDaySql));
   std::string community;  // '' sorts before every community
   while (true) {
     next_community->bind(1, community);

@@ -31,6 +31,12 @@ class EmbeddedFigures {
   void note_fact(const FactRecord& fact) { touched_.fact(fact); }
   // Notes every station day that has facts, a superset of those with ticket facts (a rebuild).
   Status note_all_queue_days();
+  // Its two seeks in facts_day (community, day, id): the first pair of the next community, the
+  // next day of a community.
+  static constexpr const char* kNextCommunitySql =
+      "SELECT community, day FROM facts WHERE community > ? ORDER BY community, day LIMIT 1";
+  static constexpr const char* kNextDaySql =
+      "SELECT day FROM facts WHERE community = ? AND day > ? ORDER BY community, day LIMIT 1";
   // Remakes the day sums noted since the last flush and marks the station days stale; inside
   // the caller's transaction, before its commit.
   Status flush();

@@ -1709,6 +1709,18 @@ class ServedEmbeddedStore final : public DistrictStore {
     q->reset();
     return mode;
   }
+  Result<std::string> query_plan(const std::string& sql) {
+    std::lock_guard lock(write_mutex_);
+    WEIMIN_ASSIGN_OR_RETURN(storage::Statement q,
+                            writer_->db().prepare("EXPLAIN QUERY PLAN " + sql));
+    std::string plan;
+    while (true) {
+      WEIMIN_ASSIGN_OR_RETURN(bool row, q.step());
+      if (!row) break;
+      plan += q.column_text(3) + "\n";
+    }
+    return plan;
+  }
   int readers_made() {
     std::lock_guard lock(readers_mutex_);
     return made_;
@@ -1998,6 +2010,12 @@ Result<int> embedded_writer_synchronous(DistrictStore& store) {
   auto* embedded = dynamic_cast<ServedEmbeddedStore*>(&store);
   if (!embedded) return Status(ErrorCode::Invalid, "not an embedded store");
   return embedded->writer_synchronous();
+}
+
+Result<std::string> embedded_query_plan(DistrictStore& store, const std::string& sql) {
+  auto* embedded = dynamic_cast<ServedEmbeddedStore*>(&store);
+  if (!embedded) return Status(ErrorCode::Invalid, "not an embedded store");
+  return embedded->query_plan(sql);
 }
 
 int embedded_read_connections(DistrictStore& store) {

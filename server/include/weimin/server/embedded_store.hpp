@@ -49,6 +49,11 @@ Status checkpoint_embedded_store_now(DistrictStore& store);
 // store): 2 (FULL) between calls, whatever bookkeeping ran with 1 (NORMAL). For tests.
 Result<int> embedded_writer_synchronous(DistrictStore& store);
 
+// SQLite's plan for `sql` on the writer connection of `store` (an embedded store; Invalid for
+// another store), the detail column of EXPLAIN QUERY PLAN, a line a step. For tests that check a
+// statement seeks an index rather than scanning a table.
+Result<std::string> embedded_query_plan(DistrictStore& store, const std::string& sql);
+
 // How many read connections `store` (an embedded store) has made so far; 0 for another store.
 // For tests that check reads ran on connections of their own.
 int embedded_read_connections(DistrictStore& store);
