@@ -3,6 +3,7 @@
 #include <mutex>
 #include <set>
 
+#include "govern_tables.hpp"
 #include "pg_connection.hpp"
 #include "projection_pages.hpp"
 #include "weimin/sync/protocol.hpp"
@@ -10,8 +11,8 @@
 namespace weimin::server::pg_govern {
 namespace {
 
-constexpr const char* kKinds =
-    "(kind LIKE 'consult.%' OR kind LIKE 'access.%' OR kind LIKE 'certificate.%')";
+// The kinds' condition, the very text of the partial index fact_govern.
+constexpr const char* kKinds = govern_tables::kGovernKinds;
 
 // The latest published catalog, parsed once per change; null when none.
 const core::Catalog* catalog(pqxx::work& w, std::optional<core::Catalog>& copy) {

@@ -450,8 +450,8 @@ class PgStore final : public DistrictStore {
     // index range of fact_scope), so that a pull right after a push does not fetch the rows it
     // just sent from the heap to read their origin.
     std::string facts_sql;
-    for (const GseqGap& g :
-         gaps_outside(after, skip_origin.empty() ? std::vector<GseqRange>() : skip_ranges)) {
+    static const std::vector<GseqRange> kNoRanges;
+    for (const GseqGap& g : gaps_outside(after, skip_origin.empty() ? kNoRanges : skip_ranges)) {
       if (!facts_sql.empty()) facts_sql += " UNION ALL ";
       facts_sql +=
           "(SELECT gseq, 'fact' AS type, payload FROM fact WHERE community = $1 AND gseq > ";

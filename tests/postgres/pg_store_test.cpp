@@ -17,6 +17,8 @@
 
 #include <pqxx/pqxx>
 
+#include "govern_tables.hpp"
+#include "neighbour_tables.hpp"
 #include "weimin/server/cli.hpp"
 #include "weimin/server/pg_store.hpp"
 #include "weimin/sync/protocol_digest.hpp"
@@ -357,15 +359,14 @@ TEST_CASE("only the loops read by subject index their facts by it, and their rea
   CHECK(s->case_communities({collected.fact.subject})->at(collected.fact.subject) ==
         community_of(5));
 
-  // The reads' clauses, as pg_store.cpp, pg_neighbour.cpp and pg_govern.cpp write them.
+  // The reads' clauses: the cases' as pg_store.cpp writes them, the loops' their own constants.
   const std::vector<std::pair<std::string, std::string>> reads{
       {"kind LIKE 'case.%' AND subject = 'x'", "fact_case_subject"},
       {"subject = ANY('{x,y}'::text[]) AND kind LIKE 'case.%' AND kind = 'case.collected'",
        "fact_case_subject"},
-      {"subject = ANY('{x}'::text[]) AND (kind LIKE 'wish.%' OR kind LIKE 'care.%')",
+      {std::string("subject = ANY('{x}'::text[]) AND ") + ws::neighbour_tables::kNeighbourKinds,
        "fact_neighbour"},
-      {"subject = ANY('{x}'::text[]) AND (kind LIKE 'consult.%' OR kind LIKE 'access.%' OR kind "
-       "LIKE 'certificate.%')",
+      {std::string("subject = ANY('{x}'::text[]) AND ") + ws::govern_tables::kGovernKinds,
        "fact_govern"},
   };
   pqxx::work w(c);

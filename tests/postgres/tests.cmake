@@ -35,7 +35,9 @@ if(weimin_server_has_pg)
     add_executable(weimin_${t}_test ${CMAKE_CURRENT_LIST_DIR}/${t}_test.cpp
                                     ${CMAKE_SOURCE_DIR}/tests/support/doctest_main.cpp)
     target_link_libraries(weimin_${t}_test PRIVATE weimin_server PkgConfig::PQXX doctest::doctest)
-    target_include_directories(weimin_${t}_test PRIVATE ${CMAKE_SOURCE_DIR}/tests/support)
+    # server/src: the loops' kinds clauses (neighbour_tables.hpp, govern_tables.hpp).
+    target_include_directories(weimin_${t}_test PRIVATE ${CMAKE_SOURCE_DIR}/tests/support
+                                                        ${CMAKE_SOURCE_DIR}/server/src)
     weimin_warnings(weimin_${t}_test)
   endforeach()
   target_link_libraries(weimin_pg_two_servers_test PRIVATE PkgConfig::HTTPLIB)
