@@ -627,19 +627,19 @@ class EmbeddedStore final : public DistrictStore {
     WEIMIN_ASSIGN_OR_RETURN(auto* s, stmt("INSERT OR IGNORE INTO facts (id, kind, subject, origin, "
                                           "community, hlc, wall_ms, day, received_ms, gseq) VALUES "
                                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    s->bind(1, f.id).bind(2, f.kind).bind(3, f.subject).bind(4, f.origin).bind(5, r.community);
-    s->bind(6, f.hlc).bind(7, f.wall_ms).bind(8, f.day).bind(9, r.received_ms).bind(10, next_gseq);
+    // The texts are borrowed, not copied: `r` outlives both runs (a fact's record is ~1 KB).
+    s->bind_borrowed(1, f.id).bind_borrowed(2, f.kind).bind_borrowed(3, f.subject);
+    s->bind_borrowed(4, f.origin).bind_borrowed(5, r.community);
+    s->bind(6, f.hlc).bind(7, f.wall_ms).bind_borrowed(8, f.day).bind(9, r.received_ms);
+    s->bind(10, next_gseq);
     WEIMIN_TRY(s->run());
     if (db().changes() != 1) return false;
     WEIMIN_ASSIGN_OR_RETURN(auto* c, stmt("INSERT INTO changes (gseq, type, community, record, "
                                           "origin) VALUES (?, 'fact', ?, ?, ?)"));
-    c->bind(1, next_gseq).bind(2, r.community);
-    if (r.record.empty()) {
-      c->bind(3, record_text(r));
-    } else {
-      c->bind(3, r.record);  // made with the request (ServiceHandlers::push), not copied again
-    }
-    c->bind(4, f.origin);
+    // Made with the request (ServiceHandlers::push) unless the caller left it to the store.
+    const std::string made = r.record.empty() ? record_text(r) : std::string();
+    c->bind(1, next_gseq).bind_borrowed(2, r.community);
+    c->bind_borrowed(3, r.record.empty() ? made : r.record).bind_borrowed(4, f.origin);
     WEIMIN_TRY(c->run());
     ++next_gseq;
     return true;
@@ -875,8 +875,9 @@ class EmbeddedStore final : public DistrictStore {
       if (!fresh[i]) continue;
       const FactRecord& r = facts[i];
       const sync::FactPayload& f = r.fact;
-      ins->bind(1, f.id).bind(2, f.kind).bind(3, f.subject).bind(4, f.origin).bind(5, r.community);
-      ins->bind(6, f.hlc).bind(7, f.wall_ms).bind(8, f.day).bind(9, r.received_ms);
+      ins->bind_borrowed(1, f.id).bind_borrowed(2, f.kind).bind_borrowed(3, f.subject);
+      ins->bind_borrowed(4, f.origin).bind_borrowed(5, r.community);
+      ins->bind(6, f.hlc).bind(7, f.wall_ms).bind_borrowed(8, f.day).bind(9, r.received_ms);
       ins->bind(10, gseq[i]);
       WEIMIN_TRY(ins->run());
     }
@@ -884,8 +885,9 @@ class EmbeddedStore final : public DistrictStore {
                                             "origin) VALUES (?, 'fact', ?, ?, ?)"));
     for (std::size_t i = 0; i < facts.size(); ++i) {
       if (!fresh[i]) continue;
-      chg->bind(1, gseq[i]).bind(2, facts[i].community).bind(3, record_text(facts[i]));
-      chg->bind(4, facts[i].fact.origin);
+      const std::string record = record_text(facts[i]);  // borrowed by the run below
+      chg->bind(1, gseq[i]).bind_borrowed(2, facts[i].community).bind_borrowed(3, record);
+      chg->bind_borrowed(4, facts[i].fact.origin);
       WEIMIN_TRY(chg->run());
       figures_.note_fact(facts[i]);
       neighbour_.note_fact(facts[i]);

@@ -382,6 +382,12 @@ Statement& Statement::bind(int index, std::string_view text) {
       index);
   return *this;
 }
+Statement& Statement::bind_borrowed(int index, std::string_view text) {
+  check_bind(
+      sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC),
+      index);
+  return *this;
+}
 Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> bytes) {
   check_bind(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
                                SQLITE_TRANSIENT),

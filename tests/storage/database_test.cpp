@@ -328,3 +328,28 @@ TEST_CASE("a transaction rolls back unless committed") {
   REQUIRE(stmt->step().value());
   CHECK(stmt->column_int64(0) == 0);
 }
+
+TEST_CASE("a borrowed text is read at the run, not copied at the bind") {
+  TempDir dir;
+  Database db = make_station_db(dir / "station.db");
+  auto insert = db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)");
+  REQUIRE(insert.is_ok());
+  std::string key = "borrowed";
+  std::string value = "before";
+  insert->bind_borrowed(1, key).bind_borrowed(2, value);
+  value = "after!";  // same length, same buffer: what the run reads is what is there now
+  REQUIRE(insert->run().is_ok());
+  // The statement runs again with new borrowed texts; a copy made at the first bind would
+  // insert "before" twice and fail on the key.
+  std::string key2 = "borrowed-2";
+  insert->bind_borrowed(1, key2).bind(2, std::string_view("copied"));
+  REQUIRE(insert->run().is_ok());
+  auto read = db.prepare("SELECT key, value FROM meta WHERE key LIKE 'borrowed%' ORDER BY key");
+  REQUIRE(read.is_ok());
+  REQUIRE(read->step().value());
+  CHECK(read->column_text(0) == "borrowed");
+  CHECK(read->column_text(1) == "after!");
+  REQUIRE(read->step().value());
+  CHECK(read->column_text(0) == "borrowed-2");
+  CHECK(read->column_text(1) == "copied");
+}

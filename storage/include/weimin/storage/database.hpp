@@ -24,9 +24,9 @@ struct sqlite3_stmt;
 namespace weimin::storage {
 
 struct OpenOptions {
-  bool create = true;            // make the file when it does not exist
-  std::string vfs;               // SQLite VFS name; empty for the default (tests inject faults)
-  int busy_timeout_ms = 5000;    // how long a writer waits for another process
+  bool create = true;          // make the file when it does not exist
+  std::string vfs;             // SQLite VFS name; empty for the default (tests inject faults)
+  int busy_timeout_ms = 5000;  // how long a writer waits for another process
 };
 
 class Statement;
@@ -105,7 +105,13 @@ class Statement {
   Statement& bind(int index, double value);
   Statement& bind(int index, std::string_view text);
   Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
-  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const std::string& text) {
+    return bind(index, std::string_view(text));
+  }
+  // Binds `text` without copying it (SQLITE_STATIC): the caller keeps it alive and unchanged until
+  // the statement has run. For hot inserts whose texts outlive the run; a later use of the
+  // statement must bind the parameter again before stepping.
+  Statement& bind_borrowed(int index, std::string_view text);
   Statement& bind_blob(int index, std::span<const std::uint8_t> bytes);
   Statement& bind_null(int index);
   template <class T>
