@@ -63,37 +63,39 @@ inline std::int64_t pg_schema_bytes(const std::string& url) {
   }
 }
 
+// Runs `fn` outside a transaction on a connection whose search path is the store's schema;
+// dies saying `what` when PostgreSQL refuses.
+template <class Fn>
+void pg_maintain(const std::string& url, const char* what, Fn&& fn) {
+  try {
+    const auto [conninfo, schema] = pg_conninfo(url);
+    pqxx::connection c(conninfo);
+    pqxx::nontransaction n(c);
+    n.exec("SET search_path TO " + c.quote_name(schema));
+    fn(n);
+  } catch (const std::exception& e) {
+    die(what, Status(ErrorCode::Io, e.what()));
+  }
+}
+
 // VACUUM (ANALYZE) of the store's database, then a CHECKPOINT: a store as autovacuum and the
 // checkpointer leave a server that has lived through its data, not one just bulk-loaded (whose
 // first reads would set the hint bits of every page and write them out, during whatever is
 // timed next). The checkpoint needs a superuser (bench/run-scale's own server); without one it
 // is left to the server's own schedule.
 inline void pg_settle(const std::string& url) {
-  try {
-    const auto [conninfo, schema] = pg_conninfo(url);
-    pqxx::connection c(conninfo);
-    pqxx::nontransaction n(c);
-    n.exec("SET search_path TO " + c.quote_name(schema));
+  pg_maintain(url, "vacuuming the PostgreSQL store", [](pqxx::nontransaction& n) {
     n.exec("VACUUM (ANALYZE)");
     const bool super =
         n.exec("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")[0][0].as<bool>();
     if (super) n.exec("CHECKPOINT");
-  } catch (const std::exception& e) {
-    die("vacuuming the PostgreSQL store", Status(ErrorCode::Io, e.what()));
-  }
+  });
 }
 
 // ANALYZE of the store's schema: the statistics autovacuum would gather a while after a load.
 inline void pg_analyze(const std::string& url) {
-  try {
-    const auto [conninfo, schema] = pg_conninfo(url);
-    pqxx::connection c(conninfo);
-    pqxx::nontransaction n(c);
-    n.exec("SET search_path TO " + c.quote_name(schema));
-    n.exec("ANALYZE");
-  } catch (const std::exception& e) {
-    die("analyzing the PostgreSQL store", Status(ErrorCode::Io, e.what()));
-  }
+  pg_maintain(url, "analyzing the PostgreSQL store",
+              [](pqxx::nontransaction& n) { n.exec("ANALYZE"); });
 }
 
 }  // namespace weimin::bench
