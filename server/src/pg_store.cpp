@@ -203,10 +203,40 @@ class PgStore final : public DistrictStore {
 
   // [SECTION] Push
 
+  // How insert_facts reads which of its ids the store holds already.
+  enum class HeldCheck {
+    // After the counter's lock: inserters are serialised from there on, so the ids read are
+    // exactly the ones held when the new rows are written.
+    UnderLock,
+    // Before the lock, shortening the section every push waits for: a fact another inserter
+    // commits in between makes the COPY fail on fact_pkey (unique_violation), and the caller
+    // runs its transaction again with UnderLock (apply_push).
+    BeforeLock,
+  };
+
   Result<PushOutcome> apply_push(const PushBatch& batch) override {
     PushOutcome out;
     bool gap = false;
-    Status applied_status = pool_->transact("applying a push", [&](pqxx::work& w) {
+    // The held ids are read before the counter's lock; only when another inserter committed one
+    // of them in between (the COPY fails on fact_pkey) is the push run again reading them under it.
+    bool raced = false;
+    Status applied_status = apply_push_once(batch, HeldCheck::BeforeLock, out, gap, raced);
+    if (raced) applied_status = apply_push_once(batch, HeldCheck::UnderLock, out, gap, raced);
+    if (gap) {
+      PushOutcome refused;
+      refused.applied_through = out.applied_through;
+      refused.gap_expected = out.gap_expected;
+      return refused;
+    }
+    WEIMIN_TRY(applied_status);
+    return out;
+  }
+
+  // One transaction of apply_push; `raced`: the COPY found a fact committed since `check` read
+  // the held ids (only possible with HeldCheck::BeforeLock).
+  Status apply_push_once(const PushBatch& batch, HeldCheck check, PushOutcome& out, bool& gap,
+                         bool& raced) {
+    return pool_->transact("applying a push", [&](pqxx::work& w) {
       out = PushOutcome{};
       gap = false;
       // The stream's row, locked until commit: a racing push of the same stream (another
@@ -242,8 +272,14 @@ class PgStore final : public DistrictStore {
       }
       std::vector<std::string> touched;  // cases given a new fact
       std::int64_t first_gseq = 0;
-      WEIMIN_ASSIGN_OR_RETURN(auto applied,
-                              insert_facts(w, facts, batch.now_ms, &touched, nullptr, &first_gseq));
+      std::int64_t applied = 0;
+      try {
+        WEIMIN_ASSIGN_OR_RETURN(
+            applied, insert_facts(w, facts, batch.now_ms, &touched, nullptr, &first_gseq, check));
+      } catch (const pqxx::unique_violation&) {
+        raced = true;
+        throw;  // the transaction is rolled back; apply_push runs it again
+      }
       if (applied > 0) {
         out.added = GseqRange{first_gseq, first_gseq + applied - 1};
         out.epoch = w.exec("SELECT value FROM meta WHERE key = 'epoch'")[0][0].as<std::string>();
@@ -271,14 +307,6 @@ class PgStore final : public DistrictStore {
                     batch.station_id, batch.stream, out.applied_through);
       return Status::ok();
     });
-    if (gap) {
-      PushOutcome refused;
-      refused.applied_through = out.applied_through;
-      refused.gap_expected = out.gap_expected;
-      return refused;
-    }
-    WEIMIN_TRY(applied_status);
-    return out;
   }
 
   Result<std::vector<sync::StreamPosition>> streams(const std::string& station_id) override {
@@ -1182,20 +1210,23 @@ class PgStore final : public DistrictStore {
                                     std::optional<std::int64_t> received_ms,
                                     std::vector<std::string>* touched,
                                     std::vector<const FactRecord*>* fresh = nullptr,
-                                    std::int64_t* first_gseq = nullptr) {
+                                    std::int64_t* first_gseq = nullptr,
+                                    HeldCheck check = HeldCheck::UnderLock) {
     if (facts.empty()) return std::int64_t{0};
-    // The lock first: inserters are serialised from here on, so the ids read below are exactly
-    // the ones held when the new rows are written.
-    const std::int64_t head =
-        w.exec("SELECT n FROM change_counter FOR UPDATE")[0][0].as<std::int64_t>();
     std::vector<std::string> ids;
     ids.reserve(facts.size());
     for (const auto* f : facts) ids.push_back(f->fact.id);
     std::unordered_set<std::string> held;
-    for (const auto& row :
-         w.exec_params("SELECT id FROM fact WHERE id = ANY($1::text[])", pg::text_array(ids))) {
-      held.insert(row[0].as<std::string>());
-    }
+    auto read_held = [&] {
+      for (const auto& row :
+           w.exec_params("SELECT id FROM fact WHERE id = ANY($1::text[])", pg::text_array(ids))) {
+        held.insert(row[0].as<std::string>());
+      }
+    };
+    if (check == HeldCheck::BeforeLock) read_held();
+    const std::int64_t head =
+        w.exec("SELECT n FROM change_counter FOR UPDATE")[0][0].as<std::int64_t>();
+    if (check == HeldCheck::UnderLock) read_held();
     std::int64_t gseq = head;
     std::unordered_set<std::string> subjects(touched->begin(), touched->end());
     {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -505,4 +506,52 @@ TEST_CASE("racing connections apply each entry once and the change log stays gap
   std::set<std::int64_t> unique(pulled.begin(), pulled.end());
   CHECK(unique.size() == pulled.size());
   CHECK(pulled.size() == static_cast<std::size_t>(kFactsPerStation));
+}
+
+TEST_CASE("a fact committed between a push's held-id check and the counter's lock is skipped") {
+  // A push reads which of its ids the store holds before it takes the change counter's lock
+  // (HeldCheck::BeforeLock). Here another inserter holds that lock with one of the push's facts
+  // written but not committed: the push does not see it, waits for the lock, and then finds it
+  // committed. The push must count it as held (run again with the check under the lock), not
+  // fail on the primary key.
+  const auto url = ws::pg_url_with_fresh_schema(base_url());
+  auto s = open(url);
+  const auto schema = url.substr(url.find("schema=") + 7);
+  const std::string conninfo = url.substr(0, url.find("schema=") - 1);
+  pqxx::connection other_conn(conninfo);
+  pqxx::work other(other_conn);
+  other.exec("SET search_path TO " + other_conn.quote_name(schema));
+  const auto head = other.exec("SELECT n FROM change_counter FOR UPDATE")[0][0].as<std::int64_t>();
+  const ws::FactRecord taken = fact(0, 2);
+  other.exec_params(
+      "INSERT INTO fact (id, gseq, community, day, kind, subject, origin, hlc, received_ms, "
+      "payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      taken.fact.id, head + 1, taken.community, taken.fact.day, taken.fact.kind, taken.fact.subject,
+      taken.fact.origin, taken.fact.hlc, taken.received_ms, ws::record_text(taken));
+  other.exec_params("UPDATE change_counter SET n = $1", head + 1);
+
+  const std::string stream = "0190cccc-0000-7000-8000-000000000001";
+  std::optional<weimin::Result<ws::PushOutcome>> pushed;
+  std::thread pusher([&] { pushed = s->apply_push(batch(0, stream, 0, 1, 3)); });
+  // Until the push waits for the counter's lock (it has read the held ids by then).
+  pqxx::connection watch_conn(conninfo);
+  bool waiting = false;
+  for (int i = 0; i < 1'000'000 && !waiting; ++i) {
+    pqxx::nontransaction watch(watch_conn);
+    waiting = watch
+                  .exec(
+                      "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                      "AND query = 'SELECT n FROM change_counter FOR UPDATE'")[0][0]
+                  .as<int>() > 0;
+  }
+  other.commit();
+  pusher.join();
+  REQUIRE(waiting);
+  REQUIRE(pushed.has_value());
+  REQUIRE_MESSAGE(pushed->is_ok(), pushed->status().to_string());
+  CHECK((*pushed)->applied_through == 3);
+  CHECK((*pushed)->applied == 2);
+  CHECK((*pushed)->duplicates == 1);
+  CHECK(*s->fact_count() == 3);
+  CHECK(all_gseqs(url) == std::vector<std::int64_t>{1, 2, 3});
 }
