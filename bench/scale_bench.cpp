@@ -27,18 +27,18 @@
 // write. A PostgreSQL store is vacuumed and analysed and a checkpoint taken after each fill (what
 // autovacuum and the checkpointer do on a server that has lived the year): without it the first
 // reads after the load set the hint bits of every page and the timed pushes paid for writing
-// them out. Each timed figure is the median of --runs runs (3; --rebuild-runs for the
-// rebuild, 3). Keys: <figure>_at_<size> (size "empty", "1m", "10m", "30m", "100k", …) for the
-// embedded store, "postgres." before them for PostgreSQL; <figure>_slowdown_at_<size>: how many
-// times worse than on the empty store (a time over the empty store's, a rate the other way
-// round; the budget is ≤ 1.5); bytes_per_fact_on_disk: at the largest size measured.
-// The stores stay in --cache DIR (default /var/tmp/weimin-bench-scale), one folder per district
-// (generator version, year size, seed), so a later run grows the same store further (sizes it
-// has passed already are skipped); `state` in a store's folder keeps the fill's position and
-// which bench communities and bulk batches were used (each fresh station needs a community new
-// to the store). PostgreSQL: --store-url URL (bench/run-scale starts a server of its own); the
-// grown store is the schema scale_<key>.
-// Usage: weimin_scale_bench [--json FILE] [--sizes LIST] [--year-facts N] [--runs N]
+// them out. Both stores are then flushed to the disk (sync) before anything is timed. Each timed
+// figure is the median of --runs runs (3; --rebuild-runs for the rebuild, 3). Keys:
+// <figure>_at_<size> (size "empty", "1m", "10m", "30m", "100k", …) for the embedded store,
+// "postgres." before them for PostgreSQL; <figure>_slowdown_at_<size>: how many times worse than on
+// the empty store (a time over the empty store's, a rate the other way round; the budget is ≤ 1.5);
+// bytes_per_fact_on_disk: at the largest size measured. The stores stay in --cache DIR (default
+// /var/tmp/weimin-bench-scale), one folder per district (generator version, year size, seed), so a
+// later run grows the same store further (sizes it has passed already are skipped); `state` in a
+// store's folder keeps the fill's position and which bench communities and bulk batches were used
+// (each fresh station needs a community new to the store). PostgreSQL: --store-url URL
+// (bench/run-scale starts a server of its own); the grown store is the schema scale_<key>. Usage:
+// weimin_scale_bench [--json FILE] [--sizes LIST] [--year-facts N] [--runs N]
 //        [--rebuild-runs N] [--facts N] [--stations N] [--batch N] [--cache DIR]
 //        [--store-url postgresql://… | --no-postgres] [--no-embedded] [--no-empty]
 //        [--fill-only]
@@ -51,6 +51,7 @@
 #include <sstream>
 
 #include <sodium.h>
+#include <unistd.h>
 
 #include "bench_support.hpp"
 #include "figures_district.hpp"
@@ -215,6 +216,10 @@ void fill(const Side& side, State& state, const FiguresDistrict& district,
   }
   store.reset();
   if (side.name == "postgres") bench::pg_settle(side.url);
+  // And the kernel's writeback of the load (gigabytes of dirty pages after a fill at 30M), which
+  // would otherwise run beside the first measure: a first run after a fill measured one station's
+  // push at 4,735 facts/s where the next run had 19,266.
+  ::sync();
 }
 
 // [SECTION] Measuring
