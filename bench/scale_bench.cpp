@@ -37,8 +37,9 @@
 // later run grows the same store further (sizes it has passed already are skipped); `state` in a
 // store's folder keeps the fill's position and which bench communities and bulk batches were used
 // (each fresh station needs a community new to the store). PostgreSQL: --store-url URL
-// (bench/run-scale starts a server of its own); the grown store is the schema scale_<key>. Usage:
-// weimin_scale_bench [--json FILE] [--sizes LIST] [--year-facts N] [--runs N]
+// (bench/run-scale starts a server of its own); the grown store is the schema scale_<key>.
+//
+// Usage: weimin_scale_bench [--json FILE] [--sizes LIST] [--year-facts N] [--runs N]
 //        [--rebuild-runs N] [--facts N] [--stations N] [--batch N] [--cache DIR]
 //        [--store-url postgresql://… | --no-postgres] [--no-embedded] [--no-empty]
 //        [--fill-only]

@@ -536,7 +536,8 @@ TEST_CASE("a fact committed between a push's held-id check and the counter's loc
   // Until the push waits for the counter's lock (it has read the held ids by then).
   pqxx::connection watch_conn(conninfo);
   bool waiting = false;
-  for (int i = 0; i < 1'000'000 && !waiting; ++i) {
+  // Bounded (some seconds of polling), not timed: a push that never waits fails REQUIRE below.
+  for (int i = 0; i < 50'000 && !waiting; ++i) {
     pqxx::nontransaction watch(watch_conn);
     waiting = watch
                   .exec(

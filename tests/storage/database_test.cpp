@@ -339,8 +339,7 @@ TEST_CASE("a borrowed text is read at the run, not copied at the bind") {
   insert->bind_borrowed(1, key).bind_borrowed(2, value);
   value = "after!";  // same length, same buffer: what the run reads is what is there now
   REQUIRE(insert->run().is_ok());
-  // The statement runs again with new borrowed texts; a copy made at the first bind would
-  // insert "before" twice and fail on the key.
+  // The statement runs again, bound anew: a borrowed text beside a copied one.
   std::string key2 = "borrowed-2";
   insert->bind_borrowed(1, key2).bind(2, std::string_view("copied"));
   REQUIRE(insert->run().is_ok());
